@@ -1,0 +1,75 @@
+// Identity and roles: who is calling, verified from a JWT bearer token.
+//
+// Every call carries `authorization: Bearer <JWT>`. The token's claims:
+//   sub        staff id or "service:<name>"              (required)
+//   name       display name                              (optional)
+//   role       manager | key_account_manager | clerk | gm_office | inspector |
+//              service | department | fnb | rooms | front_office |
+//              engineering | finance                     (required)
+//   department for role "department": which one          (required then)
+//   exp        expiry, seconds since the epoch           (required)
+//
+//   TokenVerifier verifier(TokenAlgorithm::kHs256, key, &clock);
+//   absl::StatusOr<Principal> who = verifier.Verify(token);
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/time_util.h"
+#include "grpcpp/server_context.h"
+
+namespace atrium {
+
+enum class Role { kManager, kKeyAccountManager, kClerk, kGmOffice, kInspector, kDepartment, kService };
+
+// The department names a token may carry.
+inline constexpr std::string_view kDepartments[] = {"fnb", "rooms", "front_office", "engineering", "finance"};
+
+std::string_view RoleName(Role role);
+
+struct Principal {
+  std::string subject;
+  std::string display_name;
+  Role role = Role::kClerk;
+  // Set for Role::kDepartment, e.g. "fnb".
+  std::string department;
+
+  bool Is(Role r) const { return role == r; }
+  bool IsDepartment(std::string_view d) const { return role == Role::kDepartment && department == d; }
+  // Returns OK when the role is one of `roles`, else PERMISSION_DENIED naming `rule`.
+  absl::Status Require(std::initializer_list<Role> roles, std::string_view rule) const;
+};
+
+enum class TokenAlgorithm { kHs256, kRs256, kEs256 };
+
+absl::StatusOr<TokenAlgorithm> ParseAlgorithm(std::string_view name);
+
+class TokenVerifier final {
+ public:
+  // `key`: the HMAC secret for HS256, the PEM public key for RS256/ES256.
+  TokenVerifier(TokenAlgorithm alg, std::string key, const Clock* clock);
+
+  absl::StatusOr<Principal> Verify(std::string_view token) const;
+  // Reads and verifies the `authorization` metadata of a call.
+  absl::StatusOr<Principal> Authenticate(const grpc::ServerContext& context) const;
+
+ private:
+  TokenAlgorithm alg_;
+  std::string key_;
+  const Clock* clock_;
+};
+
+// Signs a token (development tokens, a service's own identity). `key` is the
+// HMAC secret for HS256 or the PEM private key for RS256/ES256.
+absl::StatusOr<std::string> MintToken(TokenAlgorithm alg, std::string_view key, const Principal& who,
+                                      absl::Time expires);
+
+// Parses a role claim ("fnb" becomes kDepartment with department "fnb").
+absl::StatusOr<Principal> PrincipalFromClaims(std::string_view sub, std::string_view name, std::string_view role,
+                                              std::string_view department);
+
+}  // namespace atrium

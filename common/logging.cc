@@ -1,0 +1,52 @@
+#include "common/logging.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "common/text.h"
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace atrium {
+
+void JsonFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
+  using std::chrono::duration_cast;
+  auto since = msg.time.time_since_epoch();
+  auto secs = duration_cast<std::chrono::seconds>(since);
+  auto micros = duration_cast<std::chrono::microseconds>(since - secs).count();
+  std::time_t t = secs.count();
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[40];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string line = "{\"time\":\"";
+  line += stamp;
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%06lldZ", static_cast<long long>(micros));
+  line += frac;
+  line += "\",\"level\":\"";
+  auto level = spdlog::level::to_string_view(msg.level);
+  line.append(level.data(), level.size());
+  line += "\",\"service\":\"";
+  line += JsonEscape(service_);
+  line += "\",\"msg\":\"";
+  line += JsonEscape(std::string_view(msg.payload.data(), msg.payload.size()));
+  line += "\"}\n";
+  dest.append(line.data(), line.data() + line.size());
+}
+
+std::unique_ptr<spdlog::formatter> JsonFormatter::clone() const { return std::make_unique<JsonFormatter>(service_); }
+
+void SetUpLogging(const std::string& service, const std::string& format, const std::string& level) {
+  auto logger = std::make_shared<spdlog::logger>(service, std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  if (format == "json") {
+    logger->set_formatter(std::make_unique<JsonFormatter>(service));
+  } else {
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%-5l%$ [%n] %v", spdlog::pattern_time_type::utc);
+  }
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace atrium

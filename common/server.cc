@@ -1,0 +1,141 @@
+#include "common/server.h"
+
+#include <signal.h>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "spdlog/spdlog.h"
+
+namespace atrium {
+
+std::map<std::string, Setting> CommonSettings(const std::string& default_listen, const std::string& default_db) {
+  return {
+      {"listen", Setting::String(default_listen, "gRPC listen address host:port (port 0 = any free port)", true)},
+      {"db-path", Setting::String(default_db, "SQLite database file of this service", true)},
+      {"log-format", Setting::Choice("text", {"text", "json"}, "log format")},
+      {"log-level", Setting::Choice("info", {"trace", "debug", "info", "warn", "error"}, "log level")},
+      {"jwt-alg", Setting::Choice("HS256", {"HS256", "RS256", "ES256"}, "JWT signature algorithm")},
+      {"jwt-key-file", Setting::String("", "file with the HS256 secret or the RS256/ES256 public key (PEM)", true)},
+      {"jwt-signing-key-file",
+       Setting::String("", "file with the key this service signs its own tokens with (defaults to jwt-key-file)")},
+      {"page-token-secret-file",
+       Setting::String("", "file with the secret page tokens are signed with (defaults to a random one)")},
+      {"max-message-bytes", Setting::Int(4 << 20, 1024, 64 << 20, "largest gRPC message accepted or sent")},
+      {"keepalive-time", Setting::Duration("60s", "interval of HTTP/2 keepalive pings")},
+      {"keepalive-timeout", Setting::Duration("20s", "how long to wait for a keepalive ack")},
+      {"max-connection-age", Setting::Duration("30m", "maximum age of a client connection")},
+      {"shutdown-grace", Setting::Duration("10s", "time in-flight calls get to finish on SIGTERM")},
+      {"timezone", Setting::String("Asia/Shanghai", "the hotel's time zone (IANA name)", true)},
+  };
+}
+
+ServerOptions ServerOptionsFrom(const Config& config) {
+  ServerOptions o;
+  o.listen = config.String("listen");
+  o.max_message_bytes = static_cast<int>(config.Int("max-message-bytes"));
+  o.keepalive_time = config.Duration("keepalive-time");
+  o.keepalive_timeout = config.Duration("keepalive-timeout");
+  o.max_connection_age = config.Duration("max-connection-age");
+  o.shutdown_grace = config.Duration("shutdown-grace");
+  return o;
+}
+
+ServiceRunner::ServiceRunner(std::string service_name, ServerOptions options)
+    : service_name_(std::move(service_name)), options_(std::move(options)) {}
+
+ServiceRunner::~ServiceRunner() { Shutdown(); }
+
+absl::Status ServiceRunner::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(options_.keepalive_time)));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(options_.keepalive_timeout)));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(options_.shutdown_grace)));
+  for (grpc::Service* s : services_) builder.RegisterService(s);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen));
+  }
+  auto* health = server_->GetHealthCheckService();
+  const bool ok = !probe_ || probe_().ok();
+  health->SetServingStatus(ok);
+  health->SetServingStatus(service_name_, ok);
+  if (probe_) probe_thread_ = std::thread([this] { ProbeLoop(); });
+  spdlog::info("{} serving on {}", service_name_, address());
+  return absl::OkStatus();
+}
+
+std::string ServiceRunner::address() const {
+  auto colon = options_.listen.rfind(':');
+  return absl::StrCat(options_.listen.substr(0, colon), ":", port_);
+}
+
+void ServiceRunner::ProbeLoop() {
+  bool last = true;
+  while (!stop_probe_.WaitForNotificationWithTimeout(options_.probe_interval)) {
+    absl::Status s = probe_();
+    if (shutting_down_) return;
+    if (s.ok() != last) {
+      if (s.ok()) {
+        spdlog::info("dependencies healthy again: SERVING");
+      } else {
+        spdlog::warn("dependency check failed: {}: NOT_SERVING", std::string(s.message()));
+      }
+      last = s.ok();
+    }
+    server_->GetHealthCheckService()->SetServingStatus(s.ok());
+    server_->GetHealthCheckService()->SetServingStatus(service_name_, s.ok());
+  }
+}
+
+void ServiceRunner::Shutdown() {
+  if (!server_ || shutting_down_.exchange(true)) return;
+  spdlog::info("{} shutting down: NOT_SERVING, draining for up to {}", service_name_,
+               absl::FormatDuration(options_.shutdown_grace));
+  stop_probe_.Notify();
+  if (probe_thread_.joinable()) probe_thread_.join();
+  // Shutdown() of the health service marks every service NOT_SERVING and
+  // ignores later updates, so probes and load balancers move away first.
+  server_->GetHealthCheckService()->Shutdown();
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(absl::ToInt64Milliseconds(options_.shutdown_grace)));
+  server_->Wait();
+  spdlog::info("{} stopped", service_name_);
+}
+
+namespace {
+sigset_t ShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForShutdownSignal() {
+  sigset_t set = ShutdownSignals();
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("received signal {}", sig);
+  return sig;
+}
+
+}  // namespace atrium

@@ -1,0 +1,85 @@
+// The gRPC server lifecycle every Atrium service shares.
+//
+// Adds the health service (per-service status following the dependencies'
+// probe) and server reflection, applies explicit message-size and keepalive
+// limits, and shuts down gracefully: NOT_SERVING first, then stop accepting,
+// let in-flight calls finish within the grace period, then cancel the rest.
+//
+//   BlockShutdownSignals();                    // first thing in main()
+//   ServiceRunner runner("atrium.clients.v1.ClientsService", options);
+//   runner.AddService(&handler);
+//   runner.SetProbe([&] { return store.Ping(); });
+//   if (auto s = runner.Start(); !s.ok()) ...
+//   WaitForShutdownSignal();
+//   runner.Shutdown();
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "common/config.h"
+#include "grpcpp/grpcpp.h"
+
+namespace atrium {
+
+struct ServerOptions {
+  // host:port; port 0 picks a free port (see ServiceRunner::port()).
+  std::string listen = "127.0.0.1:0";
+  int max_message_bytes = 4 * 1024 * 1024;
+  absl::Duration keepalive_time = absl::Minutes(1);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  absl::Duration probe_interval = absl::Seconds(5);
+  // Maximum age of a client connection, so that load spreads over replicas.
+  absl::Duration max_connection_age = absl::Minutes(30);
+};
+
+// The settings every service reads (listen, log-format, log-level, jwt-*...).
+std::map<std::string, Setting> CommonSettings(const std::string& default_listen, const std::string& default_db);
+ServerOptions ServerOptionsFrom(const Config& config);
+
+class ServiceRunner final {
+ public:
+  ServiceRunner(std::string service_name, ServerOptions options);
+  ~ServiceRunner();
+
+  void AddService(grpc::Service* service) { services_.push_back(service); }
+  // Health follows this probe (e.g. a database ping), checked periodically.
+  void SetProbe(std::function<absl::Status()> probe) { probe_ = std::move(probe); }
+
+  absl::Status Start();
+  int port() const { return port_; }
+  std::string address() const;
+
+  // Marks NOT_SERVING, stops accepting, waits for in-flight calls up to the
+  // grace period, then cancels what is left. Idempotent.
+  void Shutdown();
+
+ private:
+  void ProbeLoop();
+
+  std::string service_name_;
+  ServerOptions options_;
+  std::vector<grpc::Service*> services_;
+  std::function<absl::Status()> probe_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::atomic<bool> shutting_down_{false};
+  absl::Notification stop_probe_;
+  std::thread probe_thread_;
+};
+
+// Blocks SIGTERM and SIGINT in this and every later thread; call first in main().
+void BlockShutdownSignals();
+// Waits for SIGTERM or SIGINT; returns the signal number.
+int WaitForShutdownSignal();
+
+}  // namespace atrium

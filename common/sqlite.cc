@@ -1,0 +1,211 @@
+#include "common/sqlite.h"
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "spdlog/spdlog.h"
+
+namespace atrium::sqlite {
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Statement& Statement::BindOptional(int index, std::string_view text) {
+  return text.empty() ? BindNull(index) : Bind(index, text);
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return FromSqlite(rc, sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+}
+
+absl::Status Statement::Run() {
+  auto r = Step();
+  if (!r.ok()) return r.status();
+  return absl::OkStatus();
+}
+
+int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+std::string Statement::Text(int col) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, col);
+  return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
+}
+
+std::string Statement::Blob(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
+}
+
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+absl::Status FromSqlite(int rc, std::string_view what) {
+  switch (rc & 0xFF) {
+    case SQLITE_OK: return absl::OkStatus();
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return StorageError("database is busy, retry");
+    case SQLITE_CONSTRAINT: return absl::AlreadyExistsError(absl::StrCat("constraint: ", std::string(what)));
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN: spdlog::error("sqlite I/O error {}: {}", rc, what); return StorageError("disk error");
+    default: spdlog::error("sqlite error {}: {}", rc, what); return absl::InternalError("internal storage error");
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return absl::UnavailableError(absl::StrCat("cannot open database ", path, ": ", msg));
+  }
+  std::unique_ptr<Connection> conn(new Connection(db));
+  sqlite3_busy_timeout(db, 5000);
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+    if (auto s = conn->Exec(pragma); !s.ok()) return s;
+  }
+  return conn;
+}
+
+Connection::~Connection() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
+
+absl::Status Connection::Exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  std::string msg = err ? err : "";
+  sqlite3_free(err);
+  return FromSqlite(rc, msg);
+}
+
+Statement& Connection::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc =
+        sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      spdlog::critical("SQL does not compile: {}: {}", sqlite3_errmsg(db_), sql);
+      std::abort();
+    }
+    it = cache_.emplace(sql, std::make_unique<Statement>(stmt)).first;
+  }
+  it->second->Reset();
+  return *it->second;
+}
+
+absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::string& path,
+                                                                     const Migrations& migrations, int readers) {
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool());
+  auto writer = Connection::Open(path);
+  if (!writer.ok()) return writer.status();
+  Connection& w = **writer;
+  if (auto s = w.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Statement& v = w.Prepare("PRAGMA user_version");
+  auto row = v.Step();
+  if (!row.ok()) return row.status();
+  int version = static_cast<int>(v.Int(0));
+  v.Reset();
+  if (version > static_cast<int>(migrations.size())) {
+    (void)w.Exec("ROLLBACK");
+    return absl::FailedPreconditionError(absl::StrCat("database ", path, " has schema version ", version,
+                                                      ", newer than this binary knows (", migrations.size(), ")"));
+  }
+  for (size_t i = version; i < migrations.size(); ++i) {
+    if (auto s = w.Exec(migrations[i]); !s.ok()) {
+      (void)w.Exec("ROLLBACK");
+      return absl::InternalError(absl::StrCat("migration ", i + 1, " failed: ", std::string(s.message())));
+    }
+    spdlog::info("applied migration {} to {}", i + 1, path);
+  }
+  if (auto s = w.Exec(absl::StrCat("PRAGMA user_version=", migrations.size())); !s.ok()) return s;
+  if (auto s = w.Exec("COMMIT"); !s.ok()) return s;
+  pool->schema_version_ = static_cast<int>(migrations.size());
+  {
+    absl::MutexLock lock(&pool->write_mu_);
+    pool->writer_ = std::move(*writer);
+  }
+  absl::MutexLock lock(&pool->read_mu_);
+  for (int i = 0; i < readers; ++i) {
+    auto r = Connection::Open(path);
+    if (!r.ok()) return r.status();
+    pool->idle_readers_.push_back(std::move(*r));
+  }
+  return pool;
+}
+
+absl::Status ConnectionPool::Write(const std::function<absl::Status(Connection&)>& fn) {
+  absl::MutexLock lock(&write_mu_);
+  if (auto s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  absl::Status status = fn(*writer_);
+  if (!status.ok()) {
+    (void)writer_->Exec("ROLLBACK");
+    return status;
+  }
+  if (auto s = writer_->Exec("COMMIT"); !s.ok()) {
+    (void)writer_->Exec("ROLLBACK");
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ConnectionPool::Read(const std::function<absl::Status(Connection&)>& fn) {
+  std::unique_ptr<Connection> conn;
+  {
+    absl::MutexLock lock(&read_mu_);
+    read_mu_.Await(absl::Condition(
+        +[](std::vector<std::unique_ptr<Connection>>* v) { return !v->empty(); }, &idle_readers_));
+    conn = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+  }
+  absl::Status status = conn->Exec("BEGIN");
+  if (status.ok()) {
+    status = fn(*conn);
+    (void)conn->Exec("COMMIT");
+  }
+  absl::MutexLock lock(&read_mu_);
+  idle_readers_.push_back(std::move(conn));
+  return status;
+}
+
+absl::Status ConnectionPool::Ping() {
+  return Read([](Connection& c) {
+    auto r = c.Prepare("SELECT 1").Step();
+    return r.status();
+  });
+}
+
+}  // namespace atrium::sqlite

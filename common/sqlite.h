@@ -1,0 +1,119 @@
+// A thin, status-returning layer over SQLite for the services' stores.
+//
+// Connection: one sqlite3 handle with WAL, synchronous=FULL (an acknowledged
+// commit survives kill -9 and power loss), a busy timeout and foreign keys on,
+// and a cache of prepared statements. Not thread-safe: ConnectionPool hands
+// out one writer and several readers.
+//
+//   auto pool = ConnectionPool::Open(path, migrations, /*readers=*/4);
+//   absl::Status s = (*pool)->Write([&](Connection& db) {
+//     Statement& st = db.Prepare("INSERT INTO t(a) VALUES(?)");
+//     st.Bind(1, "x");
+//     return st.Run();
+//   });
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+
+namespace atrium::sqlite {
+
+class Statement final {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, std::string_view text);
+  Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindNull(int index);
+  // Binds NULL for an empty string (optional unique columns).
+  Statement& BindOptional(int index, std::string_view text);
+
+  // Steps once: true with a row, false when done.
+  absl::StatusOr<bool> Step();
+  // Runs to completion (INSERT/UPDATE/DELETE).
+  absl::Status Run();
+
+  int64_t Int(int col) const;
+  std::string Text(int col) const;
+  std::string Blob(int col) const;
+  bool IsNull(int col) const;
+
+  // Clears bindings and state; called by Connection::Prepare.
+  void Reset();
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// One open database handle.
+class Connection final {
+ public:
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path);
+  ~Connection();
+
+  absl::Status Exec(std::string_view sql);
+  // Returns a cached, reset statement for `sql`. Crashes on SQL that does not
+  // compile: that is a programming error, found by every test.
+  Statement& Prepare(const std::string& sql);
+  int64_t Changes() const { return sqlite3_changes64(db_); }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// Turns an SQLite result code into a status (BUSY/LOCKED -> UNAVAILABLE,
+// constraint violations -> ALREADY_EXISTS, anything else INTERNAL).
+absl::Status FromSqlite(int rc, std::string_view what);
+
+// Numbered migrations: element i brings the schema from version i to i+1.
+using Migrations = std::vector<std::string>;
+
+class ConnectionPool final {
+ public:
+  // Opens (creating if needed) the file, applies pending migrations in one
+  // transaction, and opens `readers` read connections.
+  static absl::StatusOr<std::unique_ptr<ConnectionPool>> Open(const std::string& path, const Migrations& migrations,
+                                                              int readers);
+
+  // Runs `fn` in a write transaction (BEGIN IMMEDIATE). Commits when `fn`
+  // returns OK, rolls back otherwise; the status of `fn` is returned.
+  absl::Status Write(const std::function<absl::Status(Connection&)>& fn);
+  // Runs `fn` in a read transaction on one of the read connections.
+  absl::Status Read(const std::function<absl::Status(Connection&)>& fn);
+
+  // Cheap liveness probe for health checks.
+  absl::Status Ping();
+
+  int SchemaVersion() const { return schema_version_; }
+
+ private:
+  ConnectionPool() = default;
+
+  absl::Mutex write_mu_;
+  std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);
+  absl::Mutex read_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_ ABSL_GUARDED_BY(read_mu_);
+  int schema_version_ = 0;
+};
+
+}  // namespace atrium::sqlite

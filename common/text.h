@@ -1,0 +1,27 @@
+// Text helpers shared by the services: UTF-8 checks and lengths, JSON string
+// escaping, and the name normalisation used to spot duplicate accounts.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace atrium {
+
+// True when `s` is well-formed UTF-8.
+bool IsValidUtf8(std::string_view s);
+
+// Number of code points in valid UTF-8 text.
+size_t Utf8Length(std::string_view s);
+
+// Escapes `s` for use inside a JSON string literal (quotes, backslashes and
+// every control character, so one log record stays one line).
+std::string JsonEscape(std::string_view s);
+
+// Normalises a name for duplicate detection and search: full-width ASCII and
+// the ideographic space become half-width, ASCII letters lower case, and
+// whitespace and punctuation (ASCII and common Chinese) are dropped.
+// "上海（浦东）Ｆｏｏ  Co., Ltd." -> "上海浦东foocoltd".
+std::string NormalizeName(std::string_view s);
+
+}  // namespace atrium

@@ -1,0 +1,47 @@
+#include "common/time_util.h"
+
+namespace atrium {
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  const int64_t micros = absl::ToUnixMicros(t);
+  int64_t secs = micros / 1000000;
+  int64_t rem = micros % 1000000;
+  if (rem < 0) {
+    rem += 1000000;
+    --secs;
+  }
+  ts.set_seconds(secs);
+  ts.set_nanos(static_cast<int32_t>(rem * 1000));
+  return ts;
+}
+
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+int64_t ToUnixMicros(const google::protobuf::Timestamp& ts) { return ts.seconds() * 1000000 + ts.nanos() / 1000; }
+
+bool IsValidDate(const atrium::type::v1::Date& d) {
+  if (d.year() < 1900 || d.year() > 9999 || d.month() < 1 || d.month() > 12 || d.day() < 1) return false;
+  absl::CivilDay day(d.year(), d.month(), d.day());
+  return day.year() == d.year() && day.month() == d.month() && day.day() == d.day();
+}
+
+absl::CivilDay ToCivilDay(const atrium::type::v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+
+atrium::type::v1::Date ToDate(absl::CivilDay day) {
+  atrium::type::v1::Date d;
+  d.set_year(static_cast<int32_t>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+int64_t DateKey(const atrium::type::v1::Date& d) {
+  return static_cast<int64_t>(d.year()) * 10000 + d.month() * 100 + d.day();
+}
+
+atrium::type::v1::Date Today(absl::Time now, absl::TimeZone zone) { return ToDate(absl::ToCivilDay(now, zone)); }
+
+}  // namespace atrium

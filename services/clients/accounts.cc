@@ -1,0 +1,350 @@
+// Accounts (客户): create, read, list, update, archive.
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/ids.h"
+#include "common/text.h"
+#include "common/time_util.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "services/clients/archive.h"
+#include "services/clients/credit_code.h"
+#include "services/clients/internal.h"
+
+namespace atrium::clients {
+namespace {
+
+using namespace internal;  // NOLINT: the archive's own helpers
+using v1::Account;
+
+constexpr char kCreateAccount[] = "CreateAccount";
+
+const std::set<std::string>& UpdatablePaths() {
+  static const std::set<std::string> paths = {"kind",           "display_name",
+                                              "legal_name",     "credit_code",
+                                              "company_nature", "credit_standing",
+                                              "credit_note",    "industry_segment",
+                                              "owner",          "vip_level",
+                                              "key_account",    "address",
+                                              "phone",          "fax",
+                                              "email",          "tags"};
+  return paths;
+}
+
+// Checks every settable field of `a`; `prefix` is "account".
+absl::Status ValidateAccount(const Account& a) {
+  if (a.kind() == v1::ACCOUNT_KIND_UNSPECIFIED || !v1::AccountKind_IsValid(a.kind())) {
+    return InvalidArgument("account.kind",
+                           "must be one of COMPANY, GOVERNMENT_AGENCY, SOCIAL_ORGANISATION, "
+                           "TRAVEL_AGENCY, OTHER");
+  }
+  if (auto s = CheckText(a.display_name(), "account.display_name", 200, true); !s.ok()) return s;
+  if (NormalizeName(a.display_name()).empty()) {
+    return InvalidArgument("account.display_name", "must contain letters or digits");
+  }
+  if (auto s = CheckText(a.legal_name(), "account.legal_name", 200); !s.ok()) return s;
+  if (!a.credit_code().empty() && !IsValidCreditCode(a.credit_code())) {
+    return InvalidArgument("account.credit_code",
+                           "must be an 18-character unified social credit code with a valid check character");
+  }
+  if (auto s = CheckText(a.company_nature(), "account.company_nature", 100); !s.ok()) return s;
+  if (!v1::CreditStanding_IsValid(a.credit_standing())) {
+    return InvalidArgument("account.credit_standing", "is not a known credit standing");
+  }
+  if (auto s = CheckText(a.credit_note(), "account.credit_note", 1000, false, true); !s.ok()) return s;
+  if (auto s = CheckText(a.industry_segment(), "account.industry_segment", 100); !s.ok()) return s;
+  if (auto s = CheckStaffId(a.owner(), "account.owner", false); !s.ok()) return s;
+  if (a.vip_level() < 0 || a.vip_level() > 5) return InvalidArgument("account.vip_level", "must be between 0 and 5");
+  if (auto s = CheckText(a.address(), "account.address", 300); !s.ok()) return s;
+  if (auto s = CheckPhone(a.phone(), "account.phone"); !s.ok()) return s;
+  if (auto s = CheckPhone(a.fax(), "account.fax"); !s.ok()) return s;
+  if (auto s = CheckEmail(a.email(), "account.email"); !s.ok()) return s;
+  if (a.tags_size() > 20) return InvalidArgument("account.tags", "must have at most 20 tags");
+  for (int i = 0; i < a.tags_size(); ++i) {
+    if (auto s = CheckText(a.tags(i), absl::StrCat("account.tags[", i, "]"), 50, true); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// ALREADY_EXISTS when another account has the same credit code or name.
+absl::Status CheckUnique(ClientsTx& tx, const Account& a, const std::string& self_id) {
+  if (!a.credit_code().empty()) {
+    auto id = tx.FindAccountByCreditCode(a.credit_code());
+    if (!id.ok()) return id.status();
+    if (*id && **id != self_id) {
+      return AlreadyExists("DUPLICATE_CREDIT_CODE",
+                           absl::StrCat("accounts/", **id, " already has credit code ", a.credit_code()),
+                           {{"existing_account", "accounts/" + **id}});
+    }
+  }
+  auto id = tx.FindAccountByNormalizedName(NormalizeName(a.display_name()));
+  if (!id.ok()) return id.status();
+  if (*id && **id != self_id) {
+    return AlreadyExists("DUPLICATE_ACCOUNT_NAME",
+                         absl::StrCat("accounts/", **id, " already has the name \"", a.display_name(), "\""),
+                         {{"existing_account", "accounts/" + **id}});
+  }
+  return absl::OkStatus();
+}
+
+// A readable "field: old -> new" list for the activity history.
+std::string DescribeChanges(const Account& before, const Account& after, const std::vector<std::string>& paths) {
+  std::vector<std::string> lines;
+  const auto* desc = Account::descriptor();
+  const auto* refl = Account::GetReflection();
+  for (const auto& path : paths) {
+    const auto* field = desc->FindFieldByName(path);
+    if (field == nullptr) continue;
+    std::string old_value, new_value;
+    if (field->is_repeated()) {
+      std::vector<std::string> o, n;
+      for (int i = 0; i < refl->FieldSize(before, field); ++i) o.push_back(refl->GetRepeatedString(before, field, i));
+      for (int i = 0; i < refl->FieldSize(after, field); ++i) n.push_back(refl->GetRepeatedString(after, field, i));
+      old_value = absl::StrJoin(o, ",");
+      new_value = absl::StrJoin(n, ",");
+    } else {
+      std::string s1, s2;
+      google::protobuf::TextFormat::PrintFieldValueToString(before, field, -1, &s1);
+      google::protobuf::TextFormat::PrintFieldValueToString(after, field, -1, &s2);
+      old_value = s1;
+      new_value = s2;
+    }
+    if (old_value != new_value) lines.push_back(absl::StrCat(path, ": ", old_value, " -> ", new_value));
+  }
+  return absl::StrJoin(lines, "\n");
+}
+
+}  // namespace
+
+absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::CreateAccountRequest& req) {
+  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
+                           "CreateAccount is for the manager, key account managers and clerks");
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  Account a = req.account();
+  if (auto s = ValidateAccount(a); !s.ok()) return s;
+  if (who.Is(Role::kKeyAccountManager)) {
+    if (!a.owner().empty() && a.owner() != who.subject) {
+      return PermissionDenied(
+          "a key account manager creates accounts they own; only the manager assigns another owner");
+    }
+    a.set_owner(who.subject);
+  }
+  const absl::Time now = Now();
+  absl::StatusOr<Account> result;
+  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+    auto prior = PriorRequest(tx, kCreateAccount, req.request_id());
+    if (!prior.ok()) return prior.status();
+    if (*prior) {
+      auto id = AccountIdOf(**prior, "request_id");
+      if (!id.ok()) return id.status();
+      result = MustGetAccount(tx, *id);
+      return result.status();
+    }
+    if (auto s = CheckUnique(tx, a, ""); !s.ok()) return s;
+    const std::string id = NewId(now);
+    a.set_name("accounts/" + id);
+    a.set_state(Account::ACTIVE);
+    *a.mutable_audit() = NewAudit(who, now);
+    a.set_etag(NewEtag());
+    if (auto s = tx.PutAccount(id, a); !s.ok()) return s;
+    if (!req.request_id().empty()) {
+      if (auto s = tx.RememberRequest(kCreateAccount, req.request_id(), a.name(), absl::ToUnixMicros(now)); !s.ok()) {
+        return s;
+      }
+    }
+    if (auto s = AppendActivity(tx, who, id, v1::Activity::ACCOUNT_CHANGE,
+                                absl::StrCat("account created: ", a.display_name()), "", a.name(), now);
+        !s.ok()) {
+      return s;
+    }
+    result = a;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Account> Archive::GetAccount(const Principal& who, const v1::GetAccountRequest& req) {
+  if (auto s = who.Require(kReaders, "GetAccount is for staff, departments and services"); !s.ok()) return s;
+  auto id = AccountIdOf(req.name(), "name");
+  if (!id.ok()) return id.status();
+  absl::StatusOr<Account> result;
+  absl::Status status = store_->Read([&](ClientsTx& tx) {
+    result = MustGetAccount(tx, *id);
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::ListAccountsResponse> Archive::ListAccounts(const Principal& who,
+                                                               const v1::ListAccountsRequest& req) {
+  if (auto s = who.Require(kReaders, "ListAccounts is for staff, departments and services"); !s.ok()) return s;
+  auto size = ClampPageSize(req.page_size());
+  if (!size.ok()) return size.status();
+  AccountQuery q;
+  if (auto s = CheckStaffId(req.owner(), "owner", false); !s.ok()) return s;
+  q.owner = req.owner();
+  if (auto s = CheckText(req.industry_segment(), "industry_segment", 100); !s.ok()) return s;
+  q.industry_segment = req.industry_segment();
+  if (!v1::AccountKind_IsValid(req.kind())) return InvalidArgument("kind", "is not a known account kind");
+  q.kind = req.kind();
+  if (req.min_vip_level() < 0 || req.min_vip_level() > 5) {
+    return InvalidArgument("min_vip_level", "must be between 0 and 5");
+  }
+  q.min_vip_level = req.min_vip_level();
+  if (!Account::State_IsValid(req.state())) return InvalidArgument("state", "is not a known account state");
+  q.state = req.state() == Account::STATE_UNSPECIFIED ? Account::ACTIVE : req.state();
+  if (auto s = CheckText(req.query(), "query", 100); !s.ok()) return s;
+  q.name_contains = NormalizeName(req.query());
+  if (req.order_by().empty() || req.order_by() == "display_name") {
+    q.order = AccountOrder::kDisplayName;
+  } else if (req.order_by() == "create_time") {
+    q.order = AccountOrder::kCreateTime;
+  } else if (req.order_by() == "create_time desc") {
+    q.order = AccountOrder::kCreateTimeDesc;
+  } else if (req.order_by() == "update_time desc") {
+    q.order = AccountOrder::kUpdateTimeDesc;
+  } else {
+    return InvalidArgument("order_by", "must be display_name, create_time, create_time desc or update_time desc");
+  }
+  const std::string fingerprint =
+      absl::StrCat("accounts|", q.owner, "|", q.industry_segment, "|", q.kind, "|", q.min_vip_level, "|", q.state, "|",
+                   q.name_contains, "|", static_cast<int>(q.order));
+  auto pos = tokens_.Decode(req.page_token(), fingerprint);
+  if (!pos.ok()) return pos.status();
+  if (pos->size() == 2) {
+    q.after = std::make_pair((*pos)[0], (*pos)[1]);
+  } else if (!pos->empty()) {
+    return InvalidArgument("page_token", "is malformed");
+  }
+  q.limit = *size + 1;
+  v1::ListAccountsResponse resp;
+  absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
+    auto rows = tx.ListAccounts(q);
+    if (!rows.ok()) return rows.status();
+    for (size_t i = 0; i < rows->size() && static_cast<int>(i) < *size; ++i) *resp.add_accounts() = (*rows)[i];
+    if (static_cast<int>(rows->size()) > *size) {
+      const Account& last = (*rows)[*size - 1];
+      std::string key;
+      switch (q.order) {
+        case AccountOrder::kDisplayName: key = last.display_name(); break;
+        case AccountOrder::kCreateTime:
+        case AccountOrder::kCreateTimeDesc: key = std::to_string(ToUnixMicros(last.audit().create_time())); break;
+        case AccountOrder::kUpdateTimeDesc: key = std::to_string(ToUnixMicros(last.audit().update_time())); break;
+      }
+      resp.set_next_page_token(tokens_.Encode(fingerprint, {key, last.name().substr(9)}));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return resp;
+}
+
+absl::StatusOr<Account> Archive::UpdateAccount(const Principal& who, const v1::UpdateAccountRequest& req) {
+  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
+                           "UpdateAccount is for the manager, key account managers and clerks");
+      !s.ok()) {
+    return s;
+  }
+  auto id = AccountIdOf(req.account().name(), "account.name");
+  if (!id.ok()) return id.status();
+  if (req.update_mask().paths_size() == 0) return InvalidArgument("update_mask", "must name at least one field");
+  std::vector<std::string> paths(req.update_mask().paths().begin(), req.update_mask().paths().end());
+  for (const auto& p : paths) {
+    if (!UpdatablePaths().count(p)) {
+      return InvalidArgument("update_mask", absl::StrCat("path \"", p, "\" is not an updatable account field"));
+    }
+    if ((p == "owner" || p == "vip_level" || p == "key_account") && !who.Is(Role::kManager)) {
+      return PermissionDenied(absl::StrCat("only the manager changes an account's ", p));
+    }
+  }
+  const absl::Time now = Now();
+  absl::StatusOr<Account> result;
+  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+    auto current = MustGetAccount(tx, *id);
+    if (!current.ok()) return current.status();
+    if (auto s = CheckCanChange(who, *current, ClerkMay::kYes); !s.ok()) return s;
+    if (auto s = CheckEtag(req.account().etag(), current->etag(), current->name()); !s.ok()) return s;
+    if (auto s = CheckActive(*current); !s.ok()) return s;
+    Account updated = *current;
+    google::protobuf::FieldMask mask = req.update_mask();
+    google::protobuf::util::FieldMaskUtil::MergeOptions opts;
+    opts.set_replace_repeated_fields(true);
+    google::protobuf::util::FieldMaskUtil::MergeMessageTo(req.account(), mask, opts, &updated);
+    if (auto s = ValidateAccount(updated); !s.ok()) return s;
+    if (auto s = CheckUnique(tx, updated, *id); !s.ok()) return s;
+    std::string changes = DescribeChanges(*current, updated, paths);
+    Touch(updated.mutable_audit(), who, now);
+    updated.set_etag(NewEtag());
+    if (auto s = tx.PutAccount(*id, updated); !s.ok()) return s;
+    if (!changes.empty()) {
+      if (auto s = AppendActivity(tx, who, *id, v1::Activity::ACCOUNT_CHANGE, "account updated", changes,
+                                  updated.name(), now);
+          !s.ok()) {
+        return s;
+      }
+    }
+    result = std::move(updated);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+namespace {
+// Shared body of Archive/Unarchive: a state move with its history entry.
+absl::StatusOr<Account> MoveAccountState(ClientsStore* store, const Principal& who, const std::string& name,
+                                         const std::string& etag, Account::State from, Account::State to,
+                                         const std::string& note, absl::Time now) {
+  auto id = AccountIdOf(name, "name");
+  if (!id.ok()) return id.status();
+  absl::StatusOr<Account> result;
+  absl::Status status = store->Write([&](ClientsTx& tx) -> absl::Status {
+    auto current = MustGetAccount(tx, *id);
+    if (!current.ok()) return current.status();
+    if (auto s = CheckCanChange(who, *current, ClerkMay::kNo); !s.ok()) return s;
+    if (auto s = CheckEtag(etag, current->etag(), current->name()); !s.ok()) return s;
+    if (current->state() != from) {
+      return FailedPrecondition(to == Account::ARCHIVED ? "ACCOUNT_ARCHIVED" : "ACCOUNT_NOT_ARCHIVED",
+                                absl::StrCat(current->name(), " is ", Account::State_Name(current->state())),
+                                {{"state", Account::State_Name(current->state())}});
+    }
+    current->set_state(to);
+    Touch(current->mutable_audit(), who, now);
+    current->set_etag(NewEtag());
+    if (auto s = tx.PutAccount(*id, *current); !s.ok()) return s;
+    if (auto s = AppendActivity(tx, who, *id, v1::Activity::ACCOUNT_CHANGE,
+                                to == Account::ARCHIVED ? "account archived" : "account restored", note,
+                                current->name(), now);
+        !s.ok()) {
+      return s;
+    }
+    result = std::move(*current);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+}  // namespace
+
+absl::StatusOr<Account> Archive::ArchiveAccount(const Principal& who, const v1::ArchiveAccountRequest& req) {
+  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager},
+                           "ArchiveAccount is for the manager and the owning key account manager");
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckText(req.reason(), "reason", 500, false, true); !s.ok()) return s;
+  return MoveAccountState(store_, who, req.name(), req.etag(), Account::ACTIVE, Account::ARCHIVED, req.reason(), Now());
+}
+
+absl::StatusOr<Account> Archive::UnarchiveAccount(const Principal& who, const v1::UnarchiveAccountRequest& req) {
+  if (auto s = who.Require({Role::kManager}, "UnarchiveAccount is for the manager"); !s.ok()) return s;
+  return MoveAccountState(store_, who, req.name(), req.etag(), Account::ARCHIVED, Account::ACTIVE, "", Now());
+}
+
+}  // namespace atrium::clients

@@ -1,0 +1,184 @@
+// Contacts of an account (联系人).
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/ids.h"
+#include "common/time_util.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "services/clients/archive.h"
+#include "services/clients/internal.h"
+
+namespace atrium::clients {
+namespace {
+
+using namespace internal;  // NOLINT: the archive's own helpers
+using v1::Contact;
+
+constexpr char kCreateContact[] = "CreateContact";
+constexpr std::initializer_list<Role> kWriters = {Role::kManager, Role::kKeyAccountManager, Role::kClerk};
+
+absl::Status ValidateContact(const Contact& c) {
+  if (auto s = CheckText(c.display_name(), "contact.display_name", 100, true); !s.ok()) return s;
+  if (auto s = CheckText(c.title(), "contact.title", 100); !s.ok()) return s;
+  if (c.phones_size() > 5) return InvalidArgument("contact.phones", "must have at most 5 numbers");
+  for (int i = 0; i < c.phones_size(); ++i) {
+    const std::string field = absl::StrCat("contact.phones[", i, "]");
+    if (c.phones(i).empty()) return InvalidArgument(field, "must not be empty");
+    if (auto s = CheckPhone(c.phones(i), field); !s.ok()) return s;
+  }
+  if (auto s = CheckPhone(c.fax(), "contact.fax"); !s.ok()) return s;
+  if (auto s = CheckEmail(c.email(), "contact.email"); !s.ok()) return s;
+  if (!v1::ContactChannel_IsValid(c.preferred_channel())) {
+    return InvalidArgument("contact.preferred_channel", "is not a known channel");
+  }
+  if (auto s = CheckText(c.note(), "contact.note", 1000, false, true); !s.ok()) return s;
+  return absl::OkStatus();
+}
+
+ChildRecord ToRecord(const Contact& c, const std::string& account_id) {
+  ChildRecord r;
+  r.name = c.name();
+  r.kind = kContact;
+  r.account_id = account_id;
+  r.sort_key = ToUnixMicros(c.audit().create_time());
+  r.data = c.SerializeAsString();
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<Contact> Archive::CreateContact(const Principal& who, const v1::CreateContactRequest& req) {
+  if (auto s = who.Require(kWriters, "CreateContact is for the manager, key account managers and clerks"); !s.ok()) {
+    return s;
+  }
+  auto account_id = AccountIdOf(req.parent(), "parent");
+  if (!account_id.ok()) return account_id.status();
+  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  Contact c = req.contact();
+  if (auto s = ValidateContact(c); !s.ok()) return s;
+  const absl::Time now = Now();
+  absl::StatusOr<Contact> result;
+  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+    auto account = MustGetAccount(tx, *account_id);
+    if (!account.ok()) return account.status();
+    if (auto s = CheckCanChange(who, *account, ClerkMay::kYes); !s.ok()) return s;
+    if (auto s = CheckActive(*account); !s.ok()) return s;
+    auto prior = PriorRequest(tx, kCreateContact, req.request_id());
+    if (!prior.ok()) return prior.status();
+    if (*prior) {
+      auto existing = MustGetChild<Contact>(tx, **prior, kContact, "contact");
+      if (!existing.ok()) return existing.status();
+      result = existing->first;
+      return absl::OkStatus();
+    }
+    c.set_name(absl::StrCat(req.parent(), "/contacts/", NewId(now)));
+    *c.mutable_audit() = NewAudit(who, now);
+    c.set_etag(NewEtag());
+    if (auto s = tx.PutChild(ToRecord(c, *account_id)); !s.ok()) return s;
+    if (!req.request_id().empty()) {
+      if (auto s = tx.RememberRequest(kCreateContact, req.request_id(), c.name(), absl::ToUnixMicros(now)); !s.ok()) {
+        return s;
+      }
+    }
+    result = c;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Contact> Archive::GetContact(const Principal& who, const v1::GetContactRequest& req) {
+  if (auto s = who.Require(kReaders, "GetContact is for staff, departments and services"); !s.ok()) return s;
+  if (auto id = ChildAccountIdOf(req.name(), "contacts", "name"); !id.ok()) return id.status();
+  absl::StatusOr<Contact> result;
+  absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
+    auto c = MustGetChild<Contact>(tx, req.name(), kContact, "contact");
+    if (!c.ok()) return c.status();
+    result = std::move(c->first);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::ListContactsResponse> Archive::ListContacts(const Principal& who,
+                                                               const v1::ListContactsRequest& req) {
+  if (auto s = who.Require(kReaders, "ListContacts is for staff, departments and services"); !s.ok()) return s;
+  auto account_id = AccountIdOf(req.parent(), "parent");
+  if (!account_id.ok()) return account_id.status();
+  v1::ListContactsResponse resp;
+  absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
+    if (auto a = MustGetAccount(tx, *account_id); !a.ok()) return a.status();
+    ChildQuery q;
+    q.kind = kContact;
+    q.account_id = *account_id;
+    auto page = ListPage<Contact>(tx, tokens_, q, req.page_size(), req.page_token(), "contacts|" + req.parent());
+    if (!page.ok()) return page.status();
+    for (auto& c : page->first) *resp.add_contacts() = std::move(c);
+    resp.set_next_page_token(page->second);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return resp;
+}
+
+absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::UpdateContactRequest& req) {
+  if (auto s = who.Require(kWriters, "UpdateContact is for the manager, key account managers and clerks"); !s.ok()) {
+    return s;
+  }
+  auto account_id = ChildAccountIdOf(req.contact().name(), "contacts", "contact.name");
+  if (!account_id.ok()) return account_id.status();
+  static const std::set<std::string> kPaths = {"display_name",      "title", "phones", "fax", "email",
+                                               "preferred_channel", "note"};
+  if (req.update_mask().paths_size() == 0) return InvalidArgument("update_mask", "must name at least one field");
+  for (const auto& p : req.update_mask().paths()) {
+    if (!kPaths.count(p)) {
+      return InvalidArgument("update_mask", absl::StrCat("path \"", p, "\" is not an updatable contact field"));
+    }
+  }
+  const absl::Time now = Now();
+  absl::StatusOr<Contact> result;
+  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+    auto account = MustGetAccount(tx, *account_id);
+    if (!account.ok()) return account.status();
+    auto current = MustGetChild<Contact>(tx, req.contact().name(), kContact, "contact");
+    if (!current.ok()) return current.status();
+    if (auto s = CheckCanChange(who, *account, ClerkMay::kYes); !s.ok()) return s;
+    if (auto s = CheckEtag(req.contact().etag(), current->first.etag(), req.contact().name()); !s.ok()) return s;
+    if (auto s = CheckActive(*account); !s.ok()) return s;
+    Contact updated = current->first;
+    google::protobuf::util::FieldMaskUtil::MergeOptions opts;
+    opts.set_replace_repeated_fields(true);
+    google::protobuf::util::FieldMaskUtil::MergeMessageTo(req.contact(), req.update_mask(), opts, &updated);
+    if (auto s = ValidateContact(updated); !s.ok()) return s;
+    Touch(updated.mutable_audit(), who, now);
+    updated.set_etag(NewEtag());
+    if (auto s = tx.PutChild(ToRecord(updated, *account_id)); !s.ok()) return s;
+    result = std::move(updated);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<google::protobuf::Empty> Archive::DeleteContact(const Principal& who,
+                                                               const v1::DeleteContactRequest& req) {
+  if (auto s = who.Require(kWriters, "DeleteContact is for the manager, key account managers and clerks"); !s.ok()) {
+    return s;
+  }
+  auto account_id = ChildAccountIdOf(req.name(), "contacts", "name");
+  if (!account_id.ok()) return account_id.status();
+  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+    auto account = MustGetAccount(tx, *account_id);
+    if (!account.ok()) return account.status();
+    auto current = MustGetChild<Contact>(tx, req.name(), kContact, "contact");
+    if (!current.ok()) return current.status();
+    if (auto s = CheckCanChange(who, *account, ClerkMay::kYes); !s.ok()) return s;
+    if (auto s = CheckEtag(req.etag(), current->first.etag(), req.name()); !s.ok()) return s;
+    return tx.DeleteChild(req.name());
+  });
+  if (!status.ok()) return status;
+  return google::protobuf::Empty();
+}
+
+}  // namespace atrium::clients

@@ -1,0 +1,198 @@
+// Receivables (应收账款): a ledger per account, posted by Finance and other
+// services, idempotent by the poster's reference; balance and aging per
+// account and for the whole book.
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "common/time_util.h"
+#include "services/clients/aging.h"
+#include "services/clients/archive.h"
+#include "services/clients/internal.h"
+
+namespace atrium::clients {
+namespace {
+
+using namespace internal;  // NOLINT: the archive's own helpers
+using v1::LedgerEntry;
+
+constexpr char kBookCurrency[] = "CNY";
+
+bool MayPost(const Principal& who) {
+  return who.Is(Role::kManager) || who.Is(Role::kService) || who.IsDepartment("finance");
+}
+
+// Readers of the ledger: the manager, GM office, finance, services, and the
+// KAM who owns the account.
+absl::Status CheckLedgerReader(const Principal& who, const v1::Account* account) {
+  if (who.Is(Role::kManager) || who.Is(Role::kGmOffice) || who.Is(Role::kService) || who.IsDepartment("finance")) {
+    return absl::OkStatus();
+  }
+  if (who.Is(Role::kKeyAccountManager) && account != nullptr && account->owner() == who.subject) {
+    return absl::OkStatus();
+  }
+  return PermissionDenied(
+      "receivables are for the manager, the GM office, finance, services and the owning key account manager");
+}
+
+int64_t DayNumber(const type::v1::Date& d) { return (ToCivilDay(d) - absl::CivilDay(1970, 1, 1)); }
+
+type::v1::Money Cny(int64_t amount) {
+  type::v1::Money m;
+  m.set_currency_code(kBookCurrency);
+  m.set_amount_minor(amount);
+  return m;
+}
+
+LedgerLine ToLine(const LedgerEntry& e) {
+  int64_t amount = e.amount().amount_minor();
+  if (e.type() == LedgerEntry::PAYMENT) amount = -amount;
+  return LedgerLine{DayNumber(e.entry_date()), amount};
+}
+
+bool SameEntry(const LedgerEntry& a, const LedgerEntry& b) {
+  return a.type() == b.type() && a.amount().amount_minor() == b.amount().amount_minor() &&
+         DateKey(a.entry_date()) == DateKey(b.entry_date());
+}
+
+}  // namespace
+
+absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, const v1::CreateLedgerEntryRequest& req) {
+  if (!MayPost(who)) return PermissionDenied("ledger entries are posted by finance, services and the manager");
+  auto account_id = AccountIdOf(req.parent(), "parent");
+  if (!account_id.ok()) return account_id.status();
+  LedgerEntry e = req.entry();
+  if (e.type() == LedgerEntry::TYPE_UNSPECIFIED || !LedgerEntry::Type_IsValid(e.type())) {
+    return InvalidArgument("entry.type", "must be CHARGE, PAYMENT or ADJUSTMENT");
+  }
+  if (!e.has_amount()) return InvalidArgument("entry.amount", "is required");
+  if (e.amount().currency_code().empty()) e.mutable_amount()->set_currency_code(kBookCurrency);
+  if (e.amount().currency_code() != kBookCurrency) {
+    return InvalidArgument("entry.amount.currency_code", "must be CNY, the currency the book is kept in");
+  }
+  const int64_t amount = e.amount().amount_minor();
+  if (e.type() == LedgerEntry::ADJUSTMENT ? amount == 0 : amount <= 0) {
+    return InvalidArgument("entry.amount.amount_minor",
+                           e.type() == LedgerEntry::ADJUSTMENT ? "must not be zero" : "must be positive");
+  }
+  if (amount > 100'000'000'000'00LL || amount < -100'000'000'000'00LL) {
+    return InvalidArgument("entry.amount.amount_minor", "is out of range");
+  }
+  if (auto s = CheckText(e.reference(), "entry.reference", 100, true); !s.ok()) return s;
+  if (auto s = CheckText(e.description(), "entry.description", 500, false, true); !s.ok()) return s;
+  if (!e.has_entry_date() || !IsValidDate(e.entry_date())) {
+    return InvalidArgument("entry.entry_date", "must be a real calendar date");
+  }
+  const absl::Time now = Now();
+  absl::StatusOr<LedgerEntry> result;
+  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+    if (auto a = MustGetAccount(tx, *account_id); !a.ok()) return a.status();
+    auto prior = tx.FindChildByReference(kLedgerEntry, *account_id, e.reference());
+    if (!prior.ok()) return prior.status();
+    if (*prior) {
+      auto stored = Unpack<LedgerEntry>(**prior);
+      if (!stored.ok()) return stored.status();
+      if (!SameEntry(*stored, e)) {
+        return AlreadyExists(
+            "REFERENCE_REUSED",
+            absl::StrCat("reference ", e.reference(), " was already posted as ", stored->name(), " with other values"),
+            {{"existing_entry", stored->name()}});
+      }
+      result = std::move(*stored);
+      return absl::OkStatus();
+    }
+    e.set_name(absl::StrCat(req.parent(), "/ledgerEntries/", NewId(now)));
+    e.set_poster(who.subject);
+    *e.mutable_create_time() = ToProto(now);
+    ChildRecord r;
+    r.name = e.name();
+    r.kind = kLedgerEntry;
+    r.account_id = *account_id;
+    r.state = e.type();
+    r.reference = e.reference();
+    r.sort_key = DateKey(e.entry_date());
+    r.data = e.SerializeAsString();
+    if (auto s = tx.PutChild(r); !s.ok()) return s;
+    result = e;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::ListLedgerEntriesResponse> Archive::ListLedgerEntries(const Principal& who,
+                                                                         const v1::ListLedgerEntriesRequest& req) {
+  auto account_id = AccountIdOf(req.parent(), "parent");
+  if (!account_id.ok()) return account_id.status();
+  v1::ListLedgerEntriesResponse resp;
+  absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
+    auto account = MustGetAccount(tx, *account_id);
+    if (!account.ok()) return account.status();
+    if (auto s = CheckLedgerReader(who, &*account); !s.ok()) return s;
+    ChildQuery q;
+    q.kind = kLedgerEntry;
+    q.account_id = *account_id;
+    auto page = ListPage<LedgerEntry>(tx, tokens_, q, req.page_size(), req.page_token(), "ledger|" + req.parent());
+    if (!page.ok()) return page.status();
+    for (auto& e : page->first) *resp.add_entries() = std::move(e);
+    resp.set_next_page_token(page->second);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return resp;
+}
+
+absl::StatusOr<v1::Receivables> Archive::GetReceivables(const Principal& who, const v1::GetReceivablesRequest& req) {
+  // The name is accounts/{a}/receivables: check the suffix, then the account.
+  constexpr std::string_view kSuffix = "/receivables";
+  const std::string& name = req.name();
+  if (name.size() <= kSuffix.size() || name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+    return InvalidArgument("name", "must look like accounts/{id}/receivables or accounts/-/receivables");
+  }
+  auto account_id = AccountIdOf(name.substr(0, name.size() - kSuffix.size()), "name", true);
+  if (!account_id.ok()) return account_id.status();
+  if (req.has_as_of() && !IsValidDate(req.as_of())) return InvalidArgument("as_of", "must be a real calendar date");
+  const type::v1::Date as_of = req.has_as_of() ? req.as_of() : Today(Now(), zone_);
+  const int64_t as_of_day = DayNumber(as_of);
+  Aging total;
+  absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
+    ChildQuery q;
+    q.kind = kLedgerEntry;
+    if (*account_id == "-") {
+      if (auto s = CheckLedgerReader(who, nullptr); !s.ok()) return s;
+    } else {
+      auto account = MustGetAccount(tx, *account_id);
+      if (!account.ok()) return account.status();
+      if (auto s = CheckLedgerReader(who, &*account); !s.ok()) return s;
+      q.account_id = *account_id;
+    }
+    // Payments settle charges of their own account only, so age per account.
+    std::map<std::string, std::vector<LedgerLine>> by_account;
+    q.limit = 10000;
+    for (;;) {
+      auto rows = tx.ListChildren(q);
+      if (!rows.ok()) return rows.status();
+      for (const auto& r : *rows) {
+        auto e = Unpack<LedgerEntry>(r);
+        if (!e.ok()) return e.status();
+        by_account[r.account_id].push_back(ToLine(*e));
+      }
+      if (static_cast<int>(rows->size()) < q.limit) break;
+      q.after = std::make_pair(rows->back().sort_key, rows->back().name);
+    }
+    for (auto& [id, lines] : by_account) total += AgeAccount(std::move(lines), as_of_day);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  v1::Receivables out;
+  out.set_name(name);
+  *out.mutable_as_of() = as_of;
+  *out.mutable_balance() = Cny(total.balance);
+  *out.mutable_days_0_30() = Cny(total.days_0_30);
+  *out.mutable_days_31_60() = Cny(total.days_31_60);
+  *out.mutable_days_61_90() = Cny(total.days_61_90);
+  *out.mutable_over_90_days() = Cny(total.over_90);
+  *out.mutable_unapplied_credit() = Cny(total.unapplied_credit);
+  return out;
+}
+
+}  // namespace atrium::clients

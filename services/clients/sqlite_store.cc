@@ -1,0 +1,326 @@
+#include "services/clients/sqlite_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/text.h"
+#include "common/time_util.h"
+
+namespace atrium::clients {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using v1::Account;
+
+const sqlite::Migrations kMigrations = {
+    // 1: accounts, sub-resources, idempotency keys.
+    R"sql(
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  name_norm TEXT NOT NULL UNIQUE,
+  search_text TEXT NOT NULL,
+  credit_code TEXT UNIQUE,
+  owner TEXT NOT NULL,
+  industry_segment TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  vip_level INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  create_micros INTEGER NOT NULL,
+  update_micros INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX accounts_by_name ON accounts(state, display_name, id);
+CREATE INDEX accounts_by_create ON accounts(state, create_micros, id);
+CREATE INDEX accounts_by_update ON accounts(state, update_micros, id);
+CREATE INDEX accounts_by_owner ON accounts(owner, state, display_name, id);
+CREATE INDEX accounts_by_segment ON accounts(industry_segment, state, display_name, id);
+CREATE TABLE children (
+  name TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  state INTEGER NOT NULL,
+  category INTEGER NOT NULL,
+  due_micros INTEGER NOT NULL,
+  person TEXT NOT NULL,
+  reference TEXT,
+  sort_key INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX children_by_account ON children(kind, account_id, sort_key, name);
+CREATE INDEX children_by_kind ON children(kind, sort_key, name);
+CREATE INDEX children_by_due ON children(kind, state, due_micros);
+CREATE UNIQUE INDEX children_by_reference ON children(kind, account_id, reference) WHERE reference IS NOT NULL;
+CREATE TABLE request_ids (
+  method TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  resource_name TEXT NOT NULL,
+  create_micros INTEGER NOT NULL,
+  PRIMARY KEY (method, request_id)
+);
+)sql",
+};
+
+constexpr char kChildColumns[] =
+    "name, kind, account_id, state, category, due_micros, person, reference, sort_key, data";
+
+ChildRecord ReadChild(Statement& st) {
+  ChildRecord r;
+  r.name = st.Text(0);
+  r.kind = st.Text(1);
+  r.account_id = st.Text(2);
+  r.state = static_cast<int>(st.Int(3));
+  r.category = static_cast<int>(st.Int(4));
+  r.due_micros = st.Int(5);
+  r.person = st.Text(6);
+  r.reference = st.Text(7);
+  r.sort_key = st.Int(8);
+  r.data = st.Blob(9);
+  return r;
+}
+
+absl::StatusOr<Account> ParseAccount(const std::string& bytes) {
+  Account a;
+  if (!a.ParseFromString(bytes)) return absl::DataLossError("stored account does not parse");
+  return a;
+}
+
+// Escapes LIKE wildcards; the pattern uses ESCAPE '\'.
+std::string LikeContains(const std::string& s) {
+  std::string out = "%";
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
+class SqliteTx final : public ClientsTx {
+ public:
+  SqliteTx(Connection& db, bool writable) : db_(db), writable_(writable) {}
+
+  absl::StatusOr<std::optional<Account>> GetAccount(const std::string& id) override {
+    Statement& st = db_.Prepare("SELECT data FROM accounts WHERE id = ?");
+    st.Bind(1, id);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<Account>();
+    auto a = ParseAccount(st.Blob(0));
+    if (!a.ok()) return a.status();
+    return std::optional<Account>(std::move(*a));
+  }
+
+  absl::StatusOr<std::optional<std::string>> FindAccountByCreditCode(const std::string& code) override {
+    return FindId("SELECT id FROM accounts WHERE credit_code = ?", code);
+  }
+
+  absl::StatusOr<std::optional<std::string>> FindAccountByNormalizedName(const std::string& norm) override {
+    return FindId("SELECT id FROM accounts WHERE name_norm = ?", norm);
+  }
+
+  absl::Status PutAccount(const std::string& id, const Account& a) override {
+    if (!writable_) return absl::InternalError("write in a read transaction");
+    Statement& st = db_.Prepare(
+        "INSERT INTO accounts(id, display_name, name_norm, search_text, credit_code, owner, industry_segment, kind,"
+        " vip_level, state, create_micros, update_micros, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT(id) DO UPDATE SET display_name=excluded.display_name, name_norm=excluded.name_norm,"
+        " search_text=excluded.search_text, credit_code=excluded.credit_code, owner=excluded.owner,"
+        " industry_segment=excluded.industry_segment, kind=excluded.kind, vip_level=excluded.vip_level,"
+        " state=excluded.state, update_micros=excluded.update_micros, data=excluded.data");
+    st.Bind(1, id)
+        .Bind(2, a.display_name())
+        .Bind(3, NormalizeName(a.display_name()))
+        .Bind(4, NormalizeName(a.display_name()) + "\x1f" + NormalizeName(a.legal_name()))
+        .BindOptional(5, a.credit_code())
+        .Bind(6, a.owner())
+        .Bind(7, a.industry_segment())
+        .Bind(8, static_cast<int64_t>(a.kind()))
+        .Bind(9, static_cast<int64_t>(a.vip_level()))
+        .Bind(10, static_cast<int64_t>(a.state()))
+        .Bind(11, ToUnixMicros(a.audit().create_time()))
+        .Bind(12, ToUnixMicros(a.audit().update_time()))
+        .BindBlob(13, a.SerializeAsString());
+    return st.Run();
+  }
+
+  absl::StatusOr<std::vector<Account>> ListAccounts(const AccountQuery& q) override {
+    std::string sort_col;
+    bool desc = false;
+    switch (q.order) {
+      case AccountOrder::kDisplayName: sort_col = "display_name"; break;
+      case AccountOrder::kCreateTime: sort_col = "create_micros"; break;
+      case AccountOrder::kCreateTimeDesc: sort_col = "create_micros", desc = true; break;
+      case AccountOrder::kUpdateTimeDesc: sort_col = "update_micros", desc = true; break;
+    }
+    const bool numeric = sort_col != "display_name";
+    std::string sql = "SELECT data FROM accounts WHERE state = ?1";
+    if (!q.owner.empty()) sql += " AND owner = ?2";
+    if (!q.industry_segment.empty()) sql += " AND industry_segment = ?3";
+    if (q.kind != 0) sql += " AND kind = ?4";
+    if (q.min_vip_level != 0) sql += " AND vip_level >= ?5";
+    if (!q.name_contains.empty()) sql += " AND search_text LIKE ?6 ESCAPE '\\'";
+    if (q.after) sql += absl::StrCat(" AND (", sort_col, ", id) ", desc ? "<" : ">", " (?7, ?8)");
+    sql += absl::StrCat(" ORDER BY ", sort_col, desc ? " DESC" : "", ", id", desc ? " DESC" : "", " LIMIT ?9");
+    Statement& st = db_.Prepare(sql);
+    st.Bind(1, static_cast<int64_t>(q.state));
+    if (!q.owner.empty()) st.Bind(2, q.owner);
+    if (!q.industry_segment.empty()) st.Bind(3, q.industry_segment);
+    if (q.kind != 0) st.Bind(4, static_cast<int64_t>(q.kind));
+    if (q.min_vip_level != 0) st.Bind(5, static_cast<int64_t>(q.min_vip_level));
+    if (!q.name_contains.empty()) st.Bind(6, LikeContains(q.name_contains));
+    if (q.after) {
+      if (numeric) {
+        st.Bind(7, static_cast<int64_t>(std::stoll(q.after->first)));
+      } else {
+        st.Bind(7, q.after->first);
+      }
+      st.Bind(8, q.after->second);
+    }
+    st.Bind(9, static_cast<int64_t>(q.limit));
+    std::vector<Account> out;
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      auto a = ParseAccount(st.Blob(0));
+      if (!a.ok()) return a.status();
+      out.push_back(std::move(*a));
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::optional<ChildRecord>> GetChild(const std::string& name) override {
+    Statement& st = db_.Prepare(absl::StrCat("SELECT ", kChildColumns, " FROM children WHERE name = ?"));
+    st.Bind(1, name);
+    return OneChild(st);
+  }
+
+  absl::StatusOr<std::optional<ChildRecord>> FindChildByReference(const std::string& kind,
+                                                                  const std::string& account_id,
+                                                                  const std::string& reference) override {
+    Statement& st = db_.Prepare(
+        absl::StrCat("SELECT ", kChildColumns, " FROM children WHERE kind = ? AND account_id = ? AND reference = ?"));
+    st.Bind(1, kind).Bind(2, account_id).Bind(3, reference);
+    return OneChild(st);
+  }
+
+  absl::Status PutChild(const ChildRecord& r) override {
+    if (!writable_) return absl::InternalError("write in a read transaction");
+    Statement& st =
+        db_.Prepare(absl::StrCat("INSERT OR REPLACE INTO children(", kChildColumns, ") VALUES (?,?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, r.name)
+        .Bind(2, r.kind)
+        .Bind(3, r.account_id)
+        .Bind(4, static_cast<int64_t>(r.state))
+        .Bind(5, static_cast<int64_t>(r.category))
+        .Bind(6, r.due_micros)
+        .Bind(7, r.person)
+        .BindOptional(8, r.reference)
+        .Bind(9, r.sort_key)
+        .BindBlob(10, r.data);
+    return st.Run();
+  }
+
+  absl::Status DeleteChild(const std::string& name) override {
+    if (!writable_) return absl::InternalError("write in a read transaction");
+    Statement& st = db_.Prepare("DELETE FROM children WHERE name = ?");
+    st.Bind(1, name);
+    return st.Run();
+  }
+
+  absl::StatusOr<std::vector<ChildRecord>> ListChildren(const ChildQuery& q) override {
+    std::string sql = absl::StrCat("SELECT ", kChildColumns, " FROM children WHERE kind = ?1");
+    if (!q.account_id.empty()) sql += " AND account_id = ?2";
+    if (!q.states.empty()) {
+      sql += " AND state IN (";
+      for (size_t i = 0; i < q.states.size(); ++i) sql += absl::StrCat(i ? "," : "", q.states[i]);
+      sql += ")";
+    }
+    if (q.category != 0) sql += " AND category = ?8";
+    if (q.due_before > 0) sql += " AND due_micros > 0 AND due_micros < ?3";
+    if (!q.person.empty()) sql += " AND person = ?4";
+    if (q.after) sql += " AND (sort_key, name) > (?5, ?6)";
+    sql += " ORDER BY sort_key, name LIMIT ?7";
+    Statement& st = db_.Prepare(sql);
+    st.Bind(1, q.kind);
+    if (!q.account_id.empty()) st.Bind(2, q.account_id);
+    if (q.due_before > 0) st.Bind(3, q.due_before);
+    if (!q.person.empty()) st.Bind(4, q.person);
+    if (q.after) st.Bind(5, q.after->first).Bind(6, q.after->second);
+    st.Bind(7, static_cast<int64_t>(q.limit));
+    if (q.category != 0) st.Bind(8, static_cast<int64_t>(q.category));
+    std::vector<ChildRecord> out;
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      out.push_back(ReadChild(st));
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
+                                                           const std::string& request_id) override {
+    Statement& st = db_.Prepare("SELECT resource_name FROM request_ids WHERE method = ? AND request_id = ?");
+    st.Bind(1, method).Bind(2, request_id);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(st.Text(0));
+  }
+
+  absl::Status RememberRequest(const std::string& method, const std::string& request_id,
+                               const std::string& resource_name, int64_t now_micros) override {
+    if (!writable_) return absl::InternalError("write in a read transaction");
+    Statement& st =
+        db_.Prepare("INSERT INTO request_ids(method, request_id, resource_name, create_micros) VALUES (?,?,?,?)");
+    st.Bind(1, method).Bind(2, request_id).Bind(3, resource_name).Bind(4, now_micros);
+    return st.Run();
+  }
+
+ private:
+  absl::StatusOr<std::optional<std::string>> FindId(const std::string& sql, const std::string& value) {
+    Statement& st = db_.Prepare(sql);
+    st.Bind(1, value);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(st.Text(0));
+  }
+
+  absl::StatusOr<std::optional<ChildRecord>> OneChild(Statement& st) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<ChildRecord>();
+    return std::optional<ChildRecord>(ReadChild(st));
+  }
+
+  Connection& db_;
+  bool writable_;
+};
+
+}  // namespace
+
+const sqlite::Migrations& ClientsMigrations() { return kMigrations; }
+
+absl::StatusOr<std::unique_ptr<SqliteClientsStore>> SqliteClientsStore::Open(const std::string& path, int readers) {
+  auto pool = sqlite::ConnectionPool::Open(path, kMigrations, readers < 1 ? 1 : readers);
+  if (!pool.ok()) return pool.status();
+  return std::unique_ptr<SqliteClientsStore>(new SqliteClientsStore(std::move(*pool)));
+}
+
+absl::Status SqliteClientsStore::Write(const std::function<absl::Status(ClientsTx&)>& fn) {
+  return pool_->Write([&](Connection& db) {
+    SqliteTx tx(db, true);
+    return fn(tx);
+  });
+}
+
+absl::Status SqliteClientsStore::Read(const std::function<absl::Status(ClientsTx&)>& fn) {
+  return pool_->Read([&](Connection& db) {
+    SqliteTx tx(db, false);
+    return fn(tx);
+  });
+}
+
+}  // namespace atrium::clients

@@ -1,0 +1,108 @@
+// Storage of the customer archive, behind an interface so that another
+// database (PostgreSQL) can be added without touching the domain code.
+//
+// The domain runs each operation inside one transaction: Write() for changes
+// (all or nothing), Read() for queries (a consistent snapshot). Accounts have
+// their own typed table; everything that hangs under an account (contacts,
+// agreements, visits, activities, preferences, feedback, ledger entries) is
+// a ChildRecord: the serialized resource plus the few columns queries need.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "atrium/clients/v1/clients.pb.h"
+
+namespace atrium::clients {
+
+enum class AccountOrder { kDisplayName, kCreateTime, kCreateTimeDesc, kUpdateTimeDesc };
+
+struct AccountQuery {
+  std::string owner;
+  std::string industry_segment;
+  int kind = 0;               // 0 = any
+  int min_vip_level = 0;      // 0 = any
+  int state = 0;              // required
+  std::string name_contains;  // normalised (see NormalizeName)
+  AccountOrder order = AccountOrder::kDisplayName;
+  // Keyset position: the sort value and id of the last item of the previous page.
+  std::optional<std::pair<std::string, std::string>> after;
+  int limit = 50;
+};
+
+// Sub-resource kinds.
+inline constexpr char kContact[] = "contact";
+inline constexpr char kAgreement[] = "agreement";
+inline constexpr char kVisit[] = "visit";
+inline constexpr char kActivity[] = "activity";
+inline constexpr char kPreference[] = "preference";
+inline constexpr char kFeedback[] = "feedback";
+inline constexpr char kLedgerEntry[] = "ledger_entry";
+
+struct ChildRecord {
+  std::string name;        // full resource name, the primary key
+  std::string kind;        // one of the constants above
+  std::string account_id;  // the parent account's id
+  int state = 0;           // the resource's state enum, for filters
+  int category = 0;        // a second filter: activity type, preference category, feedback severity
+  int64_t due_micros = 0;  // a deadline for "overdue" queries; 0 = none
+  std::string person;      // visitor / assignee, for filters
+  std::string reference;   // unique per (kind, account) when not empty
+  int64_t sort_key = 0;    // list order (then by name)
+  std::string data;        // the serialized resource
+};
+
+struct ChildQuery {
+  std::string kind;
+  std::string account_id;   // empty = every account
+  std::vector<int> states;  // empty = any
+  int category = 0;         // 0 = any
+  int64_t due_before = 0;   // > 0: only due_micros in (0, due_before)
+  std::string person;
+  std::optional<std::pair<int64_t, std::string>> after;  // (sort_key, name)
+  int limit = 50;
+};
+
+class ClientsTx {
+ public:
+  virtual ~ClientsTx() = default;
+
+  virtual absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) = 0;
+  // Ids of the account with this credit code / normalised name, if any.
+  virtual absl::StatusOr<std::optional<std::string>> FindAccountByCreditCode(const std::string& code) = 0;
+  virtual absl::StatusOr<std::optional<std::string>> FindAccountByNormalizedName(const std::string& norm) = 0;
+  // Inserts or replaces; `name_norm` is the normalised display name.
+  virtual absl::Status PutAccount(const std::string& id, const v1::Account& account) = 0;
+  virtual absl::StatusOr<std::vector<v1::Account>> ListAccounts(const AccountQuery& query) = 0;
+
+  virtual absl::StatusOr<std::optional<ChildRecord>> GetChild(const std::string& name) = 0;
+  virtual absl::StatusOr<std::optional<ChildRecord>> FindChildByReference(const std::string& kind,
+                                                                          const std::string& account_id,
+                                                                          const std::string& reference) = 0;
+  virtual absl::Status PutChild(const ChildRecord& record) = 0;
+  virtual absl::Status DeleteChild(const std::string& name) = 0;
+  virtual absl::StatusOr<std::vector<ChildRecord>> ListChildren(const ChildQuery& query) = 0;
+
+  // Idempotency keys: the resource a request_id created, scoped by method.
+  virtual absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
+                                                                   const std::string& request_id) = 0;
+  virtual absl::Status RememberRequest(const std::string& method, const std::string& request_id,
+                                       const std::string& resource_name, int64_t now_micros) = 0;
+};
+
+class ClientsStore {
+ public:
+  virtual ~ClientsStore() = default;
+  // All changes of `fn` commit together when it returns OK, none otherwise.
+  virtual absl::Status Write(const std::function<absl::Status(ClientsTx&)>& fn) = 0;
+  // Reads only; writes through this transaction are a programming error.
+  virtual absl::Status Read(const std::function<absl::Status(ClientsTx&)>& fn) = 0;
+  virtual absl::Status Ping() = 0;
+};
+
+}  // namespace atrium::clients
