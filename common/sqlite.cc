@@ -102,6 +102,12 @@ Connection::~Connection() {
   sqlite3_close(db_);
 }
 
+void Connection::ResetStatements() {
+  for (sqlite3_stmt* st = sqlite3_next_stmt(db_, nullptr); st != nullptr; st = sqlite3_next_stmt(db_, st)) {
+    if (sqlite3_stmt_busy(st)) sqlite3_reset(st);
+  }
+}
+
 absl::Status Connection::Exec(std::string_view sql) {
   char* err = nullptr;
   std::string s(sql);
@@ -171,6 +177,7 @@ absl::Status ConnectionPool::Write(const std::function<absl::Status(Connection&)
   absl::MutexLock lock(&write_mu_);
   if (auto s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   absl::Status status = fn(*writer_);
+  writer_->ResetStatements();
   if (!status.ok()) {
     (void)writer_->Exec("ROLLBACK");
     return status;
@@ -194,7 +201,8 @@ absl::Status ConnectionPool::Read(const std::function<absl::Status(Connection&)>
   absl::Status status = conn->Exec("BEGIN");
   if (status.ok()) {
     status = fn(*conn);
-    (void)conn->Exec("COMMIT");
+    conn->ResetStatements();
+    if (auto s = conn->Exec("COMMIT"); !s.ok() && status.ok()) status = s;
   }
   absl::MutexLock lock(&read_mu_);
   idle_readers_.push_back(std::move(conn));

@@ -74,6 +74,9 @@ class Connection final {
   // compile: that is a programming error, found by every test.
   Statement& Prepare(const std::string& sql);
   int64_t Changes() const { return sqlite3_changes64(db_); }
+  // Resets every statement still stepping, so that a transaction can end and
+  // no read snapshot outlives it. Called by ConnectionPool after each use.
+  void ResetStatements();
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}

@@ -1,0 +1,44 @@
+#include "common/errors.h"
+
+#include <gtest/gtest.h>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace atrium {
+namespace {
+
+TEST(ErrorsTest, InvalidArgumentCarriesFieldViolationAndReason) {
+  SetErrorDomain("clients.atrium");
+  grpc::Status g = ToGrpcStatus(InvalidArgument("account.credit_code", "must have 18 characters"));
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(g.error_message(), "account.credit_code must have 18 characters");
+  EXPECT_EQ(ViolatedField(g), "account.credit_code");
+  EXPECT_EQ(ErrorReason(g), "INVALID_ARGUMENT");
+  google::rpc::Status rich;
+  ASSERT_TRUE(rich.ParseFromString(g.error_details()));
+  EXPECT_EQ(rich.code(), 3);
+  bool has_info = false;
+  for (const auto& any : rich.details()) {
+    if (any.type_url() == "type.googleapis.com/google.rpc.ErrorInfo") {
+      google::rpc::ErrorInfo info;
+      ASSERT_TRUE(info.ParseFromString(any.value()));
+      EXPECT_EQ(info.domain(), "clients.atrium");
+      has_info = true;
+    }
+  }
+  EXPECT_TRUE(has_info);
+}
+
+TEST(ErrorsTest, CodesMapOneToOne) {
+  EXPECT_EQ(ToGrpcStatus(NotFound("account", "accounts/x")).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ToGrpcStatus(StaleEtag("accounts/x")).error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(ErrorReason(ToGrpcStatus(StaleEtag("accounts/x"))), "STALE_ETAG");
+  EXPECT_EQ(ToGrpcStatus(PermissionDenied("rule")).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ToGrpcStatus(FailedPrecondition("R", "m")).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ToGrpcStatus(AlreadyExists("DUP", "m")).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
+
+}  // namespace
+}  // namespace atrium
