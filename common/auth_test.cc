@@ -24,8 +24,8 @@ TEST(AuthTest, VerifiesWhatItMinted) {
 TEST(AuthTest, DepartmentRoleCarriesTheDepartment) {
   FakeClock clock(kNow);
   TokenVerifier verifier(TokenAlgorithm::kHs256, "k", &clock);
-  auto token = MintToken(TokenAlgorithm::kHs256, "k", Principal{"chef", "", Role::kDepartment, "fnb"},
-                         kNow + absl::Hours(1));
+  auto token =
+      MintToken(TokenAlgorithm::kHs256, "k", Principal{"chef", "", Role::kDepartment, "fnb"}, kNow + absl::Hours(1));
   ASSERT_TRUE(token.ok());
   auto who = verifier.Verify(*token);
   ASSERT_TRUE(who.ok());
@@ -52,8 +52,7 @@ TEST(AuthTest, RejectsUnsignedToken) {
   FakeClock clock(kNow);
   TokenVerifier verifier(TokenAlgorithm::kHs256, "secret-key", &clock);
   // {"alg":"none"} . {"sub":"x","role":"manager","exp":9999999999} . (no signature)
-  const std::string none =
-      "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZSI6Im1hbmFnZXIiLCJleHAiOjk5OTk5OTk5OTl9.";
+  const std::string none = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZSI6Im1hbmFnZXIiLCJleHAiOjk5OTk5OTk5OTl9.";
   EXPECT_EQ(verifier.Verify(none).status().code(), absl::StatusCode::kUnauthenticated);
 }
 

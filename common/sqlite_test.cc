@@ -9,8 +9,8 @@ namespace atrium::sqlite {
 namespace {
 
 std::string TempDb() {
-  auto dir = std::filesystem::temp_directory_path() / ("atrium-sqlite-" + std::to_string(getpid()) + "-" +
-                                                       std::to_string(std::rand()));
+  auto dir = std::filesystem::temp_directory_path() /
+             ("atrium-sqlite-" + std::to_string(getpid()) + "-" + std::to_string(std::rand()));
   std::filesystem::create_directories(dir);
   return (dir / "t.db").string();
 }

@@ -18,9 +18,7 @@ TEST(TextTest, Utf8) {
   EXPECT_EQ(Utf8Length("客户abc"), 5u);
 }
 
-TEST(TextTest, JsonEscape) {
-  EXPECT_EQ(JsonEscape("a\"b\\c\nd\x01"), "a\\\"b\\\\c\\nd\\u0001");
-}
+TEST(TextTest, JsonEscape) { EXPECT_EQ(JsonEscape("a\"b\\c\nd\x01"), "a\\\"b\\\\c\\nd\\u0001"); }
 
 }  // namespace
 }  // namespace atrium

@@ -82,7 +82,7 @@ absl::Status CheckUnique(ClientsTx& tx, const Account& a, const std::string& sel
   if (!id.ok()) return id.status();
   if (*id && **id != self_id) {
     return AlreadyExists("DUPLICATE_ACCOUNT_NAME",
-                         absl::StrCat("accounts/", **id, " already has the name \"", a.display_name(), "\""),
+                         absl::StrCat("accounts/", **id, " has the same name as \"", a.display_name(), "\""),
                          {{"existing_account", "accounts/" + **id}});
   }
   return absl::OkStatus();

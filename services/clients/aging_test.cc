@@ -9,7 +9,7 @@ TEST(AgingTest, PaymentsSettleOldestChargesFirst) {
   // Day 100 is "today". Charges 120 days, 45 days and 10 days old.
   Aging a = AgeAccount({{-20, 1000}, {55, 500}, {90, 300}, {95, -1200}}, 100);
   EXPECT_EQ(a.balance, 600);
-  EXPECT_EQ(a.over_90, 0);     // fully paid
+  EXPECT_EQ(a.over_90, 0);       // fully paid
   EXPECT_EQ(a.days_31_60, 300);  // 500 - the 200 left of the payment
   EXPECT_EQ(a.days_0_30, 300);
   EXPECT_EQ(a.unapplied_credit, 0);

@@ -722,10 +722,8 @@ TEST_F(ArchiveTest, LedgerIsIdempotentByReferenceAndAges) {
   ASSERT_TRUE(post(a, v1::LedgerEntry::CHARGE, 50000, "INV-2", D(2026, 11, 20), kMeetings).ok());
   ASSERT_TRUE(post(a, v1::LedgerEntry::PAYMENT, 30000, "RCPT-1", D(2026, 11, 1)).ok());
   ASSERT_TRUE(post(b, v1::LedgerEntry::CHARGE, 7000, "INV-1", D(2026, 10, 1)).ok());  // references are per account
-  EXPECT_EQ(FieldOf(post(a, v1::LedgerEntry::PAYMENT, -1, "R", D(2026, 1, 1)).status()),
-            "entry.amount.amount_minor");
-  EXPECT_EQ(FieldOf(post(a, v1::LedgerEntry::ADJUSTMENT, 0, "R", D(2026, 1, 1)).status()),
-            "entry.amount.amount_minor");
+  EXPECT_EQ(FieldOf(post(a, v1::LedgerEntry::PAYMENT, -1, "R", D(2026, 1, 1)).status()), "entry.amount.amount_minor");
+  EXPECT_EQ(FieldOf(post(a, v1::LedgerEntry::ADJUSTMENT, 0, "R", D(2026, 1, 1)).status()), "entry.amount.amount_minor");
   EXPECT_EQ(FieldOf(post(a, v1::LedgerEntry::CHARGE, 1, "", D(2026, 1, 1)).status()), "entry.reference");
   EXPECT_EQ(FieldOf(post(a, v1::LedgerEntry::CHARGE, 1, "R", D(2026, 2, 29)).status()), "entry.entry_date");
   EXPECT_EQ(CodeOf(post(a, v1::LedgerEntry::CHARGE, 1, "R", D(2026, 1, 1), kKam)), Code::kPermissionDenied);

@@ -7,9 +7,9 @@
 #include "atrium/clients/v1/clients.grpc.pb.h"
 #include "common/errors.h"
 #include "common/testing.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "services/clients/runtime.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 
 namespace atrium::clients {
 namespace {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The one command that installs what is missing, builds, and runs every test:
+# the normal build, then the tests again under AddressSanitizer and UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+echo "== build (RelWithDebInfo)"
+scripts/build.sh build
+echo "== tests"
+(cd build && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+
+echo "== build (ASan+UBSan)"
+BUILD_TYPE=Debug scripts/build.sh build-asan -DATRIUM_SANITIZE=ON -DATRIUM_BUILD_BENCH=OFF
+echo "== tests under ASan+UBSan"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+(cd build-asan && ctest --output-on-failure -j "$(nproc)" --timeout 600)
