@@ -1,0 +1,222 @@
+// Benchmark of the clients service against a baseline measured in the same
+// run (machines are noisy, so the figures that matter are ratios):
+//
+//   1. ceiling: an empty unary handler on the same runtime (ServiceRunner,
+//      loopback, same client load) vs GetAccount — target >= 50%;
+//   2. CreateAccount, durable (synchronous=FULL), with concurrent callers —
+//      target >= 3,000/s; printed with its ratio to the ceiling;
+//   3. with N accounts loaded (default 1,000,000): a filtered List page and a
+//      name search, p99 — target < 20 ms each; resident memory of the process.
+//
+// Usage: clients_bench [--accounts=N] [--seconds=S] [--threads=T]
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "atrium/bench/v1/bench.grpc.pb.h"
+#include "atrium/clients/v1/clients.grpc.pb.h"
+#include "common/auth.h"
+#include "common/server.h"
+#include "common/testing.h"
+#include "common/time_util.h"
+#include "grpcpp/grpcpp.h"
+#include "services/clients/archive.h"
+#include "services/clients/handler.h"
+#include "services/clients/sqlite_store.h"
+#include "spdlog/spdlog.h"
+
+namespace {
+
+using namespace atrium;           // NOLINT: a benchmark program
+using namespace atrium::clients;  // NOLINT
+
+class EmptyService final : public bench::v1::BenchService::Service {
+  grpc::Status Empty(grpc::ServerContext*, const google::protobuf::Empty*, google::protobuf::Empty*) override {
+    return grpc::Status::OK;
+  }
+};
+
+long RssKb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// Runs `call` from `threads` threads for `seconds`; returns calls per second.
+template <typename Fn>
+double Throughput(int threads, double seconds, Fn call) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> count{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      long n = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        call(t, n);
+        ++n;
+      }
+      count += n;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
+  stop = true;
+  for (auto& th : pool) th.join();
+  return count / seconds;
+}
+
+double P99(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(v.size() * 0.99))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long accounts = 1'000'000;
+  double seconds = 3;
+  int threads = 16;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--accounts=", 0) == 0) accounts = std::stol(a.substr(11));
+    if (a.rfind("--seconds=", 0) == 0) seconds = std::stod(a.substr(10));
+    if (a.rfind("--threads=", 0) == 0) threads = std::stoi(a.substr(10));
+  }
+  spdlog::set_level(spdlog::level::warn);
+  const std::string dir = testing::TempDir("clients-bench");
+  const std::string key = "bench-key";
+  SystemClock clock;
+  auto store = SqliteClientsStore::Open(dir + "/clients.db", 8);
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
+    return 1;
+  }
+  TokenVerifier verifier(TokenAlgorithm::kHs256, key, &clock);
+  absl::TimeZone zone = absl::UTCTimeZone();
+  Archive archive(store->get(), &clock, PageTokens("bench"), zone);
+  ClientsHandler handler(&archive, &verifier);
+  EmptyService empty;
+  ServerOptions options;
+  ServiceRunner runner("atrium.clients.v1.ClientsService", options);
+  runner.AddService(&handler);
+  runner.AddService(&empty);
+  if (!runner.Start().ok()) return 1;
+
+  const Principal kam{"kam-bench", "Bench", Role::kKeyAccountManager, ""};
+  const std::string token = "Bearer " + *MintToken(TokenAlgorithm::kHs256, key, kam, absl::Now() + absl::Hours(2));
+  std::vector<std::unique_ptr<v1::ClientsService::Stub>> stubs;
+  std::vector<std::unique_ptr<bench::v1::BenchService::Stub>> empties;
+  for (int t = 0; t < threads; ++t) {
+    grpc::ChannelArguments args;
+    args.SetInt("bench_channel", t);  // distinct channels, distinct connections
+    auto ch = grpc::CreateCustomChannel(runner.address(), grpc::InsecureChannelCredentials(), args);
+    stubs.push_back(v1::ClientsService::NewStub(ch));
+    empties.push_back(bench::v1::BenchService::NewStub(ch));
+  }
+
+  // 1. Ceiling vs GetAccount.
+  v1::Account seed;
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", token);
+    v1::CreateAccountRequest req;
+    req.mutable_account()->set_kind(v1::ACCOUNT_KIND_COMPANY);
+    req.mutable_account()->set_display_name("Bench seed account");
+    if (!stubs[0]->CreateAccount(&ctx, req, &seed).ok()) return 1;
+  }
+  const double ceiling = Throughput(threads, seconds, [&](int t, long) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", token);
+    google::protobuf::Empty in, out;
+    empties[t]->Empty(&ctx, in, &out);
+  });
+  const double get = Throughput(threads, seconds, [&](int t, long) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", token);
+    v1::GetAccountRequest req;
+    req.set_name(seed.name());
+    v1::Account out;
+    stubs[t]->GetAccount(&ctx, req, &out);
+  });
+  std::printf("empty handler ceiling:   %10.0f calls/s (baseline)\n", ceiling);
+  std::printf("GetAccount:              %10.0f calls/s = %.2f x ceiling (target >= 0.50)\n", get, get / ceiling);
+
+  // 2. Durable creates.
+  std::atomic<long> errors{0};
+  const double create = Throughput(threads, seconds, [&](int t, long n) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", token);
+    v1::CreateAccountRequest req;
+    req.mutable_account()->set_kind(v1::ACCOUNT_KIND_COMPANY);
+    req.mutable_account()->set_display_name("Create bench " + std::to_string(t) + "-" + std::to_string(n));
+    v1::Account out;
+    if (!stubs[t]->CreateAccount(&ctx, req, &out).ok()) ++errors;
+  });
+  std::printf("CreateAccount (fsync):   %10.0f calls/s = %.3f x ceiling (target >= 3000/s), %ld errors\n", create,
+              create / ceiling, errors.load());
+
+  // 3. A large archive: bulk-load through the store (the API path is measured above).
+  const absl::Time t0 = absl::Now();
+  const std::vector<std::string> segments = {"finance", "pharma", "government", "education", "it", "auto"};
+  const std::vector<std::string> cities = {"上海", "北京", "广州", "深圳", "杭州", "南京", "成都", "武汉"};
+  for (long done = 0; done < accounts;) {
+    const long batch = std::min(20000L, accounts - done);
+    absl::Status s = (*store)->Write([&](ClientsTx& tx) -> absl::Status {
+      for (long i = done; i < done + batch; ++i) {
+        v1::Account a;
+        const std::string id = "bench" + std::to_string(i);
+        a.set_name("accounts/" + id);
+        a.set_kind(static_cast<v1::AccountKind>(1 + i % 5));
+        a.set_display_name(cities[i % cities.size()] + "客户" + std::to_string(i) + " Co");
+        a.set_industry_segment(segments[i % segments.size()]);
+        a.set_owner("kam-" + std::to_string(i % 40));
+        a.set_vip_level(static_cast<int>(i % 6));
+        a.set_state(v1::Account::ACTIVE);
+        *a.mutable_audit()->mutable_create_time() = ToProto(t0 + absl::Milliseconds(i));
+        *a.mutable_audit()->mutable_update_time() = ToProto(t0 + absl::Milliseconds(i));
+        if (auto st = tx.PutAccount(id, a); !st.ok()) return st;
+      }
+      return absl::OkStatus();
+    });
+    if (!s.ok()) {
+      std::fprintf(stderr, "load failed: %s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+    done += batch;
+  }
+  std::printf("loaded %ld accounts in %.1f s\n", accounts, absl::ToDoubleSeconds(absl::Now() - t0));
+
+  auto measure = [&](const char* label, const std::function<void(v1::ListAccountsRequest&, int)>& fill) {
+    std::vector<double> ms;
+    for (int i = 0; i < 300; ++i) {
+      v1::ListAccountsRequest req;
+      req.set_page_size(50);
+      fill(req, i);
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", token);
+      v1::ListAccountsResponse resp;
+      const absl::Time s = absl::Now();
+      grpc::Status st = stubs[0]->ListAccounts(&ctx, req, &resp);
+      ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - s));
+      if (!st.ok()) std::fprintf(stderr, "%s: %s\n", label, st.error_message().c_str());
+    }
+    std::printf("%-24s p99 %7.2f ms (target < 20 ms)\n", label, P99(ms));
+  };
+  measure("filtered List page:", [&](v1::ListAccountsRequest& r, int i) {
+    r.set_owner("kam-" + std::to_string(i % 40));
+    r.set_industry_segment(segments[i % segments.size()]);
+  });
+  measure("name search:", [&](v1::ListAccountsRequest& r, int i) {
+    r.set_query(cities[i % cities.size()] + "客户" + std::to_string(1000 + i * 7));
+  });
+  std::printf("resident memory: %.1f MB (service and load generator in one process; target < 200 MB)\n",
+              RssKb() / 1024.0);
+  runner.Shutdown();
+  return 0;
+}
