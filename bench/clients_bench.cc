@@ -8,7 +8,7 @@
 //   3. with N accounts loaded (default 1,000,000): a filtered List page and a
 //      name search, p99 — target < 20 ms each; resident memory of the process.
 //
-// Usage: clients_bench [--accounts=N] [--seconds=S] [--threads=T]
+// Usage: clients_bench [--accounts=N] [--seconds=S] [--threads=T] [--samples=K]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -82,11 +82,13 @@ int main(int argc, char** argv) {
   long accounts = 1'000'000;
   double seconds = 3;
   int threads = 16;
+  int samples = 200;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--accounts=", 0) == 0) accounts = std::stol(a.substr(11));
     if (a.rfind("--seconds=", 0) == 0) seconds = std::stod(a.substr(10));
     if (a.rfind("--threads=", 0) == 0) threads = std::stoi(a.substr(10));
+    if (a.rfind("--samples=", 0) == 0) samples = std::stoi(a.substr(10));
   }
   spdlog::set_level(spdlog::level::warn);
   const std::string dir = testing::TempDir("clients-bench");
@@ -154,9 +156,10 @@ int main(int argc, char** argv) {
     ctx.AddMetadata("authorization", token);
     v1::CreateAccountRequest req;
     req.mutable_account()->set_kind(v1::ACCOUNT_KIND_COMPANY);
-    req.mutable_account()->set_display_name("Create bench " + std::to_string(t) + "-" + std::to_string(n));
+    req.mutable_account()->set_display_name("Create bench t" + std::to_string(t) + " n" + std::to_string(n));
     v1::Account out;
-    if (!stubs[t]->CreateAccount(&ctx, req, &out).ok()) ++errors;
+    grpc::Status st = stubs[t]->CreateAccount(&ctx, req, &out);
+    if (!st.ok() && errors++ == 0) std::fprintf(stderr, "first create error: %s\n", st.error_message().c_str());
   });
   std::printf("CreateAccount (fsync):   %10.0f calls/s = %.3f x ceiling (target >= 3000/s), %ld errors\n", create,
               create / ceiling, errors.load());
@@ -194,7 +197,7 @@ int main(int argc, char** argv) {
 
   auto measure = [&](const char* label, const std::function<void(v1::ListAccountsRequest&, int)>& fill) {
     std::vector<double> ms;
-    for (int i = 0; i < 300; ++i) {
+    for (int i = 0; i < samples; ++i) {
       v1::ListAccountsRequest req;
       req.set_page_size(50);
       fill(req, i);
