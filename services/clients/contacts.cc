@@ -14,8 +14,8 @@ namespace {
 using namespace internal;  // NOLINT: the archive's own helpers
 using v1::Contact;
 
-constexpr char kCreateContact[] = "CreateContact";
 constexpr std::initializer_list<Role> kWriters = {Role::kManager, Role::kKeyAccountManager, Role::kClerk};
+constexpr ChildSpec kSpec{"CreateContact", "contacts", kContact, "contact", ClerkMay::kYes, true};
 
 absl::Status ValidateContact(const Contact& c) {
   if (auto s = CheckText(c.display_name(), "contact.display_name", 100, true); !s.ok()) return s;
@@ -51,54 +51,22 @@ absl::StatusOr<Contact> Archive::CreateContact(const Principal& who, const v1::C
   if (auto s = who.Require(kWriters, "CreateContact is for the manager, key account managers and clerks"); !s.ok()) {
     return s;
   }
-  auto account_id = AccountIdOf(req.parent(), "parent");
-  if (!account_id.ok()) return account_id.status();
-  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
   Contact c = req.contact();
   if (auto s = ValidateContact(c); !s.ok()) return s;
   const absl::Time now = Now();
-  absl::StatusOr<Contact> result;
-  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
-    auto account = MustGetAccount(tx, *account_id);
-    if (!account.ok()) return account.status();
-    if (auto s = CheckCanChange(who, *account, ClerkMay::kYes); !s.ok()) return s;
-    if (auto s = CheckActive(*account); !s.ok()) return s;
-    auto prior = PriorRequest(tx, kCreateContact, req.request_id());
-    if (!prior.ok()) return prior.status();
-    if (*prior) {
-      auto existing = MustGetChild<Contact>(tx, **prior, kContact, "contact");
-      if (!existing.ok()) return existing.status();
-      result = existing->first;
-      return absl::OkStatus();
-    }
-    c.set_name(absl::StrCat(req.parent(), "/contacts/", NewId(now)));
-    *c.mutable_audit() = NewAudit(who, now);
-    c.set_etag(NewEtag());
-    if (auto s = tx.PutChild(ToRecord(c, *account_id)); !s.ok()) return s;
-    if (!req.request_id().empty()) {
-      if (auto s = tx.RememberRequest(kCreateContact, req.request_id(), c.name(), absl::ToUnixMicros(now)); !s.ok()) {
-        return s;
-      }
-    }
-    result = c;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return CreateChild<Contact>(
+      store_, who, req.parent(), req.request_id(), kSpec, std::move(c), now,
+      [&](ClientsTx&, const v1::Account&, Contact& x) {
+        *x.mutable_audit() = NewAudit(who, now);
+        x.set_etag(NewEtag());
+        return absl::OkStatus();
+      },
+      ToRecord);
 }
 
 absl::StatusOr<Contact> Archive::GetContact(const Principal& who, const v1::GetContactRequest& req) {
   if (auto s = who.Require(kReaders, "GetContact is for staff, departments and services"); !s.ok()) return s;
-  if (auto id = ChildAccountIdOf(req.name(), "contacts", "name"); !id.ok()) return id.status();
-  absl::StatusOr<Contact> result;
-  absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
-    auto c = MustGetChild<Contact>(tx, req.name(), kContact, "contact");
-    if (!c.ok()) return c.status();
-    result = std::move(c->first);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return ReadChild<Contact>(store_, req.name(), "contacts", kContact, "contact");
 }
 
 absl::StatusOr<v1::ListContactsResponse> Archive::ListContacts(const Principal& who,
