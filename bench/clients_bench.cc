@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
     if (a.rfind("--threads=", 0) == 0) threads = std::stoi(a.substr(10));
     if (a.rfind("--samples=", 0) == 0) samples = std::stoi(a.substr(10));
   }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   spdlog::set_level(spdlog::level::warn);
   const std::string dir = testing::TempDir("clients-bench");
   const std::string key = "bench-key";

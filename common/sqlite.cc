@@ -174,19 +174,68 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::
 }
 
 absl::Status ConnectionPool::Write(const std::function<absl::Status(Connection&)>& fn) {
+  PendingWrite mine{&fn, absl::OkStatus(), false};
+  std::vector<PendingWrite*> batch;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&mine);
+    // Wait until a leader has run this write, or until nobody leads.
+    auto settled = [this, &mine]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) { return mine.done || !leader_active_; };
+    queue_mu_.Await(absl::Condition(&settled));
+    if (mine.done) return mine.result;
+    leader_active_ = true;
+    batch.swap(queue_);
+  }
+  RunBatch(batch);
+  absl::MutexLock lock(&queue_mu_);
+  for (PendingWrite* w : batch) w->done = true;
+  leader_active_ = false;
+  return mine.result;
+}
+
+void ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
   absl::MutexLock lock(&write_mu_);
-  if (auto s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  absl::Status status = fn(*writer_);
-  writer_->ResetStatements();
-  if (!status.ok()) {
-    (void)writer_->Exec("ROLLBACK");
-    return status;
+  Connection& db = *writer_;
+  auto fail_all = [&](const absl::Status& s) {
+    for (PendingWrite* w : batch) w->result = s;
+  };
+  if (auto s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
+  bool any_ok = false;
+  for (PendingWrite* w : batch) {
+    if (auto s = db.Exec("SAVEPOINT atrium_write"); !s.ok()) {
+      w->result = s;
+      continue;
+    }
+    w->result = (*w->fn)(db);
+    db.ResetStatements();
+    if (db.InAutocommit()) {
+      // SQLite abandoned the whole transaction (for example on a full disk):
+      // nothing of this batch was kept.
+      if (w->result.ok()) w->result = StorageError("transaction aborted by the database");
+      absl::Status aborted = w->result;
+      for (PendingWrite* other : batch) {
+        if (other->result.ok()) other->result = aborted;
+      }
+      return;
+    }
+    if (w->result.ok()) {
+      any_ok = true;
+      if (auto s = db.Exec("RELEASE atrium_write"); !s.ok()) w->result = s;
+    } else {
+      (void)db.Exec("ROLLBACK TO atrium_write");
+      (void)db.Exec("RELEASE atrium_write");
+    }
   }
-  if (auto s = writer_->Exec("COMMIT"); !s.ok()) {
-    (void)writer_->Exec("ROLLBACK");
-    return s;
+  if (!any_ok) {
+    (void)db.Exec("ROLLBACK");
+    return;
   }
-  return absl::OkStatus();
+  if (auto s = db.Exec("COMMIT"); !s.ok()) {
+    (void)db.Exec("ROLLBACK");
+    for (PendingWrite* w : batch) {
+      if (w->result.ok()) w->result = s;
+    }
+  }
 }
 
 absl::Status ConnectionPool::Read(const std::function<absl::Status(Connection&)>& fn) {

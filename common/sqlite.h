@@ -74,6 +74,9 @@ class Connection final {
   // compile: that is a programming error, found by every test.
   Statement& Prepare(const std::string& sql);
   int64_t Changes() const { return sqlite3_changes64(db_); }
+  // True when no transaction is open (SQLite may end one on its own after
+  // some errors).
+  bool InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
   // Resets every statement still stepping, so that a transaction can end and
   // no read snapshot outlives it. Called by ConnectionPool after each use.
   void ResetStatements();
@@ -98,8 +101,16 @@ class ConnectionPool final {
   static absl::StatusOr<std::unique_ptr<ConnectionPool>> Open(const std::string& path, const Migrations& migrations,
                                                               int readers);
 
-  // Runs `fn` in a write transaction (BEGIN IMMEDIATE). Commits when `fn`
-  // returns OK, rolls back otherwise; the status of `fn` is returned.
+  // Runs `fn` in a write transaction. Its changes commit when `fn` returns
+  // OK and are rolled back otherwise; the status of `fn` is returned, and an
+  // OK status means the changes are durable.
+  //
+  // Group commit: concurrent writers are served by one leader, which runs
+  // every waiting `fn` in turn, each inside its own savepoint, and commits
+  // them together with a single fsync. A failing `fn` rolls back to its
+  // savepoint only; a failed COMMIT fails every `fn` of the batch (none of
+  // their changes were made). Each `fn` sees the changes of those before it,
+  // exactly as if they had run one after another.
   absl::Status Write(const std::function<absl::Status(Connection&)>& fn);
   // Runs `fn` in a read transaction on one of the read connections.
   absl::Status Read(const std::function<absl::Status(Connection&)>& fn);
@@ -112,6 +123,18 @@ class ConnectionPool final {
  private:
   ConnectionPool() = default;
 
+  struct PendingWrite {
+    const std::function<absl::Status(Connection&)>* fn;
+    absl::Status result;
+    bool done = false;
+  };
+  // Runs a batch on the writer and fills in each result. Called by the leader only.
+  void RunBatch(const std::vector<PendingWrite*>& batch);
+
+  absl::Mutex queue_mu_;
+  std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool leader_active_ ABSL_GUARDED_BY(queue_mu_) = false;
+  // Only the leader touches the writer; the mutex documents and enforces it.
   absl::Mutex write_mu_;
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);
   absl::Mutex read_mu_;

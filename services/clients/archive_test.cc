@@ -244,6 +244,41 @@ TEST_F(ArchiveTest, ListAccountsRefusesBadArguments) {
   EXPECT_EQ(CodeOf(archive_->ListAccounts(kInspector, v1::ListAccountsRequest())), Code::kPermissionDenied);
 }
 
+TEST_F(ArchiveTest, NameSearchFindsSubstringsAndFollowsRenames) {
+  Account huawei = Create(kKam, NewAccount("华为技术有限公司"));
+  Create(kKam, NewAccount("上海华住酒店管理"));
+  Create(kKam, NewAccount("Quote \"Co\" Ltd"));
+  auto names = [&](const std::string& query) {
+    v1::ListAccountsRequest req;
+    req.set_query(query);
+    auto r = archive_->ListAccounts(kManager, req);
+    EXPECT_TRUE(r.ok()) << r.status();
+    std::vector<std::string> out;
+    if (r.ok()) {
+      for (const auto& a : r->accounts()) out.push_back(a.display_name());
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names("技术有限"), V{"华为技术有限公司"});                  // indexed (3+ characters)
+  EXPECT_EQ(names("华为"), V{"华为技术有限公司"});                      // short: scanned
+  EXPECT_EQ(names("华"), (V{"上海华住酒店管理", "华为技术有限公司"}));  // one character
+  EXPECT_EQ(names("ＴＥＣＨ"), V{});                                    // normalised, no match
+  EXPECT_EQ(names("\"co\""), V{"Quote \"Co\" Ltd"});                    // quotes are literal
+  EXPECT_EQ(names("co\" ltd"), V{"Quote \"Co\" Ltd"});
+  EXPECT_EQ(names("无此公司"), V{});
+
+  // A rename moves the account in the index.
+  v1::UpdateAccountRequest req;
+  req.mutable_account()->set_name(huawei.name());
+  req.mutable_account()->set_display_name("华为终端有限公司");
+  req.mutable_account()->set_etag(huawei.etag());
+  req.mutable_update_mask()->add_paths("display_name");
+  ASSERT_TRUE(archive_->UpdateAccount(kKam, req).ok());
+  EXPECT_EQ(names("技术有限"), V{});
+  EXPECT_EQ(names("终端有限"), V{"华为终端有限公司"});
+}
+
 TEST_F(ArchiveTest, UpdateAccountRules) {
   Account a = Create(kKam, NewAccount("Update Me"));
   v1::UpdateAccountRequest req;

@@ -63,6 +63,27 @@ CREATE TABLE request_ids (
     R"sql(
 CREATE INDEX accounts_by_owner_segment ON accounts(owner, industry_segment, state, display_name, id);
 )sql",
+    // 3: name search by substring through an FTS5 trigram index over the
+    // normalised names. The index refers to accounts by search_rowid, a column
+    // of its own (VACUUM may renumber an implicit rowid; this column stays).
+    R"sql(
+ALTER TABLE accounts ADD COLUMN search_rowid INTEGER;
+UPDATE accounts SET search_rowid = rowid;
+CREATE UNIQUE INDEX accounts_by_search_rowid ON accounts(search_rowid);
+CREATE VIRTUAL TABLE accounts_search USING fts5(
+  search_text, content='accounts', content_rowid='search_rowid', tokenize='trigram');
+CREATE TRIGGER accounts_search_insert AFTER INSERT ON accounts BEGIN
+  INSERT INTO accounts_search(rowid, search_text) VALUES (new.search_rowid, new.search_text);
+END;
+CREATE TRIGGER accounts_search_delete AFTER DELETE ON accounts BEGIN
+  INSERT INTO accounts_search(accounts_search, rowid, search_text) VALUES ('delete', old.search_rowid, old.search_text);
+END;
+CREATE TRIGGER accounts_search_update AFTER UPDATE OF search_text ON accounts BEGIN
+  INSERT INTO accounts_search(accounts_search, rowid, search_text) VALUES ('delete', old.search_rowid, old.search_text);
+  INSERT INTO accounts_search(rowid, search_text) VALUES (new.search_rowid, new.search_text);
+END;
+INSERT INTO accounts_search(accounts_search) VALUES ('rebuild');
+)sql",
 };
 
 constexpr char kChildColumns[] =
@@ -100,6 +121,17 @@ std::string LikeContains(const std::string& s) {
   return out;
 }
 
+// An FTS5 phrase: with the trigram tokenizer it matches the text as a substring.
+std::string FtsPhrase(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 class SqliteTx final : public ClientsTx {
  public:
   SqliteTx(Connection& db, bool writable) : db_(db), writable_(writable) {}
@@ -127,7 +159,8 @@ class SqliteTx final : public ClientsTx {
     if (!writable_) return absl::InternalError("write in a read transaction");
     Statement& st = db_.Prepare(
         "INSERT INTO accounts(id, display_name, name_norm, search_text, credit_code, owner, industry_segment, kind,"
-        " vip_level, state, create_micros, update_micros, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " vip_level, state, create_micros, update_micros, data, search_rowid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " (SELECT IFNULL(MAX(search_rowid), 0) + 1 FROM accounts))"
         " ON CONFLICT(id) DO UPDATE SET display_name=excluded.display_name, name_norm=excluded.name_norm,"
         " search_text=excluded.search_text, credit_code=excluded.credit_code, owner=excluded.owner,"
         " industry_segment=excluded.industry_segment, kind=excluded.kind, vip_level=excluded.vip_level,"
@@ -158,21 +191,27 @@ class SqliteTx final : public ClientsTx {
       case AccountOrder::kUpdateTimeDesc: sort_col = "update_micros", desc = true; break;
     }
     const bool numeric = sort_col != "display_name";
-    std::string sql = "SELECT data FROM accounts WHERE state = ?1";
-    if (!q.owner.empty()) sql += " AND owner = ?2";
-    if (!q.industry_segment.empty()) sql += " AND industry_segment = ?3";
-    if (q.kind != 0) sql += " AND kind = ?4";
-    if (q.min_vip_level != 0) sql += " AND vip_level >= ?5";
-    if (!q.name_contains.empty()) sql += " AND search_text LIKE ?6 ESCAPE '\\'";
-    if (q.after) sql += absl::StrCat(" AND (", sort_col, ", id) ", desc ? "<" : ">", " (?7, ?8)");
-    sql += absl::StrCat(" ORDER BY ", sort_col, desc ? " DESC" : "", ", id", desc ? " DESC" : "", " LIMIT ?9");
+    // Three characters and more go through the trigram index, which then
+    // drives the query (matches are looked up, filtered and sorted); shorter
+    // queries cannot use it and scan in list order until the page is full.
+    const bool indexed = Utf8Length(q.name_contains) >= 3;
+    std::string sql = indexed ? "SELECT a.data FROM accounts_search s CROSS JOIN accounts a"
+                                " ON a.search_rowid = s.rowid WHERE s.accounts_search MATCH ?6 AND a.state = ?1"
+                              : "SELECT a.data FROM accounts a WHERE a.state = ?1";
+    if (!q.owner.empty()) sql += " AND a.owner = ?2";
+    if (!q.industry_segment.empty()) sql += " AND a.industry_segment = ?3";
+    if (q.kind != 0) sql += " AND a.kind = ?4";
+    if (q.min_vip_level != 0) sql += " AND a.vip_level >= ?5";
+    if (!q.name_contains.empty() && !indexed) sql += " AND a.search_text LIKE ?6 ESCAPE '\\'";
+    if (q.after) sql += absl::StrCat(" AND (a.", sort_col, ", a.id) ", desc ? "<" : ">", " (?7, ?8)");
+    sql += absl::StrCat(" ORDER BY a.", sort_col, desc ? " DESC" : "", ", a.id", desc ? " DESC" : "", " LIMIT ?9");
     Statement& st = db_.Prepare(sql);
     st.Bind(1, static_cast<int64_t>(q.state));
     if (!q.owner.empty()) st.Bind(2, q.owner);
     if (!q.industry_segment.empty()) st.Bind(3, q.industry_segment);
     if (q.kind != 0) st.Bind(4, static_cast<int64_t>(q.kind));
     if (q.min_vip_level != 0) st.Bind(5, static_cast<int64_t>(q.min_vip_level));
-    if (!q.name_contains.empty()) st.Bind(6, LikeContains(q.name_contains));
+    if (!q.name_contains.empty()) st.Bind(6, indexed ? FtsPhrase(q.name_contains) : LikeContains(q.name_contains));
     if (q.after) {
       if (numeric) {
         st.Bind(7, static_cast<int64_t>(std::stoll(q.after->first)));
