@@ -60,6 +60,14 @@ absl::StatusOr<TokenAlgorithm> ParseAlgorithm(std::string_view name) {
       absl::StrCat("unknown JWT algorithm ", std::string(name), " (HS256, RS256 or ES256)"));
 }
 
+bool IsDepartmentName(std::string_view name) {
+  if (name.empty() || name.size() > 32 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
 absl::StatusOr<Principal> PrincipalFromClaims(std::string_view sub, std::string_view name, std::string_view role,
                                               std::string_view department) {
   if (sub.empty()) return Unauthenticated("token has no sub claim");
@@ -77,9 +85,18 @@ absl::StatusOr<Principal> PrincipalFromClaims(std::string_view sub, std::string_
       return p;
     }
   }
-  std::string_view dept = role == "department" ? department : role;
+  // role "department" names any department (the list is each service's
+  // configuration); the well-known ones may also be the role itself.
+  if (role == "department") {
+    if (!IsDepartmentName(department)) {
+      return Unauthenticated("a department token needs a department claim of [a-z0-9_], up to 32 characters");
+    }
+    p.role = Role::kDepartment;
+    p.department = std::string(department);
+    return p;
+  }
   for (std::string_view d : kDepartments) {
-    if (d == dept) {
+    if (d == role) {
       p.role = Role::kDepartment;
       p.department = std::string(d);
       return p;

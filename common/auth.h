@@ -26,8 +26,11 @@ namespace atrium {
 
 enum class Role { kManager, kKeyAccountManager, kClerk, kGmOffice, kInspector, kDepartment, kService };
 
-// The department names a token may carry.
+// The well-known departments, which may be a token's role by themselves; a
+// token with role "department" may name any other in its department claim.
 inline constexpr std::string_view kDepartments[] = {"fnb", "rooms", "front_office", "engineering", "finance"};
+// [a-z][a-z0-9_]*, up to 32 characters.
+bool IsDepartmentName(std::string_view name);
 
 std::string_view RoleName(Role role);
 

@@ -1,5 +1,7 @@
 #include "common/server.h"
 
+#include <openssl/rand.h>
+
 #include <signal.h>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +30,34 @@ std::map<std::string, Setting> CommonSettings(const std::string& default_listen,
       {"shutdown-grace", Setting::Duration("10s", "time in-flight calls get to finish on SIGTERM")},
       {"timezone", Setting::String("Asia/Shanghai", "the hotel's time zone (IANA name)", true)},
   };
+}
+
+absl::StatusOr<std::unique_ptr<TokenVerifier>> VerifierFrom(const Config& config, const Clock* clock) {
+  auto alg = ParseAlgorithm(config.String("jwt-alg"));
+  if (!alg.ok()) return alg.status();
+  auto key = ReadSettingFile("jwt-key-file", config.String("jwt-key-file"));
+  if (!key.ok()) return key.status();
+  return std::make_unique<TokenVerifier>(*alg, *key, clock);
+}
+
+absl::StatusOr<std::string> PageTokenSecretFrom(const Config& config) {
+  if (!config.String("page-token-secret-file").empty()) {
+    return ReadSettingFile("page-token-secret-file", config.String("page-token-secret-file"));
+  }
+  std::string secret(32, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.data()), 32) != 1) {
+    return absl::InternalError("cannot draw a random page-token secret");
+  }
+  return secret;
+}
+
+absl::StatusOr<absl::TimeZone> TimeZoneFrom(const Config& config) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(config.String("timezone"), &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("configuration timezone: \"", config.String("timezone"), "\" is not a known IANA time zone"));
+  }
+  return zone;
 }
 
 ServerOptions ServerOptionsFrom(const Config& config) {
@@ -73,6 +103,13 @@ absl::Status ServiceRunner::Start() {
   health->SetServingStatus(ok);
   health->SetServingStatus(service_name_, ok);
   if (probe_) probe_thread_ = std::thread([this] { ProbeLoop(); });
+  {
+    absl::MutexLock lock(&components_mu_);
+    started_ = true;
+    for (const auto& [component, serving] : components_) {
+      health->SetServingStatus(absl::StrCat(service_name_, "/", component), serving);
+    }
+  }
   spdlog::info("{} serving on {}", service_name_, address());
   return absl::OkStatus();
 }
@@ -80,6 +117,14 @@ absl::Status ServiceRunner::Start() {
 std::string ServiceRunner::address() const {
   auto colon = options_.listen.rfind(':');
   return absl::StrCat(options_.listen.substr(0, colon), ":", port_);
+}
+
+void ServiceRunner::SetComponentStatus(const std::string& component, bool serving) {
+  absl::MutexLock lock(&components_mu_);
+  components_[component] = serving;
+  if (started_ && !shutting_down_) {
+    server_->GetHealthCheckService()->SetServingStatus(absl::StrCat(service_name_, "/", component), serving);
+  }
 }
 
 void ServiceRunner::ProbeLoop() {
@@ -109,6 +154,7 @@ void ServiceRunner::Shutdown() {
   // Shutdown() of the health service marks every service NOT_SERVING and
   // ignores later updates, so probes and load balancers move away first.
   server_->GetHealthCheckService()->Shutdown();
+  for (auto& fn : on_shutdown_) fn();
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(absl::ToInt64Milliseconds(options_.shutdown_grace)));
   server_->Wait();

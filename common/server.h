@@ -23,9 +23,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/auth.h"
 #include "common/config.h"
+#include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
 
 namespace atrium {
@@ -45,6 +48,12 @@ struct ServerOptions {
 // The settings every service reads (listen, log-format, log-level, jwt-*...).
 std::map<std::string, Setting> CommonSettings(const std::string& default_listen, const std::string& default_db);
 ServerOptions ServerOptionsFrom(const Config& config);
+// The token verifier from jwt-alg and jwt-key-file.
+absl::StatusOr<std::unique_ptr<TokenVerifier>> VerifierFrom(const Config& config, const Clock* clock);
+// The page-token secret from page-token-secret-file, or a random one.
+absl::StatusOr<std::string> PageTokenSecretFrom(const Config& config);
+// The time zone from `timezone`.
+absl::StatusOr<absl::TimeZone> TimeZoneFrom(const Config& config);
 
 class ServiceRunner final {
  public:
@@ -54,6 +63,14 @@ class ServiceRunner final {
   void AddService(grpc::Service* service) { services_.push_back(service); }
   // Health follows this probe (e.g. a database ping), checked periodically.
   void SetProbe(std::function<absl::Status()> probe) { probe_ = std::move(probe); }
+
+  // A dependency whose loss degrades the service without stopping it (e.g.
+  // Redis for notifications): reported on the health service under the name
+  // "<service name>/<component>", while the service itself stays SERVING.
+  // Thread-safe; may be called before Start().
+  void SetComponentStatus(const std::string& component, bool serving);
+  // Runs first thing in Shutdown(), e.g. to end long-lived streams.
+  void OnShutdown(std::function<void()> fn) { on_shutdown_.push_back(std::move(fn)); }
 
   absl::Status Start();
   int port() const { return port_; }
@@ -70,6 +87,10 @@ class ServiceRunner final {
   ServerOptions options_;
   std::vector<grpc::Service*> services_;
   std::function<absl::Status()> probe_;
+  std::vector<std::function<void()>> on_shutdown_;
+  absl::Mutex components_mu_;
+  std::map<std::string, bool> components_ ABSL_GUARDED_BY(components_mu_);
+  bool started_ ABSL_GUARDED_BY(components_mu_) = false;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> shutting_down_{false};

@@ -1,7 +1,5 @@
 #include "services/clients/runtime.h"
 
-#include <openssl/rand.h>
-
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 
@@ -12,23 +10,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   std::unique_ptr<Runtime> rt(new Runtime());
   if (clock == nullptr) clock = &rt->system_clock_;
 
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(config.String("timezone"), &zone)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("configuration timezone: \"", config.String("timezone"), "\" is not a known IANA time zone"));
-  }
-  auto alg = ParseAlgorithm(config.String("jwt-alg"));
-  if (!alg.ok()) return alg.status();
-  auto key = ReadSettingFile("jwt-key-file", config.String("jwt-key-file"));
-  if (!key.ok()) return key.status();
-  std::string page_secret(32, '\0');
-  if (!config.String("page-token-secret-file").empty()) {
-    auto secret = ReadSettingFile("page-token-secret-file", config.String("page-token-secret-file"));
-    if (!secret.ok()) return secret.status();
-    page_secret = *secret;
-  } else if (RAND_bytes(reinterpret_cast<unsigned char*>(page_secret.data()), 32) != 1) {
-    return absl::InternalError("cannot draw a random page-token secret");
-  }
+  auto zone = TimeZoneFrom(config);
+  if (!zone.ok()) return zone.status();
+  auto verifier = VerifierFrom(config, clock);
+  if (!verifier.ok()) return verifier.status();
+  auto page_secret = PageTokenSecretFrom(config);
+  if (!page_secret.ok()) return page_secret.status();
 
   auto store = SqliteClientsStore::Open(config.String("db-path"));
   if (!store.ok()) {
@@ -36,8 +23,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
                         absl::StrCat("configuration db-path: ", std::string(store.status().message())));
   }
   rt->store_ = std::move(*store);
-  rt->verifier_ = std::make_unique<TokenVerifier>(*alg, *key, clock);
-  rt->archive_ = std::make_unique<Archive>(rt->store_.get(), clock, PageTokens(page_secret), zone);
+  rt->verifier_ = std::move(*verifier);
+  rt->archive_ = std::make_unique<Archive>(rt->store_.get(), clock, PageTokens(*page_secret), *zone);
   rt->handler_ = std::make_unique<ClientsHandler>(rt->archive_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.clients.v1.ClientsService", ServerOptionsFrom(config));
   rt->runner_->AddService(rt->handler_.get());

@@ -1,0 +1,285 @@
+#include "services/notifications/delivery.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "atrium/notifications/v1/notifications.pb.h"
+#include "io/cloudevents/v1/cloudevents.pb.h"
+#include "spdlog/spdlog.h"
+
+namespace atrium::notifications {
+namespace {
+
+using io::cloudevents::v1::CloudEvent;
+using v1::Dispatch;
+
+constexpr int kKeptAttempts = 20;
+
+class RedisBus final : public Bus {
+ public:
+  explicit RedisBus(std::unique_ptr<redis::Connection> conn) : conn_(std::move(conn)) {}
+  std::vector<absl::StatusOr<int64_t>> Publish(const std::vector<redis::Message>& messages) override {
+    return conn_->Publish(messages);
+  }
+  bool broken() const override { return conn_->broken(); }
+
+ private:
+  std::unique_ptr<redis::Connection> conn_;
+};
+
+void SetString(CloudEvent& e, const std::string& key, const std::string& value) {
+  (*e.mutable_attributes())[key].set_ce_string(value);
+}
+
+CloudEvent BaseEvent(const std::string& id, const std::string& type, absl::Time now, const std::string& source,
+                     const Dispatch& d) {
+  CloudEvent e;
+  e.set_id(id);
+  e.set_source(source);
+  e.set_spec_version("1.0");
+  e.set_type(type);
+  *(*e.mutable_attributes())["time"].mutable_ce_timestamp() = ToProto(now);
+  SetString(e, "datacontenttype", "application/protobuf");
+  SetString(e, "subject", d.name());
+  SetString(e, "department", d.department());
+  SetString(e, "meeting", d.meeting());
+  return e;
+}
+
+}  // namespace
+
+BusFactory RedisBusFactory(redis::Endpoint endpoint, absl::Duration timeout) {
+  return [endpoint, timeout]() -> absl::StatusOr<std::unique_ptr<Bus>> {
+    auto conn = redis::Connection::Connect(endpoint, timeout);
+    if (!conn.ok()) return conn.status();
+    if (auto s = (*conn)->Ping(); !s.ok()) return s;
+    return std::unique_ptr<Bus>(new RedisBus(std::move(*conn)));
+  };
+}
+
+std::string DispatchChannel(const std::string& prefix, const std::string& department) {
+  return absl::StrCat(prefix, ".dispatches.", department);
+}
+std::string StaffChannel(const std::string& prefix, const std::string& subject) {
+  return absl::StrCat(prefix, ".staff.", subject);
+}
+std::string ManagerChannel(const std::string& prefix) { return absl::StrCat(prefix, ".role.manager"); }
+
+std::string DispatchCloudEvent(const Dispatch& dispatch, int attempt, absl::Time now, const std::string& source) {
+  CloudEvent e = BaseEvent(dispatch.event_id(), "atrium.notifications.v1.dispatch", now, source, dispatch);
+  (*e.mutable_attributes())["deliveryattempt"].set_ce_integer(attempt);
+  v1::DispatchEvent payload;
+  payload.set_event_id(dispatch.event_id());
+  *payload.mutable_dispatch() = dispatch;
+  payload.set_delivery_attempt(attempt);
+  e.mutable_proto_data()->PackFrom(payload);
+  return e.SerializeAsString();
+}
+
+std::string EscalationCloudEvent(const Dispatch& dispatch, absl::Time now, const std::string& source) {
+  const std::string id = dispatch.event_id() + "/escalation";
+  CloudEvent e = BaseEvent(id, "atrium.notifications.v1.escalation", now, source, dispatch);
+  v1::EscalationEvent payload;
+  payload.set_event_id(id);
+  *payload.mutable_dispatch() = dispatch;
+  payload.add_recipients(dispatch.owner());
+  payload.add_recipients("manager");
+  e.mutable_proto_data()->PackFrom(payload);
+  return e.SerializeAsString();
+}
+
+Deliverer::Deliverer(NotificationsStore* store, const Clock* clock, BusFactory bus, DeliveryOptions options)
+    : store_(store),
+      clock_(clock),
+      bus_factory_(std::move(bus)),
+      options_(std::move(options)),
+      connect_backoff_(options_.reconnect_initial) {}
+
+Deliverer::~Deliverer() { Stop(); }
+
+void Deliverer::Start() {
+  worker_ = std::thread([this] { Run(); });
+}
+
+void Deliverer::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  if (worker_.joinable()) worker_.join();
+}
+
+void Deliverer::Dispatched(const std::vector<Dispatch>& dispatches) {
+  absl::MutexLock lock(&mu_);
+  fresh_.insert(fresh_.end(), dispatches.begin(), dispatches.end());
+}
+
+absl::Duration Deliverer::Backoff(int attempts) const {
+  absl::Duration d = options_.redeliver_initial;
+  for (int i = 1; i < attempts && d < options_.redeliver_max; ++i) d *= 2;
+  return std::min(d, options_.redeliver_max);
+}
+
+void Deliverer::Run() {
+  for (;;) {
+    const bool more = Pass();
+    absl::MutexLock lock(&mu_);
+    if (stop_) return;
+    if (more) continue;
+    auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || (!fresh_.empty() && connected_); };
+    mu_.AwaitWithTimeout(absl::Condition(&wake), options_.poll_interval);
+    if (stop_) return;
+  }
+}
+
+bool Deliverer::EnsureConnected() {
+  if (bus_ && !bus_->broken()) return true;
+  if (bus_) {
+    bus_.reset();
+    connected_ = false;
+    spdlog::warn("redis connection lost; dispatches are stored and will be published once it is back");
+    if (on_status_) on_status_(false);
+  }
+  const absl::Time now = absl::Now();
+  if (now < next_connect_) return false;
+  auto bus = bus_factory_();
+  if (!bus.ok()) {
+    if (connect_backoff_ == options_.reconnect_initial) {
+      spdlog::warn("cannot reach redis: {}; retrying", std::string(bus.status().message()));
+      if (on_status_) on_status_(false);
+    }
+    next_connect_ = now + connect_backoff_;
+    connect_backoff_ = std::min(connect_backoff_ * 2, options_.reconnect_max);
+    return false;
+  }
+  bus_ = std::move(*bus);
+  connected_ = true;
+  connect_backoff_ = options_.reconnect_initial;
+  next_connect_ = absl::InfinitePast();
+  spdlog::info("redis connected; publishing what is pending");
+  if (on_status_) on_status_(true);
+  return true;
+}
+
+bool Deliverer::Pass() {
+  bool more = Escalate();
+  if (!EnsureConnected()) {
+    absl::MutexLock lock(&mu_);
+    fresh_.clear();  // stored; the schedule publishes them after the grace
+    return false;
+  }
+  std::vector<Dispatch> fresh;
+  {
+    absl::MutexLock lock(&mu_);
+    fresh.swap(fresh_);
+  }
+  for (size_t i = 0; i < fresh.size(); i += options_.batch_size) {
+    const size_t end = std::min(fresh.size(), i + options_.batch_size);
+    Publish(std::vector<Dispatch>(fresh.begin() + i, fresh.begin() + end));
+  }
+  std::vector<Dispatch> due;
+  absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto rows = tx.DueForDelivery(ToUnixMicros(clock_->Now()), options_.batch_size);
+    if (!rows.ok()) return rows.status();
+    due = std::move(*rows);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) {
+    spdlog::error("reading the delivery schedule: {}", std::string(s.message()));
+    return false;
+  }
+  if (!due.empty()) Publish(due);
+  more = PublishOutbox() || more;
+  return more || static_cast<int>(due.size()) == options_.batch_size;
+}
+
+void Deliverer::Publish(const std::vector<Dispatch>& dispatches) {
+  const absl::Time now = clock_->Now();
+  std::vector<redis::Message> messages;
+  messages.reserve(dispatches.size());
+  for (const Dispatch& d : dispatches) {
+    messages.push_back({DispatchChannel(options_.channel_prefix, d.department()),
+                        DispatchCloudEvent(d, d.attempt_count() + 1, now, options_.event_source)});
+  }
+  auto results = bus_->Publish(messages);
+  // Record each attempt on the current record (it may have been signed or
+  // superseded meanwhile: then there is nothing to schedule).
+  absl::Status s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
+    for (size_t i = 0; i < dispatches.size(); ++i) {
+      auto current = tx.GetDispatch(dispatches[i].name());
+      if (!current.ok()) return current.status();
+      if (!*current || (*current)->state() != Dispatch::AWAITING_SIGNATURE) continue;
+      Dispatch d = std::move(**current);
+      auto* a = d.add_attempts();
+      *a->mutable_time() = ToProto(now);
+      a->set_channel(messages[i].channel);
+      if (results[i].ok()) {
+        a->set_receivers(static_cast<int32_t>(*results[i]));
+        d.set_attempt_count(d.attempt_count() + 1);
+      } else {
+        a->set_receivers(-1);
+        a->set_error(std::string(results[i].status().message()));
+      }
+      if (d.attempts_size() > kKeptAttempts) {
+        d.mutable_attempts()->DeleteSubrange(0, d.attempts_size() - kKeptAttempts);
+      }
+      const absl::Time next = results[i].ok() ? now + Backoff(d.attempt_count()) : now;
+      if (auto st = tx.PutDispatch(d, ToUnixMicros(next)); !st.ok()) return st;
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) spdlog::error("recording delivery attempts: {}", std::string(s.message()));
+}
+
+bool Deliverer::Escalate() {
+  const absl::Time now = clock_->Now();
+  int count = 0;
+  absl::Status s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
+    auto due = tx.DueForEscalation(ToUnixMicros(now), options_.batch_size);
+    if (!due.ok()) return due.status();
+    count = static_cast<int>(due->size());
+    for (Dispatch& d : *due) {
+      *d.mutable_escalate_time() = ToProto(now);
+      if (auto st = tx.PutDispatch(d, std::nullopt); !st.ok()) return st;
+      const std::string event = EscalationCloudEvent(d, now, options_.event_source);
+      if (auto st = tx.AddOutbox(StaffChannel(options_.channel_prefix, d.owner()), event, ToUnixMicros(now));
+          !st.ok()) {
+        return st;
+      }
+      if (auto st = tx.AddOutbox(ManagerChannel(options_.channel_prefix), event, ToUnixMicros(now)); !st.ok()) {
+        return st;
+      }
+      spdlog::warn("{} unsigned past its deadline: escalated to {} and the manager", d.name(), d.owner());
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) spdlog::error("escalating overdue dispatches: {}", std::string(s.message()));
+  return count == options_.batch_size;
+}
+
+bool Deliverer::PublishOutbox() {
+  const absl::Time now = clock_->Now();
+  std::vector<OutboxEntry> due;
+  absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto rows = tx.DueOutbox(ToUnixMicros(now), options_.batch_size);
+    if (!rows.ok()) return rows.status();
+    due = std::move(*rows);
+    return absl::OkStatus();
+  });
+  if (!s.ok() || due.empty()) return false;
+  std::vector<redis::Message> messages;
+  for (const auto& e : due) messages.push_back({e.channel, e.payload});
+  auto results = bus_->Publish(messages);
+  s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
+    for (size_t i = 0; i < due.size(); ++i) {
+      absl::Status st = results[i].ok() ? tx.DeleteOutbox(due[i].id)
+                                        : tx.RetryOutbox(due[i].id, ToUnixMicros(now + options_.reconnect_initial));
+      if (!st.ok()) return st;
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) spdlog::error("recording outbox publications: {}", std::string(s.message()));
+  return static_cast<int>(due.size()) == options_.batch_size;
+}
+
+}  // namespace atrium::notifications

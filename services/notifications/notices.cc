@@ -1,0 +1,508 @@
+#include "services/notifications/notices.h"
+
+#include <openssl/sha.h>
+
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/errors.h"
+#include "common/ids.h"
+#include "common/text.h"
+#include "services/notifications/changes.h"
+
+namespace atrium::notifications {
+namespace {
+
+using v1::Dispatch;
+using v1::Notice;
+using v1::NoticeRevision;
+
+constexpr size_t kMaxText = 200;
+constexpr size_t kMaxValue = 4000;
+constexpr size_t kMaxRemark = 500;
+constexpr int kMaxSections = 50;
+constexpr int kMaxFields = 500;
+
+const std::initializer_list<Role> kSenders = {Role::kService, Role::kManager, Role::kKeyAccountManager};
+const std::initializer_list<Role> kReaders = {Role::kManager,  Role::kKeyAccountManager, Role::kClerk,
+                                              Role::kGmOffice, Role::kService,           Role::kDepartment};
+const std::initializer_list<Role> kStaffAndService = {Role::kManager, Role::kKeyAccountManager, Role::kClerk,
+                                                      Role::kGmOffice, Role::kService};
+
+absl::Status CheckText(const std::string& value, const std::string& field, size_t max, bool required) {
+  if (required && value.empty()) return InvalidArgument(field, "is required");
+  if (!IsValidUtf8(value)) return InvalidArgument(field, "must be valid UTF-8");
+  if (Utf8Length(value) > max) return InvalidArgument(field, absl::StrCat("must be at most ", max, " characters"));
+  return absl::OkStatus();
+}
+
+// SHA-256 of what the caller sent (output-only fields cleared).
+std::string Digest(NoticeRevision r) {
+  r.clear_name();
+  r.clear_sender();
+  r.clear_create_time();
+  std::string bytes;
+  r.SerializeToString(&bytes);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), sizeof md));
+}
+
+std::string RevisionName(const std::string& notice_id, int revision) {
+  return absl::StrCat("notices/", notice_id, "/revisions/", revision);
+}
+
+absl::StatusOr<std::string> ParseNoticeName(const std::string& name, const std::string& field) {
+  auto ids = ParseName(name, {"notices"}, field);
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
+bool IsOverdue(const Dispatch& d, absl::Time now) {
+  return d.state() == Dispatch::AWAITING_SIGNATURE && FromProto(d.sign_deadline()) < now;
+}
+
+}  // namespace
+
+std::string DispatchName(const std::string& notice_id, int revision, const std::string& department) {
+  return absl::StrCat(RevisionName(notice_id, revision), "/dispatches/", department);
+}
+
+absl::StatusOr<DispatchKey> ParseDispatchName(const std::string& name, const std::string& field) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  DispatchKey key;
+  if (parts.size() != 6 || parts[0] != "notices" || parts[2] != "revisions" || parts[4] != "dispatches" ||
+      !IsValidId(parts[1]) || !absl::SimpleAtoi(parts[3], &key.revision) || key.revision < 1 ||
+      !IsDepartmentName(parts[5])) {
+    return InvalidArgument(field, "must be notices/{notice}/revisions/{revision}/dispatches/{department}");
+  }
+  key.notice_id = parts[1];
+  key.department = parts[5];
+  return key;
+}
+
+Notices::Notices(NotificationsStore* store, const Clock* clock, PageTokens page_tokens, NoticesOptions options)
+    : store_(store), clock_(clock), page_tokens_(std::move(page_tokens)), options_(std::move(options)) {}
+
+void Notices::AddSink(DispatchSink* sink) {
+  absl::MutexLock lock(&sinks_mu_);
+  sinks_.push_back(sink);
+}
+
+bool Notices::IsDepartment(const std::string& d) const {
+  for (const auto& known : options_.departments) {
+    if (known == d) return true;
+  }
+  return false;
+}
+
+absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
+  if (!IsValidId(r.notice_id())) {
+    return InvalidArgument("revision.notice_id", "must be 1 to 63 of a-z, 0-9 and '-'");
+  }
+  if (r.revision() < 1) return InvalidArgument("revision.revision", "must be 1 or more");
+  if (auto ids = ParseName(r.meeting(), {"meetings"}, "revision.meeting"); !ids.ok()) return ids.status();
+  if (auto s = CheckText(r.title(), "revision.title", kMaxText, true); !s.ok()) return s;
+  if (auto s = CheckText(r.owner(), "revision.owner", 128, true); !s.ok()) return s;
+  if (!r.has_meeting_start_time()) return InvalidArgument("revision.meeting_start_time", "is required");
+  if (r.sections_size() == 0 && r.revision() == 1) {
+    return InvalidArgument("revision.sections", "the first revision must concern at least one department");
+  }
+  if (r.sections_size() > kMaxSections) {
+    return InvalidArgument("revision.sections", absl::StrCat("at most ", kMaxSections, " sections"));
+  }
+  std::set<std::string> departments;
+  for (int i = 0; i < r.sections_size(); ++i) {
+    const auto& s = r.sections(i);
+    const std::string at = absl::StrCat("revision.sections[", i, "]");
+    if (!IsDepartment(s.department())) {
+      return InvalidArgument(at + ".department",
+                             absl::StrCat("\"", s.department(), "\" is not a configured department"));
+    }
+    if (!departments.insert(s.department()).second) {
+      return InvalidArgument(at + ".department", "appears in more than one section");
+    }
+    if (auto st = CheckText(s.heading(), at + ".heading", kMaxText, false); !st.ok()) return st;
+    if (s.fields_size() > kMaxFields) return InvalidArgument(at + ".fields", absl::StrCat("at most ", kMaxFields));
+    std::set<std::string> paths;
+    for (int j = 0; j < s.fields_size(); ++j) {
+      const auto& f = s.fields(j);
+      const std::string fat = absl::StrCat(at, ".fields[", j, "]");
+      if (auto st = CheckText(f.path(), fat + ".path", kMaxText, true); !st.ok()) return st;
+      if (!paths.insert(f.path()).second) return InvalidArgument(fat + ".path", "appears twice in the section");
+      if (auto st = CheckText(f.label(), fat + ".label", kMaxText, false); !st.ok()) return st;
+      if (auto st = CheckText(f.value(), fat + ".value", kMaxValue, false); !st.ok()) return st;
+    }
+  }
+  for (int i = 0; i < r.changes_size(); ++i) {
+    const auto& c = r.changes(i);
+    const std::string at = absl::StrCat("revision.changes[", i, "]");
+    if (r.revision() == 1) return InvalidArgument("revision.changes", "the first revision has no changes");
+    if (!IsDepartment(c.department())) return InvalidArgument(at + ".department", "is not a configured department");
+    if (c.kind() == v1::FieldChange::KIND_UNSPECIFIED || !v1::FieldChange::Kind_IsValid(c.kind())) {
+      return InvalidArgument(at + ".kind", "must be ADDED, REMOVED or MODIFIED");
+    }
+    if (auto st = CheckText(c.path(), at + ".path", kMaxText, true); !st.ok()) return st;
+    if (auto st = CheckText(c.label(), at + ".label", kMaxText, false); !st.ok()) return st;
+    if (auto st = CheckText(c.old_value(), at + ".old_value", kMaxValue, false); !st.ok()) return st;
+    if (auto st = CheckText(c.new_value(), at + ".new_value", kMaxValue, false); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+Dispatch Notices::NewDispatch(const NoticeRevision& rev, const std::string& department, absl::Time now) const {
+  Dispatch d;
+  d.set_name(DispatchName(rev.notice_id(), rev.revision(), department));
+  d.set_notice(absl::StrCat("notices/", rev.notice_id()));
+  d.set_revision(rev.revision());
+  d.set_department(department);
+  d.set_meeting(rev.meeting());
+  d.set_title(rev.title());
+  d.set_owner(rev.owner());
+  *d.mutable_meeting_start_time() = rev.meeting_start_time();
+  d.set_state(Dispatch::AWAITING_SIGNATURE);
+  *d.mutable_dispatch_time() = ToProto(now);
+  const absl::Time start = FromProto(rev.meeting_start_time());
+  absl::Time deadline =
+      now + (start - now < options_.urgent_window ? options_.urgent_sign_within : options_.sign_within);
+  if (start > now && start < deadline) deadline = start;
+  *d.mutable_sign_deadline() = ToProto(deadline);
+  for (const auto& s : rev.sections()) {
+    if (s.department() == department) *d.mutable_section() = s;
+  }
+  if (!d.has_section()) d.mutable_section()->set_department(department);
+  for (const auto& c : rev.changes()) {
+    if (c.department() == department) *d.add_changes() = c;
+  }
+  d.set_event_id(d.name());
+  return d;
+}
+
+absl::StatusOr<Notice> Notices::View(NotificationsTx& tx, Notice notice) const {
+  const std::string id = notice.name().substr(sizeof("notices/") - 1);
+  auto dispatches = tx.RevisionDispatches(id, notice.current_revision());
+  if (!dispatches.ok()) return dispatches.status();
+  const absl::Time now = clock_->Now();
+  notice.clear_departments();
+  for (const Dispatch& d : *dispatches) {
+    auto* st = notice.add_departments();
+    st->set_department(d.department());
+    st->set_dispatch(d.name());
+    st->set_state(d.state());
+    if (d.has_sign_time()) *st->mutable_sign_time() = d.sign_time();
+    st->set_signer(d.signer());
+    st->set_overdue(IsOverdue(d, now));
+    auto last = tx.LastSignedRevision(id, d.department());
+    if (!last.ok()) return last.status();
+    st->set_last_signed_revision(*last);
+  }
+  return notice;
+}
+
+absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::DispatchNoticeRequest& req) {
+  if (auto s = who.Require(kSenders, "notices are dispatched by the meetings service, a manager or a KAM"); !s.ok()) {
+    return s;
+  }
+  NoticeRevision rev = req.revision();
+  if (auto s = ValidateRevision(rev); !s.ok()) return s;
+  const std::string digest = Digest(rev);
+  const absl::Time now = clock_->Now();
+  rev.set_name(RevisionName(rev.notice_id(), rev.revision()));
+  rev.set_sender(who.subject);
+  *rev.mutable_create_time() = ToProto(now);
+
+  std::vector<Dispatch> created;
+  Notice result;
+  absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
+    created.clear();
+    auto existing = tx.GetNotice(rev.notice_id());
+    if (!existing.ok()) return existing.status();
+    auto stored = tx.GetRevision(rev.notice_id(), rev.revision());
+    if (!stored.ok()) return stored.status();
+    if (*stored) {
+      if ((*stored)->digest != digest) {
+        return AlreadyExists(
+            "REVISION_CONTENT_DIFFERS",
+            absl::StrCat(rev.name(), " was accepted before with different content; send it as revision ",
+                         (*existing)->current_revision() + 1),
+            {{"revision", rev.name()}});
+      }
+      auto view = View(tx, **existing);
+      if (!view.ok()) return view.status();
+      result = std::move(*view);
+      return absl::OkStatus();
+    }
+    const int current = *existing ? (*existing)->current_revision() : 0;
+    if (rev.revision() != current + 1) {
+      return FailedPrecondition(
+          "REVISION_OUT_OF_ORDER",
+          absl::StrCat("notice ", rev.notice_id(), " is at revision ", current, "; the next one is ", current + 1),
+          {{"current_revision", absl::StrCat(current)}});
+    }
+    Notice notice;
+    if (*existing) {
+      notice = **existing;
+      if (notice.meeting() != rev.meeting()) {
+        return InvalidArgument("revision.meeting", absl::StrCat("the notice belongs to ", notice.meeting()));
+      }
+    } else {
+      notice.set_name(absl::StrCat("notices/", rev.notice_id()));
+      notice.set_meeting(rev.meeting());
+      *notice.mutable_create_time() = ToProto(now);
+    }
+    notice.set_title(rev.title());
+    notice.set_owner(rev.owner());
+    notice.set_current_revision(rev.revision());
+    *notice.mutable_update_time() = ToProto(now);
+    if (auto s = tx.PutNotice(rev.notice_id(), notice); !s.ok()) return s;
+    // The departments of the previous revision: each either gets the new
+    // revision or is told its part was withdrawn.
+    std::vector<std::string> departments;
+    for (const auto& s : rev.sections()) departments.push_back(s.department());
+    if (current > 0) {
+      auto previous = tx.GetRevision(rev.notice_id(), current);
+      if (!previous.ok()) return previous.status();
+      if (!*previous) return absl::DataLossError(absl::StrCat("revision ", current, " is missing"));
+      const auto& before = (*previous)->revision.sections();
+      if (rev.changes_size() == 0) {
+        for (auto& c : DiffSections(before, rev.sections())) *rev.add_changes() = std::move(c);
+      }
+      for (const auto& s : before) {
+        if (std::find(departments.begin(), departments.end(), s.department()) == departments.end()) {
+          departments.push_back(s.department());
+        }
+      }
+      auto old = tx.RevisionDispatches(rev.notice_id(), current);
+      if (!old.ok()) return old.status();
+      for (Dispatch d : *old) {
+        d.set_superseded_by(rev.revision());
+        if (d.state() == Dispatch::AWAITING_SIGNATURE) d.set_state(Dispatch::SUPERSEDED);
+        if (auto s = tx.PutDispatch(d, std::nullopt); !s.ok()) return s;
+      }
+    }
+    if (auto s = tx.PutRevision(StoredRevision{digest, rev}); !s.ok()) return s;
+    for (const auto& department : departments) {
+      Dispatch d = NewDispatch(rev, department, now);
+      if (auto s = tx.PutDispatch(d, ToUnixMicros(now + options_.fresh_grace)); !s.ok()) return s;
+      created.push_back(std::move(d));
+    }
+    auto view = View(tx, notice);
+    if (!view.ok()) return view.status();
+    result = std::move(*view);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!created.empty()) {
+    absl::MutexLock lock(&sinks_mu_);
+    for (DispatchSink* sink : sinks_) sink->Dispatched(created);
+  }
+  return result;
+}
+
+absl::StatusOr<Notice> Notices::GetNotice(const Principal& who, const v1::GetNoticeRequest& req) {
+  if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
+  auto id = ParseNoticeName(req.name(), "name");
+  if (!id.ok()) return id.status();
+  Notice out;
+  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto n = tx.GetNotice(*id);
+    if (!n.ok()) return n.status();
+    if (!*n) return NotFound("notice", req.name());
+    auto view = View(tx, **n);
+    if (!view.ok()) return view.status();
+    out = std::move(*view);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::ListNoticesResponse> Notices::ListNotices(const Principal& who, const v1::ListNoticesRequest& req) {
+  if (auto s = who.Require(kStaffAndService, "notices are listed by staff and services"); !s.ok()) return s;
+  if (!req.meeting().empty()) {
+    if (auto ids = ParseName(req.meeting(), {"meetings"}, "meeting"); !ids.ok()) return ids.status();
+  }
+  auto size = ClampPageSize(req.page_size());
+  if (!size.ok()) return size.status();
+  const std::string query = absl::StrCat("notices|", req.meeting());
+  auto pos = page_tokens_.Decode(req.page_token(), query);
+  if (!pos.ok()) return pos.status();
+  std::optional<std::pair<int64_t, std::string>> after;
+  if (pos->size() == 2) {
+    int64_t micros = 0;
+    if (!absl::SimpleAtoi((*pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
+    after = std::make_pair(micros, (*pos)[1]);
+  }
+  v1::ListNoticesResponse out;
+  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto rows = tx.ListNotices(req.meeting(), after, *size + 1);
+    if (!rows.ok()) return rows.status();
+    const bool more = static_cast<int>(rows->size()) > *size;
+    if (more) rows->pop_back();
+    for (auto& n : *rows) {
+      auto view = View(tx, std::move(n));
+      if (!view.ok()) return view.status();
+      *out.add_notices() = std::move(*view);
+    }
+    if (more) {
+      const Notice& last = out.notices(out.notices_size() - 1);
+      out.set_next_page_token(page_tokens_.Encode(
+          query, {absl::StrCat(ToUnixMicros(last.create_time())), last.name().substr(sizeof("notices/") - 1)}));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
+                                                          const v1::GetNoticeRevisionRequest& req) {
+  if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
+  std::vector<std::string> parts = absl::StrSplit(req.name(), '/');
+  int revision = 0;
+  if (parts.size() != 4 || parts[0] != "notices" || parts[2] != "revisions" || !IsValidId(parts[1]) ||
+      !absl::SimpleAtoi(parts[3], &revision) || revision < 1) {
+    return InvalidArgument("name", "must be notices/{notice}/revisions/{revision}");
+  }
+  NoticeRevision out;
+  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto r = tx.GetRevision(parts[1], revision);
+    if (!r.ok()) return r.status();
+    if (!*r) return NotFound("notice revision", req.name());
+    out = std::move((*r)->revision);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Dispatch> Notices::GetDispatch(const Principal& who, const v1::GetDispatchRequest& req) {
+  if (auto s = who.Require(kReaders, "dispatches are read by staff, services and their department"); !s.ok()) {
+    return s;
+  }
+  auto key = ParseDispatchName(req.name(), "name");
+  if (!key.ok()) return key.status();
+  if (who.Is(Role::kDepartment) && who.department != key->department) {
+    return PermissionDenied("a department reads only its own dispatches");
+  }
+  Dispatch out;
+  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto d = tx.GetDispatch(req.name());
+    if (!d.ok()) return d.status();
+    if (!*d) return NotFound("dispatch", req.name());
+    out = std::move(**d);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::ListDispatchesResponse> Notices::ListDispatches(const Principal& who,
+                                                                   const v1::ListDispatchesRequest& req) {
+  if (auto s = who.Require(kReaders, "dispatches are read by staff, services and their department"); !s.ok()) {
+    return s;
+  }
+  DispatchQuery q;
+  q.department = req.department();
+  if (who.Is(Role::kDepartment)) {
+    if (q.department.empty()) q.department = who.department;
+    if (q.department != who.department) return PermissionDenied("a department lists only its own dispatches");
+  }
+  if (!q.department.empty() && !IsDepartment(q.department)) {
+    return InvalidArgument("department", absl::StrCat("\"", q.department, "\" is not a configured department"));
+  }
+  if (!req.meeting().empty()) {
+    if (auto ids = ParseName(req.meeting(), {"meetings"}, "meeting"); !ids.ok()) return ids.status();
+    q.meeting = req.meeting();
+  }
+  if (!req.notice().empty()) {
+    auto id = ParseNoticeName(req.notice(), "notice");
+    if (!id.ok()) return id.status();
+    q.notice_id = *id;
+  }
+  q.unsigned_only = req.unsigned_only() || req.overdue_only();
+  if (req.overdue_only()) q.deadline_before = ToUnixMicros(clock_->Now());
+  auto size = ClampPageSize(req.page_size());
+  if (!size.ok()) return size.status();
+  q.limit = *size + 1;
+  const std::string query = absl::StrCat("dispatches|", q.department, "|", q.meeting, "|", q.notice_id, "|",
+                                         req.unsigned_only(), "|", req.overdue_only());
+  auto pos = page_tokens_.Decode(req.page_token(), query);
+  if (!pos.ok()) return pos.status();
+  if (pos->size() == 2) {
+    int64_t micros = 0;
+    if (!absl::SimpleAtoi((*pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
+    q.after = std::make_pair(micros, (*pos)[1]);
+  }
+  v1::ListDispatchesResponse out;
+  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto rows = tx.ListDispatches(q);
+    if (!rows.ok()) return rows.status();
+    const bool more = static_cast<int>(rows->size()) > *size;
+    if (more) rows->pop_back();
+    for (auto& d : *rows) *out.add_dispatches() = std::move(d);
+    if (more) {
+      const Dispatch& last = out.dispatches(out.dispatches_size() - 1);
+      out.set_next_page_token(
+          page_tokens_.Encode(query, {absl::StrCat(ToUnixMicros(last.dispatch_time())), last.name()}));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Dispatch> Notices::SignDispatch(const Principal& who, const v1::SignDispatchRequest& req) {
+  auto key = ParseDispatchName(req.name(), "name");
+  if (!key.ok()) return key.status();
+  if (!who.IsDepartment(key->department)) {
+    return PermissionDenied(absl::StrCat("only staff of department ", key->department, " sign its dispatches"));
+  }
+  if (auto s = CheckText(req.remark(), "remark", kMaxRemark, false); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  Dispatch out;
+  absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
+    auto d = tx.GetDispatch(req.name());
+    if (!d.ok()) return d.status();
+    if (!*d) return NotFound("dispatch", req.name());
+    out = std::move(**d);
+    if (out.state() == Dispatch::SIGNED) return absl::OkStatus();  // the first signature stands
+    if (out.state() == Dispatch::SUPERSEDED) {
+      auto notice = tx.GetNotice(key->notice_id);
+      if (!notice.ok()) return notice.status();
+      const int current = *notice ? (*notice)->current_revision() : out.superseded_by();
+      const std::string current_dispatch = DispatchName(key->notice_id, current, key->department);
+      return FailedPrecondition("REVISION_SUPERSEDED",
+                                absl::StrCat("revision ", out.revision(), " was superseded; the current revision is ",
+                                             current, ": sign ", current_dispatch),
+                                {{"current_revision", absl::StrCat(current)}, {"current_dispatch", current_dispatch}});
+    }
+    out.set_state(Dispatch::SIGNED);
+    *out.mutable_sign_time() = ToProto(now);
+    out.set_signer(who.subject);
+    out.set_signer_name(who.display_name);
+    out.set_remark(req.remark());
+    return tx.PutDispatch(out, std::nullopt);
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::Status Notices::CheckWatch(const Principal& who, const v1::WatchDispatchesRequest& req) const {
+  if (auto s = who.Require({Role::kService, Role::kDepartment}, "dispatches are watched by departments and services");
+      !s.ok()) {
+    return s;
+  }
+  if (!IsDepartment(req.department())) {
+    return InvalidArgument("department", absl::StrCat("\"", req.department(), "\" is not a configured department"));
+  }
+  if (who.Is(Role::kDepartment) && who.department != req.department()) {
+    return PermissionDenied("a department watches only its own dispatches");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace atrium::notifications

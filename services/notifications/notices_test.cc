@@ -1,0 +1,335 @@
+// Domain tests of notices and dispatch records on a real SQLite file, with an
+// injected clock and no Redis (delivery is tested against a real Redis in
+// tests/). Every documented error of every RPC is exercised here or, for
+// UNAUTHENTICATED and the wire format, in tests/notifications_redis_test.cc.
+#include "services/notifications/notices.h"
+
+#include <gtest/gtest.h>
+
+#include "common/errors.h"
+#include "common/testing.h"
+#include "services/notifications/sqlite_store.h"
+
+namespace atrium::notifications {
+namespace {
+
+using Code = absl::StatusCode;
+using v1::Dispatch;
+
+const absl::Time kStart = absl::FromUnixSeconds(1795744800);  // 2026-11-27 10:00 Shanghai
+
+const Principal kMeetings{"service:meetings", "meetings", Role::kService, ""};
+const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
+const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
+const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
+const Principal kFnb{"fnb-zhou", "Zhou (F&B)", Role::kDepartment, "fnb"};
+const Principal kRooms{"rooms-wu", "Wu (Rooms)", Role::kDepartment, "rooms"};
+const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
+
+template <typename T>
+Code CodeOf(const absl::StatusOr<T>& r) {
+  return r.status().code();
+}
+std::string FieldOf(const absl::Status& s) { return ViolatedField(ToGrpcStatus(s)); }
+std::string ReasonOf(const absl::Status& s) { return ErrorReason(ToGrpcStatus(s)); }
+
+class RecordingSink : public DispatchSink {
+ public:
+  void Dispatched(const std::vector<Dispatch>& d) override { seen.insert(seen.end(), d.begin(), d.end()); }
+  std::vector<Dispatch> seen;
+};
+
+class NoticesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = SqliteNotificationsStore::Open(testing::TempDir("notifications") + "/n.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    notices_ = std::make_unique<Notices>(store_.get(), &clock_, PageTokens("secret"), NoticesOptions());
+    notices_->AddSink(&sink_);
+  }
+
+  v1::DispatchNoticeRequest Request(int revision, const std::string& lunch = "120", bool rooms = true) {
+    v1::DispatchNoticeRequest req;
+    auto* r = req.mutable_revision();
+    r->set_notice_id("n-2027-dealers");
+    r->set_revision(revision);
+    r->set_meeting("meetings/m1");
+    r->set_title("2027 华东区经销商年会");
+    r->set_owner("kam-li");
+    *r->mutable_meeting_start_time() = ToProto(kStart + absl::Hours(24 * 10));
+    auto* fnb = r->add_sections();
+    fnb->set_department("fnb");
+    fnb->set_heading("餐饮安排");
+    auto* f = fnb->add_fields();
+    f->set_path("lunch/headcount");
+    f->set_label("午餐人数");
+    f->set_value(lunch);
+    if (rooms) {
+      auto* rs = r->add_sections();
+      rs->set_department("rooms");
+      auto* g = rs->add_fields();
+      g->set_path("block/2027-03-15");
+      g->set_label("3月15日房间数");
+      g->set_value("40");
+    }
+    return req;
+  }
+
+  Dispatch Get(const std::string& name) {
+    v1::GetDispatchRequest req;
+    req.set_name(name);
+    auto d = notices_->GetDispatch(kManager, req);
+    EXPECT_TRUE(d.ok()) << d.status();
+    return d.ok() ? *d : Dispatch();
+  }
+
+  absl::StatusOr<Dispatch> Sign(const Principal& who, const std::string& name, const std::string& remark = "") {
+    v1::SignDispatchRequest req;
+    req.set_name(name);
+    req.set_remark(remark);
+    return notices_->SignDispatch(who, req);
+  }
+
+  FakeClock clock_{kStart};
+  std::unique_ptr<SqliteNotificationsStore> store_;
+  std::unique_ptr<Notices> notices_;
+  RecordingSink sink_;
+};
+
+const char kFnbR1[] = "notices/n-2027-dealers/revisions/1/dispatches/fnb";
+const char kRoomsR1[] = "notices/n-2027-dealers/revisions/1/dispatches/rooms";
+const char kFnbR2[] = "notices/n-2027-dealers/revisions/2/dispatches/fnb";
+
+TEST_F(NoticesTest, DispatchCreatesOneRecordPerDepartmentAndIsIdempotent) {
+  auto n = notices_->DispatchNotice(kMeetings, Request(1));
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(n->name(), "notices/n-2027-dealers");
+  EXPECT_EQ(n->current_revision(), 1);
+  ASSERT_EQ(n->departments_size(), 2);
+  EXPECT_EQ(n->departments(0).state(), Dispatch::AWAITING_SIGNATURE);
+  ASSERT_EQ(sink_.seen.size(), 2u);
+  Dispatch d = Get(kFnbR1);
+  EXPECT_EQ(d.section().fields(0).value(), "120");
+  EXPECT_EQ(d.event_id(), kFnbR1);
+  EXPECT_EQ(d.owner(), "kam-li");
+  // Ten days ahead: the ordinary four hours to sign.
+  EXPECT_EQ(FromProto(d.sign_deadline()), kStart + absl::Hours(4));
+
+  // The same revision again (a retry) creates and publishes nothing new.
+  auto again = notices_->DispatchNotice(kMeetings, Request(1));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->current_revision(), 1);
+  EXPECT_EQ(sink_.seen.size(), 2u);
+  // The same number with other content is a conflict.
+  auto other = notices_->DispatchNotice(kMeetings, Request(1, "999"));
+  EXPECT_EQ(CodeOf(other), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(other.status()), "REVISION_CONTENT_DIFFERS");
+}
+
+TEST_F(NoticesTest, UrgentMeetingsMustBeSignedSooner) {
+  auto req = Request(1);
+  *req.mutable_revision()->mutable_meeting_start_time() = ToProto(kStart + absl::Hours(20));
+  auto n = notices_->DispatchNotice(kMeetings, req);
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(FromProto(Get(kFnbR1).sign_deadline()), kStart + absl::Minutes(30));
+}
+
+TEST_F(NoticesTest, RevisionSupersedesAndCarriesChanges) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  ASSERT_TRUE(Sign(kRooms, kRoomsR1, "房间已预留").ok());
+  clock_.Advance(absl::Minutes(10));
+  // Revision 2: lunch headcount changes and Rooms is no longer concerned.
+  auto n = notices_->DispatchNotice(kKam, Request(2, "150", /*rooms=*/false));
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(n->current_revision(), 2);
+  ASSERT_EQ(n->departments_size(), 2);  // fnb gets the new revision, rooms the withdrawal
+
+  Dispatch old = Get(kFnbR1);
+  EXPECT_EQ(old.state(), Dispatch::SUPERSEDED);
+  EXPECT_EQ(old.superseded_by(), 2);
+  Dispatch fnb2 = Get(kFnbR2);
+  EXPECT_EQ(fnb2.state(), Dispatch::AWAITING_SIGNATURE);
+  ASSERT_EQ(fnb2.changes_size(), 1);
+  EXPECT_EQ(fnb2.changes(0).kind(), v1::FieldChange::MODIFIED);
+  EXPECT_EQ(fnb2.changes(0).old_value(), "120");
+  EXPECT_EQ(fnb2.changes(0).new_value(), "150");
+  Dispatch rooms2 = Get("notices/n-2027-dealers/revisions/2/dispatches/rooms");
+  EXPECT_EQ(rooms2.section().fields_size(), 0);
+  ASSERT_EQ(rooms2.changes_size(), 1);
+  EXPECT_EQ(rooms2.changes(0).kind(), v1::FieldChange::REMOVED);
+  // Rooms' signature of revision 1 stays on record.
+  EXPECT_EQ(Get(kRoomsR1).state(), Dispatch::SIGNED);
+  EXPECT_EQ(Get(kRoomsR1).superseded_by(), 2);
+
+  // Signing the superseded revision is refused, naming the current one.
+  auto stale = Sign(kFnb, kFnbR1);
+  EXPECT_EQ(CodeOf(stale), Code::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(stale.status()), "REVISION_SUPERSEDED");
+  EXPECT_NE(std::string(stale.status().message()).find(kFnbR2), std::string::npos);
+  ASSERT_TRUE(Sign(kFnb, kFnbR2).ok());
+
+  v1::GetNoticeRequest get;
+  get.set_name("notices/n-2027-dealers");
+  auto view = notices_->GetNotice(kFnb, get);
+  ASSERT_TRUE(view.ok());
+  for (const auto& st : view->departments()) {
+    if (st.department() == "fnb") {
+      EXPECT_EQ(st.state(), Dispatch::SIGNED);
+      EXPECT_EQ(st.last_signed_revision(), 2);
+    } else {
+      EXPECT_EQ(st.state(), Dispatch::AWAITING_SIGNATURE);
+      EXPECT_EQ(st.last_signed_revision(), 1);
+    }
+  }
+}
+
+TEST_F(NoticesTest, RevisionsMustFollowInOrder) {
+  auto skip = notices_->DispatchNotice(kMeetings, Request(2));
+  EXPECT_EQ(CodeOf(skip), Code::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(skip.status()), "REVISION_OUT_OF_ORDER");
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kMeetings, Request(3))), Code::kFailedPrecondition);
+  auto moved = Request(2);
+  moved.mutable_revision()->set_meeting("meetings/other");
+  EXPECT_EQ(FieldOf(notices_->DispatchNotice(kMeetings, moved).status()), "revision.meeting");
+}
+
+TEST_F(NoticesTest, SigningRules) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  EXPECT_EQ(CodeOf(Sign(kRooms, kFnbR1)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(Sign(kManager, kFnbR1)), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(Sign(kFnb, "notices/x/dispatches/fnb").status()), "name");
+  EXPECT_EQ(CodeOf(Sign(kFnb, "notices/n-2027-dealers/revisions/9/dispatches/fnb")), Code::kNotFound);
+  EXPECT_EQ(FieldOf(Sign(kFnb, kFnbR1, std::string(501, 'x')).status()), "remark");
+  clock_.Advance(absl::Minutes(5));
+  auto first = Sign(kFnb, kFnbR1, "菜单已确认");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->signer(), "fnb-zhou");
+  EXPECT_EQ(first->signer_name(), "Zhou (F&B)");
+  EXPECT_EQ(FromProto(first->sign_time()), kStart + absl::Minutes(5));
+  // Signing twice is harmless: the first signature stands.
+  clock_.Advance(absl::Minutes(5));
+  auto second = Sign(kFnb, kFnbR1, "again");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->remark(), "菜单已确认");
+  EXPECT_EQ(FromProto(second->sign_time()), kStart + absl::Minutes(5));
+}
+
+TEST_F(NoticesTest, DispatchValidationNamesTheField) {
+  auto bad = [&](auto mutate) {
+    auto req = Request(1);
+    mutate(*req.mutable_revision());
+    return FieldOf(notices_->DispatchNotice(kMeetings, req).status());
+  };
+  EXPECT_EQ(bad([](auto& r) { r.set_notice_id("Bad Id"); }), "revision.notice_id");
+  EXPECT_EQ(bad([](auto& r) { r.set_revision(0); }), "revision.revision");
+  EXPECT_EQ(bad([](auto& r) { r.set_meeting("rooms/1"); }), "revision.meeting");
+  EXPECT_EQ(bad([](auto& r) { r.set_title(""); }), "revision.title");
+  EXPECT_EQ(bad([](auto& r) { r.set_owner(""); }), "revision.owner");
+  EXPECT_EQ(bad([](auto& r) { r.clear_meeting_start_time(); }), "revision.meeting_start_time");
+  EXPECT_EQ(bad([](auto& r) { r.clear_sections(); }), "revision.sections");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_sections(0)->set_department("spa"); }), "revision.sections[0].department");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_sections(1)->set_department("fnb"); }), "revision.sections[1].department");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_sections(0)->mutable_fields(0)->set_path(""); }),
+            "revision.sections[0].fields[0].path");
+  EXPECT_EQ(bad([](auto& r) { *r.mutable_sections(0)->add_fields() = r.sections(0).fields(0); }),
+            "revision.sections[0].fields[1].path");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_sections(0)->mutable_fields(0)->set_value(std::string(4001, 'x')); }),
+            "revision.sections[0].fields[0].value");
+  EXPECT_EQ(bad([](auto& r) { r.add_changes()->set_department("fnb"); }), "revision.changes");
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kFnb, Request(1))), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kClerk, Request(1))), Code::kPermissionDenied);
+  EXPECT_TRUE(sink_.seen.empty());  // nothing refused was dispatched
+}
+
+TEST_F(NoticesTest, QueriesAndTheirRules) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  auto other = Request(1);
+  other.mutable_revision()->set_notice_id("n-other");
+  other.mutable_revision()->set_meeting("meetings/m2");
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, other).ok());
+
+  // A department lists its own dispatches; asking for another's is refused.
+  v1::ListDispatchesRequest mine;
+  auto r = notices_->ListDispatches(kFnb, mine);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->dispatches_size(), 2);
+  EXPECT_EQ(r->dispatches(0).name(), kFnbR1);  // oldest first
+  mine.set_department("rooms");
+  EXPECT_EQ(CodeOf(notices_->ListDispatches(kFnb, mine)), Code::kPermissionDenied);
+  mine.set_department("spa");
+  EXPECT_EQ(FieldOf(notices_->ListDispatches(kManager, mine).status()), "department");
+
+  // Unsigned, then overdue once the deadline passes; pages of one.
+  ASSERT_TRUE(Sign(kFnb, kFnbR1).ok());
+  v1::ListDispatchesRequest unsigned_req;
+  unsigned_req.set_unsigned_only(true);
+  unsigned_req.set_page_size(1);
+  std::vector<std::string> seen;
+  for (;;) {
+    auto page = notices_->ListDispatches(kManager, unsigned_req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& d : page->dispatches()) seen.push_back(d.name());
+    if (page->next_page_token().empty()) break;
+    unsigned_req.set_page_token(page->next_page_token());
+  }
+  EXPECT_EQ(seen.size(), 3u);
+  unsigned_req.set_unsigned_only(false);  // the token belongs to another query
+  EXPECT_EQ(FieldOf(notices_->ListDispatches(kManager, unsigned_req).status()), "page_token");
+
+  v1::ListDispatchesRequest overdue;
+  overdue.set_overdue_only(true);
+  EXPECT_EQ(notices_->ListDispatches(kManager, overdue)->dispatches_size(), 0);
+  clock_.Advance(absl::Hours(5));
+  EXPECT_EQ(notices_->ListDispatches(kManager, overdue)->dispatches_size(), 3);
+  overdue.set_meeting("meetings/m2");
+  EXPECT_EQ(notices_->ListDispatches(kManager, overdue)->dispatches_size(), 2);
+  overdue.set_meeting("m2");
+  EXPECT_EQ(FieldOf(notices_->ListDispatches(kManager, overdue).status()), "meeting");
+
+  v1::ListNoticesRequest list;
+  list.set_meeting("meetings/m1");
+  auto notices = notices_->ListNotices(kKam, list);
+  ASSERT_TRUE(notices.ok());
+  ASSERT_EQ(notices->notices_size(), 1);
+  EXPECT_TRUE(notices->notices(0).departments(1).overdue());
+  EXPECT_EQ(CodeOf(notices_->ListNotices(kFnb, list)), Code::kPermissionDenied);
+  list.set_meeting("bad");
+  EXPECT_EQ(FieldOf(notices_->ListNotices(kKam, list).status()), "meeting");
+
+  v1::GetNoticeRequest get;
+  get.set_name("notices/missing");
+  EXPECT_EQ(CodeOf(notices_->GetNotice(kKam, get)), Code::kNotFound);
+  get.set_name("meetings/m1");
+  EXPECT_EQ(FieldOf(notices_->GetNotice(kKam, get).status()), "name");
+  EXPECT_EQ(CodeOf(notices_->GetNotice(kInspector, get)), Code::kPermissionDenied);
+
+  v1::GetNoticeRevisionRequest rev;
+  rev.set_name("notices/n-2027-dealers/revisions/1");
+  auto got = notices_->GetNoticeRevision(kRooms, rev);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->sender(), "service:meetings");
+  rev.set_name("notices/n-2027-dealers/revisions/7");
+  EXPECT_EQ(CodeOf(notices_->GetNoticeRevision(kRooms, rev)), Code::kNotFound);
+  rev.set_name("notices/n-2027-dealers/revisions/x");
+  EXPECT_EQ(FieldOf(notices_->GetNoticeRevision(kRooms, rev).status()), "name");
+
+  v1::GetDispatchRequest gd;
+  gd.set_name(kRoomsR1);
+  EXPECT_EQ(CodeOf(notices_->GetDispatch(kFnb, gd)), Code::kPermissionDenied);
+  gd.set_name("notices/n-2027-dealers/revisions/1/dispatches/finance");
+  EXPECT_EQ(CodeOf(notices_->GetDispatch(kManager, gd)), Code::kNotFound);
+
+  v1::WatchDispatchesRequest watch;
+  watch.set_department("fnb");
+  EXPECT_TRUE(notices_->CheckWatch(kFnb, watch).ok());
+  EXPECT_EQ(notices_->CheckWatch(kRooms, watch).code(), Code::kPermissionDenied);
+  EXPECT_EQ(notices_->CheckWatch(kKam, watch).code(), Code::kPermissionDenied);
+  watch.set_department("spa");
+  EXPECT_EQ(FieldOf(notices_->CheckWatch(kMeetings, watch)), "department");
+}
+
+}  // namespace
+}  // namespace atrium::notifications

@@ -1,0 +1,111 @@
+#include "services/notifications/runtime.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/errors.h"
+
+namespace atrium::notifications {
+
+std::map<std::string, Setting> NotificationsSettings() {
+  return {
+      {"redis", Setting::String("127.0.0.1:6379", "Redis server host:port for the notice channels", true)},
+      {"channel-prefix", Setting::String("atrium", "prefix of the Redis channel names", true)},
+      {"departments",
+       Setting::String("fnb,rooms,front_office,engineering,housekeeping,security,finance",
+                       "comma-separated departments notices may concern (must include fnb and rooms)", true)},
+      {"sign-within", Setting::Duration("4h", "time a department has to sign a dispatch")},
+      {"urgent-sign-within", Setting::Duration("30m", "time to sign when the meeting starts within urgent-window")},
+      {"urgent-window", Setting::Duration("48h", "a meeting starting within this is urgent")},
+      {"fresh-grace", Setting::Duration("5s", "after this a dispatch not yet published is picked up by the schedule")},
+      {"redeliver-initial", Setting::Duration("1m", "first redelivery delay of an unsigned dispatch (then doubling)")},
+      {"redeliver-max", Setting::Duration("30m", "longest redelivery delay")},
+      {"poll-interval", Setting::Duration("500ms", "how often the delivery schedule is checked")},
+      {"event-source", Setting::String("//atrium/notifications", "the CloudEvents source of every event", true)},
+  };
+}
+
+absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
+  SetErrorDomain("notifications.atrium");
+  std::unique_ptr<Runtime> rt(new Runtime());
+  if (clock == nullptr) clock = &rt->system_clock_;
+
+  auto verifier = VerifierFrom(config, clock);
+  if (!verifier.ok()) return verifier.status();
+  auto page_secret = PageTokenSecretFrom(config);
+  if (!page_secret.ok()) return page_secret.status();
+  auto endpoint = redis::ParseEndpoint(config.String("redis"), "redis");
+  if (!endpoint.ok()) return endpoint.status();
+
+  NoticesOptions options;
+  options.departments.clear();
+  for (absl::string_view d : absl::StrSplit(config.String("departments"), ',', absl::SkipWhitespace())) {
+    std::string name(absl::StripAsciiWhitespace(d));
+    if (!IsDepartmentName(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("configuration departments: \"", name, "\" is not a department name ([a-z0-9_])"));
+    }
+    options.departments.push_back(name);
+  }
+  for (const char* must : {"fnb", "rooms"}) {
+    if (std::find(options.departments.begin(), options.departments.end(), must) == options.departments.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("configuration departments: must include ", must));
+    }
+  }
+  options.sign_within = config.Duration("sign-within");
+  options.urgent_sign_within = config.Duration("urgent-sign-within");
+  options.urgent_window = config.Duration("urgent-window");
+  options.fresh_grace = config.Duration("fresh-grace");
+
+  DeliveryOptions delivery;
+  delivery.channel_prefix = config.String("channel-prefix");
+  delivery.event_source = config.String("event-source");
+  delivery.redeliver_initial = config.Duration("redeliver-initial");
+  delivery.redeliver_max = config.Duration("redeliver-max");
+  delivery.poll_interval = config.Duration("poll-interval");
+  if (delivery.redeliver_initial <= absl::ZeroDuration() || delivery.redeliver_max < delivery.redeliver_initial) {
+    return absl::InvalidArgumentError(
+        "configuration redeliver-initial/redeliver-max: need 0 < redeliver-initial <= redeliver-max");
+  }
+
+  auto store = SqliteNotificationsStore::Open(config.String("db-path"));
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+  }
+  rt->store_ = std::move(*store);
+  rt->verifier_ = std::move(*verifier);
+  rt->notices_ = std::make_unique<Notices>(rt->store_.get(), clock, PageTokens(*page_secret), options);
+  rt->deliverer_ =
+      std::make_unique<Deliverer>(rt->store_.get(), clock, RedisBusFactory(*endpoint, absl::Seconds(2)), delivery);
+  rt->broadcaster_ = std::make_unique<Broadcaster>();
+  rt->notices_->AddSink(rt->deliverer_.get());
+  rt->notices_->AddSink(rt->broadcaster_.get());
+  rt->handler_ =
+      std::make_unique<NotificationsHandler>(rt->notices_.get(), rt->broadcaster_.get(), rt->verifier_.get());
+  rt->runner_ =
+      std::make_unique<ServiceRunner>("atrium.notifications.v1.NotificationsService", ServerOptionsFrom(config));
+  rt->runner_->AddService(rt->handler_.get());
+  SqliteNotificationsStore* s = rt->store_.get();
+  rt->runner_->SetProbe([s] { return s->Ping(); });
+  ServiceRunner* runner = rt->runner_.get();
+  rt->runner_->SetComponentStatus("redis", false);
+  rt->deliverer_->OnBusStatus([runner](bool up) { runner->SetComponentStatus("redis", up); });
+  Broadcaster* b = rt->broadcaster_.get();
+  rt->runner_->OnShutdown([b] { b->Close(); });
+  return rt;
+}
+
+Runtime::~Runtime() { Shutdown(); }
+
+absl::Status Runtime::Start() {
+  if (auto s = runner_->Start(); !s.ok()) return s;
+  deliverer_->Start();
+  return absl::OkStatus();
+}
+
+void Runtime::Shutdown() {
+  if (runner_) runner_->Shutdown();
+  if (deliverer_) deliverer_->Stop();
+}
+
+}  // namespace atrium::notifications

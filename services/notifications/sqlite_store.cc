@@ -1,0 +1,308 @@
+#include "services/notifications/sqlite_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/time_util.h"
+
+namespace atrium::notifications {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using v1::Dispatch;
+using v1::Notice;
+
+const sqlite::Migrations kMigrations = {
+    // 1: notices, revisions, dispatch records, the escalation outbox.
+    R"sql(
+CREATE TABLE notices (
+  id TEXT PRIMARY KEY,
+  meeting TEXT NOT NULL,
+  create_micros INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX notices_by_meeting ON notices(meeting, create_micros, id);
+CREATE INDEX notices_by_create ON notices(create_micros, id);
+CREATE TABLE revisions (
+  notice_id TEXT NOT NULL REFERENCES notices(id),
+  revision INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (notice_id, revision)
+);
+CREATE TABLE dispatches (
+  name TEXT PRIMARY KEY,
+  notice_id TEXT NOT NULL REFERENCES notices(id),
+  revision INTEGER NOT NULL,
+  department TEXT NOT NULL,
+  meeting TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  dispatch_micros INTEGER NOT NULL,
+  deadline_micros INTEGER NOT NULL,
+  escalated INTEGER NOT NULL,
+  next_attempt_micros INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX dispatches_by_department ON dispatches(department, state, dispatch_micros, name);
+CREATE INDEX dispatches_by_department_all ON dispatches(department, dispatch_micros, name);
+CREATE INDEX dispatches_by_notice ON dispatches(notice_id, revision, department);
+CREATE INDEX dispatches_by_meeting ON dispatches(meeting, dispatch_micros, name);
+CREATE INDEX dispatches_due ON dispatches(next_attempt_micros) WHERE state = 1;
+CREATE INDEX dispatches_escalation ON dispatches(deadline_micros) WHERE state = 1 AND escalated = 0;
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_micros INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_micros);
+)sql",
+};
+
+template <typename T>
+absl::StatusOr<T> Parse(const std::string& bytes, const char* what) {
+  T m;
+  if (!m.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
+  return m;
+}
+
+// Runs `st` and parses column 0 of every row as a T.
+template <typename T>
+absl::StatusOr<std::vector<T>> Rows(Statement& st, const char* what) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    auto m = Parse<T>(st.Blob(0), what);
+    if (!m.ok()) return m.status();
+    out.push_back(std::move(*m));
+  }
+}
+
+template <typename T>
+absl::StatusOr<std::optional<T>> OneRow(Statement& st, const char* what) {
+  auto rows = Rows<T>(st, what);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
+class SqliteTx final : public NotificationsTx {
+ public:
+  SqliteTx(Connection& db, bool writable) : db_(db), writable_(writable) {}
+
+  absl::StatusOr<std::optional<Notice>> GetNotice(const std::string& id) override {
+    Statement& st = db_.Prepare("SELECT data FROM notices WHERE id = ?");
+    st.Bind(1, id);
+    return OneRow<Notice>(st, "notice");
+  }
+
+  absl::Status PutNotice(const std::string& id, const Notice& n) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare(
+        "INSERT INTO notices(id, meeting, create_micros, data) VALUES (?,?,?,?)"
+        " ON CONFLICT(id) DO UPDATE SET data = excluded.data");
+    st.Bind(1, id).Bind(2, n.meeting()).Bind(3, ToUnixMicros(n.create_time())).BindBlob(4, n.SerializeAsString());
+    return st.Run();
+  }
+
+  absl::StatusOr<std::vector<Notice>> ListNotices(const std::string& meeting,
+                                                  const std::optional<std::pair<int64_t, std::string>>& after,
+                                                  int limit) override {
+    std::string sql = "SELECT data FROM notices WHERE 1";
+    if (!meeting.empty()) sql += " AND meeting = ?1";
+    if (after) sql += " AND (create_micros, id) < (?2, ?3)";
+    sql += " ORDER BY create_micros DESC, id DESC LIMIT ?4";
+    Statement& st = db_.Prepare(sql);
+    if (!meeting.empty()) st.Bind(1, meeting);
+    if (after) st.Bind(2, after->first).Bind(3, after->second);
+    st.Bind(4, static_cast<int64_t>(limit));
+    return Rows<Notice>(st, "notice");
+  }
+
+  absl::StatusOr<std::optional<StoredRevision>> GetRevision(const std::string& notice_id, int revision) override {
+    Statement& st = db_.Prepare("SELECT data, digest FROM revisions WHERE notice_id = ? AND revision = ?");
+    st.Bind(1, notice_id).Bind(2, static_cast<int64_t>(revision));
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<StoredRevision>();
+    auto r = Parse<v1::NoticeRevision>(st.Blob(0), "revision");
+    if (!r.ok()) return r.status();
+    return std::optional<StoredRevision>(StoredRevision{st.Text(1), std::move(*r)});
+  }
+
+  absl::Status PutRevision(const StoredRevision& r) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare("INSERT INTO revisions(notice_id, revision, digest, data) VALUES (?,?,?,?)");
+    st.Bind(1, r.revision.notice_id())
+        .Bind(2, static_cast<int64_t>(r.revision.revision()))
+        .Bind(3, r.digest)
+        .BindBlob(4, r.revision.SerializeAsString());
+    return st.Run();
+  }
+
+  absl::StatusOr<std::optional<Dispatch>> GetDispatch(const std::string& name) override {
+    Statement& st = db_.Prepare("SELECT data FROM dispatches WHERE name = ?");
+    st.Bind(1, name);
+    return OneRow<Dispatch>(st, "dispatch");
+  }
+
+  absl::Status PutDispatch(const Dispatch& d, std::optional<int64_t> next_attempt_micros) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare(
+        "INSERT INTO dispatches(name, notice_id, revision, department, meeting, state, dispatch_micros,"
+        " deadline_micros, escalated, next_attempt_micros, data) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,IFNULL(?10,0),?11)"
+        " ON CONFLICT(name) DO UPDATE SET state = excluded.state, escalated = excluded.escalated,"
+        " next_attempt_micros = IFNULL(?10, dispatches.next_attempt_micros), data = excluded.data");
+    st.Bind(1, d.name())
+        .Bind(2, d.notice().substr(sizeof("notices/") - 1))
+        .Bind(3, static_cast<int64_t>(d.revision()))
+        .Bind(4, d.department())
+        .Bind(5, d.meeting())
+        .Bind(6, static_cast<int64_t>(d.state()))
+        .Bind(7, ToUnixMicros(d.dispatch_time()))
+        .Bind(8, ToUnixMicros(d.sign_deadline()))
+        .Bind(9, static_cast<int64_t>(d.has_escalate_time() ? 1 : 0))
+        .BindBlob(11, d.SerializeAsString());
+    if (next_attempt_micros) {
+      st.Bind(10, *next_attempt_micros);
+    } else {
+      st.BindNull(10);
+    }
+    return st.Run();
+  }
+
+  absl::Status Reschedule(const std::string& name, int64_t next_attempt_micros) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare("UPDATE dispatches SET next_attempt_micros = ? WHERE name = ?");
+    st.Bind(1, next_attempt_micros).Bind(2, name);
+    return st.Run();
+  }
+
+  absl::StatusOr<std::vector<Dispatch>> ListDispatches(const DispatchQuery& q) override {
+    std::string sql = "SELECT data FROM dispatches WHERE 1";
+    if (!q.department.empty()) sql += " AND department = ?1";
+    if (!q.meeting.empty()) sql += " AND meeting = ?2";
+    if (!q.notice_id.empty()) sql += " AND notice_id = ?3";
+    if (q.revision != 0) sql += " AND revision = ?4";
+    if (q.unsigned_only) sql += " AND state = 1";
+    if (q.deadline_before > 0) sql += " AND deadline_micros < ?5";
+    if (q.after) sql += " AND (dispatch_micros, name) > (?6, ?7)";
+    sql += " ORDER BY dispatch_micros, name LIMIT ?8";
+    Statement& st = db_.Prepare(sql);
+    if (!q.department.empty()) st.Bind(1, q.department);
+    if (!q.meeting.empty()) st.Bind(2, q.meeting);
+    if (!q.notice_id.empty()) st.Bind(3, q.notice_id);
+    if (q.revision != 0) st.Bind(4, static_cast<int64_t>(q.revision));
+    if (q.deadline_before > 0) st.Bind(5, q.deadline_before);
+    if (q.after) st.Bind(6, q.after->first).Bind(7, q.after->second);
+    st.Bind(8, static_cast<int64_t>(q.limit));
+    return Rows<Dispatch>(st, "dispatch");
+  }
+
+  absl::StatusOr<std::vector<Dispatch>> RevisionDispatches(const std::string& notice_id, int revision) override {
+    Statement& st = db_.Prepare("SELECT data FROM dispatches WHERE notice_id = ? AND revision = ? ORDER BY department");
+    st.Bind(1, notice_id).Bind(2, static_cast<int64_t>(revision));
+    return Rows<Dispatch>(st, "dispatch");
+  }
+
+  absl::StatusOr<std::vector<Dispatch>> DueForDelivery(int64_t now, int limit) override {
+    Statement& st = db_.Prepare(
+        "SELECT data FROM dispatches WHERE state = 1 AND next_attempt_micros <= ? ORDER BY next_attempt_micros"
+        " LIMIT ?");
+    st.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
+    return Rows<Dispatch>(st, "dispatch");
+  }
+
+  absl::StatusOr<std::vector<Dispatch>> DueForEscalation(int64_t now, int limit) override {
+    Statement& st = db_.Prepare(
+        "SELECT data FROM dispatches WHERE state = 1 AND escalated = 0 AND deadline_micros <= ?"
+        " ORDER BY deadline_micros LIMIT ?");
+    st.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
+    return Rows<Dispatch>(st, "dispatch");
+  }
+
+  absl::StatusOr<int> LastSignedRevision(const std::string& notice_id, const std::string& department) override {
+    Statement& st = db_.Prepare(
+        "SELECT IFNULL(MAX(revision), 0) FROM dispatches WHERE notice_id = ? AND department = ? AND state = 2");
+    st.Bind(1, notice_id).Bind(2, department);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    return static_cast<int>(st.Int(0));
+  }
+
+  absl::Status AddOutbox(const std::string& channel, const std::string& payload, int64_t now) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st =
+        db_.Prepare("INSERT INTO outbox(channel, payload, attempts, next_attempt_micros) VALUES (?, ?, 0, ?)");
+    st.Bind(1, channel).BindBlob(2, payload).Bind(3, now);
+    return st.Run();
+  }
+
+  absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now, int limit) override {
+    Statement& st = db_.Prepare(
+        "SELECT id, channel, payload, attempts FROM outbox WHERE next_attempt_micros <= ? ORDER BY id LIMIT ?");
+    st.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
+    std::vector<OutboxEntry> out;
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return out;
+      out.push_back(OutboxEntry{st.Int(0), st.Text(1), st.Blob(2), static_cast<int>(st.Int(3))});
+    }
+  }
+
+  absl::Status DeleteOutbox(int64_t id) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    return db_.Prepare("DELETE FROM outbox WHERE id = ?").Bind(1, id).Run();
+  }
+
+  absl::Status RetryOutbox(int64_t id, int64_t next) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    return db_.Prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_micros = ? WHERE id = ?")
+        .Bind(1, next)
+        .Bind(2, id)
+        .Run();
+  }
+
+  absl::StatusOr<int64_t> CountUnsigned() override {
+    Statement& st = db_.Prepare("SELECT count(*) FROM dispatches WHERE state = 1");
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    return st.Int(0);
+  }
+
+ private:
+  absl::Status CheckWritable() const {
+    return writable_ ? absl::OkStatus() : absl::InternalError("write in a read transaction");
+  }
+
+  Connection& db_;
+  bool writable_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteNotificationsStore>> SqliteNotificationsStore::Open(const std::string& path,
+                                                                                         int readers) {
+  auto pool = sqlite::ConnectionPool::Open(path, kMigrations, readers < 1 ? 1 : readers);
+  if (!pool.ok()) return pool.status();
+  return std::unique_ptr<SqliteNotificationsStore>(new SqliteNotificationsStore(std::move(*pool)));
+}
+
+absl::Status SqliteNotificationsStore::Write(const std::function<absl::Status(NotificationsTx&)>& fn) {
+  return pool_->Write([&](Connection& db) {
+    SqliteTx tx(db, true);
+    return fn(tx);
+  });
+}
+
+absl::Status SqliteNotificationsStore::Read(const std::function<absl::Status(NotificationsTx&)>& fn) {
+  return pool_->Read([&](Connection& db) {
+    SqliteTx tx(db, false);
+    return fn(tx);
+  });
+}
+
+}  // namespace atrium::notifications

@@ -1,0 +1,92 @@
+// Storage of notices, their revisions, the dispatch records and the outbox of
+// escalation events, behind an interface so that another database can be
+// added without touching the domain code. Each resource is stored serialized,
+// beside the few columns that queries need.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "atrium/notifications/v1/notifications.pb.h"
+
+namespace atrium::notifications {
+
+struct StoredRevision {
+  std::string digest;  // of the content as sent, to tell a retry from a conflict
+  v1::NoticeRevision revision;
+};
+
+struct DispatchQuery {
+  std::string department;
+  std::string meeting;
+  std::string notice_id;
+  int revision = 0;                                      // 0 = any
+  bool unsigned_only = false;                            // AWAITING_SIGNATURE only
+  int64_t deadline_before = 0;                           // > 0: only sign deadlines before this
+  std::optional<std::pair<int64_t, std::string>> after;  // (dispatch micros, name)
+  int limit = 50;
+};
+
+struct OutboxEntry {
+  int64_t id = 0;
+  std::string channel;
+  std::string payload;
+  int attempts = 0;
+};
+
+class NotificationsTx {
+ public:
+  virtual ~NotificationsTx() = default;
+
+  virtual absl::StatusOr<std::optional<v1::Notice>> GetNotice(const std::string& id) = 0;
+  virtual absl::Status PutNotice(const std::string& id, const v1::Notice& notice) = 0;
+  // Newest first; `after` is (create micros, id) of the previous page's last.
+  virtual absl::StatusOr<std::vector<v1::Notice>> ListNotices(
+      const std::string& meeting, const std::optional<std::pair<int64_t, std::string>>& after, int limit) = 0;
+
+  virtual absl::StatusOr<std::optional<StoredRevision>> GetRevision(const std::string& notice_id, int revision) = 0;
+  virtual absl::Status PutRevision(const StoredRevision& revision) = 0;
+
+  virtual absl::StatusOr<std::optional<v1::Dispatch>> GetDispatch(const std::string& name) = 0;
+  // Inserts or replaces. `next_attempt_micros` is when the delivery worker
+  // should next publish it (ignored unless it awaits a signature); nullopt
+  // keeps the stored schedule.
+  virtual absl::Status PutDispatch(const v1::Dispatch& dispatch, std::optional<int64_t> next_attempt_micros) = 0;
+  // Changes only the delivery schedule.
+  virtual absl::Status Reschedule(const std::string& name, int64_t next_attempt_micros) = 0;
+  // Oldest first by dispatch time, then name.
+  virtual absl::StatusOr<std::vector<v1::Dispatch>> ListDispatches(const DispatchQuery& query) = 0;
+  // The dispatches of one notice revision (every department).
+  virtual absl::StatusOr<std::vector<v1::Dispatch>> RevisionDispatches(const std::string& notice_id, int revision) = 0;
+  // Awaiting signature and due for (re)publication at `now`, earliest first.
+  virtual absl::StatusOr<std::vector<v1::Dispatch>> DueForDelivery(int64_t now_micros, int limit) = 0;
+  // Awaiting signature past their deadline and not yet escalated.
+  virtual absl::StatusOr<std::vector<v1::Dispatch>> DueForEscalation(int64_t now_micros, int limit) = 0;
+  // The latest revision this department signed for the notice (0 = none).
+  virtual absl::StatusOr<int> LastSignedRevision(const std::string& notice_id, const std::string& department) = 0;
+
+  virtual absl::Status AddOutbox(const std::string& channel, const std::string& payload, int64_t now_micros) = 0;
+  virtual absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now_micros, int limit) = 0;
+  virtual absl::Status DeleteOutbox(int64_t id) = 0;
+  virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
+
+  // Counts for health and metrics.
+  virtual absl::StatusOr<int64_t> CountUnsigned() = 0;
+};
+
+class NotificationsStore {
+ public:
+  virtual ~NotificationsStore() = default;
+  // All changes of `fn` commit together when it returns OK, none otherwise.
+  virtual absl::Status Write(const std::function<absl::Status(NotificationsTx&)>& fn) = 0;
+  virtual absl::Status Read(const std::function<absl::Status(NotificationsTx&)>& fn) = 0;
+  virtual absl::Status Ping() = 0;
+};
+
+}  // namespace atrium::notifications
