@@ -5,9 +5,12 @@
 //   atrium clients create-account account.kind=company account.display_name=ACME
 //   atrium clients list-accounts query=会议 --json
 //   atrium health clients
+//   atrium notices watch --department fnb     print (and with --sign, sign) notices
+//   atrium notices sign notices/N/revisions/2/dispatches/fnb --remark "菜单已确认"
 //
 // Server address: --addr, or ATRIUM_<SERVICE>_ADDR, or the local default.
 // Token: --token, or ATRIUM_TOKEN. Errors print one line and exit non-zero.
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -18,8 +21,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "atrium/clients/v1/clients.pb.h"
+#include "atrium/notifications/v1/notifications.pb.h"
 #include "cli/fields.h"
 #include "cli/render.h"
+#include "cli/subscriber.h"
 #include "common/auth.h"
 #include "common/config.h"
 #include "common/errors.h"
@@ -47,6 +52,9 @@ const std::map<std::string, ServiceInfo>& Services() {
       {"clients",
        {"atrium.clients.v1.ClientsService", "127.0.0.1:50051",
         [] { return atrium::clients::v1::Account::descriptor()->file(); }}},
+      {"notifications",
+       {"atrium.notifications.v1.NotificationsService", "127.0.0.1:50052",
+        [] { return atrium::notifications::v1::Dispatch::descriptor()->file(); }}},
   };
   return services;
 }
@@ -67,7 +75,9 @@ int Usage() {
                "  atrium health SERVICE\n"
                "  atrium SERVICE help\n"
                "  atrium SERVICE METHOD [path=value ...] [--request JSON] [--json] [--addr HOST:PORT] [--token T]\n"
-               "services: clients\n";
+               "  atrium notices watch --department D [--redis HOST:PORT] [--prefix atrium] [--sign] [--json]\n"
+               "  atrium notices sign DISPATCH [--remark TEXT]\n"
+               "services: clients, notifications\n";
   return 2;
 }
 
@@ -88,7 +98,7 @@ bool ParseArgs(int argc, char** argv, Options* o) {
       if (eq != std::string::npos) {
         value = name.substr(eq + 1);
         name = name.substr(0, eq);
-      } else if (name == "json") {
+      } else if (name == "json" || name == "sign") {  // switches
         value = "true";
       } else if (i + 1 < argc) {
         value = argv[++i];
@@ -281,6 +291,76 @@ int Call(const std::string& service, const Options& o) {
   return 0;
 }
 
+std::string Flag(const Options& o, const std::string& name, const std::string& def = "") {
+  auto it = o.flags.find(name);
+  return it == o.flags.end() ? def : it->second;
+}
+
+// Signs a dispatch; prints it. Returns the exit code.
+int SignDispatch(atrium::notifications::v1::NotificationsService::Stub& stub, const Options& o, const std::string& name,
+                 const std::string& remark, bool quiet) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(absl::ToInt64Milliseconds(o.timeout)));
+  if (!o.token.empty()) ctx.AddMetadata("authorization", "Bearer " + o.token);
+  atrium::notifications::v1::SignDispatchRequest req;
+  req.set_name(name);
+  req.set_remark(remark);
+  atrium::notifications::v1::Dispatch out;
+  grpc::Status s = stub.SignDispatch(&ctx, req, &out);
+  if (!s.ok()) return PrintError(s);
+  if (!quiet) PrintMessage(out, o.json);
+  return 0;
+}
+
+// atrium notices watch|sign: the subscriber of a departmental system.
+int Notices(const Options& o) {
+  const std::string address = AddressFor("notifications", o);
+  auto stub = atrium::notifications::v1::NotificationsService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  if (o.positional.size() == 3 && o.positional[1] == "sign") {
+    return SignDispatch(*stub, o, o.positional[2], Flag(o, "remark"), false);
+  }
+  if (o.positional.size() != 2 || o.positional[1] != "watch") return Usage();
+  atrium::cli::SubscriberOptions so;
+  so.department = Flag(o, "department");
+  if (so.department.empty()) {
+    std::cerr << "error: notices watch needs --department (e.g. fnb)\n";
+    return 2;
+  }
+  std::string redis_addr = Flag(o, "redis");
+  if (redis_addr.empty()) redis_addr = std::getenv("ATRIUM_REDIS") ? std::getenv("ATRIUM_REDIS") : "127.0.0.1:6379";
+  auto endpoint = atrium::redis::ParseEndpoint(redis_addr, "--redis");
+  if (!endpoint.ok()) {
+    std::cerr << "error: " << endpoint.status().message() << "\n";
+    return 2;
+  }
+  so.redis = *endpoint;
+  so.channel_prefix = Flag(o, "prefix", "atrium");
+  so.notifications_address = address;
+  so.token = o.token;
+  const bool sign = Flag(o, "sign") == "true";
+  atrium::cli::NoticeSubscriber sub(
+      so,
+      [&](const atrium::notifications::v1::DispatchEvent& e) {
+        if (o.json) {
+          PrintMessage(e, true);
+        } else {
+          std::cout << atrium::cli::FormatDispatch(e.dispatch()) << std::flush;
+        }
+        if (sign && SignDispatch(*stub, o, e.dispatch().name(), Flag(o, "remark", "received"), true) != 0) {
+          return false;  // try again on the next delivery
+        }
+        return true;
+      },
+      [](const std::string& status) { std::cerr << "[notices] " << status << "\n"; });
+  static atrium::cli::NoticeSubscriber* running = nullptr;
+  running = &sub;
+  std::signal(SIGINT, [](int) { running->Stop(); });
+  std::signal(SIGTERM, [](int) { running->Stop(); });
+  sub.Run();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -292,6 +372,7 @@ int main(int argc, char** argv) {
   if (cmd == "health" && o.positional.size() == 2 && Services().count(o.positional[1])) {
     return Health(o.positional[1], o);
   }
+  if (cmd == "notices") return Notices(o);
   if (Services().count(cmd)) return Call(cmd, o);
   return Usage();
 }

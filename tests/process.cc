@@ -1,11 +1,15 @@
 #include "tests/process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -13,8 +17,9 @@
 
 namespace atrium::testing {
 
-ServiceProcess::ServiceProcess(std::string binary, std::vector<std::string> args, std::string log_path)
-    : binary_(std::move(binary)), args_(std::move(args)), log_path_(std::move(log_path)) {}
+ServiceProcess::ServiceProcess(std::string binary, std::vector<std::string> args, std::string log_path,
+                               std::string ready)
+    : binary_(std::move(binary)), args_(std::move(args)), log_path_(std::move(log_path)), ready_(std::move(ready)) {}
 
 ServiceProcess::~ServiceProcess() {
   if (pid_ > 0) Stop(SIGKILL);
@@ -41,11 +46,11 @@ std::string ServiceProcess::Start() {
     execv(binary_.c_str(), argv.data());
     _exit(127);
   }
-  const std::regex serving("serving on ([0-9.]+:[0-9]+)");
+  const std::regex serving(ready_);
   for (int i = 0; i < 300; ++i) {
     std::string log = Log().substr(log_start);
     std::smatch m;
-    if (std::regex_search(log, m, serving)) return m[1];
+    if (std::regex_search(log, m, serving)) return m.size() > 1 ? m[1].str() : m[0].str();
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
@@ -71,5 +76,34 @@ int ServiceProcess::Wait() {
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
 }
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    return 0;
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+RedisServer::RedisServer(const std::string& dir) : port_(FreePort()) {
+  const char* binary = std::getenv("ATRIUM_REDIS_SERVER");
+  process_ = std::make_unique<ServiceProcess>(
+      binary ? binary : "/usr/bin/redis-server",
+      std::vector<std::string>{"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                               "no", "--dir", dir, "--daemonize", "no"},
+      dir + "/redis.log", "Ready to accept connections");
+}
+
+bool RedisServer::Start() { return !process_->Start().empty(); }
+
+void RedisServer::Kill() { process_->Stop(SIGKILL); }
 
 }  // namespace atrium::testing

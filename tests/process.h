@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,7 +11,10 @@ namespace atrium::testing {
 
 class ServiceProcess final {
  public:
-  ServiceProcess(std::string binary, std::vector<std::string> args, std::string log_path);
+  // `ready` is the log line that shows the process is up; its first group
+  // (if any) is what Start() returns.
+  ServiceProcess(std::string binary, std::vector<std::string> args, std::string log_path,
+                 std::string ready = "serving on ([0-9.]+:[0-9]+)");
   ~ServiceProcess();
 
   // Starts the process and waits until it logs "serving on host:port";
@@ -26,7 +30,27 @@ class ServiceProcess final {
   std::string binary_;
   std::vector<std::string> args_;
   std::string log_path_;
+  std::string ready_;
   pid_t pid_ = -1;
+};
+
+// A TCP port free at the time of the call (for a process restarted on the same port).
+int FreePort();
+
+// A real redis-server on a free port, for tests: no persistence, killable
+// and restartable on the same port.
+class RedisServer final {
+ public:
+  explicit RedisServer(const std::string& dir);
+  // Starts (or restarts) the server; false if it did not come up.
+  bool Start();
+  void Kill();  // SIGKILL
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int port_;
+  std::unique_ptr<ServiceProcess> process_;
 };
 
 }  // namespace atrium::testing

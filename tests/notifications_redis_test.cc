@@ -1,0 +1,360 @@
+// The notifications binary with a real redis-server (started here on a free
+// port), real SQLite and real gRPC: offline subscribers catch up, Redis and
+// the service itself can be killed mid-way without losing a notice, each
+// dispatch ends with exactly one signature, revisions supersede.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "atrium/notifications/v1/notifications.grpc.pb.h"
+#include "cli/subscriber.h"
+#include "common/auth.h"
+#include "common/errors.h"
+#include "common/redis.h"
+#include "common/testing.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "io/cloudevents/v1/cloudevents.pb.h"
+#include "tests/process.h"
+
+namespace atrium {
+namespace {
+
+namespace nv1 = notifications::v1;
+using nv1::NotificationsService;
+
+const char kKey[] = "redis-test-key";
+const Principal kMeetings{"service:meetings", "meetings", Role::kService, ""};
+const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
+const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
+const Principal kRooms{"rooms-wu", "Wu", Role::kDepartment, "rooms"};
+
+std::string Token(const Principal& p) {
+  return *MintToken(TokenAlgorithm::kHs256, kKey, p, absl::Now() + absl::Hours(1));
+}
+
+// Waits up to `timeout` for `done`.
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
+  const absl::Time end = absl::Now() + timeout;
+  while (absl::Now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
+}
+
+// A department's subscriber, as a departmental system runs it: every notice
+// it receives is signed; it counts what it handled.
+class Department {
+ public:
+  Department(const std::string& address, const std::string& redis, const Principal& who, bool sign)
+      : who_(who), sign_(sign) {
+    cli::SubscriberOptions o;
+    o.redis = *redis::ParseEndpoint(redis, "redis");
+    o.department = who.department;
+    o.notifications_address = address;
+    o.token = Token(who);
+    o.reconnect_max = absl::Seconds(1);
+    stub_ = NotificationsService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    sub_ = std::make_unique<cli::NoticeSubscriber>(o, [this](const nv1::DispatchEvent& e) { return Handle(e); });
+    thread_ = std::thread([this] { sub_->Run(); });
+  }
+  ~Department() {
+    sub_->Stop();
+    thread_.join();
+  }
+
+  size_t handled() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return handled_.size();
+  }
+  std::map<std::string, int> counts() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return handled_;
+  }
+  std::vector<nv1::Dispatch> received() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return received_;
+  }
+
+ private:
+  bool Handle(const nv1::DispatchEvent& e) {
+    if (sign_) {
+      // Signing twice is harmless, so an answer lost to a crash is simply
+      // asked again; a superseded revision cannot be signed and is handled.
+      grpc::Status s;
+      for (int attempt = 0; attempt < 50; ++attempt) {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        ctx.AddMetadata("authorization", "Bearer " + Token(who_));
+        nv1::SignDispatchRequest req;
+        req.set_name(e.dispatch().name());
+        req.set_remark("received");
+        nv1::Dispatch out;
+        s = stub_->SignDispatch(&ctx, req, &out);
+        if (s.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+      if (!s.ok() && s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) return false;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    handled_[e.event_id()]++;
+    received_.push_back(e.dispatch());
+    return true;
+  }
+
+  Principal who_;
+  bool sign_;
+  std::unique_ptr<NotificationsService::Stub> stub_;
+  std::unique_ptr<cli::NoticeSubscriber> sub_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::map<std::string, int> handled_;
+  std::vector<nv1::Dispatch> received_;
+};
+
+class NotificationsRedisTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir("notifications-redis");
+    std::ofstream(dir_ + "/jwt.key") << kKey;
+    std::ofstream(dir_ + "/page.key") << "page-secret";
+    redis_ = std::make_unique<testing::RedisServer>(dir_);
+    ASSERT_TRUE(redis_->Start()) << "redis-server did not start";
+    port_ = testing::FreePort();
+  }
+
+  void StartService(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--listen=127.0.0.1:" + std::to_string(port_),
+                                     "--db-path=" + dir_ + "/notifications.db",
+                                     "--jwt-key-file=" + dir_ + "/jwt.key",
+                                     "--page-token-secret-file=" + dir_ + "/page.key",
+                                     "--redis=" + redis_->address(),
+                                     "--redeliver-initial=1s",
+                                     "--redeliver-max=2s",
+                                     "--fresh-grace=1s",
+                                     "--poll-interval=100ms",
+                                     "--shutdown-grace=2s"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    service_ =
+        std::make_unique<testing::ServiceProcess>(ATRIUM_NOTIFICATIONS_BINARY, args, dir_ + "/notifications.log");
+    address_ = service_->Start();
+    ASSERT_FALSE(address_.empty()) << service_->Log();
+    stub_ = NotificationsService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  }
+
+  static nv1::DispatchNoticeRequest Notice(const std::string& id, int revision, const std::string& lunch = "120") {
+    nv1::DispatchNoticeRequest req;
+    auto* r = req.mutable_revision();
+    r->set_notice_id(id);
+    r->set_revision(revision);
+    r->set_meeting("meetings/" + id);
+    r->set_title("年会 " + id);
+    r->set_owner("kam-li");
+    *r->mutable_meeting_start_time() = ToProto(absl::Now() + absl::Hours(24 * 10));
+    for (const char* dept : {"fnb", "rooms"}) {
+      auto* s = r->add_sections();
+      s->set_department(dept);
+      auto* f = s->add_fields();
+      f->set_path("lunch/headcount");
+      f->set_label("午餐人数");
+      f->set_value(lunch);
+    }
+    return req;
+  }
+
+  grpc::Status Dispatch(const nv1::DispatchNoticeRequest& req) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    ctx.AddMetadata("authorization", "Bearer " + Token(kMeetings));
+    nv1::Notice out;
+    return stub_->DispatchNotice(&ctx, req, &out);
+  }
+
+  // Dispatches until accepted (the service may be restarting): a retry of an
+  // accepted revision is harmless.
+  void DispatchSurely(const nv1::DispatchNoticeRequest& req) {
+    ASSERT_TRUE(WaitFor([&] { return Dispatch(req).ok(); }, absl::Seconds(30))) << req.revision().notice_id();
+  }
+
+  std::vector<nv1::Dispatch> AllDispatches(bool unsigned_only) {
+    std::vector<nv1::Dispatch> out;
+    nv1::ListDispatchesRequest req;
+    req.set_unsigned_only(unsigned_only);
+    req.set_page_size(1000);
+    for (;;) {
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", "Bearer " + Token(kManager));
+      nv1::ListDispatchesResponse resp;
+      grpc::Status s = stub_->ListDispatches(&ctx, req, &resp);
+      if (!s.ok()) return {};
+      out.insert(out.end(), resp.dispatches().begin(), resp.dispatches().end());
+      if (resp.next_page_token().empty()) return out;
+      req.set_page_token(resp.next_page_token());
+    }
+  }
+
+  std::string RedisHealth() {
+    auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    grpc::health::v1::HealthCheckRequest req;
+    req.set_service("atrium.notifications.v1.NotificationsService/redis");
+    grpc::health::v1::HealthCheckResponse resp;
+    if (!health->Check(&ctx, req, &resp).ok()) return "error";
+    return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
+  }
+
+  // Every dispatch signed, exactly once per (revision, department).
+  void ExpectAllSignedOnce(int notices, Department& fnb, Department& rooms) {
+    ASSERT_TRUE(
+        WaitFor([&] { return AllDispatches(true).empty() && !AllDispatches(false).empty(); }, absl::Seconds(90)))
+        << AllDispatches(true).size() << " still unsigned";
+    auto all = AllDispatches(false);
+    EXPECT_EQ(all.size(), static_cast<size_t>(2 * notices));
+    std::set<std::string> names;
+    for (const auto& d : all) {
+      EXPECT_EQ(d.state(), nv1::Dispatch::SIGNED) << d.name();
+      EXPECT_TRUE(names.insert(d.name()).second);
+    }
+    for (Department* dept : {&fnb, &rooms}) {
+      EXPECT_EQ(dept->handled(), static_cast<size_t>(notices));
+      for (const auto& [id, count] : dept->counts()) EXPECT_EQ(count, 1) << id;
+    }
+  }
+
+  std::string dir_;
+  int port_ = 0;
+  std::unique_ptr<testing::RedisServer> redis_;
+  std::unique_ptr<testing::ServiceProcess> service_;
+  std::string address_;
+  std::unique_ptr<NotificationsService::Stub> stub_;
+};
+
+TEST_F(NotificationsRedisTest, OfflineSubscriberReceivesEverythingDispatchedMeanwhile) {
+  StartService();
+  for (int i = 0; i < 20; ++i) DispatchSurely(Notice("offline-" + std::to_string(i), 1));
+  Department fnb(address_, redis_->address(), kFnb, /*sign=*/false);
+  ASSERT_TRUE(WaitFor([&] { return fnb.handled() == 20; }, absl::Seconds(20))) << fnb.handled();
+  // Unsigned, they keep coming; the subscriber drops the duplicates.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(fnb.handled(), 20u);
+  for (const auto& [id, count] : fnb.counts()) EXPECT_EQ(count, 1) << id;
+}
+
+TEST_F(NotificationsRedisTest, RedisKilledWhileDispatchingLosesNothing) {
+  StartService();
+  ASSERT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(10)));
+  Department fnb(address_, redis_->address(), kFnb, /*sign=*/true);
+  Department rooms(address_, redis_->address(), kRooms, /*sign=*/true);
+  constexpr int kNotices = 1000;
+  for (int i = 0; i < kNotices; ++i) {
+    if (i == 300) redis_->Kill();
+    if (i == 600) {
+      // Accepted and stored while Redis is away, and health says so.
+      EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "NOT_SERVING"; }, absl::Seconds(10)));
+      ASSERT_TRUE(redis_->Start());
+    }
+    ASSERT_TRUE(Dispatch(Notice("redis-" + std::to_string(i), 1)).ok()) << i;
+  }
+  EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(10)));
+  ExpectAllSignedOnce(kNotices, fnb, rooms);
+}
+
+TEST_F(NotificationsRedisTest, ServiceKilledWhileDispatchingLosesNothing) {
+  StartService();
+  Department fnb(address_, redis_->address(), kFnb, /*sign=*/true);
+  Department rooms(address_, redis_->address(), kRooms, /*sign=*/true);
+  constexpr int kNotices = 1000;
+  for (int i = 0; i < kNotices; ++i) {
+    if (i == 400) {
+      EXPECT_EQ(service_->Stop(SIGKILL), 128 + SIGKILL);
+      address_ = service_->Start();  // same port, same database
+      ASSERT_FALSE(address_.empty()) << service_->Log();
+    }
+    DispatchSurely(Notice("crash-" + std::to_string(i), 1));
+  }
+  ExpectAllSignedOnce(kNotices, fnb, rooms);
+}
+
+TEST_F(NotificationsRedisTest, RevisionSupersedesAndTheOldOneCannotBeSigned) {
+  StartService();
+  Department fnb(address_, redis_->address(), kFnb, /*sign=*/false);
+  DispatchSurely(Notice("rev", 1, "120"));
+  ASSERT_TRUE(WaitFor([&] { return fnb.handled() == 1; }, absl::Seconds(10)));
+  DispatchSurely(Notice("rev", 2, "150"));
+  ASSERT_TRUE(WaitFor([&] { return fnb.handled() == 2; }, absl::Seconds(10)));
+  auto got = fnb.received();
+  const nv1::Dispatch& second = got[1];
+  EXPECT_EQ(second.revision(), 2);
+  ASSERT_EQ(second.changes_size(), 1);
+  EXPECT_EQ(second.changes(0).old_value(), "120");
+  EXPECT_EQ(second.changes(0).new_value(), "150");
+
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + Token(kFnb));
+  nv1::SignDispatchRequest req;
+  req.set_name("notices/rev/revisions/1/dispatches/fnb");
+  nv1::Dispatch out;
+  grpc::Status s = stub_->SignDispatch(&ctx, req, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(s), "REVISION_SUPERSEDED");
+  EXPECT_NE(s.error_message().find("notices/rev/revisions/2/dispatches/fnb"), std::string::npos);
+
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(stub_->SignDispatch(&anonymous, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(NotificationsRedisTest, WatchDispatchesCatchesUpThenStreams) {
+  StartService();
+  DispatchSurely(Notice("watch-1", 1));
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + Token(kRooms));
+  nv1::WatchDispatchesRequest req;
+  req.set_department("rooms");
+  auto reader = stub_->WatchDispatches(&ctx, req);
+  nv1::DispatchEvent e;
+  ASSERT_TRUE(reader->Read(&e));
+  EXPECT_EQ(e.event_id(), "notices/watch-1/revisions/1/dispatches/rooms");
+  DispatchSurely(Notice("watch-2", 1));
+  ASSERT_TRUE(reader->Read(&e));
+  EXPECT_EQ(e.event_id(), "notices/watch-2/revisions/1/dispatches/rooms");
+  ctx.TryCancel();
+
+  grpc::ClientContext other;
+  other.AddMetadata("authorization", "Bearer " + Token(kFnb));
+  auto refused = stub_->WatchDispatches(&other, req);
+  EXPECT_FALSE(refused->Read(&e));
+  EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(NotificationsRedisTest, UnsignedPastTheDeadlineIsEscalatedToTheKamAndTheManager) {
+  StartService({"--sign-within=1s", "--urgent-sign-within=1s"});
+  auto kam = redis::Connection::Connect(*redis::ParseEndpoint(redis_->address(), "redis"), absl::Seconds(2));
+  ASSERT_TRUE(kam.ok());
+  ASSERT_TRUE((*kam)->Subscribe({"atrium.staff.kam-li", "atrium.role.manager"}).ok());
+  DispatchSurely(Notice("late", 1));
+  std::set<std::string> channels;
+  const absl::Time end = absl::Now() + absl::Seconds(15);
+  while (channels.size() < 4 && absl::Now() < end) {  // fnb and rooms, each to the KAM and the manager
+    auto m = (*kam)->NextMessage(absl::Milliseconds(500));
+    ASSERT_TRUE(m.ok());
+    if (!m->has_value()) continue;
+    io::cloudevents::v1::CloudEvent e;
+    ASSERT_TRUE(e.ParseFromString((*m)->payload));
+    EXPECT_EQ(e.type(), "atrium.notifications.v1.escalation");
+    EXPECT_EQ(e.spec_version(), "1.0");
+    nv1::EscalationEvent payload;
+    ASSERT_TRUE(e.proto_data().UnpackTo(&payload));
+    channels.insert((*m)->channel + "|" + payload.dispatch().department());
+  }
+  EXPECT_EQ(channels.size(), 4u);
+}
+
+}  // namespace
+}  // namespace atrium
