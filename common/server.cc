@@ -72,7 +72,11 @@ ServerOptions ServerOptionsFrom(const Config& config) {
 }
 
 ServiceRunner::ServiceRunner(std::string service_name, ServerOptions options)
-    : service_name_(std::move(service_name)), options_(std::move(options)) {}
+    : service_name_(std::move(service_name)), options_(std::move(options)) {
+  // Debian's Abseil keeps Mutex deadlock detection on, which records a lock
+  // graph on every acquisition; a service does not pay for that in production.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
 
 ServiceRunner::~ServiceRunner() { Shutdown(); }
 

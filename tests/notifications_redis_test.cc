@@ -287,6 +287,20 @@ TEST_F(NotificationsRedisTest, RevisionSupersedesAndTheOldOneCannotBeSigned) {
   Department fnb(address_, redis_->address(), kFnb, /*sign=*/false);
   DispatchSurely(Notice("rev", 1, "120"));
   ASSERT_TRUE(WaitFor([&] { return fnb.handled() == 1; }, absl::Seconds(10)));
+  // The dispatch record shows the delivery attempt and who received it.
+  nv1::Dispatch first;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        grpc::ClientContext ctx;
+        ctx.AddMetadata("authorization", "Bearer " + Token(kManager));
+        nv1::GetDispatchRequest get;
+        get.set_name("notices/rev/revisions/1/dispatches/fnb");
+        return stub_->GetDispatch(&ctx, get, &first).ok() && first.attempts_size() > 0;
+      },
+      absl::Seconds(5)));
+  EXPECT_GE(first.attempt_count(), 1);
+  EXPECT_EQ(first.attempts(0).channel(), "atrium.dispatches.fnb");
+  EXPECT_EQ(first.attempts(0).receivers(), 1);
   DispatchSurely(Notice("rev", 2, "150"));
   ASSERT_TRUE(WaitFor([&] { return fnb.handled() == 2; }, absl::Seconds(10)));
   auto got = fnb.received();

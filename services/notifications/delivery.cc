@@ -13,8 +13,6 @@ namespace {
 using io::cloudevents::v1::CloudEvent;
 using v1::Dispatch;
 
-constexpr int kKeptAttempts = 20;
-
 class RedisBus final : public Bus {
  public:
   explicit RedisBus(std::unique_ptr<redis::Connection> conn) : conn_(std::move(conn)) {}
@@ -202,29 +200,23 @@ void Deliverer::Publish(const std::vector<Dispatch>& dispatches) {
                         DispatchCloudEvent(d, d.attempt_count() + 1, now, options_.event_source)});
   }
   auto results = bus_->Publish(messages);
-  // Record each attempt on the current record (it may have been signed or
-  // superseded meanwhile: then there is nothing to schedule).
+  // Record each attempt (a dispatch signed or superseded meanwhile has
+  // nothing more to schedule).
   absl::Status s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
     for (size_t i = 0; i < dispatches.size(); ++i) {
-      auto current = tx.GetDispatch(dispatches[i].name());
-      if (!current.ok()) return current.status();
-      if (!*current || (*current)->state() != Dispatch::AWAITING_SIGNATURE) continue;
-      Dispatch d = std::move(**current);
-      auto* a = d.add_attempts();
-      *a->mutable_time() = ToProto(now);
-      a->set_channel(messages[i].channel);
+      v1::DeliveryAttempt a;
+      *a.mutable_time() = ToProto(now);
+      a.set_channel(messages[i].channel);
+      absl::Time next = now;  // a failed publish is retried once Redis is back
       if (results[i].ok()) {
-        a->set_receivers(static_cast<int32_t>(*results[i]));
-        d.set_attempt_count(d.attempt_count() + 1);
+        a.set_receivers(static_cast<int32_t>(*results[i]));
+        next = now + Backoff(dispatches[i].attempt_count() + 1);
       } else {
-        a->set_receivers(-1);
-        a->set_error(std::string(results[i].status().message()));
+        a.set_receivers(-1);
+        a.set_error(std::string(results[i].status().message()));
       }
-      if (d.attempts_size() > kKeptAttempts) {
-        d.mutable_attempts()->DeleteSubrange(0, d.attempts_size() - kKeptAttempts);
-      }
-      const absl::Time next = results[i].ok() ? now + Backoff(d.attempt_count()) : now;
-      if (auto st = tx.PutDispatch(d, ToUnixMicros(next)); !st.ok()) return st;
+      auto recorded = tx.RecordAttempt(dispatches[i].name(), a, absl::ToUnixMicros(next));
+      if (!recorded.ok()) return recorded.status();
     }
     return absl::OkStatus();
   });

@@ -181,9 +181,10 @@ Dispatch Notices::NewDispatch(const NoticeRevision& rev, const std::string& depa
   return d;
 }
 
-absl::StatusOr<Notice> Notices::View(NotificationsTx& tx, Notice notice) const {
+absl::StatusOr<Notice> Notices::View(NotificationsTx& tx, Notice notice, const std::vector<Dispatch>* current) const {
   const std::string id = notice.name().substr(sizeof("notices/") - 1);
-  auto dispatches = tx.RevisionDispatches(id, notice.current_revision());
+  absl::StatusOr<std::vector<Dispatch>> dispatches =
+      current ? *current : tx.RevisionDispatches(id, notice.current_revision());
   if (!dispatches.ok()) return dispatches.status();
   const absl::Time now = clock_->Now();
   notice.clear_departments();
@@ -195,9 +196,13 @@ absl::StatusOr<Notice> Notices::View(NotificationsTx& tx, Notice notice) const {
     if (d.has_sign_time()) *st->mutable_sign_time() = d.sign_time();
     st->set_signer(d.signer());
     st->set_overdue(IsOverdue(d, now));
-    auto last = tx.LastSignedRevision(id, d.department());
-    if (!last.ok()) return last.status();
-    st->set_last_signed_revision(*last);
+    if (d.state() == Dispatch::SIGNED) {
+      st->set_last_signed_revision(d.revision());
+    } else if (d.revision() > 1) {
+      auto last = tx.LastSignedRevision(id, d.department());
+      if (!last.ok()) return last.status();
+      st->set_last_signed_revision(*last);
+    }
   }
   return notice;
 }
@@ -289,7 +294,7 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
       if (auto s = tx.PutDispatch(d, ToUnixMicros(now + options_.fresh_grace)); !s.ok()) return s;
       created.push_back(std::move(d));
     }
-    auto view = View(tx, notice);
+    auto view = View(tx, notice, &created);
     if (!view.ok()) return view.status();
     result = std::move(*view);
     return absl::OkStatus();

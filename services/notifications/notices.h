@@ -61,7 +61,10 @@ class Notices final {
  private:
   bool IsDepartment(const std::string& d) const;
   absl::Status ValidateRevision(const v1::NoticeRevision& r) const;
-  absl::StatusOr<v1::Notice> View(NotificationsTx& tx, v1::Notice notice) const;
+  // The notice with its departments' states; `current` are the current
+  // revision's dispatches when the caller has them already.
+  absl::StatusOr<v1::Notice> View(NotificationsTx& tx, v1::Notice notice,
+                                  const std::vector<v1::Dispatch>* current = nullptr) const;
   v1::Dispatch NewDispatch(const v1::NoticeRevision& rev, const std::string& department, absl::Time now) const;
 
   NotificationsStore* store_;

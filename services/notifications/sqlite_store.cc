@@ -40,8 +40,19 @@ CREATE TABLE dispatches (
   deadline_micros INTEGER NOT NULL,
   escalated INTEGER NOT NULL,
   next_attempt_micros INTEGER NOT NULL,
+  attempt_count INTEGER NOT NULL DEFAULT 0,
+  attempts_made INTEGER NOT NULL DEFAULT 0,
   data BLOB NOT NULL
 );
+CREATE TABLE attempts (
+  dispatch TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  time_micros INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  receivers INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  PRIMARY KEY (dispatch, seq)
+) WITHOUT ROWID;
 CREATE INDEX dispatches_by_department ON dispatches(department, state, dispatch_micros, name);
 CREATE INDEX dispatches_by_department_all ON dispatches(department, dispatch_micros, name);
 CREATE INDEX dispatches_by_notice ON dispatches(notice_id, revision, department);
@@ -78,6 +89,29 @@ absl::StatusOr<std::vector<T>> Rows(Statement& st, const char* what) {
     if (!m.ok()) return m.status();
     out.push_back(std::move(*m));
   }
+}
+
+// Dispatch rows are (data, attempt_count).
+absl::StatusOr<std::vector<Dispatch>> DispatchRows(Statement& st) {
+  std::vector<Dispatch> out;
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    auto d = Parse<Dispatch>(st.Blob(0), "dispatch");
+    if (!d.ok()) return d.status();
+    d->clear_attempts();
+    d->set_attempt_count(static_cast<int32_t>(st.Int(1)));
+    out.push_back(std::move(*d));
+  }
+}
+
+constexpr int kShownAttempts = 20;
+
+std::string WithoutAttempts(Dispatch d) {
+  d.clear_attempts();
+  d.clear_attempt_count();
+  return d.SerializeAsString();
 }
 
 template <typename T>
@@ -143,9 +177,29 @@ class SqliteTx final : public NotificationsTx {
   }
 
   absl::StatusOr<std::optional<Dispatch>> GetDispatch(const std::string& name) override {
-    Statement& st = db_.Prepare("SELECT data FROM dispatches WHERE name = ?");
+    Statement& st = db_.Prepare("SELECT data, attempt_count FROM dispatches WHERE name = ?");
     st.Bind(1, name);
-    return OneRow<Dispatch>(st, "dispatch");
+    auto rows = DispatchRows(st);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return std::optional<Dispatch>();
+    Dispatch d = std::move(rows->front());
+    Statement& at = db_.Prepare(
+        "SELECT time_micros, channel, receivers, error FROM attempts WHERE dispatch = ? ORDER BY seq DESC LIMIT ?");
+    at.Bind(1, name).Bind(2, static_cast<int64_t>(kShownAttempts));
+    std::vector<v1::DeliveryAttempt> recent;
+    for (;;) {
+      auto row = at.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      v1::DeliveryAttempt a;
+      *a.mutable_time() = ToProto(absl::FromUnixMicros(at.Int(0)));
+      a.set_channel(at.Text(1));
+      a.set_receivers(static_cast<int32_t>(at.Int(2)));
+      a.set_error(at.Text(3));
+      recent.push_back(std::move(a));
+    }
+    for (auto it = recent.rbegin(); it != recent.rend(); ++it) *d.add_attempts() = std::move(*it);
+    return std::optional<Dispatch>(std::move(d));
   }
 
   absl::Status PutDispatch(const Dispatch& d, std::optional<int64_t> next_attempt_micros) override {
@@ -164,7 +218,7 @@ class SqliteTx final : public NotificationsTx {
         .Bind(7, ToUnixMicros(d.dispatch_time()))
         .Bind(8, ToUnixMicros(d.sign_deadline()))
         .Bind(9, static_cast<int64_t>(d.has_escalate_time() ? 1 : 0))
-        .BindBlob(11, d.SerializeAsString());
+        .BindBlob(11, WithoutAttempts(d));
     if (next_attempt_micros) {
       st.Bind(10, *next_attempt_micros);
     } else {
@@ -173,15 +227,32 @@ class SqliteTx final : public NotificationsTx {
     return st.Run();
   }
 
-  absl::Status Reschedule(const std::string& name, int64_t next_attempt_micros) override {
+  absl::StatusOr<bool> RecordAttempt(const std::string& name, const v1::DeliveryAttempt& a,
+                                     int64_t next_attempt_micros) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
-    Statement& st = db_.Prepare("UPDATE dispatches SET next_attempt_micros = ? WHERE name = ?");
-    st.Bind(1, next_attempt_micros).Bind(2, name);
-    return st.Run();
+    Statement& up = db_.Prepare(
+        "UPDATE dispatches SET attempts_made = attempts_made + 1, attempt_count = attempt_count + ?1,"
+        " next_attempt_micros = ?2 WHERE name = ?3 AND state = 1 RETURNING attempts_made");
+    up.Bind(1, static_cast<int64_t>(a.receivers() >= 0 ? 1 : 0)).Bind(2, next_attempt_micros).Bind(3, name);
+    auto row = up.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return false;
+    const int64_t seq = up.Int(0);
+    up.Reset();
+    Statement& ins =
+        db_.Prepare("INSERT INTO attempts(dispatch, seq, time_micros, channel, receivers, error) VALUES (?,?,?,?,?,?)");
+    ins.Bind(1, name)
+        .Bind(2, seq)
+        .Bind(3, ToUnixMicros(a.time()))
+        .Bind(4, a.channel())
+        .Bind(5, static_cast<int64_t>(a.receivers()))
+        .Bind(6, a.error());
+    if (auto s = ins.Run(); !s.ok()) return s;
+    return true;
   }
 
   absl::StatusOr<std::vector<Dispatch>> ListDispatches(const DispatchQuery& q) override {
-    std::string sql = "SELECT data FROM dispatches WHERE 1";
+    std::string sql = "SELECT data, attempt_count FROM dispatches WHERE 1";
     if (!q.department.empty()) sql += " AND department = ?1";
     if (!q.meeting.empty()) sql += " AND meeting = ?2";
     if (!q.notice_id.empty()) sql += " AND notice_id = ?3";
@@ -198,29 +269,30 @@ class SqliteTx final : public NotificationsTx {
     if (q.deadline_before > 0) st.Bind(5, q.deadline_before);
     if (q.after) st.Bind(6, q.after->first).Bind(7, q.after->second);
     st.Bind(8, static_cast<int64_t>(q.limit));
-    return Rows<Dispatch>(st, "dispatch");
+    return DispatchRows(st);
   }
 
   absl::StatusOr<std::vector<Dispatch>> RevisionDispatches(const std::string& notice_id, int revision) override {
-    Statement& st = db_.Prepare("SELECT data FROM dispatches WHERE notice_id = ? AND revision = ? ORDER BY department");
+    Statement& st = db_.Prepare(
+        "SELECT data, attempt_count FROM dispatches WHERE notice_id = ? AND revision = ? ORDER BY department");
     st.Bind(1, notice_id).Bind(2, static_cast<int64_t>(revision));
-    return Rows<Dispatch>(st, "dispatch");
+    return DispatchRows(st);
   }
 
   absl::StatusOr<std::vector<Dispatch>> DueForDelivery(int64_t now, int limit) override {
     Statement& st = db_.Prepare(
-        "SELECT data FROM dispatches WHERE state = 1 AND next_attempt_micros <= ? ORDER BY next_attempt_micros"
-        " LIMIT ?");
+        "SELECT data, attempt_count FROM dispatches WHERE state = 1 AND next_attempt_micros <= ?"
+        " ORDER BY next_attempt_micros LIMIT ?");
     st.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
-    return Rows<Dispatch>(st, "dispatch");
+    return DispatchRows(st);
   }
 
   absl::StatusOr<std::vector<Dispatch>> DueForEscalation(int64_t now, int limit) override {
     Statement& st = db_.Prepare(
-        "SELECT data FROM dispatches WHERE state = 1 AND escalated = 0 AND deadline_micros <= ?"
+        "SELECT data, attempt_count FROM dispatches WHERE state = 1 AND escalated = 0 AND deadline_micros <= ?"
         " ORDER BY deadline_micros LIMIT ?");
     st.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
-    return Rows<Dispatch>(st, "dispatch");
+    return DispatchRows(st);
   }
 
   absl::StatusOr<int> LastSignedRevision(const std::string& notice_id, const std::string& department) override {

@@ -53,13 +53,18 @@ class NotificationsTx {
   virtual absl::StatusOr<std::optional<StoredRevision>> GetRevision(const std::string& notice_id, int revision) = 0;
   virtual absl::Status PutRevision(const StoredRevision& revision) = 0;
 
+  // With its most recent delivery attempts (lists carry attempt_count only).
   virtual absl::StatusOr<std::optional<v1::Dispatch>> GetDispatch(const std::string& name) = 0;
   // Inserts or replaces. `next_attempt_micros` is when the delivery worker
   // should next publish it (ignored unless it awaits a signature); nullopt
-  // keeps the stored schedule.
+  // keeps the stored schedule. Delivery attempts are not taken from
+  // `dispatch`: they are recorded with RecordAttempt.
   virtual absl::Status PutDispatch(const v1::Dispatch& dispatch, std::optional<int64_t> next_attempt_micros) = 0;
-  // Changes only the delivery schedule.
-  virtual absl::Status Reschedule(const std::string& name, int64_t next_attempt_micros) = 0;
+  // Records a delivery attempt of a dispatch still awaiting signature and
+  // schedules the next one; returns false (recording nothing) otherwise.
+  // A successful attempt counts in Dispatch.attempt_count.
+  virtual absl::StatusOr<bool> RecordAttempt(const std::string& name, const v1::DeliveryAttempt& attempt,
+                                             int64_t next_attempt_micros) = 0;
   // Oldest first by dispatch time, then name.
   virtual absl::StatusOr<std::vector<v1::Dispatch>> ListDispatches(const DispatchQuery& query) = 0;
   // The dispatches of one notice revision (every department).
