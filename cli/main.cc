@@ -45,6 +45,8 @@ struct ServiceInfo {
   std::string default_addr;
   // Naming a generated type keeps the service's descriptors linked in.
   const google::protobuf::FileDescriptor* (*file)();
+  // Dependencies reported as "<full_name>/<component>" on the health service.
+  std::vector<std::string> components = {};
 };
 
 const std::map<std::string, ServiceInfo>& Services() {
@@ -53,8 +55,10 @@ const std::map<std::string, ServiceInfo>& Services() {
        {"atrium.clients.v1.ClientsService", "127.0.0.1:50051",
         [] { return atrium::clients::v1::Account::descriptor()->file(); }}},
       {"notifications",
-       {"atrium.notifications.v1.NotificationsService", "127.0.0.1:50052",
-        [] { return atrium::notifications::v1::Dispatch::descriptor()->file(); }}},
+       {"atrium.notifications.v1.NotificationsService",
+        "127.0.0.1:50052",
+        [] { return atrium::notifications::v1::Dispatch::descriptor()->file(); },
+        {"redis"}}},
   };
   return services;
 }
@@ -206,18 +210,28 @@ int MintToken(const Options& o) {
   return 0;
 }
 
+// Prints the service's health and that of its degradable components; the
+// exit status follows the service itself.
 int Health(const std::string& service, const Options& o) {
   auto channel = grpc::CreateChannel(AddressFor(service, o), grpc::InsecureChannelCredentials());
   auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::health::v1::HealthCheckRequest req;
-  req.set_service(Services().at(service).full_name);
-  grpc::health::v1::HealthCheckResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  grpc::Status s = stub->Check(&ctx, req, &resp);
-  if (!s.ok()) return PrintError(s);
-  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status()) << "\n";
-  return resp.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+  const ServiceInfo& info = Services().at(service);
+  int rc = 0;
+  std::vector<std::string> names = {info.full_name};
+  for (const auto& c : info.components) names.push_back(info.full_name + "/" + c);
+  for (const auto& name : names) {
+    grpc::health::v1::HealthCheckRequest req;
+    req.set_service(name);
+    grpc::health::v1::HealthCheckResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    grpc::Status s = stub->Check(&ctx, req, &resp);
+    if (!s.ok()) return PrintError(s);
+    const std::string label = name == info.full_name ? service : service + name.substr(info.full_name.size());
+    std::cout << label << ": " << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status()) << "\n";
+    if (name == info.full_name && resp.status() != grpc::health::v1::HealthCheckResponse::SERVING) rc = 1;
+  }
+  return rc;
 }
 
 int Help(const google::protobuf::ServiceDescriptor* svc, const std::string& service) {

@@ -15,10 +15,26 @@ mkdir -p "$root/data" "$root/keys" "$root/logs" "$root/run"
 
 scripts/dev-down.sh >/dev/null 2>&1 || true
 
-start() {  # name port binary
+redis_port="${ATRIUM_REDIS_PORT:-6379}"
+start_redis() {
+  # Its own Redis for the suite, with its data under .local (append-only
+  # file, so pending pub/sub traffic state survives a restart of Redis itself).
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$root/data" --appendonly yes \
+    --daemonize no >>"$root/logs/redis.log" 2>&1 &
+  echo $! > "$root/run/redis.pid"
+  for _ in $(seq 50); do
+    if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then break; fi
+    sleep 0.1
+  done
+  redis-cli -p "$redis_port" ping >/dev/null || { echo "redis failed to start; see $root/logs/redis.log" >&2; exit 1; }
+  printf '%-14s 127.0.0.1:%s   (log %s)\n' redis "$redis_port" "$root/logs/redis.log"
+}
+
+start() {  # name port binary [extra flags...]
   local name=$1 port=$2 bin=$3
+  shift 3
   "$bin" --listen="127.0.0.1:$port" --db-path="$root/data/$name.db" \
-    --jwt-key-file="$root/keys/jwt.key" --page-token-secret-file="$root/keys/page-token.key" \
+    --jwt-key-file="$root/keys/jwt.key" --page-token-secret-file="$root/keys/page-token.key" "$@" \
     >>"$root/logs/$name.log" 2>&1 &
   echo $! > "$root/run/$name.pid"
   for _ in $(seq 50); do
@@ -30,16 +46,22 @@ start() {  # name port binary
     fi
     sleep 0.1
   done
-  printf '%-10s 127.0.0.1:%s   (log %s)\n' "$name" "$port" "$root/logs/$name.log"
+  printf '%-14s 127.0.0.1:%s   (log %s)\n' "$name" "$port" "$root/logs/$name.log"
 }
 
 echo "Atrium is running:"
+start_redis
 start clients "${ATRIUM_CLIENTS_PORT:-50051}" build/services/clients/atrium-clients
+start notifications "${ATRIUM_NOTIFICATIONS_PORT:-50052}" build/services/notifications/atrium-notifications \
+  --redis="127.0.0.1:$redis_port"
 cat <<TXT
 
 Try it (a development token for a key account manager):
   export ATRIUM_TOKEN=\$(build/cli/atrium token mint --key-file .local/keys/jwt.key --sub kam-li --name "Li Na" --role key_account_manager)
   build/cli/atrium clients create-account account.kind=company account.display_name="上海浦东会展有限公司"
   build/cli/atrium clients list-accounts
+Meeting notices (see README): watch as F&B in another terminal, then dispatch one:
+  ATRIUM_TOKEN=\$(build/cli/atrium token mint --key-file .local/keys/jwt.key --sub fnb-zhou --role fnb) \\
+    build/cli/atrium notices watch --department fnb --redis 127.0.0.1:$redis_port
 Stop it: scripts/dev-down.sh
 TXT

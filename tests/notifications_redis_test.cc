@@ -266,6 +266,19 @@ TEST_F(NotificationsRedisTest, RedisKilledWhileDispatchingLosesNothing) {
   ExpectAllSignedOnce(kNotices, fnb, rooms);
 }
 
+TEST_F(NotificationsRedisTest, HealthReportsRedisLossWhileIdleAndRecovery) {
+  StartService();
+  ASSERT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(10)));
+  redis_->Kill();
+  EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "NOT_SERVING"; }, absl::Seconds(10)));
+  // Still accepting: the dispatch is stored and waits for Redis.
+  EXPECT_TRUE(Dispatch(Notice("idle", 1)).ok());
+  ASSERT_TRUE(redis_->Start());
+  Department fnb(address_, redis_->address(), kFnb, /*sign=*/false);
+  EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(10)));
+  EXPECT_TRUE(WaitFor([&] { return fnb.handled() == 1; }, absl::Seconds(10)));
+}
+
 TEST_F(NotificationsRedisTest, ServiceKilledWhileDispatchingLosesNothing) {
   StartService();
   Department fnb(address_, redis_->address(), kFnb, /*sign=*/true);

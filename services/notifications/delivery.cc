@@ -20,6 +20,7 @@ class RedisBus final : public Bus {
     return conn_->Publish(messages);
   }
   bool broken() const override { return conn_->broken(); }
+  absl::Status Ping() override { return conn_->Ping(); }
 
  private:
   std::unique_ptr<redis::Connection> conn_;
@@ -188,6 +189,10 @@ bool Deliverer::Pass() {
   }
   if (!due.empty()) Publish(due);
   more = PublishOutbox() || more;
+  if (fresh.empty() && due.empty() && absl::Now() - last_contact_ > absl::Seconds(1)) {
+    (void)bus_->Ping();  // an idle connection's loss shows in health within a second or so
+    last_contact_ = absl::Now();
+  }
   return more || static_cast<int>(due.size()) == options_.batch_size;
 }
 
@@ -200,6 +205,7 @@ void Deliverer::Publish(const std::vector<Dispatch>& dispatches) {
                         DispatchCloudEvent(d, d.attempt_count() + 1, now, options_.event_source)});
   }
   auto results = bus_->Publish(messages);
+  last_contact_ = absl::Now();
   // Record each attempt (a dispatch signed or superseded meanwhile has
   // nothing more to schedule).
   absl::Status s = store_->Write([&](NotificationsTx& tx) -> absl::Status {

@@ -43,6 +43,8 @@ class Bus {
   virtual std::vector<absl::StatusOr<int64_t>> Publish(const std::vector<redis::Message>& messages) = 0;
   // True once the connection is lost; the worker then connects anew.
   virtual bool broken() const = 0;
+  // Checks the connection when there is nothing to publish.
+  virtual absl::Status Ping() = 0;
 };
 using BusFactory = std::function<absl::StatusOr<std::unique_ptr<Bus>>()>;
 // Connects to Redis at `endpoint`.
@@ -107,6 +109,7 @@ class Deliverer final : public DispatchSink {
   std::unique_ptr<Bus> bus_;
   std::atomic<bool> connected_{false};
   absl::Time next_connect_ = absl::InfinitePast();
+  absl::Time last_contact_ = absl::InfinitePast();
   absl::Duration connect_backoff_;
 
   absl::Mutex mu_;
