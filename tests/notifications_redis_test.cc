@@ -332,9 +332,61 @@ TEST_F(NotificationsRedisTest, RevisionSupersedesAndTheOldOneCannotBeSigned) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ErrorReason(s), "REVISION_SUPERSEDED");
   EXPECT_NE(s.error_message().find("notices/rev/revisions/2/dispatches/fnb"), std::string::npos);
+}
 
-  grpc::ClientContext anonymous;
-  EXPECT_EQ(stub_->SignDispatch(&anonymous, req, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+// Every RPC refuses a call without a valid token, over the wire.
+TEST_F(NotificationsRedisTest, EveryMethodRequiresAToken) {
+  StartService();
+  auto check = [&](const char* method, const std::function<grpc::Status(grpc::ClientContext*)>& call) {
+    grpc::ClientContext none;
+    EXPECT_EQ(call(&none).error_code(), grpc::StatusCode::UNAUTHENTICATED) << method;
+    grpc::ClientContext forged;
+    forged.AddMetadata("authorization", "Bearer " + *MintToken(TokenAlgorithm::kHs256, "another-key", kManager,
+                                                               absl::Now() + absl::Hours(1)));
+    EXPECT_EQ(call(&forged).error_code(), grpc::StatusCode::UNAUTHENTICATED) << method;
+  };
+  nv1::Notice notice;
+  nv1::Dispatch dispatch;
+  check("DispatchNotice", [&](auto* c) { return stub_->DispatchNotice(c, Notice("x", 1), &notice); });
+  check("GetNotice", [&](auto* c) { return stub_->GetNotice(c, nv1::GetNoticeRequest(), &notice); });
+  check("ListNotices", [&](auto* c) {
+    nv1::ListNoticesResponse r;
+    return stub_->ListNotices(c, nv1::ListNoticesRequest(), &r);
+  });
+  check("GetNoticeRevision", [&](auto* c) {
+    nv1::NoticeRevision r;
+    return stub_->GetNoticeRevision(c, nv1::GetNoticeRevisionRequest(), &r);
+  });
+  check("GetDispatch", [&](auto* c) { return stub_->GetDispatch(c, nv1::GetDispatchRequest(), &dispatch); });
+  check("ListDispatches", [&](auto* c) {
+    nv1::ListDispatchesResponse r;
+    return stub_->ListDispatches(c, nv1::ListDispatchesRequest(), &r);
+  });
+  check("SignDispatch", [&](auto* c) { return stub_->SignDispatch(c, nv1::SignDispatchRequest(), &dispatch); });
+  check("WatchDispatches", [&](auto* c) {
+    auto reader = stub_->WatchDispatches(c, nv1::WatchDispatchesRequest());
+    nv1::DispatchEvent e;
+    while (reader->Read(&e)) {
+    }
+    return reader->Finish();
+  });
+}
+
+// SIGTERM ends open streams with UNAVAILABLE (reconnect) and exits 0.
+TEST_F(NotificationsRedisTest, ShutdownEndsStreamsAndExitsCleanly) {
+  StartService();
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + Token(kFnb));
+  nv1::WatchDispatchesRequest req;
+  req.set_department("fnb");
+  auto reader = stub_->WatchDispatches(&ctx, req);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the stream is open
+  std::thread stop([&] { EXPECT_EQ(service_->Stop(SIGTERM), 0); });
+  nv1::DispatchEvent e;
+  while (reader->Read(&e)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+  stop.join();
 }
 
 TEST_F(NotificationsRedisTest, WatchDispatchesCatchesUpThenStreams) {

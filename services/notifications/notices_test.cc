@@ -315,12 +315,33 @@ TEST_F(NoticesTest, QueriesAndTheirRules) {
   EXPECT_EQ(CodeOf(notices_->GetNoticeRevision(kRooms, rev)), Code::kNotFound);
   rev.set_name("notices/n-2027-dealers/revisions/x");
   EXPECT_EQ(FieldOf(notices_->GetNoticeRevision(kRooms, rev).status()), "name");
+  EXPECT_EQ(CodeOf(notices_->GetNoticeRevision(kInspector, rev)), Code::kPermissionDenied);
 
   v1::GetDispatchRequest gd;
   gd.set_name(kRoomsR1);
   EXPECT_EQ(CodeOf(notices_->GetDispatch(kFnb, gd)), Code::kPermissionDenied);
   gd.set_name("notices/n-2027-dealers/revisions/1/dispatches/finance");
   EXPECT_EQ(CodeOf(notices_->GetDispatch(kManager, gd)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(notices_->GetDispatch(kInspector, gd)), Code::kPermissionDenied);
+  gd.set_name("notices/n-2027-dealers/revisions/0/dispatches/fnb");
+  EXPECT_EQ(FieldOf(notices_->GetDispatch(kManager, gd).status()), "name");
+  v1::ListDispatchesRequest by_notice;
+  by_notice.set_notice("n-2027-dealers");
+  EXPECT_EQ(FieldOf(notices_->ListDispatches(kManager, by_notice).status()), "notice");
+  by_notice.set_notice("notices/n-2027-dealers");
+  EXPECT_EQ(notices_->ListDispatches(kManager, by_notice)->dispatches_size(), 2);
+  EXPECT_EQ(CodeOf(notices_->ListDispatches(kInspector, by_notice)), Code::kPermissionDenied);
+  v1::ListNoticesRequest paged;
+  paged.set_page_size(1);
+  auto first_page = notices_->ListNotices(kManager, paged);
+  ASSERT_TRUE(first_page.ok());
+  EXPECT_EQ(first_page->notices(0).name(), "notices/n-other");  // newest first
+  paged.set_page_token(first_page->next_page_token());
+  auto second_page = notices_->ListNotices(kManager, paged);
+  ASSERT_TRUE(second_page.ok());
+  EXPECT_EQ(second_page->notices(0).name(), "notices/n-2027-dealers");
+  paged.set_meeting("meetings/m1");
+  EXPECT_EQ(FieldOf(notices_->ListNotices(kManager, paged).status()), "page_token");
 
   v1::WatchDispatchesRequest watch;
   watch.set_department("fnb");
