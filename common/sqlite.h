@@ -22,12 +22,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 
 namespace atrium::sqlite {
 
@@ -70,6 +72,9 @@ class Connection final {
   ~Connection();
 
   absl::Status Exec(std::string_view sql);
+  // Runs one statement through the statement cache (no parsing after the
+  // first time): for the transaction control of every write and read.
+  absl::Status Run(const std::string& sql);
   // Returns a cached, reset statement for `sql`. Crashes on SQL that does not
   // compile: that is a programming error, found by every test.
   Statement& Prepare(const std::string& sql);
@@ -120,8 +125,13 @@ class ConnectionPool final {
 
   int SchemaVersion() const { return schema_version_; }
 
+  ~ConnectionPool();
+
  private:
   ConnectionPool() = default;
+  // Copies the WAL back into the database in the background (PASSIVE: never
+  // blocks readers or the writer), so that commits do not pay for it.
+  void CheckpointLoop(std::unique_ptr<Connection> conn);
 
   struct PendingWrite {
     const std::function<absl::Status(Connection&)>* fn;
@@ -140,6 +150,8 @@ class ConnectionPool final {
   absl::Mutex read_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_ ABSL_GUARDED_BY(read_mu_);
   int schema_version_ = 0;
+  absl::Notification stop_checkpoints_;
+  std::thread checkpointer_;
 };
 
 }  // namespace atrium::sqlite

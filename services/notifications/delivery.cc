@@ -98,6 +98,7 @@ Deliverer::~Deliverer() { Stop(); }
 
 void Deliverer::Start() {
   worker_ = std::thread([this] { Run(); });
+  recorder_ = std::thread([this] { RecordLoop(); });
 }
 
 void Deliverer::Stop() {
@@ -106,6 +107,7 @@ void Deliverer::Stop() {
     stop_ = true;
   }
   if (worker_.joinable()) worker_.join();
+  if (recorder_.joinable()) recorder_.join();
 }
 
 void Deliverer::Dispatched(const std::vector<Dispatch>& dispatches) {
@@ -120,14 +122,42 @@ absl::Duration Deliverer::Backoff(int attempts) const {
 }
 
 void Deliverer::Run() {
+  absl::Time next_scan = absl::InfinitePast();
   for (;;) {
-    const bool more = Pass();
+    // New dispatches are published the moment they arrive; the stored
+    // schedule (redeliveries, escalations, the outbox) is scanned every
+    // poll interval, or at once while a scan found a full batch.
+    const bool scan = absl::Now() >= next_scan;
+    const bool more = Pass(scan);
+    if (scan) next_scan = more ? absl::InfinitePast() : absl::Now() + options_.poll_interval;
     absl::MutexLock lock(&mu_);
     if (stop_) return;
-    if (more) continue;
     auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || (!fresh_.empty() && connected_); };
-    mu_.AwaitWithTimeout(absl::Condition(&wake), options_.poll_interval);
+    mu_.AwaitWithTimeout(absl::Condition(&wake), std::max(absl::ZeroDuration(), next_scan - absl::Now()));
     if (stop_) return;
+  }
+}
+
+void Deliverer::RecordLoop() {
+  for (;;) {
+    std::vector<Record> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || !records_.empty(); };
+      mu_.Await(absl::Condition(&ready));
+      if (records_.empty() && stop_) return;
+      batch.swap(records_);
+    }
+    absl::Status s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
+      for (const Record& r : batch) {
+        auto recorded = tx.RecordAttempt(r.name, r.attempt, r.next_attempt_micros);
+        if (!recorded.ok()) return recorded.status();
+      }
+      return absl::OkStatus();
+    });
+    // Unrecorded attempts are not lost deliveries: the dispatch stays due
+    // and is published again (same event id).
+    if (!s.ok()) spdlog::error("recording delivery attempts: {}", std::string(s.message()));
   }
 }
 
@@ -160,8 +190,8 @@ bool Deliverer::EnsureConnected() {
   return true;
 }
 
-bool Deliverer::Pass() {
-  bool more = Escalate();
+bool Deliverer::Pass(bool scan) {
+  bool more = scan && Escalate();
   if (!EnsureConnected()) {
     absl::MutexLock lock(&mu_);
     fresh_.clear();  // stored; the schedule publishes them after the grace
@@ -176,6 +206,7 @@ bool Deliverer::Pass() {
     const size_t end = std::min(fresh.size(), i + options_.batch_size);
     Publish(std::vector<Dispatch>(fresh.begin() + i, fresh.begin() + end));
   }
+  if (!scan) return false;
   std::vector<Dispatch> due;
   absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
     auto rows = tx.DueForDelivery(ToUnixMicros(clock_->Now()), options_.batch_size);
@@ -206,33 +237,42 @@ void Deliverer::Publish(const std::vector<Dispatch>& dispatches) {
   }
   auto results = bus_->Publish(messages);
   last_contact_ = absl::Now();
-  // Record each attempt (a dispatch signed or superseded meanwhile has
-  // nothing more to schedule).
-  absl::Status s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
-    for (size_t i = 0; i < dispatches.size(); ++i) {
-      v1::DeliveryAttempt a;
-      *a.mutable_time() = ToProto(now);
-      a.set_channel(messages[i].channel);
-      absl::Time next = now;  // a failed publish is retried once Redis is back
-      if (results[i].ok()) {
-        a.set_receivers(static_cast<int32_t>(*results[i]));
-        next = now + Backoff(dispatches[i].attempt_count() + 1);
-      } else {
-        a.set_receivers(-1);
-        a.set_error(std::string(results[i].status().message()));
-      }
-      auto recorded = tx.RecordAttempt(dispatches[i].name(), a, absl::ToUnixMicros(next));
-      if (!recorded.ok()) return recorded.status();
+  // Each attempt is recorded by the recorder thread, off the publishing path
+  // (a dispatch signed or superseded meanwhile has nothing more to schedule).
+  std::vector<Record> records;
+  records.reserve(dispatches.size());
+  for (size_t i = 0; i < dispatches.size(); ++i) {
+    Record r;
+    r.name = dispatches[i].name();
+    *r.attempt.mutable_time() = ToProto(now);
+    r.attempt.set_channel(messages[i].channel);
+    absl::Time next = now;  // a failed publish is retried once Redis is back
+    if (results[i].ok()) {
+      r.attempt.set_receivers(static_cast<int32_t>(*results[i]));
+      next = now + Backoff(dispatches[i].attempt_count() + 1);
+    } else {
+      r.attempt.set_receivers(-1);
+      r.attempt.set_error(std::string(results[i].status().message()));
     }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) spdlog::error("recording delivery attempts: {}", std::string(s.message()));
+    r.next_attempt_micros = absl::ToUnixMicros(next);
+    records.push_back(std::move(r));
+  }
+  absl::MutexLock lock(&mu_);
+  for (auto& r : records) records_.push_back(std::move(r));
 }
 
 bool Deliverer::Escalate() {
   const absl::Time now = clock_->Now();
+  bool any = false;
+  absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto due = tx.DueForEscalation(ToUnixMicros(now), 1);
+    if (!due.ok()) return due.status();
+    any = !due->empty();
+    return absl::OkStatus();
+  });
+  if (!s.ok() || !any) return false;  // most passes: nothing to write
   int count = 0;
-  absl::Status s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
+  s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
     auto due = tx.DueForEscalation(ToUnixMicros(now), options_.batch_size);
     if (!due.ok()) return due.status();
     count = static_cast<int>(due->size());

@@ -92,9 +92,16 @@ class Deliverer final : public DispatchSink {
   bool connected() const { return connected_.load(); }
 
  private:
+  struct Record {
+    std::string name;
+    v1::DeliveryAttempt attempt;
+    int64_t next_attempt_micros = 0;
+  };
   void Run();
-  // One pass: returns true when there may be more work right away.
-  bool Pass();
+  void RecordLoop();
+  // One pass: publishes new dispatches and, with `scan`, what the stored
+  // schedule says is due. Returns true when a scan may have left work.
+  bool Pass(bool scan);
   bool EnsureConnected();
   void Publish(const std::vector<v1::Dispatch>& dispatches);
   bool Escalate();
@@ -114,8 +121,10 @@ class Deliverer final : public DispatchSink {
 
   absl::Mutex mu_;
   std::vector<v1::Dispatch> fresh_ ABSL_GUARDED_BY(mu_);
+  std::vector<Record> records_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread worker_;
+  std::thread recorder_;
 };
 
 }  // namespace atrium::notifications

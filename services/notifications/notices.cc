@@ -39,11 +39,8 @@ absl::Status CheckText(const std::string& value, const std::string& field, size_
   return absl::OkStatus();
 }
 
-// SHA-256 of what the caller sent (output-only fields cleared).
-std::string Digest(NoticeRevision r) {
-  r.clear_name();
-  r.clear_sender();
-  r.clear_create_time();
+// SHA-256 of what the caller sent (its output-only fields cleared first).
+std::string Digest(const NoticeRevision& r) {
   std::string bytes;
   r.SerializeToString(&bytes);
   unsigned char md[SHA256_DIGEST_LENGTH];
@@ -211,8 +208,11 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
   if (auto s = who.Require(kSenders, "notices are dispatched by the meetings service, a manager or a KAM"); !s.ok()) {
     return s;
   }
+  if (auto s = ValidateRevision(req.revision()); !s.ok()) return s;
   NoticeRevision rev = req.revision();
-  if (auto s = ValidateRevision(rev); !s.ok()) return s;
+  rev.clear_name();
+  rev.clear_sender();
+  rev.clear_create_time();
   const std::string digest = Digest(rev);
   const absl::Time now = clock_->Now();
   rev.set_name(RevisionName(rev.notice_id(), rev.revision()));
@@ -288,7 +288,7 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
         if (auto s = tx.PutDispatch(d, std::nullopt); !s.ok()) return s;
       }
     }
-    if (auto s = tx.PutRevision(StoredRevision{digest, rev}); !s.ok()) return s;
+    if (auto s = tx.PutRevision(digest, rev); !s.ok()) return s;
     for (const auto& department : departments) {
       Dispatch d = NewDispatch(rev, department, now);
       if (auto s = tx.PutDispatch(d, ToUnixMicros(now + options_.fresh_grace)); !s.ok()) return s;

@@ -166,13 +166,13 @@ class SqliteTx final : public NotificationsTx {
     return std::optional<StoredRevision>(StoredRevision{st.Text(1), std::move(*r)});
   }
 
-  absl::Status PutRevision(const StoredRevision& r) override {
+  absl::Status PutRevision(const std::string& digest, const v1::NoticeRevision& r) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare("INSERT INTO revisions(notice_id, revision, digest, data) VALUES (?,?,?,?)");
-    st.Bind(1, r.revision.notice_id())
-        .Bind(2, static_cast<int64_t>(r.revision.revision()))
-        .Bind(3, r.digest)
-        .BindBlob(4, r.revision.SerializeAsString());
+    st.Bind(1, r.notice_id())
+        .Bind(2, static_cast<int64_t>(r.revision()))
+        .Bind(3, digest)
+        .BindBlob(4, r.SerializeAsString());
     return st.Run();
   }
 

@@ -51,7 +51,7 @@ class NotificationsTx {
       const std::string& meeting, const std::optional<std::pair<int64_t, std::string>>& after, int limit) = 0;
 
   virtual absl::StatusOr<std::optional<StoredRevision>> GetRevision(const std::string& notice_id, int revision) = 0;
-  virtual absl::Status PutRevision(const StoredRevision& revision) = 0;
+  virtual absl::Status PutRevision(const std::string& digest, const v1::NoticeRevision& revision) = 0;
 
   // With its most recent delivery attempts (lists carry attempt_count only).
   virtual absl::StatusOr<std::optional<v1::Dispatch>> GetDispatch(const std::string& name) = 0;
