@@ -54,8 +54,6 @@ CREATE TABLE attempts (
   PRIMARY KEY (dispatch, seq)
 ) WITHOUT ROWID;
 CREATE INDEX dispatches_by_department ON dispatches(department, state, dispatch_micros, name);
-CREATE INDEX dispatches_by_department_all ON dispatches(department, dispatch_micros, name);
-CREATE INDEX dispatches_by_notice ON dispatches(notice_id, revision, department);
 CREATE INDEX dispatches_by_meeting ON dispatches(meeting, dispatch_micros, name);
 CREATE INDEX dispatches_due ON dispatches(next_attempt_micros) WHERE state = 1;
 CREATE INDEX dispatches_escalation ON dispatches(deadline_micros) WHERE state = 1 AND escalated = 0;
@@ -121,6 +119,11 @@ absl::StatusOr<std::optional<T>> OneRow(Statement& st, const char* what) {
   if (rows->empty()) return std::optional<T>();
   return std::optional<T>(std::move(rows->front()));
 }
+
+// Dispatch names of one notice lie in [NoticePrefix, NoticePrefixEnd): the
+// primary key serves queries by notice without an index of their own.
+std::string NoticePrefix(const std::string& notice_id) { return absl::StrCat("notices/", notice_id, "/"); }
+std::string NoticePrefixEnd(const std::string& notice_id) { return absl::StrCat("notices/", notice_id, "0"); }
 
 class SqliteTx final : public NotificationsTx {
  public:
@@ -255,7 +258,7 @@ class SqliteTx final : public NotificationsTx {
     std::string sql = "SELECT data, attempt_count FROM dispatches WHERE 1";
     if (!q.department.empty()) sql += " AND department = ?1";
     if (!q.meeting.empty()) sql += " AND meeting = ?2";
-    if (!q.notice_id.empty()) sql += " AND notice_id = ?3";
+    if (!q.notice_id.empty()) sql += " AND name >= ?3 AND name < ?9";  // the notice's names
     if (q.revision != 0) sql += " AND revision = ?4";
     if (q.unsigned_only) sql += " AND state = 1";
     if (q.deadline_before > 0) sql += " AND deadline_micros < ?5";
@@ -264,7 +267,7 @@ class SqliteTx final : public NotificationsTx {
     Statement& st = db_.Prepare(sql);
     if (!q.department.empty()) st.Bind(1, q.department);
     if (!q.meeting.empty()) st.Bind(2, q.meeting);
-    if (!q.notice_id.empty()) st.Bind(3, q.notice_id);
+    if (!q.notice_id.empty()) st.Bind(3, NoticePrefix(q.notice_id)).Bind(9, NoticePrefixEnd(q.notice_id));
     if (q.revision != 0) st.Bind(4, static_cast<int64_t>(q.revision));
     if (q.deadline_before > 0) st.Bind(5, q.deadline_before);
     if (q.after) st.Bind(6, q.after->first).Bind(7, q.after->second);
@@ -273,9 +276,10 @@ class SqliteTx final : public NotificationsTx {
   }
 
   absl::StatusOr<std::vector<Dispatch>> RevisionDispatches(const std::string& notice_id, int revision) override {
-    Statement& st = db_.Prepare(
-        "SELECT data, attempt_count FROM dispatches WHERE notice_id = ? AND revision = ? ORDER BY department");
-    st.Bind(1, notice_id).Bind(2, static_cast<int64_t>(revision));
+    Statement& st =
+        db_.Prepare("SELECT data, attempt_count FROM dispatches WHERE name >= ? AND name < ? ORDER BY department");
+    const std::string prefix = absl::StrCat("notices/", notice_id, "/revisions/", revision, "/dispatches/");
+    st.Bind(1, prefix).Bind(2, prefix.substr(0, prefix.size() - 1) + "0");
     return DispatchRows(st);
   }
 
@@ -297,8 +301,9 @@ class SqliteTx final : public NotificationsTx {
 
   absl::StatusOr<int> LastSignedRevision(const std::string& notice_id, const std::string& department) override {
     Statement& st = db_.Prepare(
-        "SELECT IFNULL(MAX(revision), 0) FROM dispatches WHERE notice_id = ? AND department = ? AND state = 2");
-    st.Bind(1, notice_id).Bind(2, department);
+        "SELECT IFNULL(MAX(revision), 0) FROM dispatches WHERE name >= ? AND name < ? AND department = ? AND state = "
+        "2");
+    st.Bind(1, NoticePrefix(notice_id)).Bind(2, NoticePrefixEnd(notice_id)).Bind(3, department);
     auto row = st.Step();
     if (!row.ok()) return row.status();
     return static_cast<int>(st.Int(0));
