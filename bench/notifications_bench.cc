@@ -76,6 +76,7 @@ class Receiver {
           // the part comparable to a raw PUBLISH.
           io::cloudevents::v1::CloudEvent e;
           if (e.ParseFromString((*m)->payload) && e.attributes().count("time") != 0) {
+            std::lock_guard<std::mutex> lock(mu_);
             hop_ms_.push_back(absl::ToDoubleMilliseconds(now - FromProto(e.attributes().at("time").ce_timestamp())));
           }
         }
@@ -89,11 +90,15 @@ class Receiver {
   long count() const { return count_; }
   absl::Time at(long id) const { return received_[id]; }
   // Call after the messages have arrived (the receiving thread appends).
-  std::vector<double> hop_ms() const { return hop_ms_; }
+  std::vector<double> hop_ms() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return hop_ms_;
+  }
 
  private:
   std::unique_ptr<redis::Connection> conn_;
   std::vector<absl::Time> received_;
+  std::mutex mu_;
   std::vector<double> hop_ms_;
   std::function<long(const std::string&)> id_of_;
   std::atomic<bool> stop_{false};
