@@ -204,6 +204,32 @@ absl::StatusOr<Notice> Notices::View(NotificationsTx& tx, Notice notice, const s
   return notice;
 }
 
+Notices::Prepared Notices::Prepare(NoticeRevision rev, const NoticeRevision* previous, absl::Time now) const {
+  Prepared p;
+  p.against = previous ? previous->revision() : 0;
+  // The departments of the previous revision: each either gets the new
+  // revision or is told its part was withdrawn.
+  std::vector<std::string> departments;
+  for (const auto& s : rev.sections()) departments.push_back(s.department());
+  if (previous != nullptr) {
+    if (rev.changes_size() == 0) {
+      for (auto& c : DiffSections(previous->sections(), rev.sections())) *rev.add_changes() = std::move(c);
+    }
+    for (const auto& s : previous->sections()) {
+      if (std::find(departments.begin(), departments.end(), s.department()) == departments.end()) {
+        departments.push_back(s.department());
+      }
+    }
+  }
+  for (const auto& department : departments) {
+    p.dispatches.push_back(NewDispatch(rev, department, now));
+    p.dispatch_blobs.push_back(p.dispatches.back().SerializeAsString());
+  }
+  p.revision_blob = rev.SerializeAsString();
+  p.revision = std::move(rev);
+  return p;
+}
+
 absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::DispatchNoticeRequest& req) {
   if (auto s = who.Require(kSenders, "notices are dispatched by the meetings service, a manager or a KAM"); !s.ok()) {
     return s;
@@ -218,16 +244,32 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
   rev.set_name(RevisionName(rev.notice_id(), rev.revision()));
   rev.set_sender(who.subject);
   *rev.mutable_create_time() = ToProto(now);
+  const std::string id = rev.notice_id();
+  const int number = rev.revision();
 
-  std::vector<Dispatch> created;
+  // Revisions never change once stored, so the previous one is read, and
+  // everything this one creates is built and serialized, before the write
+  // transaction: the single writer then only checks and stores.
+  std::optional<StoredRevision> previous;
+  if (number > 1) {
+    absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+      auto r = tx.GetRevision(id, number - 1);
+      if (!r.ok()) return r.status();
+      previous = std::move(*r);
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+  }
+  Prepared prepared = Prepare(rev, previous ? &previous->revision : nullptr, now);
+
   Notice result;
   absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
-    created.clear();
-    auto existing = tx.GetNotice(rev.notice_id());
+    auto existing = tx.GetNotice(id);
     if (!existing.ok()) return existing.status();
-    auto stored = tx.GetRevision(rev.notice_id(), rev.revision());
+    auto stored = tx.GetRevision(id, number);
     if (!stored.ok()) return stored.status();
     if (*stored) {
+      prepared.dispatches.clear();  // a retry: nothing new
       if ((*stored)->digest != digest) {
         return AlreadyExists(
             "REVISION_CONTENT_DIFFERS",
@@ -241,68 +283,62 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
       return absl::OkStatus();
     }
     const int current = *existing ? (*existing)->current_revision() : 0;
-    if (rev.revision() != current + 1) {
+    if (number != current + 1) {
+      prepared.dispatches.clear();
       return FailedPrecondition(
           "REVISION_OUT_OF_ORDER",
-          absl::StrCat("notice ", rev.notice_id(), " is at revision ", current, "; the next one is ", current + 1),
+          absl::StrCat("notice ", id, " is at revision ", current, "; the next one is ", current + 1),
           {{"current_revision", absl::StrCat(current)}});
+    }
+    if (prepared.against != current) {
+      // The previous revision arrived after the read above: build again on it.
+      auto before = tx.GetRevision(id, current);
+      if (!before.ok()) return before.status();
+      if (!*before) return absl::DataLossError(absl::StrCat("revision ", current, " is missing"));
+      prepared = Prepare(rev, &(*before)->revision, now);
     }
     Notice notice;
     if (*existing) {
       notice = **existing;
       if (notice.meeting() != rev.meeting()) {
+        prepared.dispatches.clear();
         return InvalidArgument("revision.meeting", absl::StrCat("the notice belongs to ", notice.meeting()));
       }
     } else {
-      notice.set_name(absl::StrCat("notices/", rev.notice_id()));
+      notice.set_name(absl::StrCat("notices/", id));
       notice.set_meeting(rev.meeting());
       *notice.mutable_create_time() = ToProto(now);
     }
     notice.set_title(rev.title());
     notice.set_owner(rev.owner());
-    notice.set_current_revision(rev.revision());
+    notice.set_current_revision(number);
     *notice.mutable_update_time() = ToProto(now);
-    if (auto s = tx.PutNotice(rev.notice_id(), notice); !s.ok()) return s;
-    // The departments of the previous revision: each either gets the new
-    // revision or is told its part was withdrawn.
-    std::vector<std::string> departments;
-    for (const auto& s : rev.sections()) departments.push_back(s.department());
+    if (auto s = tx.PutNotice(id, notice); !s.ok()) return s;
     if (current > 0) {
-      auto previous = tx.GetRevision(rev.notice_id(), current);
-      if (!previous.ok()) return previous.status();
-      if (!*previous) return absl::DataLossError(absl::StrCat("revision ", current, " is missing"));
-      const auto& before = (*previous)->revision.sections();
-      if (rev.changes_size() == 0) {
-        for (auto& c : DiffSections(before, rev.sections())) *rev.add_changes() = std::move(c);
-      }
-      for (const auto& s : before) {
-        if (std::find(departments.begin(), departments.end(), s.department()) == departments.end()) {
-          departments.push_back(s.department());
-        }
-      }
-      auto old = tx.RevisionDispatches(rev.notice_id(), current);
+      auto old = tx.RevisionDispatches(id, current);
       if (!old.ok()) return old.status();
       for (Dispatch d : *old) {
-        d.set_superseded_by(rev.revision());
+        d.set_superseded_by(number);
         if (d.state() == Dispatch::AWAITING_SIGNATURE) d.set_state(Dispatch::SUPERSEDED);
         if (auto s = tx.PutDispatch(d, std::nullopt); !s.ok()) return s;
       }
     }
-    if (auto s = tx.PutRevision(digest, rev); !s.ok()) return s;
-    for (const auto& department : departments) {
-      Dispatch d = NewDispatch(rev, department, now);
-      if (auto s = tx.PutDispatch(d, ToUnixMicros(now + options_.fresh_grace)); !s.ok()) return s;
-      created.push_back(std::move(d));
+    if (auto s = tx.PutRevision(id, number, digest, prepared.revision_blob); !s.ok()) return s;
+    const int64_t first_schedule = ToUnixMicros(now + options_.fresh_grace);
+    for (size_t i = 0; i < prepared.dispatches.size(); ++i) {
+      if (auto s = tx.InsertDispatch(prepared.dispatches[i], prepared.dispatch_blobs[i], first_schedule); !s.ok()) {
+        return s;
+      }
     }
-    auto view = View(tx, notice, &created);
+    auto view = View(tx, notice, &prepared.dispatches);
     if (!view.ok()) return view.status();
     result = std::move(*view);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (!created.empty()) {
+  if (!prepared.dispatches.empty()) {
     absl::MutexLock lock(&sinks_mu_);
-    for (DispatchSink* sink : sinks_) sink->Dispatched(created);
+    for (DispatchSink* sink : sinks_) sink->Dispatched(prepared.dispatches);
   }
   return result;
 }

@@ -66,6 +66,17 @@ class Notices final {
   absl::StatusOr<v1::Notice> View(NotificationsTx& tx, v1::Notice notice,
                                   const std::vector<v1::Dispatch>* current = nullptr) const;
   v1::Dispatch NewDispatch(const v1::NoticeRevision& rev, const std::string& department, absl::Time now) const;
+  // What accepting `rev` creates, built against the previous revision
+  // (nullptr for the first): the revision with its changes, one dispatch per
+  // department, all serialized.
+  struct Prepared {
+    int against = 0;  // the previous revision's number, 0 = none
+    v1::NoticeRevision revision;
+    std::string revision_blob;
+    std::vector<v1::Dispatch> dispatches;
+    std::vector<std::string> dispatch_blobs;
+  };
+  Prepared Prepare(v1::NoticeRevision rev, const v1::NoticeRevision* previous, absl::Time now) const;
 
   NotificationsStore* store_;
   const Clock* clock_;

@@ -30,7 +30,8 @@ CREATE TABLE revisions (
   PRIMARY KEY (notice_id, revision)
 );
 CREATE TABLE dispatches (
-  name TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
   notice_id TEXT NOT NULL REFERENCES notices(id),
   revision INTEGER NOT NULL,
   department TEXT NOT NULL,
@@ -45,7 +46,7 @@ CREATE TABLE dispatches (
   data BLOB NOT NULL
 );
 CREATE TABLE attempts (
-  dispatch TEXT NOT NULL,
+  dispatch INTEGER NOT NULL,
   seq INTEGER NOT NULL,
   time_micros INTEGER NOT NULL,
   channel TEXT NOT NULL,
@@ -54,7 +55,6 @@ CREATE TABLE attempts (
   PRIMARY KEY (dispatch, seq)
 ) WITHOUT ROWID;
 CREATE INDEX dispatches_by_department ON dispatches(department, state, dispatch_micros, name);
-CREATE INDEX dispatches_by_meeting ON dispatches(meeting, dispatch_micros, name);
 CREATE INDEX dispatches_due ON dispatches(next_attempt_micros) WHERE state = 1;
 CREATE INDEX dispatches_escalation ON dispatches(deadline_micros) WHERE state = 1 AND escalated = 0;
 CREATE TABLE outbox (
@@ -169,26 +169,29 @@ class SqliteTx final : public NotificationsTx {
     return std::optional<StoredRevision>(StoredRevision{st.Text(1), std::move(*r)});
   }
 
-  absl::Status PutRevision(const std::string& digest, const v1::NoticeRevision& r) override {
+  absl::Status PutRevision(const std::string& notice_id, int revision, const std::string& digest,
+                           const std::string& serialized) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare("INSERT INTO revisions(notice_id, revision, digest, data) VALUES (?,?,?,?)");
-    st.Bind(1, r.notice_id())
-        .Bind(2, static_cast<int64_t>(r.revision()))
-        .Bind(3, digest)
-        .BindBlob(4, r.SerializeAsString());
+    st.Bind(1, notice_id).Bind(2, static_cast<int64_t>(revision)).Bind(3, digest).BindBlob(4, serialized);
     return st.Run();
   }
 
   absl::StatusOr<std::optional<Dispatch>> GetDispatch(const std::string& name) override {
-    Statement& st = db_.Prepare("SELECT data, attempt_count FROM dispatches WHERE name = ?");
+    Statement& st = db_.Prepare("SELECT data, attempt_count, id FROM dispatches WHERE name = ?");
     st.Bind(1, name);
-    auto rows = DispatchRows(st);
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return std::optional<Dispatch>();
-    Dispatch d = std::move(rows->front());
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<Dispatch>();
+    auto parsed = Parse<Dispatch>(st.Blob(0), "dispatch");
+    if (!parsed.ok()) return parsed.status();
+    Dispatch d = std::move(*parsed);
+    d.clear_attempts();
+    d.set_attempt_count(static_cast<int32_t>(st.Int(1)));
+    const int64_t id = st.Int(2);
     Statement& at = db_.Prepare(
         "SELECT time_micros, channel, receivers, error FROM attempts WHERE dispatch = ? ORDER BY seq DESC LIMIT ?");
-    at.Bind(1, name).Bind(2, static_cast<int64_t>(kShownAttempts));
+    at.Bind(1, id).Bind(2, static_cast<int64_t>(kShownAttempts));
     std::vector<v1::DeliveryAttempt> recent;
     for (;;) {
       auto row = at.Step();
@@ -205,7 +208,16 @@ class SqliteTx final : public NotificationsTx {
     return std::optional<Dispatch>(std::move(d));
   }
 
+  absl::Status InsertDispatch(const Dispatch& d, const std::string& serialized, int64_t next_attempt_micros) override {
+    return WriteDispatch(d, serialized, next_attempt_micros);
+  }
+
   absl::Status PutDispatch(const Dispatch& d, std::optional<int64_t> next_attempt_micros) override {
+    return WriteDispatch(d, WithoutAttempts(d), next_attempt_micros);
+  }
+
+  absl::Status WriteDispatch(const Dispatch& d, const std::string& serialized,
+                             std::optional<int64_t> next_attempt_micros) {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare(
         "INSERT INTO dispatches(name, notice_id, revision, department, meeting, state, dispatch_micros,"
@@ -221,7 +233,7 @@ class SqliteTx final : public NotificationsTx {
         .Bind(7, ToUnixMicros(d.dispatch_time()))
         .Bind(8, ToUnixMicros(d.sign_deadline()))
         .Bind(9, static_cast<int64_t>(d.has_escalate_time() ? 1 : 0))
-        .BindBlob(11, WithoutAttempts(d));
+        .BindBlob(11, serialized);
     if (next_attempt_micros) {
       st.Bind(10, *next_attempt_micros);
     } else {
@@ -235,16 +247,17 @@ class SqliteTx final : public NotificationsTx {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& up = db_.Prepare(
         "UPDATE dispatches SET attempts_made = attempts_made + 1, attempt_count = attempt_count + ?1,"
-        " next_attempt_micros = ?2 WHERE name = ?3 AND state = 1 RETURNING attempts_made");
+        " next_attempt_micros = ?2 WHERE name = ?3 AND state = 1 RETURNING attempts_made, id");
     up.Bind(1, static_cast<int64_t>(a.receivers() >= 0 ? 1 : 0)).Bind(2, next_attempt_micros).Bind(3, name);
     auto row = up.Step();
     if (!row.ok()) return row.status();
     if (!*row) return false;
     const int64_t seq = up.Int(0);
+    const int64_t id = up.Int(1);
     up.Reset();
     Statement& ins =
         db_.Prepare("INSERT INTO attempts(dispatch, seq, time_micros, channel, receivers, error) VALUES (?,?,?,?,?,?)");
-    ins.Bind(1, name)
+    ins.Bind(1, id)
         .Bind(2, seq)
         .Bind(3, ToUnixMicros(a.time()))
         .Bind(4, a.channel())
@@ -255,9 +268,14 @@ class SqliteTx final : public NotificationsTx {
   }
 
   absl::StatusOr<std::vector<Dispatch>> ListDispatches(const DispatchQuery& q) override {
-    std::string sql = "SELECT data, attempt_count FROM dispatches WHERE 1";
+    // A meeting's dispatches are those of its notices (dispatch names begin
+    // with the notice's name), so no index on the meeting is kept per dispatch.
+    std::string sql = q.meeting.empty()
+                          ? "SELECT data, attempt_count FROM dispatches WHERE 1"
+                          : "SELECT d.data, d.attempt_count FROM notices n CROSS JOIN dispatches d"
+                            " ON d.name > 'notices/' || n.id || '/' AND d.name < 'notices/' || n.id || '0'"
+                            " WHERE n.meeting = ?2";
     if (!q.department.empty()) sql += " AND department = ?1";
-    if (!q.meeting.empty()) sql += " AND meeting = ?2";
     if (!q.notice_id.empty()) sql += " AND name >= ?3 AND name < ?9";  // the notice's names
     if (q.revision != 0) sql += " AND revision = ?4";
     if (q.unsigned_only) sql += " AND state = 1";

@@ -51,7 +51,9 @@ class NotificationsTx {
       const std::string& meeting, const std::optional<std::pair<int64_t, std::string>>& after, int limit) = 0;
 
   virtual absl::StatusOr<std::optional<StoredRevision>> GetRevision(const std::string& notice_id, int revision) = 0;
-  virtual absl::Status PutRevision(const std::string& digest, const v1::NoticeRevision& revision) = 0;
+  // `serialized` is the NoticeRevision as stored.
+  virtual absl::Status PutRevision(const std::string& notice_id, int revision, const std::string& digest,
+                                   const std::string& serialized) = 0;
 
   // With its most recent delivery attempts (lists carry attempt_count only).
   virtual absl::StatusOr<std::optional<v1::Dispatch>> GetDispatch(const std::string& name) = 0;
@@ -60,6 +62,9 @@ class NotificationsTx {
   // keeps the stored schedule. Delivery attempts are not taken from
   // `dispatch`: they are recorded with RecordAttempt.
   virtual absl::Status PutDispatch(const v1::Dispatch& dispatch, std::optional<int64_t> next_attempt_micros) = 0;
+  // Inserts a new dispatch whose serialized form the caller built already.
+  virtual absl::Status InsertDispatch(const v1::Dispatch& dispatch, const std::string& serialized,
+                                      int64_t next_attempt_micros) = 0;
   // Records a delivery attempt of a dispatch still awaiting signature and
   // schedules the next one; returns false (recording nothing) otherwise.
   // A successful attempt counts in Dispatch.attempt_count.
