@@ -134,33 +134,34 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
     a.set_owner(who.subject);
   }
   const absl::Time now = Now();
+  // Everything that does not depend on the database is built before the
+  // write transaction, so that the single writer only checks and stores.
+  const std::string id = NewId(now);
+  a.set_name("accounts/" + id);
+  a.set_state(Account::ACTIVE);
+  *a.mutable_audit() = NewAudit(who, now);
+  a.set_etag(NewEtag());
+  const AccountRow row = MakeAccountRow(id, a);
+  const ChildRecord activity = ActivityRecord(who, id, v1::Activity::ACCOUNT_CHANGE,
+                                              absl::StrCat("account created: ", a.display_name()), "", a.name(), now);
   absl::StatusOr<Account> result;
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
     auto prior = PriorRequest(tx, kCreateAccount, req.request_id());
     if (!prior.ok()) return prior.status();
     if (*prior) {
-      auto id = AccountIdOf(**prior, "request_id");
-      if (!id.ok()) return id.status();
-      result = MustGetAccount(tx, *id);
+      auto prior_id = AccountIdOf(**prior, "request_id");
+      if (!prior_id.ok()) return prior_id.status();
+      result = MustGetAccount(tx, *prior_id);
       return result.status();
     }
     if (auto s = CheckUnique(tx, a, ""); !s.ok()) return s;
-    const std::string id = NewId(now);
-    a.set_name("accounts/" + id);
-    a.set_state(Account::ACTIVE);
-    *a.mutable_audit() = NewAudit(who, now);
-    a.set_etag(NewEtag());
-    if (auto s = tx.PutAccount(id, a); !s.ok()) return s;
+    if (auto s = tx.PutAccountRow(row); !s.ok()) return s;
     if (!req.request_id().empty()) {
       if (auto s = tx.RememberRequest(kCreateAccount, req.request_id(), a.name(), absl::ToUnixMicros(now)); !s.ok()) {
         return s;
       }
     }
-    if (auto s = AppendActivity(tx, who, id, v1::Activity::ACCOUNT_CHANGE,
-                                absl::StrCat("account created: ", a.display_name()), "", a.name(), now);
-        !s.ok()) {
-      return s;
-    }
+    if (auto s = tx.PutChild(activity); !s.ok()) return s;
     result = a;
     return absl::OkStatus();
   });

@@ -131,6 +131,12 @@ absl::Status CheckActive(const v1::Account& account) {
 
 absl::Status AppendActivity(ClientsTx& tx, const Principal& who, const std::string& account_id, v1::Activity::Type type,
                             std::string summary, std::string detail, std::string subject, absl::Time now) {
+  return tx.PutChild(
+      ActivityRecord(who, account_id, type, std::move(summary), std::move(detail), std::move(subject), now));
+}
+
+ChildRecord ActivityRecord(const Principal& who, const std::string& account_id, v1::Activity::Type type,
+                           std::string summary, std::string detail, std::string subject, absl::Time now) {
   v1::Activity act;
   act.set_name(absl::StrCat("accounts/", account_id, "/activities/", NewId(now)));
   act.set_type(type);
@@ -148,7 +154,7 @@ absl::Status AppendActivity(ClientsTx& tx, const Principal& who, const std::stri
   rec.category = type;
   rec.sort_key = absl::ToUnixMicros(now);
   rec.data = act.SerializeAsString();
-  return tx.PutChild(rec);
+  return rec;
 }
 
 absl::StatusOr<std::optional<std::string>> PriorRequest(ClientsTx& tx, std::string_view method,

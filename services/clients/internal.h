@@ -61,6 +61,9 @@ absl::Status CheckCanChange(const Principal& who, const v1::Account& account, Cl
 absl::Status CheckActive(const v1::Account& account);
 
 // Appends one entry to the account's sales-process record.
+// The activity record AppendActivity stores, built without a transaction.
+ChildRecord ActivityRecord(const Principal& who, const std::string& account_id, v1::Activity::Type type,
+                           std::string summary, std::string detail, std::string subject, absl::Time now);
 absl::Status AppendActivity(ClientsTx& tx, const Principal& who, const std::string& account_id, v1::Activity::Type type,
                             std::string summary, std::string detail, std::string subject, absl::Time now);
 

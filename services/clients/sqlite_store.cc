@@ -84,6 +84,12 @@ CREATE TRIGGER accounts_search_update AFTER UPDATE OF search_text ON accounts BE
 END;
 INSERT INTO accounts_search(accounts_search) VALUES ('rebuild');
 )sql",
+    // 4: only records with a deadline (visits, feedback) in the deadline
+    // index; every write appends an activity, which has none.
+    R"sql(
+DROP INDEX children_by_due;
+CREATE INDEX children_by_due ON children(kind, state, due_micros) WHERE due_micros > 0;
+)sql",
 };
 
 constexpr char kChildColumns[] =
@@ -156,7 +162,12 @@ class SqliteTx final : public ClientsTx {
   }
 
   absl::Status PutAccount(const std::string& id, const Account& a) override {
+    return PutAccountRow(MakeAccountRow(id, a));
+  }
+
+  absl::Status PutAccountRow(const AccountRow& row) override {
     if (!writable_) return absl::InternalError("write in a read transaction");
+    const Account& a = row.account;
     Statement& st = db_.Prepare(
         "INSERT INTO accounts(id, display_name, name_norm, search_text, credit_code, owner, industry_segment, kind,"
         " vip_level, state, create_micros, update_micros, data, search_rowid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,"
@@ -165,10 +176,10 @@ class SqliteTx final : public ClientsTx {
         " search_text=excluded.search_text, credit_code=excluded.credit_code, owner=excluded.owner,"
         " industry_segment=excluded.industry_segment, kind=excluded.kind, vip_level=excluded.vip_level,"
         " state=excluded.state, update_micros=excluded.update_micros, data=excluded.data");
-    st.Bind(1, id)
+    st.Bind(1, row.id)
         .Bind(2, a.display_name())
-        .Bind(3, NormalizeName(a.display_name()))
-        .Bind(4, NormalizeName(a.display_name()) + "\x1f" + NormalizeName(a.legal_name()))
+        .Bind(3, row.name_norm)
+        .Bind(4, row.search_text)
         .BindOptional(5, a.credit_code())
         .Bind(6, a.owner())
         .Bind(7, a.industry_segment())
@@ -177,7 +188,7 @@ class SqliteTx final : public ClientsTx {
         .Bind(10, static_cast<int64_t>(a.state()))
         .Bind(11, ToUnixMicros(a.audit().create_time()))
         .Bind(12, ToUnixMicros(a.audit().update_time()))
-        .BindBlob(13, a.SerializeAsString());
+        .BindBlob(13, row.serialized);
     return st.Run();
   }
 
@@ -346,6 +357,16 @@ class SqliteTx final : public ClientsTx {
 }  // namespace
 
 const sqlite::Migrations& ClientsMigrations() { return kMigrations; }
+
+AccountRow MakeAccountRow(const std::string& id, const Account& a) {
+  AccountRow row;
+  row.id = id;
+  row.account = a;
+  row.serialized = a.SerializeAsString();
+  row.name_norm = NormalizeName(a.display_name());
+  row.search_text = row.name_norm + "\x1f" + NormalizeName(a.legal_name());
+  return row;
+}
 
 absl::StatusOr<std::unique_ptr<SqliteClientsStore>> SqliteClientsStore::Open(const std::string& path, int readers) {
   auto pool = sqlite::ConnectionPool::Open(path, kMigrations, readers < 1 ? 1 : readers);

@@ -22,6 +22,16 @@ namespace atrium::clients {
 
 enum class AccountOrder { kDisplayName, kCreateTime, kCreateTimeDesc, kUpdateTimeDesc };
 
+// An account as stored: the resource and the columns derived from it.
+struct AccountRow {
+  std::string id;
+  v1::Account account;
+  std::string serialized;
+  std::string name_norm;    // NormalizeName(display_name), unique
+  std::string search_text;  // normalised display and legal names, for search
+};
+AccountRow MakeAccountRow(const std::string& id, const v1::Account& account);
+
 struct AccountQuery {
   std::string owner;
   std::string industry_segment;
@@ -76,8 +86,11 @@ class ClientsTx {
   // Ids of the account with this credit code / normalised name, if any.
   virtual absl::StatusOr<std::optional<std::string>> FindAccountByCreditCode(const std::string& code) = 0;
   virtual absl::StatusOr<std::optional<std::string>> FindAccountByNormalizedName(const std::string& norm) = 0;
-  // Inserts or replaces; `name_norm` is the normalised display name.
+  // Inserts or replaces.
   virtual absl::Status PutAccount(const std::string& id, const v1::Account& account) = 0;
+  // The same with the row built beforehand (outside the write transaction,
+  // so that the single writer only stores).
+  virtual absl::Status PutAccountRow(const AccountRow& row) = 0;
   virtual absl::StatusOr<std::vector<v1::Account>> ListAccounts(const AccountQuery& query) = 0;
 
   virtual absl::StatusOr<std::optional<ChildRecord>> GetChild(const std::string& name) = 0;
