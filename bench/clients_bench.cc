@@ -2,7 +2,7 @@
 // run (machines are noisy, so the figures that matter are ratios):
 //
 //   1. ceiling: an empty unary handler on the same runtime (ServiceRunner,
-//      loopback, same client load) vs GetAccount — target >= 50%;
+//      loopback, same client load, 64 callers by default) vs GetAccount — target >= 50%;
 //   2. CreateAccount, durable (synchronous=FULL), with concurrent callers —
 //      target >= 3,000/s; printed with its ratio to the ceiling;
 //   3. with N accounts loaded (default 1,000,000): a filtered List page and a
@@ -81,7 +81,7 @@ double P99(std::vector<double> v) {
 int main(int argc, char** argv) {
   long accounts = 1'000'000;
   double seconds = 3;
-  int threads = 16;
+  int threads = 64;  // "many concurrent calls"; also what lets group commit batch
   int samples = 200;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
