@@ -158,6 +158,8 @@ void Deliverer::RecordLoop() {
     // Unrecorded attempts are not lost deliveries: the dispatch stays due
     // and is published again (same event id).
     if (!s.ok()) spdlog::error("recording delivery attempts: {}", std::string(s.message()));
+    absl::MutexLock lock(&mu_);
+    for (const Record& r : batch) unrecorded_.erase(r.name);
   }
 }
 
@@ -218,6 +220,15 @@ bool Deliverer::Pass(bool scan) {
     spdlog::error("reading the delivery schedule: {}", std::string(s.message()));
     return false;
   }
+  {
+    // A dispatch published a moment ago whose attempt is not recorded yet
+    // still looks due: leave it to the record.
+    absl::MutexLock lock(&mu_);
+    due.erase(std::remove_if(due.begin(), due.end(),
+                             [this](const Dispatch& d)
+                                 ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return unrecorded_.count(d.name()) != 0; }),
+              due.end());
+  }
   if (!due.empty()) Publish(due);
   more = PublishOutbox() || more;
   if (fresh.empty() && due.empty() && absl::Now() - last_contact_ > absl::Seconds(1)) {
@@ -238,7 +249,7 @@ void Deliverer::Publish(const std::vector<Dispatch>& dispatches) {
   auto results = bus_->Publish(messages);
   last_contact_ = absl::Now();
   // Each attempt is recorded by the recorder thread, off the publishing path
-  // (a dispatch signed or superseded meanwhile has nothing more to schedule).
+  // (a dispatch signed or superseded meanwhile keeps no schedule).
   std::vector<Record> records;
   records.reserve(dispatches.size());
   for (size_t i = 0; i < dispatches.size(); ++i) {
@@ -258,7 +269,10 @@ void Deliverer::Publish(const std::vector<Dispatch>& dispatches) {
     records.push_back(std::move(r));
   }
   absl::MutexLock lock(&mu_);
-  for (auto& r : records) records_.push_back(std::move(r));
+  for (auto& r : records) {
+    unrecorded_.insert(r.name);
+    records_.push_back(std::move(r));
+  }
 }
 
 bool Deliverer::Escalate() {

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -122,6 +123,8 @@ class Deliverer final : public DispatchSink {
   absl::Mutex mu_;
   std::vector<v1::Dispatch> fresh_ ABSL_GUARDED_BY(mu_);
   std::vector<Record> records_ ABSL_GUARDED_BY(mu_);
+  // Published, attempt not yet recorded.
+  std::set<std::string> unrecorded_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread worker_;
   std::thread recorder_;

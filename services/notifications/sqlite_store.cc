@@ -247,7 +247,8 @@ class SqliteTx final : public NotificationsTx {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& up = db_.Prepare(
         "UPDATE dispatches SET attempts_made = attempts_made + 1, attempt_count = attempt_count + ?1,"
-        " next_attempt_micros = ?2 WHERE name = ?3 AND state = 1 RETURNING attempts_made, id");
+        " next_attempt_micros = CASE WHEN state = 1 THEN ?2 ELSE next_attempt_micros END"
+        " WHERE name = ?3 RETURNING attempts_made, id");
     up.Bind(1, static_cast<int64_t>(a.receivers() >= 0 ? 1 : 0)).Bind(2, next_attempt_micros).Bind(3, name);
     auto row = up.Step();
     if (!row.ok()) return row.status();

@@ -65,9 +65,10 @@ class NotificationsTx {
   // Inserts a new dispatch whose serialized form the caller built already.
   virtual absl::Status InsertDispatch(const v1::Dispatch& dispatch, const std::string& serialized,
                                       int64_t next_attempt_micros) = 0;
-  // Records a delivery attempt of a dispatch still awaiting signature and
-  // schedules the next one; returns false (recording nothing) otherwise.
-  // A successful attempt counts in Dispatch.attempt_count.
+  // Records a delivery attempt of a dispatch (also when it was signed or
+  // superseded since: the attempt happened) and, while it awaits signature,
+  // schedules the next one. Returns false when there is no such dispatch. A
+  // successful attempt counts in Dispatch.attempt_count.
   virtual absl::StatusOr<bool> RecordAttempt(const std::string& name, const v1::DeliveryAttempt& attempt,
                                              int64_t next_attempt_micros) = 0;
   // Oldest first by dispatch time, then name.
