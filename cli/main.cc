@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "atrium/clients/v1/clients.pb.h"
+#include "atrium/meetings/v1/meetings.pb.h"
 #include "atrium/notifications/v1/notifications.pb.h"
 #include "cli/fields.h"
 #include "cli/render.h"
@@ -59,6 +60,9 @@ const std::map<std::string, ServiceInfo>& Services() {
         "127.0.0.1:50052",
         [] { return atrium::notifications::v1::Dispatch::descriptor()->file(); },
         {"redis"}}},
+      {"meetings",
+       {"atrium.meetings.v1.MeetingsService", "127.0.0.1:50053",
+        [] { return atrium::meetings::v1::Meeting::descriptor()->file(); }}},
   };
   return services;
 }
@@ -81,7 +85,7 @@ int Usage() {
                "  atrium SERVICE METHOD [path=value ...] [--request JSON] [--json] [--addr HOST:PORT] [--token T]\n"
                "  atrium notices watch --department D [--redis HOST:PORT] [--prefix atrium] [--sign] [--json]\n"
                "  atrium notices sign DISPATCH [--remark TEXT]\n"
-               "services: clients, notifications\n";
+               "services: clients, notifications, meetings\n";
   return 2;
 }
 

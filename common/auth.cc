@@ -160,7 +160,9 @@ absl::StatusOr<Principal> TokenVerifier::Authenticate(const grpc::ServerContext&
   std::string_view value(it->second.data(), it->second.size());
   constexpr std::string_view kBearer = "Bearer ";
   if (value.substr(0, kBearer.size()) != kBearer) return Unauthenticated("authorization is not a Bearer token");
-  return Verify(value.substr(kBearer.size()));
+  auto who = Verify(value.substr(kBearer.size()));
+  if (who.ok()) who->token = std::string(value.substr(kBearer.size()));
+  return who;
 }
 
 absl::StatusOr<std::string> MintToken(TokenAlgorithm alg, std::string_view key, const Principal& who,

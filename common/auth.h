@@ -42,6 +42,9 @@ struct Principal {
   Role role = Role::kClerk;
   // Set for Role::kDepartment, e.g. "fnb".
   std::string department;
+  // The bearer token the call came with: a call made on this person's behalf
+  // to another service carries it (set by TokenVerifier::Authenticate).
+  std::string token = {};
 
   bool Is(Role r) const { return role == r; }
   bool IsDepartment(std::string_view d) const { return role == Role::kDepartment && department == d; }

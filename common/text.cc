@@ -1,5 +1,8 @@
 #include "common/text.h"
 
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <vector>
@@ -126,6 +129,18 @@ std::string NormalizeName(std::string_view s) {
     Encode(cp, &out);
   }
   return out;
+}
+
+absl::Status CheckText(std::string_view value, std::string_view field, size_t max, bool required, bool multiline) {
+  if (required && value.empty()) return InvalidArgument(field, "is required");
+  if (!IsValidUtf8(value)) return InvalidArgument(field, "must be valid UTF-8");
+  if (Utf8Length(value) > max) return InvalidArgument(field, absl::StrCat("must be at most ", max, " characters"));
+  for (unsigned char c : value) {
+    if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7F) {
+      return InvalidArgument(field, "must not contain control characters");
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace atrium

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
+
 namespace atrium {
 
 // True when `s` is well-formed UTF-8.
@@ -23,5 +25,11 @@ std::string JsonEscape(std::string_view s);
 // whitespace and punctuation (ASCII and common Chinese) are dropped.
 // "上海（浦东）Ｆｏｏ  Co., Ltd." -> "上海浦东foocoltd".
 std::string NormalizeName(std::string_view s);
+
+// INVALID_ARGUMENT naming `field` unless `value` is valid UTF-8 of at most
+// `max` characters without control characters (newlines and tabs allowed
+// when `multiline`), and not empty when `required`.
+absl::Status CheckText(std::string_view value, std::string_view field, size_t max, bool required = false,
+                       bool multiline = false);
 
 }  // namespace atrium

@@ -54,6 +54,8 @@ start_redis
 start clients "${ATRIUM_CLIENTS_PORT:-50051}" build/services/clients/atrium-clients
 start notifications "${ATRIUM_NOTIFICATIONS_PORT:-50052}" build/services/notifications/atrium-notifications \
   --redis="127.0.0.1:$redis_port"
+start meetings "${ATRIUM_MEETINGS_PORT:-50053}" build/services/meetings/atrium-meetings \
+  --clients-address="127.0.0.1:${ATRIUM_CLIENTS_PORT:-50051}"
 cat <<TXT
 
 Try it (a development token for a key account manager):

@@ -17,6 +17,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/page_token.h"
+#include "common/text.h"
 #include "services/clients/store.h"
 
 namespace atrium::clients::internal {
@@ -29,8 +30,7 @@ inline constexpr std::initializer_list<Role> kStaff = {Role::kManager, Role::kKe
 
 // Text field rule: valid UTF-8, at most `max` characters, no control
 // characters (newlines and tabs allowed when `multiline`), required if asked.
-absl::Status CheckText(std::string_view value, std::string_view field, size_t max, bool required = false,
-                       bool multiline = false);
+// CheckText: common/text.h.
 absl::Status CheckPhone(std::string_view value, std::string_view field);
 absl::Status CheckEmail(std::string_view value, std::string_view field);
 // A staff id (JWT sub): 1..100 printable ASCII characters, no spaces.

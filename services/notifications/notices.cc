@@ -32,13 +32,6 @@ const std::initializer_list<Role> kReaders = {Role::kManager,  Role::kKeyAccount
 const std::initializer_list<Role> kStaffAndService = {Role::kManager, Role::kKeyAccountManager, Role::kClerk,
                                                       Role::kGmOffice, Role::kService};
 
-absl::Status CheckText(const std::string& value, const std::string& field, size_t max, bool required) {
-  if (required && value.empty()) return InvalidArgument(field, "is required");
-  if (!IsValidUtf8(value)) return InvalidArgument(field, "must be valid UTF-8");
-  if (Utf8Length(value) > max) return InvalidArgument(field, absl::StrCat("must be at most ", max, " characters"));
-  return absl::OkStatus();
-}
-
 // SHA-256 of what the caller sent (its output-only fields cleared first).
 std::string Digest(const NoticeRevision& r) {
   std::string bytes;

@@ -1,0 +1,429 @@
+// Domain tests of meetings and the function diary on a real SQLite file,
+// with an injected clock and an in-memory account directory (the clients
+// service over gRPC is exercised in tests/meetings_process_test.cc).
+#include "services/meetings/meetings.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "common/errors.h"
+#include "common/testing.h"
+#include "services/meetings/sqlite_store.h"
+
+namespace atrium::meetings {
+namespace {
+
+using Code = absl::StatusCode;
+using v1::Booking;
+using v1::Meeting;
+
+const absl::Time kStart = absl::FromUnixSeconds(1795744800);  // 2026-11-27 10:00 Shanghai
+
+const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
+const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
+const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
+const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
+const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
+const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
+
+template <typename T>
+Code CodeOf(const absl::StatusOr<T>& r) {
+  return r.status().code();
+}
+std::string FieldOf(const absl::Status& s) { return ViolatedField(ToGrpcStatus(s)); }
+std::string ReasonOf(const absl::Status& s) { return ErrorReason(ToGrpcStatus(s)); }
+
+// The accounts the clients service would answer with.
+class FakeDirectory : public AccountDirectory {
+ public:
+  absl::StatusOr<AccountInfo> Lookup(const Principal&, const std::string& account) override {
+    if (down) return absl::UnavailableError("clients service down");
+    auto it = accounts.find(account);
+    if (it == accounts.end()) return NotFound("account", account);
+    return it->second;
+  }
+  std::map<std::string, AccountInfo> accounts = {
+      {"accounts/acme", {"accounts/acme", "kam-li", "ACME", false}},
+      {"accounts/old", {"accounts/old", "kam-li", "Old Co", true}},
+  };
+  bool down = false;
+};
+
+class MeetingsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = SqliteMeetingsStore::Open(testing::TempDir("meetings") + "/m.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    meetings_ = std::make_unique<Meetings>(store_.get(), &directory_, &clock_, PageTokens("secret"));
+    Room("hall-a", {}, 200);
+    Room("hall-b", {}, 150);
+    Room("hall", {"rooms/hall-a", "rooms/hall-b"}, 400);
+    Room("boardroom", {}, 20);
+  }
+
+  void Room(const std::string& id, std::vector<std::string> parts, int seats) {
+    v1::CreateRoomRequest req;
+    req.set_room_id(id);
+    req.mutable_room()->set_display_name("Room " + id);
+    auto* c = req.mutable_room()->add_capacities();
+    c->set_style(v1::THEATRE);
+    c->set_seats(seats);
+    for (auto& p : parts) req.mutable_room()->add_parts(p);
+    auto r = meetings_->CreateRoom(kManager, req);
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+
+  Meeting NewMeeting(const Principal& who = kKam, const std::string& account = "accounts/acme") {
+    v1::CreateMeetingRequest req;
+    req.mutable_meeting()->set_account(account);
+    req.mutable_meeting()->set_title("2027 华东区经销商年会");
+    req.mutable_meeting()->set_origin(Meeting::WALK_IN);
+    auto m = meetings_->CreateMeeting(who, req);
+    EXPECT_TRUE(m.ok()) << m.status();
+    return m.ok() ? *m : Meeting();
+  }
+
+  v1::CreateBookingRequest BookingRequest(const Meeting& m, const std::string& room, absl::Time start,
+                                          absl::Duration length, int setup = 0, int teardown = 0) {
+    v1::CreateBookingRequest req;
+    req.set_parent(m.name());
+    auto* b = req.mutable_booking();
+    b->set_room(room);
+    *b->mutable_start_time() = ToProto(start);
+    *b->mutable_end_time() = ToProto(start + length);
+    b->set_setup_minutes(setup);
+    b->set_teardown_minutes(teardown);
+    b->set_style(v1::THEATRE);
+    b->set_attendees(100);
+    return req;
+  }
+
+  FakeClock clock_{kStart};
+  FakeDirectory directory_;
+  std::unique_ptr<SqliteMeetingsStore> store_;
+  std::unique_ptr<Meetings> meetings_;
+};
+
+const absl::Time kDay = kStart + absl::Hours(24 * 30);
+
+TEST_F(MeetingsTest, CreateMeetingChecksTheAccountWithTheClientsService) {
+  Meeting m = NewMeeting(kClerk);
+  EXPECT_EQ(m.owner(), "kam-li");  // the account's KAM handles it
+  EXPECT_EQ(m.state(), Meeting::ENQUIRY);
+  EXPECT_EQ(m.audit().creator(), "clerk-chen");
+  clock_.Advance(absl::Seconds(1));
+
+  v1::CreateMeetingRequest req;
+  req.mutable_meeting()->set_account("accounts/nobody");
+  req.mutable_meeting()->set_title("x");
+  req.mutable_meeting()->set_origin(Meeting::OUTREACH);
+  EXPECT_EQ(CodeOf(meetings_->CreateMeeting(kKam, req)), Code::kNotFound);
+  req.mutable_meeting()->set_account("accounts/old");
+  EXPECT_EQ(ReasonOf(meetings_->CreateMeeting(kKam, req).status()), "ACCOUNT_ARCHIVED");
+  req.mutable_meeting()->set_account("accounts/acme");
+  EXPECT_EQ(CodeOf(meetings_->CreateMeeting(kKam2, req)), Code::kPermissionDenied);  // not their account
+  EXPECT_EQ(CodeOf(meetings_->CreateMeeting(kFnb, req)), Code::kPermissionDenied);
+  directory_.down = true;
+  EXPECT_EQ(CodeOf(meetings_->CreateMeeting(kKam, req)), Code::kUnavailable);
+  directory_.down = false;
+
+  auto bad = [&](auto mutate) {
+    v1::CreateMeetingRequest r = req;
+    mutate(*r.mutable_meeting());
+    return FieldOf(meetings_->CreateMeeting(kKam, r).status());
+  };
+  EXPECT_EQ(bad([](Meeting& x) { x.set_account("acme"); }), "meeting.account");
+  EXPECT_EQ(bad([](Meeting& x) { x.set_title(""); }), "meeting.title");
+  EXPECT_EQ(bad([](Meeting& x) { x.clear_origin(); }), "meeting.origin");
+  EXPECT_EQ(bad([](Meeting& x) { x.set_expected_attendees(-1); }), "meeting.expected_attendees");
+  EXPECT_EQ(bad([](Meeting& x) { *x.mutable_start_time() = ToProto(kDay); }), "meeting.end_time");
+  EXPECT_EQ(bad([](Meeting& x) {
+              *x.mutable_start_time() = ToProto(kDay);
+              *x.mutable_end_time() = ToProto(kDay - absl::Hours(1));
+            }),
+            "meeting.end_time");
+
+  // request_id: a retry returns the first meeting.
+  req.set_request_id("enquiry-42");
+  auto first = meetings_->CreateMeeting(kKam, req);
+  auto again = meetings_->CreateMeeting(kKam, req);
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(first->name(), again->name());
+
+  v1::ListMeetingsRequest list;
+  list.set_owner("kam-li");
+  list.set_page_size(1);
+  auto page = meetings_->ListMeetings(kManager, list);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->meetings_size(), 1);
+  EXPECT_EQ(page->meetings(0).name(), first->name());  // newest first
+  EXPECT_FALSE(page->next_page_token().empty());
+  list.set_page_token(page->next_page_token());
+  auto second = meetings_->ListMeetings(kManager, list);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->meetings_size(), 1);
+  EXPECT_EQ(second->meetings(0).name(), m.name());
+  list.set_account("accounts/acme");  // the token belongs to another query
+  EXPECT_EQ(FieldOf(meetings_->ListMeetings(kManager, list).status()), "page_token");
+  EXPECT_EQ(CodeOf(meetings_->ListMeetings(kFnb, v1::ListMeetingsRequest())), Code::kPermissionDenied);
+  v1::GetMeetingRequest get;
+  get.set_name("meetings/none");
+  EXPECT_EQ(CodeOf(meetings_->GetMeeting(kFnb, get)), Code::kNotFound);
+  get.set_name("m1");
+  EXPECT_EQ(FieldOf(meetings_->GetMeeting(kFnb, get).status()), "name");
+  EXPECT_EQ(CodeOf(meetings_->GetMeeting(kInspector, get)), Code::kPermissionDenied);
+}
+
+TEST_F(MeetingsTest, RoomsAndCombinations) {
+  v1::CreateRoomRequest req;
+  req.set_room_id("hall-a");
+  req.mutable_room()->set_display_name("again");
+  EXPECT_EQ(CodeOf(meetings_->CreateRoom(kManager, req)), Code::kAlreadyExists);
+  req.set_room_id("big");
+  req.mutable_room()->add_parts("rooms/hall");  // a combination of combinations
+  req.mutable_room()->add_parts("rooms/boardroom");
+  EXPECT_EQ(ReasonOf(meetings_->CreateRoom(kManager, req).status()), "PART_IS_COMBINATION");
+  req.mutable_room()->set_parts(0, "rooms/ghost");
+  EXPECT_EQ(ReasonOf(meetings_->CreateRoom(kManager, req).status()), "PART_NOT_FOUND");
+  req.mutable_room()->set_parts(0, "rooms/boardroom");
+  EXPECT_EQ(FieldOf(meetings_->CreateRoom(kManager, req).status()), "room.parts[1]");
+  req.mutable_room()->clear_parts();
+  req.set_room_id("Big Room");
+  EXPECT_EQ(FieldOf(meetings_->CreateRoom(kManager, req).status()), "room_id");
+  EXPECT_EQ(CodeOf(meetings_->CreateRoom(kKam, req)), Code::kPermissionDenied);
+  v1::ListRoomsRequest list;
+  list.set_page_size(3);
+  auto page = meetings_->ListRooms(kFnb, list);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->rooms_size(), 3);
+  EXPECT_EQ(page->rooms(0).name(), "rooms/boardroom");
+  list.set_page_token(page->next_page_token());
+  EXPECT_EQ(meetings_->ListRooms(kFnb, list)->rooms_size(), 1);
+  v1::GetRoomRequest get;
+  get.set_name("rooms/nope");
+  EXPECT_EQ(CodeOf(meetings_->GetRoom(kKam, get)), Code::kNotFound);
+}
+
+TEST_F(MeetingsTest, BookingsConflictOnTheRoomItsPartsAndCombinations) {
+  Meeting m1 = NewMeeting();
+  Meeting m2 = NewMeeting(kManager);
+  // m1 holds hall-a 09:00-17:00 with an hour of set-up and of tear-down.
+  auto first =
+      meetings_->CreateBooking(kKam, BookingRequest(m1, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8), 60, 60));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->hold(), Booking::TENTATIVE);
+
+  // The same room during its tear-down: refused, naming the meeting in the way.
+  auto clash = meetings_->CreateBooking(
+      kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(17) + absl::Minutes(30), absl::Hours(2)));
+  EXPECT_EQ(CodeOf(clash), Code::kAborted);
+  EXPECT_EQ(ReasonOf(clash.status()), "ROOM_CONFLICT");
+  EXPECT_NE(std::string(clash.status().message()).find(m1.name()), std::string::npos);
+  // The combination containing it: refused too.
+  EXPECT_EQ(
+      ReasonOf(
+          meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall", kDay + absl::Hours(12), absl::Hours(1)))
+              .status()),
+      "ROOM_CONFLICT");
+  // The other part, and the same room after tear-down: fine.
+  EXPECT_TRUE(
+      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-b", kDay + absl::Hours(9), absl::Hours(8)))
+          .ok());
+  auto evening =
+      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(18), absl::Hours(3)));
+  ASSERT_TRUE(evening.ok()) << evening.status();
+  // A combination booked holds both parts.
+  auto next_day =
+      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall", kDay + absl::Hours(33), absl::Hours(4)));
+  ASSERT_TRUE(next_day.ok());
+  EXPECT_EQ(
+      ReasonOf(
+          meetings_->CreateBooking(kKam, BookingRequest(m1, "rooms/hall-b", kDay + absl::Hours(34), absl::Hours(1)))
+              .status()),
+      "ROOM_CONFLICT");
+
+  // Cancelling releases the room; cancelling again is harmless.
+  v1::CancelBookingRequest cancel;
+  cancel.set_name(first->name());
+  EXPECT_EQ(FieldOf(meetings_->CancelBooking(kKam, cancel).status()), "reason");
+  cancel.set_reason("客户改期");
+  EXPECT_EQ(CodeOf(meetings_->CancelBooking(kKam2, cancel)), Code::kPermissionDenied);
+  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
+  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
+  EXPECT_TRUE(
+      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(10), absl::Hours(1)))
+          .ok());
+  v1::ConfirmBookingRequest confirm;
+  confirm.set_name(first->name());
+  EXPECT_EQ(ReasonOf(meetings_->ConfirmBooking(kKam, confirm).status()), "BOOKING_CANCELLED");
+  confirm.set_name(evening->name());
+  auto definite = meetings_->ConfirmBooking(kManager, confirm);
+  ASSERT_TRUE(definite.ok());
+  EXPECT_EQ(definite->hold(), Booking::DEFINITE);
+  EXPECT_EQ(ReasonOf(meetings_->ConfirmBooking(kManager, confirm).status()), "ALREADY_DEFINITE");
+}
+
+TEST_F(MeetingsTest, BookingValidation) {
+  Meeting m = NewMeeting();
+  auto field = [&](auto mutate) {
+    auto req = BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2));
+    mutate(req);
+    return FieldOf(meetings_->CreateBooking(kKam, req).status());
+  };
+  EXPECT_EQ(field([](auto& r) { r.set_parent("m"); }), "parent");
+  EXPECT_EQ(field([](auto& r) { r.mutable_booking()->set_room("hall-a"); }), "booking.room");
+  EXPECT_EQ(field([](auto& r) { r.mutable_booking()->clear_start_time(); }), "booking.start_time");
+  EXPECT_EQ(field([](auto& r) { *r.mutable_booking()->mutable_end_time() = ToProto(kDay); }), "booking.end_time");
+  EXPECT_EQ(field([](auto& r) { *r.mutable_booking()->mutable_end_time() = ToProto(kDay + absl::Hours(24 * 15)); }),
+            "booking.end_time");
+  EXPECT_EQ(field([](auto& r) { r.mutable_booking()->set_setup_minutes(-5); }), "booking.setup_minutes");
+  EXPECT_EQ(field([](auto& r) { r.mutable_booking()->set_teardown_minutes(2000); }), "booking.teardown_minutes");
+  EXPECT_EQ(field([](auto& r) { r.mutable_booking()->clear_style(); }), "booking.style");
+  EXPECT_EQ(field([](auto& r) { r.mutable_booking()->set_attendees(0); }), "booking.attendees");
+  auto big = BookingRequest(m, "rooms/boardroom", kDay, absl::Hours(2));
+  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, big).status()), "ROOM_TOO_SMALL");
+  big.mutable_booking()->set_style(v1::BANQUET);  // not offered there
+  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, big).status()), "ROOM_TOO_SMALL");
+  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/ghost", kDay, absl::Hours(1)))),
+            Code::kNotFound);
+  auto other = BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1));
+  other.set_parent("meetings/ghost");
+  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam, other)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam2, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1)))),
+            Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kFnb, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1)))),
+            Code::kPermissionDenied);
+
+  // request_id makes a retry return the same booking, even though the room is now held.
+  auto req = BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1));
+  req.set_request_id("hold-1");
+  auto a = meetings_->CreateBooking(kKam, req);
+  auto b = meetings_->CreateBooking(kKam, req);
+  ASSERT_TRUE(a.ok() && b.ok()) << b.status();
+  EXPECT_EQ(a->name(), b->name());
+  Meeting m2 = NewMeeting();
+  auto reuse = BookingRequest(m2, "rooms/hall-b", kDay, absl::Hours(1));
+  reuse.set_request_id("hold-1");
+  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam, reuse)), Code::kAlreadyExists);
+
+  v1::ListBookingsRequest list;
+  list.set_parent("meetings/-");
+  EXPECT_EQ(meetings_->ListBookings(kFnb, list)->bookings_size(), 1);
+  list.set_parent("rooms/x");
+  EXPECT_EQ(FieldOf(meetings_->ListBookings(kFnb, list).status()), "parent");
+  v1::GetBookingRequest get;
+  get.set_name(m.name() + "/bookings/none");
+  EXPECT_EQ(CodeOf(meetings_->GetBooking(kFnb, get)), Code::kNotFound);
+}
+
+TEST_F(MeetingsTest, ConcurrentRequestsForOverlappingSlotsExactlyOneWins) {
+  std::vector<Meeting> contenders;
+  for (int i = 0; i < 16; ++i) contenders.push_back(NewMeeting(kManager));
+  std::atomic<int> won{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      // Each asks for the hall, or one of its parts, at overlapping times.
+      const char* rooms[] = {"rooms/hall", "rooms/hall-a", "rooms/hall-b"};
+      auto r = meetings_->CreateBooking(
+          kManager, BookingRequest(contenders[i], rooms[i % 3], kDay + absl::Minutes(10 * i), absl::Hours(4)));
+      if (r.ok()) {
+        won++;
+      } else if (ReasonOf(r.status()) == "ROOM_CONFLICT") {
+        conflicts++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  // Without a hall booking both halves could win once each; with one, only it.
+  v1::GetAvailabilityRequest req;
+  *req.mutable_start_time() = ToProto(kDay);
+  *req.mutable_end_time() = ToProto(kDay + absl::Hours(24));
+  req.add_rooms("rooms/hall-a");
+  req.add_rooms("rooms/hall-b");
+  auto diary = meetings_->GetAvailability(kFnb, req);
+  ASSERT_TRUE(diary.ok()) << diary.status();
+  EXPECT_EQ(diary->rooms(0).holds_size(), 1);  // never two holds on one part
+  EXPECT_EQ(diary->rooms(1).holds_size(), 1);
+  EXPECT_EQ(won.load() + conflicts.load(), 16);
+  EXPECT_TRUE(won.load() == 1 || won.load() == 2) << won.load();
+}
+
+TEST_F(MeetingsTest, AvailabilityShowsHoldsOfTheRoomItsPartsAndCombinations) {
+  Meeting m = NewMeeting();
+  ASSERT_TRUE(
+      meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(9), absl::Hours(3), 30, 30))
+          .ok());
+  v1::GetAvailabilityRequest req;
+  *req.mutable_start_time() = ToProto(kDay);
+  *req.mutable_end_time() = ToProto(kDay + absl::Hours(24 * 7));
+  auto diary = meetings_->GetAvailability(kKam, req);
+  ASSERT_TRUE(diary.ok());
+  ASSERT_EQ(diary->rooms_size(), 4);
+  for (const auto& r : diary->rooms()) {
+    if (r.room() == "rooms/boardroom") {
+      EXPECT_TRUE(r.free());
+      continue;
+    }
+    ASSERT_EQ(r.holds_size(), 1) << r.room();
+    EXPECT_EQ(r.holds(0).meeting(), m.name());
+    EXPECT_EQ(r.holds(0).room(), "rooms/hall");
+    EXPECT_EQ(FromProto(r.holds(0).start_time()), kDay + absl::Hours(9) - absl::Minutes(30));
+  }
+  req.add_rooms("rooms/ghost");
+  EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, req).status()), "rooms[0]");
+  req.clear_rooms();
+  *req.mutable_end_time() = ToProto(kDay + absl::Hours(24 * 40));
+  EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, req).status()), "end_time");
+  req.clear_start_time();
+  EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, req).status()), "start_time");
+  EXPECT_EQ(CodeOf(meetings_->GetAvailability(kInspector, req)), Code::kPermissionDenied);
+}
+
+TEST_F(MeetingsTest, LostAndCancelledMeetingsReleaseTheirRooms) {
+  Meeting m = NewMeeting();
+  ASSERT_TRUE(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2))).ok());
+  v1::CloseMeetingRequest lost;
+  lost.set_name(m.name());
+  EXPECT_EQ(FieldOf(meetings_->MarkMeetingLost(kKam, lost).status()), "reason");
+  lost.set_reason("选择了其他酒店");
+  EXPECT_EQ(CodeOf(meetings_->MarkMeetingLost(kKam2, lost)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->MarkMeetingLost(kClerk, lost)), Code::kPermissionDenied);
+  lost.set_etag("stale");
+  EXPECT_EQ(CodeOf(meetings_->MarkMeetingLost(kKam, lost)), Code::kAborted);
+  lost.set_etag(m.etag());
+  auto closed = meetings_->MarkMeetingLost(kKam, lost);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->state(), Meeting::LOST);
+  EXPECT_EQ(closed->close_reason(), "选择了其他酒店");
+  // Its room is free again; it cannot book, be lost or cancelled again.
+  Meeting other = NewMeeting();
+  EXPECT_TRUE(meetings_->CreateBooking(kKam, BookingRequest(other, "rooms/hall-a", kDay, absl::Hours(2))).ok());
+  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-b", kDay, absl::Hours(2))).status()),
+            "MEETING_CLOSED");
+  lost.clear_etag();
+  auto again = meetings_->MarkMeetingLost(kKam, lost);
+  EXPECT_EQ(ReasonOf(again.status()), "INVALID_STATE_TRANSITION");
+  EXPECT_NE(std::string(again.status().message()).find("LOST"), std::string::npos);
+  EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam, lost)), Code::kFailedPrecondition);
+  v1::CloseMeetingRequest cancel;
+  cancel.set_name(other.name());
+  cancel.set_reason("客户取消");
+  auto cancelled = meetings_->CancelMeeting(kManager, cancel);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->state(), Meeting::CANCELLED);
+  v1::ListBookingsRequest list;
+  list.set_parent(other.name());
+  EXPECT_EQ(meetings_->ListBookings(kKam, list)->bookings_size(), 0);
+  list.set_show_cancelled(true);
+  auto all = meetings_->ListBookings(kKam, list);
+  ASSERT_EQ(all->bookings_size(), 1);
+  EXPECT_EQ(all->bookings(0).state(), Booking::CANCELLED);
+}
+
+}  // namespace
+}  // namespace atrium::meetings

@@ -1,0 +1,46 @@
+#include "services/meetings/runtime.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "grpcpp/grpcpp.h"
+
+namespace atrium::meetings {
+
+std::map<std::string, Setting> MeetingsSettings() {
+  return {
+      {"clients-address", Setting::String("127.0.0.1:50051", "the clients service (host:port)", true)},
+      {"clients-deadline", Setting::Duration("2s", "deadline of each call to the clients service")},
+  };
+}
+
+absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
+  SetErrorDomain("meetings.atrium");
+  std::unique_ptr<Runtime> rt(new Runtime());
+  if (clock == nullptr) clock = &rt->system_clock_;
+  auto verifier = VerifierFrom(config, clock);
+  if (!verifier.ok()) return verifier.status();
+  auto page_secret = PageTokenSecretFrom(config);
+  if (!page_secret.ok()) return page_secret.status();
+  if (config.Duration("clients-deadline") <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("configuration clients-deadline: must be positive");
+  }
+  auto store = SqliteMeetingsStore::Open(config.String("db-path"));
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+  }
+  rt->store_ = std::move(*store);
+  rt->verifier_ = std::move(*verifier);
+  rt->accounts_ = std::make_unique<ClientsDirectory>(
+      grpc::CreateChannel(config.String("clients-address"), grpc::InsecureChannelCredentials()),
+      config.Duration("clients-deadline"));
+  rt->meetings_ = std::make_unique<Meetings>(rt->store_.get(), rt->accounts_.get(), clock, PageTokens(*page_secret));
+  rt->handler_ = std::make_unique<MeetingsHandler>(rt->meetings_.get(), rt->verifier_.get());
+  rt->runner_ = std::make_unique<ServiceRunner>("atrium.meetings.v1.MeetingsService", ServerOptionsFrom(config));
+  rt->runner_->AddService(rt->handler_.get());
+  SqliteMeetingsStore* s = rt->store_.get();
+  rt->runner_->SetProbe([s] { return s->Ping(); });
+  return rt;
+}
+
+}  // namespace atrium::meetings

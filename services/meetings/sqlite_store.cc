@@ -1,0 +1,268 @@
+#include "services/meetings/sqlite_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/time_util.h"
+
+namespace atrium::meetings {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using v1::Booking;
+using v1::Meeting;
+using v1::Room;
+
+const sqlite::Migrations kMigrations = {
+    // 1: meetings, rooms, bookings and what they occupy, idempotency keys.
+    R"sql(
+CREATE TABLE meetings (
+  id TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  create_micros INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX meetings_by_create ON meetings(create_micros, id);
+CREATE INDEX meetings_by_account ON meetings(account, create_micros, id);
+CREATE INDEX meetings_by_owner ON meetings(owner, create_micros, id);
+CREATE TABLE rooms (
+  id TEXT PRIMARY KEY,
+  data BLOB NOT NULL
+);
+CREATE TABLE bookings (
+  name TEXT PRIMARY KEY,
+  meeting_id TEXT NOT NULL REFERENCES meetings(id),
+  start_micros INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX bookings_by_meeting ON bookings(meeting_id, start_micros, name);
+CREATE INDEX bookings_by_start ON bookings(start_micros, name);
+CREATE TABLE occupancy (
+  unit TEXT NOT NULL,
+  start_micros INTEGER NOT NULL,
+  end_micros INTEGER NOT NULL,
+  booking TEXT NOT NULL,
+  meeting TEXT NOT NULL,
+  room TEXT NOT NULL,
+  hold INTEGER NOT NULL
+);
+CREATE INDEX occupancy_by_unit ON occupancy(unit, start_micros);
+CREATE INDEX occupancy_by_booking ON occupancy(booking);
+CREATE TABLE request_ids (
+  method TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  resource_name TEXT NOT NULL,
+  create_micros INTEGER NOT NULL,
+  PRIMARY KEY (method, request_id)
+);
+)sql",
+};
+
+template <typename T>
+absl::StatusOr<std::vector<T>> Rows(Statement& st, const char* what) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    T m;
+    if (!m.ParseFromString(st.Blob(0))) return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
+    out.push_back(std::move(m));
+  }
+}
+
+template <typename T>
+absl::StatusOr<std::optional<T>> OneRow(Statement& st, const char* what) {
+  auto rows = Rows<T>(st, what);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
+class SqliteTx final : public MeetingsTx {
+ public:
+  SqliteTx(Connection& db, bool writable) : db_(db), writable_(writable) {}
+
+  absl::StatusOr<std::optional<Meeting>> GetMeeting(const std::string& id) override {
+    Statement& st = db_.Prepare("SELECT data FROM meetings WHERE id = ?");
+    st.Bind(1, id);
+    return OneRow<Meeting>(st, "meeting");
+  }
+
+  absl::Status PutMeeting(const std::string& id, const Meeting& m) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare(
+        "INSERT INTO meetings(id, account, owner, create_micros, data) VALUES (?,?,?,?,?)"
+        " ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, data = excluded.data");
+    st.Bind(1, id)
+        .Bind(2, m.account())
+        .Bind(3, m.owner())
+        .Bind(4, ToUnixMicros(m.audit().create_time()))
+        .BindBlob(5, m.SerializeAsString());
+    return st.Run();
+  }
+
+  absl::StatusOr<std::vector<Meeting>> ListMeetings(const std::string& account, const std::string& owner,
+                                                    const std::optional<std::pair<int64_t, std::string>>& after,
+                                                    int limit) override {
+    std::string sql = "SELECT data FROM meetings WHERE 1";
+    if (!account.empty()) sql += " AND account = ?1";
+    if (!owner.empty()) sql += " AND owner = ?2";
+    if (after) sql += " AND (create_micros, id) < (?3, ?4)";
+    sql += " ORDER BY create_micros DESC, id DESC LIMIT ?5";
+    Statement& st = db_.Prepare(sql);
+    if (!account.empty()) st.Bind(1, account);
+    if (!owner.empty()) st.Bind(2, owner);
+    if (after) st.Bind(3, after->first).Bind(4, after->second);
+    st.Bind(5, static_cast<int64_t>(limit));
+    return Rows<Meeting>(st, "meeting");
+  }
+
+  absl::StatusOr<std::optional<Room>> GetRoom(const std::string& id) override {
+    Statement& st = db_.Prepare("SELECT data FROM rooms WHERE id = ?");
+    st.Bind(1, id);
+    return OneRow<Room>(st, "room");
+  }
+
+  absl::Status InsertRoom(const std::string& id, const Room& room) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare("INSERT INTO rooms(id, data) VALUES (?, ?)");
+    st.Bind(1, id).BindBlob(2, room.SerializeAsString());
+    return st.Run();
+  }
+
+  absl::StatusOr<std::vector<Room>> ListRooms(const std::string& after_id, int limit) override {
+    Statement& st = db_.Prepare("SELECT data FROM rooms WHERE id > ? ORDER BY id LIMIT ?");
+    st.Bind(1, after_id).Bind(2, static_cast<int64_t>(limit));
+    return Rows<Room>(st, "room");
+  }
+
+  absl::StatusOr<std::optional<Booking>> GetBooking(const std::string& name) override {
+    Statement& st = db_.Prepare("SELECT data FROM bookings WHERE name = ?");
+    st.Bind(1, name);
+    return OneRow<Booking>(st, "booking");
+  }
+
+  absl::Status PutBooking(const std::string& meeting_id, const Booking& b,
+                          const std::vector<std::string>& units) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare(
+        "INSERT INTO bookings(name, meeting_id, start_micros, state, data) VALUES (?,?,?,?,?)"
+        " ON CONFLICT(name) DO UPDATE SET state = excluded.state, data = excluded.data");
+    st.Bind(1, b.name())
+        .Bind(2, meeting_id)
+        .Bind(3, ToUnixMicros(b.start_time()))
+        .Bind(4, static_cast<int64_t>(b.state()))
+        .BindBlob(5, b.SerializeAsString());
+    if (auto s = st.Run(); !s.ok()) return s;
+    if (auto s = db_.Prepare("DELETE FROM occupancy WHERE booking = ?").Bind(1, b.name()).Run(); !s.ok()) return s;
+    if (b.state() != Booking::ACTIVE) return absl::OkStatus();
+    const int64_t start = ToUnixMicros(b.start_time()) - int64_t{b.setup_minutes()} * 60 * 1000000;
+    const int64_t end = ToUnixMicros(b.end_time()) + int64_t{b.teardown_minutes()} * 60 * 1000000;
+    for (const auto& unit : units) {
+      Statement& ins = db_.Prepare(
+          "INSERT INTO occupancy(unit, start_micros, end_micros, booking, meeting, room, hold)"
+          " VALUES (?,?,?,?,?,?,?)");
+      ins.Bind(1, unit)
+          .Bind(2, start)
+          .Bind(3, end)
+          .Bind(4, b.name())
+          .Bind(5, absl::StrCat("meetings/", meeting_id))
+          .Bind(6, b.room())
+          .Bind(7, static_cast<int64_t>(b.hold()));
+      if (auto s = ins.Run(); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<Booking>> ListBookings(const std::string& meeting_id, bool show_cancelled,
+                                                    const std::optional<std::pair<int64_t, std::string>>& after,
+                                                    int limit) override {
+    std::string sql = "SELECT data FROM bookings WHERE 1";
+    if (!meeting_id.empty()) sql += " AND meeting_id = ?1";
+    if (!show_cancelled) sql += " AND state = 1";
+    if (after) sql += " AND (start_micros, name) > (?2, ?3)";
+    sql += " ORDER BY start_micros, name LIMIT ?4";
+    Statement& st = db_.Prepare(sql);
+    if (!meeting_id.empty()) st.Bind(1, meeting_id);
+    if (after) st.Bind(2, after->first).Bind(3, after->second);
+    st.Bind(4, static_cast<int64_t>(limit));
+    return Rows<Booking>(st, "booking");
+  }
+
+  absl::StatusOr<std::vector<Occupancy>> Occupancies(const std::vector<std::string>& units, int64_t start, int64_t end,
+                                                     int limit) override {
+    std::vector<Occupancy> out;
+    // Per unit: those starting before `end` and not longer ago than the
+    // longest possible occupancy, then those actually reaching past `start`.
+    Statement& st = db_.Prepare(
+        "SELECT unit, booking, meeting, room, hold, start_micros, end_micros FROM occupancy"
+        " WHERE unit = ?1 AND start_micros < ?2 AND start_micros > ?3 AND end_micros > ?4"
+        " ORDER BY start_micros LIMIT ?5");
+    for (const auto& unit : units) {
+      st.Reset();
+      st.Bind(1, unit).Bind(2, end).Bind(3, start - kMaxOccupancyMicros).Bind(4, start);
+      st.Bind(5, static_cast<int64_t>(limit));
+      for (;;) {
+        auto row = st.Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        out.push_back(Occupancy{st.Text(0), st.Text(1), st.Text(2), st.Text(3), static_cast<int>(st.Int(4)), st.Int(5),
+                                st.Int(6)});
+      }
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
+                                                           const std::string& request_id) override {
+    Statement& st = db_.Prepare("SELECT resource_name FROM request_ids WHERE method = ? AND request_id = ?");
+    st.Bind(1, method).Bind(2, request_id);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(st.Text(0));
+  }
+
+  absl::Status RememberRequest(const std::string& method, const std::string& request_id,
+                               const std::string& resource_name, int64_t now_micros) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st =
+        db_.Prepare("INSERT INTO request_ids(method, request_id, resource_name, create_micros) VALUES (?,?,?,?)");
+    st.Bind(1, method).Bind(2, request_id).Bind(3, resource_name).Bind(4, now_micros);
+    return st.Run();
+  }
+
+ private:
+  absl::Status CheckWritable() const {
+    return writable_ ? absl::OkStatus() : absl::InternalError("write in a read transaction");
+  }
+
+  Connection& db_;
+  bool writable_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteMeetingsStore>> SqliteMeetingsStore::Open(const std::string& path, int readers) {
+  auto pool = sqlite::ConnectionPool::Open(path, kMigrations, readers < 1 ? 1 : readers);
+  if (!pool.ok()) return pool.status();
+  return std::unique_ptr<SqliteMeetingsStore>(new SqliteMeetingsStore(std::move(*pool)));
+}
+
+absl::Status SqliteMeetingsStore::Write(const std::function<absl::Status(MeetingsTx&)>& fn) {
+  return pool_->Write([&](Connection& db) {
+    SqliteTx tx(db, true);
+    return fn(tx);
+  });
+}
+
+absl::Status SqliteMeetingsStore::Read(const std::function<absl::Status(MeetingsTx&)>& fn) {
+  return pool_->Read([&](Connection& db) {
+    SqliteTx tx(db, false);
+    return fn(tx);
+  });
+}
+
+}  // namespace atrium::meetings

@@ -1,0 +1,82 @@
+// Storage of meetings, rooms and bookings, behind an interface so that
+// another database can be added without touching the domain code.
+//
+// A booking occupies "units": the room itself, or for a combination each of
+// its parts. Two active bookings conflict when they share a unit and their
+// occupied intervals (set-up and tear-down included) overlap; the domain
+// checks that inside the write transaction, so the check and the insert are
+// one atomic step.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "atrium/meetings/v1/meetings.pb.h"
+
+namespace atrium::meetings {
+
+// One unit a booking occupies.
+struct Occupancy {
+  std::string unit;     // a plain room's id
+  std::string booking;  // the booking's name
+  std::string meeting;  // meetings/{id}
+  std::string room;     // the booked room (rooms/{id}; may be a combination)
+  int hold = 0;
+  int64_t start_micros = 0;  // set-up included
+  int64_t end_micros = 0;    // tear-down included
+};
+
+// The longest occupied interval a booking may have (14 days + set-up and
+// tear-down), which bounds the overlap search.
+inline constexpr int64_t kMaxOccupancyMicros = (14LL * 24 + 48) * 3600 * 1000000;
+
+class MeetingsTx {
+ public:
+  virtual ~MeetingsTx() = default;
+
+  virtual absl::StatusOr<std::optional<v1::Meeting>> GetMeeting(const std::string& id) = 0;
+  virtual absl::Status PutMeeting(const std::string& id, const v1::Meeting& meeting) = 0;
+  // Newest first; `after` is (create micros, id) of the previous page's last.
+  virtual absl::StatusOr<std::vector<v1::Meeting>> ListMeetings(
+      const std::string& account, const std::string& owner, const std::optional<std::pair<int64_t, std::string>>& after,
+      int limit) = 0;
+
+  virtual absl::StatusOr<std::optional<v1::Room>> GetRoom(const std::string& id) = 0;
+  virtual absl::Status InsertRoom(const std::string& id, const v1::Room& room) = 0;
+  // By id, after `after_id`.
+  virtual absl::StatusOr<std::vector<v1::Room>> ListRooms(const std::string& after_id, int limit) = 0;
+
+  virtual absl::StatusOr<std::optional<v1::Booking>> GetBooking(const std::string& name) = 0;
+  // Inserts or replaces the booking; its occupancy is `units` while it is
+  // active and nothing once cancelled.
+  virtual absl::Status PutBooking(const std::string& meeting_id, const v1::Booking& booking,
+                                  const std::vector<std::string>& units) = 0;
+  // By start time; `meeting_id` empty = every meeting.
+  virtual absl::StatusOr<std::vector<v1::Booking>> ListBookings(
+      const std::string& meeting_id, bool show_cancelled, const std::optional<std::pair<int64_t, std::string>>& after,
+      int limit) = 0;
+  // Active occupancies of `units` overlapping [start, end), by start.
+  virtual absl::StatusOr<std::vector<Occupancy>> Occupancies(const std::vector<std::string>& units,
+                                                             int64_t start_micros, int64_t end_micros, int limit) = 0;
+
+  virtual absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
+                                                                   const std::string& request_id) = 0;
+  virtual absl::Status RememberRequest(const std::string& method, const std::string& request_id,
+                                       const std::string& resource_name, int64_t now_micros) = 0;
+};
+
+class MeetingsStore {
+ public:
+  virtual ~MeetingsStore() = default;
+  virtual absl::Status Write(const std::function<absl::Status(MeetingsTx&)>& fn) = 0;
+  virtual absl::Status Read(const std::function<absl::Status(MeetingsTx&)>& fn) = 0;
+  virtual absl::Status Ping() = 0;
+};
+
+}  // namespace atrium::meetings
