@@ -49,6 +49,13 @@ CREATE TABLE occupancy (
 );
 CREATE INDEX occupancy_by_unit ON occupancy(unit, start_micros);
 CREATE INDEX occupancy_by_booking ON occupancy(booking);
+CREATE INDEX occupancy_by_start ON occupancy(start_micros);
+-- The longest occupancy ever stored: it bounds how far back an overlap
+-- search must look (bookings may last 14 days; most last hours).
+CREATE TABLE diary_meta (
+  key TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
 CREATE TABLE request_ids (
   method TEXT NOT NULL,
   request_id TEXT NOT NULL,
@@ -160,6 +167,10 @@ class SqliteTx final : public MeetingsTx {
     if (b.state() != Booking::ACTIVE) return absl::OkStatus();
     const int64_t start = ToUnixMicros(b.start_time()) - int64_t{b.setup_minutes()} * 60 * 1000000;
     const int64_t end = ToUnixMicros(b.end_time()) + int64_t{b.teardown_minutes()} * 60 * 1000000;
+    Statement& longest = db_.Prepare(
+        "INSERT INTO diary_meta(key, value) VALUES ('longest_occupancy', ?1)"
+        " ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)");
+    if (auto s = longest.Bind(1, end - start).Run(); !s.ok()) return s;
     for (const auto& unit : units) {
       Statement& ins = db_.Prepare(
           "INSERT INTO occupancy(unit, start_micros, end_micros, booking, meeting, room, hold)"
@@ -198,11 +209,12 @@ class SqliteTx final : public MeetingsTx {
     // longest possible occupancy, then those actually reaching past `start`.
     Statement& st = db_.Prepare(
         "SELECT unit, booking, meeting, room, hold, start_micros, end_micros FROM occupancy"
-        " WHERE unit = ?1 AND start_micros < ?2 AND start_micros > ?3 AND end_micros > ?4"
+        " WHERE unit = ?1 AND start_micros < ?2 AND end_micros > ?4 AND start_micros >= ?4 -"
+        " IFNULL((SELECT value FROM diary_meta WHERE key = 'longest_occupancy'), 0)"
         " ORDER BY start_micros LIMIT ?5");
     for (const auto& unit : units) {
       st.Reset();
-      st.Bind(1, unit).Bind(2, end).Bind(3, start - kMaxOccupancyMicros).Bind(4, start);
+      st.Bind(1, unit).Bind(2, end).Bind(4, start);
       st.Bind(5, static_cast<int64_t>(limit));
       for (;;) {
         auto row = st.Step();
@@ -213,6 +225,23 @@ class SqliteTx final : public MeetingsTx {
       }
     }
     return out;
+  }
+
+  absl::StatusOr<std::vector<Occupancy>> AllOccupancies(int64_t start, int64_t end, int limit) override {
+    Statement& st = db_.Prepare(
+        "SELECT unit, booking, meeting, room, hold, start_micros, end_micros FROM occupancy"
+        " WHERE start_micros < ?1 AND end_micros > ?3 AND start_micros >= ?3 -"
+        " IFNULL((SELECT value FROM diary_meta WHERE key = 'longest_occupancy'), 0)"
+        " ORDER BY start_micros LIMIT ?4");
+    st.Bind(1, end).Bind(3, start).Bind(4, static_cast<int64_t>(limit));
+    std::vector<Occupancy> out;
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return out;
+      out.push_back(
+          Occupancy{st.Text(0), st.Text(1), st.Text(2), st.Text(3), static_cast<int>(st.Int(4)), st.Int(5), st.Int(6)});
+    }
   }
 
   absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,

@@ -32,9 +32,6 @@ struct Occupancy {
   int64_t end_micros = 0;    // tear-down included
 };
 
-// The longest occupied interval a booking may have (14 days + set-up and
-// tear-down), which bounds the overlap search.
-inline constexpr int64_t kMaxOccupancyMicros = (14LL * 24 + 48) * 3600 * 1000000;
 
 class MeetingsTx {
  public:
@@ -64,6 +61,10 @@ class MeetingsTx {
   // Active occupancies of `units` overlapping [start, end), by start.
   virtual absl::StatusOr<std::vector<Occupancy>> Occupancies(const std::vector<std::string>& units,
                                                              int64_t start_micros, int64_t end_micros, int limit) = 0;
+
+  // Every active occupancy overlapping [start, end), by start.
+  virtual absl::StatusOr<std::vector<Occupancy>> AllOccupancies(int64_t start_micros, int64_t end_micros,
+                                                                int limit) = 0;
 
   virtual absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
                                                                    const std::string& request_id) = 0;

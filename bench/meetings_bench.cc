@@ -1,0 +1,250 @@
+// Benchmark of the function diary against a baseline measured in the same
+// run (machines are noisy, so the figures that matter are ratios):
+//
+//   1. ceiling: an empty unary handler on the same runtime (ServiceRunner,
+//      loopback, the same callers) vs CreateBooking with its conflict check,
+//      with --meetings meetings and --rooms rooms in the diary — target
+//      >= 30% of the ceiling;
+//   2. GetAvailability for one week over all rooms, p99 — target < 10 ms.
+//
+// The diary is loaded through the store (the API path is what is measured).
+// Usage: meetings_bench [--meetings=50000] [--rooms=200] [--seconds=5] [--threads=64] [--samples=200]
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "atrium/bench/v1/bench.grpc.pb.h"
+#include "atrium/meetings/v1/meetings.grpc.pb.h"
+#include "common/auth.h"
+#include "common/server.h"
+#include "common/testing.h"
+#include "common/time_util.h"
+#include "grpcpp/grpcpp.h"
+#include "services/meetings/handler.h"
+#include "services/meetings/meetings.h"
+#include "services/meetings/sqlite_store.h"
+#include "spdlog/spdlog.h"
+
+namespace {
+
+using namespace atrium;            // NOLINT: a benchmark program
+using namespace atrium::meetings;  // NOLINT
+
+class EmptyService final : public bench::v1::BenchService::Service {
+  grpc::Status Empty(grpc::ServerContext*, const google::protobuf::Empty*, google::protobuf::Empty*) override {
+    return grpc::Status::OK;
+  }
+};
+
+// The bench never creates meetings through the API, so no account is asked.
+class NoDirectory final : public AccountDirectory {
+  absl::StatusOr<AccountInfo> Lookup(const Principal&, const std::string&) override {
+    return absl::UnavailableError("not used by the bench");
+  }
+};
+
+template <typename Fn>
+double Throughput(int threads, double seconds, Fn call) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> count{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      long n = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        if (call(t, n)) ++n;
+      }
+      count += n;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
+  stop = true;
+  for (auto& th : pool) th.join();
+  return count / seconds;
+}
+
+double P99(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(v.size() * 0.99))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long meetings_n = 50000;
+  int rooms_n = 200, threads = 64, samples = 200;
+  double seconds = 5;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--meetings=", 0) == 0) meetings_n = std::stol(a.substr(11));
+    if (a.rfind("--rooms=", 0) == 0) rooms_n = std::stoi(a.substr(8));
+    if (a.rfind("--seconds=", 0) == 0) seconds = std::stod(a.substr(10));
+    if (a.rfind("--threads=", 0) == 0) threads = std::stoi(a.substr(10));
+    if (a.rfind("--samples=", 0) == 0) samples = std::stoi(a.substr(10));
+  }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  spdlog::set_level(spdlog::level::warn);
+  const std::string dir = testing::TempDir("meetings-bench");
+  auto store = SqliteMeetingsStore::Open(dir + "/m.db", 8);
+  if (!store.ok()) return 1;
+  SystemClock clock;
+  NoDirectory directory;
+  Meetings meetings(store->get(), &directory, &clock, PageTokens("bench"));
+  const std::string key = "bench-key";
+  TokenVerifier verifier(TokenAlgorithm::kHs256, key, &clock);
+  MeetingsHandler handler(&meetings, &verifier);
+  EmptyService empty;
+  ServiceRunner runner("atrium.meetings.v1.MeetingsService", ServerOptions());
+  runner.AddService(&handler);
+  runner.AddService(&empty);
+  if (!runner.Start().ok()) return 1;
+
+  // The diary: rooms (every tenth a combination of the two before it), and
+  // meetings each holding a room for an evening: each plain room every third
+  // evening, over about 2.3 years for 50,000 meetings (60 functions a day).
+  const absl::Time t0 = absl::Now();
+  const absl::Time base = absl::FromUnixSeconds(1798732800);  // 2027-01-01
+  std::vector<std::string> plain;
+  absl::Status s = (*store)->Write([&](MeetingsTx& tx) -> absl::Status {
+    for (int r = 0; r < rooms_n; ++r) {
+      v1::Room room;
+      const std::string id = absl::StrCat("room-", r);
+      room.set_name("rooms/" + id);
+      room.set_display_name(id);
+      auto* c = room.add_capacities();
+      c->set_style(v1::BANQUET);
+      c->set_seats(500);
+      if (r % 10 == 9) {
+        room.add_parts(absl::StrCat("rooms/room-", r - 2));
+        room.add_parts(absl::StrCat("rooms/room-", r - 1));
+      } else {
+        plain.push_back(id);
+      }
+      if (auto st = tx.InsertRoom(id, room); !st.ok()) return st;
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return 1;
+  for (long done = 0; done < meetings_n;) {
+    const long batch = std::min(5000L, meetings_n - done);
+    s = (*store)->Write([&](MeetingsTx& tx) -> absl::Status {
+      for (long i = done; i < done + batch; ++i) {
+        v1::Meeting m;
+        const std::string id = absl::StrCat("m", i);
+        m.set_name("meetings/" + id);
+        m.set_account("accounts/a" + std::to_string(i % 3000));
+        m.set_title("Meeting " + id);
+        m.set_owner("kam-bench");
+        m.set_state(v1::Meeting::ENQUIRY);
+        *m.mutable_audit()->mutable_create_time() = ToProto(t0 + absl::Milliseconds(i));
+        if (auto st = tx.PutMeeting(id, m); !st.ok()) return st;
+        // One evening per meeting; (room, day) never repeats.
+        const std::string& room = plain[i % plain.size()];
+        const long day = static_cast<long>(i / plain.size()) * 3 + static_cast<long>(i % 3);
+        v1::Booking b;
+        b.set_name(absl::StrCat("meetings/", id, "/bookings/b", i));
+        b.set_room("rooms/" + room);
+        *b.mutable_start_time() = ToProto(base + absl::Hours(24 * day + 18));
+        *b.mutable_end_time() = ToProto(base + absl::Hours(24 * day + 21));
+        b.set_setup_minutes(60);
+        b.set_style(v1::BANQUET);
+        b.set_attendees(100);
+        b.set_hold(v1::Booking::DEFINITE);
+        b.set_state(v1::Booking::ACTIVE);
+        if (auto st = tx.PutBooking(id, b, {room}); !st.ok()) return st;
+      }
+      return absl::OkStatus();
+    });
+    if (!s.ok()) {
+      std::fprintf(stderr, "load failed: %s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+    done += batch;
+  }
+  std::printf("diary: %ld meetings with a booking each, %d rooms, loaded in %.1f s\n", meetings_n, rooms_n,
+              absl::ToDoubleSeconds(absl::Now() - t0));
+
+  const Principal manager{"mgr-bench", "Bench", Role::kManager, ""};
+  const std::string token = "Bearer " + *MintToken(TokenAlgorithm::kHs256, key, manager, absl::Now() + absl::Hours(2));
+  std::vector<std::unique_ptr<v1::MeetingsService::Stub>> stubs;
+  std::vector<std::unique_ptr<bench::v1::BenchService::Stub>> empties;
+  for (int t = 0; t < threads; ++t) {
+    grpc::ChannelArguments args;
+    args.SetInt("bench_channel", t);
+    auto ch = grpc::CreateCustomChannel(runner.address(), grpc::InsecureChannelCredentials(), args);
+    stubs.push_back(v1::MeetingsService::NewStub(ch));
+    empties.push_back(bench::v1::BenchService::NewStub(ch));
+  }
+
+  const double ceiling = Throughput(threads, seconds, [&](int t, long) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", token);
+    google::protobuf::Empty in, out;
+    return empties[t]->Empty(&ctx, in, &out).ok();
+  });
+  std::printf("empty handler ceiling:   %10.0f calls/s (baseline)\n", ceiling);
+
+  // Bookings that pass their conflict check: each caller takes its own room
+  // and walks forward through free mornings from 2030 on, past the loaded
+  // period (the check still searches the room's diary).
+  std::atomic<long> conflicts{0}, errors{0};
+  const double bookings = Throughput(threads, seconds, [&](int t, long n) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", token);
+    v1::CreateBookingRequest req;
+    req.set_parent(absl::StrCat("meetings/m", t));
+    auto* b = req.mutable_booking();
+    b->set_room("rooms/" + plain[t % plain.size()]);
+    const absl::Time start = base + absl::Hours(24 * (1100 + n / 3)) + absl::Hours(8 + 3 * (n % 3));
+    *b->mutable_start_time() = ToProto(start);
+    *b->mutable_end_time() = ToProto(start + absl::Hours(2));
+    b->set_style(v1::BANQUET);
+    b->set_attendees(100);
+    v1::Booking out;
+    grpc::Status st = stubs[t]->CreateBooking(&ctx, req, &out);
+    if (st.error_code() == grpc::StatusCode::ABORTED) conflicts++;
+    if (!st.ok() && st.error_code() != grpc::StatusCode::ABORTED && errors++ == 0) {
+      std::fprintf(stderr, "first booking error: %s\n", st.error_message().c_str());
+    }
+    return st.ok();
+  });
+  std::printf("CreateBooking (checked): %10.0f calls/s = %.2f x ceiling (target >= 0.30), %ld conflicts, %ld errors\n",
+              bookings, bookings / ceiling, conflicts.load(), errors.load());
+
+  std::vector<double> ms;
+  for (int i = 0; i < samples; ++i) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", token);
+    v1::GetAvailabilityRequest req;
+    const absl::Time from = base + absl::Hours(24 * ((i * 37) % 820));
+    *req.mutable_start_time() = ToProto(from);
+    *req.mutable_end_time() = ToProto(from + absl::Hours(24 * 7));
+    v1::Availability out;
+    const absl::Time a = absl::Now();
+    grpc::Status st = stubs[0]->GetAvailability(&ctx, req, &out);
+    ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - a));
+    if (!st.ok()) std::fprintf(stderr, "availability: %s\n", st.error_message().c_str());
+  }
+  std::printf("availability, one week, all %d rooms: p99 %.2f ms (target < 10 ms)\n", rooms_n, P99(ms));
+  // The same without gRPC, to show where the time goes.
+  std::vector<double> direct;
+  size_t holds = 0;
+  for (int i = 0; i < samples; ++i) {
+    v1::GetAvailabilityRequest req;
+    const absl::Time from = base + absl::Hours(24 * ((i * 37) % 820));
+    *req.mutable_start_time() = ToProto(from);
+    *req.mutable_end_time() = ToProto(from + absl::Hours(24 * 7));
+    const absl::Time a = absl::Now();
+    auto out = meetings.GetAvailability(manager, req);
+    direct.push_back(absl::ToDoubleMilliseconds(absl::Now() - a));
+    if (out.ok() && i == 0) {
+      for (const auto& r : out->rooms()) holds += r.holds_size();
+      std::printf("  (one week: %zu holds, %zu bytes)\n", holds, out->ByteSizeLong());
+    }
+  }
+  std::printf("  the same in-process, without gRPC: p99 %.2f ms\n", P99(direct));
+  runner.Shutdown();
+  return 0;
+}
