@@ -19,6 +19,7 @@
 
 #include "atrium/bench/v1/bench.grpc.pb.h"
 #include "atrium/clients/v1/clients.grpc.pb.h"
+#include "bench/bench_util.h"
 #include "common/auth.h"
 #include "common/server.h"
 #include "common/testing.h"
@@ -33,48 +34,6 @@ namespace {
 
 using namespace atrium;           // NOLINT: a benchmark program
 using namespace atrium::clients;  // NOLINT
-
-class EmptyService final : public bench::v1::BenchService::Service {
-  grpc::Status Empty(grpc::ServerContext*, const google::protobuf::Empty*, google::protobuf::Empty*) override {
-    return grpc::Status::OK;
-  }
-};
-
-long RssKb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
-
-// Runs `call` from `threads` threads for `seconds`; returns calls per second.
-template <typename Fn>
-double Throughput(int threads, double seconds, Fn call) {
-  std::atomic<bool> stop{false};
-  std::atomic<long> count{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      long n = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        call(t, n);
-        ++n;
-      }
-      count += n;
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
-  stop = true;
-  for (auto& th : pool) th.join();
-  return count / seconds;
-}
-
-double P99(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(v.size() * 0.99))];
-}
 
 }  // namespace
 
@@ -104,7 +63,7 @@ int main(int argc, char** argv) {
   absl::TimeZone zone = absl::UTCTimeZone();
   Archive archive(store->get(), &clock, PageTokens("bench"), zone);
   ClientsHandler handler(&archive, &verifier);
-  EmptyService empty;
+  bench::EmptyService empty;
   ServerOptions options;
   ServiceRunner runner("atrium.clients.v1.ClientsService", options);
   runner.AddService(&handler);
@@ -133,13 +92,13 @@ int main(int argc, char** argv) {
     req.mutable_account()->set_display_name("Bench seed account");
     if (!stubs[0]->CreateAccount(&ctx, req, &seed).ok()) return 1;
   }
-  const double ceiling = Throughput(threads, seconds, [&](int t, long) {
+  const double ceiling = bench::Throughput(threads, seconds, [&](int t, long) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", token);
     google::protobuf::Empty in, out;
     empties[t]->Empty(&ctx, in, &out);
   });
-  const double get = Throughput(threads, seconds, [&](int t, long) {
+  const double get = bench::Throughput(threads, seconds, [&](int t, long) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", token);
     v1::GetAccountRequest req;
@@ -152,7 +111,7 @@ int main(int argc, char** argv) {
 
   // 2. Durable creates.
   std::atomic<long> errors{0};
-  const double create = Throughput(threads, seconds, [&](int t, long n) {
+  const double create = bench::Throughput(threads, seconds, [&](int t, long n) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", token);
     v1::CreateAccountRequest req;
@@ -210,7 +169,7 @@ int main(int argc, char** argv) {
       ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - s));
       if (!st.ok()) std::fprintf(stderr, "%s: %s\n", label, st.error_message().c_str());
     }
-    std::printf("%-24s p99 %7.2f ms (target < 20 ms)\n", label, P99(ms));
+    std::printf("%-24s p99 %7.2f ms (target < 20 ms)\n", label, bench::P99(ms));
   };
   measure("filtered List page:", [&](v1::ListAccountsRequest& r, int i) {
     r.set_owner("kam-" + std::to_string(i % 40));
@@ -220,7 +179,7 @@ int main(int argc, char** argv) {
     r.set_query(cities[i % cities.size()] + "客户" + std::to_string(1000 + i * 7));
   });
   std::printf("resident memory: %.1f MB (service and load generator in one process; target < 200 MB)\n",
-              RssKb() / 1024.0);
+              bench::RssKb() / 1024.0);
   runner.Shutdown();
   return 0;
 }

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "atrium/bench/v1/bench.grpc.pb.h"
 #include "atrium/meetings/v1/meetings.grpc.pb.h"
+#include "bench/bench_util.h"
 #include "common/auth.h"
 #include "common/server.h"
 #include "common/testing.h"
@@ -32,43 +33,12 @@ namespace {
 using namespace atrium;            // NOLINT: a benchmark program
 using namespace atrium::meetings;  // NOLINT
 
-class EmptyService final : public bench::v1::BenchService::Service {
-  grpc::Status Empty(grpc::ServerContext*, const google::protobuf::Empty*, google::protobuf::Empty*) override {
-    return grpc::Status::OK;
-  }
-};
-
 // The bench never creates meetings through the API, so no account is asked.
 class NoDirectory final : public AccountDirectory {
   absl::StatusOr<AccountInfo> Lookup(const Principal&, const std::string&) override {
     return absl::UnavailableError("not used by the bench");
   }
 };
-
-template <typename Fn>
-double Throughput(int threads, double seconds, Fn call) {
-  std::atomic<bool> stop{false};
-  std::atomic<long> count{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      long n = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        if (call(t, n)) ++n;
-      }
-      count += n;
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
-  stop = true;
-  for (auto& th : pool) th.join();
-  return count / seconds;
-}
-
-double P99(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(v.size() * 0.99))];
-}
 
 }  // namespace
 
@@ -95,7 +65,7 @@ int main(int argc, char** argv) {
   const std::string key = "bench-key";
   TokenVerifier verifier(TokenAlgorithm::kHs256, key, &clock);
   MeetingsHandler handler(&meetings, &verifier);
-  EmptyService empty;
+  bench::EmptyService empty;
   ServiceRunner runner("atrium.meetings.v1.MeetingsService", ServerOptions());
   runner.AddService(&handler);
   runner.AddService(&empty);
@@ -178,7 +148,7 @@ int main(int argc, char** argv) {
     empties.push_back(bench::v1::BenchService::NewStub(ch));
   }
 
-  const double ceiling = Throughput(threads, seconds, [&](int t, long) {
+  const double ceiling = bench::Throughput(threads, seconds, [&](int t, long) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", token);
     google::protobuf::Empty in, out;
@@ -190,7 +160,7 @@ int main(int argc, char** argv) {
   // and walks forward through free mornings from 2030 on, past the loaded
   // period (the check still searches the room's diary).
   std::atomic<long> conflicts{0}, errors{0};
-  const double bookings = Throughput(threads, seconds, [&](int t, long n) {
+  const double bookings = bench::Throughput(threads, seconds, [&](int t, long n) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", token);
     v1::CreateBookingRequest req;
@@ -227,7 +197,7 @@ int main(int argc, char** argv) {
     ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - a));
     if (!st.ok()) std::fprintf(stderr, "availability: %s\n", st.error_message().c_str());
   }
-  std::printf("availability, one week, all %d rooms: p99 %.2f ms (target < 10 ms)\n", rooms_n, P99(ms));
+  std::printf("availability, one week, all %d rooms: p99 %.2f ms (target < 10 ms)\n", rooms_n, bench::P99(ms));
   // The same without gRPC, to show where the time goes.
   std::vector<double> direct;
   size_t holds = 0;
@@ -244,7 +214,7 @@ int main(int argc, char** argv) {
       std::printf("  (one week: %zu holds, %zu bytes)\n", holds, out->ByteSizeLong());
     }
   }
-  std::printf("  the same in-process, without gRPC: p99 %.2f ms\n", P99(direct));
+  std::printf("  the same in-process, without gRPC: p99 %.2f ms\n", bench::P99(direct));
   runner.Shutdown();
   return 0;
 }

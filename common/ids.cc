@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
@@ -52,6 +53,12 @@ absl::Status ValidateRequestId(std::string_view request_id, std::string_view fie
     if (c < 0x21 || c > 0x7E) return InvalidArgument(field, "must be printable ASCII without spaces");
   }
   return absl::OkStatus();
+}
+
+std::string NewEtag() {
+  unsigned char b[8];
+  if (RAND_bytes(b, sizeof b) != 1) std::abort();
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(b), sizeof b));
 }
 
 }  // namespace atrium

@@ -15,6 +15,9 @@ namespace atrium {
 // so ids sort by creation time and never collide in practice.
 std::string NewId(absl::Time now);
 
+// A new etag: 16 random hex digits.
+std::string NewEtag();
+
 // True for ids a client may use in a name: 1..63 of [a-z0-9-].
 bool IsValidId(std::string_view id);
 

@@ -45,14 +45,6 @@ absl::Status CheckStaffId(std::string_view value, std::string_view field, bool r
   return absl::OkStatus();
 }
 
-std::string NewEtag() {
-  unsigned char b[8];
-  if (RAND_bytes(b, sizeof b) != 1) std::abort();
-  char out[20];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
-  return out;
-}
-
 absl::Status CheckEtag(std::string_view given, std::string_view current, std::string_view name) {
   if (!given.empty() && given != current) return StaleEtag(name);
   return absl::OkStatus();

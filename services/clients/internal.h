@@ -36,8 +36,6 @@ absl::Status CheckEmail(std::string_view value, std::string_view field);
 // A staff id (JWT sub): 1..100 printable ASCII characters, no spaces.
 absl::Status CheckStaffId(std::string_view value, std::string_view field, bool required);
 
-// A fresh etag for a changed record.
-std::string NewEtag();
 // When an etag is given it must equal the current one (ABORTED otherwise).
 absl::Status CheckEtag(std::string_view given, std::string_view current, std::string_view name);
 

@@ -1,36 +1,8 @@
 // atrium-clients: the customer archive service. Wiring only.
-#include <cstdlib>
-#include <iostream>
-
-#include "common/auth.h"
-#include "common/config.h"
-#include "common/errors.h"
-#include "common/logging.h"
-#include "common/server.h"
-#include "services/clients/archive.h"
-#include "services/clients/handler.h"
+#include "common/service_main.h"
 #include "services/clients/runtime.h"
-#include "services/clients/sqlite_store.h"
-#include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
-  atrium::BlockShutdownSignals();
-  atrium::Config config(atrium::CommonSettings("127.0.0.1:50051", "atrium-clients.db"));
-  if (auto s = config.Parse(argc, argv, [](const char* n) { return std::getenv(n); }); !s.ok()) {
-    std::cerr << s.message() << "\n";
-    return s.code() == absl::StatusCode::kCancelled ? 0 : 2;
-  }
-  atrium::SetUpLogging("clients", config.String("log-format"), config.String("log-level"));
-  auto runtime = atrium::clients::Runtime::Create(config);
-  if (!runtime.ok()) {
-    spdlog::critical("cannot start: {}", std::string(runtime.status().message()));
-    return 2;
-  }
-  if (auto s = (*runtime)->Start(); !s.ok()) {
-    spdlog::critical("cannot start: {}", std::string(s.message()));
-    return 1;
-  }
-  atrium::WaitForShutdownSignal();
-  (*runtime)->Shutdown();
-  return 0;
+  return atrium::ServiceMain<atrium::clients::Runtime>(argc, argv, "clients", "127.0.0.1:50051", "atrium-clients.db",
+                                                       {});
 }

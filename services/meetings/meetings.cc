@@ -31,12 +31,6 @@ constexpr char kCreateBooking[] = "CreateBooking";
 constexpr absl::Duration kMaxFunction = absl::Hours(14 * 24);
 constexpr absl::Duration kMaxAvailabilityRange = absl::Hours(31 * 24);
 
-std::string NewEtag() {
-  unsigned char b[8];
-  if (RAND_bytes(b, sizeof b) != 1) std::abort();
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(b), sizeof b));
-}
-
 v1::Audit NewAudit(const Principal& who, absl::Time now) {
   v1::Audit a;
   *a.mutable_create_time() = ToProto(now);

@@ -1,33 +1,10 @@
 // atrium-notifications: meeting notices to the departments, and their
 // signatures. Wiring only.
-#include <cstdlib>
-#include <iostream>
-
-#include "common/config.h"
-#include "common/logging.h"
-#include "common/server.h"
+#include "common/service_main.h"
 #include "services/notifications/runtime.h"
-#include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
-  atrium::BlockShutdownSignals();
-  atrium::Config config(atrium::CommonSettings("127.0.0.1:50052", "atrium-notifications.db"));
-  config.Add(atrium::notifications::NotificationsSettings());
-  if (auto s = config.Parse(argc, argv, [](const char* n) { return std::getenv(n); }); !s.ok()) {
-    std::cerr << s.message() << "\n";
-    return s.code() == absl::StatusCode::kCancelled ? 0 : 2;
-  }
-  atrium::SetUpLogging("notifications", config.String("log-format"), config.String("log-level"));
-  auto runtime = atrium::notifications::Runtime::Create(config);
-  if (!runtime.ok()) {
-    spdlog::critical("cannot start: {}", std::string(runtime.status().message()));
-    return 2;
-  }
-  if (auto s = (*runtime)->Start(); !s.ok()) {
-    spdlog::critical("cannot start: {}", std::string(s.message()));
-    return 1;
-  }
-  atrium::WaitForShutdownSignal();
-  (*runtime)->Shutdown();
-  return 0;
+  return atrium::ServiceMain<atrium::notifications::Runtime>(argc, argv, "notifications", "127.0.0.1:50052",
+                                                             "atrium-notifications.db",
+                                                             atrium::notifications::NotificationsSettings());
 }
