@@ -88,4 +88,22 @@ grpc::Status MeetingsHandler::GetAvailability(grpc::ServerContext* context, cons
                 [&](const Principal& who) { return Reply(meetings_->GetAvailability(who, *request), response); });
 }
 
+grpc::Status MeetingsHandler::RecordSiteVisit(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+                                              v1::Meeting* response) {
+  return Handle(*verifier_, context, "RecordSiteVisit",
+                [&](const Principal& who) { return Reply(meetings_->RecordSiteVisit(who, *request), response); });
+}
+
+grpc::Status MeetingsHandler::StartNegotiation(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+                                               v1::Meeting* response) {
+  return Handle(*verifier_, context, "StartNegotiation",
+                [&](const Principal& who) { return Reply(meetings_->StartNegotiation(who, *request), response); });
+}
+
+grpc::Status MeetingsHandler::RecordIntent(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+                                           v1::Meeting* response) {
+  return Handle(*verifier_, context, "RecordIntent",
+                [&](const Principal& who) { return Reply(meetings_->RecordIntent(who, *request), response); });
+}
+
 }  // namespace atrium::meetings

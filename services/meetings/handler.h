@@ -18,6 +18,12 @@ class MeetingsHandler final : public v1::MeetingsService::Service {
                           v1::Meeting* response) override;
   grpc::Status ListMeetings(grpc::ServerContext* context, const v1::ListMeetingsRequest* request,
                             v1::ListMeetingsResponse* response) override;
+  grpc::Status RecordSiteVisit(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+                               v1::Meeting* response) override;
+  grpc::Status StartNegotiation(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+                                v1::Meeting* response) override;
+  grpc::Status RecordIntent(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+                            v1::Meeting* response) override;
   grpc::Status MarkMeetingLost(grpc::ServerContext* context, const v1::CloseMeetingRequest* request,
                                v1::Meeting* response) override;
   grpc::Status CancelMeeting(grpc::ServerContext* context, const v1::CloseMeetingRequest* request,

@@ -75,6 +75,9 @@ absl::StatusOr<Meeting> MustGetMeeting(MeetingsTx& tx, const std::string& id) {
 const char* StateName(Meeting::State s) {
   switch (s) {
     case Meeting::ENQUIRY: return "ENQUIRY";
+    case Meeting::SITE_VISIT: return "SITE_VISIT";
+    case Meeting::NEGOTIATING: return "NEGOTIATING";
+    case Meeting::INTENT: return "INTENT";
     case Meeting::LOST: return "LOST";
     case Meeting::CANCELLED: return "CANCELLED";
     default: return "UNSPECIFIED";
@@ -215,57 +218,83 @@ absl::StatusOr<v1::ListMeetingsResponse> Meetings::ListMeetings(const Principal&
   return out;
 }
 
+absl::StatusOr<Meeting> Meetings::RecordSiteVisit(const Principal& who, const v1::MoveMeetingRequest& req) {
+  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  return Move(who, req.name(), req.etag(), req.note(), {Meeting::ENQUIRY}, Meeting::SITE_VISIT, false);
+}
+
+absl::StatusOr<Meeting> Meetings::StartNegotiation(const Principal& who, const v1::MoveMeetingRequest& req) {
+  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  return Move(who, req.name(), req.etag(), req.note(), {Meeting::ENQUIRY, Meeting::SITE_VISIT}, Meeting::NEGOTIATING,
+              false);
+}
+
+absl::StatusOr<Meeting> Meetings::RecordIntent(const Principal& who, const v1::MoveMeetingRequest& req) {
+  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  return Move(who, req.name(), req.etag(), req.note(), {Meeting::NEGOTIATING}, Meeting::INTENT, false);
+}
+
 absl::StatusOr<Meeting> Meetings::MarkMeetingLost(const Principal& who, const v1::CloseMeetingRequest& req) {
-  return Close(who, req, Meeting::LOST);
+  // Lost: an enquiry that never became business.
+  if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
+  return Move(who, req.name(), req.etag(), req.reason(),
+              {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT}, Meeting::LOST, true);
 }
 
 absl::StatusOr<Meeting> Meetings::CancelMeeting(const Principal& who, const v1::CloseMeetingRequest& req) {
-  return Close(who, req, Meeting::CANCELLED);
+  // Cancelled by the client, at any point while the meeting is open.
+  if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
+  return Move(who, req.name(), req.etag(), req.reason(),
+              {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT}, Meeting::CANCELLED, true);
 }
 
-absl::StatusOr<Meeting> Meetings::Close(const Principal& who, const v1::CloseMeetingRequest& req, Meeting::State to) {
+absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& name, const std::string& etag,
+                                       const std::string& note, std::initializer_list<Meeting::State> from,
+                                       Meeting::State to, bool release_rooms) {
   if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager},
-                           "meetings are closed by the manager and the key account manager handling them");
+                           "meetings are moved by the manager and the key account manager handling them");
       !s.ok()) {
     return s;
   }
-  auto id = MeetingIdOf(req.name(), "name");
+  auto id = MeetingIdOf(name, "name");
   if (!id.ok()) return id.status();
-  if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
   const absl::Time now = clock_->Now();
   Meeting out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
     if (auto s = CheckHandles(who, *m); !s.ok()) return s;
-    if (!req.etag().empty() && req.etag() != m->etag()) return StaleEtag(req.name());
-    // A lost enquiry is one that never became business; a cancellation can
-    // come at any point before the meeting is closed.
-    const bool allowed = to == Meeting::LOST ? m->state() == Meeting::ENQUIRY : !IsClosed(*m);
-    if (!allowed) {
-      return FailedPrecondition(
-          "INVALID_STATE_TRANSITION",
-          absl::StrCat(req.name(), " is ", StateName(m->state()), "; it cannot become ", StateName(to)),
-          {{"current_state", StateName(m->state())}});
+    if (!etag.empty() && etag != m->etag()) return StaleEtag(name);
+    if (std::find(from.begin(), from.end(), m->state()) == from.end()) {
+      return FailedPrecondition("INVALID_STATE_TRANSITION",
+                                absl::StrCat(name, " is ", StateName(m->state()), "; it cannot become ", StateName(to)),
+                                {{"current_state", StateName(m->state())}});
     }
+    auto* change = m->add_history();
+    change->set_from(m->state());
+    change->set_to(to);
+    *change->mutable_time() = ToProto(now);
+    change->set_actor(who.subject);
+    change->set_note(note);
     m->set_state(to);
-    m->set_close_reason(req.reason());
+    if (to == Meeting::LOST || to == Meeting::CANCELLED) m->set_close_reason(note);
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
     if (auto s = tx.PutMeeting(*id, *m); !s.ok()) return s;
-    // Its rooms are released in the same transaction.
-    std::optional<std::pair<int64_t, std::string>> after;
-    for (;;) {
-      auto bookings = tx.ListBookings(*id, false, after, 500);
-      if (!bookings.ok()) return bookings.status();
-      for (Booking b : *bookings) {
-        b.set_state(Booking::CANCELLED);
-        b.set_cancel_reason(absl::StrCat("meeting ", StateName(to), ": ", req.reason()));
-        Touch(b.mutable_audit(), who, now);
-        if (auto s = tx.PutBooking(*id, b, {}); !s.ok()) return s;
+    if (release_rooms) {
+      std::optional<std::pair<int64_t, std::string>> after;
+      for (;;) {
+        auto bookings = tx.ListBookings(*id, false, after, 500);
+        if (!bookings.ok()) return bookings.status();
+        for (Booking b : *bookings) {
+          b.set_state(Booking::CANCELLED);
+          b.set_cancel_reason(absl::StrCat("meeting ", StateName(to), ": ", note));
+          Touch(b.mutable_audit(), who, now);
+          if (auto s = tx.PutBooking(*id, b, {}); !s.ok()) return s;
+        }
+        if (bookings->size() < 500) break;
+        after = std::make_pair(ToUnixMicros(bookings->back().start_time()), bookings->back().name());
       }
-      if (bookings->size() < 500) break;
-      after = std::make_pair(ToUnixMicros(bookings->back().start_time()), bookings->back().name());
     }
     out = std::move(*m);
     return absl::OkStatus();

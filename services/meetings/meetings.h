@@ -23,6 +23,9 @@ class Meetings final {
   absl::StatusOr<v1::Meeting> CreateMeeting(const Principal& who, const v1::CreateMeetingRequest& req);
   absl::StatusOr<v1::Meeting> GetMeeting(const Principal& who, const v1::GetMeetingRequest& req);
   absl::StatusOr<v1::ListMeetingsResponse> ListMeetings(const Principal& who, const v1::ListMeetingsRequest& req);
+  absl::StatusOr<v1::Meeting> RecordSiteVisit(const Principal& who, const v1::MoveMeetingRequest& req);
+  absl::StatusOr<v1::Meeting> StartNegotiation(const Principal& who, const v1::MoveMeetingRequest& req);
+  absl::StatusOr<v1::Meeting> RecordIntent(const Principal& who, const v1::MoveMeetingRequest& req);
   absl::StatusOr<v1::Meeting> MarkMeetingLost(const Principal& who, const v1::CloseMeetingRequest& req);
   absl::StatusOr<v1::Meeting> CancelMeeting(const Principal& who, const v1::CloseMeetingRequest& req);
 
@@ -38,7 +41,11 @@ class Meetings final {
   absl::StatusOr<v1::Availability> GetAvailability(const Principal& who, const v1::GetAvailabilityRequest& req);
 
  private:
-  absl::StatusOr<v1::Meeting> Close(const Principal& who, const v1::CloseMeetingRequest& req, v1::Meeting::State to);
+  // Moves a meeting from one of `from` to `to`, recording who, when and why;
+  // `release_rooms` cancels its bookings in the same transaction.
+  absl::StatusOr<v1::Meeting> Move(const Principal& who, const std::string& name, const std::string& etag,
+                                   const std::string& note, std::initializer_list<v1::Meeting::State> from,
+                                   v1::Meeting::State to, bool release_rooms);
   // The booking `name` of a meeting `who` may change, and the meeting.
   absl::Status ChangeBooking(const Principal& who, const std::string& name,
                              const std::function<absl::Status(MeetingsTx&, v1::Booking&)>& change, v1::Booking* out);

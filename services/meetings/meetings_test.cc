@@ -425,5 +425,61 @@ TEST_F(MeetingsTest, LostAndCancelledMeetingsReleaseTheirRooms) {
   EXPECT_EQ(all->bookings(0).state(), Booking::CANCELLED);
 }
 
+TEST_F(MeetingsTest, TheSalesStagesBeforeTheContractAreRecordedInOrder) {
+  Meeting m = NewMeeting();
+  auto move = [&](auto method, const Principal& who, const std::string& note = "", const std::string& etag = "") {
+    v1::MoveMeetingRequest req;
+    req.set_name(m.name());
+    req.set_note(note);
+    req.set_etag(etag);
+    return (meetings_.get()->*method)(who, req);
+  };
+  // Intent before negotiating is refused, naming the current state.
+  auto early = move(&Meetings::RecordIntent, kKam);
+  EXPECT_EQ(ReasonOf(early.status()), "INVALID_STATE_TRANSITION");
+  EXPECT_NE(std::string(early.status().message()).find("ENQUIRY"), std::string::npos);
+  EXPECT_EQ(CodeOf(move(&Meetings::RecordSiteVisit, kClerk)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(move(&Meetings::RecordSiteVisit, kKam2)), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(move(&Meetings::RecordSiteVisit, kKam, std::string(2001, 'x')).status()), "note");
+  EXPECT_EQ(CodeOf(move(&Meetings::RecordSiteVisit, kKam, "", "stale")), Code::kAborted);
+  clock_.Advance(absl::Hours(1));
+  auto visited = move(&Meetings::RecordSiteVisit, kKam, "参观了大宴会厅和客房", m.etag());
+  ASSERT_TRUE(visited.ok()) << visited.status();
+  EXPECT_EQ(visited->state(), Meeting::SITE_VISIT);
+  EXPECT_EQ(CodeOf(move(&Meetings::RecordSiteVisit, kKam)), Code::kFailedPrecondition);  // once
+  clock_.Advance(absl::Hours(24));
+  ASSERT_TRUE(move(&Meetings::StartNegotiation, kManager, "报价: 会议套餐 680 元/人").ok());
+  auto intent = move(&Meetings::RecordIntent, kKam, "客户确认意向");
+  ASSERT_TRUE(intent.ok());
+  EXPECT_EQ(intent->state(), Meeting::INTENT);
+  ASSERT_EQ(intent->history_size(), 3);
+  EXPECT_EQ(intent->history(0).from(), Meeting::ENQUIRY);
+  EXPECT_EQ(intent->history(0).to(), Meeting::SITE_VISIT);
+  EXPECT_EQ(intent->history(0).note(), "参观了大宴会厅和客房");
+  EXPECT_EQ(FromProto(intent->history(0).time()), kStart + absl::Hours(1));
+  EXPECT_EQ(intent->history(1).actor(), "mgr-wang");
+  EXPECT_EQ(intent->history(2).to(), Meeting::INTENT);
+
+  // Negotiation may also start straight from the enquiry.
+  Meeting other = NewMeeting();
+  v1::MoveMeetingRequest req;
+  req.set_name(other.name());
+  EXPECT_TRUE(meetings_->StartNegotiation(kKam, req).ok());
+  // Lost from any stage before the contract; nothing moves after.
+  v1::CloseMeetingRequest lost;
+  lost.set_name(m.name());
+  lost.set_reason("预算不足");
+  auto closed = meetings_->MarkMeetingLost(kKam, lost);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(closed->history(3).to(), Meeting::LOST);
+  EXPECT_EQ(CodeOf(move(&Meetings::StartNegotiation, kKam)), Code::kFailedPrecondition);
+  v1::GetMeetingRequest get;
+  get.set_name("meetings/missing");
+  req.set_name("meetings/missing");
+  EXPECT_EQ(CodeOf(meetings_->RecordSiteVisit(kKam, req)), Code::kNotFound);
+  req.set_name("missing");
+  EXPECT_EQ(FieldOf(meetings_->RecordSiteVisit(kKam, req).status()), "name");
+}
+
 }  // namespace
 }  // namespace atrium::meetings

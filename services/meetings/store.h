@@ -32,7 +32,6 @@ struct Occupancy {
   int64_t end_micros = 0;    // tear-down included
 };
 
-
 class MeetingsTx {
  public:
   virtual ~MeetingsTx() = default;
