@@ -135,6 +135,24 @@ Statement& Connection::Prepare(const std::string& sql) {
   return *it->second;
 }
 
+absl::StatusOr<std::optional<std::string>> LookupRequest(Connection& db, const std::string& method,
+                                                         const std::string& request_id) {
+  Statement& st = db.Prepare("SELECT resource_name FROM request_ids WHERE method = ? AND request_id = ?");
+  st.Bind(1, method).Bind(2, request_id);
+  auto row = st.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(st.Text(0));
+}
+
+absl::Status RememberRequest(Connection& db, const std::string& method, const std::string& request_id,
+                             const std::string& resource_name, int64_t now_micros) {
+  Statement& st =
+      db.Prepare("INSERT INTO request_ids(method, request_id, resource_name, create_micros) VALUES (?,?,?,?)");
+  st.Bind(1, method).Bind(2, request_id).Bind(3, resource_name).Bind(4, now_micros);
+  return st.Run();
+}
+
 absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::string& path,
                                                                      const Migrations& migrations, int readers) {
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool());

@@ -96,6 +96,16 @@ class Connection final {
 // constraint violations -> ALREADY_EXISTS, anything else INTERNAL).
 absl::Status FromSqlite(int rc, std::string_view what);
 
+// Idempotency keys, in a table every service that takes a request_id creates
+// in its migrations:
+//   request_ids(method, request_id, resource_name, create_micros,
+//               PRIMARY KEY (method, request_id))
+// The resource a request_id of `method` created, if any.
+absl::StatusOr<std::optional<std::string>> LookupRequest(Connection& db, const std::string& method,
+                                                         const std::string& request_id);
+absl::Status RememberRequest(Connection& db, const std::string& method, const std::string& request_id,
+                             const std::string& resource_name, int64_t now_micros);
+
 // Numbered migrations: element i brings the schema from version i to i+1.
 using Migrations = std::vector<std::string>;
 

@@ -316,21 +316,13 @@ class SqliteTx final : public ClientsTx {
 
   absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
                                                            const std::string& request_id) override {
-    Statement& st = db_.Prepare("SELECT resource_name FROM request_ids WHERE method = ? AND request_id = ?");
-    st.Bind(1, method).Bind(2, request_id);
-    auto row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return std::optional<std::string>();
-    return std::optional<std::string>(st.Text(0));
+    return sqlite::LookupRequest(db_, method, request_id);
   }
 
   absl::Status RememberRequest(const std::string& method, const std::string& request_id,
                                const std::string& resource_name, int64_t now_micros) override {
     if (!writable_) return absl::InternalError("write in a read transaction");
-    Statement& st =
-        db_.Prepare("INSERT INTO request_ids(method, request_id, resource_name, create_micros) VALUES (?,?,?,?)");
-    st.Bind(1, method).Bind(2, request_id).Bind(3, resource_name).Bind(4, now_micros);
-    return st.Run();
+    return sqlite::RememberRequest(db_, method, request_id, resource_name, now_micros);
   }
 
  private:
