@@ -162,5 +162,52 @@ TEST_F(MeetingsProcessTest, ARefusedBookingNamesTheMeetingInTheWay) {
   EXPECT_NE(clash.error_message().find(a.name()), std::string::npos);
 }
 
+// Each step of a meeting reaches the account's sales record in the clients
+// service, sent by the meetings service with its own identity; with the
+// clients service down the step is kept and delivered once it is back.
+TEST_F(MeetingsProcessTest, StepsReachTheAccountsSalesRecordEvenAfterAnOutage) {
+  const std::string account = CreateAccount("杭州会展集团");
+  meetings::v1::Meeting m;
+  ASSERT_TRUE(CreateMeeting(kKam, account, &m).ok());
+  auto meeting_entries = [&]() {
+    grpc::ClientContext ctx;
+    Authorize(&ctx, kManager);
+    clients::v1::ListActivitiesRequest req;
+    req.set_parent(account);
+    clients::v1::ListActivitiesResponse resp;
+    if (!clients_stub_->ListActivities(&ctx, req, &resp).ok()) return -1;
+    int n = 0;
+    for (const auto& a : resp.activities()) {
+      if (a.type() == clients::v1::Activity::MEETING) {
+        EXPECT_EQ(a.subject(), m.name());
+        ++n;
+      }
+    }
+    return n;
+  };
+  auto wait_for = [&](int n) {
+    for (int i = 0; i < 200; ++i) {
+      if (meeting_entries() == n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  EXPECT_TRUE(wait_for(1));  // the enquiry
+
+  EXPECT_EQ(clients_->Stop(SIGKILL), 128 + SIGKILL);
+  grpc::ClientContext ctx;
+  Authorize(&ctx, kKam);
+  meetings::v1::MoveMeetingRequest visit;
+  visit.set_name(m.name());
+  visit.set_note("参观了大宴会厅");
+  grpc::Status s = stub_->RecordSiteVisit(&ctx, visit, &m);
+  ASSERT_TRUE(s.ok()) << s.error_message();  // the step itself needs no other service
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_FALSE(clients_->Start().empty());
+  EXPECT_TRUE(wait_for(2)) << meeting_entries();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(meeting_entries(), 2);  // delivered once
+}
+
 }  // namespace
 }  // namespace atrium

@@ -168,6 +168,14 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
       }
     }
     if (auto s = tx.PutMeeting(id, m); !s.ok()) return s;
+    PendingActivity entry;
+    entry.account = m.account();
+    entry.request_id = absl::StrCat(m.name(), "/history/0");
+    entry.summary =
+        absl::StrCat(m.title(), ": enquiry recorded (", m.origin() == Meeting::WALK_IN ? "walk-in" : "outreach", ")");
+    entry.detail = absl::StrCat("by ", who.display_name, " (", who.subject, ")");
+    entry.subject = m.name();
+    if (auto s = tx.AddActivity(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
     out = m;
     return absl::OkStatus();
   });
@@ -281,6 +289,14 @@ absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& 
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
     if (auto s = tx.PutMeeting(*id, *m); !s.ok()) return s;
+    // The step goes to the account's sales record too, through the outbox.
+    PendingActivity entry;
+    entry.account = m->account();
+    entry.request_id = absl::StrCat(name, "/history/", m->history_size());
+    entry.summary = absl::StrCat(m->title(), ": ", StateName(change->from()), " -> ", StateName(to));
+    entry.detail = absl::StrCat(note, note.empty() ? "" : "\n", "by ", who.display_name, " (", who.subject, ")");
+    entry.subject = name;
+    if (auto s = tx.AddActivity(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
     if (release_rooms) {
       std::optional<std::pair<int64_t, std::string>> after;
       for (;;) {

@@ -31,9 +31,19 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   }
   rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
-  rt->accounts_ = std::make_unique<ClientsDirectory>(
-      grpc::CreateChannel(config.String("clients-address"), grpc::InsecureChannelCredentials()),
-      config.Duration("clients-deadline"));
+  // The service signs its own token for work it does on its own (the
+  // activity outbox): with jwt-signing-key-file, else the HS256 key.
+  auto alg = ParseAlgorithm(config.String("jwt-alg"));
+  if (!alg.ok()) return alg.status();
+  const std::string signing_file = config.String("jwt-signing-key-file").empty()
+                                       ? config.String("jwt-key-file")
+                                       : config.String("jwt-signing-key-file");
+  auto signing_key = ReadSettingFile("jwt-signing-key-file", signing_file);
+  if (!signing_key.ok()) return signing_key.status();
+  auto clients = grpc::CreateChannel(config.String("clients-address"), grpc::InsecureChannelCredentials());
+  rt->accounts_ = std::make_unique<ClientsDirectory>(clients, config.Duration("clients-deadline"));
+  rt->forwarder_ = std::make_unique<ActivityForwarder>(rt->store_.get(), clock, clients, *alg, *signing_key,
+                                                       config.Duration("clients-deadline"));
   rt->meetings_ = std::make_unique<Meetings>(rt->store_.get(), rt->accounts_.get(), clock, PageTokens(*page_secret));
   rt->handler_ = std::make_unique<MeetingsHandler>(rt->meetings_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.meetings.v1.MeetingsService", ServerOptionsFrom(config));
@@ -41,6 +51,17 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   SqliteMeetingsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
   return rt;
+}
+
+absl::Status Runtime::Start() {
+  if (auto s = runner_->Start(); !s.ok()) return s;
+  forwarder_->Start();
+  return absl::OkStatus();
+}
+
+void Runtime::Shutdown() {
+  runner_->Shutdown();
+  forwarder_->Stop();
 }
 
 }  // namespace atrium::meetings

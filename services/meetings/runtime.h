@@ -13,6 +13,7 @@
 #include "common/server.h"
 #include "common/time_util.h"
 #include "services/meetings/directory.h"
+#include "services/meetings/forwarder.h"
 #include "services/meetings/handler.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/sqlite_store.h"
@@ -25,8 +26,8 @@ class Runtime final {
  public:
   static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
 
-  absl::Status Start() { return runner_->Start(); }
-  void Shutdown() { runner_->Shutdown(); }
+  absl::Status Start();
+  void Shutdown();
   int port() const { return runner_->port(); }
   std::string address() const { return runner_->address(); }
 
@@ -37,6 +38,7 @@ class Runtime final {
   std::unique_ptr<SqliteMeetingsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<ClientsDirectory> accounts_;
+  std::unique_ptr<ActivityForwarder> forwarder_;
   std::unique_ptr<Meetings> meetings_;
   std::unique_ptr<MeetingsHandler> handler_;
   std::unique_ptr<ServiceRunner> runner_;

@@ -64,6 +64,20 @@ CREATE TABLE request_ids (
   PRIMARY KEY (method, request_id)
 );
 )sql",
+    // 2: the outbox of sales-record entries for the clients service.
+    R"sql(
+CREATE TABLE activity_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_micros INTEGER NOT NULL
+);
+CREATE INDEX activity_outbox_due ON activity_outbox(next_attempt_micros);
+)sql",
 };
 
 template <typename T>
@@ -242,6 +256,43 @@ class SqliteTx final : public MeetingsTx {
       out.push_back(
           Occupancy{st.Text(0), st.Text(1), st.Text(2), st.Text(3), static_cast<int>(st.Int(4)), st.Int(5), st.Int(6)});
     }
+  }
+
+  absl::Status AddActivity(const PendingActivity& a, int64_t now) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare(
+        "INSERT INTO activity_outbox(account, request_id, summary, detail, subject, attempts, next_attempt_micros)"
+        " VALUES (?,?,?,?,?,0,?)");
+    st.Bind(1, a.account).Bind(2, a.request_id).Bind(3, a.summary).Bind(4, a.detail).Bind(5, a.subject).Bind(6, now);
+    return st.Run();
+  }
+
+  absl::StatusOr<std::vector<PendingActivity>> DueActivities(int64_t now, int limit) override {
+    Statement& st = db_.Prepare(
+        "SELECT id, account, request_id, summary, detail, subject, attempts FROM activity_outbox"
+        " WHERE next_attempt_micros <= ? ORDER BY id LIMIT ?");
+    st.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
+    std::vector<PendingActivity> out;
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return out;
+      out.push_back(PendingActivity{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5),
+                                    static_cast<int>(st.Int(6))});
+    }
+  }
+
+  absl::Status DeleteActivity(int64_t id) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    return db_.Prepare("DELETE FROM activity_outbox WHERE id = ?").Bind(1, id).Run();
+  }
+
+  absl::Status RetryActivity(int64_t id, int64_t next) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    return db_.Prepare("UPDATE activity_outbox SET attempts = attempts + 1, next_attempt_micros = ? WHERE id = ?")
+        .Bind(1, next)
+        .Bind(2, id)
+        .Run();
   }
 
   absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,

@@ -32,6 +32,19 @@ struct Occupancy {
   int64_t end_micros = 0;    // tear-down included
 };
 
+// A sales-record entry waiting to be appended to the account's activity
+// history in the clients service (an outbox: written with the move, sent
+// afterwards, kept while the clients service is down).
+struct PendingActivity {
+  int64_t id = 0;
+  std::string account;     // accounts/{id}
+  std::string request_id;  // makes the append idempotent in the clients service
+  std::string summary;
+  std::string detail;
+  std::string subject;  // the meeting
+  int attempts = 0;
+};
+
 class MeetingsTx {
  public:
   virtual ~MeetingsTx() = default;
@@ -64,6 +77,11 @@ class MeetingsTx {
   // Every active occupancy overlapping [start, end), by start.
   virtual absl::StatusOr<std::vector<Occupancy>> AllOccupancies(int64_t start_micros, int64_t end_micros,
                                                                 int limit) = 0;
+
+  virtual absl::Status AddActivity(const PendingActivity& activity, int64_t now_micros) = 0;
+  virtual absl::StatusOr<std::vector<PendingActivity>> DueActivities(int64_t now_micros, int limit) = 0;
+  virtual absl::Status DeleteActivity(int64_t id) = 0;
+  virtual absl::Status RetryActivity(int64_t id, int64_t next_attempt_micros) = 0;
 
   virtual absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
                                                                    const std::string& request_id) = 0;

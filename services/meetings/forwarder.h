@@ -1,0 +1,51 @@
+// Sends the sales-record entries of the activity outbox to the clients
+// service, with the meetings service's own identity (a `service:meetings`
+// token it signs itself): this is work the service does on its own, after
+// the person's call has returned. An entry is deleted once the clients
+// service has it; while that service is down entries wait and are retried
+// with backoff. The request_id makes a retried append create nothing new.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "atrium/clients/v1/clients.grpc.pb.h"
+#include "common/auth.h"
+#include "common/time_util.h"
+#include "grpcpp/grpcpp.h"
+#include "services/meetings/store.h"
+
+namespace atrium::meetings {
+
+class ActivityForwarder final {
+ public:
+  ActivityForwarder(MeetingsStore* store, const Clock* clock, std::shared_ptr<grpc::Channel> clients,
+                    TokenAlgorithm alg, std::string signing_key, absl::Duration deadline,
+                    absl::Duration poll_interval = absl::Milliseconds(500));
+  ~ActivityForwarder();
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+  // Sends what is due; returns how many were sent.
+  int Pass();
+  std::string Token();
+
+  MeetingsStore* store_;
+  const Clock* clock_;
+  std::unique_ptr<clients::v1::ClientsService::Stub> stub_;
+  TokenAlgorithm alg_;
+  std::string signing_key_;
+  absl::Duration deadline_;
+  absl::Duration poll_interval_;
+  std::string token_;
+  absl::Time token_expires_ = absl::InfinitePast();
+  absl::Notification stop_;
+  std::thread worker_;
+};
+
+}  // namespace atrium::meetings
