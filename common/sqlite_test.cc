@@ -7,15 +7,12 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/testing.h"
+
 namespace atrium::sqlite {
 namespace {
 
-std::string TempDb() {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("atrium-sqlite-" + std::to_string(getpid()) + "-" + std::to_string(std::rand()));
-  std::filesystem::create_directories(dir);
-  return (dir / "t.db").string();
-}
+std::string TempDb() { return testing::TempDir("atrium-sqlite") + "/t.db"; }
 
 TEST(SqliteTest, MigrationsApplyOnceAndUpgrade) {
   const std::string path = TempDb();

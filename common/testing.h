@@ -1,21 +1,25 @@
 // Helpers for hermetic tests: a fresh temporary directory per test.
 #pragma once
 
-#include <unistd.h>
+#include <stdlib.h>
 
-#include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
 namespace atrium::testing {
 
-// Creates and returns a new empty directory under the system temp dir.
+// Creates and returns a new, empty directory under the system temp dir.
+// mkdtemp picks an unused name and creates it atomically, so a directory
+// left by an earlier process (whose pid may come round again) is never reused.
 inline std::string TempDir(const std::string& prefix = "atrium") {
-  static std::atomic<int> counter{0};
-  auto dir = std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(getpid()) + "-" +
-                                                       std::to_string(counter++) + "-" + std::to_string(std::rand()));
-  std::filesystem::create_directories(dir);
-  return dir.string();
+  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    std::perror("mkdtemp");
+    std::abort();
+  }
+  return pattern;
 }
 
 }  // namespace atrium::testing
