@@ -226,8 +226,11 @@ void ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
   };
   if (auto s = db.Run("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
   bool any_ok = false;
+  // A write alone in its batch needs no savepoint: the whole transaction is
+  // its own, and is rolled back if it fails.
+  const bool alone = batch.size() == 1;
   for (PendingWrite* w : batch) {
-    if (auto s = db.Run("SAVEPOINT atrium_write"); !s.ok()) {
+    if (auto s = alone ? absl::OkStatus() : db.Run("SAVEPOINT atrium_write"); !s.ok()) {
       w->result = s;
       continue;
     }
@@ -245,8 +248,8 @@ void ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
     }
     if (w->result.ok()) {
       any_ok = true;
-      if (auto s = db.Run("RELEASE atrium_write"); !s.ok()) w->result = s;
-    } else {
+      if (auto s = alone ? absl::OkStatus() : db.Run("RELEASE atrium_write"); !s.ok()) w->result = s;
+    } else if (!alone) {
       (void)db.Run("ROLLBACK TO atrium_write");
       (void)db.Run("RELEASE atrium_write");
     }

@@ -164,4 +164,54 @@ class ConnectionPool final {
   std::thread checkpointer_;
 };
 
+// What every service's store does with the pool.
+
+// Runs `fn` on a store's transaction type `TxImpl` (constructed from the
+// connection and whether it may write) in a write or read transaction.
+template <typename TxImpl, typename Tx>
+absl::Status WriteAs(ConnectionPool& pool, const std::function<absl::Status(Tx&)>& fn) {
+  return pool.Write([&](Connection& db) {
+    TxImpl tx(db, true);
+    return fn(tx);
+  });
+}
+template <typename TxImpl, typename Tx>
+absl::Status ReadAs(ConnectionPool& pool, const std::function<absl::Status(Tx&)>& fn) {
+  return pool.Read([&](Connection& db) {
+    TxImpl tx(db, false);
+    return fn(tx);
+  });
+}
+
+// A stored protobuf message; DATA_LOSS naming `what` if it does not parse.
+template <typename T>
+absl::StatusOr<T> ParseStored(const std::string& bytes, const char* what) {
+  T m;
+  if (!m.ParseFromString(bytes)) return absl::DataLossError(std::string("stored ") + what + " does not parse");
+  return m;
+}
+
+// Runs `st` and parses column 0 of every row as a T.
+template <typename T>
+absl::StatusOr<std::vector<T>> StoredRows(Statement& st, const char* what) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    auto m = ParseStored<T>(st.Blob(0), what);
+    if (!m.ok()) return m.status();
+    out.push_back(std::move(*m));
+  }
+}
+
+// The first row's column 0 as a T, if there is a row.
+template <typename T>
+absl::StatusOr<std::optional<T>> StoredRow(Statement& st, const char* what) {
+  auto rows = StoredRows<T>(st, what);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
 }  // namespace atrium::sqlite

@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "common/errors.h"
+
 namespace atrium::testing {
 
 // Creates and returns a new, empty directory under the system temp dir.
@@ -21,5 +24,14 @@ inline std::string TempDir(const std::string& prefix = "atrium") {
   }
   return pattern;
 }
+
+// What a domain call returned, as the wire would carry it: the code, the
+// BadRequest field and the ErrorInfo reason.
+template <typename T>
+absl::StatusCode CodeOf(const absl::StatusOr<T>& r) {
+  return r.status().code();
+}
+inline std::string FieldOf(const absl::Status& s) { return ViolatedField(ToGrpcStatus(s)); }
+inline std::string ReasonOf(const absl::Status& s) { return ErrorReason(ToGrpcStatus(s)); }
 
 }  // namespace atrium::testing

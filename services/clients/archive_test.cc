@@ -28,13 +28,9 @@ const Principal kFinance{"fin-desk", "Finance", Role::kDepartment, "finance"};
 const Principal kMeetings{"service:meetings", "meetings", Role::kService, ""};
 const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
 
-template <typename T>
-Code CodeOf(const absl::StatusOr<T>& r) {
-  return r.status().code();
-}
-
-std::string FieldOf(const absl::Status& s) { return ViolatedField(ToGrpcStatus(s)); }
-std::string ReasonOf(const absl::Status& s) { return ErrorReason(ToGrpcStatus(s)); }
+using testing::CodeOf;
+using testing::FieldOf;
+using testing::ReasonOf;
 
 type::v1::Date D(int y, int m, int d) {
   type::v1::Date out;

@@ -111,9 +111,7 @@ ChildRecord ReadChild(Statement& st) {
 }
 
 absl::StatusOr<Account> ParseAccount(const std::string& bytes) {
-  Account a;
-  if (!a.ParseFromString(bytes)) return absl::DataLossError("stored account does not parse");
-  return a;
+  return sqlite::ParseStored<Account>(bytes, "account");
 }
 
 // Escapes LIKE wildcards; the pattern uses ESCAPE '\'.
@@ -367,17 +365,11 @@ absl::StatusOr<std::unique_ptr<SqliteClientsStore>> SqliteClientsStore::Open(con
 }
 
 absl::Status SqliteClientsStore::Write(const std::function<absl::Status(ClientsTx&)>& fn) {
-  return pool_->Write([&](Connection& db) {
-    SqliteTx tx(db, true);
-    return fn(tx);
-  });
+  return sqlite::WriteAs<SqliteTx>(*pool_, fn);
 }
 
 absl::Status SqliteClientsStore::Read(const std::function<absl::Status(ClientsTx&)>& fn) {
-  return pool_->Read([&](Connection& db) {
-    SqliteTx tx(db, false);
-    return fn(tx);
-  });
+  return sqlite::ReadAs<SqliteTx>(*pool_, fn);
 }
 
 }  // namespace atrium::clients

@@ -29,12 +29,9 @@ const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
 const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
 const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
 
-template <typename T>
-Code CodeOf(const absl::StatusOr<T>& r) {
-  return r.status().code();
-}
-std::string FieldOf(const absl::Status& s) { return ViolatedField(ToGrpcStatus(s)); }
-std::string ReasonOf(const absl::Status& s) { return ErrorReason(ToGrpcStatus(s)); }
+using testing::CodeOf;
+using testing::FieldOf;
+using testing::ReasonOf;
 
 // The accounts the clients service would answer with.
 class FakeDirectory : public AccountDirectory {

@@ -80,26 +80,9 @@ CREATE INDEX activity_outbox_due ON activity_outbox(next_attempt_micros);
 )sql",
 };
 
-template <typename T>
-absl::StatusOr<std::vector<T>> Rows(Statement& st, const char* what) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    T m;
-    if (!m.ParseFromString(st.Blob(0))) return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
-    out.push_back(std::move(m));
-  }
-}
-
-template <typename T>
-absl::StatusOr<std::optional<T>> OneRow(Statement& st, const char* what) {
-  auto rows = Rows<T>(st, what);
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(rows->front()));
-}
+using sqlite::ParseStored;
+using sqlite::StoredRow;
+using sqlite::StoredRows;
 
 class SqliteTx final : public MeetingsTx {
  public:
@@ -108,7 +91,7 @@ class SqliteTx final : public MeetingsTx {
   absl::StatusOr<std::optional<Meeting>> GetMeeting(const std::string& id) override {
     Statement& st = db_.Prepare("SELECT data FROM meetings WHERE id = ?");
     st.Bind(1, id);
-    return OneRow<Meeting>(st, "meeting");
+    return StoredRow<Meeting>(st, "meeting");
   }
 
   absl::Status PutMeeting(const std::string& id, const Meeting& m) override {
@@ -137,13 +120,13 @@ class SqliteTx final : public MeetingsTx {
     if (!owner.empty()) st.Bind(2, owner);
     if (after) st.Bind(3, after->first).Bind(4, after->second);
     st.Bind(5, static_cast<int64_t>(limit));
-    return Rows<Meeting>(st, "meeting");
+    return StoredRows<Meeting>(st, "meeting");
   }
 
   absl::StatusOr<std::optional<Room>> GetRoom(const std::string& id) override {
     Statement& st = db_.Prepare("SELECT data FROM rooms WHERE id = ?");
     st.Bind(1, id);
-    return OneRow<Room>(st, "room");
+    return StoredRow<Room>(st, "room");
   }
 
   absl::Status InsertRoom(const std::string& id, const Room& room) override {
@@ -156,13 +139,13 @@ class SqliteTx final : public MeetingsTx {
   absl::StatusOr<std::vector<Room>> ListRooms(const std::string& after_id, int limit) override {
     Statement& st = db_.Prepare("SELECT data FROM rooms WHERE id > ? ORDER BY id LIMIT ?");
     st.Bind(1, after_id).Bind(2, static_cast<int64_t>(limit));
-    return Rows<Room>(st, "room");
+    return StoredRows<Room>(st, "room");
   }
 
   absl::StatusOr<std::optional<Booking>> GetBooking(const std::string& name) override {
     Statement& st = db_.Prepare("SELECT data FROM bookings WHERE name = ?");
     st.Bind(1, name);
-    return OneRow<Booking>(st, "booking");
+    return StoredRow<Booking>(st, "booking");
   }
 
   absl::Status PutBooking(const std::string& meeting_id, const Booking& b,
@@ -213,7 +196,7 @@ class SqliteTx final : public MeetingsTx {
     if (!meeting_id.empty()) st.Bind(1, meeting_id);
     if (after) st.Bind(2, after->first).Bind(3, after->second);
     st.Bind(4, static_cast<int64_t>(limit));
-    return Rows<Booking>(st, "booking");
+    return StoredRows<Booking>(st, "booking");
   }
 
   absl::StatusOr<std::vector<Occupancy>> Occupancies(const std::vector<std::string>& units, int64_t start, int64_t end,
@@ -324,17 +307,11 @@ absl::StatusOr<std::unique_ptr<SqliteMeetingsStore>> SqliteMeetingsStore::Open(c
 }
 
 absl::Status SqliteMeetingsStore::Write(const std::function<absl::Status(MeetingsTx&)>& fn) {
-  return pool_->Write([&](Connection& db) {
-    SqliteTx tx(db, true);
-    return fn(tx);
-  });
+  return sqlite::WriteAs<SqliteTx>(*pool_, fn);
 }
 
 absl::Status SqliteMeetingsStore::Read(const std::function<absl::Status(MeetingsTx&)>& fn) {
-  return pool_->Read([&](Connection& db) {
-    SqliteTx tx(db, false);
-    return fn(tx);
-  });
+  return sqlite::ReadAs<SqliteTx>(*pool_, fn);
 }
 
 }  // namespace atrium::meetings

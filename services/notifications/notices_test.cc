@@ -26,12 +26,9 @@ const Principal kFnb{"fnb-zhou", "Zhou (F&B)", Role::kDepartment, "fnb"};
 const Principal kRooms{"rooms-wu", "Wu (Rooms)", Role::kDepartment, "rooms"};
 const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
 
-template <typename T>
-Code CodeOf(const absl::StatusOr<T>& r) {
-  return r.status().code();
-}
-std::string FieldOf(const absl::Status& s) { return ViolatedField(ToGrpcStatus(s)); }
-std::string ReasonOf(const absl::Status& s) { return ErrorReason(ToGrpcStatus(s)); }
+using testing::CodeOf;
+using testing::FieldOf;
+using testing::ReasonOf;
 
 class RecordingSink : public DispatchSink {
  public:

@@ -68,26 +68,9 @@ CREATE INDEX outbox_due ON outbox(next_attempt_micros);
 )sql",
 };
 
-template <typename T>
-absl::StatusOr<T> Parse(const std::string& bytes, const char* what) {
-  T m;
-  if (!m.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
-  return m;
-}
-
-// Runs `st` and parses column 0 of every row as a T.
-template <typename T>
-absl::StatusOr<std::vector<T>> Rows(Statement& st, const char* what) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    auto m = Parse<T>(st.Blob(0), what);
-    if (!m.ok()) return m.status();
-    out.push_back(std::move(*m));
-  }
-}
+using sqlite::ParseStored;
+using sqlite::StoredRow;
+using sqlite::StoredRows;
 
 // Dispatch rows are (data, attempt_count).
 absl::StatusOr<std::vector<Dispatch>> DispatchRows(Statement& st) {
@@ -96,7 +79,7 @@ absl::StatusOr<std::vector<Dispatch>> DispatchRows(Statement& st) {
     auto row = st.Step();
     if (!row.ok()) return row.status();
     if (!*row) return out;
-    auto d = Parse<Dispatch>(st.Blob(0), "dispatch");
+    auto d = ParseStored<Dispatch>(st.Blob(0), "dispatch");
     if (!d.ok()) return d.status();
     d->clear_attempts();
     d->set_attempt_count(static_cast<int32_t>(st.Int(1)));
@@ -112,14 +95,6 @@ std::string WithoutAttempts(Dispatch d) {
   return d.SerializeAsString();
 }
 
-template <typename T>
-absl::StatusOr<std::optional<T>> OneRow(Statement& st, const char* what) {
-  auto rows = Rows<T>(st, what);
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(rows->front()));
-}
-
 // Dispatch names of one notice lie in [NoticePrefix, NoticePrefixEnd): the
 // primary key serves queries by notice without an index of their own.
 std::string NoticePrefix(const std::string& notice_id) { return absl::StrCat("notices/", notice_id, "/"); }
@@ -132,7 +107,7 @@ class SqliteTx final : public NotificationsTx {
   absl::StatusOr<std::optional<Notice>> GetNotice(const std::string& id) override {
     Statement& st = db_.Prepare("SELECT data FROM notices WHERE id = ?");
     st.Bind(1, id);
-    return OneRow<Notice>(st, "notice");
+    return StoredRow<Notice>(st, "notice");
   }
 
   absl::Status PutNotice(const std::string& id, const Notice& n) override {
@@ -155,7 +130,7 @@ class SqliteTx final : public NotificationsTx {
     if (!meeting.empty()) st.Bind(1, meeting);
     if (after) st.Bind(2, after->first).Bind(3, after->second);
     st.Bind(4, static_cast<int64_t>(limit));
-    return Rows<Notice>(st, "notice");
+    return StoredRows<Notice>(st, "notice");
   }
 
   absl::StatusOr<std::optional<StoredRevision>> GetRevision(const std::string& notice_id, int revision) override {
@@ -164,7 +139,7 @@ class SqliteTx final : public NotificationsTx {
     auto row = st.Step();
     if (!row.ok()) return row.status();
     if (!*row) return std::optional<StoredRevision>();
-    auto r = Parse<v1::NoticeRevision>(st.Blob(0), "revision");
+    auto r = ParseStored<v1::NoticeRevision>(st.Blob(0), "revision");
     if (!r.ok()) return r.status();
     return std::optional<StoredRevision>(StoredRevision{st.Text(1), std::move(*r)});
   }
@@ -183,7 +158,7 @@ class SqliteTx final : public NotificationsTx {
     auto row = st.Step();
     if (!row.ok()) return row.status();
     if (!*row) return std::optional<Dispatch>();
-    auto parsed = Parse<Dispatch>(st.Blob(0), "dispatch");
+    auto parsed = ParseStored<Dispatch>(st.Blob(0), "dispatch");
     if (!parsed.ok()) return parsed.status();
     Dispatch d = std::move(*parsed);
     d.clear_attempts();
@@ -388,17 +363,11 @@ absl::StatusOr<std::unique_ptr<SqliteNotificationsStore>> SqliteNotificationsSto
 }
 
 absl::Status SqliteNotificationsStore::Write(const std::function<absl::Status(NotificationsTx&)>& fn) {
-  return pool_->Write([&](Connection& db) {
-    SqliteTx tx(db, true);
-    return fn(tx);
-  });
+  return sqlite::WriteAs<SqliteTx>(*pool_, fn);
 }
 
 absl::Status SqliteNotificationsStore::Read(const std::function<absl::Status(NotificationsTx&)>& fn) {
-  return pool_->Read([&](Connection& db) {
-    SqliteTx tx(db, false);
-    return fn(tx);
-  });
+  return sqlite::ReadAs<SqliteTx>(*pool_, fn);
 }
 
 }  // namespace atrium::notifications
