@@ -15,6 +15,7 @@
 #include "common/errors.h"
 #include "common/testing.h"
 #include "common/time_util.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "tests/process.h"
 
@@ -49,9 +50,9 @@ class MeetingsProcessTest : public ::testing::Test {
             "--listen=127.0.0.1:0", "--db-path=" + dir_ + "/m.db", "--jwt-key-file=" + dir_ + "/jwt.key",
             "--clients-address=127.0.0.1:" + std::to_string(clients_port_), "--clients-deadline=1s"},
         dir_ + "/meetings.log");
-    const std::string address = meetings_->Start();
-    ASSERT_FALSE(address.empty()) << meetings_->Log();
-    stub_ = meetings::v1::MeetingsService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    address_ = meetings_->Start();
+    ASSERT_FALSE(address_.empty()) << meetings_->Log();
+    stub_ = meetings::v1::MeetingsService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
     clients_stub_ = clients::v1::ClientsService::NewStub(
         grpc::CreateChannel("127.0.0.1:" + std::to_string(clients_port_), grpc::InsecureChannelCredentials()));
   }
@@ -89,6 +90,7 @@ class MeetingsProcessTest : public ::testing::Test {
 
   std::string dir_;
   int clients_port_ = 0;
+  std::string address_;
   std::unique_ptr<testing::ServiceProcess> clients_, meetings_;
   std::unique_ptr<meetings::v1::MeetingsService::Stub> stub_;
   std::unique_ptr<clients::v1::ClientsService::Stub> clients_stub_;
@@ -207,6 +209,35 @@ TEST_F(MeetingsProcessTest, StepsReachTheAccountsSalesRecordEvenAfterAnOutage) {
   EXPECT_TRUE(wait_for(2)) << meeting_entries();
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(meeting_entries(), 2);  // delivered once
+}
+
+// Every method refuses a call without a valid token, over the wire: each is
+// called by name with an empty request through the generic stub.
+TEST_F(MeetingsProcessTest, EveryMethodRequiresAToken) {
+  const auto* service = meetings::v1::Meeting::descriptor()->file()->FindServiceByName("MeetingsService");
+  ASSERT_NE(service, nullptr);
+  grpc::GenericStub generic(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  for (int i = 0; i < service->method_count(); ++i) {
+    for (bool forged : {false, true}) {
+      grpc::ClientContext ctx;
+      if (forged) {
+        ctx.AddMetadata("authorization", "Bearer " + *MintToken(TokenAlgorithm::kHs256, "another-key", kManager,
+                                                                absl::Now() + absl::Hours(1)));
+      }
+      grpc::CompletionQueue cq;
+      grpc::Slice empty("");  // an empty message of any type
+      grpc::ByteBuffer request(&empty, 1), response;
+      auto call =
+          generic.PrepareUnaryCall(&ctx, "/" + service->full_name() + "/" + service->method(i)->name(), request, &cq);
+      call->StartCall();
+      grpc::Status status;
+      call->Finish(&response, &status, reinterpret_cast<void*>(1));
+      void* tag = nullptr;
+      bool ok = false;
+      ASSERT_TRUE(cq.Next(&tag, &ok));
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << service->method(i)->name();
+    }
+  }
 }
 
 }  // namespace

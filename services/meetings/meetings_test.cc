@@ -478,5 +478,65 @@ TEST_F(MeetingsTest, TheSalesStagesBeforeTheContractAreRecordedInOrder) {
   EXPECT_EQ(FieldOf(meetings_->RecordSiteVisit(kKam, req).status()), "name");
 }
 
+TEST_F(MeetingsTest, RoomAndBookingReadsAndChangesRefuseWhatTheyDocument) {
+  Meeting m = NewMeeting();
+  auto booked = meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2)));
+  ASSERT_TRUE(booked.ok());
+
+  v1::GetRoomRequest room;
+  room.set_name("hall-a");
+  EXPECT_EQ(FieldOf(meetings_->GetRoom(kFnb, room).status()), "name");
+  room.set_name("rooms/hall-a");
+  EXPECT_EQ(CodeOf(meetings_->GetRoom(kInspector, room)), Code::kPermissionDenied);
+  v1::ListRoomsRequest rooms;
+  rooms.set_page_token("forged");
+  EXPECT_EQ(FieldOf(meetings_->ListRooms(kFnb, rooms).status()), "page_token");
+  EXPECT_EQ(CodeOf(meetings_->ListRooms(kInspector, v1::ListRoomsRequest())), Code::kPermissionDenied);
+
+  v1::GetBookingRequest get;
+  get.set_name("bookings/x");
+  EXPECT_EQ(FieldOf(meetings_->GetBooking(kFnb, get).status()), "name");
+  get.set_name(booked->name());
+  EXPECT_EQ(CodeOf(meetings_->GetBooking(kInspector, get)), Code::kPermissionDenied);
+  v1::ListBookingsRequest list;
+  list.set_parent(m.name());
+  EXPECT_EQ(CodeOf(meetings_->ListBookings(kInspector, list)), Code::kPermissionDenied);
+  list.set_page_token("forged");
+  EXPECT_EQ(FieldOf(meetings_->ListBookings(kFnb, list).status()), "page_token");
+
+  v1::ConfirmBookingRequest confirm;
+  confirm.set_name("x");
+  EXPECT_EQ(FieldOf(meetings_->ConfirmBooking(kKam, confirm).status()), "name");
+  confirm.set_name(m.name() + "/bookings/none");
+  EXPECT_EQ(CodeOf(meetings_->ConfirmBooking(kKam, confirm)), Code::kNotFound);
+  confirm.set_name(booked->name());
+  EXPECT_EQ(CodeOf(meetings_->ConfirmBooking(kKam2, confirm)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->ConfirmBooking(kFnb, confirm)), Code::kPermissionDenied);
+
+  v1::CancelBookingRequest cancel;
+  cancel.set_name(m.name() + "/bookings/none");
+  cancel.set_reason("r");
+  EXPECT_EQ(CodeOf(meetings_->CancelBooking(kKam, cancel)), Code::kNotFound);
+  cancel.set_name("x");
+  EXPECT_EQ(FieldOf(meetings_->CancelBooking(kKam, cancel).status()), "name");
+
+  // Cancelling a meeting: the same rules as marking it lost.
+  v1::CloseMeetingRequest close;
+  close.set_name(m.name());
+  EXPECT_EQ(FieldOf(meetings_->CancelMeeting(kKam, close).status()), "reason");
+  close.set_reason("客户取消");
+  close.set_etag("stale");
+  EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam, close)), Code::kAborted);
+  close.clear_etag();
+  EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam2, close)), Code::kPermissionDenied);
+  close.set_name("meetings/none");
+  EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam, close)), Code::kNotFound);
+  v1::MoveMeetingRequest move;
+  move.set_name(m.name());
+  move.set_note(std::string(2001, 'x'));
+  EXPECT_EQ(FieldOf(meetings_->StartNegotiation(kKam, move).status()), "note");
+  EXPECT_EQ(FieldOf(meetings_->RecordIntent(kKam, move).status()), "note");
+}
+
 }  // namespace
 }  // namespace atrium::meetings
