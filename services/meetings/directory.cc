@@ -36,4 +36,33 @@ absl::StatusOr<AccountInfo> ClientsDirectory::Lookup(const Principal& who, const
   return info;
 }
 
+NotificationsBoard::NotificationsBoard(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
+    : stub_(notifications::v1::NotificationsService::NewStub(std::move(channel))), deadline_(deadline) {}
+
+absl::StatusOr<std::optional<NoticeStatus>> NotificationsBoard::Status(const Principal& who,
+                                                                       const std::string& notice_id) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  ctx.AddMetadata("authorization", "Bearer " + who.token);
+  notifications::v1::GetNoticeRequest req;
+  req.set_name(absl::StrCat("notices/", notice_id));
+  notifications::v1::Notice n;
+  grpc::Status s = stub_->GetNotice(&ctx, req, &n);
+  switch (s.error_code()) {
+    case grpc::StatusCode::OK: break;
+    case grpc::StatusCode::NOT_FOUND: return std::optional<NoticeStatus>();
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return PermissionDenied(absl::StrCat("the notifications service refused: ", s.error_message()));
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return absl::UnavailableError(absl::StrCat("the notifications service cannot be reached (", s.error_message(),
+                                                 "); nothing was changed, retry"));
+    default: return absl::InternalError(absl::StrCat("the notifications service answered: ", s.error_message()));
+  }
+  NoticeStatus out;
+  out.current_revision = n.current_revision();
+  out.departments.assign(n.departments().begin(), n.departments().end());
+  return std::optional<NoticeStatus>(std::move(out));
+}
+
 }  // namespace atrium::meetings

@@ -1,15 +1,19 @@
-// The accounts of the clients service, as the meetings service needs them.
-// The gRPC implementation calls the clients service on the caller's behalf:
-// the call carries the caller's own token, so the clients service applies
-// its own rules to the person, and a deadline.
+// What the meetings service asks of its peers on the caller's behalf: the
+// accounts of the clients service, and the signatures of a notice at the
+// notifications service. The gRPC implementations carry the caller's own
+// token, so the peer applies its own rules to the person, and a deadline.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include <optional>
+#include <vector>
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+
 #include "atrium/clients/v1/clients.grpc.pb.h"
+#include "atrium/notifications/v1/notifications.grpc.pb.h"
 #include "common/auth.h"
 #include "grpcpp/grpcpp.h"
 
@@ -37,6 +41,30 @@ class ClientsDirectory final : public AccountDirectory {
 
  private:
   std::unique_ptr<clients::v1::ClientsService::Stub> stub_;
+  absl::Duration deadline_;
+};
+
+// A notice as the notifications service holds it.
+struct NoticeStatus {
+  int current_revision = 0;
+  std::vector<notifications::v1::DepartmentState> departments;  // of the current revision
+};
+
+class NoticeBoard {
+ public:
+  virtual ~NoticeBoard() = default;
+  // nullopt when the notifications service does not have the notice (yet);
+  // UNAVAILABLE when it cannot be reached in time.
+  virtual absl::StatusOr<std::optional<NoticeStatus>> Status(const Principal& who, const std::string& notice_id) = 0;
+};
+
+class NotificationsBoard final : public NoticeBoard {
+ public:
+  NotificationsBoard(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
+  absl::StatusOr<std::optional<NoticeStatus>> Status(const Principal& who, const std::string& notice_id) override;
+
+ private:
+  std::unique_ptr<notifications::v1::NotificationsService::Stub> stub_;
   absl::Duration deadline_;
 };
 

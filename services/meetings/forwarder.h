@@ -1,9 +1,12 @@
-// Sends the sales-record entries of the activity outbox to the clients
-// service, with the meetings service's own identity (a `service:meetings`
-// token it signs itself): this is work the service does on its own, after
-// the person's call has returned. An entry is deleted once the clients
-// service has it; while that service is down entries wait and are retried
-// with backoff. The request_id makes a retried append create nothing new.
+// Sends the outbox to the other services, with the meetings service's own
+// identity (a `service:meetings` token it signs itself): this is work the
+// service does on its own, after the person's call has returned. Sales-record
+// entries, guest preferences and receivables go to the clients service,
+// notice revisions to the notifications service. An entry is deleted once
+// the other service has it; while that service is down entries wait and are
+// retried with backoff. Every write is idempotent there (request_id, ledger
+// reference, notice revision), so a retry after a lost reply creates nothing
+// new.
 #pragma once
 
 #include <memory>
@@ -13,6 +16,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "atrium/clients/v1/clients.grpc.pb.h"
+#include "atrium/notifications/v1/notifications.grpc.pb.h"
 #include "common/auth.h"
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
@@ -20,12 +24,12 @@
 
 namespace atrium::meetings {
 
-class ActivityForwarder final {
+class OutboxForwarder final {
  public:
-  ActivityForwarder(MeetingsStore* store, const Clock* clock, std::shared_ptr<grpc::Channel> clients,
-                    TokenAlgorithm alg, std::string signing_key, absl::Duration deadline,
-                    absl::Duration poll_interval = absl::Milliseconds(500));
-  ~ActivityForwarder();
+  OutboxForwarder(MeetingsStore* store, const Clock* clock, std::shared_ptr<grpc::Channel> clients,
+                  std::shared_ptr<grpc::Channel> notifications, TokenAlgorithm alg, std::string signing_key,
+                  absl::Duration deadline, absl::Duration poll_interval = absl::Milliseconds(500));
+  ~OutboxForwarder();
   void Start();
   void Stop();
 
@@ -34,10 +38,12 @@ class ActivityForwarder final {
   // Sends what is due; returns how many were sent.
   int Pass();
   std::string Token();
+  grpc::Status Send(const OutboxEntry& entry);
 
   MeetingsStore* store_;
   const Clock* clock_;
   std::unique_ptr<clients::v1::ClientsService::Stub> stub_;
+  std::unique_ptr<notifications::v1::NotificationsService::Stub> notifications_;
   TokenAlgorithm alg_;
   std::string signing_key_;
   absl::Duration deadline_;

@@ -46,6 +46,61 @@ class MeetingsHandler final : public v1::MeetingsService::Service {
   grpc::Status GetAvailability(grpc::ServerContext* context, const v1::GetAvailabilityRequest* request,
                                v1::Availability* response) override;
 
+  grpc::Status GetPriceList(grpc::ServerContext* context, const v1::GetPriceListRequest* request,
+                            v1::PriceList* response) override;
+  grpc::Status UpdatePriceList(grpc::ServerContext* context, const v1::UpdatePriceListRequest* request,
+                               v1::PriceList* response) override;
+  grpc::Status CreateAgreement(grpc::ServerContext* context, const v1::CreateAgreementRequest* request,
+                               v1::Agreement* response) override;
+  grpc::Status GetAgreement(grpc::ServerContext* context, const v1::GetAgreementRequest* request,
+                            v1::Agreement* response) override;
+  grpc::Status ListAgreements(grpc::ServerContext* context, const v1::ListAgreementsRequest* request,
+                              v1::ListAgreementsResponse* response) override;
+  grpc::Status UpdateAgreement(grpc::ServerContext* context, const v1::UpdateAgreementRequest* request,
+                               v1::Agreement* response) override;
+  grpc::Status SignAgreement(grpc::ServerContext* context, const v1::SignAgreementRequest* request,
+                             v1::Agreement* response) override;
+  grpc::Status CreateApprovalRequest(grpc::ServerContext* context, const v1::CreateApprovalRequestRequest* request,
+                                     v1::ApprovalRequest* response) override;
+  grpc::Status GetApprovalRequest(grpc::ServerContext* context, const v1::GetApprovalRequestRequest* request,
+                                  v1::ApprovalRequest* response) override;
+  grpc::Status ListApprovalRequests(grpc::ServerContext* context, const v1::ListApprovalRequestsRequest* request,
+                                    v1::ListApprovalRequestsResponse* response) override;
+  grpc::Status ApproveRequest(grpc::ServerContext* context, const v1::DecideApprovalRequest* request,
+                              v1::ApprovalRequest* response) override;
+  grpc::Status RejectRequest(grpc::ServerContext* context, const v1::DecideApprovalRequest* request,
+                             v1::ApprovalRequest* response) override;
+  grpc::Status IssueNotice(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+                           v1::Meeting* response) override;
+  grpc::Status GetMeetingNotice(grpc::ServerContext* context, const v1::GetMeetingNoticeRequest* request,
+                                v1::MeetingNotice* response) override;
+  grpc::Status CheckItem(grpc::ServerContext* context, const v1::CheckItemRequest* request,
+                         v1::Meeting* response) override;
+  grpc::Status MarkPrepared(grpc::ServerContext* context, const v1::MarkPreparedRequest* request,
+                            v1::Meeting* response) override;
+  grpc::Status StartMeeting(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+                            v1::Meeting* response) override;
+  grpc::Status CompleteMeeting(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+                               v1::Meeting* response) override;
+  grpc::Status CreateTrackingEntry(grpc::ServerContext* context, const v1::CreateTrackingEntryRequest* request,
+                                   v1::TrackingEntry* response) override;
+  grpc::Status ListTrackingEntries(grpc::ServerContext* context, const v1::ListTrackingEntriesRequest* request,
+                                   v1::ListTrackingEntriesResponse* response) override;
+  grpc::Status GetSettlement(grpc::ServerContext* context, const v1::GetSettlementRequest* request,
+                             v1::Settlement* response) override;
+  grpc::Status RecordCharges(grpc::ServerContext* context, const v1::RecordChargesRequest* request,
+                             v1::Settlement* response) override;
+  grpc::Status RecordBillReview(grpc::ServerContext* context, const v1::RecordBillReviewRequest* request,
+                                v1::Settlement* response) override;
+  grpc::Status RecordPayment(grpc::ServerContext* context, const v1::RecordPaymentRequest* request,
+                             v1::Settlement* response) override;
+  grpc::Status SettleMeeting(grpc::ServerContext* context, const v1::SettleMeetingRequest* request,
+                             v1::Meeting* response) override;
+  grpc::Status RecordGuestPreferences(grpc::ServerContext* context, const v1::RecordGuestPreferencesRequest* request,
+                                      v1::Meeting* response) override;
+  grpc::Status GetTodayView(grpc::ServerContext* context, const v1::GetTodayViewRequest* request,
+                            v1::TodayView* response) override;
+
  private:
   Meetings* meetings_;
   const TokenVerifier* verifier_;

@@ -12,24 +12,10 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/text.h"
+#include "services/meetings/internal.h"
 
 namespace atrium::meetings {
-namespace {
-
-using v1::Booking;
-using v1::Meeting;
-using v1::Room;
-
-const std::initializer_list<Role> kReaders = {Role::kManager,  Role::kKeyAccountManager, Role::kClerk,
-                                              Role::kGmOffice, Role::kService,           Role::kDepartment};
-const std::initializer_list<Role> kStaffAndService = {Role::kManager, Role::kKeyAccountManager, Role::kClerk,
-                                                      Role::kGmOffice, Role::kService};
-const std::initializer_list<Role> kSellers = {Role::kManager, Role::kKeyAccountManager, Role::kClerk};
-
-constexpr char kCreateMeeting[] = "CreateMeeting";
-constexpr char kCreateBooking[] = "CreateBooking";
-constexpr absl::Duration kMaxFunction = absl::Hours(14 * 24);
-constexpr absl::Duration kMaxAvailabilityRange = absl::Hours(31 * 24);
+namespace internal {
 
 v1::Audit NewAudit(const Principal& who, absl::Time now) {
   v1::Audit a;
@@ -45,8 +31,7 @@ void Touch(v1::Audit* a, const Principal& who, absl::Time now) {
   a->set_updater(who.subject);
 }
 
-// A KAM handles only the meetings of accounts they own.
-absl::Status CheckHandles(const Principal& who, const Meeting& m) {
+absl::Status CheckHandles(const Principal& who, const v1::Meeting& m) {
   if (who.Is(Role::kKeyAccountManager) && m.owner() != who.subject) {
     return PermissionDenied("a key account manager changes only the meetings they handle");
   }
@@ -59,32 +44,38 @@ absl::StatusOr<std::string> MeetingIdOf(const std::string& name, const std::stri
   return (*ids)[0];
 }
 
-absl::StatusOr<std::string> RoomIdOf(const std::string& name, const std::string& field) {
-  auto ids = ParseName(name, {"rooms"}, field);
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
-}
-
-absl::StatusOr<Meeting> MustGetMeeting(MeetingsTx& tx, const std::string& id) {
+absl::StatusOr<v1::Meeting> MustGetMeeting(MeetingsTx& tx, const std::string& id) {
   auto m = tx.GetMeeting(id);
   if (!m.ok()) return m.status();
   if (!*m) return NotFound("meeting", absl::StrCat("meetings/", id));
   return std::move(**m);
 }
 
-const char* StateName(Meeting::State s) {
+const char* StateName(v1::Meeting::State s) {
   switch (s) {
-    case Meeting::ENQUIRY: return "ENQUIRY";
-    case Meeting::SITE_VISIT: return "SITE_VISIT";
-    case Meeting::NEGOTIATING: return "NEGOTIATING";
-    case Meeting::INTENT: return "INTENT";
-    case Meeting::LOST: return "LOST";
-    case Meeting::CANCELLED: return "CANCELLED";
+    case v1::Meeting::ENQUIRY: return "ENQUIRY";
+    case v1::Meeting::SITE_VISIT: return "SITE_VISIT";
+    case v1::Meeting::NEGOTIATING: return "NEGOTIATING";
+    case v1::Meeting::INTENT: return "INTENT";
+    case v1::Meeting::CONTRACTED: return "CONTRACTED";
+    case v1::Meeting::NOTICE_ISSUED: return "NOTICE_ISSUED";
+    case v1::Meeting::PREPARED: return "PREPARED";
+    case v1::Meeting::IN_PROGRESS: return "IN_PROGRESS";
+    case v1::Meeting::COMPLETED: return "COMPLETED";
+    case v1::Meeting::SETTLED: return "SETTLED";
+    case v1::Meeting::LOST: return "LOST";
+    case v1::Meeting::CANCELLED: return "CANCELLED";
     default: return "UNSPECIFIED";
   }
 }
 
-bool IsClosed(const Meeting& m) { return m.state() == Meeting::LOST || m.state() == Meeting::CANCELLED; }
+bool IsClosed(const v1::Meeting& m) { return m.state() == v1::Meeting::LOST || m.state() == v1::Meeting::CANCELLED; }
+
+absl::Status WrongState(const v1::Meeting& m, const std::string& what) {
+  return FailedPrecondition("INVALID_STATE_TRANSITION",
+                            absl::StrCat(m.name(), " is ", StateName(m.state()), "; ", what),
+                            {{"current_state", StateName(m.state())}});
+}
 
 absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> Position(const PageTokens& tokens,
                                                                         const std::string& token,
@@ -97,6 +88,38 @@ absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> Position(const Pa
   return std::optional<std::pair<int64_t, std::string>>(std::make_pair(micros, (*pos)[1]));
 }
 
+absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::string& request_id,
+                            const std::string& summary, const std::string& detail, const Principal& who,
+                            absl::Time now) {
+  OutboxEntry entry;
+  entry.account = m.account();
+  entry.request_id = request_id;
+  entry.summary = absl::StrCat(m.title(), ": ", summary);
+  entry.detail = absl::StrCat(detail, detail.empty() ? "" : "\n", "by ", who.display_name, " (", who.subject, ")");
+  entry.subject = m.name();
+  return tx.AddOutbox(entry, absl::ToUnixMicros(now));
+}
+
+}  // namespace internal
+
+namespace {
+
+using namespace internal;  // NOLINT: the domain's own helpers
+using v1::Booking;
+using v1::Meeting;
+using v1::Room;
+
+constexpr char kCreateMeeting[] = "CreateMeeting";
+constexpr char kCreateBooking[] = "CreateBooking";
+constexpr absl::Duration kMaxFunction = absl::Hours(14 * 24);
+constexpr absl::Duration kMaxAvailabilityRange = absl::Hours(31 * 24);
+
+absl::StatusOr<std::string> RoomIdOf(const std::string& name, const std::string& field) {
+  auto ids = ParseName(name, {"rooms"}, field);
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
 }  // namespace
 
 std::vector<std::string> UnitsOf(const Room& room) {
@@ -106,8 +129,14 @@ std::vector<std::string> UnitsOf(const Room& room) {
   return units;
 }
 
-Meetings::Meetings(MeetingsStore* store, AccountDirectory* accounts, const Clock* clock, PageTokens page_tokens)
-    : store_(store), accounts_(accounts), clock_(clock), page_tokens_(std::move(page_tokens)) {}
+Meetings::Meetings(MeetingsStore* store, AccountDirectory* accounts, const Clock* clock, PageTokens page_tokens,
+                   NoticeBoard* notices, Policy policy)
+    : store_(store),
+      accounts_(accounts),
+      clock_(clock),
+      page_tokens_(std::move(page_tokens)),
+      notices_(notices),
+      policy_(std::move(policy)) {}
 
 absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::CreateMeetingRequest& req) {
   if (auto s = who.Require(kSellers, "meetings are created by the manager, key account managers and clerks"); !s.ok()) {
@@ -168,14 +197,13 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
       }
     }
     if (auto s = tx.PutMeeting(id, m); !s.ok()) return s;
-    PendingActivity entry;
-    entry.account = m.account();
-    entry.request_id = absl::StrCat(m.name(), "/history/0");
-    entry.summary =
-        absl::StrCat(m.title(), ": enquiry recorded (", m.origin() == Meeting::WALK_IN ? "walk-in" : "outreach", ")");
-    entry.detail = absl::StrCat("by ", who.display_name, " (", who.subject, ")");
-    entry.subject = m.name();
-    if (auto s = tx.AddActivity(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
+    if (auto s = RecordActivity(
+            tx, m, absl::StrCat(m.name(), "/history/0"),
+            absl::StrCat("enquiry recorded (", m.origin() == Meeting::WALK_IN ? "walk-in" : "outreach", ")"), "", who,
+            now);
+        !s.ok()) {
+      return s;
+    }
     out = m;
     return absl::OkStatus();
   });
@@ -250,17 +278,22 @@ absl::StatusOr<Meeting> Meetings::MarkMeetingLost(const Principal& who, const v1
 }
 
 absl::StatusOr<Meeting> Meetings::CancelMeeting(const Principal& who, const v1::CloseMeetingRequest& req) {
-  // Cancelled by the client, at any point while the meeting is open.
+  // Cancelled by the client, at any point before the guests arrive. Once a
+  // notice went out, the departments get a revision saying so, to sign.
   if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
   return Move(who, req.name(), req.etag(), req.reason(),
-              {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT}, Meeting::CANCELLED, true);
+              {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT, Meeting::CONTRACTED,
+               Meeting::NOTICE_ISSUED, Meeting::PREPARED},
+              Meeting::CANCELLED, true, [&](MeetingsTx& tx, Meeting& m) -> absl::Status {
+                if (m.notice_revision() == 0) return absl::OkStatus();
+                return IssueRevision(tx, m, who, req.reason());
+              });
 }
 
 absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& name, const std::string& etag,
                                        const std::string& note, std::initializer_list<Meeting::State> from,
-                                       Meeting::State to, bool release_rooms) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager},
-                           "meetings are moved by the manager and the key account manager handling them");
+                                       Meeting::State to, bool release_rooms, const MoveHook& also) {
+  if (auto s = who.Require(kHandlers, "meetings are moved by the manager and the key account manager handling them");
       !s.ok()) {
     return s;
   }
@@ -274,12 +307,14 @@ absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& 
     if (auto s = CheckHandles(who, *m); !s.ok()) return s;
     if (!etag.empty() && etag != m->etag()) return StaleEtag(name);
     if (std::find(from.begin(), from.end(), m->state()) == from.end()) {
-      return FailedPrecondition("INVALID_STATE_TRANSITION",
-                                absl::StrCat(name, " is ", StateName(m->state()), "; it cannot become ", StateName(to)),
-                                {{"current_state", StateName(m->state())}});
+      return WrongState(*m, absl::StrCat("it cannot become ", StateName(to)));
+    }
+    const Meeting::State was = m->state();
+    if (also) {
+      if (auto s = also(tx, *m); !s.ok()) return s;
     }
     auto* change = m->add_history();
-    change->set_from(m->state());
+    change->set_from(was);
     change->set_to(to);
     *change->mutable_time() = ToProto(now);
     change->set_actor(who.subject);
@@ -290,13 +325,11 @@ absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& 
     m->set_etag(NewEtag());
     if (auto s = tx.PutMeeting(*id, *m); !s.ok()) return s;
     // The step goes to the account's sales record too, through the outbox.
-    PendingActivity entry;
-    entry.account = m->account();
-    entry.request_id = absl::StrCat(name, "/history/", m->history_size());
-    entry.summary = absl::StrCat(m->title(), ": ", StateName(change->from()), " -> ", StateName(to));
-    entry.detail = absl::StrCat(note, note.empty() ? "" : "\n", "by ", who.display_name, " (", who.subject, ")");
-    entry.subject = name;
-    if (auto s = tx.AddActivity(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
+    if (auto s = RecordActivity(tx, *m, absl::StrCat(name, "/history/", m->history_size()),
+                                absl::StrCat(StateName(was), " -> ", StateName(to)), note, who, now);
+        !s.ok()) {
+      return s;
+    }
     if (release_rooms) {
       std::optional<std::pair<int64_t, std::string>> after;
       for (;;) {

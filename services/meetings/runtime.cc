@@ -10,6 +10,11 @@ std::map<std::string, Setting> MeetingsSettings() {
   return {
       {"clients-address", Setting::String("127.0.0.1:50051", "the clients service (host:port)", true)},
       {"clients-deadline", Setting::Duration("2s", "deadline of each call to the clients service")},
+      {"notifications-address", Setting::String("127.0.0.1:50052", "the notifications service (host:port)", true)},
+      {"notifications-deadline", Setting::Duration("2s", "deadline of each call to the notifications service")},
+      {"discount-authority",
+       Setting::String("key_account_manager=10,manager=20,gm_office=100",
+                       "largest discount below list price each role grants on its own, in percent", true)},
   };
 }
 
@@ -21,9 +26,18 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (!verifier.ok()) return verifier.status();
   auto page_secret = PageTokenSecretFrom(config);
   if (!page_secret.ok()) return page_secret.status();
-  if (config.Duration("clients-deadline") <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("configuration clients-deadline: must be positive");
+  for (const char* deadline : {"clients-deadline", "notifications-deadline"}) {
+    if (config.Duration(deadline) <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(absl::StrCat("configuration ", deadline, ": must be positive"));
+    }
   }
+  Policy policy;
+  auto authority = DiscountAuthority::Parse(config.String("discount-authority"));
+  if (!authority.ok()) return authority.status();
+  policy.authority = std::move(*authority);
+  auto zone = TimeZoneFrom(config);
+  if (!zone.ok()) return zone.status();
+  policy.zone = *zone;
   auto store = SqliteMeetingsStore::Open(config.String("db-path"));
   if (!store.ok()) {
     return absl::Status(store.status().code(),
@@ -42,9 +56,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (!signing_key.ok()) return signing_key.status();
   auto clients = grpc::CreateChannel(config.String("clients-address"), grpc::InsecureChannelCredentials());
   rt->accounts_ = std::make_unique<ClientsDirectory>(clients, config.Duration("clients-deadline"));
-  rt->forwarder_ = std::make_unique<ActivityForwarder>(rt->store_.get(), clock, clients, *alg, *signing_key,
-                                                       config.Duration("clients-deadline"));
-  rt->meetings_ = std::make_unique<Meetings>(rt->store_.get(), rt->accounts_.get(), clock, PageTokens(*page_secret));
+  auto notifications = grpc::CreateChannel(config.String("notifications-address"), grpc::InsecureChannelCredentials());
+  rt->board_ = std::make_unique<NotificationsBoard>(notifications, config.Duration("notifications-deadline"));
+  rt->forwarder_ = std::make_unique<OutboxForwarder>(rt->store_.get(), clock, clients, notifications, *alg,
+                                                     *signing_key, config.Duration("clients-deadline"));
+  rt->meetings_ = std::make_unique<Meetings>(rt->store_.get(), rt->accounts_.get(), clock, PageTokens(*page_secret),
+                                             rt->board_.get(), std::move(policy));
   rt->handler_ = std::make_unique<MeetingsHandler>(rt->meetings_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.meetings.v1.MeetingsService", ServerOptionsFrom(config));
   rt->runner_->AddService(rt->handler_.get());

@@ -78,7 +78,31 @@ CREATE TABLE activity_outbox (
 );
 CREATE INDEX activity_outbox_due ON activity_outbox(next_attempt_micros);
 )sql",
+    // 3: the outbox carries other writes too (preferences, receivables,
+    // notices); meetings' dates for the day's view; sub-resources of meetings.
+    R"sql(
+ALTER TABLE activity_outbox ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE activity_outbox ADD COLUMN body BLOB NOT NULL DEFAULT x'';
+ALTER TABLE meetings ADD COLUMN start_micros INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE meetings ADD COLUMN end_micros INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX activity_outbox_notices ON activity_outbox(subject, id) WHERE kind = 3;
+CREATE INDEX meetings_by_start ON meetings(start_micros) WHERE start_micros > 0;
+CREATE TABLE records (
+  name TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  parent TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX records_by_parent ON records(kind, parent, seq, name);
+CREATE INDEX records_by_tag ON records(kind, tag, seq, name) WHERE tag <> '';
+)sql",
 };
+
+// Meetings last at most this long (agreements are checked against it), which
+// bounds the look-back of a search by date.
+constexpr int64_t kLongestMeetingMicros = int64_t{32} * 24 * 3600 * 1000000;
 
 using sqlite::ParseStored;
 using sqlite::StoredRow;
@@ -97,14 +121,64 @@ class SqliteTx final : public MeetingsTx {
   absl::Status PutMeeting(const std::string& id, const Meeting& m) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare(
-        "INSERT INTO meetings(id, account, owner, create_micros, data) VALUES (?,?,?,?,?)"
-        " ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, data = excluded.data");
+        "INSERT INTO meetings(id, account, owner, create_micros, data, start_micros, end_micros)"
+        " VALUES (?,?,?,?,?,?,?)"
+        " ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, data = excluded.data,"
+        " start_micros = excluded.start_micros, end_micros = excluded.end_micros");
     st.Bind(1, id)
         .Bind(2, m.account())
         .Bind(3, m.owner())
         .Bind(4, ToUnixMicros(m.audit().create_time()))
-        .BindBlob(5, m.SerializeAsString());
+        .BindBlob(5, m.SerializeAsString())
+        .Bind(6, m.has_start_time() ? ToUnixMicros(m.start_time()) : int64_t{0})
+        .Bind(7, m.has_end_time() ? ToUnixMicros(m.end_time()) : int64_t{0});
     return st.Run();
+  }
+
+  absl::StatusOr<std::vector<Meeting>> MeetingsBetween(int64_t start, int64_t end) override {
+    Statement& st = db_.Prepare(
+        "SELECT data FROM meetings WHERE start_micros > 0 AND start_micros < ?1 AND start_micros >= ?2 - ?3"
+        " AND end_micros > ?2 ORDER BY start_micros, id");
+    st.Bind(1, end).Bind(2, start).Bind(3, kLongestMeetingMicros);
+    return StoredRows<Meeting>(st, "meeting");
+  }
+
+  absl::StatusOr<std::optional<Record>> GetRecord(const std::string& name) override {
+    Statement& st = db_.Prepare("SELECT name, kind, parent, tag, seq, data FROM records WHERE name = ?");
+    st.Bind(1, name);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<Record>();
+    return std::optional<Record>(Record{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Blob(5)});
+  }
+
+  absl::Status PutRecord(const Record& r) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare(
+        "INSERT INTO records(name, kind, parent, tag, seq, data) VALUES (?,?,?,?,?,?)"
+        " ON CONFLICT(name) DO UPDATE SET tag = excluded.tag, data = excluded.data");
+    st.Bind(1, r.name).Bind(2, r.kind).Bind(3, r.parent).Bind(4, r.tag).Bind(5, r.seq).BindBlob(6, r.data);
+    return st.Run();
+  }
+
+  absl::StatusOr<std::vector<Record>> ListRecords(const std::string& kind, const std::string& key, bool by_tag,
+                                                  const std::optional<std::pair<int64_t, std::string>>& after,
+                                                  int limit) override {
+    std::string sql = "SELECT name, kind, parent, tag, seq, data FROM records WHERE kind = ?1";
+    sql += by_tag ? " AND tag = ?2 AND tag <> ''" : " AND parent = ?2";
+    if (after) sql += " AND (seq, name) > (?3, ?4)";
+    sql += " ORDER BY seq, name LIMIT ?5";
+    Statement& st = db_.Prepare(sql);
+    st.Bind(1, kind).Bind(2, key);
+    if (after) st.Bind(3, after->first).Bind(4, after->second);
+    st.Bind(5, static_cast<int64_t>(limit));
+    std::vector<Record> out;
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return out;
+      out.push_back(Record{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Blob(5)});
+    }
   }
 
   absl::StatusOr<std::vector<Meeting>> ListMeetings(const std::string& account, const std::string& owner,
@@ -241,36 +315,47 @@ class SqliteTx final : public MeetingsTx {
     }
   }
 
-  absl::Status AddActivity(const PendingActivity& a, int64_t now) override {
+  absl::Status AddOutbox(const OutboxEntry& a, int64_t now) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare(
-        "INSERT INTO activity_outbox(account, request_id, summary, detail, subject, attempts, next_attempt_micros)"
-        " VALUES (?,?,?,?,?,0,?)");
-    st.Bind(1, a.account).Bind(2, a.request_id).Bind(3, a.summary).Bind(4, a.detail).Bind(5, a.subject).Bind(6, now);
+        "INSERT INTO activity_outbox(account, request_id, summary, detail, subject, attempts, next_attempt_micros,"
+        " kind, body) VALUES (?,?,?,?,?,0,?,?,?)");
+    st.Bind(1, a.account)
+        .Bind(2, a.request_id)
+        .Bind(3, a.summary)
+        .Bind(4, a.detail)
+        .Bind(5, a.subject)
+        .Bind(6, now)
+        .Bind(7, static_cast<int64_t>(a.kind))
+        .BindBlob(8, a.body);
     return st.Run();
   }
 
-  absl::StatusOr<std::vector<PendingActivity>> DueActivities(int64_t now, int limit) override {
+  absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now, int limit) override {
+    // A notice revision waits for the earlier revisions of its meeting: the
+    // notifications service accepts them in order only.
     Statement& st = db_.Prepare(
-        "SELECT id, account, request_id, summary, detail, subject, attempts FROM activity_outbox"
-        " WHERE next_attempt_micros <= ? ORDER BY id LIMIT ?");
+        "SELECT id, account, request_id, summary, detail, subject, attempts, kind, body FROM activity_outbox o"
+        " WHERE next_attempt_micros <= ?1 AND NOT (kind = 3 AND EXISTS (SELECT 1 FROM activity_outbox p"
+        "   WHERE p.kind = 3 AND p.subject = o.subject AND p.id < o.id))"
+        " ORDER BY id LIMIT ?2");
     st.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
-    std::vector<PendingActivity> out;
+    std::vector<OutboxEntry> out;
     for (;;) {
       auto row = st.Step();
       if (!row.ok()) return row.status();
       if (!*row) return out;
-      out.push_back(PendingActivity{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5),
-                                    static_cast<int>(st.Int(6))});
+      out.push_back(OutboxEntry{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5),
+                                static_cast<int>(st.Int(6)), static_cast<int>(st.Int(7)), st.Blob(8)});
     }
   }
 
-  absl::Status DeleteActivity(int64_t id) override {
+  absl::Status DeleteOutbox(int64_t id) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     return db_.Prepare("DELETE FROM activity_outbox WHERE id = ?").Bind(1, id).Run();
   }
 
-  absl::Status RetryActivity(int64_t id, int64_t next) override {
+  absl::Status RetryOutbox(int64_t id, int64_t next) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     return db_.Prepare("UPDATE activity_outbox SET attempts = attempts + 1, next_attempt_micros = ? WHERE id = ?")
         .Bind(1, next)

@@ -32,10 +32,16 @@ struct Occupancy {
   int64_t end_micros = 0;    // tear-down included
 };
 
-// A sales-record entry waiting to be appended to the account's activity
-// history in the clients service (an outbox: written with the move, sent
-// afterwards, kept while the clients service is down).
-struct PendingActivity {
+// A write to another service waiting in the outbox: written in the same
+// transaction as the change that causes it, sent afterwards, kept while the
+// other service is down. Sent in id order per target service.
+struct OutboxEntry {
+  enum Kind {
+    kActivity = 0,    // clients CreateActivity from the fields below
+    kPreference = 1,  // clients CreatePreference; body = CreatePreferenceRequest
+    kLedger = 2,      // clients CreateLedgerEntry; body = CreateLedgerEntryRequest
+    kNotice = 3,      // notifications DispatchNotice; body = DispatchNoticeRequest
+  };
   int64_t id = 0;
   std::string account;     // accounts/{id}
   std::string request_id;  // makes the append idempotent in the clients service
@@ -43,6 +49,21 @@ struct PendingActivity {
   std::string detail;
   std::string subject;  // the meeting
   int attempts = 0;
+  int kind = kActivity;
+  std::string body;
+};
+
+// A stored sub-resource of a meeting (agreement version, approval request,
+// tracking entry, settlement, notice) or the price list: a serialized message
+// under its resource name, listed by parent in `seq` order; `tag` (when
+// not empty) is a second index, e.g. the approver queue.
+struct Record {
+  std::string name;
+  std::string kind;
+  std::string parent;
+  std::string tag;
+  int64_t seq = 0;
+  std::string data;
 };
 
 class MeetingsTx {
@@ -78,10 +99,21 @@ class MeetingsTx {
   virtual absl::StatusOr<std::vector<Occupancy>> AllOccupancies(int64_t start_micros, int64_t end_micros,
                                                                 int limit) = 0;
 
-  virtual absl::Status AddActivity(const PendingActivity& activity, int64_t now_micros) = 0;
-  virtual absl::StatusOr<std::vector<PendingActivity>> DueActivities(int64_t now_micros, int limit) = 0;
-  virtual absl::Status DeleteActivity(int64_t id) = 0;
-  virtual absl::Status RetryActivity(int64_t id, int64_t next_attempt_micros) = 0;
+  // Meetings whose dates overlap [start, end) (meetings with dates only).
+  virtual absl::StatusOr<std::vector<v1::Meeting>> MeetingsBetween(int64_t start_micros, int64_t end_micros) = 0;
+
+  virtual absl::StatusOr<std::optional<Record>> GetRecord(const std::string& name) = 0;
+  virtual absl::Status PutRecord(const Record& record) = 0;
+  // Of `kind` under `parent` (or with `tag` when `by_tag`), by (seq, name)
+  // after `after`.
+  virtual absl::StatusOr<std::vector<Record>> ListRecords(const std::string& kind, const std::string& key, bool by_tag,
+                                                          const std::optional<std::pair<int64_t, std::string>>& after,
+                                                          int limit) = 0;
+
+  virtual absl::Status AddOutbox(const OutboxEntry& entry, int64_t now_micros) = 0;
+  virtual absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now_micros, int limit) = 0;
+  virtual absl::Status DeleteOutbox(int64_t id) = 0;
+  virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
 
   virtual absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
                                                                    const std::string& request_id) = 0;

@@ -1,0 +1,319 @@
+#include "services/meetings/agreement.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/errors.h"
+#include "common/ids.h"
+#include "common/text.h"
+#include "common/time_util.h"
+
+namespace atrium::meetings {
+namespace {
+
+using v1::Agreement;
+
+constexpr const char* kSeniority[] = {"key_account_manager", "manager", "gm_office"};
+constexpr absl::Duration kLongestMeeting = absl::Hours(31 * 24);
+
+const std::set<std::string, std::less<>>& ContentFields() {
+  static const std::set<std::string, std::less<>> fields = {
+      "start_time",           "end_time", "organiser", "attendees", "programme",
+      "room_block",           "meals",    "venues",    "reception", "av_requirements",
+      "special_arrangements", "guests",   "prices",    "deposit"};
+  return fields;
+}
+
+absl::Status CheckTimes(const google::protobuf::Timestamp& start, const google::protobuf::Timestamp& end,
+                        bool has_start, bool has_end, const std::string& field) {
+  if (has_start != has_end) return InvalidArgument(field + (has_start ? ".end_time" : ".start_time"), "is required");
+  if (has_start && FromProto(end) <= FromProto(start)) {
+    return InvalidArgument(field + ".end_time", "must be after start_time");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRoomName(const std::string& room, const std::string& field, bool required) {
+  if (room.empty() && !required) return absl::OkStatus();
+  auto ids = ParseName(room, {"rooms"}, field);
+  return ids.status();
+}
+
+}  // namespace
+
+type::v1::Money Cny(int64_t minor) {
+  type::v1::Money m;
+  m.set_currency_code("CNY");
+  m.set_amount_minor(minor);
+  return m;
+}
+
+absl::Status ValidateAmount(const type::v1::Money& m, const std::string& field, bool allow_zero) {
+  if (!(m.currency_code().empty() || m.currency_code() == "CNY")) {
+    return InvalidArgument(field + ".currency_code", "must be CNY, the hotel's currency");
+  }
+  if (m.amount_minor() < 0 || (!allow_zero && m.amount_minor() == 0)) {
+    return InvalidArgument(field + ".amount_minor", allow_zero ? "must not be negative" : "must be positive");
+  }
+  if (m.amount_minor() > int64_t{1000000000000}) return InvalidArgument(field + ".amount_minor", "is too large");
+  return absl::OkStatus();
+}
+
+DiscountAuthority::DiscountAuthority()
+    : basis_points_({{"key_account_manager", 1000}, {"manager", 2000}, {"gm_office", 10000}}) {}
+
+absl::StatusOr<DiscountAuthority> DiscountAuthority::Parse(std::string_view spec) {
+  DiscountAuthority out;
+  out.basis_points_.clear();
+  const std::string text(spec);
+  for (const std::string& part : std::vector<std::string>(absl::StrSplit(text, ',', absl::SkipWhitespace()))) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    double percent = 0;
+    if (std::find(std::begin(kSeniority), std::end(kSeniority), kv.first) == std::end(kSeniority)) {
+      return absl::InvalidArgumentError(absl::StrCat("configuration discount-authority: unknown role \"", kv.first,
+                                                     "\" (key_account_manager, manager, gm_office)"));
+    }
+    if (!absl::SimpleAtod(kv.second, &percent) || percent < 0 || percent > 100) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("configuration discount-authority: ", kv.first, " needs a percentage from 0 to 100"));
+    }
+    out.basis_points_[kv.first] = static_cast<int>(std::lround(percent * 100));
+  }
+  int previous = 0;
+  for (const char* role : kSeniority) {
+    const int bp = out.Of(role);
+    if (bp < previous) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("configuration discount-authority: ", role, " may not have less authority than a junior role"));
+    }
+    previous = bp;
+  }
+  return out;
+}
+
+int DiscountAuthority::Of(std::string_view role) const {
+  auto it = basis_points_.find(role);
+  return it == basis_points_.end() ? 0 : it->second;
+}
+
+std::string DiscountAuthority::RequiredRole(int basis_points) const {
+  for (const char* role : kSeniority) {
+    if (Of(role) >= basis_points) return role;
+  }
+  return "";
+}
+
+std::string DiscountAuthority::ApproverFor(int basis_points) const {
+  for (const char* role : kSeniority) {
+    if (std::string_view(role) != "key_account_manager" && Of(role) >= basis_points) return role;
+  }
+  return "";
+}
+
+absl::Status ValidatePriceList(const v1::PriceList& list) {
+  if (list.items_size() > 2000) return InvalidArgument("price_list.items", "at most 2000 items");
+  std::set<std::pair<int, std::string>> seen;
+  for (int i = 0; i < list.items_size(); ++i) {
+    const auto& item = list.items(i);
+    const std::string field = absl::StrCat("price_list.items[", i, "]");
+    if (item.category() == v1::CHARGE_CATEGORY_UNSPECIFIED || !v1::ChargeCategory_IsValid(item.category())) {
+      return InvalidArgument(field + ".category", "must be ROOMS, FNB, VENUE, AV or EXTRAS");
+    }
+    if (auto s = CheckText(item.item(), field + ".item", 100, true); !s.ok()) return s;
+    if (item.category() == v1::VENUE) {
+      if (auto s = CheckRoomName(item.item(), field + ".item", true); !s.ok()) return s;
+    }
+    if (auto s = CheckText(item.display_name(), field + ".display_name", 100); !s.ok()) return s;
+    if (!item.has_unit_price()) return InvalidArgument(field + ".unit_price", "is required");
+    if (auto s = ValidateAmount(item.unit_price(), field + ".unit_price", false); !s.ok()) return s;
+    if (!seen.insert({item.category(), item.item()}).second) {
+      return InvalidArgument(field + ".item", "is listed twice in its category");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) {
+  if (auto s = CheckTimes(a.start_time(), a.end_time(), a.has_start_time(), a.has_end_time(), p); !s.ok()) return s;
+  if (a.has_start_time() && FromProto(a.end_time()) - FromProto(a.start_time()) > kLongestMeeting) {
+    return InvalidArgument(p + ".end_time", "a meeting lasts at most 31 days");
+  }
+  if (auto s = CheckText(a.organiser(), p + ".organiser", 200); !s.ok()) return s;
+  if (a.attendees() < 0 || a.attendees() > 100000) {
+    return InvalidArgument(p + ".attendees", "must be between 0 and 100000");
+  }
+  if (a.programme_size() > 500) return InvalidArgument(p + ".programme", "at most 500 items");
+  for (int i = 0; i < a.programme_size(); ++i) {
+    const auto& item = a.programme(i);
+    const std::string f = absl::StrCat(p, ".programme[", i, "]");
+    if (!item.has_start_time()) return InvalidArgument(f + ".start_time", "is required");
+    if (auto s = CheckTimes(item.start_time(), item.end_time(), true, item.has_end_time(), f); !s.ok()) return s;
+    if (auto s = CheckText(item.title(), f + ".title", 200, true); !s.ok()) return s;
+    if (auto s = CheckRoomName(item.room(), f + ".room", false); !s.ok()) return s;
+  }
+  if (a.room_block_size() > 1000) return InvalidArgument(p + ".room_block", "at most 1000 entries");
+  std::set<std::pair<int64_t, std::string>> nights;
+  for (int i = 0; i < a.room_block_size(); ++i) {
+    const auto& n = a.room_block(i);
+    const std::string f = absl::StrCat(p, ".room_block[", i, "]");
+    if (!n.has_night() || !IsValidDate(n.night())) return InvalidArgument(f + ".night", "must be a calendar date");
+    if (auto s = CheckText(n.room_type(), f + ".room_type", 100, true); !s.ok()) return s;
+    if (n.rooms() < 1 || n.rooms() > 5000) return InvalidArgument(f + ".rooms", "must be between 1 and 5000");
+    if (!nights.insert({DateKey(n.night()), n.room_type()}).second) {
+      return InvalidArgument(f + ".room_type", "is listed twice for the night");
+    }
+  }
+  if (a.meals_size() > 1000) return InvalidArgument(p + ".meals", "at most 1000 meals");
+  std::set<std::pair<int64_t, int>> meals;
+  for (int i = 0; i < a.meals_size(); ++i) {
+    const auto& m = a.meals(i);
+    const std::string f = absl::StrCat(p, ".meals[", i, "]");
+    if (!m.has_date() || !IsValidDate(m.date())) return InvalidArgument(f + ".date", "must be a calendar date");
+    if (m.kind() == v1::Meal::KIND_UNSPECIFIED || !v1::Meal::Kind_IsValid(m.kind())) {
+      return InvalidArgument(f + ".kind", "must be BREAKFAST, LUNCH, DINNER, TEA_BREAK or BANQUET");
+    }
+    int hh = 0, mm = 0;
+    if (!m.time().empty() &&
+        (m.time().size() != 5 || m.time()[2] != ':' || !absl::SimpleAtoi(m.time().substr(0, 2), &hh) ||
+         !absl::SimpleAtoi(m.time().substr(3, 2), &mm) || hh > 23 || mm > 59)) {
+      return InvalidArgument(f + ".time", "must be HH:MM");
+    }
+    if (auto s = CheckText(m.standard(), f + ".standard", 100); !s.ok()) return s;
+    if (m.headcount() < 1 || m.headcount() > 100000) {
+      return InvalidArgument(f + ".headcount", "must be between 1 and 100000");
+    }
+    if (auto s = CheckText(m.menu(), f + ".menu", 500, false, true); !s.ok()) return s;
+    if (auto s = CheckText(m.place(), f + ".place", 100); !s.ok()) return s;
+    if (!meals.insert({DateKey(m.date()), m.kind()}).second) {
+      return InvalidArgument(f + ".kind", "the date has this meal already");
+    }
+  }
+  if (a.venues_size() > 500) return InvalidArgument(p + ".venues", "at most 500 venues");
+  for (int i = 0; i < a.venues_size(); ++i) {
+    const auto& v = a.venues(i);
+    const std::string f = absl::StrCat(p, ".venues[", i, "]");
+    if (auto s = CheckRoomName(v.room(), f + ".room", true); !s.ok()) return s;
+    if (v.style() == v1::SETUP_STYLE_UNSPECIFIED || !v1::SetupStyle_IsValid(v.style())) {
+      return InvalidArgument(f + ".style", "is not a known set-up style");
+    }
+    if (!v.has_start_time()) return InvalidArgument(f + ".start_time", "is required");
+    if (auto s = CheckTimes(v.start_time(), v.end_time(), true, v.has_end_time(), f); !s.ok()) return s;
+    if (auto s = CheckText(v.purpose(), f + ".purpose", 200); !s.ok()) return s;
+  }
+  if (auto s = CheckText(a.reception(), p + ".reception", 2000, false, true); !s.ok()) return s;
+  if (auto s = CheckText(a.av_requirements(), p + ".av_requirements", 2000, false, true); !s.ok()) return s;
+  if (auto s = CheckText(a.special_arrangements(), p + ".special_arrangements", 2000, false, true); !s.ok()) {
+    return s;
+  }
+  if (a.guests_size() > 5000) return InvalidArgument(p + ".guests", "at most 5000 guests");
+  for (int i = 0; i < a.guests_size(); ++i) {
+    const auto& g = a.guests(i);
+    const std::string f = absl::StrCat(p, ".guests[", i, "]");
+    if (auto s = CheckText(g.name(), f + ".name", 100, true); !s.ok()) return s;
+    if (auto s = CheckText(g.title(), f + ".title", 100); !s.ok()) return s;
+    if (g.has_arrival() && !IsValidDate(g.arrival())) return InvalidArgument(f + ".arrival", "must be a date");
+    if (g.has_departure() && !IsValidDate(g.departure())) return InvalidArgument(f + ".departure", "must be a date");
+    if (g.has_arrival() && g.has_departure() && DateKey(g.departure()) < DateKey(g.arrival())) {
+      return InvalidArgument(f + ".departure", "must not be before arrival");
+    }
+    if (auto s = CheckText(g.room_type(), f + ".room_type", 100); !s.ok()) return s;
+    if (auto s = CheckText(g.note(), f + ".note", 500, false, true); !s.ok()) return s;
+  }
+  if (a.prices_size() > 500) return InvalidArgument(p + ".prices", "at most 500 lines");
+  for (int i = 0; i < a.prices_size(); ++i) {
+    const auto& line = a.prices(i);
+    const std::string f = absl::StrCat(p, ".prices[", i, "]");
+    if (line.category() == v1::CHARGE_CATEGORY_UNSPECIFIED || !v1::ChargeCategory_IsValid(line.category())) {
+      return InvalidArgument(f + ".category", "must be ROOMS, FNB, VENUE, AV or EXTRAS");
+    }
+    if (auto s = CheckText(line.item(), f + ".item", 100); !s.ok()) return s;
+    if (auto s = CheckText(line.description(), f + ".description", 200); !s.ok()) return s;
+    if (line.item().empty() && line.description().empty()) {
+      return InvalidArgument(f + ".description", "is required for a line off the price list");
+    }
+    if (line.quantity() < 1 || line.quantity() > 1000000) {
+      return InvalidArgument(f + ".quantity", "must be between 1 and 1000000");
+    }
+    if (auto s = ValidateAmount(line.unit_price(), f + ".unit_price", true); !s.ok()) return s;
+  }
+  if (a.has_deposit()) {
+    if (auto s = ValidateAmount(a.deposit(), p + ".deposit", true); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PriceAgreement(Agreement* a, const v1::PriceList& list, const DiscountAuthority& authority,
+                            const std::string& p) {
+  std::map<std::pair<int, std::string>, int64_t> prices;
+  for (const auto& item : list.items()) prices[{item.category(), item.item()}] = item.unit_price().amount_minor();
+  int64_t total = 0, list_total = 0;
+  int worst = 0;
+  for (int i = 0; i < a->prices_size(); ++i) {
+    auto* line = a->mutable_prices(i);
+    line->mutable_unit_price()->set_currency_code("CNY");
+    const int64_t unit = line->unit_price().amount_minor();
+    *line->mutable_amount() = Cny(unit * line->quantity());
+    total += unit * line->quantity();
+    line->clear_list_unit_price();
+    if (line->item().empty()) continue;
+    auto it = prices.find({line->category(), line->item()});
+    if (it == prices.end()) {
+      return InvalidArgument(absl::StrCat(p, ".prices[", i, "].item"),
+                             absl::StrCat("\"", line->item(), "\" is not on the price list under ",
+                                          v1::ChargeCategory_Name(line->category())));
+    }
+    *line->mutable_list_unit_price() = Cny(it->second);
+    list_total += it->second * line->quantity();
+    if (unit < it->second) {
+      // Rounded up: 10.001% below list is beyond a 10% authority.
+      const int64_t off = it->second - unit;
+      worst = std::max(worst, static_cast<int>((off * 10000 + it->second - 1) / it->second));
+    }
+  }
+  *a->mutable_total() = Cny(total);
+  *a->mutable_list_total() = Cny(list_total);
+  a->set_discount_basis_points(worst);
+  a->set_required_role(authority.RequiredRole(worst));
+  return absl::OkStatus();
+}
+
+std::string MissingForSignature(const Agreement& a) {
+  if (!a.has_start_time()) return "start_time and end_time";
+  if (a.attendees() < 1) return "attendees";
+  if (a.organiser().empty()) return "organiser";
+  if (a.prices_size() == 0) return "prices";
+  return "";
+}
+
+void KeepContent(Agreement* a) {
+  Agreement content;
+  content.mutable_start_time()->CopyFrom(a->start_time());
+  if (!a->has_start_time()) content.clear_start_time();
+  if (a->has_end_time()) *content.mutable_end_time() = a->end_time();
+  content.set_organiser(a->organiser());
+  content.set_attendees(a->attendees());
+  *content.mutable_programme() = a->programme();
+  *content.mutable_room_block() = a->room_block();
+  *content.mutable_meals() = a->meals();
+  *content.mutable_venues() = a->venues();
+  content.set_reception(a->reception());
+  content.set_av_requirements(a->av_requirements());
+  content.set_special_arrangements(a->special_arrangements());
+  *content.mutable_guests() = a->guests();
+  *content.mutable_prices() = a->prices();
+  for (auto& line : *content.mutable_prices()) {
+    line.clear_list_unit_price();
+    line.clear_amount();
+  }
+  if (a->has_deposit()) *content.mutable_deposit() = a->deposit();
+  *a = std::move(content);
+}
+
+bool IsContentField(std::string_view path) { return ContentFields().count(path) > 0; }
+
+}  // namespace atrium::meetings

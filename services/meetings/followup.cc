@@ -1,0 +1,569 @@
+// The meeting after the preparation: full tracking (全程跟踪), settlement of
+// the bill, the guests' preferences, and today's view (当日客情).
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "atrium/clients/v1/clients.pb.h"
+#include "common/errors.h"
+#include "common/ids.h"
+#include "common/text.h"
+#include "services/meetings/internal.h"
+#include "services/meetings/meetings.h"
+#include "services/meetings/notice.h"
+
+namespace atrium::meetings {
+namespace {
+
+using namespace internal;  // NOLINT: the domain's own helpers
+using v1::Meeting;
+using v1::Settlement;
+using v1::TrackingEntry;
+
+constexpr char kTrackingKind[] = "tracking";
+constexpr char kSettlementKind[] = "settlement";
+constexpr char kCreateTrackingEntry[] = "CreateTrackingEntry";
+constexpr v1::ChargeCategory kCategories[] = {v1::ROOMS, v1::FNB, v1::VENUE, v1::AV, v1::EXTRAS};
+
+std::string Yuan(int64_t minor) {
+  return absl::StrFormat("%s%lld.%02lld", minor < 0 ? "-" : "", static_cast<long long>(std::llabs(minor) / 100),
+                         static_cast<long long>(std::llabs(minor) % 100));
+}
+
+// The finance department settles too; other departments do not.
+absl::Status RequireBiller(const Principal& who, const char* rule) {
+  if (who.IsDepartment("finance")) return absl::OkStatus();
+  return who.Require(kHandlers, rule);
+}
+
+absl::StatusOr<std::vector<TrackingEntry>> AllTracking(MeetingsTx& tx, const std::string& meeting_name) {
+  std::vector<TrackingEntry> out;
+  std::optional<std::pair<int64_t, std::string>> after;
+  for (;;) {
+    auto rows = tx.ListRecords(kTrackingKind, meeting_name, false, after, 500);
+    if (!rows.ok()) return rows.status();
+    for (const auto& r : *rows) {
+      TrackingEntry e;
+      if (!e.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
+      out.push_back(std::move(e));
+    }
+    if (rows->size() < 500) return out;
+    after = std::make_pair(rows->back().seq, rows->back().name);
+  }
+}
+
+const char* KindName(TrackingEntry::Kind k) {
+  switch (k) {
+    case TrackingEntry::FEEDBACK: return "feedback";
+    case TrackingEntry::INCIDENT: return "incident";
+    case TrackingEntry::EXTRA_SERVICE: return "extra service sold";
+    default: return "tracking";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who,
+                                                            const v1::CreateTrackingEntryRequest& req) {
+  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kDepartment},
+                           "tracking is recorded by the manager, key account managers, clerks and departments");
+      !s.ok()) {
+    return s;
+  }
+  auto id = MeetingIdOf(req.parent(), "parent");
+  if (!id.ok()) return id.status();
+  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  TrackingEntry e = req.tracking_entry();
+  if (e.kind() == TrackingEntry::KIND_UNSPECIFIED || !TrackingEntry::Kind_IsValid(e.kind())) {
+    return InvalidArgument("tracking_entry.kind", "must be FEEDBACK, INCIDENT or EXTRA_SERVICE");
+  }
+  if (e.aspect() == TrackingEntry::ASPECT_UNSPECIFIED || !TrackingEntry::Aspect_IsValid(e.aspect())) {
+    return InvalidArgument("tracking_entry.aspect", "must be GUEST_ROOMS, VENUE, CATERING or OTHER");
+  }
+  if (auto s = CheckText(e.description(), "tracking_entry.description", 2000, true, true); !s.ok()) return s;
+  if (auto s = CheckText(e.action_taken(), "tracking_entry.action_taken", 2000, false, true); !s.ok()) return s;
+  if (e.kind() == TrackingEntry::EXTRA_SERVICE) {
+    if (!e.has_charge()) return InvalidArgument("tracking_entry.charge", "is required for an extra service");
+    if (auto s = ValidateAmount(e.charge(), "tracking_entry.charge", false); !s.ok()) return s;
+    e.mutable_charge()->set_currency_code("CNY");
+  } else if (e.has_charge()) {
+    return InvalidArgument("tracking_entry.charge", "only an extra service carries a charge");
+  }
+  const absl::Time now = clock_->Now();
+  if (!e.has_occur_time()) *e.mutable_occur_time() = ToProto(now);
+  e.set_name(absl::StrCat(req.parent(), "/trackingEntries/", NewId(now)));
+  *e.mutable_audit() = NewAudit(who, now);
+  TrackingEntry out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    if (!req.request_id().empty()) {
+      auto prior = tx.LookupRequest(kCreateTrackingEntry, req.request_id());
+      if (!prior.ok()) return prior.status();
+      if (*prior) {
+        auto existing = GetAs<TrackingEntry>(tx, **prior);
+        if (!existing.ok()) return existing.status();
+        if (!*existing || (*existing)->name().rfind(req.parent() + "/", 0) != 0) {
+          return AlreadyExists("REQUEST_ID_REUSED", "request_id was used for another tracking entry");
+        }
+        out = std::move(**existing);
+        return absl::OkStatus();
+      }
+      if (auto s = tx.RememberRequest(kCreateTrackingEntry, req.request_id(), e.name(), absl::ToUnixMicros(now));
+          !s.ok()) {
+        return s;
+      }
+    }
+    auto m = MustGetMeeting(tx, *id);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    if (m->state() != Meeting::PREPARED && m->state() != Meeting::IN_PROGRESS && m->state() != Meeting::COMPLETED) {
+      return WrongState(*m, "tracking runs from the guests' arrival to the end of the meeting");
+    }
+    if (auto s = tx.PutRecord(
+            Record{e.name(), kTrackingKind, req.parent(), "", absl::ToUnixMicros(now), e.SerializeAsString()});
+        !s.ok()) {
+      return s;
+    }
+    std::string detail = e.description();
+    if (!e.action_taken().empty()) absl::StrAppend(&detail, "\nDone: ", e.action_taken());
+    if (e.has_charge()) absl::StrAppend(&detail, "\nCharge: ", Yuan(e.charge().amount_minor()), " CNY");
+    if (auto s = RecordActivity(tx, *m, e.name(), KindName(e.kind()), detail, who, now); !s.ok()) return s;
+    out = e;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::ListTrackingEntriesResponse> Meetings::ListTrackingEntries(
+    const Principal& who, const v1::ListTrackingEntriesRequest& req) {
+  if (auto s = who.Require(kReaders, "tracking is read by staff, departments and services"); !s.ok()) return s;
+  auto id = MeetingIdOf(req.parent(), "parent");
+  if (!id.ok()) return id.status();
+  auto size = ClampPageSize(req.page_size());
+  if (!size.ok()) return size.status();
+  const std::string query = absl::StrCat("tracking|", req.parent());
+  auto after = Position(page_tokens_, req.page_token(), query);
+  if (!after.ok()) return after.status();
+  v1::ListTrackingEntriesResponse out;
+  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+    if (auto m = MustGetMeeting(tx, *id); !m.ok()) return m.status();
+    auto rows = tx.ListRecords(kTrackingKind, req.parent(), false, *after, *size + 1);
+    if (!rows.ok()) return rows.status();
+    const bool more = static_cast<int>(rows->size()) > *size;
+    if (more) rows->pop_back();
+    for (const auto& r : *rows) {
+      if (!out.add_tracking_entries()->ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
+    }
+    if (more) out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(rows->back().seq), rows->back().name}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Settlement> Meetings::LoadSettlement(MeetingsTx& tx, const Meeting& m) {
+  const std::string name = absl::StrCat(m.name(), "/settlement");
+  auto stored = GetAs<Settlement>(tx, name);
+  if (!stored.ok()) return stored.status();
+  Settlement s = *stored ? std::move(**stored) : Settlement();
+  s.set_name(name);
+  if (s.review() == Settlement::REVIEW_UNSPECIFIED) s.set_review(Settlement::PENDING);
+  std::map<int, int64_t> agreed;
+  if (m.agreement_version() > 0) {
+    auto a = GetAs<v1::Agreement>(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version()));
+    if (!a.ok()) return a.status();
+    if (*a) {
+      for (const auto& line : (*a)->prices()) agreed[line.category()] += line.amount().amount_minor();
+    }
+  }
+  auto tracking = AllTracking(tx, m.name());
+  if (!tracking.ok()) return tracking.status();
+  for (const auto& e : *tracking) {
+    if (e.kind() == TrackingEntry::EXTRA_SERVICE) agreed[v1::EXTRAS] += e.charge().amount_minor();
+  }
+  std::map<int, v1::SettlementLine> before;
+  for (const auto& line : s.lines()) before[line.category()] = line;
+  s.clear_lines();
+  int64_t agreed_total = 0, actual_total = 0, paid = 0;
+  for (v1::ChargeCategory c : kCategories) {
+    v1::SettlementLine* line = s.add_lines();
+    auto it = before.find(c);
+    if (it != before.end()) *line = it->second;
+    line->set_category(c);
+    *line->mutable_agreed() = Cny(agreed[c]);
+    if (line->charged()) {
+      *line->mutable_difference() = Cny(line->actual().amount_minor() - agreed[c]);
+      actual_total += line->actual().amount_minor();
+    } else {
+      line->clear_actual();
+      line->clear_difference();
+    }
+    agreed_total += agreed[c];
+  }
+  for (const auto& p : s.payments()) paid += p.amount().amount_minor();
+  *s.mutable_agreed_total() = Cny(agreed_total);
+  *s.mutable_actual_total() = Cny(actual_total);
+  *s.mutable_paid() = Cny(paid);
+  *s.mutable_balance() = Cny(actual_total - paid);
+  return s;
+}
+
+absl::StatusOr<Settlement> Meetings::ChangeSettlement(
+    const Principal& who, const std::string& name, std::initializer_list<Role>, const char* rule,
+    const std::function<absl::Status(MeetingsTx&, Meeting&, Settlement&)>& fn) {
+  if (auto s = RequireBiller(who, rule); !s.ok()) return s;
+  const std::string suffix = "/settlement";
+  if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return InvalidArgument("name", "must be meetings/{meeting}/settlement");
+  }
+  auto id = MeetingIdOf(name.substr(0, name.size() - suffix.size()), "name");
+  if (!id.ok()) return id.status();
+  const absl::Time now = clock_->Now();
+  Settlement out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, *id);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    auto s = LoadSettlement(tx, *m);
+    if (!s.ok()) return s.status();
+    if (auto st = fn(tx, *m, *s); !st.ok()) return st;
+    if (s->has_audit()) {
+      Touch(s->mutable_audit(), who, now);
+    } else {
+      *s->mutable_audit() = NewAudit(who, now);
+    }
+    if (auto st = tx.PutRecord(Record{s->name(), kSettlementKind, m->name(), "", 0, s->SerializeAsString()});
+        !st.ok()) {
+      return st;
+    }
+    auto reloaded = LoadSettlement(tx, *m);
+    if (!reloaded.ok()) return reloaded.status();
+    out = std::move(*reloaded);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Settlement> Meetings::GetSettlement(const Principal& who, const v1::GetSettlementRequest& req) {
+  if (auto s = who.Require(kStaffAndService, "the bill is read by staff and services"); !s.ok()) {
+    if (!who.IsDepartment("finance")) return s;
+  }
+  const std::string suffix = "/settlement";
+  if (req.name().size() <= suffix.size() ||
+      req.name().compare(req.name().size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return InvalidArgument("name", "must be meetings/{meeting}/settlement");
+  }
+  auto id = MeetingIdOf(req.name().substr(0, req.name().size() - suffix.size()), "name");
+  if (!id.ok()) return id.status();
+  Settlement out;
+  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, *id);
+    if (!m.ok()) return m.status();
+    auto s = LoadSettlement(tx, *m);
+    if (!s.ok()) return s.status();
+    out = std::move(*s);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Settlement> Meetings::RecordCharges(const Principal& who, const v1::RecordChargesRequest& req) {
+  if (req.charges_size() == 0) return InvalidArgument("charges", "at least one charge is required");
+  std::set<int> seen;
+  for (int i = 0; i < req.charges_size(); ++i) {
+    const auto& c = req.charges(i);
+    const std::string f = absl::StrCat("charges[", i, "]");
+    if (c.category() == v1::CHARGE_CATEGORY_UNSPECIFIED || !v1::ChargeCategory_IsValid(c.category())) {
+      return InvalidArgument(f + ".category", "must be ROOMS, FNB, VENUE, AV or EXTRAS");
+    }
+    if (!seen.insert(c.category()).second) return InvalidArgument(f + ".category", "appears twice");
+    if (auto s = ValidateAmount(c.amount(), f + ".amount", true); !s.ok()) return s;
+    if (auto s = CheckText(c.explanation(), f + ".explanation", 500, false, true); !s.ok()) return s;
+  }
+  return ChangeSettlement(
+      who, req.name(), {}, "charges are recorded by the manager, the key account manager and finance",
+      [&](MeetingsTx&, Meeting& m, Settlement& s) -> absl::Status {
+        if (m.state() != Meeting::COMPLETED) return WrongState(m, "charges are recorded once the meeting completed");
+        for (int i = 0; i < req.charges_size(); ++i) {
+          const auto& c = req.charges(i);
+          auto* line = &*std::find_if(s.mutable_lines()->begin(), s.mutable_lines()->end(),
+                                      [&](const v1::SettlementLine& l) { return l.category() == c.category(); });
+          if (c.amount().amount_minor() != line->agreed().amount_minor() && c.explanation().empty()) {
+            return InvalidArgument(absl::StrCat("charges[", i, "].explanation"),
+                                   absl::StrCat("is required: the charge differs from the agreed ",
+                                                Yuan(line->agreed().amount_minor()), " CNY"));
+          }
+          line->set_charged(true);
+          *line->mutable_actual() = Cny(c.amount().amount_minor());
+          line->set_explanation(c.explanation());
+        }
+        // The client reviews the bill as it now stands.
+        s.set_review(Settlement::PENDING);
+        s.clear_reviewer();
+        s.clear_review_comment();
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<Settlement> Meetings::RecordBillReview(const Principal& who, const v1::RecordBillReviewRequest& req) {
+  if (!who.IsDepartment("finance")) {
+    if (auto s = who.Require(kHandlers, "the client's review is recorded by the manager and the KAM"); !s.ok()) {
+      return s;
+    }
+  }
+  if (auto s = CheckText(req.reviewer(), "reviewer", 100, true); !s.ok()) return s;
+  if (auto s = CheckText(req.comment(), "comment", 1000, !req.accepted(), true); !s.ok()) return s;
+  return ChangeSettlement(who, req.name(), {}, "the client's review is recorded by the manager and the KAM",
+                          [&](MeetingsTx&, Meeting& m, Settlement& s) -> absl::Status {
+                            if (m.state() != Meeting::COMPLETED) {
+                              return WrongState(m, "the bill is reviewed once the meeting completed");
+                            }
+                            const bool any = std::any_of(s.lines().begin(), s.lines().end(),
+                                                         [](const v1::SettlementLine& l) { return l.charged(); });
+                            if (!any) return FailedPrecondition("CHARGES_MISSING", "no charges are recorded yet");
+                            s.set_review(req.accepted() ? Settlement::ACCEPTED : Settlement::DISPUTED);
+                            s.set_reviewer(req.reviewer());
+                            s.set_review_comment(req.comment());
+                            return absl::OkStatus();
+                          });
+}
+
+absl::StatusOr<Settlement> Meetings::RecordPayment(const Principal& who, const v1::RecordPaymentRequest& req) {
+  const v1::Payment& p = req.payment();
+  if (!p.has_amount()) return InvalidArgument("payment.amount", "is required");
+  if (auto s = ValidateAmount(p.amount(), "payment.amount", false); !s.ok()) return s;
+  if (auto s = CheckText(p.reference(), "payment.reference", 100, true); !s.ok()) return s;
+  if (!p.has_date() || !IsValidDate(p.date())) return InvalidArgument("payment.date", "must be a calendar date");
+  return ChangeSettlement(
+      who, req.name(), {}, "payments are recorded by the manager, the key account manager and finance",
+      [&](MeetingsTx&, Meeting& m, Settlement& s) -> absl::Status {
+        if (m.agreement_version() == 0 || IsClosed(m) || m.state() == Meeting::SETTLED) {
+          return WrongState(m, "payments are recorded from the signed agreement until the bill is settled");
+        }
+        for (const auto& existing : s.payments()) {
+          if (existing.reference() != p.reference()) continue;
+          if (existing.amount().amount_minor() == p.amount().amount_minor()) return absl::OkStatus();
+          return AlreadyExists("PAYMENT_REFERENCE_USED",
+                               absl::StrCat("payment ", p.reference(), " was recorded with another amount"));
+        }
+        v1::Payment* added = s.add_payments();
+        *added = p;
+        added->mutable_amount()->set_currency_code("CNY");
+        added->set_recorder(who.subject);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::SettleMeetingRequest& req) {
+  if (auto s = RequireBiller(who, "meetings are settled by the manager, the key account manager and finance");
+      !s.ok()) {
+    return s;
+  }
+  auto id = MeetingIdOf(req.name(), "name");
+  if (!id.ok()) return id.status();
+  const absl::Time now = clock_->Now();
+  Meeting out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, *id);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    if (m->state() == Meeting::SETTLED) {  // a retry: the receivables were posted once
+      out = std::move(*m);
+      return absl::OkStatus();
+    }
+    if (!req.etag().empty() && req.etag() != m->etag()) return StaleEtag(req.name());
+    if (m->state() != Meeting::COMPLETED) return WrongState(*m, "it cannot become SETTLED");
+    auto s = LoadSettlement(tx, *m);
+    if (!s.ok()) return s.status();
+    std::vector<std::string> missing;
+    for (const auto& line : s->lines()) {
+      if (!line.charged() && line.agreed().amount_minor() != 0)
+        missing.push_back(v1::ChargeCategory_Name(line.category()));
+    }
+    if (!missing.empty()) {
+      return FailedPrecondition("CHARGES_MISSING",
+                                absl::StrCat("no charges recorded for ", absl::StrJoin(missing, ", ")),
+                                {{"categories", absl::StrJoin(missing, ",")}});
+    }
+    if (s->review() != Settlement::ACCEPTED) {
+      return FailedPrecondition("BILL_NOT_ACCEPTED", absl::StrCat("the client has not accepted the bill (",
+                                                                  Settlement::Review_Name(s->review()), ")"));
+    }
+    const int64_t balance = s->balance().amount_minor();
+    if (balance != 0) {
+      // The remainder goes to the account's receivables once: the reference
+      // makes the ledger entry idempotent in the clients service.
+      clients::v1::CreateLedgerEntryRequest ledger;
+      ledger.set_parent(m->account());
+      auto* e = ledger.mutable_entry();
+      e->set_type(balance > 0 ? clients::v1::LedgerEntry::CHARGE : clients::v1::LedgerEntry::ADJUSTMENT);
+      *e->mutable_amount() = Cny(balance);
+      e->set_reference(s->name());
+      e->set_description(absl::StrCat(m->title(), ": unpaid remainder of the bill"));
+      *e->mutable_entry_date() = Today(now, policy_.zone);
+      OutboxEntry entry;
+      entry.kind = OutboxEntry::kLedger;
+      entry.account = m->account();
+      entry.request_id = s->name();
+      entry.subject = m->name();
+      entry.body = ledger.SerializeAsString();
+      if (auto st = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !st.ok()) return st;
+    }
+    *s->mutable_posted_to_receivables() = Cny(balance);
+    *s->mutable_settle_time() = ToProto(now);
+    Touch(s->mutable_audit(), who, now);
+    if (auto st = tx.PutRecord(Record{s->name(), kSettlementKind, m->name(), "", 0, s->SerializeAsString()});
+        !st.ok()) {
+      return st;
+    }
+    const std::string note = absl::StrCat("bill ", Yuan(s->actual_total().amount_minor()), " CNY, paid ",
+                                          Yuan(s->paid().amount_minor()), ", to receivables ", Yuan(balance));
+    auto* change = m->add_history();
+    change->set_from(m->state());
+    change->set_to(Meeting::SETTLED);
+    *change->mutable_time() = ToProto(now);
+    change->set_actor(who.subject);
+    change->set_note(note);
+    m->set_state(Meeting::SETTLED);
+    Touch(m->mutable_audit(), who, now);
+    m->set_etag(NewEtag());
+    if (auto st = tx.PutMeeting(*id, *m); !st.ok()) return st;
+    if (auto st = RecordActivity(tx, *m, absl::StrCat(req.name(), "/history/", m->history_size()),
+                                 "COMPLETED -> SETTLED", note, who, now);
+        !st.ok()) {
+      return st;
+    }
+    out = std::move(*m);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Meeting> Meetings::RecordGuestPreferences(const Principal& who,
+                                                         const v1::RecordGuestPreferencesRequest& req) {
+  if (auto s = who.Require(kHandlers, "guest preferences are recorded by the manager and the KAM"); !s.ok()) return s;
+  auto id = MeetingIdOf(req.name(), "name");
+  if (!id.ok()) return id.status();
+  if (req.preferences_size() == 0) return InvalidArgument("preferences", "at least one preference is required");
+  if (req.preferences_size() > 100) return InvalidArgument("preferences", "at most 100 at a time");
+  std::vector<clients::v1::Preference::Category> categories;
+  for (int i = 0; i < req.preferences_size(); ++i) {
+    const auto& p = req.preferences(i);
+    const std::string f = absl::StrCat("preferences[", i, "]");
+    clients::v1::Preference::Category c = clients::v1::Preference::CATEGORY_UNSPECIFIED;
+    if (!clients::v1::Preference::Category_Parse(p.category(), &c) ||
+        c == clients::v1::Preference::CATEGORY_UNSPECIFIED) {
+      return InvalidArgument(f + ".category", "must be ROOM, DIETARY, VENUE, SERVICE or OTHER");
+    }
+    categories.push_back(c);
+    if (auto s = CheckText(p.description(), f + ".description", 1000, true, true); !s.ok()) return s;
+    if (auto s = CheckText(p.guest_name(), f + ".guest_name", 100); !s.ok()) return s;
+  }
+  const absl::Time now = clock_->Now();
+  Meeting out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, *id);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    if (m->state() != Meeting::COMPLETED && m->state() != Meeting::SETTLED) {
+      return WrongState(*m, "guest preferences are recorded after the meeting");
+    }
+    for (int i = 0; i < req.preferences_size(); ++i) {
+      const int n = m->preferences_recorded() + 1;
+      clients::v1::CreatePreferenceRequest pref;
+      pref.set_parent(m->account());
+      pref.set_request_id(absl::StrCat(m->name(), "/preferences/", n));
+      auto* p = pref.mutable_preference();
+      p->set_category(categories[i]);
+      p->set_description(req.preferences(i).description());
+      p->set_guest_name(req.preferences(i).guest_name());
+      p->set_source_type(clients::v1::Preference::MEETING);
+      p->set_source(m->name());
+      OutboxEntry entry;
+      entry.kind = OutboxEntry::kPreference;
+      entry.account = m->account();
+      entry.request_id = pref.request_id();
+      entry.subject = m->name();
+      entry.body = pref.SerializeAsString();
+      if (auto s = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
+      m->set_preferences_recorded(n);
+    }
+    Touch(m->mutable_audit(), who, now);
+    m->set_etag(NewEtag());
+    if (auto s = tx.PutMeeting(*id, *m); !s.ok()) return s;
+    out = std::move(*m);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::TodayView> Meetings::GetTodayView(const Principal& who, const v1::GetTodayViewRequest& req) {
+  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kDepartment},
+                           "today's view is read by staff and departments");
+      !s.ok()) {
+    return s;
+  }
+  if (req.has_date() && !IsValidDate(req.date())) return InvalidArgument("date", "must be a calendar date");
+  const absl::Time now = clock_->Now();
+  const type::v1::Date date = req.has_date() ? req.date() : Today(now, policy_.zone);
+  const absl::CivilDay day = ToCivilDay(date);
+  const absl::Time start = absl::FromCivil(day, policy_.zone);
+  const absl::Time end = absl::FromCivil(day + 1, policy_.zone);
+  v1::TodayView out;
+  *out.mutable_date() = date;
+  std::vector<Meeting> meetings;
+  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+    auto rows = tx.MeetingsBetween(absl::ToUnixMicros(start), absl::ToUnixMicros(end));
+    if (!rows.ok()) return rows.status();
+    for (Meeting& m : *rows) {
+      if (m.state() < Meeting::CONTRACTED || m.state() > Meeting::COMPLETED) continue;
+      auto* t = out.add_meetings();
+      t->set_meeting(m.name());
+      t->set_title(m.title());
+      t->set_account(m.account());
+      t->set_owner(m.owner());
+      t->set_state(m.state());
+      t->set_attendees(m.expected_attendees());
+      t->set_arriving(absl::ToCivilDay(FromProto(m.start_time()), policy_.zone) == day);
+      t->set_departing(absl::ToCivilDay(FromProto(m.end_time()) - absl::Microseconds(1), policy_.zone) == day);
+      auto a = GetAs<v1::Agreement>(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version()));
+      if (!a.ok()) return a.status();
+      if (*a) {
+        for (const auto& g : (*a)->guests()) {
+          if (g.vip()) *t->add_vips() = g;
+        }
+      }
+      const std::string meeting_id = m.name().substr(sizeof("meetings/") - 1);
+      auto bookings = tx.ListBookings(meeting_id, false, std::nullopt, 1000);
+      if (!bookings.ok()) return bookings.status();
+      for (auto& b : *bookings) {
+        if (FromProto(b.start_time()) < end && FromProto(b.end_time()) > start) *t->add_rooms() = std::move(b);
+      }
+      meetings.push_back(std::move(m));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  // Signatures from the notifications service, on the caller's behalf.
+  out.set_signatures_known(notices_ != nullptr);
+  for (int i = 0; i < out.meetings_size() && notices_ != nullptr; ++i) {
+    const Meeting& m = meetings[i];
+    if (m.notice_revision() == 0) continue;
+    auto board = notices_->Status(who, NoticeIdOf(m.name().substr(sizeof("meetings/") - 1)));
+    if (!board.ok()) {
+      out.set_signatures_known(false);
+      break;
+    }
+    for (auto& d : UnsignedDepartments(m, *board)) out.mutable_meetings(i)->add_unsigned_departments(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace atrium::meetings

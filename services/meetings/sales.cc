@@ -1,0 +1,788 @@
+// The sales part of the meetings domain: the price list and discount
+// authority, agreement versions and approvals, the notice and the
+// pre-meeting check.
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/errors.h"
+#include "common/ids.h"
+#include "common/text.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "services/meetings/internal.h"
+#include "services/meetings/meetings.h"
+#include "services/meetings/notice.h"
+
+namespace atrium::meetings {
+namespace {
+
+using namespace internal;  // NOLINT: the domain's own helpers
+using v1::Agreement;
+using v1::ApprovalRequest;
+using v1::Meeting;
+
+constexpr char kPriceListName[] = "priceList";
+constexpr char kAgreementKind[] = "agreement";
+constexpr char kApprovalKind[] = "approval";
+constexpr char kNoticeKind[] = "notice";
+
+std::string Percent(int basis_points) { return absl::StrFormat("%.2f", basis_points / 100.0); }
+
+std::string Yuan(const type::v1::Money& m) {
+  return absl::StrFormat("%lld.%02lld", static_cast<long long>(m.amount_minor() / 100),
+                         static_cast<long long>(m.amount_minor() % 100));
+}
+
+// meetings/{m}/agreements/{v} -> (meeting id, version)
+absl::StatusOr<std::pair<std::string, int>> AgreementIdOf(const std::string& name, const std::string& field) {
+  auto ids = ParseName(name, {"meetings", "agreements"}, field);
+  if (!ids.ok()) return ids.status();
+  int version = 0;
+  if (!absl::SimpleAtoi((*ids)[1], &version) || version < 1) {
+    return InvalidArgument(field, "the agreement id is its version number, 1 or more");
+  }
+  return std::make_pair((*ids)[0], version);
+}
+
+// meetings/{m}/<suffix> -> meeting id
+absl::StatusOr<std::string> SingletonOf(const std::string& name, const std::string& suffix, const std::string& field) {
+  const std::string tail = "/" + suffix;
+  if (name.size() <= tail.size() || name.compare(name.size() - tail.size(), tail.size(), tail) != 0) {
+    return InvalidArgument(field, absl::StrCat("must be meetings/{meeting}/", suffix));
+  }
+  return MeetingIdOf(name.substr(0, name.size() - tail.size()), field);
+}
+
+absl::Status PutAgreement(MeetingsTx& tx, const Agreement& a) {
+  return tx.PutRecord(Record{a.name(), kAgreementKind, a.name().substr(0, a.name().find("/agreements/")), "",
+                             a.version(), a.SerializeAsString()});
+}
+
+absl::Status PutApproval(MeetingsTx& tx, const ApprovalRequest& r) {
+  const std::string tag = r.state() == ApprovalRequest::PENDING ? absl::StrCat("pending/", r.approver_role()) : "";
+  return tx.PutRecord(Record{r.name(), kApprovalKind, r.name().substr(0, r.name().find("/approvals/")), tag,
+                             ToUnixMicros(r.audit().create_time()), r.SerializeAsString()});
+}
+
+absl::StatusOr<std::vector<Agreement>> Versions(MeetingsTx& tx, const std::string& meeting_name) {
+  std::vector<Agreement> out;
+  std::optional<std::pair<int64_t, std::string>> after;
+  for (;;) {
+    auto rows = tx.ListRecords(kAgreementKind, meeting_name, false, after, 200);
+    if (!rows.ok()) return rows.status();
+    for (const auto& r : *rows) {
+      Agreement a;
+      if (!a.ParseFromString(r.data)) return absl::DataLossError(absl::StrCat(r.name, " cannot be read"));
+      out.push_back(std::move(a));
+    }
+    if (rows->size() < 200) return out;
+    after = std::make_pair(rows->back().seq, rows->back().name);
+  }
+}
+
+absl::StatusOr<Agreement> MustGetAgreement(MeetingsTx& tx, const std::string& name) {
+  auto a = GetAs<Agreement>(tx, name);
+  if (!a.ok()) return a.status();
+  if (!*a) return NotFound("agreement", name);
+  return std::move(**a);
+}
+
+absl::StatusOr<v1::PriceList> LoadPriceList(MeetingsTx& tx) {
+  auto list = GetAs<v1::PriceList>(tx, kPriceListName);
+  if (!list.ok()) return list.status();
+  if (*list) return std::move(**list);
+  v1::PriceList empty;
+  empty.set_name(kPriceListName);
+  return empty;
+}
+
+void AddChange(Meeting& m, Meeting::State to, const Principal& who, absl::Time now, const std::string& note) {
+  auto* change = m.add_history();
+  change->set_from(m.state());
+  change->set_to(to);
+  *change->mutable_time() = ToProto(now);
+  change->set_actor(who.subject);
+  change->set_note(note);
+  m.set_state(to);
+}
+
+// Meeting states in which the agreement may be drafted or changed.
+bool AgreementOpen(const Meeting& m) {
+  switch (m.state()) {
+    case Meeting::NEGOTIATING:
+    case Meeting::INTENT:
+    case Meeting::CONTRACTED:
+    case Meeting::NOTICE_ISSUED:
+    case Meeting::PREPARED:
+    case Meeting::IN_PROGRESS: return true;
+    default: return false;
+  }
+}
+
+std::string OfferSummary(const Agreement& a) {
+  return absl::StrCat("total ", Yuan(a.total()), " CNY (list ", Yuan(a.list_total()), ", largest discount ",
+                      Percent(a.discount_basis_points()), "%)");
+}
+
+}  // namespace
+
+absl::StatusOr<v1::PriceList> Meetings::GetPriceList(const Principal& who, const v1::GetPriceListRequest& req) {
+  if (auto s = who.Require(kStaffAndService, "the price list is read by staff and services"); !s.ok()) return s;
+  if (!req.name().empty() && req.name() != kPriceListName) return InvalidArgument("name", "must be \"priceList\"");
+  v1::PriceList out;
+  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+    auto list = LoadPriceList(tx);
+    if (!list.ok()) return list.status();
+    out = std::move(*list);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::PriceList> Meetings::UpdatePriceList(const Principal& who, const v1::UpdatePriceListRequest& req) {
+  if (auto s = who.Require({Role::kManager}, "the price list is kept by the manager"); !s.ok()) return s;
+  for (const auto& path : req.update_mask().paths()) {
+    if (path != "items") return InvalidArgument("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
+  }
+  if (!req.price_list().name().empty() && req.price_list().name() != kPriceListName) {
+    return InvalidArgument("price_list.name", "must be \"priceList\"");
+  }
+  if (auto s = ValidatePriceList(req.price_list()); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  v1::PriceList out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto list = LoadPriceList(tx);
+    if (!list.ok()) return list.status();
+    if (!req.price_list().etag().empty() && req.price_list().etag() != list->etag()) return StaleEtag(kPriceListName);
+    *list->mutable_items() = req.price_list().items();
+    for (auto& item : *list->mutable_items()) item.mutable_unit_price()->set_currency_code("CNY");
+    if (list->has_audit()) {
+      Touch(list->mutable_audit(), who, now);
+    } else {
+      *list->mutable_audit() = NewAudit(who, now);
+    }
+    list->set_etag(NewEtag());
+    out = *list;
+    return tx.PutRecord(Record{kPriceListName, "pricelist", "", "", 0, list->SerializeAsString()});
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const v1::CreateAgreementRequest& req) {
+  if (auto s = who.Require(kHandlers, "agreements are drafted by the manager and the key account manager"); !s.ok()) {
+    return s;
+  }
+  auto meeting_id = MeetingIdOf(req.parent(), "parent");
+  if (!meeting_id.ok()) return meeting_id.status();
+  Agreement draft = req.agreement();
+  const bool copy = draft.ByteSizeLong() == 0;
+  KeepContent(&draft);
+  if (auto s = ValidateAgreementContent(draft, "agreement"); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  Agreement out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, *meeting_id);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    if (!AgreementOpen(*m)) return WrongState(*m, "an agreement is drafted from NEGOTIATING to IN_PROGRESS");
+    auto versions = Versions(tx, m->name());
+    if (!versions.ok()) return versions.status();
+    if (!versions->empty() && versions->back().state() == Agreement::DRAFT) {
+      return FailedPrecondition("DRAFT_EXISTS", absl::StrCat(versions->back().name(), " is a draft: change that one"),
+                                {{"draft", versions->back().name()}});
+    }
+    Agreement a = draft;
+    if (copy && !versions->empty()) {
+      a = versions->back();
+      KeepContent(&a);
+    }
+    const int version = versions->empty() ? 1 : versions->back().version() + 1;
+    auto list = LoadPriceList(tx);
+    if (!list.ok()) return list.status();
+    if (auto s = PriceAgreement(&a, *list, policy_.authority, "agreement"); !s.ok()) return s;
+    a.set_name(absl::StrCat(m->name(), "/agreements/", version));
+    a.set_version(version);
+    a.set_state(Agreement::DRAFT);
+    a.set_author(who.subject);
+    a.set_author_role(std::string(RoleName(who.role)));
+    *a.mutable_audit() = NewAudit(who, now);
+    a.set_etag(NewEtag());
+    if (auto s = PutAgreement(tx, a); !s.ok()) return s;
+    if (auto s = RecordActivity(tx, *m, absl::StrCat(a.name(), "/drafted"),
+                                absl::StrCat("agreement version ", version, " drafted"), OfferSummary(a), who, now);
+        !s.ok()) {
+      return s;
+    }
+    out = std::move(a);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Agreement> Meetings::GetAgreement(const Principal& who, const v1::GetAgreementRequest& req) {
+  if (auto s = who.Require(kStaffAndService, "agreements are read by staff and services"); !s.ok()) return s;
+  if (auto id = AgreementIdOf(req.name(), "name"); !id.ok()) return id.status();
+  Agreement out;
+  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+    auto a = MustGetAgreement(tx, req.name());
+    if (!a.ok()) return a.status();
+    out = std::move(*a);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::ListAgreementsResponse> Meetings::ListAgreements(const Principal& who,
+                                                                    const v1::ListAgreementsRequest& req) {
+  if (auto s = who.Require(kStaffAndService, "agreements are read by staff and services"); !s.ok()) return s;
+  auto meeting_id = MeetingIdOf(req.parent(), "parent");
+  if (!meeting_id.ok()) return meeting_id.status();
+  auto size = ClampPageSize(req.page_size());
+  if (!size.ok()) return size.status();
+  const std::string query = absl::StrCat("agreements|", req.parent());
+  auto after = Position(page_tokens_, req.page_token(), query);
+  if (!after.ok()) return after.status();
+  v1::ListAgreementsResponse out;
+  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+    if (auto m = MustGetMeeting(tx, *meeting_id); !m.ok()) return m.status();
+    auto rows = tx.ListRecords(kAgreementKind, req.parent(), false, *after, *size + 1);
+    if (!rows.ok()) return rows.status();
+    const bool more = static_cast<int>(rows->size()) > *size;
+    if (more) rows->pop_back();
+    for (const auto& r : *rows) {
+      if (!out.add_agreements()->ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
+    }
+    if (more) out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(rows->back().seq), rows->back().name}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const v1::UpdateAgreementRequest& req) {
+  if (auto s = who.Require(kHandlers, "agreements are changed by the manager and the key account manager"); !s.ok()) {
+    return s;
+  }
+  auto id = AgreementIdOf(req.agreement().name(), "agreement.name");
+  if (!id.ok()) return id.status();
+  for (const auto& path : req.update_mask().paths()) {
+    if (!IsContentField(path)) {
+      return InvalidArgument("update_mask", absl::StrCat("\"", path, "\" is not an agreement field that can change"));
+    }
+  }
+  Agreement changes = req.agreement();
+  KeepContent(&changes);
+  const absl::Time now = clock_->Now();
+  Agreement out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, id->first);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    if (!AgreementOpen(*m)) return WrongState(*m, "its agreement can no longer change");
+    auto a = MustGetAgreement(tx, req.agreement().name());
+    if (!a.ok()) return a.status();
+    if (a->state() != Agreement::DRAFT) {
+      return FailedPrecondition("AGREEMENT_SIGNED",
+                                absl::StrCat(a->name(), " is signed; a change needs a new version (CreateAgreement)"));
+    }
+    if (!req.agreement().etag().empty() && req.agreement().etag() != a->etag()) return StaleEtag(a->name());
+    Agreement content = *a;
+    KeepContent(&content);
+    if (req.update_mask().paths_size() == 0) {
+      content = changes;
+    } else {
+      google::protobuf::util::FieldMaskUtil::MergeOptions options;
+      options.set_replace_message_fields(true);
+      options.set_replace_repeated_fields(true);
+      google::protobuf::util::FieldMaskUtil::MergeMessageTo(changes, req.update_mask(), options, &content);
+    }
+    if (auto s = ValidateAgreementContent(content, "agreement"); !s.ok()) return s;
+    auto list = LoadPriceList(tx);
+    if (!list.ok()) return list.status();
+    if (auto s = PriceAgreement(&content, *list, policy_.authority, "agreement"); !s.ok()) return s;
+    content.set_name(a->name());
+    content.set_version(a->version());
+    content.set_state(Agreement::DRAFT);
+    content.set_author(who.subject);
+    content.set_author_role(std::string(RoleName(who.role)));
+    *content.mutable_audit() = a->audit();
+    Touch(content.mutable_audit(), who, now);
+    content.set_etag(NewEtag());
+    if (auto s = PutAgreement(tx, content); !s.ok()) return s;
+    if (auto s = RecordActivity(tx, *m, absl::StrCat(content.name(), "/revised/", content.etag()),
+                                absl::StrCat("offer revised (agreement version ", content.version(), ")"),
+                                OfferSummary(content), who, now);
+        !s.ok()) {
+      return s;
+    }
+    out = std::move(content);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1::SignAgreementRequest& req) {
+  if (auto s = who.Require(kHandlers, "agreements are signed by the manager and the key account manager"); !s.ok()) {
+    return s;
+  }
+  auto id = AgreementIdOf(req.name(), "name");
+  if (!id.ok()) return id.status();
+  if (auto s = CheckText(req.client_signatory(), "client_signatory", 100, true); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  Agreement out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, id->first);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    if (!AgreementOpen(*m) || m->state() == Meeting::NEGOTIATING) {
+      return WrongState(*m, "an agreement is signed from INTENT (the client's stated intention) on");
+    }
+    auto a = MustGetAgreement(tx, req.name());
+    if (!a.ok()) return a.status();
+    if (!req.etag().empty() && req.etag() != a->etag()) return StaleEtag(a->name());
+    if (a->state() != Agreement::DRAFT) {
+      return FailedPrecondition("NOT_A_DRAFT", absl::StrCat(a->name(), " is ", Agreement::State_Name(a->state())));
+    }
+    if (const std::string missing = MissingForSignature(*a); !missing.empty()) {
+      return FailedPrecondition("AGREEMENT_INCOMPLETE", absl::StrCat(a->name(), " lacks ", missing),
+                                {{"missing", missing}});
+    }
+    // Prices as of now: the list may have changed since the draft.
+    auto list = LoadPriceList(tx);
+    if (!list.ok()) return list.status();
+    if (auto s = PriceAgreement(&*a, *list, policy_.authority, "agreement"); !s.ok()) return s;
+    const int discount = a->discount_basis_points();
+    if (discount > policy_.authority.Of(a->author_role())) {
+      // Beyond the author's authority: an approval of this very draft is needed.
+      std::string approval;
+      std::optional<std::pair<int64_t, std::string>> after;
+      for (bool more = true; more && approval.empty();) {
+        auto rows = tx.ListRecords(kApprovalKind, m->name(), false, after, 200);
+        if (!rows.ok()) return rows.status();
+        for (const auto& r : *rows) {
+          ApprovalRequest ar;
+          if (!ar.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
+          if (ar.state() == ApprovalRequest::APPROVED && ar.agreement() == a->name() &&
+              ar.agreement_etag() == a->etag() && ar.discount_basis_points() >= discount) {
+            approval = ar.name();
+          }
+        }
+        more = rows->size() == 200;
+        if (more) after = std::make_pair(rows->back().seq, rows->back().name);
+      }
+      if (approval.empty()) {
+        const std::string approver = policy_.authority.ApproverFor(discount);
+        return FailedPrecondition(
+            "APPROVAL_REQUIRED",
+            absl::StrCat(a->name(), " is ", Percent(discount), "% below list, beyond the authority of its author (",
+                         a->author_role(), "); it needs an approval by ", approver.empty() ? "nobody can" : approver),
+            {{"discount_percent", Percent(discount)}, {"required_role", approver}});
+      }
+      a->set_approval(approval);
+    }
+    // The previous signed version is superseded and kept.
+    if (m->agreement_version() > 0) {
+      auto previous = MustGetAgreement(tx, absl::StrCat(m->name(), "/agreements/", m->agreement_version()));
+      if (!previous.ok()) return previous.status();
+      previous->set_state(Agreement::SUPERSEDED);
+      if (auto s = PutAgreement(tx, *previous); !s.ok()) return s;
+    }
+    a->set_state(Agreement::SIGNED);
+    a->set_client_signatory(req.client_signatory());
+    a->set_hotel_signatory(who.subject);
+    *a->mutable_sign_time() = ToProto(now);
+    Touch(a->mutable_audit(), who, now);
+    a->set_etag(NewEtag());
+    if (auto s = PutAgreement(tx, *a); !s.ok()) return s;
+
+    m->set_agreement_version(a->version());
+    *m->mutable_start_time() = a->start_time();
+    *m->mutable_end_time() = a->end_time();
+    m->set_expected_attendees(a->attendees());
+    const std::string note = absl::StrCat("agreement version ", a->version(), " signed by ", req.client_signatory(),
+                                          " and ", who.display_name, "; ", OfferSummary(*a));
+    if (m->state() == Meeting::INTENT) {
+      AddChange(*m, Meeting::CONTRACTED, who, now, note);
+    } else if (m->notice_revision() > 0) {
+      // The departments get the change and sign again.
+      if (auto s = IssueRevision(tx, *m, who); !s.ok()) return s;
+      if (m->state() == Meeting::PREPARED) {
+        m->clear_prepared_override();
+        AddChange(*m, Meeting::NOTICE_ISSUED, who, now,
+                  absl::StrCat(note, "; notice revision ", m->notice_revision(), " must be signed again"));
+      }
+    }
+    Touch(m->mutable_audit(), who, now);
+    m->set_etag(NewEtag());
+    if (auto s = tx.PutMeeting(id->first, *m); !s.ok()) return s;
+    if (auto s = RecordActivity(tx, *m, absl::StrCat(a->name(), "/signed"),
+                                absl::StrCat("agreement version ", a->version(), " signed"), note, who, now);
+        !s.ok()) {
+      return s;
+    }
+    out = std::move(*a);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<ApprovalRequest> Meetings::CreateApprovalRequest(const Principal& who,
+                                                                const v1::CreateApprovalRequestRequest& req) {
+  if (auto s = who.Require(kHandlers, "approvals are asked for by the manager and the key account manager"); !s.ok()) {
+    return s;
+  }
+  auto meeting_id = MeetingIdOf(req.parent(), "parent");
+  if (!meeting_id.ok()) return meeting_id.status();
+  const ApprovalRequest& in = req.approval_request();
+  auto agreement_id = AgreementIdOf(in.agreement(), "approval_request.agreement");
+  if (!agreement_id.ok()) return agreement_id.status();
+  if (agreement_id->first != *meeting_id) {
+    return InvalidArgument("approval_request.agreement", "must be an agreement of the parent meeting");
+  }
+  if (auto s = CheckText(in.justification(), "approval_request.justification", 1000, false, true); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  ApprovalRequest out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, *meeting_id);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    auto a = MustGetAgreement(tx, in.agreement());
+    if (!a.ok()) return a.status();
+    if (a->state() != Agreement::DRAFT) {
+      return FailedPrecondition("NOT_A_DRAFT", absl::StrCat(a->name(), " is ", Agreement::State_Name(a->state())));
+    }
+    const int discount = a->discount_basis_points();
+    if (discount <= policy_.authority.Of(a->author_role())) {
+      return FailedPrecondition("WITHIN_AUTHORITY", absl::StrCat(a->name(), " is ", Percent(discount),
+                                                                 "% below list, within its author's authority"));
+    }
+    const std::string approver = policy_.authority.ApproverFor(discount);
+    if (approver.empty()) {
+      return FailedPrecondition("BEYOND_AUTHORITY",
+                                absl::StrCat("no role may grant ", Percent(discount), "% below list"));
+    }
+    auto rows = tx.ListRecords(kApprovalKind, m->name(), false, std::nullopt, 1000);
+    if (!rows.ok()) return rows.status();
+    for (const auto& r : *rows) {
+      ApprovalRequest ar;
+      if (!ar.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
+      if (ar.state() == ApprovalRequest::PENDING && ar.agreement() == a->name() && ar.agreement_etag() == a->etag()) {
+        return FailedPrecondition("APPROVAL_PENDING", absl::StrCat(ar.name(), " is pending for this draft"),
+                                  {{"pending", ar.name()}});
+      }
+    }
+    ApprovalRequest r;
+    r.set_name(absl::StrCat(m->name(), "/approvals/", NewId(now)));
+    r.set_agreement(a->name());
+    r.set_agreement_etag(a->etag());
+    r.set_discount_basis_points(discount);
+    r.set_approver_role(approver);
+    r.set_justification(in.justification());
+    r.set_state(ApprovalRequest::PENDING);
+    r.set_requester(who.subject);
+    *r.mutable_audit() = NewAudit(who, now);
+    if (auto s = PutApproval(tx, r); !s.ok()) return s;
+    if (auto s =
+            RecordActivity(tx, *m, absl::StrCat(r.name(), "/asked"),
+                           absl::StrCat("approval asked of ", approver, " for ", Percent(discount), "% below list"),
+                           in.justification(), who, now);
+        !s.ok()) {
+      return s;
+    }
+    out = std::move(r);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<ApprovalRequest> Meetings::GetApprovalRequest(const Principal& who,
+                                                             const v1::GetApprovalRequestRequest& req) {
+  if (auto s = who.Require(kStaff, "approval requests are read by staff"); !s.ok()) return s;
+  if (auto ids = ParseName(req.name(), {"meetings", "approvals"}, "name"); !ids.ok()) return ids.status();
+  ApprovalRequest out;
+  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+    auto r = GetAs<ApprovalRequest>(tx, req.name());
+    if (!r.ok()) return r.status();
+    if (!*r) return NotFound("approval request", req.name());
+    out = std::move(**r);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::ListApprovalRequestsResponse> Meetings::ListApprovalRequests(
+    const Principal& who, const v1::ListApprovalRequestsRequest& req) {
+  if (auto s = who.Require(kStaff, "approval requests are read by staff"); !s.ok()) return s;
+  auto ids = ParseName(req.parent(), {"meetings"}, "parent", /*allow_wildcard=*/true);
+  if (!ids.ok()) return ids.status();
+  const bool all = (*ids)[0] == "-";
+  if (all && !req.pending_for_me()) {
+    return InvalidArgument("parent", "meetings/- lists the caller's queue: set pending_for_me");
+  }
+  auto size = ClampPageSize(req.page_size());
+  if (!size.ok()) return size.status();
+  const std::string tag = absl::StrCat("pending/", std::string(RoleName(who.role)));
+  const std::string query = absl::StrCat("approvals|", req.parent(), "|", req.pending_for_me() ? tag : "");
+  auto after = Position(page_tokens_, req.page_token(), query);
+  if (!after.ok()) return after.status();
+  v1::ListApprovalRequestsResponse out;
+  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+    std::optional<std::pair<int64_t, std::string>> position = *after;
+    for (;;) {
+      auto rows = all ? tx.ListRecords(kApprovalKind, tag, true, position, *size + 1)
+                      : tx.ListRecords(kApprovalKind, req.parent(), false, position, *size + 1);
+      if (!rows.ok()) return rows.status();
+      for (const auto& r : *rows) {
+        if (out.approval_requests_size() == *size) {
+          const auto& last = out.approval_requests(out.approval_requests_size() - 1);
+          out.set_next_page_token(
+              page_tokens_.Encode(query, {absl::StrCat(ToUnixMicros(last.audit().create_time())), last.name()}));
+          return absl::OkStatus();
+        }
+        if (req.pending_for_me() && r.tag != tag) continue;
+        if (!out.add_approval_requests()->ParseFromString(r.data)) {
+          return absl::DataLossError(r.name + " cannot be read");
+        }
+      }
+      if (static_cast<int>(rows->size()) <= *size) return absl::OkStatus();
+      position = std::make_pair(rows->back().seq, rows->back().name);
+    }
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<ApprovalRequest> Meetings::ApproveRequest(const Principal& who, const v1::DecideApprovalRequest& req) {
+  return Decide(who, req, true);
+}
+
+absl::StatusOr<ApprovalRequest> Meetings::RejectRequest(const Principal& who, const v1::DecideApprovalRequest& req) {
+  return Decide(who, req, false);
+}
+
+absl::StatusOr<ApprovalRequest> Meetings::Decide(const Principal& who, const v1::DecideApprovalRequest& req,
+                                                 bool approve) {
+  if (auto s = who.Require({Role::kManager, Role::kGmOffice}, "discounts are approved by the manager or the GM office");
+      !s.ok()) {
+    return s;
+  }
+  auto ids = ParseName(req.name(), {"meetings", "approvals"}, "name");
+  if (!ids.ok()) return ids.status();
+  if (auto s = CheckText(req.reason(), "reason", 1000, !approve, true); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  ApprovalRequest out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto r = GetAs<ApprovalRequest>(tx, req.name());
+    if (!r.ok()) return r.status();
+    if (!*r) return NotFound("approval request", req.name());
+    ApprovalRequest ar = std::move(**r);
+    if (ar.state() != ApprovalRequest::PENDING) {
+      return FailedPrecondition("ALREADY_DECIDED",
+                                absl::StrCat(ar.name(), " is ", ApprovalRequest::State_Name(ar.state())));
+    }
+    const int mine = policy_.authority.Of(std::string(RoleName(who.role)));
+    if (approve && mine < ar.discount_basis_points()) {
+      return PermissionDenied(absl::StrCat("your authority covers ", Percent(mine), "% below list; this discount is ",
+                                           Percent(ar.discount_basis_points()), "%"));
+    }
+    auto a = MustGetAgreement(tx, ar.agreement());
+    if (!a.ok()) return a.status();
+    if (approve && (a->state() != Agreement::DRAFT || a->etag() != ar.agreement_etag())) {
+      return FailedPrecondition("AGREEMENT_CHANGED",
+                                absl::StrCat(ar.agreement(), " changed since the approval was asked; ask again"));
+    }
+    auto m = MustGetMeeting(tx, (*ids)[0]);
+    if (!m.ok()) return m.status();
+    ar.set_state(approve ? ApprovalRequest::APPROVED : ApprovalRequest::REJECTED);
+    ar.set_decider(who.subject);
+    *ar.mutable_decide_time() = ToProto(now);
+    ar.set_decision_reason(req.reason());
+    Touch(ar.mutable_audit(), who, now);
+    if (auto s = PutApproval(tx, ar); !s.ok()) return s;
+    if (auto s = RecordActivity(
+            tx, *m, absl::StrCat(ar.name(), approve ? "/approved" : "/rejected"),
+            absl::StrCat(Percent(ar.discount_basis_points()), "% discount ", approve ? "approved" : "rejected"),
+            req.reason(), who, now);
+        !s.ok()) {
+      return s;
+    }
+    out = std::move(ar);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::Status Meetings::IssueRevision(MeetingsTx& tx, Meeting& m, const Principal& who,
+                                     const std::string& cancelled_reason) {
+  auto a = MustGetAgreement(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version()));
+  if (!a.ok()) return a.status();
+  const absl::Time now = clock_->Now();
+  const int revision = m.notice_revision() + 1;
+  notifications::v1::NoticeRevision notice = BuildNotice(m, *a, revision, policy_.zone, cancelled_reason);
+  notice.set_name(absl::StrCat("notices/", notice.notice_id(), "/revisions/", revision));
+  notice.set_sender(who.subject);
+  *notice.mutable_create_time() = ToProto(now);
+  if (auto s = tx.PutRecord(
+          Record{absl::StrCat(m.name(), "/notice"), kNoticeKind, m.name(), "", 0, notice.SerializeAsString()});
+      !s.ok()) {
+    return s;
+  }
+  notifications::v1::DispatchNoticeRequest dispatch;
+  *dispatch.mutable_revision() = notice;
+  dispatch.mutable_revision()->clear_name();
+  dispatch.mutable_revision()->clear_sender();
+  dispatch.mutable_revision()->clear_create_time();
+  OutboxEntry entry;
+  entry.kind = OutboxEntry::kNotice;
+  entry.account = m.account();
+  entry.request_id = notice.name();
+  entry.subject = m.name();
+  entry.body = dispatch.SerializeAsString();
+  if (auto s = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
+  m.set_notice_revision(revision);
+  *m.mutable_checklist() = DeriveChecklist(notice, m.checklist());
+  return RecordActivity(
+      tx, m, notice.name(),
+      absl::StrCat("notice revision ", revision, cancelled_reason.empty() ? " issued" : " (cancellation) issued"), "",
+      who, now);
+}
+
+absl::StatusOr<Meeting> Meetings::IssueNotice(const Principal& who, const v1::MoveMeetingRequest& req) {
+  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  return Move(who, req.name(), req.etag(), req.note(), {Meeting::CONTRACTED}, Meeting::NOTICE_ISSUED, false,
+              [&](MeetingsTx& tx, Meeting& m) { return IssueRevision(tx, m, who); });
+}
+
+absl::StatusOr<v1::MeetingNotice> Meetings::GetMeetingNotice(const Principal& who,
+                                                             const v1::GetMeetingNoticeRequest& req) {
+  if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
+  auto meeting_id = SingletonOf(req.name(), "notice", "name");
+  if (!meeting_id.ok()) return meeting_id.status();
+  v1::MeetingNotice out;
+  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+    if (auto m = MustGetMeeting(tx, *meeting_id); !m.ok()) return m.status();
+    auto n = GetAs<notifications::v1::NoticeRevision>(tx, req.name());
+    if (!n.ok()) return n.status();
+    if (!*n) return NotFound("notice", req.name());
+    out.set_name(req.name());
+    out.set_notice(absl::StrCat("notices/", (*n)->notice_id()));
+    out.set_revision((*n)->revision());
+    *out.mutable_content() = std::move(**n);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (notices_ != nullptr) {
+    auto board = notices_->Status(who, NoticeIdOf(*meeting_id));
+    if (board.ok()) {
+      out.set_signatures_known(true);
+      if (*board) {
+        out.set_delivered_revision((*board)->current_revision);
+        for (auto& d : (*board)->departments) *out.add_departments() = std::move(d);
+      }
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<Meeting> Meetings::CheckItem(const Principal& who, const v1::CheckItemRequest& req) {
+  if (auto s = who.Require(kHandlers, "checks are marked by the manager and the key account manager"); !s.ok()) {
+    return s;
+  }
+  auto id = MeetingIdOf(req.meeting(), "meeting");
+  if (!id.ok()) return id.status();
+  if (auto s = CheckText(req.item(), "item", 300, true); !s.ok()) return s;
+  if (auto s = CheckText(req.note(), "note", 500, false, true); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  Meeting out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, *id);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    if (m->state() != Meeting::NOTICE_ISSUED && m->state() != Meeting::PREPARED) {
+      return WrongState(*m, "the pre-meeting check runs between the notice and the guests' arrival");
+    }
+    auto it = std::find_if(m->mutable_checklist()->begin(), m->mutable_checklist()->end(),
+                           [&](const v1::ChecklistItem& c) { return c.id() == req.item(); });
+    if (it == m->mutable_checklist()->end()) return NotFound("checklist item", req.item());
+    if (!it->checked()) {
+      it->set_checked(true);
+      it->set_checked_by(who.subject);
+      *it->mutable_check_time() = ToProto(now);
+      it->set_note(req.note());
+      Touch(m->mutable_audit(), who, now);
+      m->set_etag(NewEtag());
+      if (auto s = tx.PutMeeting(*id, *m); !s.ok()) return s;
+    }
+    out = std::move(*m);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<Meeting> Meetings::MarkPrepared(const Principal& who, const v1::MarkPreparedRequest& req) {
+  if (auto s = CheckText(req.override_reason(), "override_reason", 500, false, true); !s.ok()) return s;
+  const bool overriding = !req.override_reason().empty();
+  if (overriding && !who.Is(Role::kManager)) {
+    return PermissionDenied("only the manager declares a meeting prepared without every signature and check");
+  }
+  auto id = MeetingIdOf(req.name(), "name");
+  if (!id.ok()) return id.status();
+  // The signatures are asked of the notifications service on the caller's
+  // behalf, before the transaction; unreachable means nothing changes.
+  std::optional<NoticeStatus> board;
+  if (!overriding) {
+    if (notices_ == nullptr) return absl::UnavailableError("the notifications service is not configured");
+    auto s = notices_->Status(who, NoticeIdOf(*id));
+    if (!s.ok()) return s.status();
+    board = std::move(*s);
+  }
+  const std::string note = overriding ? absl::StrCat("manager's override: ", req.override_reason())
+                                      : "every department signed the notice; every check done";
+  return Move(who, req.name(), req.etag(), note, {Meeting::NOTICE_ISSUED}, Meeting::PREPARED, false,
+              [&](MeetingsTx&, Meeting& m) -> absl::Status {
+                if (overriding) {
+                  m.set_prepared_override(req.override_reason());
+                  return absl::OkStatus();
+                }
+                const std::vector<std::string> unsigned_departments = UnsignedDepartments(m, board);
+                int unchecked = 0;
+                for (const auto& item : m.checklist()) unchecked += item.checked() ? 0 : 1;
+                if (!unsigned_departments.empty() || unchecked > 0) {
+                  return FailedPrecondition(
+                      "NOT_PREPARED",
+                      absl::StrCat(m.name(), ": ",
+                                   unsigned_departments.empty()
+                                       ? ""
+                                       : absl::StrCat("not signed by ", absl::StrJoin(unsigned_departments, ", "),
+                                                      " (revision ", m.notice_revision(), "); "),
+                                   unchecked, " checklist item(s) unchecked"),
+                      {{"unsigned", absl::StrJoin(unsigned_departments, ",")}, {"unchecked", absl::StrCat(unchecked)}});
+                }
+                return absl::OkStatus();
+              });
+}
+
+absl::StatusOr<Meeting> Meetings::StartMeeting(const Principal& who, const v1::MoveMeetingRequest& req) {
+  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  return Move(who, req.name(), req.etag(), req.note(), {Meeting::PREPARED}, Meeting::IN_PROGRESS, false);
+}
+
+absl::StatusOr<Meeting> Meetings::CompleteMeeting(const Principal& who, const v1::MoveMeetingRequest& req) {
+  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  return Move(who, req.name(), req.etag(), req.note(), {Meeting::IN_PROGRESS}, Meeting::COMPLETED, false);
+}
+
+}  // namespace atrium::meetings
