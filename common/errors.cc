@@ -125,6 +125,13 @@ std::string ErrorReason(const grpc::Status& status) {
   return FindDetail(status, &info) ? info.reason() : "";
 }
 
+std::string ErrorMetadata(const grpc::Status& status, const std::string& key) {
+  google::rpc::ErrorInfo info;
+  if (!FindDetail(status, &info)) return "";
+  auto it = info.metadata().find(key);
+  return it == info.metadata().end() ? "" : it->second;
+}
+
 std::string ViolatedField(const grpc::Status& status) {
   google::rpc::BadRequest bad;
   if (!FindDetail(status, &bad) || bad.field_violations_size() == 0) return "";

@@ -57,6 +57,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Reads the ErrorInfo reason out of a grpc::Status' details ("" if none).
 std::string ErrorReason(const grpc::Status& status);
+// Reads one ErrorInfo metadata value ("" if none).
+std::string ErrorMetadata(const grpc::Status& status, const std::string& key);
 // Reads the first BadRequest field violation's field ("" if none).
 std::string ViolatedField(const grpc::Status& status);
 

@@ -33,5 +33,8 @@ absl::StatusCode CodeOf(const absl::StatusOr<T>& r) {
 }
 inline std::string FieldOf(const absl::Status& s) { return ViolatedField(ToGrpcStatus(s)); }
 inline std::string ReasonOf(const absl::Status& s) { return ErrorReason(ToGrpcStatus(s)); }
+inline std::string MetadataOf(const absl::Status& s, const std::string& key) {
+  return ErrorMetadata(ToGrpcStatus(s), key);
+}
 
 }  // namespace atrium::testing

@@ -11,6 +11,7 @@
 
 #include "common/errors.h"
 #include "common/testing.h"
+#include "services/meetings/fakes.h"
 #include "services/meetings/sqlite_store.h"
 
 namespace atrium::meetings {
@@ -32,22 +33,6 @@ const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
 using testing::CodeOf;
 using testing::FieldOf;
 using testing::ReasonOf;
-
-// The accounts the clients service would answer with.
-class FakeDirectory : public AccountDirectory {
- public:
-  absl::StatusOr<AccountInfo> Lookup(const Principal&, const std::string& account) override {
-    if (down) return absl::UnavailableError("clients service down");
-    auto it = accounts.find(account);
-    if (it == accounts.end()) return NotFound("account", account);
-    return it->second;
-  }
-  std::map<std::string, AccountInfo> accounts = {
-      {"accounts/acme", {"accounts/acme", "kam-li", "ACME", false}},
-      {"accounts/old", {"accounts/old", "kam-li", "Old Co", true}},
-  };
-  bool down = false;
-};
 
 class MeetingsTest : public ::testing::Test {
  protected:

@@ -1,0 +1,819 @@
+// Domain tests of the sales process after the intent: price list and
+// discount authority, agreement versions, the notice and its revisions, the
+// pre-meeting check, tracking, settlement, preferences and today's view. On
+// a real SQLite file, with an injected clock and fakes of the peers.
+#include <gtest/gtest.h>
+
+#include "common/errors.h"
+#include "common/testing.h"
+#include "services/meetings/fakes.h"
+#include "services/meetings/meetings.h"
+#include "services/meetings/sqlite_store.h"
+
+namespace atrium::meetings {
+namespace {
+
+using Code = absl::StatusCode;
+using testing::CodeOf;
+using testing::FieldOf;
+using testing::ReasonOf;
+using v1::Agreement;
+using v1::Meeting;
+
+const absl::Time kNow = absl::FromUnixSeconds(1795744800);     // 2026-11-27 10:00 Shanghai
+const absl::Time kMeetingStart = kNow + absl::Hours(24 * 20);  // 2026-12-17 10:00
+const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
+
+const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
+const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
+const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
+const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
+const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
+const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
+const Principal kFinance{"fin-qian", "Qian", Role::kDepartment, "finance"};
+
+type::v1::Date D(int y, int m, int d) {
+  type::v1::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+type::v1::Money Yuan(int64_t yuan) {
+  type::v1::Money m;
+  m.set_currency_code("CNY");
+  m.set_amount_minor(yuan * 100);
+  return m;
+}
+
+class SalesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = SqliteMeetingsStore::Open(testing::TempDir("sales") + "/m.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    Policy policy;
+    policy.zone = kShanghai;
+    meetings_ = std::make_unique<Meetings>(store_.get(), &directory_, &clock_, PageTokens("secret"), &board_, policy);
+    v1::UpdatePriceListRequest prices;
+    auto add = [&](v1::ChargeCategory c, const std::string& item, int64_t yuan) {
+      auto* i = prices.mutable_price_list()->add_items();
+      i->set_category(c);
+      i->set_item(item);
+      *i->mutable_unit_price() = Yuan(yuan);
+    };
+    add(v1::ROOMS, "deluxe-king", 800);
+    add(v1::FNB, "lunch-150", 150);
+    add(v1::VENUE, "rooms/hall-a", 10000);
+    auto list = meetings_->UpdatePriceList(kManager, prices);
+    ASSERT_TRUE(list.ok()) << list.status();
+  }
+
+  // A meeting of ACME's KAM moved to INTENT.
+  Meeting AtIntent() {
+    v1::CreateMeetingRequest req;
+    req.mutable_meeting()->set_account("accounts/acme");
+    req.mutable_meeting()->set_title("2027 华东区经销商年会");
+    req.mutable_meeting()->set_origin(Meeting::OUTREACH);
+    auto m = meetings_->CreateMeeting(kKam, req);
+    EXPECT_TRUE(m.ok()) << m.status();
+    v1::MoveMeetingRequest move;
+    move.set_name(m->name());
+    EXPECT_TRUE(meetings_->StartNegotiation(kKam, move).ok());
+    auto intent = meetings_->RecordIntent(kKam, move);
+    EXPECT_TRUE(intent.ok()) << intent.status();
+    return *intent;
+  }
+
+  // A complete agreement; `room_rate` per night against a list of 800.
+  Agreement Content(int64_t room_rate = 760, int lunch_headcount = 120) {
+    Agreement a;
+    *a.mutable_start_time() = ToProto(kMeetingStart);
+    *a.mutable_end_time() = ToProto(kMeetingStart + absl::Hours(32));
+    a.set_organiser("ACME 华东区");
+    a.set_attendees(120);
+    auto* night = a.add_room_block();
+    *night->mutable_night() = D(2026, 12, 17);
+    night->set_room_type("deluxe-king");
+    night->set_rooms(60);
+    auto* lunch = a.add_meals();
+    *lunch->mutable_date() = D(2026, 12, 17);
+    lunch->set_kind(v1::Meal::LUNCH);
+    lunch->set_time("12:00");
+    lunch->set_standard("lunch-150");
+    lunch->set_headcount(lunch_headcount);
+    auto* venue = a.add_venues();
+    venue->set_room("rooms/hall-a");
+    venue->set_style(v1::THEATRE);
+    *venue->mutable_start_time() = ToProto(kMeetingStart);
+    *venue->mutable_end_time() = ToProto(kMeetingStart + absl::Hours(8));
+    a.set_av_requirements("两支无线话筒，投影");
+    auto* vip = a.add_guests();
+    vip->set_name("张总");
+    vip->set_title("董事长");
+    *vip->mutable_arrival() = D(2026, 12, 17);
+    *vip->mutable_departure() = D(2026, 12, 18);
+    vip->set_room_type("deluxe-king");
+    vip->set_vip(true);
+    auto line = [&](v1::ChargeCategory c, const std::string& item, int64_t qty, int64_t unit) {
+      auto* l = a.add_prices();
+      l->set_category(c);
+      l->set_item(item);
+      l->set_quantity(qty);
+      *l->mutable_unit_price() = Yuan(unit);
+    };
+    line(v1::ROOMS, "deluxe-king", 60, room_rate);
+    line(v1::FNB, "lunch-150", lunch_headcount, 150);
+    line(v1::VENUE, "rooms/hall-a", 1, 10000);
+    return a;
+  }
+
+  absl::StatusOr<Agreement> Draft(const Meeting& m, const Agreement& content, const Principal& who = kKam) {
+    v1::CreateAgreementRequest req;
+    req.set_parent(m.name());
+    *req.mutable_agreement() = content;
+    return meetings_->CreateAgreement(who, req);
+  }
+
+  absl::StatusOr<Agreement> Sign(const Agreement& a, const Principal& who = kKam) {
+    v1::SignAgreementRequest req;
+    req.set_name(a.name());
+    req.set_client_signatory("ACME 王经理");
+    return meetings_->SignAgreement(who, req);
+  }
+
+  absl::StatusOr<Meeting> Get(const Meeting& m) {
+    v1::GetMeetingRequest req;
+    req.set_name(m.name());
+    return meetings_->GetMeeting(kManager, req);
+  }
+
+  v1::MoveMeetingRequest MoveOf(const Meeting& m) {
+    v1::MoveMeetingRequest req;
+    req.set_name(m.name());
+    return req;
+  }
+
+  // A contracted meeting with its notice issued.
+  Meeting Issued() {
+    Meeting m = AtIntent();
+    auto a = Draft(m, Content());
+    EXPECT_TRUE(a.ok()) << a.status();
+    EXPECT_TRUE(Sign(*a).ok());
+    auto issued = meetings_->IssueNotice(kKam, MoveOf(m));
+    EXPECT_TRUE(issued.ok()) << issued.status();
+    return *issued;
+  }
+
+  std::string IdOf(const Meeting& m) { return m.name().substr(sizeof("meetings/") - 1); }
+
+  Meeting Prepared() {
+    Meeting m = Issued();
+    for (const auto& item : m.checklist()) {
+      v1::CheckItemRequest check;
+      check.set_meeting(m.name());
+      check.set_item(item.id());
+      EXPECT_TRUE(meetings_->CheckItem(kKam, check).ok());
+    }
+    board_.Deliver(IdOf(m), 1, {"fnb", "rooms", "front_office", "engineering"});
+    v1::MarkPreparedRequest req;
+    req.set_name(m.name());
+    auto prepared = meetings_->MarkPrepared(kKam, req);
+    EXPECT_TRUE(prepared.ok()) << prepared.status();
+    return *prepared;
+  }
+
+  Meeting Completed() {
+    Meeting m = Prepared();
+    EXPECT_TRUE(meetings_->StartMeeting(kKam, MoveOf(m)).ok());
+    auto done = meetings_->CompleteMeeting(kKam, MoveOf(m));
+    EXPECT_TRUE(done.ok()) << done.status();
+    return *done;
+  }
+
+  std::vector<OutboxEntry> Outbox(int kind) {
+    std::vector<OutboxEntry> out;
+    EXPECT_TRUE(store_
+                    ->Read([&](MeetingsTx& tx) -> absl::Status {
+                      auto rows = tx.DueOutbox(absl::ToUnixMicros(kNow + absl::Hours(24 * 365)), 10000);
+                      if (!rows.ok()) return rows.status();
+                      for (auto& e : *rows) {
+                        if (e.kind == kind) out.push_back(std::move(e));
+                      }
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return out;
+  }
+
+  FakeClock clock_{kNow};
+  FakeDirectory directory_;
+  FakeBoard board_;
+  std::unique_ptr<SqliteMeetingsStore> store_;
+  std::unique_ptr<Meetings> meetings_;
+};
+
+TEST_F(SalesTest, PriceListIsTheManagersAndRefusesBadItems) {
+  v1::UpdatePriceListRequest req;
+  auto* item = req.mutable_price_list()->add_items();
+  item->set_category(v1::ROOMS);
+  item->set_item("suite");
+  *item->mutable_unit_price() = Yuan(2000);
+  EXPECT_EQ(CodeOf(meetings_->UpdatePriceList(kKam, req)), Code::kPermissionDenied);
+  *req.mutable_price_list()->add_items() = *item;
+  EXPECT_EQ(FieldOf(meetings_->UpdatePriceList(kManager, req).status()), "price_list.items[1].item");
+  req.mutable_price_list()->mutable_items()->RemoveLast();
+  req.mutable_price_list()->mutable_items(0)->mutable_unit_price()->set_amount_minor(0);
+  EXPECT_EQ(FieldOf(meetings_->UpdatePriceList(kManager, req).status()), "price_list.items[0].unit_price.amount_minor");
+  req.mutable_price_list()->mutable_items(0)->mutable_unit_price()->set_amount_minor(100);
+  req.mutable_price_list()->set_etag("stale");
+  EXPECT_EQ(CodeOf(meetings_->UpdatePriceList(kManager, req)), Code::kAborted);
+  auto list = meetings_->GetPriceList(kKam, {});
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->items_size(), 3);  // nothing changed
+  EXPECT_EQ(CodeOf(meetings_->GetPriceList(kFnb, {})), Code::kPermissionDenied);
+}
+
+TEST_F(SalesTest, AgreementIsPricedAgainstTheListAndValidated) {
+  Meeting m = AtIntent();
+  Agreement bad = Content();
+  bad.mutable_prices(0)->set_item("penthouse");
+  EXPECT_EQ(FieldOf(Draft(m, bad).status()), "agreement.prices[0].item");
+  bad = Content();
+  bad.mutable_meals(0)->set_time("25:00");
+  EXPECT_EQ(FieldOf(Draft(m, bad).status()), "agreement.meals[0].time");
+  bad = Content();
+  *bad.mutable_end_time() = ToProto(kMeetingStart + absl::Hours(24 * 40));
+  EXPECT_EQ(FieldOf(Draft(m, bad).status()), "agreement.end_time");
+  bad = Content();
+  bad.mutable_venues(0)->set_room("hall-a");
+  EXPECT_EQ(FieldOf(Draft(m, bad).status()), "agreement.venues[0].room");
+  EXPECT_EQ(CodeOf(Draft(m, Content(), kKam2)), Code::kPermissionDenied);  // not their meeting
+  EXPECT_EQ(CodeOf(Draft(m, Content(), kClerk)), Code::kPermissionDenied);
+  auto a = Draft(m, Content(760));
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->name(), m.name() + "/agreements/1");
+  EXPECT_EQ(a->state(), Agreement::DRAFT);
+  EXPECT_EQ(a->prices(0).list_unit_price().amount_minor(), 80000);
+  EXPECT_EQ(a->prices(0).amount().amount_minor(), 60 * 76000);
+  EXPECT_EQ(a->discount_basis_points(), 500);  // 760 against 800
+  EXPECT_EQ(a->required_role(), "key_account_manager");
+  EXPECT_EQ(a->total().amount_minor(), (60 * 760 + 120 * 150 + 10000) * 100);
+  EXPECT_EQ(a->author(), "kam-li");
+
+  EXPECT_EQ(ReasonOf(Draft(m, Content()).status()), "DRAFT_EXISTS");
+
+  // Update with a field mask changes only what it names.
+  v1::UpdateAgreementRequest update;
+  update.mutable_agreement()->set_name(a->name());
+  update.mutable_agreement()->set_attendees(150);
+  update.mutable_agreement()->set_organiser("ignored");
+  update.mutable_update_mask()->add_paths("attendees");
+  update.mutable_agreement()->set_etag(a->etag());
+  auto changed = meetings_->UpdateAgreement(kKam, update);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->attendees(), 150);
+  EXPECT_EQ(changed->organiser(), "ACME 华东区");
+  EXPECT_EQ(changed->prices_size(), 3);
+  EXPECT_EQ(CodeOf(meetings_->UpdateAgreement(kKam, update)), Code::kAborted);  // the old etag
+  update.mutable_agreement()->clear_etag();
+  update.mutable_update_mask()->set_paths(0, "state");
+  EXPECT_EQ(FieldOf(meetings_->UpdateAgreement(kKam, update).status()), "update_mask");
+}
+
+TEST_F(SalesTest, SigningFollowsTheProcessAndKeepsEveryVersion) {
+  // Not before the client's intent.
+  v1::CreateMeetingRequest create;
+  create.mutable_meeting()->set_account("accounts/acme");
+  create.mutable_meeting()->set_title("早期洽谈");
+  create.mutable_meeting()->set_origin(Meeting::WALK_IN);
+  auto early = meetings_->CreateMeeting(kKam, create);
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(ReasonOf(Draft(*early, Content()).status()), "INVALID_STATE_TRANSITION");  // ENQUIRY
+  ASSERT_TRUE(meetings_->StartNegotiation(kKam, MoveOf(*early)).ok());
+  auto early_draft = Draft(*early, Content());
+  ASSERT_TRUE(early_draft.ok());
+  EXPECT_EQ(ReasonOf(Sign(*early_draft).status()), "INVALID_STATE_TRANSITION");  // NEGOTIATING
+
+  Meeting m = AtIntent();
+  Agreement incomplete = Content();
+  incomplete.clear_organiser();
+  auto draft = Draft(m, incomplete);
+  ASSERT_TRUE(draft.ok());
+  auto refused = Sign(*draft);
+  EXPECT_EQ(ReasonOf(refused.status()), "AGREEMENT_INCOMPLETE");
+  v1::UpdateAgreementRequest fix;
+  fix.mutable_agreement()->set_name(draft->name());
+  fix.mutable_agreement()->set_organiser("ACME 华东区");
+  fix.mutable_update_mask()->add_paths("organiser");
+  ASSERT_TRUE(meetings_->UpdateAgreement(kKam, fix).ok());
+  v1::SignAgreementRequest no_signatory;
+  no_signatory.set_name(draft->name());
+  EXPECT_EQ(FieldOf(meetings_->SignAgreement(kKam, no_signatory).status()), "client_signatory");
+  auto v1 = Sign(*draft);
+  ASSERT_TRUE(v1.ok()) << v1.status();
+  EXPECT_EQ(v1->state(), Agreement::SIGNED);
+  EXPECT_EQ(v1->hotel_signatory(), "kam-li");
+  auto after = Get(m);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->state(), Meeting::CONTRACTED);
+  EXPECT_EQ(after->agreement_version(), 1);
+  EXPECT_EQ(after->expected_attendees(), 120);
+  EXPECT_EQ(ReasonOf(Sign(*v1).status()), "NOT_A_DRAFT");
+
+  // A signed version never changes: a change is a new version.
+  fix.mutable_agreement()->set_name(v1->name());
+  EXPECT_EQ(ReasonOf(meetings_->UpdateAgreement(kKam, fix).status()), "AGREEMENT_SIGNED");
+  v1::CreateAgreementRequest copy;
+  copy.set_parent(m.name());
+  auto v2 = meetings_->CreateAgreement(kKam, copy);
+  ASSERT_TRUE(v2.ok()) << v2.status();
+  EXPECT_EQ(v2->version(), 2);
+  EXPECT_EQ(v2->organiser(), "ACME 华东区");  // copied from version 1
+  ASSERT_TRUE(Sign(*v2).ok());
+  v1::ListAgreementsRequest list;
+  list.set_parent(m.name());
+  auto all = meetings_->ListAgreements(kManager, list);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->agreements_size(), 2);
+  EXPECT_EQ(all->agreements(0).state(), Agreement::SUPERSEDED);
+  EXPECT_EQ(all->agreements(1).state(), Agreement::SIGNED);
+  EXPECT_EQ(Get(m)->agreement_version(), 2);
+  EXPECT_EQ(Get(m)->state(), Meeting::CONTRACTED);
+}
+
+TEST_F(SalesTest, DiscountBeyondAuthorityNeedsAnApprovalOfThatDraft) {
+  Meeting m = AtIntent();
+  auto a = Draft(m, Content(680));  // 15% below list: beyond a KAM's 10%
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->discount_basis_points(), 1500);
+  EXPECT_EQ(a->required_role(), "manager");
+  auto refused = Sign(*a);
+  EXPECT_EQ(ReasonOf(refused.status()), "APPROVAL_REQUIRED");
+
+  v1::CreateApprovalRequestRequest ask;
+  ask.set_parent(m.name());
+  ask.mutable_approval_request()->set_agreement(a->name());
+  ask.mutable_approval_request()->set_justification("三年框架客户");
+  auto request = meetings_->CreateApprovalRequest(kKam, ask);
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->approver_role(), "manager");
+  EXPECT_EQ(request->state(), v1::ApprovalRequest::PENDING);
+  EXPECT_EQ(ReasonOf(meetings_->CreateApprovalRequest(kKam, ask).status()), "APPROVAL_PENDING");
+
+  // The manager's queue lists it; the GM office's does not.
+  v1::ListApprovalRequestsRequest queue;
+  queue.set_parent("meetings/-");
+  queue.set_pending_for_me(true);
+  auto mine = meetings_->ListApprovalRequests(kManager, queue);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->approval_requests_size(), 1);
+  EXPECT_EQ(mine->approval_requests(0).name(), request->name());
+  EXPECT_EQ(meetings_->ListApprovalRequests(kGm, queue)->approval_requests_size(), 0);
+  queue.set_pending_for_me(false);
+  EXPECT_EQ(FieldOf(meetings_->ListApprovalRequests(kManager, queue).status()), "parent");
+
+  v1::DecideApprovalRequest decide;
+  decide.set_name(request->name());
+  EXPECT_EQ(CodeOf(meetings_->ApproveRequest(kKam, decide)), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(meetings_->RejectRequest(kManager, decide).status()), "reason");
+  auto approved = meetings_->ApproveRequest(kManager, decide);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->decider(), "mgr-wang");
+  EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "ALREADY_DECIDED");
+  EXPECT_EQ(meetings_
+                ->ListApprovalRequests(kManager,
+                                       [&] {
+                                         v1::ListApprovalRequestsRequest q;
+                                         q.set_parent("meetings/-");
+                                         q.set_pending_for_me(true);
+                                         return q;
+                                       }())
+                ->approval_requests_size(),
+            0);
+
+  // A change to the draft voids the approval.
+  v1::UpdateAgreementRequest change;
+  change.mutable_agreement()->set_name(a->name());
+  change.mutable_agreement()->set_special_arrangements("欢迎横幅");
+  change.mutable_update_mask()->add_paths("special_arrangements");
+  auto changed = meetings_->UpdateAgreement(kKam, change);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(ReasonOf(Sign(*changed).status()), "APPROVAL_REQUIRED");
+  auto again = meetings_->CreateApprovalRequest(kKam, ask);
+  ASSERT_TRUE(again.ok()) << again.status();
+  decide.set_name(again->name());
+  ASSERT_TRUE(meetings_->ApproveRequest(kManager, decide).ok());
+  auto signed_one = Sign(*changed);
+  ASSERT_TRUE(signed_one.ok()) << signed_one.status();
+  EXPECT_EQ(signed_one->approval(), again->name());
+}
+
+TEST_F(SalesTest, DeepDiscountGoesToTheGmOfficeAndAnAuthorsOwnAuthorityCounts) {
+  Meeting m = AtIntent();
+  auto deep = Draft(m, Content(520));  // 35% below list
+  ASSERT_TRUE(deep.ok());
+  v1::CreateApprovalRequestRequest ask;
+  ask.set_parent(m.name());
+  ask.mutable_approval_request()->set_agreement(deep->name());
+  auto request = meetings_->CreateApprovalRequest(kKam, ask);
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request->approver_role(), "gm_office");
+  v1::DecideApprovalRequest decide;
+  decide.set_name(request->name());
+  EXPECT_EQ(CodeOf(meetings_->ApproveRequest(kManager, decide)), Code::kPermissionDenied);  // 20% authority
+  decide.set_reason("同意，战略客户");
+  ASSERT_TRUE(meetings_->RejectRequest(kGm, decide).ok());
+  EXPECT_EQ(ReasonOf(Sign(*deep).status()), "APPROVAL_REQUIRED");
+
+  // The manager as author: 15% is within the manager's own authority.
+  v1::UpdateAgreementRequest rewrite;
+  *rewrite.mutable_agreement() = Content(680);
+  rewrite.mutable_agreement()->set_name(deep->name());
+  auto by_manager = meetings_->UpdateAgreement(kManager, rewrite);
+  ASSERT_TRUE(by_manager.ok()) << by_manager.status();
+  EXPECT_EQ(by_manager->author_role(), "manager");
+  ask.mutable_approval_request()->set_agreement(by_manager->name());
+  EXPECT_EQ(ReasonOf(meetings_->CreateApprovalRequest(kManager, ask).status()), "WITHIN_AUTHORITY");
+  EXPECT_TRUE(Sign(*by_manager, kManager).ok());
+}
+
+TEST_F(SalesTest, DiscountAuthorityConfiguration) {
+  auto a = DiscountAuthority::Parse("key_account_manager=5,manager=12.5,gm_office=30");
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->Of("manager"), 1250);
+  EXPECT_EQ(a->Of("clerk"), 0);
+  EXPECT_EQ(a->RequiredRole(500), "key_account_manager");
+  EXPECT_EQ(a->ApproverFor(500), "manager");
+  EXPECT_EQ(a->RequiredRole(1251), "gm_office");
+  EXPECT_EQ(a->RequiredRole(3001), "");
+  EXPECT_FALSE(DiscountAuthority::Parse("cashier=5").ok());
+  EXPECT_FALSE(DiscountAuthority::Parse("manager=120").ok());
+  EXPECT_FALSE(DiscountAuthority::Parse("key_account_manager=30,manager=20").ok());
+}
+
+TEST_F(SalesTest, NoticeHasASectionPerDepartmentAndGoesThroughTheOutbox) {
+  Meeting m = AtIntent();
+  EXPECT_EQ(ReasonOf(meetings_->IssueNotice(kKam, MoveOf(m)).status()), "INVALID_STATE_TRANSITION");
+  Meeting issued = Issued();
+  EXPECT_EQ(issued.state(), Meeting::NOTICE_ISSUED);
+  EXPECT_EQ(issued.notice_revision(), 1);
+  auto notices = Outbox(OutboxEntry::kNotice);
+  ASSERT_EQ(notices.size(), 1u);  // (the first meeting has none)
+  notifications::v1::DispatchNoticeRequest sent;
+  ASSERT_TRUE(sent.ParseFromString(notices[0].body));
+  EXPECT_EQ(sent.revision().notice_id(), IdOf(issued));
+  EXPECT_EQ(sent.revision().revision(), 1);
+  EXPECT_EQ(sent.revision().owner(), "kam-li");
+  std::map<std::string, std::string> fields;
+  for (const auto& section : sent.revision().sections()) {
+    for (const auto& f : section.fields()) fields[section.department() + ":" + f.path()] = f.value();
+  }
+  EXPECT_EQ(fields["fnb:meals/2026-12-17/LUNCH"], "12:00 · 120人 · 标准 lunch-150");
+  EXPECT_EQ(fields["rooms:rooms/2026-12-17/deluxe-king"], "60间");
+  EXPECT_EQ(fields["front_office:vips/张总"], "董事长 · 抵店 2026-12-17");
+  EXPECT_EQ(fields["engineering:av"], "两支无线话筒，投影");
+  EXPECT_EQ(fields["rooms:general/dates"], "2026-12-17 10:00 – 2026-12-18 18:00");  // hotel time
+
+  // The checklist follows the notice: a requirement per item.
+  std::set<std::string> items;
+  for (const auto& item : issued.checklist()) items.insert(item.id());
+  EXPECT_TRUE(items.count("fnb/meals/2026-12-17/LUNCH"));
+  EXPECT_TRUE(items.count("rooms/arrivals"));
+  EXPECT_TRUE(items.count("engineering/av"));
+
+  v1::GetMeetingNoticeRequest get;
+  get.set_name(issued.name() + "/notice");
+  auto shown = meetings_->GetMeetingNotice(kFnb, get);
+  ASSERT_TRUE(shown.ok()) << shown.status();
+  EXPECT_EQ(shown->revision(), 1);
+  EXPECT_TRUE(shown->signatures_known());
+  EXPECT_EQ(shown->delivered_revision(), 0);  // not delivered yet
+  board_.Deliver(IdOf(issued), 1, {"fnb"});
+  shown = meetings_->GetMeetingNotice(kFnb, get);
+  EXPECT_EQ(shown->delivered_revision(), 1);
+  EXPECT_EQ(shown->departments_size(), 4);
+  board_.down = true;
+  shown = meetings_->GetMeetingNotice(kFnb, get);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_FALSE(shown->signatures_known());
+  get.set_name(m.name() + "/notice");
+  EXPECT_EQ(CodeOf(meetings_->GetMeetingNotice(kFnb, get)), Code::kNotFound);
+}
+
+TEST_F(SalesTest, PreparedOnlyWhenEverySignatureAndCheckIsInOrTheManagerOverrides) {
+  Meeting m = Issued();
+  v1::MarkPreparedRequest prepare;
+  prepare.set_name(m.name());
+  board_.down = true;
+  EXPECT_EQ(CodeOf(meetings_->MarkPrepared(kKam, prepare)), Code::kUnavailable);
+  board_.down = false;
+  board_.Deliver(IdOf(m), 1, {"fnb", "rooms"});
+  auto refused = meetings_->MarkPrepared(kKam, prepare);
+  EXPECT_EQ(ReasonOf(refused.status()), "NOT_PREPARED");
+  EXPECT_NE(std::string(refused.status().message()).find("front_office, engineering"), std::string::npos)
+      << refused.status();
+
+  board_.Deliver(IdOf(m), 1, {"fnb", "rooms", "front_office", "engineering"});
+  EXPECT_EQ(ReasonOf(meetings_->MarkPrepared(kKam, prepare).status()), "NOT_PREPARED");  // unchecked items
+  v1::CheckItemRequest check;
+  check.set_meeting(m.name());
+  check.set_item("fnb/nothing");
+  EXPECT_EQ(CodeOf(meetings_->CheckItem(kKam, check)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->CheckItem(kClerk, check)), Code::kPermissionDenied);
+  for (const auto& item : m.checklist()) {
+    check.set_item(item.id());
+    check.set_note("已核对");
+    auto checked = meetings_->CheckItem(kKam, check);
+    ASSERT_TRUE(checked.ok()) << checked.status();
+  }
+  EXPECT_EQ(Get(m)->state(), Meeting::NOTICE_ISSUED);  // nothing changed by the refusals
+  auto prepared = meetings_->MarkPrepared(kKam, prepare);
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  EXPECT_EQ(prepared->state(), Meeting::PREPARED);
+  EXPECT_TRUE(prepared->checklist(0).checked());
+  EXPECT_EQ(prepared->checklist(0).checked_by(), "kam-li");
+
+  // The manager's override, with a reason; a KAM cannot.
+  Meeting other = Issued();
+  v1::MarkPreparedRequest override_it;
+  override_it.set_name(other.name());
+  override_it.set_override_reason("工程部已口头确认，书面签收补办");
+  EXPECT_EQ(CodeOf(meetings_->MarkPrepared(kKam, override_it)), Code::kPermissionDenied);
+  auto overridden = meetings_->MarkPrepared(kManager, override_it);
+  ASSERT_TRUE(overridden.ok()) << overridden.status();
+  EXPECT_EQ(overridden->prepared_override(), "工程部已口头确认，书面签收补办");
+}
+
+TEST_F(SalesTest, AChangedAgreementIssuesTheNextRevisionAndDepartmentsSignAgain) {
+  Meeting m = Prepared();
+  v1::CreateAgreementRequest next;
+  next.set_parent(m.name());
+  *next.mutable_agreement() = Content(760, 150);  // lunch for 150 instead of 120
+  auto v2 = meetings_->CreateAgreement(kKam, next);
+  ASSERT_TRUE(v2.ok()) << v2.status();
+  ASSERT_TRUE(Sign(*v2).ok());
+  auto after = Get(m);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->state(), Meeting::NOTICE_ISSUED);  // back: the departments sign again
+  EXPECT_EQ(after->notice_revision(), 2);
+  for (const auto& item : after->checklist()) {
+    // The changed meal must be checked again; the rest keep their checks.
+    EXPECT_EQ(item.checked(), item.id() != "fnb/meals/2026-12-17/LUNCH") << item.id();
+  }
+  v1::GetMeetingNoticeRequest get;
+  get.set_name(m.name() + "/notice");
+  auto notice = meetings_->GetMeetingNotice(kManager, get);
+  ASSERT_TRUE(notice.ok());
+  EXPECT_EQ(notice->revision(), 2);
+  v1::MarkPreparedRequest prepare;
+  prepare.set_name(m.name());
+  // The notifications service still reports revision 1 as fully signed: not enough.
+  EXPECT_EQ(ReasonOf(meetings_->MarkPrepared(kKam, prepare).status()), "NOT_PREPARED");
+
+  // Revision 2 waits in the outbox behind revision 1 of the same meeting.
+  auto queued = Outbox(OutboxEntry::kNotice);
+  ASSERT_EQ(queued.size(), 1u);
+  ASSERT_TRUE(store_->Write([&](MeetingsTx& tx) { return tx.DeleteOutbox(queued[0].id); }).ok());
+  queued = Outbox(OutboxEntry::kNotice);
+  ASSERT_EQ(queued.size(), 1u);
+  notifications::v1::DispatchNoticeRequest sent;
+  ASSERT_TRUE(sent.ParseFromString(queued[0].body));
+  EXPECT_EQ(sent.revision().revision(), 2);
+}
+
+TEST_F(SalesTest, CancellingAfterTheNoticeTellsTheDepartments) {
+  Meeting m = Prepared();
+  v1::CloseMeetingRequest cancel;
+  cancel.set_name(m.name());
+  cancel.set_reason("客户预算取消");
+  auto cancelled = meetings_->CancelMeeting(kKam, cancel);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->notice_revision(), 2);
+  v1::GetMeetingNoticeRequest get;
+  get.set_name(m.name() + "/notice");
+  auto notice = meetings_->GetMeetingNotice(kManager, get);
+  ASSERT_TRUE(notice.ok());
+  EXPECT_EQ(notice->content().sections(0).fields(0).value(), "已取消：客户预算取消");
+
+  Meeting running = Prepared();
+  ASSERT_TRUE(meetings_->StartMeeting(kKam, MoveOf(running)).ok());
+  cancel.set_name(running.name());
+  EXPECT_EQ(ReasonOf(meetings_->CancelMeeting(kKam, cancel).status()), "INVALID_STATE_TRANSITION");
+  v1::CloseMeetingRequest lose;
+  lose.set_name(running.name());
+  lose.set_reason("x");
+  EXPECT_EQ(ReasonOf(meetings_->MarkMeetingLost(kKam, lose).status()), "INVALID_STATE_TRANSITION");
+}
+
+TEST_F(SalesTest, EveryMoveChecksTheCurrentState) {
+  Meeting m = AtIntent();
+  EXPECT_EQ(ReasonOf(meetings_->StartMeeting(kKam, MoveOf(m)).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->CompleteMeeting(kKam, MoveOf(m)).status()), "INVALID_STATE_TRANSITION");
+  v1::MarkPreparedRequest prepare;
+  prepare.set_name(m.name());
+  EXPECT_EQ(ReasonOf(meetings_->MarkPrepared(kKam, prepare).status()), "INVALID_STATE_TRANSITION");
+  v1::SettleMeetingRequest settle;
+  settle.set_name(m.name());
+  auto s = meetings_->SettleMeeting(kKam, settle);
+  EXPECT_EQ(ReasonOf(s.status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(testing::MetadataOf(s.status(), "current_state"), "INTENT");
+  v1::CheckItemRequest check;
+  check.set_meeting(m.name());
+  check.set_item("fnb/x");
+  EXPECT_EQ(ReasonOf(meetings_->CheckItem(kKam, check).status()), "INVALID_STATE_TRANSITION");
+
+  Meeting done = Completed();
+  EXPECT_EQ(ReasonOf(meetings_->StartMeeting(kKam, MoveOf(done)).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->IssueNotice(kKam, MoveOf(done)).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(Draft(done, Content()).status()), "INVALID_STATE_TRANSITION");
+  auto history = Get(done)->history();
+  std::vector<Meeting::State> path;
+  for (const auto& h : history) path.push_back(h.to());
+  EXPECT_EQ(path, (std::vector<Meeting::State>{Meeting::NEGOTIATING, Meeting::INTENT, Meeting::CONTRACTED,
+                                               Meeting::NOTICE_ISSUED, Meeting::PREPARED, Meeting::IN_PROGRESS,
+                                               Meeting::COMPLETED}));
+  EXPECT_EQ(CodeOf(meetings_->CompleteMeeting(kKam2, MoveOf(done))), Code::kPermissionDenied);
+}
+
+TEST_F(SalesTest, TrackingRecordsFeedbackIncidentsAndExtras) {
+  Meeting m = AtIntent();
+  v1::CreateTrackingEntryRequest req;
+  req.set_parent(m.name());
+  auto* e = req.mutable_tracking_entry();
+  e->set_kind(v1::TrackingEntry::INCIDENT);
+  e->set_aspect(v1::TrackingEntry::VENUE);
+  e->set_description("投影仪故障");
+  e->set_action_taken("10分钟内更换备用机");
+  EXPECT_EQ(ReasonOf(meetings_->CreateTrackingEntry(kKam, req).status()), "INVALID_STATE_TRANSITION");
+
+  Meeting running = Prepared();
+  ASSERT_TRUE(meetings_->StartMeeting(kKam, MoveOf(running)).ok());
+  req.set_parent(running.name());
+  req.set_request_id("incident-1");
+  auto incident = meetings_->CreateTrackingEntry(kFnb, req);  // a department reports it
+  ASSERT_TRUE(incident.ok()) << incident.status();
+  EXPECT_EQ(meetings_->CreateTrackingEntry(kFnb, req)->name(), incident->name());  // retried: same entry
+  e->set_kind(v1::TrackingEntry::EXTRA_SERVICE);
+  e->set_description("加开茶歇");
+  req.clear_request_id();
+  EXPECT_EQ(FieldOf(meetings_->CreateTrackingEntry(kKam, req).status()), "tracking_entry.charge");
+  *e->mutable_charge() = Yuan(1500);
+  ASSERT_TRUE(meetings_->CreateTrackingEntry(kKam, req).ok());
+  e->set_kind(v1::TrackingEntry::FEEDBACK);
+  EXPECT_EQ(FieldOf(meetings_->CreateTrackingEntry(kKam, req).status()), "tracking_entry.charge");
+  e->clear_charge();
+  e->clear_description();
+  EXPECT_EQ(FieldOf(meetings_->CreateTrackingEntry(kKam, req).status()), "tracking_entry.description");
+  e->set_description("客房安静，满意");
+  e->set_aspect(v1::TrackingEntry::ASPECT_UNSPECIFIED);
+  EXPECT_EQ(FieldOf(meetings_->CreateTrackingEntry(kKam, req).status()), "tracking_entry.aspect");
+  e->set_aspect(v1::TrackingEntry::GUEST_ROOMS);
+  ASSERT_TRUE(meetings_->CreateTrackingEntry(kKam, req).ok());
+  v1::ListTrackingEntriesRequest list;
+  list.set_parent(running.name());
+  auto entries = meetings_->ListTrackingEntries(kFnb, list);
+  ASSERT_TRUE(entries.ok());
+  EXPECT_EQ(entries->tracking_entries_size(), 3);
+}
+
+TEST_F(SalesTest, SettlementReconcilesPostsTheRemainderOnceAndRecordsPreferences) {
+  Meeting m = Prepared();
+  ASSERT_TRUE(meetings_->StartMeeting(kKam, MoveOf(m)).ok());
+  v1::CreateTrackingEntryRequest extra;
+  extra.set_parent(m.name());
+  extra.mutable_tracking_entry()->set_kind(v1::TrackingEntry::EXTRA_SERVICE);
+  extra.mutable_tracking_entry()->set_aspect(v1::TrackingEntry::CATERING);
+  extra.mutable_tracking_entry()->set_description("加开茶歇");
+  *extra.mutable_tracking_entry()->mutable_charge() = Yuan(1500);
+  ASSERT_TRUE(meetings_->CreateTrackingEntry(kKam, extra).ok());
+  const std::string bill = m.name() + "/settlement";
+  v1::RecordPaymentRequest deposit;
+  deposit.set_name(bill);
+  *deposit.mutable_payment()->mutable_amount() = Yuan(20000);
+  deposit.mutable_payment()->set_reference("R-001");
+  *deposit.mutable_payment()->mutable_date() = D(2026, 12, 1);
+  ASSERT_TRUE(meetings_->RecordPayment(kFinance, deposit).ok());
+  ASSERT_TRUE(meetings_->RecordPayment(kFinance, deposit).ok());  // the same receipt again: nothing new
+  deposit.mutable_payment()->mutable_amount()->set_amount_minor(1);
+  EXPECT_EQ(CodeOf(meetings_->RecordPayment(kFinance, deposit)), Code::kAlreadyExists);
+
+  v1::RecordChargesRequest charges;
+  charges.set_name(bill);
+  auto* fnb = charges.add_charges();
+  fnb->set_category(v1::FNB);
+  *fnb->mutable_amount() = Yuan(120 * 150);
+  EXPECT_EQ(ReasonOf(meetings_->RecordCharges(kKam, charges).status()), "INVALID_STATE_TRANSITION");  // running
+  ASSERT_TRUE(meetings_->CompleteMeeting(kKam, MoveOf(m)).ok());
+  EXPECT_EQ(CodeOf(meetings_->RecordCharges(kFnb, charges)), Code::kPermissionDenied);
+  fnb->set_category(v1::FNB);
+  *fnb->mutable_amount() = Yuan(125 * 150);  // five more guests for lunch
+  EXPECT_EQ(FieldOf(meetings_->RecordCharges(kKam, charges).status()), "charges[0].explanation");
+  fnb->set_explanation("午餐实到125人");
+  auto add = [&](v1::ChargeCategory c, int64_t yuan) {
+    auto* ch = charges.add_charges();
+    ch->set_category(c);
+    *ch->mutable_amount() = Yuan(yuan);
+  };
+  add(v1::ROOMS, 60 * 760);
+  auto partial = meetings_->RecordCharges(kKam, charges);
+  ASSERT_TRUE(partial.ok()) << partial.status();
+
+  v1::SettleMeetingRequest settle;
+  settle.set_name(m.name());
+  EXPECT_EQ(ReasonOf(meetings_->SettleMeeting(kKam, settle).status()), "CHARGES_MISSING");  // venue, extras
+  charges.clear_charges();
+  add(v1::VENUE, 10000);
+  add(v1::EXTRAS, 1500);
+  ASSERT_TRUE(meetings_->RecordCharges(kKam, charges).ok());
+  EXPECT_EQ(ReasonOf(meetings_->SettleMeeting(kKam, settle).status()), "BILL_NOT_ACCEPTED");
+  v1::RecordBillReviewRequest review;
+  review.set_name(bill);
+  review.set_reviewer("ACME 王经理");
+  review.set_accepted(false);
+  EXPECT_EQ(FieldOf(meetings_->RecordBillReview(kKam, review).status()), "comment");
+  review.set_accepted(true);
+  auto reviewed = meetings_->RecordBillReview(kKam, review);
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status();
+  const int64_t actual = (125 * 150 + 60 * 760 + 10000 + 1500) * 100;
+  EXPECT_EQ(reviewed->actual_total().amount_minor(), actual);
+  EXPECT_EQ(reviewed->agreed_total().amount_minor(), (120 * 150 + 60 * 760 + 10000 + 1500) * 100);
+  EXPECT_EQ(reviewed->lines(1).difference().amount_minor(), 5 * 150 * 100);  // FNB
+  EXPECT_EQ(reviewed->balance().amount_minor(), actual - 20000 * 100);
+
+  auto settled = meetings_->SettleMeeting(kFinance, settle);
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  EXPECT_EQ(settled->state(), Meeting::SETTLED);
+  auto again = meetings_->SettleMeeting(kFinance, settle);  // a retry
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->etag(), settled->etag());
+  auto ledger = Outbox(OutboxEntry::kLedger);
+  ASSERT_EQ(ledger.size(), 1u);
+  clients::v1::CreateLedgerEntryRequest posted;
+  ASSERT_TRUE(posted.ParseFromString(ledger[0].body));
+  EXPECT_EQ(posted.parent(), "accounts/acme");
+  EXPECT_EQ(posted.entry().type(), clients::v1::LedgerEntry::CHARGE);
+  EXPECT_EQ(posted.entry().amount().amount_minor(), actual - 20000 * 100);
+  EXPECT_EQ(posted.entry().reference(), bill);
+  EXPECT_EQ(CodeOf(meetings_->RecordPayment(kFinance, deposit)), Code::kFailedPrecondition);
+
+  v1::RecordGuestPreferencesRequest prefs;
+  prefs.set_name(m.name());
+  auto* p = prefs.add_preferences();
+  p->set_category("DIETARY");
+  p->set_description("张总不吃辣");
+  p->set_guest_name("张总");
+  p = prefs.add_preferences();
+  p->set_category("SMELL");
+  p->set_description("x");
+  EXPECT_EQ(FieldOf(meetings_->RecordGuestPreferences(kKam, prefs).status()), "preferences[1].category");
+  p->set_category("ROOM");
+  p->set_description("高楼层，远离电梯");
+  auto recorded = meetings_->RecordGuestPreferences(kKam, prefs);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->preferences_recorded(), 2);
+  auto sent = Outbox(OutboxEntry::kPreference);
+  ASSERT_EQ(sent.size(), 2u);
+  clients::v1::CreatePreferenceRequest first;
+  ASSERT_TRUE(first.ParseFromString(sent[0].body));
+  EXPECT_EQ(first.preference().category(), clients::v1::Preference::DIETARY);
+  EXPECT_EQ(first.preference().source(), m.name());
+  EXPECT_EQ(first.request_id(), m.name() + "/preferences/1");
+}
+
+TEST_F(SalesTest, TodayViewShowsMeetingsInHouseTheirVipsRoomsAndUnsignedDepartments) {
+  Meeting m = Issued();
+  board_.Deliver(IdOf(m), 1, {"fnb", "rooms"});
+  v1::GetTodayViewRequest req;
+  *req.mutable_date() = D(2026, 12, 17);
+  auto today = meetings_->GetTodayView(kFnb, req);
+  ASSERT_TRUE(today.ok()) << today.status();
+  ASSERT_EQ(today->meetings_size(), 1);
+  const auto& t = today->meetings(0);
+  EXPECT_EQ(t.meeting(), m.name());
+  EXPECT_TRUE(t.arriving());
+  EXPECT_FALSE(t.departing());
+  ASSERT_EQ(t.vips_size(), 1);
+  EXPECT_EQ(t.vips(0).name(), "张总");
+  EXPECT_EQ(std::vector<std::string>(t.unsigned_departments().begin(), t.unsigned_departments().end()),
+            (std::vector<std::string>{"front_office", "engineering"}));
+  EXPECT_TRUE(today->signatures_known());
+
+  *req.mutable_date() = D(2026, 12, 18);
+  today = meetings_->GetTodayView(kManager, req);
+  ASSERT_EQ(today->meetings_size(), 1);
+  EXPECT_TRUE(today->meetings(0).departing());
+  *req.mutable_date() = D(2026, 12, 19);
+  EXPECT_EQ(meetings_->GetTodayView(kManager, req)->meetings_size(), 0);
+  clock_.Set(kMeetingStart);  // no date: the hotel's today
+  req.clear_date();
+  EXPECT_EQ(meetings_->GetTodayView(kManager, req)->meetings_size(), 1);
+  board_.down = true;
+  EXPECT_FALSE(meetings_->GetTodayView(kManager, req)->signatures_known());
+  req.mutable_date()->set_month(13);
+  EXPECT_EQ(FieldOf(meetings_->GetTodayView(kManager, req).status()), "date");
+}
+
+}  // namespace
+}  // namespace atrium::meetings
