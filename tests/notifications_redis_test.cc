@@ -21,10 +21,13 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
+#include "tests/department.h"
 #include "tests/process.h"
 
 namespace atrium {
 namespace {
+
+using testing::WaitFor;
 
 namespace nv1 = notifications::v1;
 using nv1::NotificationsService;
@@ -38,86 +41,6 @@ const Principal kRooms{"rooms-wu", "Wu", Role::kDepartment, "rooms"};
 std::string Token(const Principal& p) {
   return *MintToken(TokenAlgorithm::kHs256, kKey, p, absl::Now() + absl::Hours(1));
 }
-
-// Waits up to `timeout` for `done`.
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  const absl::Time end = absl::Now() + timeout;
-  while (absl::Now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-// A department's subscriber, as a departmental system runs it: every notice
-// it receives is signed; it counts what it handled.
-class Department {
- public:
-  Department(const std::string& address, const std::string& redis, const Principal& who, bool sign)
-      : who_(who), sign_(sign) {
-    cli::SubscriberOptions o;
-    o.redis = *redis::ParseEndpoint(redis, "redis");
-    o.department = who.department;
-    o.notifications_address = address;
-    o.token = Token(who);
-    o.reconnect_max = absl::Seconds(1);
-    stub_ = NotificationsService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-    sub_ = std::make_unique<cli::NoticeSubscriber>(o, [this](const nv1::DispatchEvent& e) { return Handle(e); });
-    thread_ = std::thread([this] { sub_->Run(); });
-  }
-  ~Department() {
-    sub_->Stop();
-    thread_.join();
-  }
-
-  size_t handled() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return handled_.size();
-  }
-  std::map<std::string, int> counts() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return handled_;
-  }
-  std::vector<nv1::Dispatch> received() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return received_;
-  }
-
- private:
-  bool Handle(const nv1::DispatchEvent& e) {
-    if (sign_) {
-      // Signing twice is harmless, so an answer lost to a crash is simply
-      // asked again; a superseded revision cannot be signed and is handled.
-      grpc::Status s;
-      for (int attempt = 0; attempt < 50; ++attempt) {
-        grpc::ClientContext ctx;
-        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-        ctx.AddMetadata("authorization", "Bearer " + Token(who_));
-        nv1::SignDispatchRequest req;
-        req.set_name(e.dispatch().name());
-        req.set_remark("received");
-        nv1::Dispatch out;
-        s = stub_->SignDispatch(&ctx, req, &out);
-        if (s.error_code() != grpc::StatusCode::UNAVAILABLE) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      }
-      if (!s.ok() && s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) return false;
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    handled_[e.event_id()]++;
-    received_.push_back(e.dispatch());
-    return true;
-  }
-
-  Principal who_;
-  bool sign_;
-  std::unique_ptr<NotificationsService::Stub> stub_;
-  std::unique_ptr<cli::NoticeSubscriber> sub_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::map<std::string, int> handled_;
-  std::vector<nv1::Dispatch> received_;
-};
 
 class NotificationsRedisTest : public ::testing::Test {
  protected:
@@ -211,7 +134,7 @@ class NotificationsRedisTest : public ::testing::Test {
   }
 
   // Every dispatch signed, exactly once per (revision, department).
-  void ExpectAllSignedOnce(int notices, Department& fnb, Department& rooms) {
+  void ExpectAllSignedOnce(int notices, testing::Department& fnb, testing::Department& rooms) {
     ASSERT_TRUE(
         WaitFor([&] { return AllDispatches(true).empty() && !AllDispatches(false).empty(); }, absl::Seconds(90)))
         << AllDispatches(true).size() << " still unsigned";
@@ -222,7 +145,7 @@ class NotificationsRedisTest : public ::testing::Test {
       EXPECT_EQ(d.state(), nv1::Dispatch::SIGNED) << d.name();
       EXPECT_TRUE(names.insert(d.name()).second);
     }
-    for (Department* dept : {&fnb, &rooms}) {
+    for (testing::Department* dept : {&fnb, &rooms}) {
       EXPECT_EQ(dept->handled(), static_cast<size_t>(notices));
       for (const auto& [id, count] : dept->counts()) EXPECT_EQ(count, 1) << id;
     }
@@ -239,7 +162,7 @@ class NotificationsRedisTest : public ::testing::Test {
 TEST_F(NotificationsRedisTest, OfflineSubscriberReceivesEverythingDispatchedMeanwhile) {
   StartService();
   for (int i = 0; i < 20; ++i) DispatchSurely(Notice("offline-" + std::to_string(i), 1));
-  Department fnb(address_, redis_->address(), kFnb, /*sign=*/false);
+  testing::Department fnb(address_, redis_->address(), kFnb, /*sign=*/false, kKey);
   ASSERT_TRUE(WaitFor([&] { return fnb.handled() == 20; }, absl::Seconds(20))) << fnb.handled();
   // Unsigned, they keep coming; the subscriber drops the duplicates.
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
@@ -250,8 +173,8 @@ TEST_F(NotificationsRedisTest, OfflineSubscriberReceivesEverythingDispatchedMean
 TEST_F(NotificationsRedisTest, RedisKilledWhileDispatchingLosesNothing) {
   StartService();
   ASSERT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(10)));
-  Department fnb(address_, redis_->address(), kFnb, /*sign=*/true);
-  Department rooms(address_, redis_->address(), kRooms, /*sign=*/true);
+  testing::Department fnb(address_, redis_->address(), kFnb, /*sign=*/true, kKey);
+  testing::Department rooms(address_, redis_->address(), kRooms, /*sign=*/true, kKey);
   constexpr int kNotices = 1000;
   for (int i = 0; i < kNotices; ++i) {
     if (i == 300) redis_->Kill();
@@ -274,15 +197,15 @@ TEST_F(NotificationsRedisTest, HealthReportsRedisLossWhileIdleAndRecovery) {
   // Still accepting: the dispatch is stored and waits for Redis.
   EXPECT_TRUE(Dispatch(Notice("idle", 1)).ok());
   ASSERT_TRUE(redis_->Start());
-  Department fnb(address_, redis_->address(), kFnb, /*sign=*/false);
+  testing::Department fnb(address_, redis_->address(), kFnb, /*sign=*/false, kKey);
   EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(10)));
   EXPECT_TRUE(WaitFor([&] { return fnb.handled() == 1; }, absl::Seconds(10)));
 }
 
 TEST_F(NotificationsRedisTest, ServiceKilledWhileDispatchingLosesNothing) {
   StartService();
-  Department fnb(address_, redis_->address(), kFnb, /*sign=*/true);
-  Department rooms(address_, redis_->address(), kRooms, /*sign=*/true);
+  testing::Department fnb(address_, redis_->address(), kFnb, /*sign=*/true, kKey);
+  testing::Department rooms(address_, redis_->address(), kRooms, /*sign=*/true, kKey);
   constexpr int kNotices = 1000;
   for (int i = 0; i < kNotices; ++i) {
     if (i == 400) {
@@ -297,7 +220,7 @@ TEST_F(NotificationsRedisTest, ServiceKilledWhileDispatchingLosesNothing) {
 
 TEST_F(NotificationsRedisTest, RevisionSupersedesAndTheOldOneCannotBeSigned) {
   StartService();
-  Department fnb(address_, redis_->address(), kFnb, /*sign=*/false);
+  testing::Department fnb(address_, redis_->address(), kFnb, /*sign=*/false, kKey);
   DispatchSurely(Notice("rev", 1, "120"));
   ASSERT_TRUE(WaitFor([&] { return fnb.handled() == 1; }, absl::Seconds(10)));
   // The dispatch record shows the delivery attempt and who received it.

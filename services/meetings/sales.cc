@@ -409,6 +409,7 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
     m->set_expected_attendees(a->attendees());
     const std::string note = absl::StrCat("agreement version ", a->version(), " signed by ", req.client_signatory(),
                                           " and ", who.display_name, "; ", OfferSummary(*a));
+    const Meeting::State was = m->state();
     if (m->state() == Meeting::INTENT) {
       AddChange(*m, Meeting::CONTRACTED, who, now, note);
     } else if (m->notice_revision() > 0) {
@@ -424,7 +425,9 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
     m->set_etag(NewEtag());
     if (auto s = tx.PutMeeting(id->first, *m); !s.ok()) return s;
     if (auto s = RecordActivity(tx, *m, absl::StrCat(a->name(), "/signed"),
-                                absl::StrCat("agreement version ", a->version(), " signed"), note, who, now);
+                                absl::StrCat(was == m->state() ? "" : "INTENT -> CONTRACTED: ", "agreement version ",
+                                             a->version(), " signed"),
+                                note, who, now);
         !s.ok()) {
       return s;
     }

@@ -1,0 +1,377 @@
+// One meeting from enquiry to settled bill across the real services: the
+// clients, notifications and meetings binaries with a real redis-server,
+// real SQLite files and gRPC over loopback. F&B and Rooms receive the notice
+// through Redis and sign it; a changed agreement reaches them as revision 2
+// with its changes, even though the notifications service was down when it
+// was issued; the bill's remainder reaches the account's receivables once,
+// the guests' preferences reach the account, and every step is in the
+// account's history.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+
+#include "atrium/clients/v1/clients.grpc.pb.h"
+#include "atrium/meetings/v1/meetings.grpc.pb.h"
+#include "atrium/notifications/v1/notifications.grpc.pb.h"
+#include "common/auth.h"
+#include "common/testing.h"
+#include "common/time_util.h"
+#include "grpcpp/grpcpp.h"
+#include "tests/department.h"
+#include "tests/process.h"
+
+namespace atrium {
+namespace {
+
+namespace mv1 = meetings::v1;
+namespace cv1 = clients::v1;
+using testing::WaitFor;
+
+const char kKey[] = "flow-test-key";
+const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
+const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
+const Principal kFinance{"fin-qian", "Qian", Role::kDepartment, "finance"};
+const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
+const Principal kRooms{"rooms-wu", "Wu", Role::kDepartment, "rooms"};
+const Principal kFront{"fo-he", "He", Role::kDepartment, "front_office"};
+const Principal kEngineering{"eng-ma", "Ma", Role::kDepartment, "engineering"};
+
+// Runs one call as `who`, with a deadline.
+template <typename Fn>
+grpc::Status As(const Principal& who, Fn&& fn) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  ctx.AddMetadata("authorization",
+                  "Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey, who, absl::Now() + absl::Hours(1)));
+  return fn(&ctx);
+}
+
+#define ASSERT_CALL(who, call)                                   \
+  do {                                                           \
+    grpc::Status s_ = As(who, [&](auto* ctx) { return call; });  \
+    ASSERT_TRUE(s_.ok()) << #call << ": " << s_.error_message(); \
+  } while (0)
+
+type::v1::Money Yuan(int64_t yuan) {
+  type::v1::Money m;
+  m.set_currency_code("CNY");
+  m.set_amount_minor(yuan * 100);
+  return m;
+}
+
+class MeetingFlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir("meeting-flow");
+    std::ofstream(dir_ + "/jwt.key") << kKey;
+    redis_ = std::make_unique<testing::RedisServer>(dir_);
+    ASSERT_TRUE(redis_->Start()) << "redis-server did not start";
+    const std::string key = "--jwt-key-file=" + dir_ + "/jwt.key";
+    clients_port_ = testing::FreePort();
+    notifications_port_ = testing::FreePort();
+    clients_ = std::make_unique<testing::ServiceProcess>(
+        ATRIUM_CLIENTS_BINARY,
+        std::vector<std::string>{"--listen=127.0.0.1:" + std::to_string(clients_port_), "--db-path=" + dir_ + "/c.db",
+                                 key},
+        dir_ + "/clients.log");
+    ASSERT_FALSE(clients_->Start().empty()) << clients_->Log();
+    notifications_ = std::make_unique<testing::ServiceProcess>(
+        ATRIUM_NOTIFICATIONS_BINARY,
+        std::vector<std::string>{"--listen=127.0.0.1:" + std::to_string(notifications_port_),
+                                 "--db-path=" + dir_ + "/n.db", key, "--redis=" + redis_->address(),
+                                 "--redeliver-initial=1s", "--fresh-grace=1s", "--poll-interval=100ms"},
+        dir_ + "/notifications.log");
+    ASSERT_FALSE(notifications_->Start().empty()) << notifications_->Log();
+    meetings_process_ = std::make_unique<testing::ServiceProcess>(
+        ATRIUM_MEETINGS_BINARY,
+        std::vector<std::string>{"--listen=127.0.0.1:0", "--db-path=" + dir_ + "/m.db", key,
+                                 "--clients-address=127.0.0.1:" + std::to_string(clients_port_),
+                                 "--notifications-address=" + Notifications(), "--clients-deadline=1s",
+                                 "--notifications-deadline=1s"},
+        dir_ + "/meetings.log");
+    const std::string address = meetings_process_->Start();
+    ASSERT_FALSE(address.empty()) << meetings_process_->Log();
+    meetings_ = mv1::MeetingsService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    clients_stub_ = cv1::ClientsService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(clients_port_), grpc::InsecureChannelCredentials()));
+    notifications_stub_ = notifications::v1::NotificationsService::NewStub(
+        grpc::CreateChannel(Notifications(), grpc::InsecureChannelCredentials()));
+  }
+
+  std::string Notifications() const { return "127.0.0.1:" + std::to_string(notifications_port_); }
+
+  // Signs a department's dispatch of the given revision of the meeting's notice.
+  grpc::Status SignFor(const Principal& dept, const std::string& notice, int revision) {
+    notifications::v1::SignDispatchRequest req;
+    req.set_name(notice + "/revisions/" + std::to_string(revision) + "/dispatches/" + dept.department);
+    req.set_remark("已收到，按通知准备");
+    notifications::v1::Dispatch out;
+    return As(dept, [&](auto* ctx) { return notifications_stub_->SignDispatch(ctx, req, &out); });
+  }
+
+  mv1::Meeting GetMeeting(const std::string& name) {
+    mv1::GetMeetingRequest req;
+    req.set_name(name);
+    mv1::Meeting m;
+    As(kKam, [&](auto* ctx) { return meetings_->GetMeeting(ctx, req, &m); });
+    return m;
+  }
+
+  std::vector<cv1::LedgerEntry> Ledger(const std::string& account) {
+    cv1::ListLedgerEntriesRequest req;
+    req.set_parent(account);
+    cv1::ListLedgerEntriesResponse resp;
+    As(kManager, [&](auto* ctx) { return clients_stub_->ListLedgerEntries(ctx, req, &resp); });
+    return {resp.entries().begin(), resp.entries().end()};
+  }
+
+  std::string dir_;
+  int clients_port_ = 0, notifications_port_ = 0;
+  std::unique_ptr<testing::RedisServer> redis_;
+  std::unique_ptr<testing::ServiceProcess> clients_, notifications_, meetings_process_;
+  std::unique_ptr<mv1::MeetingsService::Stub> meetings_;
+  std::unique_ptr<cv1::ClientsService::Stub> clients_stub_;
+  std::unique_ptr<notifications::v1::NotificationsService::Stub> notifications_stub_;
+};
+
+mv1::Agreement Content(int lunch) {
+  const absl::Time start = absl::Now() + absl::Hours(24 * 20);
+  mv1::Agreement a;
+  *a.mutable_start_time() = ToProto(start);
+  *a.mutable_end_time() = ToProto(start + absl::Hours(30));
+  a.set_organiser("ACME 华东区");
+  a.set_attendees(lunch);
+  auto* meal = a.add_meals();
+  *meal->mutable_date() = Today(start, absl::FixedTimeZone(8 * 3600));
+  meal->set_kind(mv1::Meal::LUNCH);
+  meal->set_time("12:00");
+  meal->set_standard("lunch-150");
+  meal->set_headcount(lunch);
+  auto* night = a.add_room_block();
+  *night->mutable_night() = meal->date();
+  night->set_room_type("deluxe-king");
+  night->set_rooms(60);
+  auto* line = a.add_prices();
+  line->set_category(mv1::ROOMS);
+  line->set_item("deluxe-king");
+  line->set_quantity(60);
+  *line->mutable_unit_price() = Yuan(760);
+  line = a.add_prices();
+  line->set_category(mv1::FNB);
+  line->set_item("lunch-150");
+  line->set_quantity(lunch);
+  *line->mutable_unit_price() = Yuan(150);
+  return a;
+}
+
+TEST_F(MeetingFlowTest, OneMeetingFromEnquiryToSettledBill) {
+  testing::Department fnb(Notifications(), redis_->address(), kFnb, /*sign=*/true, kKey);
+  testing::Department rooms(Notifications(), redis_->address(), kRooms, /*sign=*/true, kKey);
+
+  // The account and the manager's price list.
+  cv1::CreateAccountRequest account_req;
+  account_req.mutable_account()->set_kind(cv1::ACCOUNT_KIND_COMPANY);
+  account_req.mutable_account()->set_display_name("ACME 华东区");
+  cv1::Account account;
+  ASSERT_CALL(kKam, clients_stub_->CreateAccount(ctx, account_req, &account));
+  mv1::UpdatePriceListRequest prices;
+  for (auto [c, item, yuan] : {std::tuple{mv1::ROOMS, "deluxe-king", 800}, std::tuple{mv1::FNB, "lunch-150", 150}}) {
+    auto* i = prices.mutable_price_list()->add_items();
+    i->set_category(c);
+    i->set_item(item);
+    *i->mutable_unit_price() = Yuan(yuan);
+  }
+  mv1::PriceList list;
+  ASSERT_CALL(kManager, meetings_->UpdatePriceList(ctx, prices, &list));
+
+  // Enquiry to intent.
+  mv1::CreateMeetingRequest create;
+  create.mutable_meeting()->set_account(account.name());
+  create.mutable_meeting()->set_title("2027 华东区经销商年会");
+  create.mutable_meeting()->set_origin(mv1::Meeting::WALK_IN);
+  mv1::Meeting m;
+  ASSERT_CALL(kKam, meetings_->CreateMeeting(ctx, create, &m));
+  mv1::MoveMeetingRequest move;
+  move.set_name(m.name());
+  ASSERT_CALL(kKam, meetings_->RecordSiteVisit(ctx, move, &m));
+  ASSERT_CALL(kKam, meetings_->StartNegotiation(ctx, move, &m));
+  ASSERT_CALL(kKam, meetings_->RecordIntent(ctx, move, &m));
+
+  // The agreement, signed: CONTRACTED.
+  mv1::CreateAgreementRequest draft;
+  draft.set_parent(m.name());
+  *draft.mutable_agreement() = Content(120);
+  mv1::Agreement a;
+  ASSERT_CALL(kKam, meetings_->CreateAgreement(ctx, draft, &a));
+  mv1::SignAgreementRequest sign;
+  sign.set_name(a.name());
+  sign.set_client_signatory("ACME 王经理");
+  ASSERT_CALL(kKam, meetings_->SignAgreement(ctx, sign, &a));
+  EXPECT_EQ(GetMeeting(m.name()).state(), mv1::Meeting::CONTRACTED);
+
+  // The notice reaches F&B and Rooms through Redis; they sign it.
+  ASSERT_CALL(kKam, meetings_->IssueNotice(ctx, move, &m));
+  const std::string notice = "notices/" + m.name().substr(sizeof("meetings/") - 1);
+  ASSERT_TRUE(WaitFor([&] { return fnb.handled() >= 1 && rooms.handled() >= 1; }, absl::Seconds(30)))
+      << meetings_process_->Log();
+  EXPECT_EQ(fnb.received()[0].section().department(), "fnb");
+  ASSERT_TRUE(SignFor(kFront, notice, 1).ok());
+  mv1::MarkPreparedRequest prepare;
+  prepare.set_name(m.name());
+  grpc::Status refused = As(kKam, [&](auto* ctx) { return meetings_->MarkPrepared(ctx, prepare, &m); });
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("engineering"), std::string::npos) << refused.error_message();
+  ASSERT_TRUE(SignFor(kEngineering, notice, 1).ok());
+  m = GetMeeting(m.name());
+  for (const auto& item : m.checklist()) {
+    mv1::CheckItemRequest check;
+    check.set_meeting(m.name());
+    check.set_item(item.id());
+    ASSERT_CALL(kKam, meetings_->CheckItem(ctx, check, &m));
+  }
+  mv1::GetMeetingNoticeRequest get_notice;
+  get_notice.set_name(m.name() + "/notice");
+  mv1::MeetingNotice shown;
+  ASSERT_CALL(kKam, meetings_->GetMeetingNotice(ctx, get_notice, &shown));
+  EXPECT_TRUE(shown.signatures_known());
+  EXPECT_EQ(shown.delivered_revision(), 1);
+  ASSERT_CALL(kKam, meetings_->MarkPrepared(ctx, prepare, &m));
+  EXPECT_EQ(m.state(), mv1::Meeting::PREPARED);
+
+  // The client adds 30 guests for lunch while the notifications service is
+  // down: revision 2 waits in the outbox and arrives once it is back.
+  ASSERT_EQ(notifications_->Stop(SIGKILL), 128 + SIGKILL);
+  mv1::CreateAgreementRequest change;
+  change.set_parent(m.name());
+  *change.mutable_agreement() = Content(150);
+  ASSERT_CALL(kKam, meetings_->CreateAgreement(ctx, change, &a));
+  sign.set_name(a.name());
+  ASSERT_CALL(kKam, meetings_->SignAgreement(ctx, sign, &a));
+  m = GetMeeting(m.name());
+  EXPECT_EQ(m.state(), mv1::Meeting::NOTICE_ISSUED);
+  EXPECT_EQ(m.notice_revision(), 2);
+  ASSERT_FALSE(notifications_->Start().empty()) << notifications_->Log();
+  auto has_revision_2 = [](testing::Department& d) {
+    for (const auto& dispatch : d.received()) {
+      if (dispatch.name().find("/revisions/2/") != std::string::npos) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(WaitFor([&] { return has_revision_2(fnb) && has_revision_2(rooms); }, absl::Seconds(60)))
+      << meetings_process_->Log();
+  bool lunch_changed = false;
+  for (const auto& dispatch : fnb.received()) {
+    for (const auto& c : dispatch.changes()) {
+      lunch_changed |= c.path().find("LUNCH") != std::string::npos &&
+                       c.old_value().find("120人") != std::string::npos &&
+                       c.new_value().find("150人") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(lunch_changed) << "F&B sees what changed";
+  ASSERT_TRUE(SignFor(kFront, notice, 2).ok());
+  ASSERT_TRUE(SignFor(kEngineering, notice, 2).ok());
+  m = GetMeeting(m.name());
+  for (const auto& item : m.checklist()) {
+    if (item.checked()) continue;
+    mv1::CheckItemRequest check;
+    check.set_meeting(m.name());
+    check.set_item(item.id());
+    ASSERT_CALL(kKam, meetings_->CheckItem(ctx, check, &m));
+  }
+  ASSERT_TRUE(
+      WaitFor([&] { return As(kKam, [&](auto* ctx) { return meetings_->MarkPrepared(ctx, prepare, &m); }).ok(); },
+              absl::Seconds(20)));
+
+  // The meeting runs; an extra service is sold; it completes.
+  ASSERT_CALL(kKam, meetings_->StartMeeting(ctx, move, &m));
+  mv1::CreateTrackingEntryRequest extra;
+  extra.set_parent(m.name());
+  extra.mutable_tracking_entry()->set_kind(mv1::TrackingEntry::EXTRA_SERVICE);
+  extra.mutable_tracking_entry()->set_aspect(mv1::TrackingEntry::CATERING);
+  extra.mutable_tracking_entry()->set_description("加开茶歇");
+  *extra.mutable_tracking_entry()->mutable_charge() = Yuan(1500);
+  mv1::TrackingEntry entry;
+  ASSERT_CALL(kKam, meetings_->CreateTrackingEntry(ctx, extra, &entry));
+  ASSERT_CALL(kKam, meetings_->CompleteMeeting(ctx, move, &m));
+
+  // The bill: charged as agreed, a deposit paid, accepted, settled.
+  const std::string bill = m.name() + "/settlement";
+  mv1::RecordChargesRequest charges;
+  charges.set_name(bill);
+  for (auto [c, yuan] :
+       {std::pair{mv1::ROOMS, 60 * 760}, std::pair{mv1::FNB, 150 * 150}, std::pair{mv1::EXTRAS, 1500}}) {
+    auto* ch = charges.add_charges();
+    ch->set_category(c);
+    *ch->mutable_amount() = Yuan(yuan);
+  }
+  mv1::Settlement settlement;
+  ASSERT_CALL(kFinance, meetings_->RecordCharges(ctx, charges, &settlement));
+  mv1::RecordPaymentRequest pay;
+  pay.set_name(bill);
+  *pay.mutable_payment()->mutable_amount() = Yuan(30000);
+  pay.mutable_payment()->set_reference("R-2027-001");
+  *pay.mutable_payment()->mutable_date() = Today(absl::Now(), absl::FixedTimeZone(8 * 3600));
+  ASSERT_CALL(kFinance, meetings_->RecordPayment(ctx, pay, &settlement));
+  mv1::RecordBillReviewRequest review;
+  review.set_name(bill);
+  review.set_accepted(true);
+  review.set_reviewer("ACME 王经理");
+  ASSERT_CALL(kKam, meetings_->RecordBillReview(ctx, review, &settlement));
+  const int64_t remainder = (60 * 760 + 150 * 150 + 1500 - 30000) * int64_t{100};
+  EXPECT_EQ(settlement.balance().amount_minor(), remainder);
+  mv1::SettleMeetingRequest settle;
+  settle.set_name(m.name());
+  ASSERT_CALL(kFinance, meetings_->SettleMeeting(ctx, settle, &m));
+  ASSERT_CALL(kFinance, meetings_->SettleMeeting(ctx, settle, &m));  // a retry
+  EXPECT_EQ(m.state(), mv1::Meeting::SETTLED);
+
+  // The preferences learned.
+  mv1::RecordGuestPreferencesRequest prefs;
+  prefs.set_name(m.name());
+  auto* p = prefs.add_preferences();
+  p->set_category("DIETARY");
+  p->set_description("张总不吃辣");
+  ASSERT_CALL(kKam, meetings_->RecordGuestPreferences(ctx, prefs, &m));
+
+  // In the clients service: the remainder once, the preference, the history.
+  ASSERT_TRUE(WaitFor([&] { return !Ledger(account.name()).empty(); }, absl::Seconds(30)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        cv1::ListPreferencesRequest req;
+        req.set_parent(account.name());
+        cv1::ListPreferencesResponse resp;
+        As(kKam, [&](auto* ctx) { return clients_stub_->ListPreferences(ctx, req, &resp); });
+        return resp.preferences_size() == 1 && resp.preferences(0).source() == m.name();
+      },
+      absl::Seconds(30)));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto ledger = Ledger(account.name());
+  ASSERT_EQ(ledger.size(), 1u);
+  EXPECT_EQ(ledger[0].reference(), bill);
+  EXPECT_EQ(ledger[0].amount().amount_minor(), remainder);
+  cv1::ListActivitiesRequest history;
+  history.set_parent(account.name());
+  history.set_page_size(200);
+  cv1::ListActivitiesResponse activities;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        As(kKam, [&](auto* ctx) { return clients_stub_->ListActivities(ctx, history, &activities); });
+        for (const auto& act : activities.activities()) {
+          if (act.summary().find("COMPLETED -> SETTLED") != std::string::npos) return true;
+        }
+        return false;
+      },
+      absl::Seconds(30)));
+  std::set<std::string> steps;
+  for (const auto& act : activities.activities()) steps.insert(act.summary());
+  for (const char* step : {"INTENT -> CONTRACTED", "CONTRACTED -> NOTICE_ISSUED", "NOTICE_ISSUED -> PREPARED",
+                           "IN_PROGRESS -> COMPLETED", "agreement version 2 signed", "extra service sold"}) {
+    EXPECT_TRUE(std::any_of(steps.begin(), steps.end(), [&](const std::string& s) {
+      return s.find(step) != std::string::npos;
+    })) << step;
+  }
+}
+
+}  // namespace
+}  // namespace atrium
