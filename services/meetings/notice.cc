@@ -63,7 +63,16 @@ std::string VenueLine(const v1::VenueUse& v, absl::TimeZone zone) {
 }  // namespace
 
 NoticeRevision BuildNotice(const v1::Meeting& m, const v1::Agreement& a, int revision, absl::TimeZone zone,
-                           const std::string& cancelled) {
+                           const std::map<std::string, std::string>& room_names, const std::string& cancelled) {
+  auto room_name = [&](const std::string& room) {
+    auto it = room_names.find(room);
+    return it == room_names.end() ? room.substr(sizeof("rooms/") - 1) : it->second;
+  };
+  // A venue's path: the room and its local start, stable across revisions.
+  auto venue_path = [&](const v1::VenueUse& v) {
+    return absl::StrCat("venues/", v.room().substr(sizeof("rooms/") - 1), "/",
+                        absl::FormatTime("%Y-%m-%dT%H:%M", FromProto(v.start_time()), zone));
+  };
   const std::string meeting_id = m.name().substr(sizeof("meetings/") - 1);
   NoticeRevision n;
   n.set_notice_id(NoticeIdOf(meeting_id));
@@ -86,8 +95,7 @@ NoticeRevision BuildNotice(const v1::Meeting& m, const v1::Agreement& a, int rev
     Add(fnb, path, absl::StrCat(Day(meal.date()), " ", MealName(meal.kind())), value);
   }
   for (const auto& v : a.venues()) {
-    Add(fnb, absl::StrCat("venues/", v.room(), "/", ToUnixMicros(v.start_time())), absl::StrCat("场地 ", v.room()),
-        VenueLine(v, zone));
+    Add(fnb, venue_path(v), absl::StrCat("场地 ", room_name(v.room())), VenueLine(v, zone));
   }
 
   NoticeSection* rooms = n.add_sections();
@@ -101,8 +109,8 @@ NoticeRevision BuildNotice(const v1::Meeting& m, const v1::Agreement& a, int rev
   std::vector<std::string> arrivals;
   for (const auto& g : a.guests()) {
     if (g.room_type().empty()) continue;
-    arrivals.push_back(absl::StrCat(g.name(), g.vip() ? "(VIP)" : "", " ", g.has_arrival() ? Day(g.arrival()) : "?",
-                                    "–", g.has_departure() ? Day(g.departure()) : "?", " ", g.room_type()));
+    arrivals.push_back(absl::StrCat(g.name(), g.vip() ? "(VIP)" : "", " ", g.has_arrival() ? Day(g.arrival()) : "待定",
+                                    "–", g.has_departure() ? Day(g.departure()) : "待定", " ", g.room_type()));
   }
   if (!arrivals.empty()) Add(rooms, "arrivals", "抵店名单", absl::StrJoin(arrivals, "; "));
 
@@ -125,8 +133,7 @@ NoticeRevision BuildNotice(const v1::Meeting& m, const v1::Agreement& a, int rev
   General(eng, m, a, zone, cancelled);
   if (!a.av_requirements().empty()) Add(eng, "av", "音响及设备要求", a.av_requirements());
   for (const auto& v : a.venues()) {
-    Add(eng, absl::StrCat("venues/", v.room(), "/", ToUnixMicros(v.start_time())), absl::StrCat("场地 ", v.room()),
-        VenueLine(v, zone));
+    Add(eng, venue_path(v), absl::StrCat("场地 ", room_name(v.room())), VenueLine(v, zone));
   }
   return n;
 }

@@ -10,6 +10,7 @@
 // changes between revisions.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,10 +22,13 @@
 
 namespace atrium::meetings {
 
-// `cancelled_reason` non-empty: the revision tells the departments the
-// meeting is cancelled.
+// `room_names` maps "rooms/{id}" to the room's display name (a room not in
+// it shows by its id). `cancelled_reason` non-empty: the revision tells the
+// departments the meeting is cancelled.
 notifications::v1::NoticeRevision BuildNotice(const v1::Meeting& meeting, const v1::Agreement& agreement, int revision,
-                                              absl::TimeZone zone, const std::string& cancelled_reason = "");
+                                              absl::TimeZone zone,
+                                              const std::map<std::string, std::string>& room_names = {},
+                                              const std::string& cancelled_reason = "");
 
 // One item per requirement of each section (the general fields excepted).
 // An item that is the same as in `previous` keeps its check; a changed one

@@ -2,6 +2,7 @@
 // authority, agreement versions and approvals, the notice and the
 // pre-meeting check.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -633,7 +634,13 @@ absl::Status Meetings::IssueRevision(MeetingsTx& tx, Meeting& m, const Principal
   if (!a.ok()) return a.status();
   const absl::Time now = clock_->Now();
   const int revision = m.notice_revision() + 1;
-  notifications::v1::NoticeRevision notice = BuildNotice(m, *a, revision, policy_.zone, cancelled_reason);
+  std::map<std::string, std::string> room_names;
+  for (const auto& v : a->venues()) {
+    auto room = tx.GetRoom(v.room().substr(sizeof("rooms/") - 1));
+    if (!room.ok()) return room.status();
+    if (*room) room_names[v.room()] = (*room)->display_name();
+  }
+  notifications::v1::NoticeRevision notice = BuildNotice(m, *a, revision, policy_.zone, room_names, cancelled_reason);
   notice.set_name(absl::StrCat("notices/", notice.notice_id(), "/revisions/", revision));
   notice.set_sender(who.subject);
   *notice.mutable_create_time() = ToProto(now);
