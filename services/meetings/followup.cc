@@ -140,27 +140,12 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
 absl::StatusOr<v1::ListTrackingEntriesResponse> Meetings::ListTrackingEntries(
     const Principal& who, const v1::ListTrackingEntriesRequest& req) {
   if (auto s = who.Require(kReaders, "tracking is read by staff, departments and services"); !s.ok()) return s;
-  auto id = MeetingIdOf(req.parent(), "parent");
-  if (!id.ok()) return id.status();
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
-  const std::string query = absl::StrCat("tracking|", req.parent());
-  auto after = Position(page_tokens_, req.page_token(), query);
-  if (!after.ok()) return after.status();
   v1::ListTrackingEntriesResponse out;
-  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
-    if (auto m = MustGetMeeting(tx, *id); !m.ok()) return m.status();
-    auto rows = tx.ListRecords(kTrackingKind, req.parent(), false, *after, *size + 1);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (const auto& r : *rows) {
-      if (!out.add_tracking_entries()->ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
-    }
-    if (more) out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(rows->back().seq), rows->back().name}));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  auto next =
+      ListMeetingRecords(*store_, page_tokens_, kTrackingKind, req.parent(), req.page_size(), req.page_token(),
+                         [&](const std::string& data) { return out.add_tracking_entries()->ParseFromString(data); });
+  if (!next.ok()) return next.status();
+  out.set_next_page_token(*next);
   return out;
 }
 
@@ -215,11 +200,7 @@ absl::StatusOr<Settlement> Meetings::ChangeSettlement(
     const Principal& who, const std::string& name, std::initializer_list<Role>, const char* rule,
     const std::function<absl::Status(MeetingsTx&, Meeting&, Settlement&)>& fn) {
   if (auto s = RequireBiller(who, rule); !s.ok()) return s;
-  const std::string suffix = "/settlement";
-  if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return InvalidArgument("name", "must be meetings/{meeting}/settlement");
-  }
-  auto id = MeetingIdOf(name.substr(0, name.size() - suffix.size()), "name");
+  auto id = SingletonOf(name, "settlement", "name");
   if (!id.ok()) return id.status();
   const absl::Time now = clock_->Now();
   Settlement out;
@@ -252,12 +233,7 @@ absl::StatusOr<Settlement> Meetings::GetSettlement(const Principal& who, const v
   if (auto s = who.Require(kStaffAndService, "the bill is read by staff and services"); !s.ok()) {
     if (!who.IsDepartment("finance")) return s;
   }
-  const std::string suffix = "/settlement";
-  if (req.name().size() <= suffix.size() ||
-      req.name().compare(req.name().size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return InvalidArgument("name", "must be meetings/{meeting}/settlement");
-  }
-  auto id = MeetingIdOf(req.name().substr(0, req.name().size() - suffix.size()), "name");
+  auto id = SingletonOf(req.name(), "settlement", "name");
   if (!id.ok()) return id.status();
   Settlement out;
   absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {

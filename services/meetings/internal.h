@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "atrium/meetings/v1/meetings.pb.h"
 #include "common/auth.h"
@@ -30,6 +31,8 @@ void Touch(v1::Audit* a, const Principal& who, absl::Time now);
 // A KAM handles only the meetings of accounts they own.
 absl::Status CheckHandles(const Principal& who, const v1::Meeting& m);
 absl::StatusOr<std::string> MeetingIdOf(const std::string& name, const std::string& field);
+// The meeting id of a singleton "meetings/{meeting}/<suffix>".
+absl::StatusOr<std::string> SingletonOf(const std::string& name, const std::string& suffix, const std::string& field);
 absl::StatusOr<v1::Meeting> MustGetMeeting(MeetingsTx& tx, const std::string& id);
 const char* StateName(v1::Meeting::State s);
 bool IsClosed(const v1::Meeting& m);
@@ -52,6 +55,37 @@ absl::StatusOr<std::optional<T>> GetAs(MeetingsTx& tx, const std::string& name) 
   T out;
   if (!out.ParseFromString((*r)->data)) return absl::DataLossError(absl::StrCat(name, " cannot be read"));
   return std::optional<T>(std::move(out));
+}
+
+// One page of the records of `kind` under the meeting `parent`, oldest
+// first: each record's bytes go to `add` (false = unreadable). Returns the
+// next page token ("" at the end). NOT_FOUND if the meeting does not exist.
+template <typename Add>
+absl::StatusOr<std::string> ListMeetingRecords(MeetingsStore& store, const PageTokens& tokens, const std::string& kind,
+                                               const std::string& parent, int page_size, const std::string& page_token,
+                                               Add&& add) {
+  auto id = MeetingIdOf(parent, "parent");
+  if (!id.ok()) return id.status();
+  auto size = ClampPageSize(page_size);
+  if (!size.ok()) return size.status();
+  const std::string query = absl::StrCat(kind, "|", parent);
+  auto after = Position(tokens, page_token, query);
+  if (!after.ok()) return after.status();
+  std::string next;
+  absl::Status status = store.Read([&](MeetingsTx& tx) -> absl::Status {
+    if (auto m = MustGetMeeting(tx, *id); !m.ok()) return m.status();
+    auto rows = tx.ListRecords(kind, parent, false, *after, *size + 1);
+    if (!rows.ok()) return rows.status();
+    const bool more = static_cast<int>(rows->size()) > *size;
+    if (more) rows->pop_back();
+    for (const auto& r : *rows) {
+      if (!add(r.data)) return absl::DataLossError(r.name + " cannot be read");
+    }
+    if (more) next = tokens.Encode(query, {absl::StrCat(rows->back().seq), rows->back().name});
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return next;
 }
 
 }  // namespace atrium::meetings::internal

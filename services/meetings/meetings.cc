@@ -44,6 +44,14 @@ absl::StatusOr<std::string> MeetingIdOf(const std::string& name, const std::stri
   return (*ids)[0];
 }
 
+absl::StatusOr<std::string> SingletonOf(const std::string& name, const std::string& suffix, const std::string& field) {
+  const std::string tail = "/" + suffix;
+  if (name.size() <= tail.size() || name.compare(name.size() - tail.size(), tail.size(), tail) != 0) {
+    return InvalidArgument(field, absl::StrCat("must be meetings/{meeting}/", suffix));
+  }
+  return MeetingIdOf(name.substr(0, name.size() - tail.size()), field);
+}
+
 absl::StatusOr<v1::Meeting> MustGetMeeting(MeetingsTx& tx, const std::string& id) {
   auto m = tx.GetMeeting(id);
   if (!m.ok()) return m.status();

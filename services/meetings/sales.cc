@@ -48,15 +48,6 @@ absl::StatusOr<std::pair<std::string, int>> AgreementIdOf(const std::string& nam
   return std::make_pair((*ids)[0], version);
 }
 
-// meetings/{m}/<suffix> -> meeting id
-absl::StatusOr<std::string> SingletonOf(const std::string& name, const std::string& suffix, const std::string& field) {
-  const std::string tail = "/" + suffix;
-  if (name.size() <= tail.size() || name.compare(name.size() - tail.size(), tail.size(), tail) != 0) {
-    return InvalidArgument(field, absl::StrCat("must be meetings/{meeting}/", suffix));
-  }
-  return MeetingIdOf(name.substr(0, name.size() - tail.size()), field);
-}
-
 absl::Status PutAgreement(MeetingsTx& tx, const Agreement& a) {
   return tx.PutRecord(Record{a.name(), kAgreementKind, a.name().substr(0, a.name().find("/agreements/")), "",
                              a.version(), a.SerializeAsString()});
@@ -243,27 +234,11 @@ absl::StatusOr<Agreement> Meetings::GetAgreement(const Principal& who, const v1:
 absl::StatusOr<v1::ListAgreementsResponse> Meetings::ListAgreements(const Principal& who,
                                                                     const v1::ListAgreementsRequest& req) {
   if (auto s = who.Require(kStaffAndService, "agreements are read by staff and services"); !s.ok()) return s;
-  auto meeting_id = MeetingIdOf(req.parent(), "parent");
-  if (!meeting_id.ok()) return meeting_id.status();
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
-  const std::string query = absl::StrCat("agreements|", req.parent());
-  auto after = Position(page_tokens_, req.page_token(), query);
-  if (!after.ok()) return after.status();
   v1::ListAgreementsResponse out;
-  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
-    if (auto m = MustGetMeeting(tx, *meeting_id); !m.ok()) return m.status();
-    auto rows = tx.ListRecords(kAgreementKind, req.parent(), false, *after, *size + 1);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (const auto& r : *rows) {
-      if (!out.add_agreements()->ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
-    }
-    if (more) out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(rows->back().seq), rows->back().name}));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  auto next = ListMeetingRecords(*store_, page_tokens_, kAgreementKind, req.parent(), req.page_size(), req.page_token(),
+                                 [&](const std::string& data) { return out.add_agreements()->ParseFromString(data); });
+  if (!next.ok()) return next.status();
+  out.set_next_page_token(*next);
   return out;
 }
 
