@@ -3,9 +3,9 @@
 // real SQLite files and gRPC over loopback. F&B and Rooms receive the notice
 // through Redis and sign it; a changed agreement reaches them as revision 2
 // with its changes, even though the notifications service was down when it
-// was issued; the bill's remainder reaches the account's receivables once,
-// the guests' preferences reach the account, and every step is in the
-// account's history.
+// was issued; the bill's remainder reaches the account's receivables once
+// and the guests' preferences reach the account, though the clients service
+// was down when they were recorded; every step is in the account's history.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -320,22 +320,25 @@ TEST_F(MeetingFlowTest, OneMeetingFromEnquiryToSettledBill) {
   ASSERT_CALL(kKam, meetings_->RecordBillReview(ctx, review, &settlement));
   const int64_t remainder = (60 * 760 + 150 * 150 + 1500 - 30000) * int64_t{100};
   EXPECT_EQ(settlement.balance().amount_minor(), remainder);
+  // Settled, and the preferences learned recorded, while the clients service
+  // is down: both wait in the outbox and arrive once it is back.
+  ASSERT_EQ(clients_->Stop(SIGKILL), 128 + SIGKILL);
   mv1::SettleMeetingRequest settle;
   settle.set_name(m.name());
   ASSERT_CALL(kFinance, meetings_->SettleMeeting(ctx, settle, &m));
   ASSERT_CALL(kFinance, meetings_->SettleMeeting(ctx, settle, &m));  // a retry
   EXPECT_EQ(m.state(), mv1::Meeting::SETTLED);
-
-  // The preferences learned.
   mv1::RecordGuestPreferencesRequest prefs;
   prefs.set_name(m.name());
   auto* p = prefs.add_preferences();
   p->set_category("DIETARY");
   p->set_description("张总不吃辣");
   ASSERT_CALL(kKam, meetings_->RecordGuestPreferences(ctx, prefs, &m));
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // the outbox meets the outage
+  ASSERT_FALSE(clients_->Start().empty()) << clients_->Log();
 
   // In the clients service: the remainder once, the preference, the history.
-  ASSERT_TRUE(WaitFor([&] { return !Ledger(account.name()).empty(); }, absl::Seconds(30)));
+  ASSERT_TRUE(WaitFor([&] { return !Ledger(account.name()).empty(); }, absl::Seconds(60)));
   ASSERT_TRUE(WaitFor(
       [&] {
         cv1::ListPreferencesRequest req;
