@@ -815,5 +815,88 @@ TEST_F(SalesTest, TodayViewShowsMeetingsInHouseTheirVipsRoomsAndUnsignedDepartme
   EXPECT_EQ(FieldOf(meetings_->GetTodayView(kManager, req).status()), "date");
 }
 
+TEST_F(SalesTest, ReadsAndRefusalsTheProtoDocuments) {
+  Meeting m = AtIntent();
+  v1::GetAgreementRequest get;
+  get.set_name(m.name() + "/agreements/1");
+  EXPECT_EQ(CodeOf(meetings_->GetAgreement(kKam, get)), Code::kNotFound);
+  get.set_name(m.name() + "/agreements/first");
+  EXPECT_EQ(FieldOf(meetings_->GetAgreement(kKam, get).status()), "name");
+  EXPECT_EQ(CodeOf(meetings_->GetAgreement(kFnb, get)), Code::kPermissionDenied);
+  v1::ListAgreementsRequest list;
+  list.set_parent("meetings/nosuchmeeting");
+  EXPECT_EQ(CodeOf(meetings_->ListAgreements(kKam, list)), Code::kNotFound);
+  list.set_parent(m.name());
+  list.set_page_token("forged");
+  EXPECT_EQ(FieldOf(meetings_->ListAgreements(kKam, list).status()), "page_token");
+  v1::GetApprovalRequestRequest get_approval;
+  get_approval.set_name(m.name() + "/approvals/nothing");
+  EXPECT_EQ(CodeOf(meetings_->GetApprovalRequest(kManager, get_approval)), Code::kNotFound);
+  v1::GetSettlementRequest bill;
+  bill.set_name(m.name() + "/bill");
+  EXPECT_EQ(FieldOf(meetings_->GetSettlement(kManager, bill).status()), "name");
+  v1::RecordPaymentRequest pay;
+  pay.set_name(m.name() + "/settlement");
+  *pay.mutable_payment()->mutable_amount() = Yuan(100);
+  pay.mutable_payment()->set_reference("R-1");
+  *pay.mutable_payment()->mutable_date() = D(2026, 12, 1);
+  EXPECT_EQ(ReasonOf(meetings_->RecordPayment(kFinance, pay).status()), "INVALID_STATE_TRANSITION");  // no agreement
+  pay.mutable_payment()->mutable_date()->set_day(32);
+  EXPECT_EQ(FieldOf(meetings_->RecordPayment(kFinance, pay).status()), "payment.date");
+
+  // Approval requests: not for a draft within authority, a signed version, or
+  // a discount no role may grant; a stale request cannot be approved.
+  auto within = Draft(m, Content(760));
+  ASSERT_TRUE(within.ok());
+  v1::CreateApprovalRequestRequest ask;
+  ask.set_parent(m.name());
+  ask.mutable_approval_request()->set_agreement(within->name());
+  EXPECT_EQ(ReasonOf(meetings_->CreateApprovalRequest(kKam, ask).status()), "WITHIN_AUTHORITY");
+  ask.mutable_approval_request()->set_agreement("meetings/other/agreements/1");
+  EXPECT_EQ(FieldOf(meetings_->CreateApprovalRequest(kKam, ask).status()), "approval_request.agreement");
+  v1::UpdateAgreementRequest free;
+  *free.mutable_agreement() = Content(0);
+  free.mutable_agreement()->set_name(within->name());
+  auto given_away = meetings_->UpdateAgreement(kKam, free);
+  ASSERT_TRUE(given_away.ok()) << given_away.status();
+  ask.mutable_approval_request()->set_agreement(within->name());
+  auto to_gm = meetings_->CreateApprovalRequest(kKam, ask);  // 100% below list: only the GM office may
+  ASSERT_TRUE(to_gm.ok()) << to_gm.status();
+  EXPECT_EQ(to_gm->approver_role(), "gm_office");
+  free.mutable_agreement()->mutable_prices(0)->mutable_unit_price()->set_amount_minor(68000);
+  auto at_15 = meetings_->UpdateAgreement(kKam, free);
+  ASSERT_TRUE(at_15.ok());
+  auto request = meetings_->CreateApprovalRequest(kKam, ask);
+  ASSERT_TRUE(request.ok()) << request.status();
+  free.mutable_agreement()->set_special_arrangements("改了");
+  ASSERT_TRUE(meetings_->UpdateAgreement(kKam, free).ok());
+  v1::DecideApprovalRequest decide;
+  decide.set_name(request->name());
+  EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "AGREEMENT_CHANGED");
+
+  // A charge review before any charge.
+  Meeting done = Completed();
+  v1::RecordBillReviewRequest review;
+  review.set_name(done.name() + "/settlement");
+  review.set_accepted(true);
+  review.set_reviewer("王经理");
+  EXPECT_EQ(ReasonOf(meetings_->RecordBillReview(kKam, review).status()), "CHARGES_MISSING");
+  v1::RecordChargesRequest charges;
+  charges.set_name(done.name() + "/settlement");
+  EXPECT_EQ(FieldOf(meetings_->RecordCharges(kKam, charges).status()), "charges");
+  auto* c = charges.add_charges();
+  c->set_category(v1::AV);
+  *c->mutable_amount() = Yuan(10);
+  *charges.add_charges() = *c;
+  EXPECT_EQ(FieldOf(meetings_->RecordCharges(kKam, charges).status()), "charges[1].category");
+  EXPECT_EQ(CodeOf(meetings_->GetSettlement(kFnb,
+                                            [&] {
+                                              v1::GetSettlementRequest r;
+                                              r.set_name(done.name() + "/settlement");
+                                              return r;
+                                            }())),
+            Code::kPermissionDenied);
+}
+
 }  // namespace
 }  // namespace atrium::meetings
