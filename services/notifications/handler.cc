@@ -103,4 +103,16 @@ grpc::Status NotificationsHandler::WatchDispatches(grpc::ServerContext* context,
   });
 }
 
+grpc::Status NotificationsHandler::CreateAlert(grpc::ServerContext* context, const v1::CreateAlertRequest* request,
+                                               v1::Alert* response) {
+  return Handle(*verifier_, context, "CreateAlert",
+                [&](const Principal& who) { return Reply(alerts_->CreateAlert(who, *request), response); });
+}
+
+grpc::Status NotificationsHandler::ListAlerts(grpc::ServerContext* context, const v1::ListAlertsRequest* request,
+                                              v1::ListAlertsResponse* response) {
+  return Handle(*verifier_, context, "ListAlerts",
+                [&](const Principal& who) { return Reply(alerts_->ListAlerts(who, *request), response); });
+}
+
 }  // namespace atrium::notifications

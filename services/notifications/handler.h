@@ -5,6 +5,7 @@
 
 #include "atrium/notifications/v1/notifications.grpc.pb.h"
 #include "common/auth.h"
+#include "services/notifications/alerts.h"
 #include "services/notifications/notices.h"
 #include "services/notifications/watch.h"
 
@@ -12,8 +13,8 @@ namespace atrium::notifications {
 
 class NotificationsHandler final : public v1::NotificationsService::Service {
  public:
-  NotificationsHandler(Notices* notices, Broadcaster* broadcaster, const TokenVerifier* verifier)
-      : notices_(notices), broadcaster_(broadcaster), verifier_(verifier) {}
+  NotificationsHandler(Notices* notices, Alerts* alerts, Broadcaster* broadcaster, const TokenVerifier* verifier)
+      : notices_(notices), alerts_(alerts), broadcaster_(broadcaster), verifier_(verifier) {}
 
   grpc::Status DispatchNotice(grpc::ServerContext* context, const v1::DispatchNoticeRequest* request,
                               v1::Notice* response) override;
@@ -32,8 +33,14 @@ class NotificationsHandler final : public v1::NotificationsService::Service {
   grpc::Status WatchDispatches(grpc::ServerContext* context, const v1::WatchDispatchesRequest* request,
                                grpc::ServerWriter<v1::DispatchEvent>* writer) override;
 
+  grpc::Status CreateAlert(grpc::ServerContext* context, const v1::CreateAlertRequest* request,
+                           v1::Alert* response) override;
+  grpc::Status ListAlerts(grpc::ServerContext* context, const v1::ListAlertsRequest* request,
+                          v1::ListAlertsResponse* response) override;
+
  private:
   Notices* notices_;
+  Alerts* alerts_;
   Broadcaster* broadcaster_;
   const TokenVerifier* verifier_;
 };

@@ -78,10 +78,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   rt->deliverer_ =
       std::make_unique<Deliverer>(rt->store_.get(), clock, RedisBusFactory(*endpoint, absl::Seconds(2)), delivery);
   rt->broadcaster_ = std::make_unique<Broadcaster>();
+  rt->alerts_ = std::make_unique<Alerts>(rt->store_.get(), clock, PageTokens(*page_secret),
+                                         AlertOptions{delivery.channel_prefix, delivery.event_source});
   rt->notices_->AddSink(rt->deliverer_.get());
   rt->notices_->AddSink(rt->broadcaster_.get());
-  rt->handler_ =
-      std::make_unique<NotificationsHandler>(rt->notices_.get(), rt->broadcaster_.get(), rt->verifier_.get());
+  rt->handler_ = std::make_unique<NotificationsHandler>(rt->notices_.get(), rt->alerts_.get(), rt->broadcaster_.get(),
+                                                        rt->verifier_.get());
   rt->runner_ =
       std::make_unique<ServiceRunner>("atrium.notifications.v1.NotificationsService", ServerOptionsFrom(config));
   rt->runner_->AddService(rt->handler_.get());

@@ -40,6 +40,7 @@ class Runtime final {
   std::unique_ptr<SqliteNotificationsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<Notices> notices_;
+  std::unique_ptr<Alerts> alerts_;
   std::unique_ptr<Deliverer> deliverer_;
   std::unique_ptr<Broadcaster> broadcaster_;
   std::unique_ptr<NotificationsHandler> handler_;

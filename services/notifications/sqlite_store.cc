@@ -66,6 +66,18 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_micros);
 )sql",
+    // 2: alerts to staff and roles.
+    R"sql(
+CREATE TABLE alerts (
+  name TEXT PRIMARY KEY,
+  recipient TEXT NOT NULL,
+  create_micros INTEGER NOT NULL,
+  request_id TEXT,
+  data BLOB NOT NULL
+);
+CREATE INDEX alerts_by_recipient ON alerts(recipient, create_micros, name);
+CREATE UNIQUE INDEX alerts_by_request ON alerts(request_id) WHERE request_id IS NOT NULL;
+)sql",
 };
 
 using sqlite::ParseStored;
@@ -301,6 +313,37 @@ class SqliteTx final : public NotificationsTx {
     auto row = st.Step();
     if (!row.ok()) return row.status();
     return static_cast<int>(st.Int(0));
+  }
+
+  absl::Status InsertAlert(const v1::Alert& a, const std::string& request_id) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare(
+        "INSERT INTO alerts(name, recipient, create_micros, request_id, data) VALUES (?,?,?,NULLIF(?, ''),?)");
+    st.Bind(1, a.name())
+        .Bind(2, a.recipient())
+        .Bind(3, ToUnixMicros(a.create_time()))
+        .Bind(4, request_id)
+        .BindBlob(5, a.SerializeAsString());
+    return st.Run();
+  }
+
+  absl::StatusOr<std::optional<v1::Alert>> AlertByRequest(const std::string& request_id) override {
+    Statement& st = db_.Prepare("SELECT data FROM alerts WHERE request_id = ?");
+    st.Bind(1, request_id);
+    return sqlite::StoredRow<v1::Alert>(st, "alert");
+  }
+
+  absl::StatusOr<std::vector<v1::Alert>> ListAlerts(const std::string& recipient,
+                                                    const std::optional<std::pair<int64_t, std::string>>& after,
+                                                    int limit) override {
+    std::string sql = "SELECT data FROM alerts WHERE recipient = ?1";
+    if (after) sql += " AND (create_micros, name) < (?2, ?3)";
+    sql += " ORDER BY create_micros DESC, name DESC LIMIT ?4";
+    Statement& st = db_.Prepare(sql);
+    st.Bind(1, recipient);
+    if (after) st.Bind(2, after->first).Bind(3, after->second);
+    st.Bind(4, static_cast<int64_t>(limit));
+    return sqlite::StoredRows<v1::Alert>(st, "alert");
   }
 
   absl::Status AddOutbox(const std::string& channel, const std::string& payload, int64_t now) override {

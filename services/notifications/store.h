@@ -87,6 +87,14 @@ class NotificationsTx {
   virtual absl::Status DeleteOutbox(int64_t id) = 0;
   virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
 
+  // Alerts to staff and roles; `request_id` may be empty.
+  virtual absl::Status InsertAlert(const v1::Alert& alert, const std::string& request_id) = 0;
+  virtual absl::StatusOr<std::optional<v1::Alert>> AlertByRequest(const std::string& request_id) = 0;
+  // Newest first; `after` is (create micros, name) of the previous page's last.
+  virtual absl::StatusOr<std::vector<v1::Alert>> ListAlerts(const std::string& recipient,
+                                                            const std::optional<std::pair<int64_t, std::string>>& after,
+                                                            int limit) = 0;
+
   // Counts for health and metrics.
   virtual absl::StatusOr<int64_t> CountUnsigned() = 0;
 };

@@ -1,0 +1,140 @@
+#include "services/notifications/alerts.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/ids.h"
+#include "common/text.h"
+#include "io/cloudevents/v1/cloudevents.pb.h"
+
+namespace atrium::notifications {
+namespace {
+
+constexpr const char* kRoles[] = {"manager", "key_account_manager", "clerk", "gm_office", "inspector", "department"};
+
+// "staff/{subject}" or "role/{role}" -> (kind, who); empty kind if malformed.
+std::pair<std::string, std::string> SplitRecipient(const std::string& r) {
+  const auto slash = r.find('/');
+  if (slash == std::string::npos) return {};
+  std::string kind = r.substr(0, slash), who = r.substr(slash + 1);
+  if (who.empty() || who.size() > 128) return {};
+  for (char c : who) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':' || c == '@')) {
+      return {};
+    }
+  }
+  if (kind == "staff") return {kind, who};
+  if (kind == "role") {
+    for (const char* role : kRoles) {
+      if (who == role) return {kind, who};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string AlertChannel(const std::string& prefix, const std::string& recipient) {
+  auto [kind, who] = SplitRecipient(recipient);
+  return absl::StrCat(prefix, ".", kind, ".", who);
+}
+
+std::string AlertCloudEvent(const v1::Alert& alert, const std::string& source) {
+  io::cloudevents::v1::CloudEvent e;
+  e.set_id(alert.name());
+  e.set_source(source);
+  e.set_spec_version("1.0");
+  e.set_type("atrium.notifications.v1.alert");
+  auto& attrs = *e.mutable_attributes();
+  *attrs["time"].mutable_ce_timestamp() = alert.create_time();
+  attrs["datacontenttype"].set_ce_string("application/protobuf");
+  attrs["subject"].set_ce_string(alert.source());
+  v1::AlertEvent payload;
+  payload.set_event_id(alert.name());
+  *payload.mutable_alert() = alert;
+  e.mutable_proto_data()->PackFrom(payload);
+  return e.SerializeAsString();
+}
+
+Alerts::Alerts(NotificationsStore* store, const Clock* clock, PageTokens page_tokens, AlertOptions options)
+    : store_(store), clock_(clock), page_tokens_(std::move(page_tokens)), options_(std::move(options)) {}
+
+absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::CreateAlertRequest& req) {
+  if (auto s = who.Require({Role::kService, Role::kManager, Role::kGmOffice},
+                           "alerts are sent by services, the manager and the GM office");
+      !s.ok()) {
+    return s;
+  }
+  v1::Alert a = req.alert();
+  if (SplitRecipient(a.recipient()).first.empty()) {
+    return InvalidArgument("alert.recipient", "must be staff/{subject} or role/{role}");
+  }
+  if (auto s = CheckText(a.title(), "alert.title", 200, true); !s.ok()) return s;
+  if (auto s = CheckText(a.body(), "alert.body", 2000, false, true); !s.ok()) return s;
+  if (auto s = CheckText(a.source(), "alert.source", 200); !s.ok()) return s;
+  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  a.set_name(absl::StrCat("alerts/", NewId(now)));
+  a.set_sender(who.subject);
+  *a.mutable_create_time() = ToProto(now);
+  v1::Alert out;
+  absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
+    if (!req.request_id().empty()) {
+      auto prior = tx.AlertByRequest(req.request_id());
+      if (!prior.ok()) return prior.status();
+      if (*prior) {
+        out = std::move(**prior);
+        return absl::OkStatus();
+      }
+    }
+    if (auto s = tx.InsertAlert(a, req.request_id()); !s.ok()) return s;
+    if (auto s = tx.AddOutbox(AlertChannel(options_.channel_prefix, a.recipient()),
+                              AlertCloudEvent(a, options_.event_source), ToUnixMicros(now));
+        !s.ok()) {
+      return s;
+    }
+    out = a;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::ListAlertsResponse> Alerts::ListAlerts(const Principal& who, const v1::ListAlertsRequest& req) {
+  auto [kind, recipient] = SplitRecipient(req.recipient());
+  if (kind.empty()) return InvalidArgument("recipient", "must be staff/{subject} or role/{role}");
+  const bool anyone = who.Is(Role::kManager) || who.Is(Role::kGmOffice) || who.Is(Role::kService);
+  const bool own = (kind == "staff" && recipient == who.subject) || (kind == "role" && recipient == RoleName(who.role));
+  if (!anyone && !own) {
+    return PermissionDenied("staff read their own alerts and their role's; the manager and the GM office read any");
+  }
+  auto size = ClampPageSize(req.page_size());
+  if (!size.ok()) return size.status();
+  const std::string query = absl::StrCat("alerts|", req.recipient());
+  auto pos = page_tokens_.Decode(req.page_token(), query);
+  if (!pos.ok()) return pos.status();
+  std::optional<std::pair<int64_t, std::string>> after;
+  if (pos->size() == 2) {
+    int64_t micros = 0;
+    if (!absl::SimpleAtoi((*pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
+    after = std::make_pair(micros, (*pos)[1]);
+  }
+  v1::ListAlertsResponse out;
+  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto rows = tx.ListAlerts(req.recipient(), after, *size + 1);
+    if (!rows.ok()) return rows.status();
+    const bool more = static_cast<int>(rows->size()) > *size;
+    if (more) rows->pop_back();
+    for (auto& a : *rows) *out.add_alerts() = std::move(a);
+    if (more) {
+      const auto& last = out.alerts(out.alerts_size() - 1);
+      out.set_next_page_token(
+          page_tokens_.Encode(query, {absl::StrCat(ToUnixMicros(last.create_time())), last.name()}));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+}  // namespace atrium::notifications

@@ -1,0 +1,111 @@
+// Alerts on a real SQLite file with an injected clock: who may send and read
+// them, idempotency, and the outbox entry the delivery worker publishes.
+#include "services/notifications/alerts.h"
+
+#include <gtest/gtest.h>
+
+#include "common/errors.h"
+#include "common/testing.h"
+#include "io/cloudevents/v1/cloudevents.pb.h"
+#include "services/notifications/sqlite_store.h"
+
+namespace atrium::notifications {
+namespace {
+
+using Code = absl::StatusCode;
+using testing::CodeOf;
+using testing::FieldOf;
+
+const Principal kInspections{"service:inspections", "inspections", Role::kService, ""};
+const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
+const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
+const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
+
+class AlertsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = SqliteNotificationsStore::Open(testing::TempDir("alerts") + "/n.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    alerts_ = std::make_unique<Alerts>(store_.get(), &clock_, PageTokens("secret"), AlertOptions{"atrium", "//t"});
+  }
+
+  v1::CreateAlertRequest Request(const std::string& recipient, const std::string& request_id = "") {
+    v1::CreateAlertRequest req;
+    req.mutable_alert()->set_recipient(recipient);
+    req.mutable_alert()->set_title("会议室检查不合格：宴会厅A");
+    req.mutable_alert()->set_body("音响设备维护：不达标");
+    req.mutable_alert()->set_source("points/conference-centre/inspections/2026-11-27");
+    req.set_request_id(request_id);
+    return req;
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1795744800)};
+  std::unique_ptr<SqliteNotificationsStore> store_;
+  std::unique_ptr<Alerts> alerts_;
+};
+
+TEST_F(AlertsTest, AnAlertIsStoredAndPublishedOnTheRecipientsChannelOnce) {
+  auto a = alerts_->CreateAlert(kInspections, Request("staff/kam-li", "room-fail-1"));
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->sender(), "service:inspections");
+  auto again = alerts_->CreateAlert(kInspections, Request("staff/kam-li", "room-fail-1"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->name(), a->name());
+  std::vector<OutboxEntry> outbox;
+  ASSERT_TRUE(store_
+                  ->Read([&](NotificationsTx& tx) -> absl::Status {
+                    auto rows = tx.DueOutbox(absl::ToUnixMicros(clock_.Now()), 10);
+                    if (!rows.ok()) return rows.status();
+                    outbox = *rows;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].channel, "atrium.staff.kam-li");
+  io::cloudevents::v1::CloudEvent e;
+  ASSERT_TRUE(e.ParseFromString(outbox[0].payload));
+  EXPECT_EQ(e.id(), a->name());
+  v1::AlertEvent payload;
+  ASSERT_TRUE(e.proto_data().UnpackTo(&payload));
+  EXPECT_EQ(payload.alert().title(), "会议室检查不合格：宴会厅A");
+  EXPECT_EQ(AlertChannel("atrium", "role/gm_office"), "atrium.role.gm_office");
+}
+
+TEST_F(AlertsTest, WhoMaySendAndReadAlerts) {
+  EXPECT_EQ(CodeOf(alerts_->CreateAlert(kKam, Request("staff/kam-zhao"))), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(alerts_->CreateAlert(kGm, Request("kam-li")).status()), "alert.recipient");
+  EXPECT_EQ(FieldOf(alerts_->CreateAlert(kGm, Request("role/cashier")).status()), "alert.recipient");
+  EXPECT_EQ(FieldOf(alerts_->CreateAlert(kGm, Request("staff/a b")).status()), "alert.recipient");
+  auto no_title = Request("staff/kam-li");
+  no_title.mutable_alert()->clear_title();
+  EXPECT_EQ(FieldOf(alerts_->CreateAlert(kGm, no_title).status()), "alert.title");
+  ASSERT_TRUE(alerts_->CreateAlert(kGm, Request("staff/kam-li")).ok());
+  clock_.Advance(absl::Seconds(1));
+  ASSERT_TRUE(alerts_->CreateAlert(kInspections, Request("staff/kam-li")).ok());
+  ASSERT_TRUE(alerts_->CreateAlert(kInspections, Request("role/gm_office")).ok());
+
+  v1::ListAlertsRequest list;
+  list.set_recipient("staff/kam-li");
+  list.set_page_size(1);
+  auto page = alerts_->ListAlerts(kKam, list);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->alerts_size(), 1);
+  EXPECT_EQ(page->alerts(0).sender(), "service:inspections");  // newest first
+  list.set_page_token(page->next_page_token());
+  page = alerts_->ListAlerts(kKam, list);
+  ASSERT_EQ(page->alerts_size(), 1);
+  EXPECT_EQ(page->alerts(0).sender(), "gm-sun");
+  EXPECT_TRUE(page->next_page_token().empty());
+  list.clear_page_token();
+  EXPECT_EQ(CodeOf(alerts_->ListAlerts(kKam2, list)), Code::kPermissionDenied);  // another KAM's
+  EXPECT_TRUE(alerts_->ListAlerts(kGm, list).ok());
+  list.set_recipient("role/gm_office");
+  EXPECT_EQ(alerts_->ListAlerts(kGm, list)->alerts_size(), 1);
+  EXPECT_EQ(CodeOf(alerts_->ListAlerts(kKam, list)), Code::kPermissionDenied);
+  list.set_page_token("forged");
+  EXPECT_EQ(FieldOf(alerts_->ListAlerts(kGm, list).status()), "page_token");
+}
+
+}  // namespace
+}  // namespace atrium::notifications
