@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "spdlog/spdlog.h"
 
 namespace atrium {
 namespace {
@@ -189,6 +190,26 @@ absl::StatusOr<std::string> MintToken(TokenAlgorithm alg, std::string_view key, 
   std::string token(out);
   std::free(out);
   return token;
+}
+
+ServiceTokenSource::ServiceTokenSource(TokenAlgorithm alg, std::string signing_key, std::string service_name)
+    : alg_(alg),
+      key_(std::move(signing_key)),
+      who_{absl::StrCat("service:", service_name), absl::StrCat(service_name, " service"), Role::kService, ""} {}
+
+std::string ServiceTokenSource::Token() {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
+  if (now + absl::Minutes(5) >= expires_) {
+    auto t = MintToken(alg_, key_, who_, now + absl::Hours(1));
+    if (!t.ok()) {
+      spdlog::error("cannot sign the {} token: {}", who_.subject, std::string(t.status().message()));
+      return "";
+    }
+    token_ = *t;
+    expires_ = now + absl::Hours(1);
+  }
+  return token_;
 }
 
 }  // namespace atrium

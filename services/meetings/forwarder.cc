@@ -14,8 +14,7 @@ OutboxForwarder::OutboxForwarder(MeetingsStore* store, const Clock* clock, std::
       clock_(clock),
       stub_(clients::v1::ClientsService::NewStub(std::move(clients))),
       notifications_(notifications::v1::NotificationsService::NewStub(std::move(notifications))),
-      alg_(alg),
-      signing_key_(std::move(signing_key)),
+      token_(alg, std::move(signing_key), "meetings"),
       deadline_(deadline),
       poll_interval_(poll_interval) {}
 
@@ -30,22 +29,6 @@ void OutboxForwarder::Stop() {
   if (worker_.joinable()) worker_.join();
 }
 
-std::string OutboxForwarder::Token() {
-  const absl::Time now = absl::Now();
-  if (now + absl::Minutes(5) >= token_expires_) {
-    token_expires_ = now + absl::Hours(1);
-    auto t = MintToken(alg_, signing_key_, Principal{"service:meetings", "meetings service", Role::kService, ""},
-                       token_expires_);
-    if (!t.ok()) {
-      spdlog::error("cannot sign the service token: {}", std::string(t.status().message()));
-      token_expires_ = absl::InfinitePast();
-      return "";
-    }
-    token_ = *t;
-  }
-  return token_;
-}
-
 void OutboxForwarder::Run() {
   while (!stop_.WaitForNotificationWithTimeout(poll_interval_)) {
     while (Pass() > 0 && !stop_.HasBeenNotified()) {
@@ -56,7 +39,7 @@ void OutboxForwarder::Run() {
 grpc::Status OutboxForwarder::Send(const OutboxEntry& a) {
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  ctx.AddMetadata("authorization", "Bearer " + Token());
+  ctx.AddMetadata("authorization", "Bearer " + token_.Token());
   switch (a.kind) {
     case OutboxEntry::kActivity: {
       clients::v1::CreateActivityRequest req;

@@ -37,19 +37,15 @@ class OutboxForwarder final {
   void Run();
   // Sends what is due; returns how many were sent.
   int Pass();
-  std::string Token();
   grpc::Status Send(const OutboxEntry& entry);
 
   MeetingsStore* store_;
   const Clock* clock_;
   std::unique_ptr<clients::v1::ClientsService::Stub> stub_;
   std::unique_ptr<notifications::v1::NotificationsService::Stub> notifications_;
-  TokenAlgorithm alg_;
-  std::string signing_key_;
+  ServiceTokenSource token_;
   absl::Duration deadline_;
   absl::Duration poll_interval_;
-  std::string token_;
-  absl::Time token_expires_ = absl::InfinitePast();
   absl::Notification stop_;
   std::thread worker_;
 };

@@ -1,0 +1,9 @@
+// atrium-inspections: the daily quality inspections. Wiring only.
+#include "common/service_main.h"
+#include "services/inspections/runtime.h"
+
+int main(int argc, char** argv) {
+  return atrium::ServiceMain<atrium::inspections::Runtime>(argc, argv, "inspections", "127.0.0.1:50054",
+                                                           "atrium-inspections.db",
+                                                           atrium::inspections::InspectionsSettings());
+}

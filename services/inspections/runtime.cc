@@ -1,0 +1,79 @@
+#include "services/inspections/runtime.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "grpcpp/grpcpp.h"
+
+namespace atrium::inspections {
+
+std::map<std::string, Setting> InspectionsSettings() {
+  return {
+      {"notifications-address",
+       Setting::String("127.0.0.1:50052", "the notifications service (host:port), for alerts", true)},
+      {"meetings-address",
+       Setting::String("127.0.0.1:50053", "the meetings service (host:port), for the next meeting in a room", true)},
+      {"peer-deadline", Setting::Duration("2s", "deadline of each call to another service")},
+      {"action-due-within", Setting::Duration("24h", "when a corrective action is due unless the inspector says")},
+      {"poll-interval", Setting::Duration("500ms", "how often the outbox is sent")},
+  };
+}
+
+absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
+  SetErrorDomain("inspections.atrium");
+  std::unique_ptr<Runtime> rt(new Runtime());
+  if (clock == nullptr) clock = &rt->system_clock_;
+  auto verifier = VerifierFrom(config, clock);
+  if (!verifier.ok()) return verifier.status();
+  auto page_secret = PageTokenSecretFrom(config);
+  if (!page_secret.ok()) return page_secret.status();
+  auto zone = TimeZoneFrom(config);
+  if (!zone.ok()) return zone.status();
+  for (const char* d : {"peer-deadline", "action-due-within", "poll-interval"}) {
+    if (config.Duration(d) <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(absl::StrCat("configuration ", d, ": must be positive"));
+    }
+  }
+  auto store = SqliteInspectionsStore::Open(config.String("db-path"));
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+  }
+  rt->store_ = std::move(*store);
+  rt->verifier_ = std::move(*verifier);
+  auto alg = ParseAlgorithm(config.String("jwt-alg"));
+  if (!alg.ok()) return alg.status();
+  const std::string signing_file = config.String("jwt-signing-key-file").empty()
+                                       ? config.String("jwt-key-file")
+                                       : config.String("jwt-signing-key-file");
+  auto signing_key = ReadSettingFile("jwt-signing-key-file", signing_file);
+  if (!signing_key.ok()) return signing_key.status();
+  InspectionsOptions options;
+  options.zone = *zone;
+  options.action_due_within = config.Duration("action-due-within");
+  rt->inspections_ = std::make_unique<Inspections>(rt->store_.get(), clock, PageTokens(*page_secret), options);
+  if (auto s = rt->inspections_->SeedDefaultPoints(); !s.ok()) return s;
+  rt->forwarder_ = std::make_unique<OutboxForwarder>(
+      rt->store_.get(), rt->inspections_.get(), clock,
+      grpc::CreateChannel(config.String("notifications-address"), grpc::InsecureChannelCredentials()),
+      grpc::CreateChannel(config.String("meetings-address"), grpc::InsecureChannelCredentials()), *alg, *signing_key,
+      config.Duration("peer-deadline"), config.Duration("poll-interval"));
+  rt->handler_ = std::make_unique<InspectionsHandler>(rt->inspections_.get(), rt->verifier_.get());
+  rt->runner_ = std::make_unique<ServiceRunner>("atrium.inspections.v1.InspectionsService", ServerOptionsFrom(config));
+  rt->runner_->AddService(rt->handler_.get());
+  SqliteInspectionsStore* s = rt->store_.get();
+  rt->runner_->SetProbe([s] { return s->Ping(); });
+  return rt;
+}
+
+absl::Status Runtime::Start() {
+  if (auto s = runner_->Start(); !s.ok()) return s;
+  forwarder_->Start();
+  return absl::OkStatus();
+}
+
+void Runtime::Shutdown() {
+  runner_->Shutdown();
+  forwarder_->Stop();
+}
+
+}  // namespace atrium::inspections
