@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "atrium/clients/v1/clients.pb.h"
+#include "atrium/inspections/v1/inspections.pb.h"
 #include "atrium/meetings/v1/meetings.pb.h"
 #include "atrium/notifications/v1/notifications.pb.h"
 #include "cli/fields.h"
@@ -63,6 +64,9 @@ const std::map<std::string, ServiceInfo>& Services() {
       {"meetings",
        {"atrium.meetings.v1.MeetingsService", "127.0.0.1:50053",
         [] { return atrium::meetings::v1::Meeting::descriptor()->file(); }}},
+      {"inspections",
+       {"atrium.inspections.v1.InspectionsService", "127.0.0.1:50054",
+        [] { return atrium::inspections::v1::Inspection::descriptor()->file(); }}},
   };
   return services;
 }
@@ -85,7 +89,7 @@ int Usage() {
                "  atrium SERVICE METHOD [path=value ...] [--request JSON] [--json] [--addr HOST:PORT] [--token T]\n"
                "  atrium notices watch --department D [--redis HOST:PORT] [--prefix atrium] [--sign] [--json]\n"
                "  atrium notices sign DISPATCH [--remark TEXT]\n"
-               "services: clients, notifications, meetings\n";
+               "services: clients, notifications, meetings, inspections\n";
   return 2;
 }
 

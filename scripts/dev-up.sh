@@ -55,7 +55,11 @@ start clients "${ATRIUM_CLIENTS_PORT:-50051}" build/services/clients/atrium-clie
 start notifications "${ATRIUM_NOTIFICATIONS_PORT:-50052}" build/services/notifications/atrium-notifications \
   --redis="127.0.0.1:$redis_port"
 start meetings "${ATRIUM_MEETINGS_PORT:-50053}" build/services/meetings/atrium-meetings \
-  --clients-address="127.0.0.1:${ATRIUM_CLIENTS_PORT:-50051}"
+  --clients-address="127.0.0.1:${ATRIUM_CLIENTS_PORT:-50051}" \
+  --notifications-address="127.0.0.1:${ATRIUM_NOTIFICATIONS_PORT:-50052}"
+start inspections "${ATRIUM_INSPECTIONS_PORT:-50054}" build/services/inspections/atrium-inspections \
+  --notifications-address="127.0.0.1:${ATRIUM_NOTIFICATIONS_PORT:-50052}" \
+  --meetings-address="127.0.0.1:${ATRIUM_MEETINGS_PORT:-50053}"
 cat <<TXT
 
 Try it (a development token for a key account manager):
@@ -65,5 +69,6 @@ Try it (a development token for a key account manager):
 Meeting notices (see README): watch as F&B in another terminal, then dispatch one:
   ATRIUM_TOKEN=\$(build/cli/atrium token mint --key-file .local/keys/jwt.key --sub fnb-zhou --role fnb) \\
     build/cli/atrium notices watch --department fnb --redis 127.0.0.1:$redis_port
+One meeting from enquiry to settled bill: scripts/walkthrough.sh
 Stop it: scripts/dev-down.sh
 TXT
