@@ -10,7 +10,7 @@ namespace atrium::inspections {
 OutboxForwarder::OutboxForwarder(InspectionsStore* store, Inspections* domain, const Clock* clock,
                                  std::shared_ptr<grpc::Channel> notifications, std::shared_ptr<grpc::Channel> meetings,
                                  TokenAlgorithm alg, std::string signing_key, absl::Duration deadline,
-                                 absl::Duration poll_interval)
+                                 absl::Duration poll_interval, absl::Duration missed_check_interval)
     : store_(store),
       domain_(domain),
       clock_(clock),
@@ -18,7 +18,8 @@ OutboxForwarder::OutboxForwarder(InspectionsStore* store, Inspections* domain, c
       meetings_(meetings::v1::MeetingsService::NewStub(std::move(meetings))),
       token_(alg, std::move(signing_key), "inspections"),
       deadline_(deadline),
-      poll_interval_(poll_interval) {}
+      poll_interval_(poll_interval),
+      missed_check_interval_(missed_check_interval) {}
 
 OutboxForwarder::~OutboxForwarder() { Stop(); }
 
@@ -98,7 +99,7 @@ grpc::Status OutboxForwarder::Send(const OutboxEntry& e) {
 int OutboxForwarder::Pass() {
   const absl::Time now = clock_->Now();
   if (domain_ != nullptr && now >= next_missed_check_) {
-    next_missed_check_ = now + absl::Minutes(1);
+    next_missed_check_ = now + missed_check_interval_;
     auto reported = domain_->ReportMissed();
     if (!reported.ok()) {
       spdlog::error("reporting missed inspections: {}", std::string(reported.status().message()));

@@ -29,7 +29,8 @@ class OutboxForwarder final {
   OutboxForwarder(InspectionsStore* store, Inspections* domain, const Clock* clock,
                   std::shared_ptr<grpc::Channel> notifications, std::shared_ptr<grpc::Channel> meetings,
                   TokenAlgorithm alg, std::string signing_key, absl::Duration deadline,
-                  absl::Duration poll_interval = absl::Milliseconds(500));
+                  absl::Duration poll_interval = absl::Milliseconds(500),
+                  absl::Duration missed_check_interval = absl::Minutes(1));
   ~OutboxForwarder();
   void Start();
   void Stop();
@@ -52,6 +53,7 @@ class OutboxForwarder final {
   ServiceTokenSource token_;
   absl::Duration deadline_;
   absl::Duration poll_interval_;
+  absl::Duration missed_check_interval_;
   absl::Time next_missed_check_ = absl::InfinitePast();
   absl::Notification stop_;
   std::thread worker_;

@@ -15,6 +15,7 @@ std::map<std::string, Setting> InspectionsSettings() {
       {"peer-deadline", Setting::Duration("2s", "deadline of each call to another service")},
       {"action-due-within", Setting::Duration("24h", "when a corrective action is due unless the inspector says")},
       {"poll-interval", Setting::Duration("500ms", "how often the outbox is sent")},
+      {"missed-check-interval", Setting::Duration("1m", "how often missed inspections are looked for")},
   };
 }
 
@@ -28,7 +29,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (!page_secret.ok()) return page_secret.status();
   auto zone = TimeZoneFrom(config);
   if (!zone.ok()) return zone.status();
-  for (const char* d : {"peer-deadline", "action-due-within", "poll-interval"}) {
+  for (const char* d : {"peer-deadline", "action-due-within", "poll-interval", "missed-check-interval"}) {
     if (config.Duration(d) <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError(absl::StrCat("configuration ", d, ": must be positive"));
     }
@@ -56,7 +57,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
       rt->store_.get(), rt->inspections_.get(), clock,
       grpc::CreateChannel(config.String("notifications-address"), grpc::InsecureChannelCredentials()),
       grpc::CreateChannel(config.String("meetings-address"), grpc::InsecureChannelCredentials()), *alg, *signing_key,
-      config.Duration("peer-deadline"), config.Duration("poll-interval"));
+      config.Duration("peer-deadline"), config.Duration("poll-interval"), config.Duration("missed-check-interval"));
   rt->handler_ = std::make_unique<InspectionsHandler>(rt->inspections_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.inspections.v1.InspectionsService", ServerOptionsFrom(config));
   rt->runner_->AddService(rt->handler_.get());
