@@ -397,5 +397,75 @@ TEST_F(InspectionsTest, ComplianceReportPerPointItemAndPerson) {
   EXPECT_EQ(FieldOf(domain_->GetComplianceReport(kGm, req).status()), "end_date");
 }
 
+TEST_F(InspectionsTest, ReadsAndRefusalsTheProtoDocuments) {
+  v1::GetPointRequest get;
+  get.set_name("points/nowhere");
+  EXPECT_EQ(CodeOf(domain_->GetPoint(kKam, get)), Code::kNotFound);
+  get.set_name("cr-office");
+  EXPECT_EQ(FieldOf(domain_->GetPoint(kKam, get).status()), "name");
+  v1::RetirePointRequest retire;
+  retire.set_name("points/nowhere");
+  retire.set_reason("x");
+  EXPECT_EQ(CodeOf(domain_->RetirePoint(kGm, retire)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(domain_->RetirePoint(kInspector, retire)), Code::kPermissionDenied);
+  v1::ListPointsRequest points;
+  points.set_page_token("forged");
+  EXPECT_EQ(FieldOf(domain_->ListPoints(kKam, points).status()), "page_token");
+
+  auto req = Round("cr-office", {{"office-hygiene", "不洁"}});
+  *req.mutable_inspection()->mutable_results(0)->mutable_due_time() = ToProto(clock_.Now() - absl::Hours(1));
+  EXPECT_EQ(FieldOf(domain_->RecordInspection(kInspector, req).status()), "inspection.results[0].due_time");
+  req.mutable_inspection()->mutable_results(0)->set_assignee("保洁领班");
+  *req.mutable_inspection()->mutable_results(0)->mutable_due_time() = ToProto(clock_.Now() + absl::Hours(4));
+  auto form = domain_->RecordInspection(kInspector, req);
+  ASSERT_TRUE(form.ok()) << form.status();
+  EXPECT_EQ(form->results(0).assignee(), "保洁领班");
+  v1::ListActionsRequest by;
+  by.set_assignee("保洁领班");
+  EXPECT_EQ(domain_->ListActions(kGm, by)->actions_size(), 1);
+  by.set_assignee("");
+  by.set_point("points/conference-centre");
+  EXPECT_EQ(domain_->ListActions(kGm, by)->actions_size(), 0);
+  by.set_point("conference-centre");
+  EXPECT_EQ(FieldOf(domain_->ListActions(kGm, by).status()), "point");
+  v1::RecheckActionRequest recheck;
+  recheck.set_name("actions/nothing");
+  recheck.set_meets_standard(true);
+  EXPECT_EQ(CodeOf(domain_->RecheckAction(kInspector, recheck)), Code::kNotFound);
+
+  // Forms over a range, across all points, a page at a time.
+  ASSERT_TRUE(domain_->RecordInspection(kInspector, Round("conference-centre")).ok());
+  clock_.Set(At(11, 28, 9));
+  ASSERT_TRUE(domain_->RecordInspection(kInspector, Round("conference-centre")).ok());
+  v1::ListInspectionsRequest list;
+  list.set_parent("points/-");
+  EXPECT_EQ(FieldOf(domain_->ListInspections(kManager, list).status()), "start_date");
+  *list.mutable_start_date() = ToDate(absl::CivilDay(2026, 11, 27));
+  *list.mutable_end_date() = ToDate(absl::CivilDay(2026, 11, 26));
+  EXPECT_EQ(FieldOf(domain_->ListInspections(kManager, list).status()), "end_date");
+  *list.mutable_end_date() = ToDate(absl::CivilDay(2027, 11, 28));
+  EXPECT_EQ(FieldOf(domain_->ListInspections(kManager, list).status()), "end_date");
+  *list.mutable_end_date() = ToDate(absl::CivilDay(2026, 11, 30));
+  list.set_page_size(2);
+  auto page = domain_->ListInspections(kManager, list);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->inspections_size(), 2);
+  EXPECT_EQ(page->inspections(0).name(), "points/conference-centre/inspections/2026-11-27");
+  EXPECT_EQ(page->inspections(1).name(), "points/cr-office/inspections/2026-11-27");
+  list.set_page_token(page->next_page_token());
+  page = domain_->ListInspections(kManager, list);
+  ASSERT_EQ(page->inspections_size(), 1);
+  EXPECT_EQ(page->inspections(0).name(), "points/conference-centre/inspections/2026-11-28");
+  EXPECT_TRUE(page->next_page_token().empty());
+  list.set_parent("points/cr-office");
+  EXPECT_EQ(FieldOf(domain_->ListInspections(kManager, list).status()), "page_token");  // another query's token
+  list.clear_page_token();
+  EXPECT_EQ(domain_->ListInspections(kManager, list)->inspections_size(), 1);
+
+  v1::GetComplianceReportRequest report;
+  EXPECT_EQ(FieldOf(domain_->GetComplianceReport(kGm, report).status()), "start_date");
+  EXPECT_EQ(CodeOf(domain_->GetComplianceReport(kFnb, report)), Code::kPermissionDenied);
+}
+
 }  // namespace
 }  // namespace atrium::inspections
