@@ -319,11 +319,14 @@ std::string Flag(const Options& o, const std::string& name, const std::string& d
 }
 
 // Signs a dispatch; prints it. Returns the exit code.
+// `traceparent`: the dispatch's, so that the signature continues the
+// notice's trace.
 int SignDispatch(atrium::notifications::v1::NotificationsService::Stub& stub, const Options& o, const std::string& name,
-                 const std::string& remark, bool quiet) {
+                 const std::string& remark, bool quiet, const std::string& traceparent = "") {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(absl::ToInt64Milliseconds(o.timeout)));
   if (!o.token.empty()) ctx.AddMetadata("authorization", "Bearer " + o.token);
+  if (!traceparent.empty()) ctx.AddMetadata("traceparent", traceparent);
   atrium::notifications::v1::SignDispatchRequest req;
   req.set_name(name);
   req.set_remark(remark);
@@ -369,7 +372,8 @@ int Notices(const Options& o) {
         } else {
           std::cout << atrium::cli::FormatDispatch(e.dispatch()) << std::flush;
         }
-        if (sign && SignDispatch(*stub, o, e.dispatch().name(), Flag(o, "remark", "received"), true) != 0) {
+        if (sign && SignDispatch(*stub, o, e.dispatch().name(), Flag(o, "remark", "received"), true,
+                                 e.dispatch().traceparent()) != 0) {
           return false;  // try again on the next delivery
         }
         return true;

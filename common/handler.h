@@ -10,15 +10,29 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/errors.h"
+#include "common/metrics.h"
+#include "common/trace.h"
 #include "grpcpp/server_context.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium {
 
+// The caller's `traceparent`, or "" (a new trace starts).
+inline std::string_view IncomingTraceparent(const grpc::ServerContext& context) {
+  const auto& md = context.client_metadata();
+  auto it = md.find("traceparent");
+  return it == md.end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
+}
+
+// Every call: continue the caller's trace (or start one), authenticate, run,
+// log failures, count it and its latency per method and status code.
 template <typename Fn>
 grpc::Status Handle(const TokenVerifier& verifier, grpc::ServerContext* context, const char* method, Fn&& fn) {
+  ScopedTrace trace(IncomingTraceparent(*context));
+  const absl::Time start = absl::Now();
   absl::StatusOr<Principal> who = verifier.Authenticate(*context);
   absl::Status status = who.ok() ? std::forward<Fn>(fn)(*who) : who.status();
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnavailable) {
@@ -26,7 +40,9 @@ grpc::Status Handle(const TokenVerifier& verifier, grpc::ServerContext* context,
   } else if (!status.ok()) {
     spdlog::debug("{} refused: {}", method, std::string(status.message()));
   }
-  return ToGrpcStatus(status);
+  grpc::Status out = ToGrpcStatus(status);
+  Metrics::Get().ObserveCall(method, out.error_code(), absl::Now() - start);
+  return out;
 }
 
 // Moves a StatusOr's value into the response message.

@@ -4,10 +4,28 @@
 #include <ctime>
 
 #include "common/text.h"
+#include "common/trace.h"
+#include "spdlog/pattern_formatter.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium {
+namespace {
+
+// "%*": " trace=<id>" while the thread works for a trace, else nothing.
+class TraceFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const TraceContext* t = CurrentTrace();
+    if (t == nullptr) return;
+    static constexpr std::string_view kPrefix = " trace=";
+    dest.append(kPrefix.data(), kPrefix.data() + kPrefix.size());
+    dest.append(t->trace_id.data(), t->trace_id.data() + t->trace_id.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<TraceFlag>(); }
+};
+
+}  // namespace
 
 void JsonFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
   using std::chrono::duration_cast;
@@ -29,6 +47,12 @@ void JsonFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_b
   line.append(level.data(), level.size());
   line += "\",\"service\":\"";
   line += JsonEscape(service_);
+  if (const TraceContext* t = CurrentTrace()) {
+    line += "\",\"trace_id\":\"";
+    line += t->trace_id;
+    line += "\",\"span_id\":\"";
+    line += t->span_id;
+  }
   line += "\",\"msg\":\"";
   line += JsonEscape(std::string_view(msg.payload.data(), msg.payload.size()));
   line += "\"}\n";
@@ -42,7 +66,9 @@ void SetUpLogging(const std::string& service, const std::string& format, const s
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>(service));
   } else {
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%-5l%$ [%n] %v", spdlog::pattern_time_type::utc);
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    formatter->add_flag<TraceFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%-5l%$ [%n]%* %v");
+    logger->set_formatter(std::move(formatter));
   }
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::warn);

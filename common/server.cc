@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "spdlog/spdlog.h"
@@ -29,6 +30,14 @@ std::map<std::string, Setting> CommonSettings(const std::string& default_listen,
       {"max-connection-age", Setting::Duration("30m", "maximum age of a client connection")},
       {"shutdown-grace", Setting::Duration("10s", "time in-flight calls get to finish on SIGTERM")},
       {"timezone", Setting::String("Asia/Shanghai", "the hotel's time zone (IANA name)", true)},
+      {"metrics-listen", Setting::String("", "host:port serving Prometheus metrics at /metrics (empty = off)")},
+      {"health-listen",
+       Setting::String("", "host:port of a plain-text port serving only gRPC health, e.g. for the kubelet")},
+      {"tls-cert-file", Setting::String("", "PEM certificate (chain) of this service: TLS on the gRPC port")},
+      {"tls-key-file", Setting::String("", "PEM private key of tls-cert-file")},
+      {"tls-client-ca-file",
+       Setting::String("", "PEM CA whose client certificates are required on the gRPC port (mutual TLS)")},
+      {"tls-ca-file", Setting::String("", "PEM CA that signs the other services' certificates (TLS to them)")},
   };
 }
 
@@ -38,6 +47,23 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> VerifierFrom(const Config& config
   auto key = ReadSettingFile("jwt-key-file", config.String("jwt-key-file"));
   if (!key.ok()) return key.status();
   return std::make_unique<TokenVerifier>(*alg, *key, clock);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFrom(const Config& config) {
+  if (config.String("tls-ca-file").empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  auto ca = ReadSettingFile("tls-ca-file", config.String("tls-ca-file"));
+  if (!ca.ok()) return ca.status();
+  ssl.pem_root_certs = *ca;
+  if (!config.String("tls-cert-file").empty()) {
+    auto cert = ReadSettingFile("tls-cert-file", config.String("tls-cert-file"));
+    if (!cert.ok()) return cert.status();
+    auto key = ReadSettingFile("tls-key-file", config.String("tls-key-file"));
+    if (!key.ok()) return key.status();
+    ssl.pem_cert_chain = *cert;
+    ssl.pem_private_key = *key;
+  }
+  return grpc::SslCredentials(ssl);
 }
 
 absl::StatusOr<std::string> PageTokenSecretFrom(const Config& config) {
@@ -68,6 +94,11 @@ ServerOptions ServerOptionsFrom(const Config& config) {
   o.keepalive_timeout = config.Duration("keepalive-timeout");
   o.max_connection_age = config.Duration("max-connection-age");
   o.shutdown_grace = config.Duration("shutdown-grace");
+  o.metrics_listen = config.String("metrics-listen");
+  o.health_listen = config.String("health-listen");
+  o.tls_cert_file = config.String("tls-cert-file");
+  o.tls_key_file = config.String("tls-key-file");
+  o.tls_client_ca_file = config.String("tls-client-ca-file");
   return o;
 }
 
@@ -81,10 +112,42 @@ ServiceRunner::ServiceRunner(std::string service_name, ServerOptions options)
 ServiceRunner::~ServiceRunner() { Shutdown(); }
 
 absl::Status ServiceRunner::Start() {
+  Metrics::Get().SetService(service_name_);
+  if (!options_.metrics_listen.empty()) {
+    if (auto s = Metrics::Get().Serve(options_.metrics_listen); !s.ok()) return s;
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
+    auto cert = ReadSettingFile("tls-cert-file", options_.tls_cert_file);
+    if (!cert.ok()) return cert.status();
+    auto key = ReadSettingFile("tls-key-file", options_.tls_key_file);
+    if (!key.ok()) return key.status();
+    grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    if (!options_.tls_client_ca_file.empty()) {
+      auto ca = ReadSettingFile("tls-client-ca-file", options_.tls_client_ca_file);
+      if (!ca.ok()) return ca.status();
+      ssl.pem_root_certs = *ca;
+      ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    ssl.pem_key_cert_pairs.push_back({*key, *cert});
+    credentials = grpc::SslServerCredentials(ssl);
+  } else if (!options_.tls_client_ca_file.empty()) {
+    return absl::InvalidArgumentError("configuration tls-client-ca-file: needs tls-cert-file and tls-key-file");
+  }
+  if (!options_.health_listen.empty()) {
+    // Only the (default) health service listens here, in plain text.
+    grpc::ServerBuilder health;
+    health.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(), &health_port_);
+    health_server_ = health.BuildAndStart();
+    if (!health_server_ || health_port_ == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("configuration health-listen: cannot listen on ", options_.health_listen));
+    }
+  }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(options_.listen, credentials, &port_);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
@@ -102,20 +165,33 @@ absl::Status ServiceRunner::Start() {
   if (!server_ || port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen));
   }
-  auto* health = server_->GetHealthCheckService();
   const bool ok = !probe_ || probe_().ok();
-  health->SetServingStatus(ok);
-  health->SetServingStatus(service_name_, ok);
+  SetHealth("", ok);
+  SetHealth(service_name_, ok);
   if (probe_) probe_thread_ = std::thread([this] { ProbeLoop(); });
   {
     absl::MutexLock lock(&components_mu_);
     started_ = true;
     for (const auto& [component, serving] : components_) {
-      health->SetServingStatus(absl::StrCat(service_name_, "/", component), serving);
+      SetHealth(absl::StrCat(service_name_, "/", component), serving);
     }
   }
-  spdlog::info("{} serving on {}", service_name_, address());
+  if (health_server_) spdlog::info("health on {} (plain text)", options_.health_listen);
+  spdlog::info(
+      "{} serving on {}{}", service_name_, address(),
+      options_.tls_cert_file.empty() ? "" : (options_.tls_client_ca_file.empty() ? " (TLS)" : " (mutual TLS)"));
   return absl::OkStatus();
+}
+
+void ServiceRunner::SetHealth(const std::string& service, bool serving) {
+  for (grpc::Server* s : {server_.get(), health_server_.get()}) {
+    if (s == nullptr) continue;
+    if (service.empty()) {
+      s->GetHealthCheckService()->SetServingStatus(serving);
+    } else {
+      s->GetHealthCheckService()->SetServingStatus(service, serving);
+    }
+  }
 }
 
 std::string ServiceRunner::address() const {
@@ -126,9 +202,7 @@ std::string ServiceRunner::address() const {
 void ServiceRunner::SetComponentStatus(const std::string& component, bool serving) {
   absl::MutexLock lock(&components_mu_);
   components_[component] = serving;
-  if (started_ && !shutting_down_) {
-    server_->GetHealthCheckService()->SetServingStatus(absl::StrCat(service_name_, "/", component), serving);
-  }
+  if (started_ && !shutting_down_) SetHealth(absl::StrCat(service_name_, "/", component), serving);
 }
 
 void ServiceRunner::ProbeLoop() {
@@ -144,8 +218,8 @@ void ServiceRunner::ProbeLoop() {
       }
       last = s.ok();
     }
-    server_->GetHealthCheckService()->SetServingStatus(s.ok());
-    server_->GetHealthCheckService()->SetServingStatus(service_name_, s.ok());
+    SetHealth("", s.ok());
+    SetHealth(service_name_, s.ok());
   }
 }
 
@@ -158,10 +232,16 @@ void ServiceRunner::Shutdown() {
   // Shutdown() of the health service marks every service NOT_SERVING and
   // ignores later updates, so probes and load balancers move away first.
   server_->GetHealthCheckService()->Shutdown();
+  if (health_server_) health_server_->GetHealthCheckService()->Shutdown();
   for (auto& fn : on_shutdown_) fn();
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(absl::ToInt64Milliseconds(options_.shutdown_grace)));
   server_->Wait();
+  if (health_server_) {
+    health_server_->Shutdown();
+    health_server_->Wait();
+  }
+  if (!options_.metrics_listen.empty()) Metrics::Get().StopServing();
   spdlog::info("{} stopped", service_name_);
 }
 

@@ -43,6 +43,16 @@ struct ServerOptions {
   absl::Duration probe_interval = absl::Seconds(5);
   // Maximum age of a client connection, so that load spreads over replicas.
   absl::Duration max_connection_age = absl::Minutes(30);
+  // host:port of the Prometheus /metrics endpoint; empty = none.
+  std::string metrics_listen;
+  // TLS on the gRPC port when both are set (PEM files); with a client CA,
+  // clients must present a certificate it signed (mutual TLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // host:port of a plain-text port serving only the health service (for the
+  // kubelet when the main port needs TLS); empty = none.
+  std::string health_listen;
 };
 
 // The settings every service reads (listen, log-format, log-level, jwt-*...).
@@ -50,6 +60,10 @@ std::map<std::string, Setting> CommonSettings(const std::string& default_listen,
 ServerOptions ServerOptionsFrom(const Config& config);
 // The token verifier from jwt-alg and jwt-key-file.
 absl::StatusOr<std::unique_ptr<TokenVerifier>> VerifierFrom(const Config& config, const Clock* clock);
+// Credentials for calls to the other services: TLS verified with
+// tls-ca-file (presenting tls-cert-file/tls-key-file for mutual TLS), or
+// plain text when tls-ca-file is not set.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFrom(const Config& config);
 // The page-token secret from page-token-secret-file, or a random one.
 absl::StatusOr<std::string> PageTokenSecretFrom(const Config& config);
 // The time zone from `timezone`.
@@ -75,6 +89,8 @@ class ServiceRunner final {
   absl::Status Start();
   int port() const { return port_; }
   std::string address() const;
+  // The plain health port (0 when there is none).
+  int health_port() const { return health_port_; }
 
   // Marks NOT_SERVING, stops accepting, waits for in-flight calls up to the
   // grace period, then cancels what is left. Idempotent.
@@ -82,6 +98,8 @@ class ServiceRunner final {
 
  private:
   void ProbeLoop();
+  // Sets a status on the health service of the main port and of the health port.
+  void SetHealth(const std::string& service, bool serving);
 
   std::string service_name_;
   ServerOptions options_;
@@ -92,7 +110,9 @@ class ServiceRunner final {
   std::map<std::string, bool> components_ ABSL_GUARDED_BY(components_mu_);
   bool started_ ABSL_GUARDED_BY(components_mu_) = false;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;
+  int health_port_ = 0;
   std::atomic<bool> shutting_down_{false};
   absl::Notification stop_probe_;
   std::thread probe_thread_;

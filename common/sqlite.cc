@@ -199,7 +199,7 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::
 }
 
 absl::Status ConnectionPool::Write(const std::function<absl::Status(Connection&)>& fn) {
-  PendingWrite mine{&fn, absl::OkStatus(), false};
+  PendingWrite mine{&fn, absl::OkStatus(), false, CurrentTrace()};
   std::vector<PendingWrite*> batch;
   {
     absl::MutexLock lock(&queue_mu_);
@@ -234,7 +234,11 @@ void ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
       w->result = s;
       continue;
     }
-    w->result = (*w->fn)(db);
+    {
+      std::optional<ScopedTrace> trace;
+      if (w->trace != nullptr) trace.emplace(*w->trace);
+      w->result = (*w->fn)(db);
+    }
     db.ResetStatements();
     if (db.InAutocommit()) {
       // SQLite abandoned the whole transaction (for example on a full disk):

@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/trace.h"
 
 namespace atrium::sqlite {
 
@@ -147,6 +148,9 @@ class ConnectionPool final {
     const std::function<absl::Status(Connection&)>* fn;
     absl::Status result;
     bool done = false;
+    // The writer's trace: the leader runs the write under it (so that what
+    // the write records and logs names the caller's trace, not the leader's).
+    const TraceContext* trace = nullptr;
   };
   // Runs a batch on the writer and fills in each result. Called by the leader only.
   void RunBatch(const std::vector<PendingWrite*>& batch);

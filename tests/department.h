@@ -78,6 +78,8 @@ class Department {
         grpc::ClientContext ctx;
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
         ctx.AddMetadata("authorization", "Bearer " + Token(who_));
+        // The signature continues the notice's trace, as `atrium notices watch --sign` does.
+        if (!e.dispatch().traceparent().empty()) ctx.AddMetadata("traceparent", e.dispatch().traceparent());
         nv1::SignDispatchRequest req;
         req.set_name(e.dispatch().name());
         req.set_remark("received");

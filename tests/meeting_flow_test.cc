@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "atrium/clients/v1/clients.grpc.pb.h"
 #include "atrium/meetings/v1/meetings.grpc.pb.h"
@@ -70,6 +71,8 @@ class MeetingFlowTest : public ::testing::Test {
     const std::string key = "--jwt-key-file=" + dir_ + "/jwt.key";
     clients_port_ = testing::FreePort();
     notifications_port_ = testing::FreePort();
+    meetings_metrics_port_ = testing::FreePort();
+    notifications_metrics_port_ = testing::FreePort();
     clients_ = std::make_unique<testing::ServiceProcess>(
         ATRIUM_CLIENTS_BINARY,
         std::vector<std::string>{"--listen=127.0.0.1:" + std::to_string(clients_port_), "--db-path=" + dir_ + "/c.db",
@@ -80,7 +83,8 @@ class MeetingFlowTest : public ::testing::Test {
         ATRIUM_NOTIFICATIONS_BINARY,
         std::vector<std::string>{"--listen=127.0.0.1:" + std::to_string(notifications_port_),
                                  "--db-path=" + dir_ + "/n.db", key, "--redis=" + redis_->address(),
-                                 "--redeliver-initial=1s", "--fresh-grace=1s", "--poll-interval=100ms"},
+                                 "--redeliver-initial=1s", "--fresh-grace=1s", "--poll-interval=100ms",
+                                 "--metrics-listen=127.0.0.1:" + std::to_string(notifications_metrics_port_)},
         dir_ + "/notifications.log");
     ASSERT_FALSE(notifications_->Start().empty()) << notifications_->Log();
     meetings_process_ = std::make_unique<testing::ServiceProcess>(
@@ -88,7 +92,8 @@ class MeetingFlowTest : public ::testing::Test {
         std::vector<std::string>{"--listen=127.0.0.1:0", "--db-path=" + dir_ + "/m.db", key,
                                  "--clients-address=127.0.0.1:" + std::to_string(clients_port_),
                                  "--notifications-address=" + Notifications(), "--clients-deadline=1s",
-                                 "--notifications-deadline=1s"},
+                                 "--notifications-deadline=1s",
+                                 "--metrics-listen=127.0.0.1:" + std::to_string(meetings_metrics_port_)},
         dir_ + "/meetings.log");
     const std::string address = meetings_process_->Start();
     ASSERT_FALSE(address.empty()) << meetings_process_->Log();
@@ -127,7 +132,7 @@ class MeetingFlowTest : public ::testing::Test {
   }
 
   std::string dir_;
-  int clients_port_ = 0, notifications_port_ = 0;
+  int clients_port_ = 0, notifications_port_ = 0, meetings_metrics_port_ = 0, notifications_metrics_port_ = 0;
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<testing::ServiceProcess> clients_, notifications_, meetings_process_;
   std::unique_ptr<mv1::MeetingsService::Stub> meetings_;
@@ -374,6 +379,92 @@ TEST_F(MeetingFlowTest, OneMeetingFromEnquiryToSettledBill) {
       return s.find(step) != std::string::npos;
     })) << step;
   }
+}
+
+// The trace id of the first log line containing `needle` ("" if none).
+std::string TraceOf(const std::string& log, const std::string& needle) {
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(needle) == std::string::npos) continue;
+    const auto at = line.find(" trace=");
+    return at == std::string::npos ? "" : line.substr(at + 7, 32);
+  }
+  return "";
+}
+
+TEST_F(MeetingFlowTest, ANoticeIsFollowedByItsTraceAndEveryServiceExportsMetrics) {
+  testing::Department fnb(Notifications(), redis_->address(), kFnb, /*sign=*/true, kKey);
+  cv1::CreateAccountRequest account_req;
+  account_req.mutable_account()->set_kind(cv1::ACCOUNT_KIND_COMPANY);
+  account_req.mutable_account()->set_display_name("Trace Co");
+  cv1::Account account;
+  ASSERT_CALL(kKam, clients_stub_->CreateAccount(ctx, account_req, &account));
+  mv1::UpdatePriceListRequest prices;
+  auto* item = prices.mutable_price_list()->add_items();
+  item->set_category(mv1::FNB);
+  item->set_item("lunch-150");
+  *item->mutable_unit_price() = Yuan(150);
+  auto* rooms_item = prices.mutable_price_list()->add_items();
+  rooms_item->set_category(mv1::ROOMS);
+  rooms_item->set_item("deluxe-king");
+  *rooms_item->mutable_unit_price() = Yuan(800);
+  mv1::PriceList list;
+  ASSERT_CALL(kManager, meetings_->UpdatePriceList(ctx, prices, &list));
+  mv1::CreateMeetingRequest create;
+  create.mutable_meeting()->set_account(account.name());
+  create.mutable_meeting()->set_title("追踪测试会议");
+  create.mutable_meeting()->set_origin(mv1::Meeting::OUTREACH);
+  mv1::Meeting m;
+  ASSERT_CALL(kKam, meetings_->CreateMeeting(ctx, create, &m));
+  mv1::MoveMeetingRequest move;
+  move.set_name(m.name());
+  ASSERT_CALL(kKam, meetings_->StartNegotiation(ctx, move, &m));
+  ASSERT_CALL(kKam, meetings_->RecordIntent(ctx, move, &m));
+  mv1::CreateAgreementRequest draft;
+  draft.set_parent(m.name());
+  *draft.mutable_agreement() = Content(100);
+  mv1::Agreement a;
+  ASSERT_CALL(kKam, meetings_->CreateAgreement(ctx, draft, &a));
+  mv1::SignAgreementRequest sign;
+  sign.set_name(a.name());
+  sign.set_client_signatory("客户");
+  ASSERT_CALL(kKam, meetings_->SignAgreement(ctx, sign, &a));
+  // The KAM's call carries a trace of its own.
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization",
+                    "Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey, kKam, absl::Now() + absl::Hours(1)));
+    ctx.AddMetadata("traceparent", "00-" + trace + "-00f067aa0ba902b7-01");
+    ASSERT_TRUE(meetings_->IssueNotice(&ctx, move, &m).ok());
+  }
+  const std::string dispatch = "notices/" + m.name().substr(sizeof("meetings/") - 1) + "/revisions/1/dispatches/fnb";
+  ASSERT_TRUE(WaitFor([&] { return notifications_->Log().find(dispatch + " signed by") != std::string::npos; },
+                      absl::Seconds(30)))
+      << notifications_->Log();
+  // One trace from the meeting to F&B's signature, across the logs.
+  EXPECT_EQ(TraceOf(meetings_process_->Log(), "notice revision 1 issued"), trace) << meetings_process_->Log();
+  EXPECT_EQ(TraceOf(meetings_process_->Log(), "handed to the notifications service"), trace);
+  EXPECT_EQ(TraceOf(notifications_->Log(), "revision 1 accepted"), trace) << notifications_->Log();
+  EXPECT_EQ(TraceOf(notifications_->Log(), dispatch + " published"), trace);
+  EXPECT_EQ(TraceOf(notifications_->Log(), dispatch + " signed by"), trace);
+  EXPECT_EQ(fnb.received()[0].traceparent().substr(3, 32), trace);
+
+  // Metrics: per method and code, the domain's gauges; promtool accepts them.
+  for (int port : {meetings_metrics_port_, notifications_metrics_port_}) {
+    const std::string text = testing::HttpGet(port, "/metrics");
+    ASSERT_FALSE(text.empty()) << port;
+    EXPECT_NE(text.find("grpc_server_handled_total{"), std::string::npos) << text;
+    EXPECT_NE(text.find("grpc_server_handling_seconds_bucket{"), std::string::npos);
+    EXPECT_NE(text.find("atrium_outbox_depth"), std::string::npos);
+    std::string out;
+    EXPECT_EQ(testing::RunWithInput("promtool check metrics", text, &out), 0) << out;
+  }
+  const std::string meetings_metrics = testing::HttpGet(meetings_metrics_port_, "/metrics");
+  EXPECT_NE(meetings_metrics.find("grpc_method=\"IssueNotice\""), std::string::npos);
+  EXPECT_NE(meetings_metrics.find("atrium_bookings_active"), std::string::npos);
+  EXPECT_NE(testing::HttpGet(notifications_metrics_port_, "/metrics").find("atrium_dispatches_unsigned{department="),
+            std::string::npos);
 }
 
 }  // namespace

@@ -93,6 +93,48 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return "";
+  }
+  std::string response;
+  char buf[8192];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) response.append(buf, static_cast<size_t>(n));
+  close(fd);
+  const auto body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+int RunWithInput(const std::string& command, const std::string& input, std::string* output) {
+  char path[] = "/tmp/atrium-input-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return -1;
+  if (write(fd, input.data(), input.size()) != static_cast<ssize_t>(input.size())) {
+    close(fd);
+    return -1;
+  }
+  close(fd);
+  FILE* p = popen((command + " < " + path + " 2>&1").c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[4096];
+  output->clear();
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) output->append(buf, n);
+  const int status = pclose(p);
+  unlink(path);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 RedisServer::RedisServer(const std::string& dir) : port_(FreePort()) {
   const char* binary = std::getenv("ATRIUM_REDIS_SERVER");
   process_ = std::make_unique<ServiceProcess>(

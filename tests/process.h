@@ -37,6 +37,13 @@ class ServiceProcess final {
 // A TCP port free at the time of the call (for a process restarted on the same port).
 int FreePort();
 
+// The body of an HTTP/1.0 GET of http://127.0.0.1:<port><path> ("" on failure).
+std::string HttpGet(int port, const std::string& path);
+
+// Runs `command` with `input` on its standard input; returns its exit code
+// and puts what it printed (stdout and stderr) in `output`.
+int RunWithInput(const std::string& command, const std::string& input, std::string* output);
+
 // A real redis-server on a free port, for tests: no persistence, killable
 // and restartable on the same port.
 class RedisServer final {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/trace.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium::inspections {
@@ -42,6 +43,7 @@ void OutboxForwarder::Run() {
 void OutboxForwarder::Authorize(grpc::ClientContext* ctx) {
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
   ctx->AddMetadata("authorization", "Bearer " + token_.Token());
+  AddTraceMetadata(ctx);
 }
 
 grpc::Status OutboxForwarder::NextMeetingOwner(const std::string& room, std::string* owner) {
@@ -117,6 +119,7 @@ int OutboxForwarder::Pass() {
   if (!s.ok() || due.empty()) return 0;
   int sent = 0;
   for (const OutboxEntry& e : due) {
+    ScopedTrace trace(e.traceparent);
     grpc::Status st = Send(e);
     absl::Status recorded;
     if (st.ok()) {

@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/text.h"
+#include "common/trace.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/inspections/schedule.h"
 
@@ -413,6 +414,7 @@ absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, c
                                                    form.responsible_person()));
       alert.mutable_alert()->set_source(form.name());
       OutboxEntry entry;
+      entry.traceparent = CurrentTraceparent();
       entry.kind = OutboxEntry::kRoomFailure;
       entry.room = p->room();
       entry.body = alert.SerializeAsString();

@@ -1,5 +1,8 @@
 #include "services/inspections/runtime.h"
 
+#include "common/metrics.h"
+#include "spdlog/spdlog.h"
+
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "grpcpp/grpcpp.h"
@@ -23,6 +26,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   SetErrorDomain("inspections.atrium");
   std::unique_ptr<Runtime> rt(new Runtime());
   if (clock == nullptr) clock = &rt->system_clock_;
+  rt->clock_ = clock;
   auto verifier = VerifierFrom(config, clock);
   if (!verifier.ok()) return verifier.status();
   auto page_secret = PageTokenSecretFrom(config);
@@ -53,10 +57,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   options.action_due_within = config.Duration("action-due-within");
   rt->inspections_ = std::make_unique<Inspections>(rt->store_.get(), clock, PageTokens(*page_secret), options);
   if (auto s = rt->inspections_->SeedDefaultPoints(); !s.ok()) return s;
+  auto peer_credentials = ChannelCredentialsFrom(config);
+  if (!peer_credentials.ok()) return peer_credentials.status();
   rt->forwarder_ = std::make_unique<OutboxForwarder>(
       rt->store_.get(), rt->inspections_.get(), clock,
-      grpc::CreateChannel(config.String("notifications-address"), grpc::InsecureChannelCredentials()),
-      grpc::CreateChannel(config.String("meetings-address"), grpc::InsecureChannelCredentials()), *alg, *signing_key,
+      grpc::CreateChannel(config.String("notifications-address"), *peer_credentials),
+      grpc::CreateChannel(config.String("meetings-address"), *peer_credentials), *alg, *signing_key,
       config.Duration("peer-deadline"), config.Duration("poll-interval"), config.Duration("missed-check-interval"));
   rt->handler_ = std::make_unique<InspectionsHandler>(rt->inspections_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.inspections.v1.InspectionsService", ServerOptionsFrom(config));
@@ -66,13 +72,44 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   return rt;
 }
 
+namespace {
+
+constexpr const char* kGauges[] = {"atrium_corrective_actions_open", "atrium_corrective_actions_overdue",
+                                   "atrium_outbox_depth"};
+
+InspectionsGauges ReadGauges(InspectionsStore* store, const Clock* clock) {
+  InspectionsGauges g;
+  absl::Status s = store->Read([&](InspectionsTx& tx) -> absl::Status {
+    auto r = tx.ReadGauges(ToUnixMicros(clock->Now()));
+    if (!r.ok()) return r.status();
+    g = *r;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));
+  return g;
+}
+
+}  // namespace
+
 absl::Status Runtime::Start() {
   if (auto s = runner_->Start(); !s.ok()) return s;
   forwarder_->Start();
+  InspectionsStore* store = store_.get();
+  const Clock* clock = clock_;
+  Metrics::Get().AddGauges(kGauges[0], "corrective actions open", [store, clock] {
+    return Metrics::Samples{{{}, static_cast<double>(ReadGauges(store, clock).open_actions)}};
+  });
+  Metrics::Get().AddGauges(kGauges[1], "corrective actions open past their due time", [store, clock] {
+    return Metrics::Samples{{{}, static_cast<double>(ReadGauges(store, clock).overdue_actions)}};
+  });
+  Metrics::Get().AddGauges(kGauges[2], "alerts waiting in the outbox", [store, clock] {
+    return Metrics::Samples{{{}, static_cast<double>(ReadGauges(store, clock).outbox)}};
+  });
   return absl::OkStatus();
 }
 
 void Runtime::Shutdown() {
+  for (const char* g : kGauges) Metrics::Get().RemoveGauges(g);
   runner_->Shutdown();
   forwarder_->Stop();
 }

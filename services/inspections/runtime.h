@@ -33,6 +33,7 @@ class Runtime final {
   Runtime() = default;
 
   SystemClock system_clock_;
+  const Clock* clock_ = nullptr;
   std::unique_ptr<SqliteInspectionsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<Inspections> inspections_;

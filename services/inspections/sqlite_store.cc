@@ -71,6 +71,10 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_micros);
 )sql",
+    // 2: the trace an outbox entry continues.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 std::vector<Tally> ReadTallies(Statement& st, absl::Status* status) {
@@ -263,6 +267,23 @@ class SqliteTx final : public InspectionsTx {
     return st.Run();
   }
 
+  absl::StatusOr<InspectionsGauges> ReadGauges(int64_t now) override {
+    InspectionsGauges out;
+    Statement& st = db_.Prepare("SELECT COUNT(*), IFNULL(SUM(due_micros < ?), 0) FROM actions WHERE state = 1");
+    st.Bind(1, now);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      out.open_actions = st.Int(0);
+      out.overdue_actions = st.Int(1);
+    }
+    Statement& outbox = db_.Prepare("SELECT COUNT(*) FROM outbox");
+    row = outbox.Step();
+    if (!row.ok()) return row.status();
+    if (*row) out.outbox = outbox.Int(0);
+    return out;
+  }
+
   absl::Status AddOutbox(const OutboxEntry& e, int64_t now) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st =
@@ -273,7 +294,8 @@ class SqliteTx final : public InspectionsTx {
 
   absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now, int limit) override {
     Statement& st = db_.Prepare(
-        "SELECT id, kind, room, body, attempts FROM outbox WHERE next_attempt_micros <= ? ORDER BY id LIMIT ?");
+        "SELECT id, kind, room, body, attempts, traceparent FROM outbox WHERE next_attempt_micros <= ?"
+        " ORDER BY id LIMIT ?");
     st.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
     std::vector<OutboxEntry> out;
     for (;;) {

@@ -50,6 +50,15 @@ struct OutboxEntry {
   std::string room;
   std::string body;
   int attempts = 0;
+  // The trace of the call that caused it; the send continues it.
+  std::string traceparent;
+};
+
+// What the service's gauges show.
+struct InspectionsGauges {
+  int64_t open_actions = 0;
+  int64_t overdue_actions = 0;
+  int64_t outbox = 0;
 };
 
 class InspectionsTx {
@@ -87,6 +96,8 @@ class InspectionsTx {
 
   virtual absl::StatusOr<std::optional<int64_t>> GetMark(const std::string& key) = 0;
   virtual absl::Status SetMark(const std::string& key, int64_t value) = 0;
+
+  virtual absl::StatusOr<InspectionsGauges> ReadGauges(int64_t now_micros) = 0;
 
   virtual absl::Status AddOutbox(const OutboxEntry& entry, int64_t now_micros) = 0;
   virtual absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now_micros, int limit) = 0;

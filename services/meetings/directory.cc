@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/trace.h"
 
 namespace atrium::meetings {
 
@@ -12,6 +13,7 @@ absl::StatusOr<AccountInfo> ClientsDirectory::Lookup(const Principal& who, const
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
   ctx.AddMetadata("authorization", "Bearer " + who.token);
+  AddTraceMetadata(&ctx);
   clients::v1::GetAccountRequest req;
   req.set_name(account);
   clients::v1::Account a;
@@ -44,6 +46,7 @@ absl::StatusOr<std::optional<NoticeStatus>> NotificationsBoard::Status(const Pri
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
   ctx.AddMetadata("authorization", "Bearer " + who.token);
+  AddTraceMetadata(&ctx);
   notifications::v1::GetNoticeRequest req;
   req.set_name(absl::StrCat("notices/", notice_id));
   notifications::v1::Notice n;

@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/text.h"
+#include "common/trace.h"
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/notice.h"
@@ -388,6 +389,7 @@ absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::
       entry.request_id = s->name();
       entry.subject = m->name();
       entry.body = ledger.SerializeAsString();
+      entry.traceparent = CurrentTraceparent();
       if (auto st = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !st.ok()) return st;
     }
     *s->mutable_posted_to_receivables() = Cny(balance);
@@ -467,6 +469,7 @@ absl::StatusOr<Meeting> Meetings::RecordGuestPreferences(const Principal& who,
       entry.request_id = pref.request_id();
       entry.subject = m->name();
       entry.body = pref.SerializeAsString();
+      entry.traceparent = CurrentTraceparent();
       if (auto s = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
       m->set_preferences_recorded(n);
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/trace.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium::meetings {
@@ -40,6 +41,7 @@ grpc::Status OutboxForwarder::Send(const OutboxEntry& a) {
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
   ctx.AddMetadata("authorization", "Bearer " + token_.Token());
+  AddTraceMetadata(&ctx);
   switch (a.kind) {
     case OutboxEntry::kActivity: {
       clients::v1::CreateActivityRequest req;
@@ -90,10 +92,12 @@ int OutboxForwarder::Pass() {
   for (const OutboxEntry& a : due) {
     const int target = a.kind == OutboxEntry::kNotice ? 1 : 0;
     if (down[target]) continue;  // the rest would fail the same way
+    ScopedTrace trace(a.traceparent);
     grpc::Status st = Send(a);
     absl::Status recorded;
     if (st.ok()) {
       recorded = store_->Write([&](MeetingsTx& tx) { return tx.DeleteOutbox(a.id); });
+      if (a.kind == OutboxEntry::kNotice) spdlog::info("{} handed to the notifications service", a.request_id);
       ++sent;
     } else {
       // Unreachable: wait for it (1 s doubling to 5 min). Refused: log it and

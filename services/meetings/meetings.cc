@@ -12,6 +12,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/text.h"
+#include "common/trace.h"
 #include "services/meetings/internal.h"
 
 namespace atrium::meetings {
@@ -105,6 +106,7 @@ absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::str
   entry.summary = absl::StrCat(m.title(), ": ", summary);
   entry.detail = absl::StrCat(detail, detail.empty() ? "" : "\n", "by ", who.display_name, " (", who.subject, ")");
   entry.subject = m.name();
+  entry.traceparent = CurrentTraceparent();
   return tx.AddOutbox(entry, absl::ToUnixMicros(now));
 }
 

@@ -1,5 +1,8 @@
 #include "services/meetings/runtime.h"
 
+#include "common/metrics.h"
+#include "spdlog/spdlog.h"
+
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "grpcpp/grpcpp.h"
@@ -22,6 +25,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   SetErrorDomain("meetings.atrium");
   std::unique_ptr<Runtime> rt(new Runtime());
   if (clock == nullptr) clock = &rt->system_clock_;
+  rt->clock_ = clock;
   auto verifier = VerifierFrom(config, clock);
   if (!verifier.ok()) return verifier.status();
   auto page_secret = PageTokenSecretFrom(config);
@@ -54,9 +58,11 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
                                        : config.String("jwt-signing-key-file");
   auto signing_key = ReadSettingFile("jwt-signing-key-file", signing_file);
   if (!signing_key.ok()) return signing_key.status();
-  auto clients = grpc::CreateChannel(config.String("clients-address"), grpc::InsecureChannelCredentials());
+  auto peer_credentials = ChannelCredentialsFrom(config);
+  if (!peer_credentials.ok()) return peer_credentials.status();
+  auto clients = grpc::CreateChannel(config.String("clients-address"), *peer_credentials);
   rt->accounts_ = std::make_unique<ClientsDirectory>(clients, config.Duration("clients-deadline"));
-  auto notifications = grpc::CreateChannel(config.String("notifications-address"), grpc::InsecureChannelCredentials());
+  auto notifications = grpc::CreateChannel(config.String("notifications-address"), *peer_credentials);
   rt->board_ = std::make_unique<NotificationsBoard>(notifications, config.Duration("notifications-deadline"));
   rt->forwarder_ = std::make_unique<OutboxForwarder>(rt->store_.get(), clock, clients, notifications, *alg,
                                                      *signing_key, config.Duration("clients-deadline"));
@@ -70,13 +76,56 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   return rt;
 }
 
+namespace {
+
+constexpr const char* kGauges[] = {"atrium_bookings_active", "atrium_outbox_depth"};
+
+MeetingsGauges ReadGauges(MeetingsStore* store, const Clock* clock) {
+  MeetingsGauges g;
+  absl::Status s = store->Read([&](MeetingsTx& tx) -> absl::Status {
+    auto r = tx.ReadGauges(ToUnixMicros(clock->Now()));
+    if (!r.ok()) return r.status();
+    g = std::move(*r);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));
+  return g;
+}
+
+const char* OutboxKind(int kind) {
+  switch (kind) {
+    case OutboxEntry::kActivity: return "activity";
+    case OutboxEntry::kPreference: return "preference";
+    case OutboxEntry::kLedger: return "ledger_entry";
+    case OutboxEntry::kNotice: return "notice";
+    default: return "other";
+  }
+}
+
+}  // namespace
+
 absl::Status Runtime::Start() {
   if (auto s = runner_->Start(); !s.ok()) return s;
   forwarder_->Start();
+  MeetingsStore* store = store_.get();
+  const Clock* clock = clock_;
+  Metrics::Get().AddGauges(kGauges[0], "room bookings not yet over, by hold", [store, clock] {
+    Metrics::Samples out;
+    for (const auto& [hold, n] : ReadGauges(store, clock).active_bookings) {
+      out.push_back({{{"hold", v1::Booking::Hold_Name(static_cast<v1::Booking::Hold>(hold))}}, n});
+    }
+    return out;
+  });
+  Metrics::Get().AddGauges(kGauges[1], "writes to other services waiting in the outbox, by kind", [store, clock] {
+    Metrics::Samples out;
+    for (const auto& [kind, n] : ReadGauges(store, clock).outbox) out.push_back({{{"kind", OutboxKind(kind)}}, n});
+    return out;
+  });
   return absl::OkStatus();
 }
 
 void Runtime::Shutdown() {
+  for (const char* g : kGauges) Metrics::Get().RemoveGauges(g);
   runner_->Shutdown();
   forwarder_->Stop();
 }

@@ -35,6 +35,7 @@ class Runtime final {
   Runtime() = default;
 
   SystemClock system_clock_;
+  const Clock* clock_ = nullptr;
   std::unique_ptr<SqliteMeetingsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<ClientsDirectory> accounts_;

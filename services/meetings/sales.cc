@@ -12,10 +12,12 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/text.h"
+#include "common/trace.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/notice.h"
+#include "spdlog/spdlog.h"
 
 namespace atrium::meetings {
 namespace {
@@ -635,9 +637,11 @@ absl::Status Meetings::IssueRevision(MeetingsTx& tx, Meeting& m, const Principal
   entry.request_id = notice.name();
   entry.subject = m.name();
   entry.body = dispatch.SerializeAsString();
+  entry.traceparent = CurrentTraceparent();
   if (auto s = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
   m.set_notice_revision(revision);
   *m.mutable_checklist() = DeriveChecklist(notice, m.checklist());
+  spdlog::info("{}: notice revision {} issued by {} ({})", m.name(), revision, who.subject, notice.name());
   return RecordActivity(
       tx, m, notice.name(),
       absl::StrCat("notice revision ", revision, cancelled_reason.empty() ? " issued" : " (cancellation) issued"), "",

@@ -98,6 +98,10 @@ CREATE TABLE records (
 CREATE INDEX records_by_parent ON records(kind, parent, seq, name);
 CREATE INDEX records_by_tag ON records(kind, tag, seq, name) WHERE tag <> '';
 )sql",
+    // 4: the trace an outbox entry continues.
+    R"sql(
+ALTER TABLE activity_outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Meetings last at most this long (agreements are checked against it), which
@@ -315,11 +319,33 @@ class SqliteTx final : public MeetingsTx {
     }
   }
 
+  absl::StatusOr<MeetingsGauges> ReadGauges(int64_t now) override {
+    MeetingsGauges out;
+    // Occupancy rows of combinations count once per booking.
+    Statement& st =
+        db_.Prepare("SELECT hold, COUNT(DISTINCT booking) FROM occupancy WHERE end_micros > ? GROUP BY hold");
+    st.Bind(1, now);
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      out.active_bookings[static_cast<int>(st.Int(0))] = st.Int(1);
+    }
+    Statement& outbox = db_.Prepare("SELECT kind, COUNT(*) FROM activity_outbox GROUP BY kind");
+    for (;;) {
+      auto row = outbox.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      out.outbox[static_cast<int>(outbox.Int(0))] = outbox.Int(1);
+    }
+    return out;
+  }
+
   absl::Status AddOutbox(const OutboxEntry& a, int64_t now) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare(
         "INSERT INTO activity_outbox(account, request_id, summary, detail, subject, attempts, next_attempt_micros,"
-        " kind, body) VALUES (?,?,?,?,?,0,?,?,?)");
+        " kind, body, traceparent) VALUES (?,?,?,?,?,0,?,?,?,?)");
     st.Bind(1, a.account)
         .Bind(2, a.request_id)
         .Bind(3, a.summary)
@@ -327,7 +353,8 @@ class SqliteTx final : public MeetingsTx {
         .Bind(5, a.subject)
         .Bind(6, now)
         .Bind(7, static_cast<int64_t>(a.kind))
-        .BindBlob(8, a.body);
+        .BindBlob(8, a.body)
+        .Bind(9, a.traceparent);
     return st.Run();
   }
 
@@ -335,7 +362,8 @@ class SqliteTx final : public MeetingsTx {
     // A notice revision waits for the earlier revisions of its meeting: the
     // notifications service accepts them in order only.
     Statement& st = db_.Prepare(
-        "SELECT id, account, request_id, summary, detail, subject, attempts, kind, body FROM activity_outbox o"
+        "SELECT id, account, request_id, summary, detail, subject, attempts, kind, body, traceparent"
+        " FROM activity_outbox o"
         " WHERE next_attempt_micros <= ?1 AND NOT (kind = 3 AND EXISTS (SELECT 1 FROM activity_outbox p"
         "   WHERE p.kind = 3 AND p.subject = o.subject AND p.id < o.id))"
         " ORDER BY id LIMIT ?2");
@@ -346,7 +374,7 @@ class SqliteTx final : public MeetingsTx {
       if (!row.ok()) return row.status();
       if (!*row) return out;
       out.push_back(OutboxEntry{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5),
-                                static_cast<int>(st.Int(6)), static_cast<int>(st.Int(7)), st.Blob(8)});
+                                static_cast<int>(st.Int(6)), static_cast<int>(st.Int(7)), st.Blob(8), st.Text(9)});
     }
   }
 

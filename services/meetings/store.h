@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -51,6 +52,8 @@ struct OutboxEntry {
   int attempts = 0;
   int kind = kActivity;
   std::string body;
+  // The trace of the call that caused it; the send continues it.
+  std::string traceparent;
 };
 
 // A stored sub-resource of a meeting (agreement version, approval request,
@@ -64,6 +67,12 @@ struct Record {
   std::string tag;
   int64_t seq = 0;
   std::string data;
+};
+
+// What the service's gauges show.
+struct MeetingsGauges {
+  std::map<int, int64_t> active_bookings;  // by hold, bookings not yet over
+  std::map<int, int64_t> outbox;           // by OutboxEntry::Kind
 };
 
 class MeetingsTx {
@@ -109,6 +118,8 @@ class MeetingsTx {
   virtual absl::StatusOr<std::vector<Record>> ListRecords(const std::string& kind, const std::string& key, bool by_tag,
                                                           const std::optional<std::pair<int64_t, std::string>>& after,
                                                           int limit) = 0;
+
+  virtual absl::StatusOr<MeetingsGauges> ReadGauges(int64_t now_micros) = 0;
 
   virtual absl::Status AddOutbox(const OutboxEntry& entry, int64_t now_micros) = 0;
   virtual absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now_micros, int limit) = 0;

@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/text.h"
+#include "common/trace.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
 
 namespace atrium::notifications {
@@ -49,6 +50,7 @@ std::string AlertCloudEvent(const v1::Alert& alert, const std::string& source) {
   *attrs["time"].mutable_ce_timestamp() = alert.create_time();
   attrs["datacontenttype"].set_ce_string("application/protobuf");
   attrs["subject"].set_ce_string(alert.source());
+  if (const std::string trace = CurrentTraceparent(); !trace.empty()) attrs["traceparent"].set_ce_string(trace);
   v1::AlertEvent payload;
   payload.set_event_id(alert.name());
   *payload.mutable_alert() = alert;

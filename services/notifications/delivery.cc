@@ -1,5 +1,7 @@
 #include "services/notifications/delivery.h"
 
+#include "common/trace.h"
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -67,6 +69,8 @@ std::string ManagerChannel(const std::string& prefix) { return absl::StrCat(pref
 std::string DispatchCloudEvent(const Dispatch& dispatch, int attempt, absl::Time now, const std::string& source) {
   CloudEvent e = BaseEvent(dispatch.event_id(), "atrium.notifications.v1.dispatch", now, source, dispatch);
   (*e.mutable_attributes())["deliveryattempt"].set_ce_integer(attempt);
+  // CloudEvents distributed tracing extension: the dispatching call's trace.
+  if (!dispatch.traceparent().empty()) SetString(e, "traceparent", dispatch.traceparent());
   v1::DispatchEvent payload;
   payload.set_event_id(dispatch.event_id());
   *payload.mutable_dispatch() = dispatch;
@@ -266,6 +270,17 @@ void Deliverer::Publish(const std::vector<Dispatch>& dispatches) {
       r.attempt.set_error(std::string(results[i].status().message()));
     }
     r.next_attempt_micros = absl::ToUnixMicros(next);
+    {
+      ScopedTrace trace(dispatches[i].traceparent());
+      const int delivery = dispatches[i].attempt_count() + 1;
+      if (!results[i].ok()) {
+        spdlog::debug("{}: publish failed ({}), retried once redis is back", r.name, r.attempt.error());
+      } else if (delivery == 1) {
+        spdlog::info("{} published on {} ({} receivers)", r.name, r.attempt.channel(), r.attempt.receivers());
+      } else {
+        spdlog::debug("{} published again on {} (delivery {})", r.name, r.attempt.channel(), delivery);
+      }
+    }
     records.push_back(std::move(r));
   }
   absl::MutexLock lock(&mu_);

@@ -1,5 +1,8 @@
 #include "services/notifications/notices.h"
 
+#include "common/trace.h"
+#include "spdlog/spdlog.h"
+
 #include <openssl/sha.h>
 
 #include <set>
@@ -168,6 +171,7 @@ Dispatch Notices::NewDispatch(const NoticeRevision& rev, const std::string& depa
     if (c.department() == department) *d.add_changes() = c;
   }
   d.set_event_id(d.name());
+  d.set_traceparent(CurrentTraceparent());
   return d;
 }
 
@@ -330,6 +334,8 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
   });
   if (!status.ok()) return status;
   if (!prepared.dispatches.empty()) {
+    spdlog::info("{} revision {} accepted from {}: {} dispatch(es)", result.name(), result.current_revision(),
+                 who.subject, prepared.dispatches.size());
     absl::MutexLock lock(&sinks_mu_);
     for (DispatchSink* sink : sinks_) sink->Dispatched(prepared.dispatches);
   }
@@ -522,6 +528,7 @@ absl::StatusOr<Dispatch> Notices::SignDispatch(const Principal& who, const v1::S
     return tx.PutDispatch(out, std::nullopt);
   });
   if (!status.ok()) return status;
+  spdlog::info("{} signed by {} for {}", out.name(), out.signer(), out.department());
   return out;
 }
 

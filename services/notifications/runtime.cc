@@ -1,5 +1,8 @@
 #include "services/notifications/runtime.h"
 
+#include "common/metrics.h"
+#include "spdlog/spdlog.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
@@ -28,6 +31,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   SetErrorDomain("notifications.atrium");
   std::unique_ptr<Runtime> rt(new Runtime());
   if (clock == nullptr) clock = &rt->system_clock_;
+  rt->clock_ = clock;
 
   auto verifier = VerifierFrom(config, clock);
   if (!verifier.ok()) return verifier.status();
@@ -99,13 +103,49 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
 
 Runtime::~Runtime() { Shutdown(); }
 
+namespace {
+
+constexpr const char* kGauges[] = {"atrium_dispatches_unsigned", "atrium_dispatches_overdue", "atrium_outbox_depth"};
+
+DeliveryGauges ReadGauges(NotificationsStore* store, const Clock* clock) {
+  DeliveryGauges g;
+  absl::Status s = store->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto r = tx.ReadGauges(ToUnixMicros(clock->Now()));
+    if (!r.ok()) return r.status();
+    g = std::move(*r);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));
+  return g;
+}
+
+}  // namespace
+
 absl::Status Runtime::Start() {
   if (auto s = runner_->Start(); !s.ok()) return s;
   deliverer_->Start();
+  NotificationsStore* store = store_.get();
+  const Clock* clock = clock_;
+  Metrics::Get().AddGauges(kGauges[0], "dispatches awaiting a department's signature", [store, clock] {
+    Metrics::Samples out;
+    for (const auto& [d, v] : ReadGauges(store, clock).unsigned_and_overdue)
+      out.push_back({{{"department", d}}, v.first});
+    return out;
+  });
+  Metrics::Get().AddGauges(kGauges[1], "dispatches unsigned past their deadline", [store, clock] {
+    Metrics::Samples out;
+    for (const auto& [d, v] : ReadGauges(store, clock).unsigned_and_overdue)
+      out.push_back({{{"department", d}}, v.second});
+    return out;
+  });
+  Metrics::Get().AddGauges(kGauges[2], "events waiting in the outbox to be published", [store, clock] {
+    return Metrics::Samples{{{}, static_cast<double>(ReadGauges(store, clock).outbox)}};
+  });
   return absl::OkStatus();
 }
 
 void Runtime::Shutdown() {
+  for (const char* g : kGauges) Metrics::Get().RemoveGauges(g);
   if (runner_) runner_->Shutdown();
   if (deliverer_) deliverer_->Stop();
 }

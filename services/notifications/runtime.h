@@ -37,6 +37,7 @@ class Runtime final {
   Runtime() = default;
 
   SystemClock system_clock_;
+  const Clock* clock_ = nullptr;
   std::unique_ptr<SqliteNotificationsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<Notices> notices_;

@@ -315,6 +315,24 @@ class SqliteTx final : public NotificationsTx {
     return static_cast<int>(st.Int(0));
   }
 
+  absl::StatusOr<DeliveryGauges> ReadGauges(int64_t now) override {
+    DeliveryGauges out;
+    Statement& st = db_.Prepare(
+        "SELECT department, COUNT(*), SUM(deadline_micros < ?) FROM dispatches WHERE state = 1 GROUP BY department");
+    st.Bind(1, now);
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      out.unsigned_and_overdue[st.Text(0)] = {st.Int(1), st.Int(2)};
+    }
+    Statement& outbox = db_.Prepare("SELECT COUNT(*) FROM outbox");
+    auto row = outbox.Step();
+    if (!row.ok()) return row.status();
+    if (*row) out.outbox = outbox.Int(0);
+    return out;
+  }
+
   absl::Status InsertAlert(const v1::Alert& a, const std::string& request_id) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare(

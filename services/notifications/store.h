@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -38,6 +39,13 @@ struct OutboxEntry {
   std::string channel;
   std::string payload;
   int attempts = 0;
+};
+
+// What the service's gauges show: per department, the dispatches awaiting a
+// signature and those of them past their deadline; the outbox's depth.
+struct DeliveryGauges {
+  std::map<std::string, std::pair<int64_t, int64_t>> unsigned_and_overdue;
+  int64_t outbox = 0;
 };
 
 class NotificationsTx {
@@ -86,6 +94,8 @@ class NotificationsTx {
   virtual absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now_micros, int limit) = 0;
   virtual absl::Status DeleteOutbox(int64_t id) = 0;
   virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
+
+  virtual absl::StatusOr<DeliveryGauges> ReadGauges(int64_t now_micros) = 0;
 
   // Alerts to staff and roles; `request_id` may be empty.
   virtual absl::Status InsertAlert(const v1::Alert& alert, const std::string& request_id) = 0;

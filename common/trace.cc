@@ -1,0 +1,90 @@
+#include "common/trace.h"
+
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "grpcpp/client_context.h"
+
+namespace atrium {
+namespace {
+
+thread_local const TraceContext* current = nullptr;
+
+bool IsHex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
+
+std::string RandomHex(size_t bytes) {
+  unsigned char buf[16];
+  if (RAND_bytes(buf, static_cast<int>(bytes)) != 1) std::abort();  // the CSPRNG failing is not recoverable
+  std::string out;
+  char hex[3];
+  for (size_t i = 0; i < bytes; ++i) {
+    std::snprintf(hex, sizeof hex, "%02x", buf[i]);
+    out += hex;
+  }
+  if (AllZero(out)) out.back() = '1';
+  return out;
+}
+
+}  // namespace
+
+std::optional<TraceContext> TraceContext::FromHeader(std::string_view h) {
+  // version "-" trace-id "-" parent-id "-" flags; version ff is invalid; a
+  // future version may carry more after the flags.
+  if (h.size() < 55 || h[2] != '-' || h[35] != '-' || h[52] != '-') return std::nullopt;
+  const std::string_view version = h.substr(0, 2), trace = h.substr(3, 32), span = h.substr(36, 16),
+                         flags = h.substr(53, 2);
+  if (!IsHex(version) || version == "ff" || !IsHex(trace) || !IsHex(span) || !IsHex(flags)) return std::nullopt;
+  if (version == "00" && h.size() != 55) return std::nullopt;
+  if (AllZero(trace) || AllZero(span)) return std::nullopt;
+  TraceContext t;
+  t.trace_id = std::string(trace);
+  t.span_id = std::string(span);
+  t.flags = static_cast<uint8_t>(std::strtoul(std::string(flags).c_str(), nullptr, 16));
+  return t;
+}
+
+TraceContext TraceContext::NewRoot() {
+  TraceContext t;
+  t.trace_id = RandomHex(16);
+  t.span_id = RandomHex(8);
+  return t;
+}
+
+TraceContext TraceContext::Child() const {
+  TraceContext t = *this;
+  t.span_id = RandomHex(8);
+  return t;
+}
+
+std::string TraceContext::ToHeader() const {
+  char flags_hex[3];
+  std::snprintf(flags_hex, sizeof flags_hex, "%02x", flags);
+  return "00-" + trace_id + "-" + span_id + "-" + flags_hex;
+}
+
+const TraceContext* CurrentTrace() { return current; }
+
+std::string CurrentTraceparent() { return current == nullptr ? "" : current->ToHeader(); }
+
+ScopedTrace::ScopedTrace(TraceContext trace) : trace_(std::move(trace)), previous_(current) { current = &trace_; }
+
+ScopedTrace::ScopedTrace(std::string_view traceparent)
+    : ScopedTrace(TraceContext::FromHeader(traceparent).value_or(TraceContext::NewRoot()).Child()) {}
+
+ScopedTrace::~ScopedTrace() { current = previous_; }
+
+void AddTraceMetadata(grpc::ClientContext* context) {
+  if (current == nullptr) return;
+  context->AddMetadata("traceparent", current->Child().ToHeader());
+}
+
+}  // namespace atrium
