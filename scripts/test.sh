@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
+echo "== Kubernetes manifests"
+scripts/check-manifests.sh
+
 echo "== build (RelWithDebInfo)"
 scripts/build.sh build
 echo "== tests"
