@@ -287,8 +287,9 @@ class SqliteTx final : public InspectionsTx {
   absl::Status AddOutbox(const OutboxEntry& e, int64_t now) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st =
-        db_.Prepare("INSERT INTO outbox(kind, room, body, attempts, next_attempt_micros) VALUES (?, ?, ?, 0, ?)");
-    st.Bind(1, static_cast<int64_t>(e.kind)).Bind(2, e.room).BindBlob(3, e.body).Bind(4, now);
+        db_.Prepare("INSERT INTO outbox(kind, room, body, attempts, next_attempt_micros, traceparent)"
+                    " VALUES (?, ?, ?, 0, ?, ?)");
+    st.Bind(1, static_cast<int64_t>(e.kind)).Bind(2, e.room).BindBlob(3, e.body).Bind(4, now).Bind(5, e.traceparent);
     return st.Run();
   }
 
@@ -302,8 +303,8 @@ class SqliteTx final : public InspectionsTx {
       auto row = st.Step();
       if (!row.ok()) return row.status();
       if (!*row) return out;
-      out.push_back(
-          OutboxEntry{st.Int(0), static_cast<int>(st.Int(1)), st.Text(2), st.Blob(3), static_cast<int>(st.Int(4))});
+      out.push_back(OutboxEntry{st.Int(0), static_cast<int>(st.Int(1)), st.Text(2), st.Blob(3),
+                                static_cast<int>(st.Int(4)), st.Text(5)});
     }
   }
 

@@ -112,13 +112,14 @@ absl::Status Runtime::Start() {
   Metrics::Get().AddGauges(kGauges[0], "room bookings not yet over, by hold", [store, clock] {
     Metrics::Samples out;
     for (const auto& [hold, n] : ReadGauges(store, clock).active_bookings) {
-      out.push_back({{{"hold", v1::Booking::Hold_Name(static_cast<v1::Booking::Hold>(hold))}}, n});
+      out.push_back({{{"hold", v1::Booking::Hold_Name(static_cast<v1::Booking::Hold>(hold))}}, static_cast<double>(n)});
     }
     return out;
   });
   Metrics::Get().AddGauges(kGauges[1], "writes to other services waiting in the outbox, by kind", [store, clock] {
     Metrics::Samples out;
-    for (const auto& [kind, n] : ReadGauges(store, clock).outbox) out.push_back({{{"kind", OutboxKind(kind)}}, n});
+    for (const auto& [kind, n] : ReadGauges(store, clock).outbox)
+      out.push_back({{{"kind", OutboxKind(kind)}}, static_cast<double>(n)});
     return out;
   });
   return absl::OkStatus();

@@ -129,13 +129,13 @@ absl::Status Runtime::Start() {
   Metrics::Get().AddGauges(kGauges[0], "dispatches awaiting a department's signature", [store, clock] {
     Metrics::Samples out;
     for (const auto& [d, v] : ReadGauges(store, clock).unsigned_and_overdue)
-      out.push_back({{{"department", d}}, v.first});
+      out.push_back({{{"department", d}}, static_cast<double>(v.first)});
     return out;
   });
   Metrics::Get().AddGauges(kGauges[1], "dispatches unsigned past their deadline", [store, clock] {
     Metrics::Samples out;
     for (const auto& [d, v] : ReadGauges(store, clock).unsigned_and_overdue)
-      out.push_back({{{"department", d}}, v.second});
+      out.push_back({{{"department", d}}, static_cast<double>(v.second)});
     return out;
   });
   Metrics::Get().AddGauges(kGauges[2], "events waiting in the outbox to be published", [store, clock] {
