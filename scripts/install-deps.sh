@@ -7,7 +7,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libhiredis-dev libspdlog-dev libjwt-dev libsqlite3-dev libssl-dev prometheus-cpp-dev
   libgtest-dev libbenchmark-dev
-  redis-server sqlite3 openssl tzdata clang-format prometheus
+  redis-server sqlite3 openssl tzdata clang-format prometheus buildah
 )
 
 missing=()

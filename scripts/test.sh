@@ -12,6 +12,8 @@ echo "== build (RelWithDebInfo)"
 scripts/build.sh build
 echo "== tests"
 (cd build && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+echo "== container images (buildah): each runs as its non-root user and answers health"
+scripts/test-images.sh build
 
 echo "== build (ASan+UBSan)"
 BUILD_TYPE=Debug scripts/build.sh build-asan -DATRIUM_SANITIZE=ON -DATRIUM_BUILD_BENCH=OFF
