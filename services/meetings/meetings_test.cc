@@ -12,7 +12,7 @@
 #include "common/errors.h"
 #include "common/testing.h"
 #include "services/meetings/fakes.h"
-#include "services/meetings/sqlite_store.h"
+#include "services/meetings/test_store.h"
 
 namespace atrium::meetings {
 namespace {
@@ -37,7 +37,7 @@ using testing::ReasonOf;
 class MeetingsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteMeetingsStore::Open(testing::TempDir("meetings") + "/m.db");
+    auto store = OpenTestStore("meetings");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     meetings_ = std::make_unique<Meetings>(store_.get(), &directory_, &clock_, PageTokens("secret"));
@@ -86,7 +86,7 @@ class MeetingsTest : public ::testing::Test {
 
   FakeClock clock_{kStart};
   FakeDirectory directory_;
-  std::unique_ptr<SqliteMeetingsStore> store_;
+  std::unique_ptr<MeetingsStore> store_;
   std::unique_ptr<Meetings> meetings_;
 };
 

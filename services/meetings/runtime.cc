@@ -15,6 +15,8 @@ std::map<std::string, Setting> MeetingsSettings() {
       {"clients-deadline", Setting::Duration("2s", "deadline of each call to the clients service")},
       {"notifications-address", Setting::String("127.0.0.1:50052", "the notifications service (host:port)", true)},
       {"notifications-deadline", Setting::Duration("2s", "deadline of each call to the notifications service")},
+      {"database-url",
+       Setting::String("", "PostgreSQL connection (libpq URI or key=value) for several replicas; empty = SQLite db-path")},
       {"discount-authority",
        Setting::String("key_account_manager=10,manager=20,gm_office=100",
                        "largest discount below list price each role grants on its own, in percent", true)},
@@ -42,12 +44,22 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   auto zone = TimeZoneFrom(config);
   if (!zone.ok()) return zone.status();
   policy.zone = *zone;
-  auto store = SqliteMeetingsStore::Open(config.String("db-path"));
-  if (!store.ok()) {
-    return absl::Status(store.status().code(),
-                        absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+  // One SQLite file by default; PostgreSQL for several replicas.
+  if (!config.String("database-url").empty()) {
+    auto store = PgMeetingsStore::Open(config.String("database-url"));
+    if (!store.ok()) {
+      return absl::Status(store.status().code(),
+                          absl::StrCat("configuration database-url: ", std::string(store.status().message())));
+    }
+    rt->store_ = std::move(*store);
+  } else {
+    auto store = SqliteMeetingsStore::Open(config.String("db-path"));
+    if (!store.ok()) {
+      return absl::Status(store.status().code(),
+                          absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+    }
+    rt->store_ = std::move(*store);
   }
-  rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
   // The service signs its own token for work it does on its own (the
   // activity outbox): with jwt-signing-key-file, else the HS256 key.
@@ -71,7 +83,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   rt->handler_ = std::make_unique<MeetingsHandler>(rt->meetings_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.meetings.v1.MeetingsService", ServerOptionsFrom(config));
   rt->runner_->AddService(rt->handler_.get());
-  SqliteMeetingsStore* s = rt->store_.get();
+  MeetingsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
   return rt;
 }

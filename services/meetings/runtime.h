@@ -16,6 +16,7 @@
 #include "services/meetings/forwarder.h"
 #include "services/meetings/handler.h"
 #include "services/meetings/meetings.h"
+#include "services/meetings/pg_store.h"
 #include "services/meetings/sqlite_store.h"
 
 namespace atrium::meetings {
@@ -36,7 +37,7 @@ class Runtime final {
 
   SystemClock system_clock_;
   const Clock* clock_ = nullptr;
-  std::unique_ptr<SqliteMeetingsStore> store_;
+  std::unique_ptr<MeetingsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<ClientsDirectory> accounts_;
   std::unique_ptr<NotificationsBoard> board_;

@@ -8,7 +8,7 @@
 #include "common/testing.h"
 #include "services/meetings/fakes.h"
 #include "services/meetings/meetings.h"
-#include "services/meetings/sqlite_store.h"
+#include "services/meetings/test_store.h"
 
 namespace atrium::meetings {
 namespace {
@@ -50,7 +50,7 @@ type::v1::Money Yuan(int64_t yuan) {
 class SalesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteMeetingsStore::Open(testing::TempDir("sales") + "/m.db");
+    auto store = OpenTestStore("sales");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     Policy policy;
@@ -210,7 +210,7 @@ class SalesTest : public ::testing::Test {
   FakeClock clock_{kNow};
   FakeDirectory directory_;
   FakeBoard board_;
-  std::unique_ptr<SqliteMeetingsStore> store_;
+  std::unique_ptr<MeetingsStore> store_;
   std::unique_ptr<Meetings> meetings_;
 };
 
