@@ -7,7 +7,7 @@
 #include "common/errors.h"
 #include "common/testing.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
-#include "services/notifications/sqlite_store.h"
+#include "services/notifications/test_store.h"
 
 namespace atrium::notifications {
 namespace {
@@ -24,7 +24,7 @@ const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
 class AlertsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteNotificationsStore::Open(testing::TempDir("alerts") + "/n.db");
+    auto store = OpenTestStore("alerts");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     alerts_ = std::make_unique<Alerts>(store_.get(), &clock_, PageTokens("secret"), AlertOptions{"atrium", "//t"});
@@ -41,7 +41,7 @@ class AlertsTest : public ::testing::Test {
   }
 
   FakeClock clock_{absl::FromUnixSeconds(1795744800)};
-  std::unique_ptr<SqliteNotificationsStore> store_;
+  std::unique_ptr<NotificationsStore> store_;
   std::unique_ptr<Alerts> alerts_;
 };
 

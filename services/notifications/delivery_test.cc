@@ -10,7 +10,7 @@
 
 #include "common/testing.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
-#include "services/notifications/sqlite_store.h"
+#include "services/notifications/test_store.h"
 
 namespace atrium::notifications {
 namespace {
@@ -59,7 +59,7 @@ class FakeBus : public Bus {
 class DeliveryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteNotificationsStore::Open(testing::TempDir("delivery") + "/n.db");
+    auto store = OpenTestStore("delivery");
     ASSERT_TRUE(store.ok());
     store_ = std::move(*store);
     NoticesOptions options;
@@ -121,7 +121,7 @@ class DeliveryTest : public ::testing::Test {
   FakeClock clock_{kStart};
   BusState bus_;
   std::atomic<bool> up_{false};
-  std::unique_ptr<SqliteNotificationsStore> store_;
+  std::unique_ptr<NotificationsStore> store_;
   std::unique_ptr<Notices> notices_;
   std::unique_ptr<Deliverer> deliverer_;
 };

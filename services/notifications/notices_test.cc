@@ -8,7 +8,7 @@
 
 #include "common/errors.h"
 #include "common/testing.h"
-#include "services/notifications/sqlite_store.h"
+#include "services/notifications/test_store.h"
 
 namespace atrium::notifications {
 namespace {
@@ -39,7 +39,7 @@ class RecordingSink : public DispatchSink {
 class NoticesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteNotificationsStore::Open(testing::TempDir("notifications") + "/n.db");
+    auto store = OpenTestStore("notifications");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     notices_ = std::make_unique<Notices>(store_.get(), &clock_, PageTokens("secret"), NoticesOptions());
@@ -89,7 +89,7 @@ class NoticesTest : public ::testing::Test {
   }
 
   FakeClock clock_{kStart};
-  std::unique_ptr<SqliteNotificationsStore> store_;
+  std::unique_ptr<NotificationsStore> store_;
   std::unique_ptr<Notices> notices_;
   RecordingSink sink_;
 };

@@ -12,6 +12,9 @@ namespace atrium::notifications {
 std::map<std::string, Setting> NotificationsSettings() {
   return {
       {"redis", Setting::String("127.0.0.1:6379", "Redis server host:port for the notice channels", true)},
+      {"database-url",
+       Setting::String("",
+                       "PostgreSQL connection (libpq URI or key=value) for several replicas; empty = SQLite db-path")},
       {"channel-prefix", Setting::String("atrium", "prefix of the Redis channel names", true)},
       {"departments",
        Setting::String("fnb,rooms,front_office,engineering,housekeeping,security,finance",
@@ -71,12 +74,22 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
         "configuration redeliver-initial/redeliver-max: need 0 < redeliver-initial <= redeliver-max");
   }
 
-  auto store = SqliteNotificationsStore::Open(config.String("db-path"));
-  if (!store.ok()) {
-    return absl::Status(store.status().code(),
-                        absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+  // One SQLite file by default; PostgreSQL for several replicas.
+  if (!config.String("database-url").empty()) {
+    auto store = PgNotificationsStore::Open(config.String("database-url"));
+    if (!store.ok()) {
+      return absl::Status(store.status().code(),
+                          absl::StrCat("configuration database-url: ", std::string(store.status().message())));
+    }
+    rt->store_ = std::move(*store);
+  } else {
+    auto store = SqliteNotificationsStore::Open(config.String("db-path"));
+    if (!store.ok()) {
+      return absl::Status(store.status().code(),
+                          absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+    }
+    rt->store_ = std::move(*store);
   }
-  rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
   rt->notices_ = std::make_unique<Notices>(rt->store_.get(), clock, PageTokens(*page_secret), options);
   rt->deliverer_ =
@@ -91,7 +104,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   rt->runner_ =
       std::make_unique<ServiceRunner>("atrium.notifications.v1.NotificationsService", ServerOptionsFrom(config));
   rt->runner_->AddService(rt->handler_.get());
-  SqliteNotificationsStore* s = rt->store_.get();
+  NotificationsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
   ServiceRunner* runner = rt->runner_.get();
   rt->runner_->SetComponentStatus("redis", false);

@@ -15,6 +15,7 @@
 #include "services/notifications/delivery.h"
 #include "services/notifications/handler.h"
 #include "services/notifications/notices.h"
+#include "services/notifications/pg_store.h"
 #include "services/notifications/sqlite_store.h"
 #include "services/notifications/watch.h"
 
@@ -38,7 +39,7 @@ class Runtime final {
 
   SystemClock system_clock_;
   const Clock* clock_ = nullptr;
-  std::unique_ptr<SqliteNotificationsStore> store_;
+  std::unique_ptr<NotificationsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<Notices> notices_;
   std::unique_ptr<Alerts> alerts_;
