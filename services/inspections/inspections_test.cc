@@ -8,7 +8,7 @@
 #include "atrium/notifications/v1/notifications.pb.h"
 #include "common/errors.h"
 #include "common/testing.h"
-#include "services/inspections/sqlite_store.h"
+#include "services/inspections/test_store.h"
 
 namespace atrium::inspections {
 namespace {
@@ -35,7 +35,7 @@ const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
 class InspectionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteInspectionsStore::Open(testing::TempDir("inspections") + "/i.db");
+    auto store = OpenTestStore("inspections");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     InspectionsOptions options;
@@ -76,7 +76,7 @@ class InspectionsTest : public ::testing::Test {
   }
 
   FakeClock clock_{At(11, 27, 9)};
-  std::unique_ptr<SqliteInspectionsStore> store_;
+  std::unique_ptr<InspectionsStore> store_;
   std::unique_ptr<Inspections> domain_;
 };
 

@@ -11,6 +11,8 @@ namespace atrium::inspections {
 
 std::map<std::string, Setting> InspectionsSettings() {
   return {
+      {"database-url",
+       Setting::String("", "PostgreSQL connection (libpq URI or key=value) for several replicas; empty = SQLite db-path")},
       {"notifications-address",
        Setting::String("127.0.0.1:50052", "the notifications service (host:port), for alerts", true)},
       {"meetings-address",
@@ -38,12 +40,22 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
       return absl::InvalidArgumentError(absl::StrCat("configuration ", d, ": must be positive"));
     }
   }
-  auto store = SqliteInspectionsStore::Open(config.String("db-path"));
-  if (!store.ok()) {
-    return absl::Status(store.status().code(),
-                        absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+  // One SQLite file by default; PostgreSQL for several replicas.
+  if (!config.String("database-url").empty()) {
+    auto store = PgInspectionsStore::Open(config.String("database-url"));
+    if (!store.ok()) {
+      return absl::Status(store.status().code(),
+                          absl::StrCat("configuration database-url: ", std::string(store.status().message())));
+    }
+    rt->store_ = std::move(*store);
+  } else {
+    auto store = SqliteInspectionsStore::Open(config.String("db-path"));
+    if (!store.ok()) {
+      return absl::Status(store.status().code(),
+                          absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+    }
+    rt->store_ = std::move(*store);
   }
-  rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
   auto alg = ParseAlgorithm(config.String("jwt-alg"));
   if (!alg.ok()) return alg.status();
@@ -67,7 +79,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   rt->handler_ = std::make_unique<InspectionsHandler>(rt->inspections_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.inspections.v1.InspectionsService", ServerOptionsFrom(config));
   rt->runner_->AddService(rt->handler_.get());
-  SqliteInspectionsStore* s = rt->store_.get();
+  InspectionsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
   return rt;
 }

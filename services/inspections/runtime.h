@@ -15,6 +15,7 @@
 #include "services/inspections/forwarder.h"
 #include "services/inspections/handler.h"
 #include "services/inspections/inspections.h"
+#include "services/inspections/pg_store.h"
 #include "services/inspections/sqlite_store.h"
 
 namespace atrium::inspections {
@@ -34,7 +35,7 @@ class Runtime final {
 
   SystemClock system_clock_;
   const Clock* clock_ = nullptr;
-  std::unique_ptr<SqliteInspectionsStore> store_;
+  std::unique_ptr<InspectionsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<Inspections> inspections_;
   std::unique_ptr<OutboxForwarder> forwarder_;
