@@ -7,7 +7,7 @@
 
 #include "common/errors.h"
 #include "common/testing.h"
-#include "services/clients/sqlite_store.h"
+#include "services/clients/test_store.h"
 
 namespace atrium::clients {
 namespace {
@@ -43,7 +43,7 @@ type::v1::Date D(int y, int m, int d) {
 class ArchiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteClientsStore::Open(testing::TempDir("clients") + "/clients.db");
+    auto store = OpenTestStore("clients");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     absl::TimeZone zone;
@@ -77,7 +77,7 @@ class ArchiveTest : public ::testing::Test {
   }
 
   FakeClock clock_{kStart};
-  std::unique_ptr<SqliteClientsStore> store_;
+  std::unique_ptr<ClientsStore> store_;
   std::unique_ptr<Archive> archive_;
 };
 

@@ -17,18 +17,28 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   auto page_secret = PageTokenSecretFrom(config);
   if (!page_secret.ok()) return page_secret.status();
 
-  auto store = SqliteClientsStore::Open(config.String("db-path"));
-  if (!store.ok()) {
-    return absl::Status(store.status().code(),
-                        absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+  // One SQLite file by default; PostgreSQL for several replicas.
+  if (!config.String("database-url").empty()) {
+    auto store = PgClientsStore::Open(config.String("database-url"));
+    if (!store.ok()) {
+      return absl::Status(store.status().code(),
+                          absl::StrCat("configuration database-url: ", std::string(store.status().message())));
+    }
+    rt->store_ = std::move(*store);
+  } else {
+    auto store = SqliteClientsStore::Open(config.String("db-path"));
+    if (!store.ok()) {
+      return absl::Status(store.status().code(),
+                          absl::StrCat("configuration db-path: ", std::string(store.status().message())));
+    }
+    rt->store_ = std::move(*store);
   }
-  rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
   rt->archive_ = std::make_unique<Archive>(rt->store_.get(), clock, PageTokens(*page_secret), *zone);
   rt->handler_ = std::make_unique<ClientsHandler>(rt->archive_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.clients.v1.ClientsService", ServerOptionsFrom(config));
   rt->runner_->AddService(rt->handler_.get());
-  SqliteClientsStore* s = rt->store_.get();
+  ClientsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
   return rt;
 }

@@ -12,6 +12,7 @@
 #include "common/time_util.h"
 #include "services/clients/archive.h"
 #include "services/clients/handler.h"
+#include "services/clients/pg_store.h"
 #include "services/clients/sqlite_store.h"
 
 namespace atrium::clients {
@@ -31,7 +32,7 @@ class Runtime final {
   Runtime() = default;
 
   SystemClock system_clock_;
-  std::unique_ptr<SqliteClientsStore> store_;
+  std::unique_ptr<ClientsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<Archive> archive_;
   std::unique_ptr<ClientsHandler> handler_;

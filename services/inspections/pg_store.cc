@@ -183,10 +183,10 @@ class PgTx final : public InspectionsTx {
   }
 
   absl::StatusOr<std::vector<Tally>> TallyDays(int64_t from_day, int64_t to_day) override {
-    return Tallies(db_.Exec(
-        "SELECT point, item, responsible, COUNT(*), SUM(1 - meets) FROM results WHERE day BETWEEN $1 AND $2"
-        " GROUP BY point, item, responsible",
-        {Int(from_day), Int(to_day)}));
+    return Tallies(
+        db_.Exec("SELECT point, item, responsible, COUNT(*), SUM(1 - meets) FROM results WHERE day BETWEEN $1 AND $2"
+                 " GROUP BY point, item, responsible",
+                 {Int(from_day), Int(to_day)}));
   }
 
   absl::StatusOr<std::optional<CorrectiveAction>> GetAction(const std::string& id) override {

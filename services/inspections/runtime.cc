@@ -11,8 +11,6 @@ namespace atrium::inspections {
 
 std::map<std::string, Setting> InspectionsSettings() {
   return {
-      {"database-url",
-       Setting::String("", "PostgreSQL connection (libpq URI or key=value) for several replicas; empty = SQLite db-path")},
       {"notifications-address",
        Setting::String("127.0.0.1:50052", "the notifications service (host:port), for alerts", true)},
       {"meetings-address",

@@ -286,9 +286,9 @@ class SqliteTx final : public InspectionsTx {
 
   absl::Status AddOutbox(const OutboxEntry& e, int64_t now) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
-    Statement& st =
-        db_.Prepare("INSERT INTO outbox(kind, room, body, attempts, next_attempt_micros, traceparent)"
-                    " VALUES (?, ?, ?, 0, ?, ?)");
+    Statement& st = db_.Prepare(
+        "INSERT INTO outbox(kind, room, body, attempts, next_attempt_micros, traceparent)"
+        " VALUES (?, ?, ?, 0, ?, ?)");
     st.Bind(1, static_cast<int64_t>(e.kind)).Bind(2, e.room).BindBlob(3, e.body).Bind(4, now).Bind(5, e.traceparent);
     return st.Run();
   }

@@ -15,8 +15,6 @@ std::map<std::string, Setting> MeetingsSettings() {
       {"clients-deadline", Setting::Duration("2s", "deadline of each call to the clients service")},
       {"notifications-address", Setting::String("127.0.0.1:50052", "the notifications service (host:port)", true)},
       {"notifications-deadline", Setting::Duration("2s", "deadline of each call to the notifications service")},
-      {"database-url",
-       Setting::String("", "PostgreSQL connection (libpq URI or key=value) for several replicas; empty = SQLite db-path")},
       {"discount-authority",
        Setting::String("key_account_manager=10,manager=20,gm_office=100",
                        "largest discount below list price each role grants on its own, in percent", true)},
