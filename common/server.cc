@@ -171,14 +171,16 @@ absl::Status ServiceRunner::Start() {
   const bool ok = !probe_ || probe_().ok();
   SetHealth("", ok);
   SetHealth(service_name_, ok);
-  if (probe_) probe_thread_ = std::thread([this] { ProbeLoop(); });
   {
     absl::MutexLock lock(&components_mu_);
     started_ = true;
+    database_ok_ = ok;
     for (const auto& [component, serving] : components_) {
       SetHealth(absl::StrCat(service_name_, "/", component), serving);
     }
+    SetReadyLocked();
   }
+  if (probe_) probe_thread_ = std::thread([this] { ProbeLoop(); });
   if (health_server_) spdlog::info("health on {} (plain text)", options_.health_listen);
   spdlog::info(
       "{} serving on {}{}", service_name_, address(),
@@ -205,7 +207,16 @@ std::string ServiceRunner::address() const {
 void ServiceRunner::SetComponentStatus(const std::string& component, bool serving) {
   absl::MutexLock lock(&components_mu_);
   components_[component] = serving;
-  if (started_ && !shutting_down_) SetHealth(absl::StrCat(service_name_, "/", component), serving);
+  if (started_ && !shutting_down_) {
+    SetHealth(absl::StrCat(service_name_, "/", component), serving);
+    SetReadyLocked();
+  }
+}
+
+void ServiceRunner::SetReadyLocked() {
+  bool ready = database_ok_;
+  for (const auto& [component, serving] : components_) ready = ready && serving;
+  SetHealth(absl::StrCat(service_name_, "/ready"), ready);
 }
 
 void ServiceRunner::ProbeLoop() {
@@ -223,6 +234,9 @@ void ServiceRunner::ProbeLoop() {
     }
     SetHealth("", s.ok());
     SetHealth(service_name_, s.ok());
+    absl::MutexLock lock(&components_mu_);
+    database_ok_ = s.ok();
+    SetReadyLocked();
   }
 }
 

@@ -100,6 +100,10 @@ class ServiceRunner final {
   void ProbeLoop();
   // Sets a status on the health service of the main port and of the health port.
   void SetHealth(const std::string& service, bool serving);
+  // "<service>/ready": the database probe and every component serving (the
+  // readiness a load balancer wants; the service's own name follows the
+  // database only, for liveness and for callers that accept degradation).
+  void SetReadyLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(components_mu_);
 
   std::string service_name_;
   ServerOptions options_;
@@ -109,6 +113,7 @@ class ServiceRunner final {
   absl::Mutex components_mu_;
   std::map<std::string, bool> components_ ABSL_GUARDED_BY(components_mu_);
   bool started_ ABSL_GUARDED_BY(components_mu_) = false;
+  bool database_ok_ ABSL_GUARDED_BY(components_mu_) = true;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;

@@ -20,6 +20,7 @@
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
 #include "tests/department.h"
+#include "tests/postgres.h"
 #include "tests/process.h"
 
 namespace atrium {
@@ -63,11 +64,26 @@ type::v1::Money Yuan(int64_t yuan) {
 
 class MeetingFlowTest : public ::testing::Test {
  protected:
+  virtual bool OnPostgres() const { return false; }
+  // One meeting from enquiry to settled bill (the test body, for both backends).
+  void FullFlow();
+
+  // With OnPostgres(), a database per service on a real PostgreSQL server.
+  std::string Database(const std::string& service) {
+    if (!pg_) return "--database-url=";
+    EXPECT_TRUE(pg_->CreateDatabase(service));
+    return "--database-url=" + pg_->Url(service);
+  }
+
   void SetUp() override {
     dir_ = testing::TempDir("meeting-flow");
     std::ofstream(dir_ + "/jwt.key") << kKey;
     redis_ = std::make_unique<testing::RedisServer>(dir_);
     ASSERT_TRUE(redis_->Start()) << "redis-server did not start";
+    if (OnPostgres()) {
+      pg_ = std::make_unique<testing::PostgresServer>(dir_);
+      ASSERT_TRUE(pg_->Start()) << pg_->log();
+    }
     const std::string key = "--jwt-key-file=" + dir_ + "/jwt.key";
     clients_port_ = testing::FreePort();
     notifications_port_ = testing::FreePort();
@@ -76,20 +92,20 @@ class MeetingFlowTest : public ::testing::Test {
     clients_ = std::make_unique<testing::ServiceProcess>(
         ATRIUM_CLIENTS_BINARY,
         std::vector<std::string>{"--listen=127.0.0.1:" + std::to_string(clients_port_), "--db-path=" + dir_ + "/c.db",
-                                 key},
+                                 key, Database("clients")},
         dir_ + "/clients.log");
     ASSERT_FALSE(clients_->Start().empty()) << clients_->Log();
     notifications_ = std::make_unique<testing::ServiceProcess>(
         ATRIUM_NOTIFICATIONS_BINARY,
-        std::vector<std::string>{"--listen=127.0.0.1:" + std::to_string(notifications_port_),
-                                 "--db-path=" + dir_ + "/n.db", key, "--redis=" + redis_->address(),
-                                 "--redeliver-initial=1s", "--fresh-grace=1s", "--poll-interval=100ms",
-                                 "--metrics-listen=127.0.0.1:" + std::to_string(notifications_metrics_port_)},
+        std::vector<std::string>{
+            "--listen=127.0.0.1:" + std::to_string(notifications_port_), "--db-path=" + dir_ + "/n.db", key,
+            Database("notifications"), "--redis=" + redis_->address(), "--redeliver-initial=1s", "--fresh-grace=1s",
+            "--poll-interval=100ms", "--metrics-listen=127.0.0.1:" + std::to_string(notifications_metrics_port_)},
         dir_ + "/notifications.log");
     ASSERT_FALSE(notifications_->Start().empty()) << notifications_->Log();
     meetings_process_ = std::make_unique<testing::ServiceProcess>(
         ATRIUM_MEETINGS_BINARY,
-        std::vector<std::string>{"--listen=127.0.0.1:0", "--db-path=" + dir_ + "/m.db", key,
+        std::vector<std::string>{"--listen=127.0.0.1:0", "--db-path=" + dir_ + "/m.db", key, Database("meetings"),
                                  "--clients-address=127.0.0.1:" + std::to_string(clients_port_),
                                  "--notifications-address=" + Notifications(), "--clients-deadline=1s",
                                  "--notifications-deadline=1s",
@@ -134,6 +150,7 @@ class MeetingFlowTest : public ::testing::Test {
   std::string dir_;
   int clients_port_ = 0, notifications_port_ = 0, meetings_metrics_port_ = 0, notifications_metrics_port_ = 0;
   std::unique_ptr<testing::RedisServer> redis_;
+  std::unique_ptr<testing::PostgresServer> pg_;
   std::unique_ptr<testing::ServiceProcess> clients_, notifications_, meetings_process_;
   std::unique_ptr<mv1::MeetingsService::Stub> meetings_;
   std::unique_ptr<cv1::ClientsService::Stub> clients_stub_;
@@ -170,7 +187,7 @@ mv1::Agreement Content(int lunch) {
   return a;
 }
 
-TEST_F(MeetingFlowTest, OneMeetingFromEnquiryToSettledBill) {
+void MeetingFlowTest::FullFlow() {
   testing::Department fnb(Notifications(), redis_->address(), kFnb, /*sign=*/true, kKey);
   testing::Department rooms(Notifications(), redis_->address(), kRooms, /*sign=*/true, kKey);
 
@@ -380,6 +397,16 @@ TEST_F(MeetingFlowTest, OneMeetingFromEnquiryToSettledBill) {
     })) << step;
   }
 }
+
+TEST_F(MeetingFlowTest, OneMeetingFromEnquiryToSettledBill) { FullFlow(); }
+
+// The same meeting with every service keeping its data in PostgreSQL.
+class MeetingFlowOnPostgresTest : public MeetingFlowTest {
+ protected:
+  bool OnPostgres() const override { return true; }
+};
+
+TEST_F(MeetingFlowOnPostgresTest, OneMeetingFromEnquiryToSettledBill) { FullFlow(); }
 
 // The trace id of the first log line containing `needle` ("" if none).
 std::string TraceOf(const std::string& log, const std::string& needle) {

@@ -123,12 +123,12 @@ class NotificationsRedisTest : public ::testing::Test {
     }
   }
 
-  std::string RedisHealth() {
+  std::string RedisHealth(const std::string& name = "atrium.notifications.v1.NotificationsService/redis") {
     auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
     grpc::health::v1::HealthCheckRequest req;
-    req.set_service("atrium.notifications.v1.NotificationsService/redis");
+    req.set_service(name);
     grpc::health::v1::HealthCheckResponse resp;
     if (!health->Check(&ctx, req, &resp).ok()) return "error";
     return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
@@ -194,13 +194,19 @@ TEST_F(NotificationsRedisTest, RedisKilledWhileDispatchingLosesNothing) {
 TEST_F(NotificationsRedisTest, HealthReportsRedisLossWhileIdleAndRecovery) {
   StartService();
   ASSERT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(10)));
+  EXPECT_EQ(RedisHealth("atrium.notifications.v1.NotificationsService/ready"), "SERVING");
   redis_->Kill();
   EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "NOT_SERVING"; }, absl::Seconds(10)));
+  // Readiness follows Redis (a load balancer sends callers elsewhere); the
+  // service itself stays SERVING and still accepts what reaches it.
+  EXPECT_EQ(RedisHealth("atrium.notifications.v1.NotificationsService/ready"), "NOT_SERVING");
+  EXPECT_EQ(RedisHealth("atrium.notifications.v1.NotificationsService"), "SERVING");
   // Still accepting: the dispatch is stored and waits for Redis.
   EXPECT_TRUE(Dispatch(Notice("idle", 1)).ok());
   ASSERT_TRUE(redis_->Start());
   testing::Department fnb(address_, redis_->address(), kFnb, /*sign=*/false, kKey);
   EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(10)));
+  EXPECT_EQ(RedisHealth("atrium.notifications.v1.NotificationsService/ready"), "SERVING");
   EXPECT_TRUE(WaitFor([&] { return fnb.handled() == 1; }, absl::Seconds(10)));
 }
 
