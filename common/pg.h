@@ -16,10 +16,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 
 struct pg_conn;
@@ -92,5 +94,44 @@ class Pool final {
 // Whether a status came from a conflict between concurrent transactions
 // (the transaction may be run again).
 bool IsConflict(const absl::Status& s);
+
+// The protobuf messages stored in column 0 of a result (bytea).
+template <typename T>
+absl::StatusOr<std::vector<T>> Messages(const absl::StatusOr<Result>& r, const char* what) {
+  if (!r.ok()) return r.status();
+  std::vector<T> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    T m;
+    if (!m.ParseFromString(r->Bytes(i, 0))) return absl::DataLossError(absl::StrCat("a stored ", what, " is corrupt"));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// The first of them, if any.
+template <typename T>
+absl::StatusOr<std::optional<T>> Message(const absl::StatusOr<Result>& r, const char* what) {
+  auto all = Messages<T>(r, what);
+  if (!all.ok()) return all.status();
+  if (all->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(all->front()));
+}
+
+// A store's Write/Read on the pool, with its transaction type built on the
+// connection: `return pg::WriteAs<PgTx>(*pool_, fn);`.
+template <typename TxImpl, typename Fn>
+absl::Status WriteAs(Pool& pool, const Fn& fn) {
+  return pool.Write([&](Connection& c) {
+    TxImpl tx(c);
+    return fn(tx);
+  });
+}
+template <typename TxImpl, typename Fn>
+absl::Status ReadAs(Pool& pool, const Fn& fn) {
+  return pool.Read([&](Connection& c) {
+    TxImpl tx(c);
+    return fn(tx);
+  });
+}
 
 }  // namespace atrium::pg

@@ -284,17 +284,11 @@ absl::StatusOr<std::unique_ptr<PgClientsStore>> PgClientsStore::Open(const std::
 }
 
 absl::Status PgClientsStore::Write(const std::function<absl::Status(ClientsTx&)>& fn) {
-  return pool_->Write([&](pg::Connection& c) {
-    PgTx tx(c);
-    return fn(tx);
-  });
+  return pg::WriteAs<PgTx>(*pool_, fn);
 }
 
 absl::Status PgClientsStore::Read(const std::function<absl::Status(ClientsTx&)>& fn) {
-  return pool_->Read([&](pg::Connection& c) {
-    PgTx tx(c);
-    return fn(tx);
-  });
+  return pg::ReadAs<PgTx>(*pool_, fn);
 }
 
 }  // namespace atrium::clients

@@ -72,26 +72,6 @@ CREATE INDEX outbox_due ON outbox(next_attempt_micros);
 )sql",
 };
 
-template <typename T>
-absl::StatusOr<std::vector<T>> Messages(const absl::StatusOr<pg::Result>& r, const char* what) {
-  if (!r.ok()) return r.status();
-  std::vector<T> out;
-  for (int i = 0; i < r->rows(); ++i) {
-    T m;
-    if (!m.ParseFromString(r->Bytes(i, 0))) return absl::DataLossError(absl::StrCat("a stored ", what, " is corrupt"));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-template <typename T>
-absl::StatusOr<std::optional<T>> Message(const absl::StatusOr<pg::Result>& r, const char* what) {
-  auto all = Messages<T>(r, what);
-  if (!all.ok()) return all.status();
-  if (all->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(all->front()));
-}
-
 absl::StatusOr<std::vector<Tally>> Tallies(const absl::StatusOr<pg::Result>& r) {
   if (!r.ok()) return r.status();
   std::vector<Tally> out;
@@ -106,7 +86,7 @@ class PgTx final : public InspectionsTx {
   explicit PgTx(pg::Connection& db) : db_(db) {}
 
   absl::StatusOr<std::optional<InspectionPoint>> GetPoint(const std::string& id) override {
-    return Message<InspectionPoint>(db_.Exec("SELECT data FROM points WHERE id = $1", {Text(id)}), "point");
+    return pg::Message<InspectionPoint>(db_.Exec("SELECT data FROM points WHERE id = $1", {Text(id)}), "point");
   }
 
   absl::Status PutPoint(const std::string& id, const InspectionPoint& p) override {
@@ -117,12 +97,12 @@ class PgTx final : public InspectionsTx {
   }
 
   absl::StatusOr<std::vector<InspectionPoint>> ListPoints(const std::string& after_id, int limit) override {
-    return Messages<InspectionPoint>(
+    return pg::Messages<InspectionPoint>(
         db_.Exec("SELECT data FROM points WHERE id > $1 ORDER BY id LIMIT $2", {Text(after_id), Int(limit)}), "point");
   }
 
   absl::StatusOr<std::optional<Inspection>> GetForm(const std::string& point_id, int64_t day) override {
-    return Message<Inspection>(
+    return pg::Message<Inspection>(
         db_.Exec("SELECT data FROM forms WHERE point = $1 AND day = $2", {Text(point_id), Int(day)}), "inspection");
   }
 
@@ -163,7 +143,7 @@ class PgTx final : public InspectionsTx {
       params.push_back(Text(after->second));
     }
     sql += " ORDER BY day, point LIMIT $4";
-    return Messages<Inspection>(db_.Exec(sql, params), "inspection");
+    return pg::Messages<Inspection>(db_.Exec(sql, params), "inspection");
   }
 
   absl::StatusOr<std::map<std::string, int64_t>> CountForms(int64_t from_day, int64_t to_day) override {
@@ -190,8 +170,8 @@ class PgTx final : public InspectionsTx {
   }
 
   absl::StatusOr<std::optional<CorrectiveAction>> GetAction(const std::string& id) override {
-    return Message<CorrectiveAction>(db_.Exec("SELECT data FROM actions WHERE id = $1", {Text(id)}),
-                                     "corrective action");
+    return pg::Message<CorrectiveAction>(db_.Exec("SELECT data FROM actions WHERE id = $1", {Text(id)}),
+                                         "corrective action");
   }
 
   absl::Status PutAction(const std::string& id, int64_t day, const CorrectiveAction& a) override {
@@ -220,7 +200,7 @@ class PgTx final : public InspectionsTx {
       sql += " AND (due_micros, id) > (" + due + ", " + param(Text(f.after->second)) + ")";
     }
     sql += " ORDER BY due_micros, id LIMIT " + param(Int(f.limit));
-    return Messages<CorrectiveAction>(db_.Exec(sql, params), "corrective action");
+    return pg::Messages<CorrectiveAction>(db_.Exec(sql, params), "corrective action");
   }
 
   absl::StatusOr<std::pair<std::map<std::string, int64_t>, std::map<std::string, int64_t>>> CountOpenActions(
@@ -312,17 +292,11 @@ absl::StatusOr<std::unique_ptr<PgInspectionsStore>> PgInspectionsStore::Open(con
 }
 
 absl::Status PgInspectionsStore::Write(const std::function<absl::Status(InspectionsTx&)>& fn) {
-  return pool_->Write([&](pg::Connection& c) {
-    PgTx tx(c);
-    return fn(tx);
-  });
+  return pg::WriteAs<PgTx>(*pool_, fn);
 }
 
 absl::Status PgInspectionsStore::Read(const std::function<absl::Status(InspectionsTx&)>& fn) {
-  return pool_->Read([&](pg::Connection& c) {
-    PgTx tx(c);
-    return fn(tx);
-  });
+  return pg::ReadAs<PgTx>(*pool_, fn);
 }
 
 }  // namespace atrium::inspections

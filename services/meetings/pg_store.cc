@@ -95,26 +95,6 @@ CREATE INDEX records_by_tag ON records(kind, tag, seq, name) WHERE tag <> '';
 
 constexpr int64_t kLongestMeetingMicros = int64_t{32} * 24 * 3600 * 1000000;
 
-template <typename T>
-absl::StatusOr<std::vector<T>> Messages(const absl::StatusOr<pg::Result>& r, const char* what) {
-  if (!r.ok()) return r.status();
-  std::vector<T> out;
-  for (int i = 0; i < r->rows(); ++i) {
-    T m;
-    if (!m.ParseFromString(r->Bytes(i, 0))) return absl::DataLossError(absl::StrCat("a stored ", what, " is corrupt"));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-template <typename T>
-absl::StatusOr<std::optional<T>> Message(const absl::StatusOr<pg::Result>& r, const char* what) {
-  auto all = Messages<T>(r, what);
-  if (!all.ok()) return all.status();
-  if (all->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(all->front()));
-}
-
 absl::StatusOr<std::vector<Occupancy>> Occupancies(const absl::StatusOr<pg::Result>& r) {
   if (!r.ok()) return r.status();
   std::vector<Occupancy> out;
@@ -138,7 +118,7 @@ class PgTx final : public MeetingsTx {
   explicit PgTx(pg::Connection& db) : db_(db) {}
 
   absl::StatusOr<std::optional<Meeting>> GetMeeting(const std::string& id) override {
-    return Message<Meeting>(db_.Exec("SELECT data FROM meetings WHERE id = $1", {Text(id)}), "meeting");
+    return pg::Message<Meeting>(db_.Exec("SELECT data FROM meetings WHERE id = $1", {Text(id)}), "meeting");
   }
 
   absl::Status PutMeeting(const std::string& id, const Meeting& m) override {
@@ -164,11 +144,11 @@ class PgTx final : public MeetingsTx {
       params.push_back(Text(after->second));
     }
     sql += " ORDER BY create_micros DESC, id DESC LIMIT $3";
-    return Messages<Meeting>(db_.Exec(sql, params), "meeting");
+    return pg::Messages<Meeting>(db_.Exec(sql, params), "meeting");
   }
 
   absl::StatusOr<std::optional<Room>> GetRoom(const std::string& id) override {
-    return Message<Room>(db_.Exec("SELECT data FROM rooms WHERE id = $1", {Text(id)}), "room");
+    return pg::Message<Room>(db_.Exec("SELECT data FROM rooms WHERE id = $1", {Text(id)}), "room");
   }
 
   absl::Status InsertRoom(const std::string& id, const Room& room) override {
@@ -177,12 +157,12 @@ class PgTx final : public MeetingsTx {
   }
 
   absl::StatusOr<std::vector<Room>> ListRooms(const std::string& after_id, int limit) override {
-    return Messages<Room>(
+    return pg::Messages<Room>(
         db_.Exec("SELECT data FROM rooms WHERE id > $1 ORDER BY id LIMIT $2", {Text(after_id), Int(limit)}), "room");
   }
 
   absl::StatusOr<std::optional<Booking>> GetBooking(const std::string& name) override {
-    return Message<Booking>(db_.Exec("SELECT data FROM bookings WHERE name = $1", {Text(name)}), "booking");
+    return pg::Message<Booking>(db_.Exec("SELECT data FROM bookings WHERE name = $1", {Text(name)}), "booking");
   }
 
   absl::Status PutBooking(const std::string& meeting_id, const Booking& b,
@@ -227,7 +207,7 @@ class PgTx final : public MeetingsTx {
       params.push_back(Text(after->second));
     }
     sql += " ORDER BY start_micros, name LIMIT $3";
-    return Messages<Booking>(db_.Exec(sql, params), "booking");
+    return pg::Messages<Booking>(db_.Exec(sql, params), "booking");
   }
 
   absl::StatusOr<std::vector<Occupancy>> Occupancies(const std::vector<std::string>& units, int64_t start, int64_t end,
@@ -256,11 +236,11 @@ class PgTx final : public MeetingsTx {
   }
 
   absl::StatusOr<std::vector<Meeting>> MeetingsBetween(int64_t start, int64_t end) override {
-    return Messages<Meeting>(db_.Exec("SELECT data FROM meetings WHERE start_micros > 0 AND start_micros < $1 AND "
-                                      "start_micros >= $2::BIGINT - $3::BIGINT"
-                                      " AND end_micros > $2 ORDER BY start_micros, id",
-                                      {Int(end), Int(start), Int(kLongestMeetingMicros)}),
-                             "meeting");
+    return pg::Messages<Meeting>(db_.Exec("SELECT data FROM meetings WHERE start_micros > 0 AND start_micros < $1 AND "
+                                          "start_micros >= $2::BIGINT - $3::BIGINT"
+                                          " AND end_micros > $2 ORDER BY start_micros, id",
+                                          {Int(end), Int(start), Int(kLongestMeetingMicros)}),
+                                 "meeting");
   }
 
   absl::StatusOr<std::optional<Record>> GetRecord(const std::string& name) override {
@@ -377,17 +357,11 @@ absl::StatusOr<std::unique_ptr<PgMeetingsStore>> PgMeetingsStore::Open(const std
 }
 
 absl::Status PgMeetingsStore::Write(const std::function<absl::Status(MeetingsTx&)>& fn) {
-  return pool_->Write([&](pg::Connection& c) {
-    PgTx tx(c);
-    return fn(tx);
-  });
+  return pg::WriteAs<PgTx>(*pool_, fn);
 }
 
 absl::Status PgMeetingsStore::Read(const std::function<absl::Status(MeetingsTx&)>& fn) {
-  return pool_->Read([&](pg::Connection& c) {
-    PgTx tx(c);
-    return fn(tx);
-  });
+  return pg::ReadAs<PgTx>(*pool_, fn);
 }
 
 }  // namespace atrium::meetings

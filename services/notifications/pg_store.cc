@@ -87,26 +87,6 @@ std::string WithoutAttempts(Dispatch d) {
   return d.SerializeAsString();
 }
 
-template <typename T>
-absl::StatusOr<std::vector<T>> Messages(const absl::StatusOr<pg::Result>& r, const char* what) {
-  if (!r.ok()) return r.status();
-  std::vector<T> out;
-  for (int i = 0; i < r->rows(); ++i) {
-    T m;
-    if (!m.ParseFromString(r->Bytes(i, 0))) return absl::DataLossError(absl::StrCat("a stored ", what, " is corrupt"));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-template <typename T>
-absl::StatusOr<std::optional<T>> Message(const absl::StatusOr<pg::Result>& r, const char* what) {
-  auto all = Messages<T>(r, what);
-  if (!all.ok()) return all.status();
-  if (all->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(all->front()));
-}
-
 // Dispatch rows are (data, attempt_count).
 absl::StatusOr<std::vector<Dispatch>> DispatchRows(const absl::StatusOr<pg::Result>& r) {
   if (!r.ok()) return r.status();
@@ -126,7 +106,7 @@ class PgTx final : public NotificationsTx {
   explicit PgTx(pg::Connection& db) : db_(db) {}
 
   absl::StatusOr<std::optional<Notice>> GetNotice(const std::string& id) override {
-    return Message<Notice>(db_.Exec("SELECT data FROM notices WHERE id = $1", {Text(id)}), "notice");
+    return pg::Message<Notice>(db_.Exec("SELECT data FROM notices WHERE id = $1", {Text(id)}), "notice");
   }
 
   absl::Status PutNotice(const std::string& id, const Notice& n) override {
@@ -149,7 +129,7 @@ class PgTx final : public NotificationsTx {
       params.push_back(Text(after->second));
     }
     sql += " ORDER BY create_micros DESC, id DESC LIMIT $2";
-    return Messages<Notice>(db_.Exec(sql, params), "notice");
+    return pg::Messages<Notice>(db_.Exec(sql, params), "notice");
   }
 
   absl::StatusOr<std::optional<StoredRevision>> GetRevision(const std::string& notice_id, int revision) override {
@@ -312,7 +292,8 @@ class PgTx final : public NotificationsTx {
   }
 
   absl::StatusOr<std::optional<v1::Alert>> AlertByRequest(const std::string& request_id) override {
-    return Message<v1::Alert>(db_.Exec("SELECT data FROM alerts WHERE request_id = $1", {Text(request_id)}), "alert");
+    return pg::Message<v1::Alert>(db_.Exec("SELECT data FROM alerts WHERE request_id = $1", {Text(request_id)}),
+                                  "alert");
   }
 
   absl::StatusOr<std::vector<v1::Alert>> ListAlerts(const std::string& recipient,
@@ -326,7 +307,7 @@ class PgTx final : public NotificationsTx {
       params.push_back(Text(after->second));
     }
     sql += " ORDER BY create_micros DESC, name DESC LIMIT $2";
-    return Messages<v1::Alert>(db_.Exec(sql, params), "alert");
+    return pg::Messages<v1::Alert>(db_.Exec(sql, params), "alert");
   }
 
   absl::Status AddOutbox(const std::string& channel, const std::string& payload, int64_t now) override {
@@ -378,17 +359,11 @@ absl::StatusOr<std::unique_ptr<PgNotificationsStore>> PgNotificationsStore::Open
 }
 
 absl::Status PgNotificationsStore::Write(const std::function<absl::Status(NotificationsTx&)>& fn) {
-  return pool_->Write([&](pg::Connection& c) {
-    PgTx tx(c);
-    return fn(tx);
-  });
+  return pg::WriteAs<PgTx>(*pool_, fn);
 }
 
 absl::Status PgNotificationsStore::Read(const std::function<absl::Status(NotificationsTx&)>& fn) {
-  return pool_->Read([&](pg::Connection& c) {
-    PgTx tx(c);
-    return fn(tx);
-  });
+  return pg::ReadAs<PgTx>(*pool_, fn);
 }
 
 }  // namespace atrium::notifications
