@@ -69,6 +69,12 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFrom
   return grpc::SslCredentials(ssl);
 }
 
+absl::StatusOr<std::string> SigningKeyFrom(const Config& config) {
+  const std::string file = config.String("jwt-signing-key-file").empty() ? config.String("jwt-key-file")
+                                                                         : config.String("jwt-signing-key-file");
+  return ReadSettingFile("jwt-signing-key-file", file);
+}
+
 absl::StatusOr<std::string> PageTokenSecretFrom(const Config& config) {
   if (!config.String("page-token-secret-file").empty()) {
     return ReadSettingFile("page-token-secret-file", config.String("page-token-secret-file"));

@@ -64,6 +64,9 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> VerifierFrom(const Config& config
 // tls-ca-file (presenting tls-cert-file/tls-key-file for mutual TLS), or
 // plain text when tls-ca-file is not set.
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFrom(const Config& config);
+// The key a service signs its own `service:<name>` tokens with:
+// jwt-signing-key-file, else jwt-key-file (HS256).
+absl::StatusOr<std::string> SigningKeyFrom(const Config& config);
 // The page-token secret from page-token-secret-file, or a random one.
 absl::StatusOr<std::string> PageTokenSecretFrom(const Config& config);
 // The time zone from `timezone`.

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/store_config.h"
 
 namespace atrium::clients {
 
@@ -18,21 +19,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (!page_secret.ok()) return page_secret.status();
 
   // One SQLite file by default; PostgreSQL for several replicas.
-  if (!config.String("database-url").empty()) {
-    auto store = PgClientsStore::Open(config.String("database-url"));
-    if (!store.ok()) {
-      return absl::Status(store.status().code(),
-                          absl::StrCat("configuration database-url: ", std::string(store.status().message())));
-    }
-    rt->store_ = std::move(*store);
-  } else {
-    auto store = SqliteClientsStore::Open(config.String("db-path"));
-    if (!store.ok()) {
-      return absl::Status(store.status().code(),
-                          absl::StrCat("configuration db-path: ", std::string(store.status().message())));
-    }
-    rt->store_ = std::move(*store);
-  }
+  auto store = OpenConfiguredStore<ClientsStore, PgClientsStore, SqliteClientsStore>(config);
+  if (!store.ok()) return store.status();
+  rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
   rt->archive_ = std::make_unique<Archive>(rt->store_.get(), clock, PageTokens(*page_secret), *zone);
   rt->handler_ = std::make_unique<ClientsHandler>(rt->archive_.get(), rt->verifier_.get());

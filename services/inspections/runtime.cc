@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/store_config.h"
 #include "grpcpp/grpcpp.h"
 
 namespace atrium::inspections {
@@ -39,28 +40,13 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     }
   }
   // One SQLite file by default; PostgreSQL for several replicas.
-  if (!config.String("database-url").empty()) {
-    auto store = PgInspectionsStore::Open(config.String("database-url"));
-    if (!store.ok()) {
-      return absl::Status(store.status().code(),
-                          absl::StrCat("configuration database-url: ", std::string(store.status().message())));
-    }
-    rt->store_ = std::move(*store);
-  } else {
-    auto store = SqliteInspectionsStore::Open(config.String("db-path"));
-    if (!store.ok()) {
-      return absl::Status(store.status().code(),
-                          absl::StrCat("configuration db-path: ", std::string(store.status().message())));
-    }
-    rt->store_ = std::move(*store);
-  }
+  auto store = OpenConfiguredStore<InspectionsStore, PgInspectionsStore, SqliteInspectionsStore>(config);
+  if (!store.ok()) return store.status();
+  rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
   auto alg = ParseAlgorithm(config.String("jwt-alg"));
   if (!alg.ok()) return alg.status();
-  const std::string signing_file = config.String("jwt-signing-key-file").empty()
-                                       ? config.String("jwt-key-file")
-                                       : config.String("jwt-signing-key-file");
-  auto signing_key = ReadSettingFile("jwt-signing-key-file", signing_file);
+  auto signing_key = SigningKeyFrom(config);
   if (!signing_key.ok()) return signing_key.status();
   InspectionsOptions options;
   options.zone = *zone;

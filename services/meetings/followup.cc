@@ -401,13 +401,7 @@ absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::
     }
     const std::string note = absl::StrCat("bill ", Yuan(s->actual_total().amount_minor()), " CNY, paid ",
                                           Yuan(s->paid().amount_minor()), ", to receivables ", Yuan(balance));
-    auto* change = m->add_history();
-    change->set_from(m->state());
-    change->set_to(Meeting::SETTLED);
-    *change->mutable_time() = ToProto(now);
-    change->set_actor(who.subject);
-    change->set_note(note);
-    m->set_state(Meeting::SETTLED);
+    AddChange(*m, Meeting::SETTLED, who, now, note);
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
     if (auto st = tx.PutMeeting(*id, *m); !st.ok()) return st;

@@ -36,6 +36,8 @@ absl::StatusOr<std::string> SingletonOf(const std::string& name, const std::stri
 absl::StatusOr<v1::Meeting> MustGetMeeting(MeetingsTx& tx, const std::string& id);
 const char* StateName(v1::Meeting::State s);
 bool IsClosed(const v1::Meeting& m);
+// Records a move of `m` to `to` in its history (who, when, why) and makes it.
+void AddChange(v1::Meeting& m, v1::Meeting::State to, const Principal& who, absl::Time now, const std::string& note);
 // FAILED_PRECONDITION INVALID_STATE_TRANSITION naming the current state.
 absl::Status WrongState(const v1::Meeting& m, const std::string& what);
 absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> Position(const PageTokens& tokens,

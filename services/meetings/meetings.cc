@@ -110,6 +110,16 @@ absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::str
   return tx.AddOutbox(entry, absl::ToUnixMicros(now));
 }
 
+void AddChange(v1::Meeting& m, v1::Meeting::State to, const Principal& who, absl::Time now, const std::string& note) {
+  auto* change = m.add_history();
+  change->set_from(m.state());
+  change->set_to(to);
+  *change->mutable_time() = ToProto(now);
+  change->set_actor(who.subject);
+  change->set_note(note);
+  m.set_state(to);
+}
+
 }  // namespace internal
 
 namespace {
@@ -323,13 +333,7 @@ absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& 
     if (also) {
       if (auto s = also(tx, *m); !s.ok()) return s;
     }
-    auto* change = m->add_history();
-    change->set_from(was);
-    change->set_to(to);
-    *change->mutable_time() = ToProto(now);
-    change->set_actor(who.subject);
-    change->set_note(note);
-    m->set_state(to);
+    AddChange(*m, to, who, now, note);
     if (to == Meeting::LOST || to == Meeting::CANCELLED) m->set_close_reason(note);
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());

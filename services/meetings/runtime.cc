@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/store_config.h"
 #include "grpcpp/grpcpp.h"
 
 namespace atrium::meetings {
@@ -43,30 +44,15 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (!zone.ok()) return zone.status();
   policy.zone = *zone;
   // One SQLite file by default; PostgreSQL for several replicas.
-  if (!config.String("database-url").empty()) {
-    auto store = PgMeetingsStore::Open(config.String("database-url"));
-    if (!store.ok()) {
-      return absl::Status(store.status().code(),
-                          absl::StrCat("configuration database-url: ", std::string(store.status().message())));
-    }
-    rt->store_ = std::move(*store);
-  } else {
-    auto store = SqliteMeetingsStore::Open(config.String("db-path"));
-    if (!store.ok()) {
-      return absl::Status(store.status().code(),
-                          absl::StrCat("configuration db-path: ", std::string(store.status().message())));
-    }
-    rt->store_ = std::move(*store);
-  }
+  auto store = OpenConfiguredStore<MeetingsStore, PgMeetingsStore, SqliteMeetingsStore>(config);
+  if (!store.ok()) return store.status();
+  rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
   // The service signs its own token for work it does on its own (the
   // activity outbox): with jwt-signing-key-file, else the HS256 key.
   auto alg = ParseAlgorithm(config.String("jwt-alg"));
   if (!alg.ok()) return alg.status();
-  const std::string signing_file = config.String("jwt-signing-key-file").empty()
-                                       ? config.String("jwt-key-file")
-                                       : config.String("jwt-signing-key-file");
-  auto signing_key = ReadSettingFile("jwt-signing-key-file", signing_file);
+  auto signing_key = SigningKeyFrom(config);
   if (!signing_key.ok()) return signing_key.status();
   auto peer_credentials = ChannelCredentialsFrom(config);
   if (!peer_credentials.ok()) return peer_credentials.status();

@@ -93,16 +93,6 @@ absl::StatusOr<v1::PriceList> LoadPriceList(MeetingsTx& tx) {
   return empty;
 }
 
-void AddChange(Meeting& m, Meeting::State to, const Principal& who, absl::Time now, const std::string& note) {
-  auto* change = m.add_history();
-  change->set_from(m.state());
-  change->set_to(to);
-  *change->mutable_time() = ToProto(now);
-  change->set_actor(who.subject);
-  change->set_note(note);
-  m.set_state(to);
-}
-
 // Meeting states in which the agreement may be drafted or changed.
 bool AgreementOpen(const Meeting& m) {
   switch (m.state()) {

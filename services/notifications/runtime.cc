@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
+#include "common/store_config.h"
 
 namespace atrium::notifications {
 
@@ -75,21 +76,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   }
 
   // One SQLite file by default; PostgreSQL for several replicas.
-  if (!config.String("database-url").empty()) {
-    auto store = PgNotificationsStore::Open(config.String("database-url"));
-    if (!store.ok()) {
-      return absl::Status(store.status().code(),
-                          absl::StrCat("configuration database-url: ", std::string(store.status().message())));
-    }
-    rt->store_ = std::move(*store);
-  } else {
-    auto store = SqliteNotificationsStore::Open(config.String("db-path"));
-    if (!store.ok()) {
-      return absl::Status(store.status().code(),
-                          absl::StrCat("configuration db-path: ", std::string(store.status().message())));
-    }
-    rt->store_ = std::move(*store);
-  }
+  auto store = OpenConfiguredStore<NotificationsStore, PgNotificationsStore, SqliteNotificationsStore>(config);
+  if (!store.ok()) return store.status();
+  rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
   rt->notices_ = std::make_unique<Notices>(rt->store_.get(), clock, PageTokens(*page_secret), options);
   rt->deliverer_ =
