@@ -403,6 +403,11 @@ TEST_F(InspectionsTest, ReadsAndRefusalsTheProtoDocuments) {
   EXPECT_EQ(CodeOf(domain_->GetPoint(kKam, get)), Code::kNotFound);
   get.set_name("cr-office");
   EXPECT_EQ(FieldOf(domain_->GetPoint(kKam, get).status()), "name");
+  v1::UpdatePointRequest update;
+  update.mutable_point()->set_name("points/nowhere");
+  update.mutable_update_mask()->add_paths("display_name");
+  update.mutable_point()->set_display_name("x");
+  EXPECT_EQ(CodeOf(domain_->UpdatePoint(kGm, update)), Code::kNotFound);
   v1::RetirePointRequest retire;
   retire.set_name("points/nowhere");
   retire.set_reason("x");

@@ -529,6 +529,9 @@ TEST_F(SalesTest, PreparedOnlyWhenEverySignatureAndCheckIsInOrTheManagerOverride
     ASSERT_TRUE(checked.ok()) << checked.status();
   }
   EXPECT_EQ(Get(m)->state(), Meeting::NOTICE_ISSUED);  // nothing changed by the refusals
+  v1::MarkPreparedRequest stale = prepare;
+  stale.set_etag("stale");
+  EXPECT_EQ(CodeOf(meetings_->MarkPrepared(kKam, stale)), Code::kAborted);
   auto prepared = meetings_->MarkPrepared(kKam, prepare);
   ASSERT_TRUE(prepared.ok()) << prepared.status();
   EXPECT_EQ(prepared->state(), Meeting::PREPARED);
@@ -671,6 +674,13 @@ TEST_F(SalesTest, TrackingRecordsFeedbackIncidentsAndExtras) {
   EXPECT_EQ(FieldOf(meetings_->CreateTrackingEntry(kKam, req).status()), "tracking_entry.aspect");
   e->set_aspect(v1::TrackingEntry::GUEST_ROOMS);
   ASSERT_TRUE(meetings_->CreateTrackingEntry(kKam, req).ok());
+  // The same request_id for another meeting is a mistake, not a retry.
+  Meeting other = Prepared();
+  ASSERT_TRUE(meetings_->StartMeeting(kKam, MoveOf(other)).ok());
+  v1::CreateTrackingEntryRequest reused = req;
+  reused.set_parent(other.name());
+  reused.set_request_id("incident-1");
+  EXPECT_EQ(CodeOf(meetings_->CreateTrackingEntry(kFnb, reused)), Code::kAlreadyExists);
   v1::ListTrackingEntriesRequest list;
   list.set_parent(running.name());
   auto entries = meetings_->ListTrackingEntries(kFnb, list);
@@ -873,6 +883,23 @@ TEST_F(SalesTest, ReadsAndRefusalsTheProtoDocuments) {
   v1::DecideApprovalRequest decide;
   decide.set_name(request->name());
   EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "AGREEMENT_CHANGED");
+
+  v1::GetPriceListRequest bad_list;
+  bad_list.set_name("prices");
+  EXPECT_EQ(FieldOf(meetings_->GetPriceList(kManager, bad_list).status()), "name");
+  v1::GetMeetingNoticeRequest bad_notice;
+  bad_notice.set_name(m.name());
+  EXPECT_EQ(FieldOf(meetings_->GetMeetingNotice(kManager, bad_notice).status()), "name");
+  v1::RecordChargesRequest nowhere;
+  nowhere.set_name("meetings/nosuchmeeting/settlement");
+  auto* charge = nowhere.add_charges();
+  charge->set_category(v1::AV);
+  *charge->mutable_amount() = Yuan(1);
+  EXPECT_EQ(CodeOf(meetings_->RecordCharges(kKam, nowhere)), Code::kNotFound);
+  v1::RecordPaymentRequest pay_nowhere = pay;
+  pay_nowhere.set_name("meetings/nosuchmeeting/settlement");
+  pay_nowhere.mutable_payment()->mutable_date()->set_day(2);
+  EXPECT_EQ(CodeOf(meetings_->RecordPayment(kFinance, pay_nowhere)), Code::kNotFound);
 
   // A charge review before any charge.
   Meeting done = Completed();
