@@ -1,9 +1,9 @@
 // A thin, status-returning layer over SQLite for the services' stores.
 //
-// Connection: one sqlite3 handle with WAL, synchronous=FULL (an acknowledged
-// commit survives kill -9 and power loss), a busy timeout and foreign keys on,
-// and a cache of prepared statements. Not thread-safe: ConnectionPool hands
-// out one writer and several readers.
+// Connection: one sqlite3 handle with WAL, synchronous=FULL, a busy timeout
+// and foreign keys on, and a cache of prepared statements. Not thread-safe:
+// ConnectionPool hands out one writer and several readers. An acknowledged
+// write survives kill -9 and power loss (see ConnectionPool::Write).
 //
 //   auto pool = ConnectionPool::Open(path, migrations, /*readers=*/4);
 //   absl::Status s = (*pool)->Write([&](Connection& db) {
@@ -123,11 +123,27 @@ class ConnectionPool final {
   //
   // Group commit: concurrent writers are served by one leader, which runs
   // every waiting `fn` in turn, each inside its own savepoint, and commits
-  // them together with a single fsync. A failing `fn` rolls back to its
-  // savepoint only; a failed COMMIT fails every `fn` of the batch (none of
-  // their changes were made). Each `fn` sees the changes of those before it,
-  // exactly as if they had run one after another.
-  absl::Status Write(const std::function<absl::Status(Connection&)>& fn);
+  // them together. A failing `fn` rolls back to its savepoint only; a failed
+  // COMMIT fails every `fn` of the batch (none of their changes were made).
+  // Each `fn` sees the changes of those before it, exactly as if they had
+  // run one after another.
+  //
+  // Pipelined durability: COMMIT appends the batch to the WAL (safe from
+  // kill -9 from then on) and releases the writer at once; the WAL is then
+  // fsync'ed outside the write lock, so the next batch runs while the disk
+  // flushes this one, and one fsync covers every batch committed before it
+  // started. Write returns after that fsync. Readers may see a batch a
+  // moment before it is on disk (never one that was rolled back). If an
+  // fsync fails, nothing written since the last good one can be trusted:
+  // the pool refuses every later write (UNAVAILABLE) and Ping fails, until
+  // a restart recovers the database from what is on disk.
+  //
+  // `committed`, when given, runs once the write's changes are committed and
+  // safe from a crash of the process, before the fsync: for work that needs
+  // the data stored but not on disk (publishing it under a stable id that a
+  // retry would publish again). It does not run if the write fails.
+  absl::Status Write(const std::function<absl::Status(Connection&)>& fn,
+                     const std::function<void()>& committed = nullptr);
   // Runs `fn` in a read transaction on one of the read connections.
   absl::Status Read(const std::function<absl::Status(Connection&)>& fn);
 
@@ -146,18 +162,35 @@ class ConnectionPool final {
 
   struct PendingWrite {
     const std::function<absl::Status(Connection&)>* fn;
+    const std::function<void()>* committed = nullptr;
     absl::Status result;
+    bool taken = false;  // in a leader's batch
     bool done = false;
     // The writer's trace: the leader runs the write under it (so that what
     // the write records and logs names the caller's trace, not the leader's).
     const TraceContext* trace = nullptr;
   };
-  // Runs a batch on the writer and fills in each result. Called by the leader only.
-  void RunBatch(const std::vector<PendingWrite*>& batch);
+  // Runs a batch on the writer and fills in each result. Called by the
+  // leader only. Returns true if it committed changes.
+  bool RunBatch(const std::vector<PendingWrite*>& batch);
+  // Waits until the batch committed as number `seq` is on disk, syncing the
+  // WAL if no other leader is. Called with queue_mu_ held.
+  absl::Status AwaitDurable(uint64_t seq) ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
+  // fdatasync of the WAL file.
+  absl::Status SyncWal();
 
   absl::Mutex queue_mu_;
   std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool leader_active_ ABSL_GUARDED_BY(queue_mu_) = false;
+  // Batches committed to the WAL, and how many of them are known on disk.
+  uint64_t committed_seq_ ABSL_GUARDED_BY(queue_mu_) = 0;
+  uint64_t synced_seq_ ABSL_GUARDED_BY(queue_mu_) = 0;
+  bool syncing_ ABSL_GUARDED_BY(queue_mu_) = false;
+  // Set for good when an fsync fails.
+  absl::Status broken_ ABSL_GUARDED_BY(queue_mu_);
+  // The WAL file, opened for fdatasync; -1 when the writer commits with
+  // synchronous=FULL itself (a database without a WAL file of its own).
+  int wal_fd_ = -1;
   // Only the leader touches the writer; the mutex documents and enforces it.
   absl::Mutex write_mu_;
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);
