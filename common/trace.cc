@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -21,14 +22,32 @@ bool IsHex(std::string_view s) {
 
 bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
 
+// Trace and span ids need to be unique, not secret: a per-thread splitmix64
+// sequence seeded once from the system's CSPRNG (RAND_bytes for every id
+// took a lock and showed in the profile of every call; server threads come
+// and go, so the seeding is kept cheap too).
+uint64_t NextRandom() {
+  thread_local uint64_t state = [] {
+    uint64_t seed = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed) != 1) std::abort();
+    return seed;
+  }();
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
 std::string RandomHex(size_t bytes) {
-  unsigned char buf[16];
-  if (RAND_bytes(buf, static_cast<int>(bytes)) != 1) std::abort();  // the CSPRNG failing is not recoverable
-  std::string out;
-  char hex[3];
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(2 * bytes, '0');
+  uint64_t bits = 0;
   for (size_t i = 0; i < bytes; ++i) {
-    std::snprintf(hex, sizeof hex, "%02x", buf[i]);
-    out += hex;
+    if (i % 8 == 0) bits = NextRandom();
+    const unsigned byte = static_cast<unsigned>(bits & 0xff);
+    bits >>= 8;
+    out[2 * i] = kDigits[byte >> 4];
+    out[2 * i + 1] = kDigits[byte & 0xf];
   }
   if (AllZero(out)) out.back() = '1';
   return out;
