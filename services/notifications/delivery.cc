@@ -71,11 +71,25 @@ std::string DispatchCloudEvent(const Dispatch& dispatch, int attempt, absl::Time
   (*e.mutable_attributes())["deliveryattempt"].set_ce_integer(attempt);
   // CloudEvents distributed tracing extension: the dispatching call's trace.
   if (!dispatch.traceparent().empty()) SetString(e, "traceparent", dispatch.traceparent());
-  v1::DispatchEvent payload;
-  payload.set_event_id(dispatch.event_id());
-  *payload.mutable_dispatch() = dispatch;
-  payload.set_delivery_attempt(attempt);
-  e.mutable_proto_data()->PackFrom(payload);
+  // The DispatchEvent is the concatenation of its fields' encodings: the
+  // dispatch (with its content) is serialized once rather than copied into
+  // the event first. Any decoder reads it as the message.
+  v1::DispatchEvent head;
+  head.set_event_id(dispatch.event_id());
+  head.set_delivery_attempt(attempt);
+  std::string payload = head.SerializeAsString();
+  const std::string body = dispatch.SerializeAsString();
+  payload.push_back(static_cast<char>((v1::DispatchEvent::kDispatchFieldNumber << 3) | 2));  // length-delimited
+  for (uint64_t n = body.size();; n >>= 7) {
+    if (n < 0x80) {
+      payload.push_back(static_cast<char>(n));
+      break;
+    }
+    payload.push_back(static_cast<char>((n & 0x7f) | 0x80));
+  }
+  payload += body;
+  e.mutable_proto_data()->set_type_url("type.googleapis.com/" + v1::DispatchEvent::descriptor()->full_name());
+  e.mutable_proto_data()->set_value(std::move(payload));
   return e.SerializeAsString();
 }
 
@@ -114,9 +128,9 @@ void Deliverer::Stop() {
   if (recorder_.joinable()) recorder_.join();
 }
 
-void Deliverer::Dispatched(const std::vector<Dispatch>& dispatches) {
+void Deliverer::Dispatched(const DispatchBatch& dispatches) {
   absl::MutexLock lock(&mu_);
-  fresh_.insert(fresh_.end(), dispatches.begin(), dispatches.end());
+  fresh_.push_back(dispatches);
 }
 
 absl::Duration Deliverer::Backoff(int attempts) const {
@@ -203,15 +217,23 @@ bool Deliverer::Pass(bool scan) {
     fresh_.clear();  // stored; the schedule publishes them after the grace
     return false;
   }
-  std::vector<Dispatch> fresh;
+  std::vector<DispatchBatch> fresh_batches;
   {
     absl::MutexLock lock(&mu_);
-    fresh.swap(fresh_);
+    fresh_batches.swap(fresh_);
   }
-  for (size_t i = 0; i < fresh.size(); i += options_.batch_size) {
-    const size_t end = std::min(fresh.size(), i + options_.batch_size);
-    Publish(std::vector<Dispatch>(fresh.begin() + i, fresh.begin() + end));
+  std::vector<const Dispatch*> fresh;
+  for (const DispatchBatch& b : fresh_batches) {
+    for (const Dispatch& d : *b) {
+      fresh.push_back(&d);
+      if (static_cast<int>(fresh.size()) == options_.batch_size) {
+        Publish(fresh);
+        fresh.clear();
+      }
+    }
   }
+  if (!fresh.empty()) Publish(fresh);
+  const bool any_fresh = !fresh_batches.empty();
   if (!scan) return false;
   std::vector<Dispatch> due;
   absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
@@ -233,22 +255,26 @@ bool Deliverer::Pass(bool scan) {
                                  ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return unrecorded_.count(d.name()) != 0; }),
               due.end());
   }
-  if (!due.empty()) Publish(due);
+  if (!due.empty()) {
+    std::vector<const Dispatch*> pointers;
+    for (const Dispatch& d : due) pointers.push_back(&d);
+    Publish(pointers);
+  }
   more = PublishOutbox() || more;
-  if (fresh.empty() && due.empty() && absl::Now() - last_contact_ > absl::Seconds(1)) {
+  if (!any_fresh && due.empty() && absl::Now() - last_contact_ > absl::Seconds(1)) {
     (void)bus_->Ping();  // an idle connection's loss shows in health within a second or so
     last_contact_ = absl::Now();
   }
   return more || static_cast<int>(due.size()) == options_.batch_size;
 }
 
-void Deliverer::Publish(const std::vector<Dispatch>& dispatches) {
+void Deliverer::Publish(const std::vector<const Dispatch*>& dispatches) {
   const absl::Time now = clock_->Now();
   std::vector<redis::Message> messages;
   messages.reserve(dispatches.size());
-  for (const Dispatch& d : dispatches) {
-    messages.push_back({DispatchChannel(options_.channel_prefix, d.department()),
-                        DispatchCloudEvent(d, d.attempt_count() + 1, now, options_.event_source)});
+  for (const Dispatch* d : dispatches) {
+    messages.push_back({DispatchChannel(options_.channel_prefix, d->department()),
+                        DispatchCloudEvent(*d, d->attempt_count() + 1, now, options_.event_source)});
   }
   auto results = bus_->Publish(messages);
   last_contact_ = absl::Now();
@@ -256,23 +282,27 @@ void Deliverer::Publish(const std::vector<Dispatch>& dispatches) {
   // (a dispatch signed or superseded meanwhile keeps no schedule).
   std::vector<Record> records;
   records.reserve(dispatches.size());
+  // Log lines name the dispatching call's trace; building that context is
+  // skipped when the lines would not be written.
+  const bool logging = spdlog::should_log(spdlog::level::info);
   for (size_t i = 0; i < dispatches.size(); ++i) {
+    const Dispatch& d = *dispatches[i];
     Record r;
-    r.name = dispatches[i].name();
+    r.name = d.name();
     *r.attempt.mutable_time() = ToProto(now);
     r.attempt.set_channel(messages[i].channel);
     absl::Time next = now;  // a failed publish is retried once Redis is back
     if (results[i].ok()) {
       r.attempt.set_receivers(static_cast<int32_t>(*results[i]));
-      next = now + Backoff(dispatches[i].attempt_count() + 1);
+      next = now + Backoff(d.attempt_count() + 1);
     } else {
       r.attempt.set_receivers(-1);
       r.attempt.set_error(std::string(results[i].status().message()));
     }
     r.next_attempt_micros = absl::ToUnixMicros(next);
-    {
-      ScopedTrace trace(dispatches[i].traceparent());
-      const int delivery = dispatches[i].attempt_count() + 1;
+    if (logging || spdlog::should_log(spdlog::level::debug)) {
+      ScopedTrace trace(d.traceparent());
+      const int delivery = d.attempt_count() + 1;
       if (!results[i].ok()) {
         spdlog::debug("{}: publish failed ({}), retried once redis is back", r.name, r.attempt.error());
       } else if (delivery == 1) {

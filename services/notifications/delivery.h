@@ -88,7 +88,7 @@ class Deliverer final : public DispatchSink {
   // Stops the worker; what is pending stays in the database.
   void Stop();
 
-  void Dispatched(const std::vector<v1::Dispatch>& dispatches) override;
+  void Dispatched(const DispatchBatch& dispatches) override;
 
   bool connected() const { return connected_.load(); }
 
@@ -104,7 +104,7 @@ class Deliverer final : public DispatchSink {
   // schedule says is due. Returns true when a scan may have left work.
   bool Pass(bool scan);
   bool EnsureConnected();
-  void Publish(const std::vector<v1::Dispatch>& dispatches);
+  void Publish(const std::vector<const v1::Dispatch*>& dispatches);
   bool Escalate();
   bool PublishOutbox();
   absl::Duration Backoff(int attempts) const;
@@ -121,7 +121,7 @@ class Deliverer final : public DispatchSink {
   absl::Duration connect_backoff_;
 
   absl::Mutex mu_;
-  std::vector<v1::Dispatch> fresh_ ABSL_GUARDED_BY(mu_);
+  std::vector<DispatchBatch> fresh_ ABSL_GUARDED_BY(mu_);
   std::vector<Record> records_ ABSL_GUARDED_BY(mu_);
   // Published, attempt not yet recorded.
   std::set<std::string> unrecorded_ ABSL_GUARDED_BY(mu_);

@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
 #include "services/notifications/test_store.h"
@@ -127,6 +128,37 @@ class DeliveryTest : public ::testing::Test {
 };
 
 const char kFnbChannel[] = "atrium.dispatches.fnb";
+
+// The event's payload is assembled from its fields' encodings (the dispatch
+// is not copied into it): any protobuf decoder must read exactly the
+// DispatchEvent that building it as a message would give.
+TEST(DispatchCloudEventTest, PayloadDecodesAsTheDispatchEvent) {
+  v1::Dispatch d;
+  d.set_name("notices/n1/revisions/2/dispatches/fnb");
+  d.set_event_id("notices/n1/revisions/2/dispatches/fnb");
+  d.set_department("fnb");
+  d.set_meeting("meetings/m1");
+  auto* section = d.mutable_section();
+  section->set_department("fnb");
+  for (int i = 0; i < 40; ++i) {  // long enough for a multi-byte length
+    auto* f = section->add_fields();
+    f->set_path(absl::StrCat("meals/", i));
+    f->set_value("午餐 120 人，标准 ¥150/位");
+  }
+  const std::string bytes = DispatchCloudEvent(d, 3, kStart, "atrium-notifications");
+  io::cloudevents::v1::CloudEvent e;
+  ASSERT_TRUE(e.ParseFromString(bytes));
+  EXPECT_EQ(e.proto_data().type_url(), "type.googleapis.com/atrium.notifications.v1.DispatchEvent");
+  v1::DispatchEvent payload;
+  ASSERT_TRUE(e.proto_data().UnpackTo(&payload));
+  v1::DispatchEvent expected;
+  expected.set_event_id(d.event_id());
+  *expected.mutable_dispatch() = d;
+  expected.set_delivery_attempt(3);
+  EXPECT_EQ(payload.SerializeAsString(), expected.SerializeAsString());
+  EXPECT_EQ(e.id(), d.event_id());
+  EXPECT_EQ(e.attributes().at("deliveryattempt").ce_integer(), 3);
+}
 
 TEST_F(DeliveryTest, RepublishesWithBackoffUntilSigned) {
   Dispatch("n1");

@@ -260,85 +260,91 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
   Prepared prepared = Prepare(rev, previous ? &previous->revision : nullptr, now);
 
   Notice result;
-  absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
-    auto existing = tx.GetNotice(id);
-    if (!existing.ok()) return existing.status();
-    auto stored = tx.GetRevision(id, number);
-    if (!stored.ok()) return stored.status();
-    if (*stored) {
-      prepared.dispatches.clear();  // a retry: nothing new
-      if ((*stored)->digest != digest) {
-        return AlreadyExists(
-            "REVISION_CONTENT_DIFFERS",
-            absl::StrCat(rev.name(), " was accepted before with different content; send it as revision ",
-                         (*existing)->current_revision() + 1),
-            {{"revision", rev.name()}});
-      }
-      auto view = View(tx, **existing);
-      if (!view.ok()) return view.status();
-      result = std::move(*view);
-      return absl::OkStatus();
-    }
-    const int current = *existing ? (*existing)->current_revision() : 0;
-    if (number != current + 1) {
-      prepared.dispatches.clear();
-      return FailedPrecondition(
-          "REVISION_OUT_OF_ORDER",
-          absl::StrCat("notice ", id, " is at revision ", current, "; the next one is ", current + 1),
-          {{"current_revision", absl::StrCat(current)}});
-    }
-    if (prepared.against != current) {
-      // The previous revision arrived after the read above: build again on it.
-      auto before = tx.GetRevision(id, current);
-      if (!before.ok()) return before.status();
-      if (!*before) return absl::DataLossError(absl::StrCat("revision ", current, " is missing"));
-      prepared = Prepare(rev, &(*before)->revision, now);
-    }
-    Notice notice;
-    if (*existing) {
-      notice = **existing;
-      if (notice.meeting() != rev.meeting()) {
-        prepared.dispatches.clear();
-        return InvalidArgument("revision.meeting", absl::StrCat("the notice belongs to ", notice.meeting()));
-      }
-    } else {
-      notice.set_name(absl::StrCat("notices/", id));
-      notice.set_meeting(rev.meeting());
-      *notice.mutable_create_time() = ToProto(now);
-    }
-    notice.set_title(rev.title());
-    notice.set_owner(rev.owner());
-    notice.set_current_revision(number);
-    *notice.mutable_update_time() = ToProto(now);
-    if (auto s = tx.PutNotice(id, notice); !s.ok()) return s;
-    if (current > 0) {
-      auto old = tx.RevisionDispatches(id, current);
-      if (!old.ok()) return old.status();
-      for (Dispatch d : *old) {
-        d.set_superseded_by(number);
-        if (d.state() == Dispatch::AWAITING_SIGNATURE) d.set_state(Dispatch::SUPERSEDED);
-        if (auto s = tx.PutDispatch(d, std::nullopt); !s.ok()) return s;
-      }
-    }
-    if (auto s = tx.PutRevision(id, number, digest, prepared.revision_blob); !s.ok()) return s;
-    const int64_t first_schedule = ToUnixMicros(now + options_.fresh_grace);
-    for (size_t i = 0; i < prepared.dispatches.size(); ++i) {
-      if (auto s = tx.InsertDispatch(prepared.dispatches[i], prepared.dispatch_blobs[i], first_schedule); !s.ok()) {
-        return s;
-      }
-    }
-    auto view = View(tx, notice, &prepared.dispatches);
-    if (!view.ok()) return view.status();
-    result = std::move(*view);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!prepared.dispatches.empty()) {
-    spdlog::info("{} revision {} accepted from {}: {} dispatch(es)", result.name(), result.current_revision(),
-                 who.subject, prepared.dispatches.size());
+  // New dispatches are handed to the sinks (the Redis publisher, the watch
+  // streams) once committed: stored, so a crash cannot lose what was
+  // published, and published while the disk makes the commit durable.
+  const auto publish = [&] {
+    if (prepared.dispatches.empty()) return;
+    auto batch = std::make_shared<const std::vector<Dispatch>>(std::move(prepared.dispatches));
+    spdlog::info("notices/{} revision {} accepted from {}: {} dispatch(es)", id, number, who.subject, batch->size());
     absl::MutexLock lock(&sinks_mu_);
-    for (DispatchSink* sink : sinks_) sink->Dispatched(prepared.dispatches);
-  }
+    for (DispatchSink* sink : sinks_) sink->Dispatched(batch);
+  };
+  absl::Status status = store_->WriteThen(
+      [&](NotificationsTx& tx) -> absl::Status {
+        auto existing = tx.GetNotice(id);
+        if (!existing.ok()) return existing.status();
+        auto stored = tx.GetRevision(id, number);
+        if (!stored.ok()) return stored.status();
+        if (*stored) {
+          prepared.dispatches.clear();  // a retry: nothing new
+          if ((*stored)->digest != digest) {
+            return AlreadyExists(
+                "REVISION_CONTENT_DIFFERS",
+                absl::StrCat(rev.name(), " was accepted before with different content; send it as revision ",
+                             (*existing)->current_revision() + 1),
+                {{"revision", rev.name()}});
+          }
+          auto view = View(tx, **existing);
+          if (!view.ok()) return view.status();
+          result = std::move(*view);
+          return absl::OkStatus();
+        }
+        const int current = *existing ? (*existing)->current_revision() : 0;
+        if (number != current + 1) {
+          prepared.dispatches.clear();
+          return FailedPrecondition(
+              "REVISION_OUT_OF_ORDER",
+              absl::StrCat("notice ", id, " is at revision ", current, "; the next one is ", current + 1),
+              {{"current_revision", absl::StrCat(current)}});
+        }
+        if (prepared.against != current) {
+          // The previous revision arrived after the read above: build again on it.
+          auto before = tx.GetRevision(id, current);
+          if (!before.ok()) return before.status();
+          if (!*before) return absl::DataLossError(absl::StrCat("revision ", current, " is missing"));
+          prepared = Prepare(rev, &(*before)->revision, now);
+        }
+        Notice notice;
+        if (*existing) {
+          notice = **existing;
+          if (notice.meeting() != rev.meeting()) {
+            prepared.dispatches.clear();
+            return InvalidArgument("revision.meeting", absl::StrCat("the notice belongs to ", notice.meeting()));
+          }
+        } else {
+          notice.set_name(absl::StrCat("notices/", id));
+          notice.set_meeting(rev.meeting());
+          *notice.mutable_create_time() = ToProto(now);
+        }
+        notice.set_title(rev.title());
+        notice.set_owner(rev.owner());
+        notice.set_current_revision(number);
+        *notice.mutable_update_time() = ToProto(now);
+        if (auto s = tx.PutNotice(id, notice); !s.ok()) return s;
+        if (current > 0) {
+          auto old = tx.RevisionDispatches(id, current);
+          if (!old.ok()) return old.status();
+          for (Dispatch d : *old) {
+            d.set_superseded_by(number);
+            if (d.state() == Dispatch::AWAITING_SIGNATURE) d.set_state(Dispatch::SUPERSEDED);
+            if (auto s = tx.PutDispatch(d, std::nullopt); !s.ok()) return s;
+          }
+        }
+        if (auto s = tx.PutRevision(id, number, digest, prepared.revision_blob); !s.ok()) return s;
+        const int64_t first_schedule = ToUnixMicros(now + options_.fresh_grace);
+        for (size_t i = 0; i < prepared.dispatches.size(); ++i) {
+          if (auto s = tx.InsertDispatch(prepared.dispatches[i], prepared.dispatch_blobs[i], first_schedule); !s.ok()) {
+            return s;
+          }
+        }
+        auto view = View(tx, notice, &prepared.dispatches);
+        if (!view.ok()) return view.status();
+        result = std::move(*view);
+        return absl::OkStatus();
+      },
+      publish);
+  if (!status.ok()) return status;
   return result;
 }
 

@@ -34,10 +34,14 @@ struct NoticesOptions {
 };
 
 // Told, after the commit, of the dispatches a revision created.
+// New dispatches of one accepted revision, shared (not copied) by every sink.
+using DispatchBatch = std::shared_ptr<const std::vector<v1::Dispatch>>;
+
 class DispatchSink {
  public:
   virtual ~DispatchSink() = default;
-  virtual void Dispatched(const std::vector<v1::Dispatch>& dispatches) = 0;
+  // The batch is shared between the sinks and never changes.
+  virtual void Dispatched(const DispatchBatch& dispatches) = 0;
 };
 
 class Notices final {

@@ -32,7 +32,7 @@ using testing::ReasonOf;
 
 class RecordingSink : public DispatchSink {
  public:
-  void Dispatched(const std::vector<Dispatch>& d) override { seen.insert(seen.end(), d.begin(), d.end()); }
+  void Dispatched(const DispatchBatch& d) override { seen.insert(seen.end(), d->begin(), d->end()); }
   std::vector<Dispatch> seen;
 };
 

@@ -362,6 +362,13 @@ absl::Status PgNotificationsStore::Write(const std::function<absl::Status(Notifi
   return pg::WriteAs<PgTx>(*pool_, fn);
 }
 
+absl::Status PgNotificationsStore::WriteThen(const std::function<absl::Status(NotificationsTx&)>& fn,
+                                             const std::function<void()>& committed) {
+  absl::Status s = pg::WriteAs<PgTx>(*pool_, fn);
+  if (s.ok() && committed) committed();
+  return s;
+}
+
 absl::Status PgNotificationsStore::Read(const std::function<absl::Status(NotificationsTx&)>& fn) {
   return pg::ReadAs<PgTx>(*pool_, fn);
 }

@@ -21,6 +21,8 @@ class PgNotificationsStore final : public NotificationsStore {
   static absl::StatusOr<std::unique_ptr<PgNotificationsStore>> Open(const std::string& url, int connections = 4);
 
   absl::Status Write(const std::function<absl::Status(NotificationsTx&)>& fn) override;
+  absl::Status WriteThen(const std::function<absl::Status(NotificationsTx&)>& fn,
+                         const std::function<void()>& committed) override;
   absl::Status Read(const std::function<absl::Status(NotificationsTx&)>& fn) override;
   absl::Status Ping() override { return pool_->Ping(); }
 

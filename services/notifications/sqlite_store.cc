@@ -427,6 +427,16 @@ absl::Status SqliteNotificationsStore::Write(const std::function<absl::Status(No
   return sqlite::WriteAs<SqliteTx>(*pool_, fn);
 }
 
+absl::Status SqliteNotificationsStore::WriteThen(const std::function<absl::Status(NotificationsTx&)>& fn,
+                                                 const std::function<void()>& committed) {
+  return pool_->Write(
+      [&](sqlite::Connection& db) {
+        SqliteTx tx(db, true);
+        return fn(tx);
+      },
+      committed);
+}
+
 absl::Status SqliteNotificationsStore::Read(const std::function<absl::Status(NotificationsTx&)>& fn) {
   return sqlite::ReadAs<SqliteTx>(*pool_, fn);
 }

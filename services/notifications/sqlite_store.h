@@ -15,6 +15,8 @@ class SqliteNotificationsStore final : public NotificationsStore {
   static absl::StatusOr<std::unique_ptr<SqliteNotificationsStore>> Open(const std::string& path, int readers = 4);
 
   absl::Status Write(const std::function<absl::Status(NotificationsTx&)>& fn) override;
+  absl::Status WriteThen(const std::function<absl::Status(NotificationsTx&)>& fn,
+                         const std::function<void()>& committed) override;
   absl::Status Read(const std::function<absl::Status(NotificationsTx&)>& fn) override;
   absl::Status Ping() override { return pool_->Ping(); }
 

@@ -114,6 +114,12 @@ class NotificationsStore {
   virtual ~NotificationsStore() = default;
   // All changes of `fn` commit together when it returns OK, none otherwise.
   virtual absl::Status Write(const std::function<absl::Status(NotificationsTx&)>& fn) = 0;
+  // The same, and `committed` runs as soon as the changes are committed and
+  // safe from a crash of the process, which may be a moment before they are
+  // on disk and Write returns (SQLite syncs its log after the commit; a
+  // PostgreSQL commit is durable when it returns). Not run if `fn` fails.
+  virtual absl::Status WriteThen(const std::function<absl::Status(NotificationsTx&)>& fn,
+                                 const std::function<void()>& committed) = 0;
   virtual absl::Status Read(const std::function<absl::Status(NotificationsTx&)>& fn) = 0;
   virtual absl::Status Ping() = 0;
 };

@@ -45,11 +45,11 @@ void Broadcaster::Close() {
   subs_.clear();
 }
 
-void Broadcaster::Dispatched(const std::vector<v1::Dispatch>& dispatches) {
+void Broadcaster::Dispatched(const DispatchBatch& dispatches) {
   absl::MutexLock lock(&mu_);
   for (auto& sub : subs_) {
     absl::MutexLock sub_lock(&sub->mu);
-    for (const auto& d : dispatches) {
+    for (const auto& d : *dispatches) {
       if (d.department() != sub->department) continue;
       if (sub->queue.size() >= max_queue_) {
         sub->overflow = true;

@@ -41,7 +41,7 @@ class Broadcaster final : public DispatchSink {
   void Unsubscribe(const std::shared_ptr<Subscription>& sub);
   void Close();
 
-  void Dispatched(const std::vector<v1::Dispatch>& dispatches) override;
+  void Dispatched(const DispatchBatch& dispatches) override;
 
  private:
   const size_t max_queue_;
