@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -47,6 +50,58 @@ double Throughput(int threads, double seconds, Fn call) {
   stop = true;
   for (auto& th : pool) th.join();
   return count / seconds;
+}
+
+// The same closed loop through gRPC's callback API: `concurrency` calls in
+// flight at all times, without a thread per caller, so that less of the
+// machine goes to the load generator. `start(slot, n, done)` starts call n
+// of a slot and arranges for `done(ok)` to run when it completes (see
+// StartUnary). Returns completed calls per second (ok ones only).
+inline double AsyncThroughput(int concurrency, double seconds,
+                              const std::function<void(int, long, std::function<void(bool)>)>& start) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> count{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  int outstanding = concurrency;
+  std::function<void(int, long)> issue = [&](int slot, long n) {
+    start(slot, n, [&, slot, n](bool ok) {
+      if (!stop.load()) {
+        if (ok) count++;
+        issue(slot, n + 1);
+        return;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      if (--outstanding == 0) cv.notify_all();
+    });
+  };
+  for (int i = 0; i < concurrency; ++i) issue(i, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
+  const long done = count.load();
+  stop = true;
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return outstanding == 0; });
+  return done / seconds;
+}
+
+// Starts one unary call through a stub's callback interface; `fill` sets
+// up the request (and the context's metadata), `done(ok)` runs on completion.
+//   StartUnary<Req, Resp>(fill, [&](auto* ctx, auto* req, auto* resp, auto cb) {
+//     stub->async()->Method(ctx, req, resp, std::move(cb)); }, done);
+template <typename Req, typename Resp, typename Fill, typename Invoke>
+void StartUnary(const Fill& fill, const Invoke& invoke, std::function<void(bool)> done) {
+  struct Call {
+    grpc::ClientContext ctx;
+    Req req;
+    Resp resp;
+  };
+  auto* call = new Call;
+  fill(call->ctx, call->req);
+  invoke(&call->ctx, &call->req, &call->resp, [call, done = std::move(done)](const grpc::Status& s) {
+    const bool ok = s.ok();
+    delete call;
+    done(ok);
+  });
 }
 
 inline double Percentile(std::vector<double> v, double p) {
