@@ -5,6 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
+# Every temporary directory the tests make (databases, PostgreSQL clusters,
+# logs) goes under one directory of this run, removed when it ends. The
+# PostgreSQL server runs as its own user and must be able to pass through.
+export TMPDIR="$(mktemp -d /tmp/atrium-test.XXXXXX)"
+chmod 711 "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
+
 echo "== Kubernetes manifests"
 scripts/check-manifests.sh
 
@@ -12,6 +19,7 @@ echo "== build (RelWithDebInfo)"
 scripts/build.sh build
 echo "== tests"
 (cd build && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+find "$TMPDIR" -mindepth 1 -delete
 echo "== container images (buildah): each runs as its non-root user and answers health"
 scripts/test-images.sh build
 

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 
@@ -35,7 +36,12 @@ std::string AsServerUser(const std::string& command) {
 
 PostgresServer::PostgresServer(const std::string& dir) : dir_(dir + "/pg"), port_(FreePort()) {}
 
-PostgresServer::~PostgresServer() { Stop(); }
+PostgresServer::~PostgresServer() {
+  Stop();
+  // The cluster takes tens of megabytes; its logs beside it stay.
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
 
 bool PostgresServer::Start() {
   const std::string bin = BinDir();

@@ -12,6 +12,7 @@ namespace atrium::testing {
 
 class PostgresServer final {
  public:
+  // The cluster lives in <dir>/pg and is removed with this object.
   explicit PostgresServer(const std::string& dir);
   ~PostgresServer();
   // Initialises the cluster (first time) and starts the server; false if it
