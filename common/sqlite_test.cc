@@ -14,6 +14,18 @@ namespace {
 
 std::string TempDb() { return testing::TempDir("atrium-sqlite") + "/t.db"; }
 
+// Rows in table a, or -1 if the read fails.
+int64_t CountRows(ConnectionPool& pool) {
+  int64_t count = -1;
+  absl::Status s = pool.Read([&](Connection& db) {
+    Statement& st = db.Prepare("SELECT count(*) FROM a");
+    auto row = st.Step();
+    if (row.ok() && *row) count = st.Int(0);
+    return row.status();
+  });
+  return s.ok() ? count : -1;
+}
+
 TEST(SqliteTest, MigrationsApplyOnceAndUpgrade) {
   const std::string path = TempDb();
   {
@@ -37,16 +49,7 @@ TEST(SqliteTest, WriteRollsBackOnError) {
     return absl::AbortedError("refused");
   });
   EXPECT_EQ(s.code(), absl::StatusCode::kAborted);
-  int64_t count = -1;
-  ASSERT_TRUE((*pool)
-                  ->Read([&](Connection& db) {
-                    Statement& st = db.Prepare("SELECT count(*) FROM a");
-                    auto row = st.Step();
-                    count = st.Int(0);
-                    return row.status();
-                  })
-                  .ok());
-  EXPECT_EQ(count, 0);
+  EXPECT_EQ(CountRows(**pool), 0);
 }
 
 TEST(SqliteTest, UniqueViolationIsAlreadyExists) {
@@ -204,16 +207,7 @@ TEST(SqliteTest, CommittedHookRunsOnceForWritesThatCommit) {
   }
   auto reopened = ConnectionPool::Open(path, {"CREATE TABLE a(x INTEGER UNIQUE)"}, 1);
   ASSERT_TRUE(reopened.ok());
-  int64_t count = -1;
-  ASSERT_TRUE((*reopened)
-                  ->Read([&](Connection& db) {
-                    Statement& st = db.Prepare("SELECT count(*) FROM a");
-                    auto row = st.Step();
-                    count = st.Int(0);
-                    return row.status();
-                  })
-                  .ok());
-  EXPECT_EQ(count, 8 * 40 * 3 / 4);
+  EXPECT_EQ(CountRows(**reopened), 8 * 40 * 3 / 4);
 }
 
 }  // namespace atrium::sqlite
