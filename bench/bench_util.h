@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <mutex>
@@ -15,8 +16,26 @@
 #include <vector>
 
 #include "atrium/bench/v1/bench.grpc.pb.h"
+#include "common/testing.h"
 
 namespace atrium::bench {
+
+// A temporary directory for a benchmark's data (a million accounts take
+// gigabytes), removed with this object: declare it before what uses it.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& prefix) : path_(testing::TempDir(prefix)) {}
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 // The ceiling: an empty unary handler registered on the same server.
 class EmptyService final : public v1::BenchService::Service {

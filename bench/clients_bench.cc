@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   spdlog::set_level(spdlog::level::warn);
-  const std::string dir = testing::TempDir("clients-bench");
+  const bench::ScratchDir scratch("clients-bench");
+  const std::string& dir = scratch.path();
   const std::string key = "bench-key";
   SystemClock clock;
   auto store = SqliteClientsStore::Open(dir + "/clients.db", 8);

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   const absl::CivilDay today(2026, 11, 27);
   FakeClock clock(absl::FromCivil(absl::CivilHour(today) + 20, zone));
   const absl::CivilDay first = today - 365 * years;
-  auto store = SqliteInspectionsStore::Open(testing::TempDir("inspections-bench") + "/i.db", 4);
+  const bench::ScratchDir scratch("inspections-bench");
+  auto store = SqliteInspectionsStore::Open(scratch.path() + "/i.db", 4);
   if (!store.ok()) return 1;
 
   const absl::Time t0 = absl::Now();

@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   spdlog::set_level(spdlog::level::warn);
-  const std::string dir = testing::TempDir("meetings-bench");
+  const bench::ScratchDir scratch("meetings-bench");
+  const std::string& dir = scratch.path();
   auto store = SqliteMeetingsStore::Open(dir + "/m.db", 8);
   if (!store.ok()) return 1;
   SystemClock clock;

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -207,7 +208,12 @@ class Service {
     runtime_ = std::move(*rt);
   }
   std::string address() const { return runtime_->address(); }
-  ~Service() { runtime_->Shutdown(); }
+  ~Service() {
+    runtime_->Shutdown();
+    runtime_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
 
  private:
   std::string dir_;
@@ -373,7 +379,8 @@ Capacity ClosedLoop(const Service& svc, double seconds, int threads) {
 // The same closed loop without gRPC: the domain, SQLite and the delivery
 // worker publishing to Redis. Shows what the transport costs.
 Capacity DomainClosedLoop(const std::string& redis_address, double seconds, int threads) {
-  const std::string dir = testing::TempDir("notifications-bench-domain");
+  const bench::ScratchDir scratch("notifications-bench-domain");
+  const std::string& dir = scratch.path();
   auto store = notifications::SqliteNotificationsStore::Open(dir + "/n.db");
   if (!store.ok()) std::exit(1);
   SystemClock clock;
@@ -426,7 +433,8 @@ int main(int argc, char** argv) {
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   spdlog::set_level(spdlog::level::warn);
-  const std::string dir = testing::TempDir("notifications-bench-redis");
+  const bench::ScratchDir scratch("notifications-bench-redis");
+  const std::string& dir = scratch.path();
   testing::RedisServer redis(dir);
   if (!redis.Start()) {
     std::fprintf(stderr, "redis-server did not start\n");
