@@ -220,24 +220,49 @@ class Service {
   std::unique_ptr<notifications::Runtime> runtime_;
 };
 
+// `threads` channels to the service (distinct connections), calling as the
+// meetings service does.
+class Callers {
+ public:
+  Callers(const Service& svc, int threads)
+      : token_("Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey,
+                                      Principal{"service:meetings", "meetings", Role::kService, ""},
+                                      absl::Now() + absl::Hours(2))) {
+    for (int t = 0; t < threads; ++t) {
+      grpc::ChannelArguments args;
+      args.SetInt("bench_channel", t);
+      stubs_.push_back(nv1::NotificationsService::NewStub(
+          grpc::CreateCustomChannel(svc.address(), grpc::InsecureChannelCredentials(), args)));
+    }
+  }
+  // Dispatches notice `id` on channel t and waits for the answer.
+  grpc::Status Dispatch(int t, const std::string& id) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", token_);
+    nv1::Notice out;
+    return stubs_[t]->DispatchNotice(&ctx, Notice(id), &out);
+  }
+  // Starts the same through the callback API; done(ok) when it completes.
+  void Start(int t, const std::string& id, std::function<void(bool)> done) {
+    bench::StartUnary<nv1::DispatchNoticeRequest, nv1::Notice>(
+        [&](grpc::ClientContext& ctx, nv1::DispatchNoticeRequest& req) {
+          ctx.AddMetadata("authorization", token_);
+          req = Notice(id);
+        },
+        [&](auto* ctx, auto* req, auto* resp, auto cb) {
+          stubs_[t]->async()->DispatchNotice(ctx, req, resp, std::move(cb));
+        },
+        std::move(done));
+  }
+
+ private:
+  std::string token_;
+  std::vector<std::unique_ptr<nv1::NotificationsService::Stub>> stubs_;
+};
+
 RunResult MeasureService(const Service& svc, const redis::Endpoint& ep, double rate, double seconds, int threads,
                          long pending) {
-  const std::string token = "Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey,
-                                                   Principal{"service:meetings", "meetings", Role::kService, ""},
-                                                   absl::Now() + absl::Hours(2));
-  std::vector<std::unique_ptr<nv1::NotificationsService::Stub>> stubs;
-  for (int t = 0; t < threads; ++t) {
-    grpc::ChannelArguments args;
-    args.SetInt("bench_channel", t);
-    stubs.push_back(nv1::NotificationsService::NewStub(
-        grpc::CreateCustomChannel(svc.address(), grpc::InsecureChannelCredentials(), args)));
-  }
-  auto call = [&](int t, const std::string& id) {
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", token);
-    nv1::Notice out;
-    return stubs[t]->DispatchNotice(&ctx, Notice(id), &out);
-  };
+  Callers callers(svc, threads);
   if (pending > 0) {
     // Unsigned dispatches already waiting (two per notice); let their first
     // publication drain before measuring.
@@ -245,7 +270,7 @@ RunResult MeasureService(const Service& svc, const redis::Endpoint& ep, double r
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) {
       pool.emplace_back([&, t] {
-        for (long k; (k = next++) < pending / g_departments;) call(t, absl::StrCat("pending-", k));
+        for (long k; (k = next++) < pending / g_departments;) callers.Dispatch(t, absl::StrCat("pending-", k));
       });
     }
     for (auto& th : pool) th.join();
@@ -267,19 +292,11 @@ RunResult MeasureService(const Service& svc, const redis::Endpoint& ep, double r
     if (const absl::Duration wait = due - absl::Now(); wait > absl::ZeroDuration()) absl::SleepFor(wait);
     const absl::Time s = absl::Now();
     const int t = static_cast<int>(k % threads);
-    bench::StartUnary<nv1::DispatchNoticeRequest, nv1::Notice>(
-        [&](grpc::ClientContext& ctx, nv1::DispatchNoticeRequest& req) {
-          ctx.AddMetadata("authorization", token);
-          req = Notice(absl::StrCat("run-", k));
-        },
-        [&](auto* ctx, auto* req, auto* resp, auto cb) {
-          stubs[t]->async()->DispatchNotice(ctx, req, resp, std::move(cb));
-        },
-        [&, k, s](bool ok) {
-          if (!ok) errors++;
-          call_ms[k] = absl::ToDoubleMilliseconds(absl::Now() - s);
-          completed++;
-        });
+    callers.Start(t, absl::StrCat("run-", k), [&, k, s](bool ok) {
+      if (!ok) errors++;
+      call_ms[k] = absl::ToDoubleMilliseconds(absl::Now() - s);
+      completed++;
+    });
   }
   while (completed < notices) absl::SleepFor(absl::Milliseconds(1));
   const absl::Time end = absl::Now();
@@ -350,27 +367,10 @@ struct Capacity {
 
 // Closed loop: as many dispatches per second as `threads` callers get through.
 Capacity ClosedLoop(const Service& svc, double seconds, int threads) {
-  const std::string token = "Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey,
-                                                   Principal{"service:meetings", "meetings", Role::kService, ""},
-                                                   absl::Now() + absl::Hours(2));
-  std::vector<std::unique_ptr<nv1::NotificationsService::Stub>> stubs;
-  for (int t = 0; t < threads; ++t) {
-    grpc::ChannelArguments args;
-    args.SetInt("bench_channel", t);
-    stubs.push_back(nv1::NotificationsService::NewStub(
-        grpc::CreateCustomChannel(svc.address(), grpc::InsecureChannelCredentials(), args)));
-  }
+  Callers callers(svc, threads);
   const double cpu0 = CpuMicros();
   const double calls = bench::AsyncThroughput(threads, seconds, [&](int t, long n, std::function<void(bool)> done) {
-    bench::StartUnary<nv1::DispatchNoticeRequest, nv1::Notice>(
-        [&, t, n](grpc::ClientContext& ctx, nv1::DispatchNoticeRequest& req) {
-          ctx.AddMetadata("authorization", token);
-          req = Notice(absl::StrCat("cap-", t, "-", n));
-        },
-        [&](auto* ctx, auto* req, auto* resp, auto cb) {
-          stubs[t]->async()->DispatchNotice(ctx, req, resp, std::move(cb));
-        },
-        std::move(done));
+    callers.Start(t, absl::StrCat("cap-", t, "-", n), std::move(done));
   });
   const double n = calls * seconds * g_departments;
   return {calls * g_departments, (CpuMicros() - cpu0) / std::max(1.0, n)};

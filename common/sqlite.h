@@ -205,12 +205,16 @@ class ConnectionPool final {
 
 // Runs `fn` on a store's transaction type `TxImpl` (constructed from the
 // connection and whether it may write) in a write or read transaction.
+// `committed` is passed on to ConnectionPool::Write.
 template <typename TxImpl, typename Tx>
-absl::Status WriteAs(ConnectionPool& pool, const std::function<absl::Status(Tx&)>& fn) {
-  return pool.Write([&](Connection& db) {
-    TxImpl tx(db, true);
-    return fn(tx);
-  });
+absl::Status WriteAs(ConnectionPool& pool, const std::function<absl::Status(Tx&)>& fn,
+                     const std::function<void()>& committed = nullptr) {
+  return pool.Write(
+      [&](Connection& db) {
+        TxImpl tx(db, true);
+        return fn(tx);
+      },
+      committed);
 }
 template <typename TxImpl, typename Tx>
 absl::Status ReadAs(ConnectionPool& pool, const std::function<absl::Status(Tx&)>& fn) {

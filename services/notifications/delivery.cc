@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "atrium/notifications/v1/notifications.pb.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
 #include "spdlog/spdlog.h"
 
@@ -78,16 +80,13 @@ std::string DispatchCloudEvent(const Dispatch& dispatch, int attempt, absl::Time
   head.set_event_id(dispatch.event_id());
   head.set_delivery_attempt(attempt);
   std::string payload = head.SerializeAsString();
-  const std::string body = dispatch.SerializeAsString();
-  payload.push_back(static_cast<char>((v1::DispatchEvent::kDispatchFieldNumber << 3) | 2));  // length-delimited
-  for (uint64_t n = body.size();; n >>= 7) {
-    if (n < 0x80) {
-      payload.push_back(static_cast<char>(n));
-      break;
-    }
-    payload.push_back(static_cast<char>((n & 0x7f) | 0x80));
+  {
+    google::protobuf::io::StringOutputStream raw(&payload);
+    google::protobuf::io::CodedOutputStream out(&raw);
+    out.WriteTag((v1::DispatchEvent::kDispatchFieldNumber << 3) | 2);  // length-delimited
+    out.WriteVarint32(static_cast<uint32_t>(dispatch.ByteSizeLong()));
+    dispatch.SerializeWithCachedSizes(&out);
   }
-  payload += body;
   e.mutable_proto_data()->set_type_url("type.googleapis.com/" + v1::DispatchEvent::descriptor()->full_name());
   e.mutable_proto_data()->set_value(std::move(payload));
   return e.SerializeAsString();
@@ -283,7 +282,7 @@ void Deliverer::Publish(const std::vector<const Dispatch*>& dispatches) {
   std::vector<Record> records;
   records.reserve(dispatches.size());
   // Log lines name the dispatching call's trace; building that context is
-  // skipped when the lines would not be written.
+  // skipped when no line would be written (info covers debug too).
   const bool logging = spdlog::should_log(spdlog::level::info);
   for (size_t i = 0; i < dispatches.size(); ++i) {
     const Dispatch& d = *dispatches[i];
@@ -300,7 +299,7 @@ void Deliverer::Publish(const std::vector<const Dispatch*>& dispatches) {
       r.attempt.set_error(std::string(results[i].status().message()));
     }
     r.next_attempt_micros = absl::ToUnixMicros(next);
-    if (logging || spdlog::should_log(spdlog::level::debug)) {
+    if (logging) {
       ScopedTrace trace(d.traceparent());
       const int delivery = d.attempt_count() + 1;
       if (!results[i].ok()) {

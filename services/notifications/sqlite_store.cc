@@ -429,12 +429,7 @@ absl::Status SqliteNotificationsStore::Write(const std::function<absl::Status(No
 
 absl::Status SqliteNotificationsStore::WriteThen(const std::function<absl::Status(NotificationsTx&)>& fn,
                                                  const std::function<void()>& committed) {
-  return pool_->Write(
-      [&](sqlite::Connection& db) {
-        SqliteTx tx(db, true);
-        return fn(tx);
-      },
-      committed);
+  return sqlite::WriteAs<SqliteTx>(*pool_, fn, committed);
 }
 
 absl::Status SqliteNotificationsStore::Read(const std::function<absl::Status(NotificationsTx&)>& fn) {
