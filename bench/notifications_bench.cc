@@ -9,10 +9,15 @@
 //             subscriber — target p99 <= 3 x baseline, and the rate sustained
 //             (target >= 5,000 dispatches/s);
 //   B:        the same with 10,000 unsigned dispatches pending beforehand —
-//             target: no more than 20% slower than A.
+//             target: no more than 20% slower than A;
+//   floor:    a relay that takes the same gRPC call and PUBLISHes at once,
+//             storing nothing: the latency no design of the service can go
+//             below on this machine (the gRPC hop and a second process on
+//             the same cores).
 //
 // A redis-server is started on a free port (no persistence).
 // Usage: notifications_bench [--rate=5000] [--seconds=5] [--threads=32] [--pending=10000]
+//                            [--rounds=3] [--departments=2]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -220,11 +225,80 @@ class Service {
   std::unique_ptr<notifications::Runtime> runtime_;
 };
 
+// The floor under any design of the service: a gRPC server that takes the
+// same DispatchNotice call and at once PUBLISHes one event per department
+// (the same channels, ids and content) — nothing stored, checked or
+// recorded, no authentication. What it adds to a raw PUBLISH is only the
+// gRPC hop and the relaying process's share of the two cores.
+class Relay final : public nv1::NotificationsService::Service {
+ public:
+  explicit Relay(redis::Endpoint ep) : ep_(std::move(ep)) {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(this);
+    server_ = builder.BuildAndStart();
+    if (!server_) {
+      std::fprintf(stderr, "relay did not start\n");
+      std::exit(1);
+    }
+  }
+  ~Relay() override { server_->Shutdown(); }
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+  grpc::Status DispatchNotice(grpc::ServerContext*, const nv1::DispatchNoticeRequest* request,
+                              nv1::Notice* response) override {
+    // A connection from the pool (gRPC's sync server starts and ends its
+    // threads as load changes, so connections are not tied to threads).
+    std::unique_ptr<redis::Connection> conn;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        conn = std::move(idle_.back());
+        idle_.pop_back();
+      }
+    }
+    if (!conn) {
+      auto c = redis::Connection::Connect(ep_, absl::Seconds(2));
+      if (!c.ok()) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "redis");
+      conn = std::move(*c);
+    }
+    const auto& rev = request->revision();
+    std::vector<redis::Message> messages;
+    for (const auto& section : rev.sections()) {
+      io::cloudevents::v1::CloudEvent e;
+      e.set_id(absl::StrCat("notices/", rev.notice_id(), "/revisions/", rev.revision(), "/dispatches/",
+                            section.department()));
+      e.set_source("bench-relay");
+      e.set_spec_version("1.0");
+      e.set_type("atrium.notifications.v1.dispatch");
+      *(*e.mutable_attributes())["time"].mutable_ce_timestamp() = ToProto(absl::Now());
+      e.mutable_proto_data()->set_value(section.SerializeAsString());
+      messages.push_back({"atrium.dispatches." + section.department(), e.SerializeAsString()});
+    }
+    for (const auto& r : conn->Publish(messages)) {
+      if (!r.ok()) return grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(r.status().message()));
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      idle_.push_back(std::move(conn));
+    }
+    response->set_name("notices/" + rev.notice_id());
+    return grpc::Status::OK;
+  }
+
+ private:
+  redis::Endpoint ep_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<redis::Connection>> idle_;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+};
+
 // `threads` channels to the service (distinct connections), calling as the
 // meetings service does.
 class Callers {
  public:
-  Callers(const Service& svc, int threads)
+  Callers(const std::string& address, int threads)
       : token_("Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey,
                                       Principal{"service:meetings", "meetings", Role::kService, ""},
                                       absl::Now() + absl::Hours(2))) {
@@ -232,7 +306,7 @@ class Callers {
       grpc::ChannelArguments args;
       args.SetInt("bench_channel", t);
       stubs_.push_back(nv1::NotificationsService::NewStub(
-          grpc::CreateCustomChannel(svc.address(), grpc::InsecureChannelCredentials(), args)));
+          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
     }
   }
   // Dispatches notice `id` on channel t and waits for the answer.
@@ -260,9 +334,9 @@ class Callers {
   std::vector<std::unique_ptr<nv1::NotificationsService::Stub>> stubs_;
 };
 
-RunResult MeasureService(const Service& svc, const redis::Endpoint& ep, double rate, double seconds, int threads,
-                         long pending) {
-  Callers callers(svc, threads);
+RunResult MeasureService(const std::string& address, const redis::Endpoint& ep, double rate, double seconds,
+                         int threads, long pending) {
+  Callers callers(address, threads);
   if (pending > 0) {
     // Unsigned dispatches already waiting (two per notice); let their first
     // publication drain before measuring.
@@ -366,8 +440,8 @@ struct Capacity {
 };
 
 // Closed loop: as many dispatches per second as `threads` callers get through.
-Capacity ClosedLoop(const Service& svc, double seconds, int threads) {
-  Callers callers(svc, threads);
+Capacity ClosedLoop(const std::string& address, double seconds, int threads) {
+  Callers callers(address, threads);
   const double cpu0 = CpuMicros();
   const double calls = bench::AsyncThroughput(threads, seconds, [&](int t, long n, std::function<void(bool)> done) {
     callers.Start(t, absl::StrCat("cap-", t, "-", n), std::move(done));
@@ -445,24 +519,31 @@ int main(int argc, char** argv) {
               g_departments, threads, rounds);
 
   // Rounds alternate baseline, A and B so that a noisy moment hits all three.
-  std::vector<double> base_p99, a_p99, b_p99, a_call, b_call, a_rate, b_rate, a_hop;
+  std::vector<double> floor_p99, base_p99, a_p99, b_p99, a_call, b_call, a_rate, b_rate, a_hop;
   bool all_sustained = true;
   for (int round = 1; round <= rounds; ++round) {
     RunResult base = MeasureBaseline(ep, rate, seconds, threads);
-    RunResult a, b;
+    RunResult a, b, floor;
     {
-      Service svc(redis.address());
-      a = MeasureService(svc, ep, rate, seconds, threads, 0);
+      Relay relay(ep);
+      floor = MeasureService(relay.address(), ep, rate, seconds, threads, 0);
     }
     {
       Service svc(redis.address());
-      b = MeasureService(svc, ep, rate, seconds, threads, pending);
+      a = MeasureService(svc.address(), ep, rate, seconds, threads, 0);
+    }
+    {
+      Service svc(redis.address());
+      b = MeasureService(svc.address(), ep, rate, seconds, threads, pending);
     }
     std::printf(
         "round %d  raw PUBLISH p50 %6.3f p99 %6.3f ms | A p50 %6.2f p99 %7.2f ms %6.0f/s %5.1f%% | "
         "B p50 %6.2f p99 %7.2f ms %6.0f/s %5.1f%%\n",
         round, base.p50_ms, base.p99_ms, a.p50_ms, a.p99_ms, a.rate, 100 * a.delivered, b.p50_ms, b.p99_ms, b.rate,
         100 * b.delivered);
+    std::printf("         relay floor (gRPC in, PUBLISH out, nothing stored) p50 %6.2f p99 %7.2f ms %6.0f/s %5.1f%%\n",
+                floor.p50_ms, floor.p99_ms, floor.rate, 100 * floor.delivered);
+    floor_p99.push_back(floor.p99_ms);
     base_p99.push_back(base.p99_ms);
     a_p99.push_back(a.p99_ms);
     a_hop.push_back(a.hop_p99_ms);
@@ -476,13 +557,16 @@ int main(int argc, char** argv) {
   Capacity capacity;
   {
     Service svc(redis.address());
-    capacity = ClosedLoop(svc, seconds, threads);
+    capacity = ClosedLoop(svc.address(), seconds, threads);
   }
   const Capacity domain_capacity = DomainClosedLoop(redis.address(), seconds, threads);
   std::printf("\nmedians over %d rounds:\n", rounds);
   std::printf("  baseline raw PUBLISH p99:              %8.3f ms\n", Median(base_p99));
   std::printf("  A dispatch -> subscriber p99:          %8.3f ms = %.1f x baseline (target <= 3)\n", Median(a_p99),
               Median(a_p99) / Median(base_p99));
+  std::printf(
+      "  relay floor p99 (gRPC in, PUBLISH out): %8.3f ms = %.1f x baseline (no design of the service is below it)\n",
+      Median(floor_p99), Median(floor_p99) / Median(base_p99));
   std::printf("  A PUBLISH -> subscriber p99 (the Redis hop only): %.3f ms = %.1f x baseline\n", Median(a_hop),
               Median(a_hop) / Median(base_p99));
   std::printf("  A offered %.0f dispatches/s:          %s in every round (target >= 5,000/s)\n", rate,
