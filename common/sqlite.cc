@@ -250,12 +250,9 @@ absl::Status ConnectionPool::Write(const std::function<absl::Status(Connection&)
     for (PendingWrite* w : batch) w->taken = true;
   }
   const bool changed = RunBatch(batch);
-  uint64_t seq = 0;
-  {
-    absl::MutexLock lock(&queue_mu_);
-    leader_active_ = false;  // the next batch may run while this one syncs
-    if (changed && wal_fd_ >= 0) seq = ++committed_seq_;
-  }
+  // The hooks run before the next batch may start, so that they run in the
+  // order of the commits (a revision is never handed on before the one it
+  // supersedes).
   if (changed) {
     for (PendingWrite* w : batch) {
       if (w->committed == nullptr || !w->result.ok()) continue;
@@ -264,7 +261,10 @@ absl::Status ConnectionPool::Write(const std::function<absl::Status(Connection&)
       (*w->committed)();
     }
   }
+  uint64_t seq = 0;
   absl::MutexLock lock(&queue_mu_);
+  leader_active_ = false;  // the next batch may run while this one syncs
+  if (changed && wal_fd_ >= 0) seq = ++committed_seq_;
   if (seq != 0) {
     if (absl::Status s = AwaitDurable(seq); !s.ok()) {
       for (PendingWrite* w : batch) {

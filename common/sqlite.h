@@ -141,7 +141,9 @@ class ConnectionPool final {
   // `committed`, when given, runs once the write's changes are committed and
   // safe from a crash of the process, before the fsync: for work that needs
   // the data stored but not on disk (publishing it under a stable id that a
-  // retry would publish again). It does not run if the write fails.
+  // retry would publish again). It does not run if the write fails. Hooks
+  // run in the order of the commits, before the next batch starts: keep them
+  // short (hand the work to another thread).
   absl::Status Write(const std::function<absl::Status(Connection&)>& fn,
                      const std::function<void()>& committed = nullptr);
   // Runs `fn` in a read transaction on one of the read connections.

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "common/testing.h"
@@ -208,6 +209,42 @@ TEST(SqliteTest, CommittedHookRunsOnceForWritesThatCommit) {
   auto reopened = ConnectionPool::Open(path, {"CREATE TABLE a(x INTEGER UNIQUE)"}, 1);
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ(CountRows(**reopened), 8 * 40 * 3 / 4);
+}
+
+TEST(SqliteTest, CommittedHooksRunInCommitOrder) {
+  auto pool = ConnectionPool::Open(TempDb(), {"CREATE TABLE c(n INTEGER)", "INSERT INTO c VALUES (0)"}, 2);
+  ASSERT_TRUE(pool.ok());
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::mutex mu;
+  std::vector<int64_t> order;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        int64_t n = 0;
+        absl::Status s = (*pool)->Write(
+            [&](Connection& db) {
+              Statement& st = db.Prepare("UPDATE c SET n = n + 1 RETURNING n");
+              auto row = st.Step();
+              if (!row.ok()) return row.status();
+              n = st.Int(0);
+              st.Reset();
+              return absl::OkStatus();
+            },
+            [&] {
+              // A slow hook: a later batch must still not overtake it.
+              absl::SleepFor(absl::Microseconds(200));
+              std::lock_guard<std::mutex> lock(mu);
+              order.push_back(n);
+            });
+        EXPECT_TRUE(s.ok()) << s;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(order.size(), static_cast<size_t>(kThreads * kPerThread));
+  for (size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], static_cast<int64_t>(i + 1)) << "hook " << i;
 }
 
 }  // namespace atrium::sqlite

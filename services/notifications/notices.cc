@@ -263,10 +263,12 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
   // New dispatches are handed to the sinks (the Redis publisher, the watch
   // streams) once committed: stored, so a crash cannot lose what was
   // published, and published while the disk makes the commit durable.
+  // The hook runs in commit order, before the next commit: it only hands on.
+  size_t handed_on = 0;
   const auto publish = [&] {
     if (prepared.dispatches.empty()) return;
     auto batch = std::make_shared<const std::vector<Dispatch>>(std::move(prepared.dispatches));
-    spdlog::info("notices/{} revision {} accepted from {}: {} dispatch(es)", id, number, who.subject, batch->size());
+    handed_on = batch->size();
     absl::MutexLock lock(&sinks_mu_);
     for (DispatchSink* sink : sinks_) sink->Dispatched(batch);
   };
@@ -344,6 +346,9 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
         return absl::OkStatus();
       },
       publish);
+  if (handed_on > 0) {
+    spdlog::info("notices/{} revision {} accepted from {}: {} dispatch(es)", id, number, who.subject, handed_on);
+  }
   if (!status.ok()) return status;
   return result;
 }

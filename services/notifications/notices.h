@@ -40,7 +40,8 @@ using DispatchBatch = std::shared_ptr<const std::vector<v1::Dispatch>>;
 class DispatchSink {
  public:
   virtual ~DispatchSink() = default;
-  // The batch is shared between the sinks and never changes.
+  // The batch is shared between the sinks and never changes. Called in the
+  // order of the commits and before the next one: queue the work, never wait.
   virtual void Dispatched(const DispatchBatch& dispatches) = 0;
 };
 
