@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,17 +23,20 @@ bool IsHex(std::string_view s) {
 
 bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
 
-// Trace and span ids need to be unique, not secret: a per-thread splitmix64
-// sequence seeded once from the system's CSPRNG (RAND_bytes for every id
-// took a lock and showed in the profile of every call; server threads come
-// and go, so the seeding is kept cheap too).
+// Trace and span ids need to be unique, not secret: splitmix64 over one
+// process-wide counter, seeded once from the system's CSPRNG. (RAND_bytes
+// for every id took a lock and showed in the profile of every call; seeding
+// per thread cost OpenSSL a new generator for each of the threads gRPC's
+// server starts and ends under load, and showed too.) Each draw takes a
+// distinct counter value and splitmix64's mix is a bijection, so no two
+// draws of a process are equal.
 uint64_t NextRandom() {
-  thread_local uint64_t state = [] {
+  static std::atomic<uint64_t> counter = [] {
     uint64_t seed = 0;
     if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed) != 1) std::abort();
     return seed;
   }();
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  uint64_t z = counter.fetch_add(0x9e3779b97f4a7c15ULL, std::memory_order_relaxed) + 0x9e3779b97f4a7c15ULL;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);

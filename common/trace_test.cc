@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -82,6 +84,31 @@ TEST(TraceTest, LogLinesCarryTheTraceId) {
   ASSERT_NE(second, std::string::npos);
   EXPECT_EQ(text.substr(0, text.find('\n')).find("trace_id"), std::string::npos);
   EXPECT_NE(text.find("\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\""), std::string::npos);
+}
+
+TEST(TraceTest, NewIdsAreDistinctAcrossThreads) {
+  // Threads that start and end, as gRPC's server threads do under load.
+  std::mutex mu;
+  std::set<std::string> traces, spans;
+  std::vector<std::thread> threads;
+  constexpr int kThreads = 16, kPerThread = 2000;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      std::vector<TraceContext> mine;
+      for (int i = 0; i < kPerThread; ++i) mine.push_back(TraceContext::NewRoot());
+      std::lock_guard<std::mutex> lock(mu);
+      for (const TraceContext& c : mine) {
+        EXPECT_EQ(c.trace_id.size(), 32u);
+        EXPECT_EQ(c.span_id.size(), 16u);
+        EXPECT_TRUE(TraceContext::FromHeader(c.ToHeader()).has_value()) << c.ToHeader();
+        traces.insert(c.trace_id);
+        spans.insert(c.span_id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(traces.size(), static_cast<size_t>(kThreads * kPerThread));
+  EXPECT_EQ(spans.size(), static_cast<size_t>(kThreads * kPerThread));
 }
 
 }  // namespace
