@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
@@ -72,14 +73,20 @@ void Statement::Reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+namespace {
+// Set when SQLite reports an I/O error on this thread: the pool's writer and
+// checkpointer look at it after their work (see ConnectionPool::MarkBroken).
+thread_local bool t_io_error = false;
+}  // namespace
+
 absl::Status FromSqlite(int rc, std::string_view what) {
   switch (rc & 0xFF) {
     case SQLITE_OK: return absl::OkStatus();
     case SQLITE_BUSY:
     case SQLITE_LOCKED: return StorageError("database is busy, retry");
     case SQLITE_CONSTRAINT: return absl::AlreadyExistsError(absl::StrCat("constraint: ", std::string(what)));
+    case SQLITE_IOERR: t_io_error = true; [[fallthrough]];
     case SQLITE_FULL:
-    case SQLITE_IOERR:
     case SQLITE_CANTOPEN: spdlog::error("sqlite I/O error {}: {}", rc, what); return StorageError("disk error");
     default: spdlog::error("sqlite error {}: {}", rc, what); return absl::InternalError("internal storage error");
   }
@@ -249,7 +256,9 @@ absl::Status ConnectionPool::Write(const std::function<absl::Status(Connection&)
     leader_active_ = true;
     for (PendingWrite* w : batch) w->taken = true;
   }
+  t_io_error = false;
   const bool changed = RunBatch(batch);
+  const bool io_error = std::exchange(t_io_error, false);
   // The hooks run before the next batch may start, so that they run in the
   // order of the commits (a revision is never handed on before the one it
   // supersedes).
@@ -264,6 +273,12 @@ absl::Status ConnectionPool::Write(const std::function<absl::Status(Connection&)
   uint64_t seq = 0;
   absl::MutexLock lock(&queue_mu_);
   leader_active_ = false;  // the next batch may run while this one syncs
+  if (io_error) {
+    // SQLite's own write or sync of the log or database failed: as with a
+    // failed fsync below, what the kernel kept can no longer be trusted.
+    MarkBroken("a database write or sync failed with an I/O error");
+    for (PendingWrite* w : batch) w->result = broken_;
+  }
   if (changed && wal_fd_ >= 0) seq = ++committed_seq_;
   if (seq != 0) {
     if (absl::Status s = AwaitDurable(seq); !s.ok()) {
@@ -294,14 +309,18 @@ absl::Status ConnectionPool::AwaitDurable(uint64_t seq) {
   queue_mu_.Lock();
   syncing_ = false;
   if (!s.ok()) {
-    spdlog::critical("fsync of the database log failed ({}); refusing writes until a restart",
-                     std::string(s.message()));
-    broken_ = absl::UnavailableError(
-        absl::StrCat("the database could not be made durable (", s.message(), "); restart the service"));
+    MarkBroken(absl::StrCat("fsync of the database log failed (", s.message(), ")"));
     return broken_;
   }
   synced_seq_ = std::max(synced_seq_, target);
   return absl::OkStatus();
+}
+
+void ConnectionPool::MarkBroken(const std::string& why) {
+  if (!broken_.ok()) return;
+  spdlog::critical("{}; refusing writes until a restart", why);
+  broken_ =
+      absl::UnavailableError(absl::StrCat("the database could not be made durable (", why, "); restart the service"));
 }
 
 absl::Status ConnectionPool::SyncWal() {
@@ -392,8 +411,16 @@ ConnectionPool::~ConnectionPool() {
 
 void ConnectionPool::CheckpointLoop(std::unique_ptr<Connection> conn) {
   do {
+    t_io_error = false;
     if (auto s = conn->Exec("PRAGMA wal_checkpoint(PASSIVE)"); !s.ok()) {
       spdlog::warn("WAL checkpoint: {}", std::string(s.message()));
+    }
+    if (std::exchange(t_io_error, false)) {
+      // Pages copied into the database may be lost while the log would be
+      // reset as if they were not: stop before that.
+      absl::MutexLock lock(&queue_mu_);
+      MarkBroken("a checkpoint failed with an I/O error");
+      return;
     }
   } while (!stop_checkpoints_.WaitForNotificationWithTimeout(absl::Milliseconds(200)));
 }

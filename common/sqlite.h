@@ -136,7 +136,9 @@ class ConnectionPool final {
   // moment before it is on disk (never one that was rolled back). If an
   // fsync fails, nothing written since the last good one can be trusted:
   // the pool refuses every later write (UNAVAILABLE) and Ping fails, until
-  // a restart recovers the database from what is on disk.
+  // a restart recovers the database from what is on disk. An I/O error of
+  // SQLite's own writes or syncs of the writer or the checkpointer does the
+  // same.
   //
   // `committed`, when given, runs once the write's changes are committed and
   // safe from a crash of the process, before the fsync: for work that needs
@@ -180,6 +182,10 @@ class ConnectionPool final {
   absl::Status AwaitDurable(uint64_t seq) ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
   // fdatasync of the WAL file.
   absl::Status SyncWal();
+  // After a failed sync or an I/O error of the writer or the checkpointer:
+  // every later write is refused and Ping fails, until a restart recovers
+  // the database from what is on disk.
+  void MarkBroken(const std::string& why) ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
 
   absl::Mutex queue_mu_;
   std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
