@@ -50,6 +50,7 @@ using namespace atrium;  // NOLINT: a benchmark program
 namespace nv1 = notifications::v1;
 
 const char kKey[] = "bench-key";
+const char kChannelPrefix[] = "atrium";  // the service's default
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -291,18 +292,18 @@ class Relay final : public nv1::NotificationsService::Service {
       if (!c.ok()) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "redis");
       conn = std::move(*c);
     }
+    // The service's own event format and channels, for the section alone.
     const auto& rev = request->revision();
     std::vector<redis::Message> messages;
     for (const auto& section : rev.sections()) {
-      io::cloudevents::v1::CloudEvent e;
-      e.set_id(absl::StrCat("notices/", rev.notice_id(), "/revisions/", rev.revision(), "/dispatches/",
-                            section.department()));
-      e.set_source("bench-relay");
-      e.set_spec_version("1.0");
-      e.set_type("atrium.notifications.v1.dispatch");
-      *(*e.mutable_attributes())["time"].mutable_ce_timestamp() = ToProto(absl::Now());
-      e.mutable_proto_data()->set_value(section.SerializeAsString());
-      messages.push_back({"atrium.dispatches." + section.department(), e.SerializeAsString()});
+      nv1::Dispatch d;
+      d.set_name(notifications::DispatchName(rev.notice_id(), rev.revision(), section.department()));
+      d.set_event_id(d.name());
+      d.set_department(section.department());
+      d.set_meeting(rev.meeting());
+      *d.mutable_section() = section;
+      messages.push_back({notifications::DispatchChannel(kChannelPrefix, section.department()),
+                          notifications::DispatchCloudEvent(d, 1, absl::Now(), "bench-relay")});
     }
     for (const auto& r : conn->Publish(messages)) {
       if (!r.ok()) return grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(r.status().message()));
@@ -382,7 +383,7 @@ RunResult MeasureService(const std::string& address, const redis::Endpoint& ep, 
   const int D = g_departments;
   const long notices = static_cast<long>(rate / D * seconds);
   std::vector<std::string> channels;
-  for (int d = 0; d < D; ++d) channels.push_back("atrium.dispatches." + kDepartments[d]);
+  for (int d = 0; d < D; ++d) channels.push_back(notifications::DispatchChannel(kChannelPrefix, kDepartments[d]));
   Receiver rx(ep, channels, DispatchIndex, D * notices);
   std::vector<double> call_ms(notices);
   std::atomic<long> errors{0};
