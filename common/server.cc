@@ -195,13 +195,12 @@ absl::Status ServiceRunner::Start() {
 }
 
 void ServiceRunner::SetHealth(const std::string& service, bool serving) {
+  // Always the named form, "" included: the unnamed SetServingStatus(bool)
+  // sets every registered name at once, so a database probe would overwrite
+  // the components' own statuses (Redis down reported SERVING until its next
+  // change).
   for (grpc::Server* s : {server_.get(), health_server_.get()}) {
-    if (s == nullptr) continue;
-    if (service.empty()) {
-      s->GetHealthCheckService()->SetServingStatus(serving);
-    } else {
-      s->GetHealthCheckService()->SetServingStatus(service, serving);
-    }
+    if (s != nullptr) s->GetHealthCheckService()->SetServingStatus(service, serving);
   }
 }
 

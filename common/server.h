@@ -78,12 +78,15 @@ class ServiceRunner final {
   ~ServiceRunner();
 
   void AddService(grpc::Service* service) { services_.push_back(service); }
-  // Health follows this probe (e.g. a database ping), checked periodically.
+  // The service's own status (and the server's, "") follows this probe
+  // (e.g. a database ping), checked every probe_interval; it never touches a
+  // component's status, nor a component the service's own.
   void SetProbe(std::function<absl::Status()> probe) { probe_ = std::move(probe); }
 
   // A dependency whose loss degrades the service without stopping it (e.g.
   // Redis for notifications): reported on the health service under the name
   // "<service name>/<component>", while the service itself stays SERVING.
+  // The component's status is what the last call said, until the next one.
   // Thread-safe; may be called before Start().
   void SetComponentStatus(const std::string& component, bool serving);
   // Runs first thing in Shutdown(), e.g. to end long-lived streams.

@@ -187,8 +187,30 @@ TEST_F(NotificationsRedisTest, RedisKilledWhileDispatchingLosesNothing) {
     }
     ASSERT_TRUE(Dispatch(Notice("redis-" + std::to_string(i), 1)).ok()) << i;
   }
-  EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(10)));
+  EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(30)));
   ExpectAllSignedOnce(kNotices, fnb, rooms);
+}
+
+// The component follows Redis alone: the database probe (every 5 s) runs
+// several times during the outage and never reports Redis back.
+TEST_F(NotificationsRedisTest, RedisHealthStaysNotServingForTheWholeOutage) {
+  StartService();
+  ASSERT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(30)));
+  redis_->Kill();
+  ASSERT_TRUE(WaitFor([&] { return RedisHealth() == "NOT_SERVING"; }, absl::Seconds(30)));
+  const absl::Time end = absl::Now() + absl::Seconds(12);
+  int samples = 0;
+  while (absl::Now() < end) {
+    ASSERT_EQ(RedisHealth(), "NOT_SERVING") << "sample " << samples << " of an outage";
+    EXPECT_EQ(RedisHealth("atrium.notifications.v1.NotificationsService/ready"), "NOT_SERVING");
+    EXPECT_EQ(RedisHealth("atrium.notifications.v1.NotificationsService"), "SERVING");
+    ++samples;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_GE(samples, 10);
+  ASSERT_TRUE(redis_->Start());
+  EXPECT_TRUE(WaitFor([&] { return RedisHealth() == "SERVING"; }, absl::Seconds(30)));
+  EXPECT_EQ(RedisHealth("atrium.notifications.v1.NotificationsService/ready"), "SERVING");
 }
 
 TEST_F(NotificationsRedisTest, HealthReportsRedisLossWhileIdleAndRecovery) {
