@@ -81,16 +81,20 @@ struct Options {
   std::map<std::string, std::string> flags;  // other --name=value
 };
 
-int Usage() {
-  std::cerr << "usage:\n"
+// The commands: on stderr with exit status 2 after a mistake, on stdout with
+// 0 when asked for (--help, -h, help).
+int Usage(bool asked = false) {
+  std::ostream& usage_out = asked ? std::cout : std::cerr;
+  usage_out << "usage:\n"
                "  atrium token mint --key-file FILE --sub ID --role ROLE [--name NAME] [--department D] [--ttl 12h]\n"
                "  atrium health SERVICE\n"
                "  atrium SERVICE help\n"
                "  atrium SERVICE METHOD [path=value ...] [--request JSON] [--json] [--addr HOST:PORT] [--token T]\n"
                "  atrium notices watch --department D [--redis HOST:PORT] [--prefix atrium] [--sign] [--json]\n"
                "  atrium notices sign DISPATCH [--remark TEXT]\n"
+               "  atrium [SERVICE] --help                 this, or a service's methods (also -h)\n"
                "services: clients, notifications, meetings, inspections\n";
-  return 2;
+  return asked ? 0 : 2;
 }
 
 std::string Simplify(std::string s) {
@@ -110,7 +114,7 @@ bool ParseArgs(int argc, char** argv, Options* o) {
       if (eq != std::string::npos) {
         value = name.substr(eq + 1);
         name = name.substr(0, eq);
-      } else if (name == "json" || name == "sign") {  // switches
+      } else if (name == "json" || name == "sign" || name == "help") {  // switches
         value = "true";
       } else if (i + 1 < argc) {
         value = argv[++i];
@@ -134,6 +138,8 @@ bool ParseArgs(int argc, char** argv, Options* o) {
       } else {
         o->flags[name] = value;
       }
+    } else if (a == "-h") {
+      o->flags["help"] = "true";
     } else {
       o->positional.push_back(a);
     }
@@ -144,17 +150,21 @@ bool ParseArgs(int argc, char** argv, Options* o) {
   return true;
 }
 
-void PrintMessage(const Message& m, bool json) {
+// Prints the whole message, or nothing and an error (exit status 1) when it
+// has no JSON form. Returns the exit status.
+int PrintMessage(const Message& m, bool json) {
   if (json) {
-    std::string out;
-    google::protobuf::util::JsonPrintOptions opts;
-    opts.preserve_proto_field_names = true;
-    (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
-    std::cout << out << "\n";
+    auto line = atrium::cli::JsonLine(m);
+    if (!line.ok()) {
+      std::cerr << "error: " << line.status().message() << "\n";
+      return 1;
+    }
+    std::cout << *line << "\n";
   } else {
     std::string text = atrium::cli::Render(m);
     std::cout << (text.empty() ? "(done)\n" : text);
   }
+  return 0;
 }
 
 int PrintError(const grpc::Status& s) {
@@ -258,7 +268,7 @@ int Call(const std::string& service, const Options& o) {
     std::cerr << "error: service " << service << " is not linked into this CLI\n";
     return 2;
   }
-  if (o.positional.size() < 2 || o.positional[1] == "help") return Help(svc, service);
+  if (o.positional.size() < 2 || o.positional[1] == "help" || o.flags.count("help")) return Help(svc, service);
   const google::protobuf::MethodDescriptor* method = nullptr;
   for (int i = 0; i < svc->method_count(); ++i) {
     if (Simplify(svc->method(i)->name()) == Simplify(o.positional[1])) method = svc->method(i);
@@ -309,8 +319,7 @@ int Call(const std::string& service, const Options& o) {
     std::cerr << "error: cannot parse the response\n";
     return 1;
   }
-  PrintMessage(*response, o.json);
-  return 0;
+  return PrintMessage(*response, o.json);
 }
 
 std::string Flag(const Options& o, const std::string& name, const std::string& def = "") {
@@ -333,8 +342,7 @@ int SignDispatch(atrium::notifications::v1::NotificationsService::Stub& stub, co
   atrium::notifications::v1::Dispatch out;
   grpc::Status s = stub.SignDispatch(&ctx, req, &out);
   if (!s.ok()) return PrintError(s);
-  if (!quiet) PrintMessage(out, o.json);
-  return 0;
+  return quiet ? 0 : PrintMessage(out, o.json);
 }
 
 // atrium notices watch|sign: the subscriber of a departmental system.
@@ -364,14 +372,20 @@ int Notices(const Options& o) {
   so.notifications_address = address;
   so.token = o.token;
   const bool sign = Flag(o, "sign") == "true";
+  // An event that cannot be printed whole is not printed (nor signed: it
+  // stays unsigned, is escalated in time, and comes again); the watch goes on
+  // with the others and ends with exit status 1.
+  bool unprintable = false;
   atrium::cli::NoticeSubscriber sub(
       so,
       [&](const atrium::notifications::v1::DispatchEvent& e) {
-        if (o.json) {
-          PrintMessage(e, true);
-        } else {
-          std::cout << atrium::cli::FormatDispatch(e.dispatch()) << std::flush;
+        auto text = atrium::cli::FormatEvent(e, o.json);
+        if (!text.ok()) {
+          std::cerr << "error: " << atrium::cli::EscapeControl(e.event_id()) << ": " << text.status().message() << "\n";
+          unprintable = true;
+          return false;
         }
+        std::cout << *text << std::flush;
         if (sign && SignDispatch(*stub, o, e.dispatch().name(), Flag(o, "remark", "received"), true,
                                  e.dispatch().traceparent()) != 0) {
           return false;  // try again on the next delivery
@@ -384,7 +398,7 @@ int Notices(const Options& o) {
   std::signal(SIGINT, [](int) { running->Stop(); });
   std::signal(SIGTERM, [](int) { running->Stop(); });
   sub.Run();
-  return 0;
+  return unprintable ? 1 : 0;
 }
 
 }  // namespace
@@ -392,6 +406,8 @@ int Notices(const Options& o) {
 int main(int argc, char** argv) {
   Options o;
   if (!ParseArgs(argc, argv, &o)) return 2;
+  const bool help = Flag(o, "help") == "true" || (o.positional.size() == 1 && o.positional[0] == "help");
+  if (help && (o.positional.empty() || !Services().count(o.positional[0]))) return Usage(true);
   if (o.positional.empty()) return Usage();
   const std::string& cmd = o.positional[0];
   if (cmd == "token" && o.positional.size() == 2 && o.positional[1] == "mint") return MintToken(o);

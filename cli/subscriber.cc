@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "common/time_util.h"
+#include "cli/render.h"
 #include "grpcpp/grpcpp.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
 
@@ -111,30 +111,40 @@ const char* KindName(FieldChange::Kind k) {
 }  // namespace
 
 std::string FormatDispatch(const Dispatch& d) {
-  std::string out = absl::StrCat("── ", d.title(), " · revision ", d.revision(), " · ", d.department(), " ──\n");
-  absl::StrAppend(&out, "dispatch:  ", d.name(), "\n");
-  absl::StrAppend(&out, "meeting:   ", d.meeting(), " (starts ",
-                  absl::FormatTime("%Y-%m-%d %H:%M %Z", FromProto(d.meeting_start_time()), absl::LocalTimeZone()),
-                  ")\n");
-  absl::StrAppend(&out, "sign by:   ",
-                  absl::FormatTime("%Y-%m-%d %H:%M %Z", FromProto(d.sign_deadline()), absl::LocalTimeZone()), "\n");
-  if (!d.section().heading().empty()) absl::StrAppend(&out, d.section().heading(), "\n");
+  // Every value from the message escaped: a title cannot forge a line.
+  std::string out = absl::StrCat("── ", EscapeControl(d.title()), " · revision ", d.revision(), " · ",
+                                 EscapeControl(d.department()), " ──\n");
+  absl::StrAppend(&out, "dispatch:  ", EscapeControl(d.name()), "\n");
+  absl::StrAppend(&out, "meeting:   ", EscapeControl(d.meeting()), " (starts ",
+                  FormatTimestamp(d.meeting_start_time(), "%Y-%m-%d %H:%M %Z"), ")\n");
+  absl::StrAppend(&out, "sign by:   ", FormatTimestamp(d.sign_deadline(), "%Y-%m-%d %H:%M %Z"), "\n");
+  if (!d.section().heading().empty()) absl::StrAppend(&out, EscapeControl(d.section().heading()), "\n");
   if (d.section().fields_size() == 0) absl::StrAppend(&out, "  (this department is no longer concerned)\n");
   for (const auto& f : d.section().fields()) {
-    absl::StrAppend(&out, "  ", f.label().empty() ? f.path() : f.label(), ": ", f.value(), "\n");
+    absl::StrAppend(&out, "  ", EscapeControl(f.label().empty() ? f.path() : f.label()), ": ", EscapeControl(f.value()),
+                    "\n");
   }
   if (d.changes_size() > 0) {
     absl::StrAppend(&out, "changes since revision ", d.revision() - 1, ":\n");
     for (const auto& c : d.changes()) {
-      absl::StrAppend(&out, "  ", KindName(c.kind()), " ", c.label().empty() ? c.path() : c.label());
-      if (c.kind() == FieldChange::MODIFIED) absl::StrAppend(&out, ": ", c.old_value(), " → ", c.new_value());
-      if (c.kind() == FieldChange::ADDED) absl::StrAppend(&out, ": ", c.new_value());
-      if (c.kind() == FieldChange::REMOVED) absl::StrAppend(&out, " (was ", c.old_value(), ")");
+      absl::StrAppend(&out, "  ", KindName(c.kind()), " ", EscapeControl(c.label().empty() ? c.path() : c.label()));
+      if (c.kind() == FieldChange::MODIFIED) {
+        absl::StrAppend(&out, ": ", EscapeControl(c.old_value()), " → ", EscapeControl(c.new_value()));
+      }
+      if (c.kind() == FieldChange::ADDED) absl::StrAppend(&out, ": ", EscapeControl(c.new_value()));
+      if (c.kind() == FieldChange::REMOVED) absl::StrAppend(&out, " (was ", EscapeControl(c.old_value()), ")");
       absl::StrAppend(&out, "\n");
     }
   }
-  absl::StrAppend(&out, "sign with: atrium notices sign ", d.name(), " --remark \"...\"\n");
+  absl::StrAppend(&out, "sign with: atrium notices sign ", EscapeControl(d.name()), " --remark \"...\"\n");
   return out;
+}
+
+absl::StatusOr<std::string> FormatEvent(const DispatchEvent& e, bool json) {
+  if (!json) return FormatDispatch(e.dispatch());
+  auto line = JsonLine(e);
+  if (!line.ok()) return line.status();
+  return absl::StrCat(*line, "\n");
 }
 
 }  // namespace atrium::cli

@@ -20,6 +20,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "atrium/notifications/v1/notifications.grpc.pb.h"
 #include "common/redis.h"
@@ -75,5 +76,10 @@ class NoticeSubscriber final {
 // A notice dispatch as a person reads it: heading, fields, and for a
 // revision what changed.
 std::string FormatDispatch(const notifications::v1::Dispatch& d);
+
+// One event as `atrium notices watch` prints it: FormatDispatch, or with
+// `json` one JSON line (with its newline); an error, and nothing to print,
+// when the event has no JSON form (see JsonLine).
+absl::StatusOr<std::string> FormatEvent(const notifications::v1::DispatchEvent& e, bool json);
 
 }  // namespace atrium::cli
