@@ -120,6 +120,16 @@ bool FindDetail(const grpc::Status& status, Message* out) {
 }
 }  // namespace
 
+bool IsTransientPeerFailure(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return true;
+    default: return false;
+  }
+}
+
 std::string ErrorReason(const grpc::Status& status) {
   google::rpc::ErrorInfo info;
   return FindDetail(status, &info) ? info.reason() : "";

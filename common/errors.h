@@ -55,6 +55,18 @@ absl::Status WithReason(absl::Status status, std::string_view reason, std::map<s
 // The single translation of domain statuses into gRPC statuses.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// Whether a call to another service failed the way a peer that is
+// restarting, overloaded or briefly unreachable fails, so that the same call
+// may succeed in a moment: UNAVAILABLE (refused connection, GOAWAY, a call
+// arriving while the peer shuts down, the peer's storage busy), CANCELLED
+// (the peer ending calls still in flight when its shutdown grace runs out;
+// our own outbound calls are never cancelled by us), DEADLINE_EXCEEDED (no
+// answer in time) and RESOURCE_EXHAUSTED (the peer's or gRPC's limits on
+// concurrent work). Every outbound retry decides with this one predicate:
+// transient failures are retried with the short backoff, anything else is an
+// answer about the request itself.
+bool IsTransientPeerFailure(const grpc::Status& status);
+
 // Reads the ErrorInfo reason out of a grpc::Status' details ("" if none).
 std::string ErrorReason(const grpc::Status& status);
 // Reads one ErrorInfo metadata value ("" if none).

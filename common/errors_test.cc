@@ -40,5 +40,22 @@ TEST(ErrorsTest, CodesMapOneToOne) {
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
 }
 
+// What a restarting, overloaded or unreachable peer answers is worth a
+// retry in a moment; an answer about the request itself is not.
+TEST(ErrorsTest, TransientPeerFailures) {
+  for (grpc::StatusCode code : {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::CANCELLED,
+                                grpc::StatusCode::DEADLINE_EXCEEDED, grpc::StatusCode::RESOURCE_EXHAUSTED}) {
+    EXPECT_TRUE(IsTransientPeerFailure(grpc::Status(code, "m"))) << code;
+  }
+  for (grpc::StatusCode code :
+       {grpc::StatusCode::OK, grpc::StatusCode::UNKNOWN, grpc::StatusCode::INVALID_ARGUMENT,
+        grpc::StatusCode::NOT_FOUND, grpc::StatusCode::ALREADY_EXISTS, grpc::StatusCode::PERMISSION_DENIED,
+        grpc::StatusCode::FAILED_PRECONDITION, grpc::StatusCode::ABORTED, grpc::StatusCode::OUT_OF_RANGE,
+        grpc::StatusCode::UNIMPLEMENTED, grpc::StatusCode::INTERNAL, grpc::StatusCode::DATA_LOSS,
+        grpc::StatusCode::UNAUTHENTICATED}) {
+    EXPECT_FALSE(IsTransientPeerFailure(grpc::Status(code, "m"))) << code;
+  }
+}
+
 }  // namespace
 }  // namespace atrium

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "common/trace.h"
 #include "spdlog/spdlog.h"
 
@@ -126,11 +127,15 @@ int OutboxForwarder::Pass() {
       recorded = store_->Write([&](InspectionsTx& tx) { return tx.DeleteOutbox(e.id); });
       ++sent;
     } else {
-      // Unreachable: wait for it (1 s doubling to 5 min). Refused: log it and
-      // keep it for an operator.
-      const bool transient =
-          st.error_code() == grpc::StatusCode::UNAVAILABLE || st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+      // Unreachable, restarting or busy (IsTransientPeerFailure): wait for it
+      // (1 s doubling to 256 s). Refused: log it and keep it for an operator
+      // rather than lose the record (retried hourly).
+      const bool transient = IsTransientPeerFailure(st);
       if (!transient) spdlog::error("outbox entry {} refused: {}", e.id, st.error_message());
+      if (transient && e.attempts == 0) {
+        spdlog::warn("outbox entry {} waits for its peer ({}: {})", e.id, static_cast<int>(st.error_code()),
+                     st.error_message());
+      }
       const absl::Duration wait = std::min(absl::Seconds(1) * (1 << std::min(e.attempts, 8)), absl::Minutes(5));
       recorded = store_->Write([&](InspectionsTx& tx) {
         return tx.RetryOutbox(e.id, absl::ToUnixMicros(now + (transient ? wait : absl::Hours(1))));

@@ -18,16 +18,16 @@ absl::StatusOr<AccountInfo> ClientsDirectory::Lookup(const Principal& who, const
   req.set_name(account);
   clients::v1::Account a;
   grpc::Status s = stub_->GetAccount(&ctx, req, &a);
+  if (IsTransientPeerFailure(s)) {
+    return absl::UnavailableError(
+        absl::StrCat("the clients service cannot be reached (", s.error_message(), "); nothing was changed, retry"));
+  }
   switch (s.error_code()) {
     case grpc::StatusCode::OK: break;
     case grpc::StatusCode::NOT_FOUND: return NotFound("account", account);
     case grpc::StatusCode::PERMISSION_DENIED:
       return PermissionDenied(absl::StrCat("the clients service refused: ", s.error_message()));
     case grpc::StatusCode::INVALID_ARGUMENT: return InvalidArgument("meeting.account", s.error_message());
-    case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return absl::UnavailableError(
-          absl::StrCat("the clients service cannot be reached (", s.error_message(), "); nothing was changed, retry"));
     default: return absl::InternalError(absl::StrCat("the clients service answered: ", s.error_message()));
   }
   AccountInfo info;
@@ -51,15 +51,15 @@ absl::StatusOr<std::optional<NoticeStatus>> NotificationsBoard::Status(const Pri
   req.set_name(absl::StrCat("notices/", notice_id));
   notifications::v1::Notice n;
   grpc::Status s = stub_->GetNotice(&ctx, req, &n);
+  if (IsTransientPeerFailure(s)) {
+    return absl::UnavailableError(absl::StrCat("the notifications service cannot be reached (", s.error_message(),
+                                               "); nothing was changed, retry"));
+  }
   switch (s.error_code()) {
     case grpc::StatusCode::OK: break;
     case grpc::StatusCode::NOT_FOUND: return std::optional<NoticeStatus>();
     case grpc::StatusCode::PERMISSION_DENIED:
       return PermissionDenied(absl::StrCat("the notifications service refused: ", s.error_message()));
-    case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return absl::UnavailableError(absl::StrCat("the notifications service cannot be reached (", s.error_message(),
-                                                 "); nothing was changed, retry"));
     default: return absl::InternalError(absl::StrCat("the notifications service answered: ", s.error_message()));
   }
   NoticeStatus out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "common/trace.h"
 #include "spdlog/spdlog.h"
 
@@ -100,11 +101,15 @@ int OutboxForwarder::Pass() {
       if (a.kind == OutboxEntry::kNotice) spdlog::info("{} handed to the notifications service", a.request_id);
       ++sent;
     } else {
-      // Unreachable: wait for it (1 s doubling to 5 min). Refused: log it and
-      // keep it for an operator rather than lose the record.
-      const bool transient =
-          st.error_code() == grpc::StatusCode::UNAVAILABLE || st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+      // Unreachable, restarting or busy (IsTransientPeerFailure): wait for it
+      // (1 s doubling to 256 s). Refused: log it and keep it for an operator
+      // rather than lose the record (retried hourly).
+      const bool transient = IsTransientPeerFailure(st);
       if (!transient) spdlog::error("outbox entry {} ({}) refused: {}", a.id, a.request_id, st.error_message());
+      if (transient && a.attempts == 0) {
+        spdlog::warn("outbox entry {} ({}) waits for its peer ({}: {})", a.id, a.request_id,
+                     static_cast<int>(st.error_code()), st.error_message());
+      }
       const absl::Duration wait = std::min(absl::Seconds(1) * (1 << std::min(a.attempts, 8)), absl::Minutes(5));
       recorded = store_->Write([&](MeetingsTx& tx) {
         return tx.RetryOutbox(a.id, absl::ToUnixMicros(now + (transient ? wait : absl::Hours(1))));
