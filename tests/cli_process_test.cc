@@ -63,14 +63,14 @@ class OlderNotificationsServer final : public nv1::NotificationsService::Service
   nv1::Dispatch far_, near_;
 };
 
-struct Run {
+struct CliRun {
   int status = -1;
   std::string out, err;
 };
 
 // Runs the CLI with `args`, its standard output and error kept apart.
-Run Cli(const std::string& dir, const std::string& args) {
-  Run r;
+CliRun Cli(const std::string& dir, const std::string& args) {
+  CliRun r;
   const std::string err_path = dir + "/stderr";
   FILE* p = popen(absl::StrCat(ATRIUM_CLI_BINARY, " ", args, " 2>", err_path, " </dev/null").c_str(), "r");
   if (p == nullptr) return r;
@@ -109,28 +109,28 @@ class CliProcessTest : public ::testing::Test {
 
 TEST_F(CliProcessTest, HelpPrintsTheUsageAndExitsZero) {
   for (const char* args : {"--help", "-h", "help", "notices --help", "token -h"}) {
-    Run r = Cli(dir_, args);
+    CliRun r = Cli(dir_, args);
     EXPECT_EQ(r.status, 0) << args << ": " << r.err;
     EXPECT_EQ(r.out.rfind("usage:\n", 0), 0u) << args << ": " << r.out;
     EXPECT_EQ(r.err, "") << args;
   }
   for (const char* args : {"clients --help", "meetings -h"}) {
-    Run r = Cli(dir_, args);
+    CliRun r = Cli(dir_, args);
     EXPECT_EQ(r.status, 0) << args << ": " << r.err;
     EXPECT_EQ(r.out.rfind("methods of atrium.", 0), 0u) << args << ": " << r.out;
   }
   // A mistake still says so on stderr, with exit status 2.
-  Run none = Cli(dir_, "");
+  CliRun none = Cli(dir_, "");
   EXPECT_EQ(none.status, 2);
   EXPECT_EQ(none.out, "");
   EXPECT_NE(none.err.find("usage:"), std::string::npos);
-  Run missing = Cli(dir_, "clients get-account --addr");
+  CliRun missing = Cli(dir_, "clients get-account --addr");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("--addr needs a value"), std::string::npos) << missing.err;
 }
 
 TEST_F(CliProcessTest, JsonIsWholeOrAnErrorWithANonZeroExit) {
-  Run far =
+  CliRun far =
       Cli(dir_, absl::StrCat("notifications get-dispatch name=notices/far/revisions/1/dispatches/fnb --json ", Addr()));
   EXPECT_EQ(far.status, 1);
   EXPECT_EQ(far.out, "") << "nothing printed, not even part of a line";
@@ -138,14 +138,15 @@ TEST_F(CliProcessTest, JsonIsWholeOrAnErrorWithANonZeroExit) {
   EXPECT_NE(far.err.find("4611686018427387904"), std::string::npos) << far.err;
 
   // As text it is shown whole, saying what the value is.
-  Run text = Cli(dir_, absl::StrCat("notifications get-dispatch name=notices/far/revisions/1/dispatches/fnb ", Addr()));
+  CliRun text =
+      Cli(dir_, absl::StrCat("notifications get-dispatch name=notices/far/revisions/1/dispatches/fnb ", Addr()));
   EXPECT_EQ(text.status, 0) << text.err;
   EXPECT_NE(text.out.find("meeting_start_time: seconds=4611686018427387904 nanos=0: not a valid timestamp\n"),
             std::string::npos)
       << text.out;
   EXPECT_NE(text.out.find("sign_deadline: 2026-12-01T01:00:00Z\n"), std::string::npos) << text.out;
 
-  Run near = Cli(
+  CliRun near = Cli(
       dir_, absl::StrCat("notifications get-dispatch name=notices/near/revisions/1/dispatches/fnb --json ", Addr()));
   EXPECT_EQ(near.status, 0) << near.err;
   ASSERT_FALSE(near.out.empty());
