@@ -251,14 +251,15 @@ absl::StatusOr<v1::ListMeetingsResponse> Meetings::ListMeetings(const Principal&
     if (auto ids = ParseName(req.account(), {"accounts"}, "account"); !ids.ok()) return ids.status();
   }
   if (auto s = CheckText(req.owner(), "owner", 128); !s.ok()) return s;
+  if (!Meeting::State_IsValid(req.state())) return InvalidArgument("state", "is not a meeting state");
   auto size = ClampPageSize(req.page_size());
   if (!size.ok()) return size.status();
-  const std::string query = absl::StrCat("meetings|", req.account(), "|", req.owner());
+  const std::string query = absl::StrCat("meetings|", req.account(), "|", req.owner(), "|", req.state());
   auto after = Position(page_tokens_, req.page_token(), query);
   if (!after.ok()) return after.status();
   v1::ListMeetingsResponse out;
   absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto rows = tx.ListMeetings(req.account(), req.owner(), *after, *size + 1);
+    auto rows = tx.ListMeetings(req.account(), req.owner(), req.state(), *after, *size + 1);
     if (!rows.ok()) return rows.status();
     const bool more = static_cast<int>(rows->size()) > *size;
     if (more) rows->pop_back();
@@ -374,16 +375,7 @@ absl::StatusOr<Room> Meetings::CreateRoom(const Principal& who, const v1::Create
   Room r = req.room();
   if (auto s = CheckText(r.display_name(), "room.display_name", 100, true); !s.ok()) return s;
   if (auto s = CheckText(r.location(), "room.location", 100); !s.ok()) return s;
-  std::set<int> styles;
-  for (int i = 0; i < r.capacities_size(); ++i) {
-    const auto& c = r.capacities(i);
-    const std::string at = absl::StrCat("room.capacities[", i, "]");
-    if (c.style() == v1::SETUP_STYLE_UNSPECIFIED || !v1::SetupStyle_IsValid(c.style())) {
-      return InvalidArgument(at + ".style", "is not a known set-up style");
-    }
-    if (!styles.insert(c.style()).second) return InvalidArgument(at + ".style", "appears twice");
-    if (c.seats() < 1 || c.seats() > 10000) return InvalidArgument(at + ".seats", "must be between 1 and 10000");
-  }
+  if (auto s = CheckCapacities(r, "room"); !s.ok()) return s;
   std::set<std::string> parts;
   for (int i = 0; i < r.parts_size(); ++i) {
     auto part = RoomIdOf(r.parts(i), absl::StrCat("room.parts[", i, "]"));
@@ -393,6 +385,9 @@ absl::StatusOr<Room> Meetings::CreateRoom(const Principal& who, const v1::Create
   if (r.parts_size() == 1) return InvalidArgument("room.parts", "a combination is made of two rooms or more");
   const absl::Time now = clock_->Now();
   r.set_name(absl::StrCat("rooms/", req.room_id()));
+  r.set_state(Room::ACTIVE);
+  r.clear_retire_reason();
+  r.set_etag(NewEtag());
   *r.mutable_audit() = NewAudit(who, now);
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto existing = tx.GetRoom(req.room_id());
@@ -515,6 +510,7 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
     auto room = tx.GetRoom(*room_id);
     if (!room.ok()) return room.status();
     if (!*room) return NotFound("room", b.room());
+    if (auto s = CheckBookable(tx, **room); !s.ok()) return s;
     int seats = 0;
     for (const auto& c : (*room)->capacities()) {
       if (c.style() == b.style()) seats = c.seats();

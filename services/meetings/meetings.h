@@ -54,6 +54,11 @@ class Meetings final {
   absl::StatusOr<v1::ListBookingsResponse> ListBookings(const Principal& who, const v1::ListBookingsRequest& req);
   absl::StatusOr<v1::Booking> ConfirmBooking(const Principal& who, const v1::ConfirmBookingRequest& req);
   absl::StatusOr<v1::Booking> CancelBooking(const Principal& who, const v1::CancelBookingRequest& req);
+
+  // rooms.cc
+  absl::StatusOr<v1::Room> UpdateRoom(const Principal& who, const v1::UpdateRoomRequest& req);
+  absl::StatusOr<v1::Room> RetireRoom(const Principal& who, const v1::RetireRoomRequest& req);
+  absl::StatusOr<v1::Booking> MoveBooking(const Principal& who, const v1::MoveBookingRequest& req);
   absl::StatusOr<v1::Availability> GetAvailability(const Principal& who, const v1::GetAvailabilityRequest& req);
 
   // sales.cc
@@ -64,6 +69,7 @@ class Meetings final {
   absl::StatusOr<v1::ListAgreementsResponse> ListAgreements(const Principal& who, const v1::ListAgreementsRequest& req);
   absl::StatusOr<v1::Agreement> UpdateAgreement(const Principal& who, const v1::UpdateAgreementRequest& req);
   absl::StatusOr<v1::Agreement> SignAgreement(const Principal& who, const v1::SignAgreementRequest& req);
+  absl::StatusOr<v1::Agreement> DiscardAgreement(const Principal& who, const v1::DiscardAgreementRequest& req);
   absl::StatusOr<v1::ApprovalRequest> CreateApprovalRequest(const Principal& who,
                                                             const v1::CreateApprovalRequestRequest& req);
   absl::StatusOr<v1::ApprovalRequest> GetApprovalRequest(const Principal& who,

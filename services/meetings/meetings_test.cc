@@ -523,5 +523,169 @@ TEST_F(MeetingsTest, RoomAndBookingReadsAndChangesRefuseWhatTheyDocument) {
   EXPECT_EQ(FieldOf(meetings_->RecordIntent(kKam, move).status()), "note");
 }
 
+TEST_F(MeetingsTest, ARoomChangesAndRetiresKeepingItsBookings) {
+  Meeting m = NewMeeting();
+  auto held = meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8)));
+  ASSERT_TRUE(held.ok()) << held.status();
+
+  v1::UpdateRoomRequest update;
+  update.mutable_room()->set_name("rooms/hall-a");
+  update.mutable_room()->set_display_name("宴会厅A（新）");
+  update.mutable_room()->set_location("ignored: not in the mask");
+  update.mutable_update_mask()->add_paths("display_name");
+  EXPECT_EQ(CodeOf(meetings_->UpdateRoom(kKam, update)), Code::kPermissionDenied);
+  auto changed = meetings_->UpdateRoom(kManager, update);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->display_name(), "宴会厅A（新）");
+  EXPECT_EQ(changed->location(), "");
+  EXPECT_EQ(changed->capacities_size(), 1);  // not in the mask: kept
+  EXPECT_EQ(changed->state(), v1::Room::ACTIVE);
+  update.mutable_room()->set_etag("stale");
+  EXPECT_EQ(CodeOf(meetings_->UpdateRoom(kManager, update)), Code::kAborted);
+  update.mutable_room()->set_etag(changed->etag());
+  update.mutable_update_mask()->set_paths(0, "parts");
+  EXPECT_EQ(FieldOf(meetings_->UpdateRoom(kManager, update).status()), "update_mask");
+  update.mutable_update_mask()->set_paths(0, "capacities");
+  update.mutable_room()->add_capacities()->set_style(v1::THEATRE);
+  EXPECT_EQ(FieldOf(meetings_->UpdateRoom(kManager, update).status()), "room.capacities[0].seats");
+  update.mutable_room()->set_name("rooms/ghost");
+  EXPECT_EQ(CodeOf(meetings_->UpdateRoom(kManager, update)), Code::kNotFound);
+
+  v1::RetireRoomRequest retire;
+  retire.set_name("rooms/hall-a");
+  EXPECT_EQ(FieldOf(meetings_->RetireRoom(kManager, retire).status()), "reason");
+  retire.set_reason("改建为餐厅");
+  EXPECT_EQ(CodeOf(meetings_->RetireRoom(kClerk, retire)), Code::kPermissionDenied);
+  auto retired = meetings_->RetireRoom(kManager, retire);
+  ASSERT_TRUE(retired.ok()) << retired.status();
+  EXPECT_EQ(retired->state(), v1::Room::RETIRED);
+  EXPECT_EQ(retired->retire_reason(), "改建为餐厅");
+  EXPECT_TRUE(meetings_->RetireRoom(kManager, retire).ok());  // harmless again
+
+  // The booking made before stays; no new one, neither of the room nor of a
+  // combination containing it; a retired room no longer changes.
+  v1::GetBookingRequest get;
+  get.set_name(held->name());
+  EXPECT_EQ(meetings_->GetBooking(kFnb, get)->state(), Booking::ACTIVE);
+  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(48),
+                                                                   absl::Hours(2)))
+                         .status()),
+            "ROOM_RETIRED");
+  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(48),
+                                                                   absl::Hours(2)))
+                         .status()),
+            "ROOM_RETIRED");
+  update.mutable_room()->set_name("rooms/hall-a");
+  update.mutable_room()->clear_capacities();
+  update.mutable_room()->clear_etag();
+  update.mutable_update_mask()->set_paths(0, "display_name");
+  EXPECT_EQ(ReasonOf(meetings_->UpdateRoom(kManager, update).status()), "ROOM_RETIRED");
+  v1::GetRoomRequest room;
+  room.set_name("rooms/hall-a");
+  EXPECT_EQ(meetings_->GetRoom(kFnb, room)->state(), v1::Room::RETIRED);
+  v1::MoveBookingRequest move;
+  move.set_name(held->name());
+  *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
+  *move.mutable_end_time() = ToProto(kDay + absl::Hours(12));
+  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "ROOM_RETIRED");
+}
+
+TEST_F(MeetingsTest, AMovedBookingKeepsItsSlotUntilTheNewOneIsHeld) {
+  Meeting m1 = NewMeeting();
+  Meeting m2 = NewMeeting(kManager);
+  auto b1 = meetings_->CreateBooking(kKam, BookingRequest(m1, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8)));
+  ASSERT_TRUE(b1.ok()) << b1.status();
+  auto b2 =
+      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-b", kDay + absl::Hours(9), absl::Hours(8)));
+  ASSERT_TRUE(b2.ok()) << b2.status();
+
+  v1::MoveBookingRequest move;
+  move.set_name(b1->name());
+  *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
+  EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, move).status()), "end_time");
+  *move.mutable_end_time() = ToProto(kDay + absl::Hours(18));
+  EXPECT_EQ(CodeOf(meetings_->MoveBooking(kKam2, move)), Code::kPermissionDenied);  // not their meeting
+  EXPECT_EQ(CodeOf(meetings_->MoveBooking(kFnb, move)), Code::kPermissionDenied);
+  // An hour later in the same room overlaps only itself.
+  auto later = meetings_->MoveBooking(kKam, move);
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ(later->start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(10)));
+  EXPECT_EQ(later->room(), "rooms/hall-a");
+
+  // Into hall-b, or the combination of both halls, while m2 holds hall-b:
+  // refused, and the booking is where it was.
+  move.set_room("rooms/hall-b");
+  auto refused = meetings_->MoveBooking(kKam, move);
+  EXPECT_EQ(ReasonOf(refused.status()), "ROOM_CONFLICT");
+  move.set_room("rooms/hall");
+  move.set_setup_minutes(30);
+  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "ROOM_CONFLICT");
+  move.set_room("rooms/boardroom");  // 20 seats for 100
+  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "ROOM_TOO_SMALL");
+  v1::GetBookingRequest get;
+  get.set_name(b1->name());
+  auto unchanged = meetings_->GetBooking(kFnb, get);
+  ASSERT_TRUE(unchanged.ok());
+  EXPECT_EQ(unchanged->room(), "rooms/hall-a");
+  EXPECT_EQ(unchanged->setup_minutes(), 0);
+  EXPECT_EQ(unchanged->start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(10)));
+  // m2 still cannot take hall-a at that time.
+  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11),
+                                                                       absl::Hours(1)))
+                         .status()),
+            "ROOM_CONFLICT");
+
+  // The next day in hall-b: the old slot is free at once.
+  move.set_room("rooms/hall-b");
+  *move.mutable_start_time() = ToProto(kDay + absl::Hours(24 + 9));
+  *move.mutable_end_time() = ToProto(kDay + absl::Hours(24 + 17));
+  auto moved = meetings_->MoveBooking(kClerk, move);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->room(), "rooms/hall-b");
+  EXPECT_EQ(moved->setup_minutes(), 30);
+  EXPECT_TRUE(meetings_
+                  ->CreateBooking(kManager,
+                                  BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11), absl::Hours(1)))
+                  .ok());
+  v1::ListBookingsRequest list;
+  list.set_parent(m1.name());
+  auto listed = meetings_->ListBookings(kFnb, list);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->bookings_size(), 1);
+  EXPECT_EQ(listed->bookings(0).start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(24 + 9)));
+
+  v1::CancelBookingRequest cancel;
+  cancel.set_name(b1->name());
+  cancel.set_reason("client cancelled");
+  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
+  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "BOOKING_CANCELLED");
+}
+
+TEST_F(MeetingsTest, MeetingsAreListedByState) {
+  Meeting enquiry = NewMeeting();
+  clock_.Advance(absl::Seconds(1));
+  Meeting visited = NewMeeting();
+  v1::MoveMeetingRequest move;
+  move.set_name(visited.name());
+  ASSERT_TRUE(meetings_->RecordSiteVisit(kKam, move).ok());
+
+  v1::ListMeetingsRequest list;
+  list.set_state(Meeting::SITE_VISIT);
+  auto sited = meetings_->ListMeetings(kManager, list);
+  ASSERT_TRUE(sited.ok()) << sited.status();
+  ASSERT_EQ(sited->meetings_size(), 1);
+  EXPECT_EQ(sited->meetings(0).name(), visited.name());
+  list.set_state(Meeting::ENQUIRY);
+  list.set_owner("kam-li");
+  auto open = meetings_->ListMeetings(kManager, list);
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->meetings_size(), 1);
+  EXPECT_EQ(open->meetings(0).name(), enquiry.name());
+  list.set_state(Meeting::CANCELLED);
+  EXPECT_EQ(meetings_->ListMeetings(kManager, list)->meetings_size(), 0);
+  list.set_state(static_cast<Meeting::State>(99));
+  EXPECT_EQ(FieldOf(meetings_->ListMeetings(kManager, list).status()), "state");
+}
+
 }  // namespace
 }  // namespace atrium::meetings

@@ -925,5 +925,71 @@ TEST_F(SalesTest, ReadsAndRefusalsTheProtoDocuments) {
             Code::kPermissionDenied);
 }
 
+TEST_F(SalesTest, ADiscardedDraftMakesWayForANewVersion) {
+  Meeting m = AtIntent();
+  auto first = Draft(m, Content(680));
+  ASSERT_TRUE(first.ok()) << first.status();
+  v1::CreateApprovalRequestRequest ask;
+  ask.set_parent(m.name());
+  ask.mutable_approval_request()->set_agreement(first->name());
+  auto pending = meetings_->CreateApprovalRequest(kKam, ask);
+  ASSERT_TRUE(pending.ok()) << pending.status();
+
+  v1::DiscardAgreementRequest discard;
+  discard.set_name(first->name());
+  EXPECT_EQ(CodeOf(meetings_->DiscardAgreement(kKam2, discard)), Code::kPermissionDenied);  // not their meeting
+  EXPECT_EQ(CodeOf(meetings_->DiscardAgreement(kClerk, discard)), Code::kPermissionDenied);
+  discard.set_etag("stale");
+  EXPECT_EQ(CodeOf(meetings_->DiscardAgreement(kKam, discard)), Code::kAborted);
+  discard.clear_etag();
+  auto discarded = meetings_->DiscardAgreement(kKam, discard);
+  ASSERT_TRUE(discarded.ok()) << discarded.status();
+  EXPECT_EQ(discarded->state(), Agreement::DISCARDED);
+  EXPECT_TRUE(meetings_->DiscardAgreement(kKam, discard).ok());  // harmless again
+  EXPECT_EQ(ReasonOf(Sign(*first).status()), "NOT_A_DRAFT");
+  // Its approval request is out of the manager's queue and cannot be granted.
+  v1::GetApprovalRequestRequest get_request;
+  get_request.set_name(pending->name());
+  EXPECT_EQ(meetings_->GetApprovalRequest(kManager, get_request)->state(), v1::ApprovalRequest::WITHDRAWN);
+  v1::ListApprovalRequestsRequest queue;
+  queue.set_parent("meetings/-");
+  queue.set_pending_for_me(true);
+  EXPECT_EQ(meetings_->ListApprovalRequests(kManager, queue)->approval_requests_size(), 0);
+  v1::DecideApprovalRequest decide;
+  decide.set_name(pending->name());
+  EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "ALREADY_DECIDED");
+
+  // The next draft is version 2; a copy of nothing signed is empty.
+  auto second = Draft(m, Content(760));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->version(), 2);
+  ASSERT_TRUE(Sign(*second).ok());
+  discard.set_name(second->name());
+  EXPECT_EQ(ReasonOf(meetings_->DiscardAgreement(kKam, discard).status()), "NOT_A_DRAFT");
+
+  // A copy is of the signed version, not of a discarded draft.
+  auto third = Draft(m, Agreement());
+  ASSERT_TRUE(third.ok()) << third.status();
+  v1::UpdateAgreementRequest update;
+  update.mutable_agreement()->set_name(third->name());
+  update.mutable_agreement()->set_attendees(999);
+  update.mutable_update_mask()->add_paths("attendees");
+  ASSERT_TRUE(meetings_->UpdateAgreement(kKam, update).ok());
+  discard.set_name(third->name());
+  ASSERT_TRUE(meetings_->DiscardAgreement(kManager, discard).ok());
+  auto fourth = Draft(m, Agreement());
+  ASSERT_TRUE(fourth.ok()) << fourth.status();
+  EXPECT_EQ(fourth->version(), 4);
+  EXPECT_EQ(fourth->attendees(), second->attendees());
+  EXPECT_EQ(fourth->prices(0).unit_price().amount_minor(), 76000);
+  v1::ListAgreementsRequest list;
+  list.set_parent(m.name());
+  auto all = meetings_->ListAgreements(kManager, list);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->agreements_size(), 4);  // the discarded ones are kept
+  EXPECT_EQ(all->agreements(0).state(), Agreement::DISCARDED);
+  EXPECT_EQ(all->agreements(2).state(), Agreement::DISCARDED);
+}
+
 }  // namespace
 }  // namespace atrium::meetings
