@@ -729,6 +729,81 @@ TEST_F(ArchiveTest, MajorComplaintGoesToTheManager) {
   EXPECT_EQ(CodeOf(archive_->ListFeedback(kFnb, queue)), Code::kPermissionDenied);
 }
 
+TEST_F(ArchiveTest, APlannedVisitIsRescheduled) {
+  Account a = Create(kKam, NewAccount("Reschedule Co"));
+  v1::CreateVisitRequest plan;
+  plan.set_parent(a.name());
+  *plan.mutable_visit()->mutable_planned_time() = ToProto(kStart + absl::Hours(2));
+  plan.mutable_visit()->set_purpose("present the 2027 conference package");
+  auto v = archive_->CreateVisit(kKam, plan);
+  ASSERT_TRUE(v.ok()) << v.status();
+  clock_.Advance(absl::Hours(3));  // overdue now
+  v1::ListVisitsRequest overdue;
+  overdue.set_parent("accounts/-");
+  overdue.set_overdue_only(true);
+  EXPECT_EQ(archive_->ListVisits(kManager, overdue)->visits_size(), 1);
+
+  v1::RescheduleVisitRequest move;
+  move.set_name(v->name());
+  EXPECT_EQ(FieldOf(archive_->RescheduleVisit(kKam, move).status()), "planned_time");
+  *move.mutable_planned_time() = ToProto(kStart + absl::Hours(48));
+  EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kKam2, move)), Code::kPermissionDenied);  // not their account
+  EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kClerk, move)), Code::kPermissionDenied);
+  move.set_etag("stale");
+  EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kKam, move)), Code::kAborted);
+  move.set_etag(v->etag());
+  auto moved = archive_->RescheduleVisit(kKam, move);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->planned_time().seconds(), absl::ToUnixSeconds(kStart + absl::Hours(48)));
+  EXPECT_EQ(moved->purpose(), v->purpose());
+  EXPECT_EQ(moved->state(), v1::Visit::PLANNED);
+  EXPECT_EQ(archive_->ListVisits(kManager, overdue)->visits_size(), 0);  // not overdue any more
+
+  v1::CancelVisitRequest cancel;
+  cancel.set_name(v->name());
+  cancel.set_reason("client busy");
+  ASSERT_TRUE(archive_->CancelVisit(kKam, cancel).ok());
+  move.clear_etag();
+  EXPECT_EQ(ReasonOf(archive_->RescheduleVisit(kKam, move).status()), "VISIT_NOT_PLANNED");
+}
+
+TEST_F(ArchiveTest, FeedbackIsListedByAssignee) {
+  Account a = Create(kKam, NewAccount("Assignee Co"));
+  std::vector<std::string> names;
+  for (const char* subject : {"slow check-in", "cold coffee", "noisy room"}) {
+    v1::CreateFeedbackRequest req;
+    req.set_parent(a.name());
+    req.mutable_feedback()->set_kind(v1::Feedback::COMPLAINT);
+    req.mutable_feedback()->set_severity(v1::Feedback::MINOR);
+    req.mutable_feedback()->set_subject(subject);
+    auto f = archive_->CreateFeedback(kFnb, req);
+    ASSERT_TRUE(f.ok()) << f.status();
+    names.push_back(f->name());
+  }
+  for (int i = 0; i < 2; ++i) {
+    v1::AssignFeedbackRequest assign;
+    assign.set_name(names[i]);
+    assign.set_assignee(i == 0 ? "kam-li" : "kam-zhao");
+    ASSERT_TRUE(archive_->AssignFeedback(kManager, assign).ok());
+  }
+  v1::ListFeedbackRequest mine;
+  mine.set_parent("accounts/-");
+  mine.set_assignee("kam-li");
+  auto li = archive_->ListFeedback(kKam, mine);
+  ASSERT_TRUE(li.ok()) << li.status();
+  ASSERT_EQ(li->feedback_size(), 1);
+  EXPECT_EQ(li->feedback(0).name(), names[0]);
+  mine.set_assignee("kam-zhao");
+  mine.set_parent(a.name());
+  ASSERT_EQ(archive_->ListFeedback(kManager, mine)->feedback_size(), 1);
+  mine.set_assignee("nobody");
+  EXPECT_EQ(archive_->ListFeedback(kManager, mine)->feedback_size(), 0);
+  mine.set_assignee("bad\nid");
+  EXPECT_EQ(FieldOf(archive_->ListFeedback(kManager, mine).status()), "assignee");
+  mine.clear_assignee();
+  EXPECT_EQ(archive_->ListFeedback(kManager, mine)->feedback_size(), 3);
+}
+
 // ---- Receivables ----
 
 TEST_F(ArchiveTest, LedgerIsIdempotentByReferenceAndAges) {

@@ -104,6 +104,7 @@ absl::StatusOr<v1::ListFeedbackResponse> Archive::ListFeedback(const Principal& 
   if (req.overdue_only() && (req.state() == Feedback::ANSWERED || req.state() == Feedback::CLOSED)) {
     return InvalidArgument("state", "cannot be ANSWERED or CLOSED with overdue_only");
   }
+  if (auto s = CheckStaffId(req.assignee(), "assignee", false); !s.ok()) return s;
   const absl::Time now = Now();
   v1::ListFeedbackResponse resp;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
@@ -122,8 +123,9 @@ absl::StatusOr<v1::ListFeedbackResponse> Archive::ListFeedback(const Principal& 
     }
     if (req.major_open_only()) q.category = Feedback::MAJOR;
     if (req.overdue_only()) q.due_before = absl::ToUnixMicros(now);
+    q.person = req.assignee();
     const std::string fingerprint = absl::StrCat("feedback|", req.parent(), "|", req.overdue_only() ? 1 : 0, "|",
-                                                 req.major_open_only() ? 1 : 0, "|", req.state());
+                                                 req.major_open_only() ? 1 : 0, "|", req.state(), "|", req.assignee());
     auto page = ListPage<Feedback>(tx, tokens_, q, req.page_size(), req.page_token(), fingerprint);
     if (!page.ok()) return page.status();
     for (auto& f : page->first) *resp.add_feedback() = std::move(f);

@@ -140,4 +140,21 @@ absl::StatusOr<Visit> Archive::CancelVisit(const Principal& who, const v1::Cance
       ToRecord);
 }
 
+absl::StatusOr<Visit> Archive::RescheduleVisit(const Principal& who, const v1::RescheduleVisitRequest& req) {
+  if (auto s = who.Require(kWriters, "RescheduleVisit is for the manager and key account managers"); !s.ok()) {
+    return s;
+  }
+  if (!req.has_planned_time()) return InvalidArgument("planned_time", "is required");
+  const absl::Time now = Now();
+  return ChangeChild<Visit>(
+      store_, who, req.name(), req.etag(), "visits", kVisit, "visit", ClerkMay::kNo,
+      [&](ClientsTx&, const v1::Account&, Visit& v) -> absl::Status {
+        if (auto s = RequirePlanned(v); !s.ok()) return s;
+        *v.mutable_planned_time() = req.planned_time();
+        Touch(v.mutable_audit(), who, now);
+        return absl::OkStatus();
+      },
+      ToRecord);
+}
+
 }  // namespace atrium::clients
