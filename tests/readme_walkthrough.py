@@ -13,9 +13,10 @@ print in the README work unchanged. Shell variables set by one command (A=,
 K=, MGR=, export ATRIUM_TOKEN=...) carry over to the next.
 
 What the README leaves to the reader is filled in from earlier answers:
-`accounts/<id>`, `meetings/<m>`, `approvals/<a>`, `actions/<id>`,
-`inspections/<date>` take the name that an earlier command printed under
-that collection (`notices/<m>` the meeting's id). A command left incomplete
+`accounts/<id>`, `meetings/<m>`, `approvals/<a>`, `actions/<action>`,
+`inspections/<date>` take the id that the latest earlier answer naming that
+collection printed; a placeholder is one id wherever it appears (so
+`notices/<m>` is the meeting's notice). A command left incomplete
 (`…`) fails the test.
 
 A command must succeed, unless the README's next line is a comment
@@ -54,6 +55,27 @@ def fail(message):
 # ---------------------------------------------------------------- the README
 
 
+def open_quote(text):
+    """Whether `text` ends inside a quoted string (comments do not count)."""
+    quote, i = None, 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            end = text.find("\n", i)
+            if end < 0:
+                return False
+            i = end
+        elif c == "\\":
+            i += 1
+        i += 1
+    return quote is not None
+
+
 def logical_lines(block):
     """Joins backslash continuations and open quotes (a JSON request over
     several lines) into one command line each; keeps comment lines."""
@@ -63,10 +85,9 @@ def logical_lines(block):
             out.append(line.strip())
             continue
         current = current + "\n" + line if current else line
-        if current.endswith("\\"):
-            current = current[:-1]
+        if current.endswith("\\"):  # bash reads the continuation as printed
             continue
-        if current.count("'") % 2 == 1:  # inside a quoted --request '...'
+        if open_quote(current):  # inside a quoted --request '...'
             continue
         if current.strip():
             out.append(current.strip())
@@ -238,14 +259,13 @@ class Runner:
         def replace(m):
             coll, ph = m.group(1), m.group(2)
             if (coll, ph) not in self.bound:
-                value = None
-                for out in reversed(self.outputs):
+                # notices/<m>: a placeholder means one id wherever it appears
+                value = next((v for (c, p), v in self.bound.items() if p == ph), None)
+                for out in reversed(self.outputs if value is None else []):
                     found = re.search(r"\b%s/(%s)" % (re.escape(coll), NAME), out)
                     if found and found.group(1) != "-":
                         value = found.group(1)
                         break
-                if value is None:  # notices/<m>: the id the placeholder has elsewhere
-                    value = next((v for (c, p), v in self.bound.items() if p == ph), None)
                 if value is None:
                     fail("nothing printed so far names a %s for %s/%s in: %s" % (coll, coll, ph, command))
                 self.bound[(coll, ph)] = value
@@ -278,7 +298,7 @@ class Runner:
     def watch(self, where, command):
         env = dict(self.env_of(where))
         log = open(os.path.join(self.root, "logs", "watcher-%d.log" % len(self.watchers)), "w")
-        p = subprocess.Popen(["bash", "-c", "exec " + command], cwd=self.root, env=env, stdout=log,
+        p = subprocess.Popen(["bash", "-c", command], cwd=self.root, env=env, stdout=log,
                              stderr=subprocess.STDOUT, start_new_session=True)
         self.watchers.append((command, p, log.name))
 
