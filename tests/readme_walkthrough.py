@@ -346,7 +346,8 @@ def main():
     if len(sys.argv) != 3:
         fail("usage: readme_walkthrough.py README.md BUILD_DIR")
     with open(sys.argv[1]) as f:
-        steps = steps_of(f.read())
+        readme = f.read()
+    steps = steps_of(readme)
     if not any("meetings sign-agreement" in s[2] for s in steps):
         fail("the walk-through was not found in " + sys.argv[1])
     root = tempfile.mkdtemp(prefix="atrium-readme-")
@@ -357,9 +358,17 @@ def main():
         for s in steps:
             runner.step(*s)
         runner.stop_watchers()
+        printed = ""
         for command, _, log in runner.watchers:
             with open(log) as f:
-                print("--- %s\n%s" % (command, f.read()))
+                text = f.read()
+            printed += text
+            print("--- %s\n%s" % (command, text))
+        # What the README says a watcher prints ("changed … → …"), it printed.
+        for line in re.findall(r"`(changed [^`]+)`", readme):
+            for piece in filter(None, (p.strip() for p in line.split("…"))):
+                if piece not in printed:
+                    fail("the README says a watcher prints `%s`; none printed %r" % (line, piece))
         ok = True
     finally:
         suite.stop()
