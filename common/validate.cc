@@ -23,7 +23,7 @@ absl::Time EndOfTime() { return absl::FromCivil(absl::CivilSecond(kLastYear + 1,
 absl::Status CheckTimestamp(const google::protobuf::Timestamp& ts, std::string_view field, absl::Time earliest,
                             absl::Time end) {
   if (ts.nanos() < 0 || ts.nanos() > 999'999'999) {
-    return InvalidArgument(absl::StrCat(field, ".nanos"), "must be between 0 and 999999999");
+    return InvalidArgument(std::string(field) + ".nanos", "must be between 0 and 999999999");
   }
   // Compare the raw seconds first: out of int64 range nothing is converted.
   const int64_t first = absl::ToUnixSeconds(earliest), last = absl::ToUnixSeconds(end);
