@@ -13,6 +13,7 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/trace.h"
+#include "common/validate.h"
 #include "services/meetings/internal.h"
 
 namespace atrium::meetings {
@@ -132,6 +133,7 @@ using v1::Room;
 constexpr char kCreateMeeting[] = "CreateMeeting";
 constexpr char kCreateBooking[] = "CreateBooking";
 constexpr absl::Duration kMaxFunction = absl::Hours(14 * 24);
+constexpr absl::Duration kLongestMeeting = absl::Hours(31 * 24);
 constexpr absl::Duration kMaxAvailabilityRange = absl::Hours(31 * 24);
 
 absl::StatusOr<std::string> RoomIdOf(const std::string& name, const std::string& field) {
@@ -175,6 +177,13 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
   if (m.has_start_time() != m.has_end_time()) {
     return InvalidArgument(m.has_start_time() ? "meeting.end_time" : "meeting.start_time",
                            "start and end are given together");
+  }
+  if (m.has_start_time()) {
+    const absl::Time latest = clock_->Now() + policy_.booking_horizon;
+    if (auto s = CheckTimestamp(m.start_time(), "meeting.start_time", EarliestTime(), latest); !s.ok()) return s;
+    if (auto s = CheckTimestamp(m.end_time(), "meeting.end_time", EarliestTime(), latest + kLongestMeeting); !s.ok()) {
+      return s;
+    }
   }
   if (m.has_start_time() && FromProto(m.end_time()) <= FromProto(m.start_time())) {
     return InvalidArgument("meeting.end_time", "must be after start_time");
@@ -461,6 +470,14 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
   if (!room_id.ok()) return room_id.status();
   if (!b.has_start_time()) return InvalidArgument("booking.start_time", "is required");
   if (!b.has_end_time()) return InvalidArgument("booking.end_time", "is required");
+  // Checked before any arithmetic: from a day ago to the booking horizon.
+  const absl::Time now = clock_->Now();
+  if (auto s =
+          CheckTimestamp(b.start_time(), "booking.start_time", now - absl::Hours(24), now + policy_.booking_horizon);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckTimestamp(b.end_time(), "booking.end_time"); !s.ok()) return s;
   const absl::Time start = FromProto(b.start_time());
   const absl::Time end = FromProto(b.end_time());
   if (end <= start) return InvalidArgument("booking.end_time", "must be after start_time");
@@ -477,7 +494,6 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
   if (b.attendees() < 1) return InvalidArgument("booking.attendees", "must be 1 or more");
   if (b.hold() == Booking::HOLD_UNSPECIFIED) b.set_hold(Booking::TENTATIVE);
   if (!Booking::Hold_IsValid(b.hold())) return InvalidArgument("booking.hold", "must be TENTATIVE or DEFINITE");
-  const absl::Time now = clock_->Now();
   b.set_name(absl::StrCat(req.parent(), "/bookings/", NewId(now)));
   b.set_state(Booking::ACTIVE);
   b.clear_cancel_reason();
@@ -658,6 +674,8 @@ absl::StatusOr<v1::Availability> Meetings::GetAvailability(const Principal& who,
   if (auto s = who.Require(kReaders, "the diary is read by staff, departments and services"); !s.ok()) return s;
   if (!req.has_start_time()) return InvalidArgument("start_time", "is required");
   if (!req.has_end_time()) return InvalidArgument("end_time", "is required");
+  if (auto s = CheckTimestamp(req.start_time(), "start_time"); !s.ok()) return s;
+  if (auto s = CheckTimestamp(req.end_time(), "end_time"); !s.ok()) return s;
   const absl::Time start = FromProto(req.start_time());
   const absl::Time end = FromProto(req.end_time());
   if (end <= start) return InvalidArgument("end_time", "must be after start_time");

@@ -13,7 +13,7 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/trace.h"
-#include "google/protobuf/util/field_mask_util.h"
+#include "common/validate.h"
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/notice.h"
@@ -276,10 +276,7 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
     if (req.update_mask().paths_size() == 0) {
       content = changes;
     } else {
-      google::protobuf::util::FieldMaskUtil::MergeOptions options;
-      options.set_replace_message_fields(true);
-      options.set_replace_repeated_fields(true);
-      google::protobuf::util::FieldMaskUtil::MergeMessageTo(changes, req.update_mask(), options, &content);
+      ApplyFieldMask(changes, req.update_mask(), &content);
     }
     if (auto s = ValidateAgreementContent(content, "agreement"); !s.ok()) return s;
     auto list = LoadPriceList(tx);

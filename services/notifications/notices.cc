@@ -1,6 +1,7 @@
 #include "services/notifications/notices.h"
 
 #include "common/trace.h"
+#include "common/validate.h"
 #include "spdlog/spdlog.h"
 
 #include <openssl/sha.h>
@@ -102,6 +103,7 @@ absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
   if (auto s = CheckText(r.title(), "revision.title", kMaxText, true); !s.ok()) return s;
   if (auto s = CheckText(r.owner(), "revision.owner", 128, true); !s.ok()) return s;
   if (!r.has_meeting_start_time()) return InvalidArgument("revision.meeting_start_time", "is required");
+  if (auto s = CheckTimestamp(r.meeting_start_time(), "revision.meeting_start_time"); !s.ok()) return s;
   if (r.sections_size() == 0 && r.revision() == 1) {
     return InvalidArgument("revision.sections", "the first revision must concern at least one department");
   }

@@ -397,5 +397,23 @@ TEST_F(NoticesTest, ANoticesRevisionsAreListedOldestFirst) {
   EXPECT_EQ(FieldOf(notices_->ListNoticeRevisions(kManager, list).status()), "page_size");
 }
 
+TEST_F(NoticesTest, AMeetingStartOutOfRangeIsRefusedByFieldAndNothingIsSent) {
+  v1::DispatchNoticeRequest req = Request(1);
+  req.mutable_revision()->mutable_meeting_start_time()->set_seconds(int64_t{1} << 62);
+  auto refused = notices_->DispatchNotice(kMeetings, req);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "revision.meeting_start_time");
+  req.mutable_revision()->mutable_meeting_start_time()->set_seconds(-62167219200);  // year 0
+  EXPECT_EQ(FieldOf(notices_->DispatchNotice(kMeetings, req).status()), "revision.meeting_start_time");
+  *req.mutable_revision()->mutable_meeting_start_time() = ToProto(kStart + absl::Hours(24));
+  req.mutable_revision()->mutable_meeting_start_time()->set_nanos(-1);
+  EXPECT_EQ(FieldOf(notices_->DispatchNotice(kMeetings, req).status()), "revision.meeting_start_time.nanos");
+  EXPECT_TRUE(sink_.seen.empty());
+  v1::ListNoticesRequest list;
+  auto listed = notices_->ListNotices(kManager, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->notices_size(), 0);
+}
+
 }  // namespace
 }  // namespace atrium::notifications
