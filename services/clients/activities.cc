@@ -50,7 +50,7 @@ absl::StatusOr<Activity> Archive::CreateActivity(const Principal& who, const v1:
     return InvalidArgument("activity.occur_time", "must not be in the future");
   }
   return CreateChild<Activity>(
-      store_, who, req.parent(), req.request_id(), kSpec, std::move(a), now,
+      store_, who, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(a), now,
       [&](ClientsTx&, const v1::Account&, Activity& x) {
         if (!x.has_occur_time()) *x.mutable_occur_time() = ToProto(now);
         *x.mutable_create_time() = ToProto(now);

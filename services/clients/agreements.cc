@@ -112,7 +112,7 @@ absl::StatusOr<Agreement> Archive::CreateAgreement(const Principal& who, const v
   Normalize(g);
   const absl::Time now = Now();
   return CreateChild<Agreement>(
-      store_, who, req.parent(), req.request_id(), kSpec, std::move(g), now,
+      store_, who, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(g), now,
       [&](ClientsTx&, const v1::Account&, Agreement& a) {
         a.set_state(Agreement::DRAFT);
         a.clear_activated_by();

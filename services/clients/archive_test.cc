@@ -153,6 +153,100 @@ TEST_F(ArchiveTest, CreateAccountIsIdempotentByRequestId) {
   EXPECT_EQ(CountAccounts(), 1);
 }
 
+// The example: a second KAM who sends the request id the first KAM
+// used gets a contact of their own, under their own account, and never the
+// first KAM's contact back. A request id is scoped to its caller.
+TEST_F(ArchiveTest, ARequestIdBelongsToItsCaller) {
+  Account mine = Create(kKam, NewAccount("Li Trading"));
+  Account theirs = Create(kKam2, NewAccount("Zhao Trading"));
+  v1::CreateContactRequest req;
+  req.set_parent(mine.name());
+  req.mutable_contact()->set_display_name("张伟");
+  req.set_request_id("contact-1");
+  auto c = archive_->CreateContact(kKam, req);
+  ASSERT_TRUE(c.ok()) << c.status();
+  // Under the first KAM's account the second is refused before the id is looked at.
+  EXPECT_EQ(CodeOf(archive_->CreateContact(kKam2, req)), Code::kPermissionDenied);
+  req.set_parent(theirs.name());
+  req.mutable_contact()->set_display_name("王芳");
+  auto other = archive_->CreateContact(kKam2, req);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_NE(other->name(), c->name());
+  EXPECT_EQ(other->name().rfind(theirs.name() + "/contacts/", 0), 0u);
+  EXPECT_EQ(other->display_name(), "王芳");
+
+  v1::CreateAccountRequest account;
+  *account.mutable_account() = NewAccount("Request Ltd");
+  account.set_request_id("account-1");
+  auto first = archive_->CreateAccount(kKam, account);
+  ASSERT_TRUE(first.ok()) << first.status();
+  *account.mutable_account() = NewAccount("Another Request Ltd");
+  auto second = archive_->CreateAccount(kKam2, account);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_NE(second->name(), first->name());
+  EXPECT_EQ(second->owner(), "kam-zhao");
+}
+
+// A retry (same caller, same request) returns the original; anything else
+// under that request id is refused ALREADY_EXISTS REQUEST_ID_REUSED.
+TEST_F(ArchiveTest, ARequestIdIsForOneRequest) {
+  Account a = Create(kKam, NewAccount("Retry Trading"));
+  Account b = Create(kKam, NewAccount("Retry Services"));
+  v1::CreateContactRequest req;
+  req.set_parent(a.name());
+  req.mutable_contact()->set_display_name("张伟");
+  req.set_request_id("contact-1");
+  auto first = archive_->CreateContact(kKam, req);
+  auto retry = archive_->CreateContact(kKam, req);
+  ASSERT_TRUE(first.ok() && retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), first->name());
+  auto reused = [&](auto mutate) {
+    v1::CreateContactRequest r = req;
+    mutate(r);
+    auto s = archive_->CreateContact(kKam, r).status();
+    return std::make_pair(s.code(), ReasonOf(s));
+  };
+  const auto refused = std::make_pair(Code::kAlreadyExists, std::string("REQUEST_ID_REUSED"));
+  EXPECT_EQ(reused([](auto& r) { r.mutable_contact()->set_display_name("李娜"); }), refused);
+  EXPECT_EQ(reused([&](auto& r) { r.set_parent(b.name()); }), refused);
+
+  v1::CreateAccountRequest account;
+  *account.mutable_account() = NewAccount("Once Ltd");
+  account.set_request_id("account-1");
+  ASSERT_TRUE(archive_->CreateAccount(kKam, account).ok());
+  *account.mutable_account() = NewAccount("Twice Ltd");
+  auto again = archive_->CreateAccount(kKam, account);
+  EXPECT_EQ(CodeOf(again), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(again.status()), "REQUEST_ID_REUSED");
+}
+
+// A malformed name is INVALID_ARGUMENT naming the field: "accounts/-" only
+// where the method reads across accounts.
+TEST_F(ArchiveTest, MalformedNamesAreInvalidArgumentNotNotFound) {
+  Account a = Create(kKam, NewAccount("Names Co"));
+  v1::GetAccountRequest get;
+  for (const char* name : {"accounts/-", "accounts/-x", "accounts/x-", "accounts/X1"}) {
+    get.set_name(name);
+    auto got = archive_->GetAccount(kManager, get);
+    EXPECT_EQ(CodeOf(got), Code::kInvalidArgument) << name;
+    EXPECT_EQ(FieldOf(got.status()), "name") << name;
+  }
+  get.set_name("accounts/missing");
+  EXPECT_EQ(CodeOf(archive_->GetAccount(kManager, get)), Code::kNotFound);
+  v1::CreateContactRequest contact;
+  contact.set_parent("accounts/-");
+  contact.mutable_contact()->set_display_name("张伟");
+  EXPECT_EQ(FieldOf(archive_->CreateContact(kManager, contact).status()), "parent");
+  v1::GetContactRequest read;
+  read.set_name("accounts/-/contacts/c1");
+  EXPECT_EQ(FieldOf(archive_->GetContact(kManager, read).status()), "name");
+  v1::GetReceivablesRequest receivables;
+  receivables.set_name("accounts/-/receivables");
+  EXPECT_TRUE(archive_->GetReceivables(kManager, receivables).ok());
+  receivables.set_name(a.name() + "/receivables/");
+  EXPECT_EQ(FieldOf(archive_->GetReceivables(kManager, receivables).status()), "name");
+}
+
 TEST_F(ArchiveTest, CreateAccountPermissions) {
   v1::CreateAccountRequest req;
   *req.mutable_account() = NewAccount("Owned elsewhere");

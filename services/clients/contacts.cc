@@ -55,7 +55,7 @@ absl::StatusOr<Contact> Archive::CreateContact(const Principal& who, const v1::C
   if (auto s = ValidateContact(c); !s.ok()) return s;
   const absl::Time now = Now();
   return CreateChild<Contact>(
-      store_, who, req.parent(), req.request_id(), kSpec, std::move(c), now,
+      store_, who, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(c), now,
       [&](ClientsTx&, const v1::Account&, Contact& x) {
         *x.mutable_audit() = NewAudit(who, now);
         x.set_etag(NewEtag());

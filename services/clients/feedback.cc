@@ -78,7 +78,7 @@ absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1:
   // Anyone who may report feedback reports it about any account, not only their own.
   const Principal reporter{who.subject, who.display_name, Role::kService, ""};
   return CreateChild<Feedback>(
-      store_, reporter, req.parent(), req.request_id(), kSpec, std::move(f), now,
+      store_, reporter, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(f), now,
       [&](ClientsTx& tx, const v1::Account& account, Feedback& x) {
         *x.mutable_receive_time() = ToProto(received);
         *x.mutable_response_due_time() = ToProto(due);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/names.h"
 #include "common/time_util.h"
 #include "common/validate.h"
 #include "services/clients/aging.h"
@@ -176,14 +177,9 @@ absl::StatusOr<v1::ListLedgerEntriesResponse> Archive::ListLedgerEntries(const P
 }
 
 absl::StatusOr<v1::Receivables> Archive::GetReceivables(const Principal& who, const v1::GetReceivablesRequest& req) {
-  // The name is accounts/{a}/receivables: check the suffix, then the account.
-  constexpr std::string_view kSuffix = "/receivables";
-  const std::string& name = req.name();
-  if (name.size() <= kSuffix.size() || name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
-    return InvalidArgument("name", "must look like accounts/{id}/receivables or accounts/-/receivables");
-  }
-  auto account_id = AccountIdOf(name.substr(0, name.size() - kSuffix.size()), "name", true);
-  if (!account_id.ok()) return account_id.status();
+  auto parsed = ParseResourceName(req.name(), "accounts/{account|-}/receivables", "name");
+  if (!parsed.ok()) return parsed.status();
+  const std::string account_id = parsed->Id("account");
   if (req.has_as_of()) {
     if (auto s = CheckDate(req.as_of(), "as_of"); !s.ok()) return s;
   }
@@ -193,13 +189,13 @@ absl::StatusOr<v1::Receivables> Archive::GetReceivables(const Principal& who, co
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
     ChildQuery q;
     q.kind = kLedgerEntry;
-    if (*account_id == "-") {
+    if (account_id == "-") {
       if (auto s = CheckLedgerReader(who, nullptr); !s.ok()) return s;
     } else {
-      auto account = MustGetAccount(tx, *account_id);
+      auto account = MustGetAccount(tx, account_id);
       if (!account.ok()) return account.status();
       if (auto s = CheckLedgerReader(who, &*account); !s.ok()) return s;
-      q.account_id = *account_id;
+      q.account_id = account_id;
     }
     // Payments settle charges of their own account only, so age per account.
     std::map<std::string, std::vector<LedgerLine>> by_account;
@@ -224,7 +220,7 @@ absl::StatusOr<v1::Receivables> Archive::GetReceivables(const Principal& who, co
   });
   if (!status.ok()) return status;
   v1::Receivables out;
-  out.set_name(name);
+  out.set_name(req.name());
   *out.mutable_as_of() = as_of;
   *out.mutable_balance() = Cny(total.balance);
   *out.mutable_days_0_30() = Cny(total.days_0_30);

@@ -57,7 +57,7 @@ absl::StatusOr<Visit> Archive::CreateVisit(const Principal& who, const v1::Creat
     return s;
   }
   return CreateChild<Visit>(
-      store_, who, req.parent(), req.request_id(), kSpec, std::move(v), now,
+      store_, who, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(v), now,
       [&](ClientsTx&, const v1::Account&, Visit& x) {
         x.set_state(Visit::PLANNED);
         x.clear_outcome();

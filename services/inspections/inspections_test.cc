@@ -228,6 +228,29 @@ TEST_F(InspectionsTest, RecordingKeepsToTheWindowInHotelTimeAndOncePerDay) {
   EXPECT_EQ(round->inspections(1).status(), DueInspection::UPCOMING);
 }
 
+// A malformed name is INVALID_ARGUMENT naming the field: "points/-" only
+// where the method reads across points.
+TEST_F(InspectionsTest, MalformedNamesAreInvalidArgumentNotNotFound) {
+  v1::GetPointRequest point;
+  for (const char* name : {"points/-", "points/-cr-office", "points/cr-office-", "points/CR"}) {
+    point.set_name(name);
+    auto got = domain_->GetPoint(kManager, point);
+    EXPECT_EQ(CodeOf(got), Code::kInvalidArgument) << name;
+    EXPECT_EQ(FieldOf(got.status()), "name") << name;
+  }
+  point.set_name("points/nowhere");
+  EXPECT_EQ(CodeOf(domain_->GetPoint(kManager, point)), Code::kNotFound);
+  v1::GetInspectionRequest form;
+  form.set_name("points/-/inspections/2026-11-27");
+  EXPECT_EQ(FieldOf(domain_->GetInspection(kManager, form).status()), "name");
+  v1::GetActionRequest action;
+  action.set_name("actions/-");
+  EXPECT_EQ(FieldOf(domain_->GetAction(kManager, action).status()), "name");
+  v1::ListInspectionsRequest all;
+  all.set_parent("points/-");
+  EXPECT_TRUE(domain_->ListInspections(kManager, all).ok());
+}
+
 TEST_F(InspectionsTest, TheRoundShowsEachPointsStatus) {
   clock_.Set(At(11, 27, 12));
   ASSERT_TRUE(domain_->RecordInspection(kInspector, Round("cr-office")).ok());

@@ -77,7 +77,8 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
   }
   auto id = MeetingIdOf(req.parent(), "parent");
   if (!id.ok()) return id.status();
-  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  auto key = RequestKeyOf(kCreateTrackingEntry, who, req, req.request_id());
+  if (!key.ok()) return key.status();
   TrackingEntry e = req.tracking_entry();
   if (e.kind() == TrackingEntry::KIND_UNSPECIFIED || !TrackingEntry::Kind_IsValid(e.kind())) {
     return InvalidArgument("tracking_entry.kind", "must be FEEDBACK, INCIDENT or EXTRA_SERVICE");
@@ -103,26 +104,19 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
   *e.mutable_audit() = NewAudit(who, now);
   TrackingEntry out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
-    if (!req.request_id().empty()) {
-      auto prior = tx.LookupRequest(kCreateTrackingEntry, req.request_id());
-      if (!prior.ok()) return prior.status();
-      if (*prior) {
-        auto existing = GetAs<TrackingEntry>(tx, **prior);
-        if (!existing.ok()) return existing.status();
-        if (!*existing || (*existing)->name().rfind(req.parent() + "/", 0) != 0) {
-          return AlreadyExists("REQUEST_ID_REUSED", "request_id was used for another tracking entry");
-        }
-        out = std::move(**existing);
-        return absl::OkStatus();
-      }
-      if (auto s = tx.RememberRequest(kCreateTrackingEntry, req.request_id(), e.name(), absl::ToUnixMicros(now));
-          !s.ok()) {
-        return s;
-      }
-    }
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
     if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    auto prior = OriginalOf(tx, *key);
+    if (!prior.ok()) return prior.status();
+    if (*prior) {
+      auto existing = GetAs<TrackingEntry>(tx, **prior);
+      if (!existing.ok()) return existing.status();
+      if (!*existing) return NotFound("tracking entry", **prior);
+      out = std::move(**existing);
+      return absl::OkStatus();
+    }
+    if (auto s = RememberOriginal(tx, *key, e.name(), now); !s.ok()) return s;
     if (m->state() != Meeting::PREPARED && m->state() != Meeting::IN_PROGRESS && m->state() != Meeting::COMPLETED) {
       return WrongState(*m, "tracking runs from the guests' arrival to the end of the meeting");
     }

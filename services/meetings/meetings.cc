@@ -164,7 +164,8 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
   if (auto s = who.Require(kSellers, "meetings are created by the manager, key account managers and clerks"); !s.ok()) {
     return s;
   }
-  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  auto key = RequestKeyOf(kCreateMeeting, who, req, req.request_id());
+  if (!key.ok()) return key.status();
   Meeting m = req.meeting();
   if (auto ids = ParseName(m.account(), {"accounts"}, "meeting.account"); !ids.ok()) return ids.status();
   if (auto s = CheckText(m.title(), "meeting.title", 200, true); !s.ok()) return s;
@@ -210,21 +211,17 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
   m.set_etag(NewEtag());
   Meeting out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
-    if (!req.request_id().empty()) {
-      auto prior = tx.LookupRequest(kCreateMeeting, req.request_id());
-      if (!prior.ok()) return prior.status();
-      if (*prior) {
-        auto prior_id = MeetingIdOf(**prior, "request_id");
-        if (!prior_id.ok()) return prior_id.status();
-        auto existing = MustGetMeeting(tx, *prior_id);
-        if (!existing.ok()) return existing.status();
-        out = std::move(*existing);
-        return absl::OkStatus();
-      }
-      if (auto s = tx.RememberRequest(kCreateMeeting, req.request_id(), m.name(), absl::ToUnixMicros(now)); !s.ok()) {
-        return s;
-      }
+    auto prior = OriginalOf(tx, *key);
+    if (!prior.ok()) return prior.status();
+    if (*prior) {
+      auto prior_id = MeetingIdOf(**prior, "request_id");
+      if (!prior_id.ok()) return prior_id.status();
+      auto existing = MustGetMeeting(tx, *prior_id);
+      if (!existing.ok()) return existing.status();
+      out = std::move(*existing);
+      return absl::OkStatus();
     }
+    if (auto s = RememberOriginal(tx, *key, m.name(), now); !s.ok()) return s;
     if (auto s = tx.PutMeeting(id, m); !s.ok()) return s;
     if (auto s = RecordActivity(
             tx, m, absl::StrCat(m.name(), "/history/0"),
@@ -464,7 +461,8 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
   }
   auto meeting_id = MeetingIdOf(req.parent(), "parent");
   if (!meeting_id.ok()) return meeting_id.status();
-  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  auto key = RequestKeyOf(kCreateBooking, who, req, req.request_id());
+  if (!key.ok()) return key.status();
   Booking b = req.booking();
   auto room_id = RoomIdOf(b.room(), "booking.room");
   if (!room_id.ok()) return room_id.status();
@@ -503,22 +501,18 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
 
   Booking out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
-    if (!req.request_id().empty()) {
-      auto prior = tx.LookupRequest(kCreateBooking, req.request_id());
-      if (!prior.ok()) return prior.status();
-      if (*prior) {
-        auto existing = tx.GetBooking(**prior);
-        if (!existing.ok()) return existing.status();
-        if (!*existing || (*existing)->name().rfind(req.parent() + "/", 0) != 0) {
-          return AlreadyExists("REQUEST_ID_REUSED", "request_id was used for another booking");
-        }
-        out = std::move(**existing);
-        return absl::OkStatus();
-      }
-    }
     auto m = MustGetMeeting(tx, *meeting_id);
     if (!m.ok()) return m.status();
     if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    auto prior = OriginalOf(tx, *key);
+    if (!prior.ok()) return prior.status();
+    if (*prior) {
+      auto existing = tx.GetBooking(**prior);
+      if (!existing.ok()) return existing.status();
+      if (!*existing) return NotFound("booking", **prior);
+      out = std::move(**existing);
+      return absl::OkStatus();
+    }
     if (IsClosed(*m)) {
       return FailedPrecondition("MEETING_CLOSED", absl::StrCat(req.parent(), " is ", StateName(m->state())),
                                 {{"current_state", StateName(m->state())}});
@@ -547,11 +541,7 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
                                                         ") at that time, set-up and tear-down included")),
                         "ROOM_CONFLICT", {{"conflicting_meeting", o.meeting}, {"conflicting_booking", o.booking}});
     }
-    if (!req.request_id().empty()) {
-      if (auto s = tx.RememberRequest(kCreateBooking, req.request_id(), b.name(), absl::ToUnixMicros(now)); !s.ok()) {
-        return s;
-      }
-    }
+    if (auto s = RememberOriginal(tx, *key, b.name(), now); !s.ok()) return s;
     if (auto s = tx.PutBooking(*meeting_id, b, units); !s.ok()) return s;
     out = b;
     return absl::OkStatus();

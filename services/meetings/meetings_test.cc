@@ -303,6 +303,96 @@ TEST_F(MeetingsTest, BookingValidation) {
   EXPECT_EQ(CodeOf(meetings_->GetBooking(kFnb, get)), Code::kNotFound);
 }
 
+// The example: a request id that created a booking, since cancelled,
+// sent again for another slot of the same meeting must not answer OK with the
+// cancelled booking (the caller would believe the new slot held).
+TEST_F(MeetingsTest, ARequestIdOfACancelledBookingIsNotReusedForAnotherSlot) {
+  Meeting m = NewMeeting();
+  auto first = BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2));
+  first.set_request_id("slot-1");
+  auto booked = meetings_->CreateBooking(kKam, first);
+  ASSERT_TRUE(booked.ok()) << booked.status();
+  v1::CancelBookingRequest cancel;
+  cancel.set_name(booked->name());
+  cancel.set_reason("客户改期");
+  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
+
+  auto other = BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(24), absl::Hours(2));
+  other.set_request_id("slot-1");
+  auto reused = meetings_->CreateBooking(kKam, other);
+  EXPECT_EQ(CodeOf(reused), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(reused.status()), "REQUEST_ID_REUSED");
+  // A true retry of the first request still answers with what it created.
+  auto retry = meetings_->CreateBooking(kKam, first);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), booked->name());
+  EXPECT_EQ(retry->state(), Booking::CANCELLED);
+}
+
+// A request id is scoped to its caller: a second KAM sending the id the first
+// KAM used creates their own resource and never gets the first KAM's back.
+TEST_F(MeetingsTest, ARequestIdBelongsToItsCaller) {
+  directory_.accounts["accounts/zeta"] = {"accounts/zeta", "kam-zhao", "Zeta", false};
+  v1::CreateMeetingRequest req;
+  req.mutable_meeting()->set_account("accounts/acme");
+  req.mutable_meeting()->set_title("年会");
+  req.mutable_meeting()->set_origin(Meeting::OUTREACH);
+  req.set_request_id("enquiry-1");
+  auto mine = meetings_->CreateMeeting(kKam, req);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  req.mutable_meeting()->set_account("accounts/zeta");
+  auto theirs = meetings_->CreateMeeting(kKam2, req);
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  EXPECT_NE(theirs->name(), mine->name());
+  EXPECT_EQ(theirs->account(), "accounts/zeta");
+  EXPECT_EQ(theirs->owner(), "kam-zhao");
+  auto retry = meetings_->CreateMeeting(kKam2, req);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), theirs->name());
+  req.mutable_meeting()->set_title("另一个会");
+  auto reused = meetings_->CreateMeeting(kKam2, req);
+  EXPECT_EQ(CodeOf(reused), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(reused.status()), "REQUEST_ID_REUSED");
+
+  auto hold = BookingRequest(*mine, "rooms/hall-a", kDay, absl::Hours(1));
+  hold.set_request_id("hold-1");
+  auto my_booking = meetings_->CreateBooking(kKam, hold);
+  ASSERT_TRUE(my_booking.ok()) << my_booking.status();
+  // Someone else's meeting: refused before the request id is looked at.
+  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam2, hold)), Code::kPermissionDenied);
+  auto their_hold = BookingRequest(*theirs, "rooms/hall-b", kDay, absl::Hours(1));
+  their_hold.set_request_id("hold-1");
+  auto their_booking = meetings_->CreateBooking(kKam2, their_hold);
+  ASSERT_TRUE(their_booking.ok()) << their_booking.status();
+  EXPECT_EQ(their_booking->name().rfind(theirs->name() + "/bookings/", 0), 0u);
+}
+
+// A malformed name is INVALID_ARGUMENT naming the field; only a well-formed
+// name of something absent is NOT_FOUND.
+TEST_F(MeetingsTest, MalformedNamesAreInvalidArgumentNotNotFound) {
+  Meeting m = NewMeeting();
+  v1::GetAgreementRequest agreement;
+  for (const std::string version : {"+1", " 1", "01", "0", "1 ", "2147483648"}) {
+    agreement.set_name(m.name() + "/agreements/" + version);
+    auto got = meetings_->GetAgreement(kManager, agreement);
+    EXPECT_EQ(CodeOf(got), Code::kInvalidArgument) << agreement.name();
+    EXPECT_EQ(FieldOf(got.status()), "name") << agreement.name();
+  }
+  agreement.set_name(m.name() + "/agreements/1");
+  EXPECT_EQ(CodeOf(meetings_->GetAgreement(kManager, agreement)), Code::kNotFound);
+  v1::GetMeetingRequest get;
+  get.set_name("meetings/-");
+  EXPECT_EQ(FieldOf(meetings_->GetMeeting(kManager, get).status()), "name");
+  v1::GetBookingRequest booking;
+  booking.set_name("meetings/-/bookings/x");
+  EXPECT_EQ(FieldOf(meetings_->GetBooking(kManager, booking).status()), "name");
+  auto req = BookingRequest(m, "rooms/-", kDay, absl::Hours(1));
+  EXPECT_EQ(FieldOf(meetings_->CreateBooking(kKam, req).status()), "booking.room");
+  v1::ListBookingsRequest all;
+  all.set_parent("meetings/-");  // the wildcard is the List's to take
+  EXPECT_TRUE(meetings_->ListBookings(kManager, all).ok());
+}
+
 TEST_F(MeetingsTest, ConcurrentRequestsForOverlappingSlotsExactlyOneWins) {
   std::vector<Meeting> contenders;
   for (int i = 0; i < 16; ++i) contenders.push_back(NewMeeting(kManager));

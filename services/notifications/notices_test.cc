@@ -124,6 +124,17 @@ TEST_F(NoticesTest, DispatchCreatesOneRecordPerDepartmentAndIsIdempotent) {
   EXPECT_EQ(ReasonOf(other.status()), "REVISION_CONTENT_DIFFERS");
 }
 
+// A revision sent again is a retry only from its sender: another sender of
+// the same content is refused, not answered as if it had sent it.
+TEST_F(NoticesTest, ARevisionIsRetriedOnlyByItsSender) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  auto again = notices_->DispatchNotice(kMeetings, Request(1));
+  ASSERT_TRUE(again.ok()) << again.status();
+  auto other = notices_->DispatchNotice(kManager, Request(1));
+  EXPECT_EQ(CodeOf(other), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(other.status()), "REVISION_EXISTS");
+}
+
 TEST_F(NoticesTest, UrgentMeetingsMustBeSignedSooner) {
   auto req = Request(1);
   *req.mutable_revision()->mutable_meeting_start_time() = ToProto(kStart + absl::Hours(20));
@@ -238,6 +249,32 @@ TEST_F(NoticesTest, DispatchValidationNamesTheField) {
   EXPECT_EQ(CodeOf(notices_->DispatchNotice(kFnb, Request(1))), Code::kPermissionDenied);
   EXPECT_EQ(CodeOf(notices_->DispatchNotice(kClerk, Request(1))), Code::kPermissionDenied);
   EXPECT_TRUE(sink_.seen.empty());  // nothing refused was dispatched
+}
+
+// The examples: a malformed name (a signed, spaced or zero-led
+// revision number, the wildcard where none is allowed) is INVALID_ARGUMENT
+// naming the field, not NOT_FOUND.
+TEST_F(NoticesTest, MalformedNamesAreInvalidArgumentNotNotFound) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  for (const std::string revision :
+       {"notices/n-2027-dealers/revisions/+1", "notices/n-2027-dealers/revisions/ 1",
+        "notices/n-2027-dealers/revisions/01", "notices/n-2027-dealers/revisions/1 ", "notices/-/revisions/1"}) {
+    v1::GetNoticeRevisionRequest rev;
+    rev.set_name(revision);
+    auto got = notices_->GetNoticeRevision(kManager, rev);
+    EXPECT_EQ(CodeOf(got), Code::kInvalidArgument) << revision;
+    EXPECT_EQ(FieldOf(got.status()), "name") << revision;
+    v1::GetDispatchRequest gd;
+    gd.set_name(revision + "/dispatches/fnb");
+    auto d = notices_->GetDispatch(kManager, gd);
+    EXPECT_EQ(CodeOf(d), Code::kInvalidArgument) << gd.name();
+    EXPECT_EQ(FieldOf(d.status()), "name") << gd.name();
+    auto signed_ = Sign(kFnb, gd.name());
+    EXPECT_EQ(CodeOf(signed_), Code::kInvalidArgument) << gd.name();
+  }
+  v1::GetNoticeRequest get;
+  get.set_name("notices/-");
+  EXPECT_EQ(FieldOf(notices_->GetNotice(kManager, get).status()), "name");
 }
 
 TEST_F(NoticesTest, QueriesAndTheirRules) {
