@@ -10,6 +10,7 @@
 //
 // Server address: --addr, or ATRIUM_<SERVICE>_ADDR, or the local default.
 // Token: --token, or ATRIUM_TOKEN. Errors print one line and exit non-zero.
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -205,16 +206,17 @@ int MintHelp() {
                "  --sub ID         who: 1 to 64 of A-Z a-z 0-9 . _ @ : -  (kam-li, service:meetings)\n"
                "  --name NAME      display name: at most 64 characters, no control characters (default: ID)\n"
                "  --role ROLE      manager, key_account_manager, clerk, gm_office, inspector, service,\n"
-               "                   or a department by its own name: "
-            << (departments.ok() ? absl::StrJoin(*departments, ", ") : std::string(departments.status().message()))
+               "                   or a department by its own name, one of ATRIUM_DEPARTMENTS (set it as\n"
+               "                   the services' departments setting is), here:\n"
+               "                   "
+            << (departments.ok() ? absl::StrJoin(*departments, " ") : std::string(departments.status().message()))
             << "\n"
-               "                   (ATRIUM_DEPARTMENTS, as the services are configured). --role department\n"
-               "                   --department D is the same token as --role D.\n"
+               "                   --role department --department D is the same token as --role D.\n"
                "  --department D   with --role department: which department\n"
-               "  --ttl DURATION   lifetime (default 12h), at most "
+               "  --ttl DURATION   lifetime, at most "
             << absl::FormatDuration(MintMaxLifetime())
-            << " (ATRIUM_JWT_MAX_LIFETIME, the services'\n"
-               "                   jwt-max-lifetime); a service token at most 1h\n"
+            << " (ATRIUM_JWT_MAX_LIFETIME, as the services'\n"
+               "                   jwt-max-lifetime) and the default; a service token at most 1h\n"
                "  --alg ALG        HS256 (default), RS256 or ES256\n"
                "Services refuse a token whose claims break these rules (UNAUTHENTICATED naming the claim).\n";
   return 0;
@@ -245,12 +247,12 @@ int MintToken(const Options& o) {
     std::cerr << "error: " << who.status().message() << "\n";
     return 2;
   }
-  absl::Duration ttl = absl::Hours(12);
+  const absl::Duration longest = who->Is(atrium::Role::kService) ? atrium::kServiceTokenLifetime : MintMaxLifetime();
+  absl::Duration ttl = std::min(absl::Hours(12), longest);
   if (!need("ttl").empty() && !absl::ParseDuration(need("ttl"), &ttl)) {
     std::cerr << "error: --ttl is not a duration\n";
     return 2;
   }
-  const absl::Duration longest = who->Is(atrium::Role::kService) ? atrium::kServiceTokenLifetime : MintMaxLifetime();
   if (ttl <= absl::ZeroDuration() || ttl > longest) {
     std::cerr << "error: --ttl must be more than 0 and at most " << absl::FormatDuration(longest)
               << " (the services refuse longer tokens)\n";

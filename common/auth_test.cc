@@ -5,11 +5,13 @@
 #include <openssl/hmac.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <tuple>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/config.h"
+#include "common/server.h"
 #include "common/testing.h"
 
 namespace atrium {
@@ -251,6 +253,51 @@ TEST(AuthTest, EveryDepartmentIsARole) {
   // A department role naming another department contradicts itself.
   ExpectRefused(verifier.Verify(SignHs256(kHeader, Payload("fnb", R"(,"department":"rooms")"), "secret-key")),
                 "department");
+}
+
+}  // namespace
+}  // namespace atrium
+
+namespace atrium {
+namespace {
+
+// jwt-max-lifetime and departments, settings every service shares, are what
+// its verifier enforces.
+TEST(AuthTest, TheRulesAreTheSettings) {
+  const std::string dir = testing::TempDir("auth-settings");
+  std::ofstream(dir + "/jwt.key") << "secret-key";
+  auto verifier_with = [&](std::vector<std::string> flags) -> absl::StatusOr<std::unique_ptr<TokenVerifier>> {
+    static FakeClock clock(kNow);
+    Config config(CommonSettings("127.0.0.1:0", dir + "/x.db"));
+    flags.insert(flags.begin(), {"svc", "--jwt-key-file=" + dir + "/jwt.key"});
+    std::vector<char*> argv;
+    for (auto& f : flags) argv.push_back(f.data());
+    auto parsed =
+        config.Parse(static_cast<int>(argv.size()), argv.data(), [](const char*) -> const char* { return nullptr; });
+    if (!parsed.ok()) return parsed;
+    return VerifierFrom(config, &clock);
+  };
+  auto verifier = verifier_with({"--jwt-max-lifetime=24h", "--departments=fnb,rooms,spa"});
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  EXPECT_TRUE((*verifier)->Verify(SignHs256(kHeader, Payload("manager", "", absl::Hours(20)), "secret-key")).ok());
+  ExpectRefused((*verifier)->Verify(SignHs256(kHeader, Payload("manager", "", absl::Hours(25)), "secret-key")),
+                "lifetime");
+  auto spa = (*verifier)->Verify(SignHs256(kHeader, Payload("spa"), "secret-key"));
+  ASSERT_TRUE(spa.ok()) << spa.status();
+  EXPECT_TRUE(spa->IsDepartment("spa"));
+  ExpectRefused((*verifier)->Verify(SignHs256(kHeader, Payload("housekeeping"), "secret-key")),
+                "neither a staff role nor a configured department");
+  ExpectRefused(
+      (*verifier)->Verify(SignHs256(kHeader, Payload("department", R"(,"department":"housekeeping")"), "secret-key")),
+      "not a configured department");
+  // A service token lives an hour at most, whatever jwt-max-lifetime says.
+  ExpectRefused((*verifier)->Verify(SignHs256(kHeader, Payload("service", "", absl::Hours(2)), "secret-key")),
+                "lifetime");
+  for (const char* bad : {"--departments=fnb,manager", "--departments=fnb,department", "--departments=fnb,fnb",
+                          "--departments=Fnb", "--departments= ,", "--jwt-max-lifetime=0s"}) {
+    auto refused = verifier_with({bad});
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
 }
 
 }  // namespace
