@@ -10,15 +10,18 @@
 //
 // Server address: --addr, or ATRIUM_<SERVICE>_ADDR, or the local default.
 // Token: --token, or ATRIUM_TOKEN. Errors print one line and exit non-zero.
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "atrium/clients/v1/clients.pb.h"
 #include "atrium/inspections/v1/inspections.pb.h"
@@ -189,6 +192,46 @@ std::string AddressFor(const std::string& service, const Options& o) {
   return Services().at(service).default_addr;
 }
 
+// The departments and the longest lifetime the services are configured with,
+// from the same environment variables (ATRIUM_DEPARTMENTS,
+// ATRIUM_JWT_MAX_LIFETIME) or their defaults.
+absl::StatusOr<std::vector<std::string>> MintDepartments() {
+  const char* env = std::getenv("ATRIUM_DEPARTMENTS");
+  return atrium::ParseDepartments(env ? env : atrium::kDefaultDepartments, "ATRIUM_DEPARTMENTS");
+}
+
+absl::Duration MintMaxLifetime() {
+  absl::Duration d = absl::Hours(12);
+  const char* env = std::getenv("ATRIUM_JWT_MAX_LIFETIME");
+  if (env != nullptr && absl::ParseDuration(env, &d) && d > absl::ZeroDuration()) return d;
+  return absl::Hours(12);
+}
+
+int MintHelp() {
+  auto departments = MintDepartments();
+  std::cout << "usage: atrium token mint --key-file FILE --sub ID --role ROLE [--name NAME] [--department D]\n"
+               "                         [--ttl 12h] [--alg HS256]\n"
+               "Prints a signed token (local use and tests; deployments use their identity provider).\n"
+               "  --key-file FILE  the HS256 secret, or the RS256/ES256 private key (PEM)\n"
+               "  --sub ID         who: 1 to 64 of A-Z a-z 0-9 . _ @ : -  (kam-li, service:meetings)\n"
+               "  --name NAME      display name: at most 64 characters, no control characters (default: ID)\n"
+               "  --role ROLE      manager, key_account_manager, clerk, gm_office, inspector, service,\n"
+               "                   or a department by its own name, one of ATRIUM_DEPARTMENTS (set it as\n"
+               "                   the services' departments setting is), here:\n"
+               "                   "
+            << (departments.ok() ? absl::StrJoin(*departments, " ") : std::string(departments.status().message()))
+            << "\n"
+               "                   --role department --department D is the same token as --role D.\n"
+               "  --department D   with --role department: which department\n"
+               "  --ttl DURATION   lifetime, at most "
+            << absl::FormatDuration(MintMaxLifetime())
+            << " (ATRIUM_JWT_MAX_LIFETIME, as the services'\n"
+               "                   jwt-max-lifetime) and the default; a service token at most 1h\n"
+               "  --alg ALG        HS256 (default), RS256 or ES256\n"
+               "Services refuse a token whose claims break these rules (UNAUTHENTICATED naming the claim).\n";
+  return 0;
+}
+
 int MintToken(const Options& o) {
   auto need = [&](const std::string& n) -> std::string {
     auto it = o.flags.find(n);
@@ -196,7 +239,7 @@ int MintToken(const Options& o) {
   };
   const std::string key_file = need("key-file"), sub = need("sub"), role = need("role");
   if (key_file.empty() || sub.empty() || role.empty()) {
-    std::cerr << "error: token mint needs --key-file, --sub and --role\n";
+    std::cerr << "error: token mint needs --key-file, --sub and --role (atrium token mint --help)\n";
     return 2;
   }
   auto key = atrium::ReadSettingFile("--key-file", key_file);
@@ -204,14 +247,25 @@ int MintToken(const Options& o) {
     std::cerr << "error: " << key.status().message() << "\n";
     return 2;
   }
-  auto who = atrium::PrincipalFromClaims(sub, need("name"), role, need("department"));
+  auto departments = MintDepartments();
+  if (!departments.ok()) {
+    std::cerr << "error: " << departments.status().message() << "\n";
+    return 2;
+  }
+  auto who = atrium::PrincipalFromClaims(sub, need("name"), role, need("department"), *departments);
   if (!who.ok()) {
     std::cerr << "error: " << who.status().message() << "\n";
     return 2;
   }
-  absl::Duration ttl = absl::Hours(12);
+  const absl::Duration longest = who->Is(atrium::Role::kService) ? atrium::kServiceTokenLifetime : MintMaxLifetime();
+  absl::Duration ttl = std::min(absl::Hours(12), longest);
   if (!need("ttl").empty() && !absl::ParseDuration(need("ttl"), &ttl)) {
     std::cerr << "error: --ttl is not a duration\n";
+    return 2;
+  }
+  if (ttl <= absl::ZeroDuration() || ttl > longest) {
+    std::cerr << "error: --ttl must be more than 0 and at most " << absl::FormatDuration(longest)
+              << " (the services refuse longer tokens)\n";
     return 2;
   }
   auto alg = atrium::ParseAlgorithm(need("alg").empty() ? "HS256" : need("alg"));
@@ -219,7 +273,8 @@ int MintToken(const Options& o) {
     std::cerr << "error: " << alg.status().message() << "\n";
     return 2;
   }
-  auto token = atrium::MintToken(*alg, *key, *who, absl::Now() + ttl);
+  const absl::Time now = absl::Now();
+  auto token = atrium::MintToken(*alg, *key, *who, now + ttl, now);
   if (!token.ok()) {
     std::cerr << "error: " << token.status().message() << "\n";
     return 2;
@@ -404,6 +459,11 @@ int Notices(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 3 && std::string_view(argv[1]) == "token" && std::string_view(argv[2]) == "mint") {
+    for (int i = 3; i < argc; ++i) {
+      if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") return MintHelp();
+    }
+  }
   Options o;
   if (!ParseArgs(argc, argv, &o)) return 2;
   const bool help = Flag(o, "help") == "true" || (o.positional.size() == 1 && o.positional[0] == "help");

@@ -1,12 +1,17 @@
 #include "common/auth.h"
 
+#include <jansson.h>
 #include <jwt.h>
 
 #include <cstdlib>
 #include <memory>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/errors.h"
+#include "common/text.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium {
@@ -17,6 +22,11 @@ struct JwtDeleter {
 };
 using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
 
+struct JsonDeleter {
+  void operator()(json_t* j) const { json_decref(j); }
+};
+using JsonPtr = std::unique_ptr<json_t, JsonDeleter>;
+
 jwt_alg_t ToLib(TokenAlgorithm alg) {
   switch (alg) {
     case TokenAlgorithm::kHs256: return JWT_ALG_HS256;
@@ -26,9 +36,96 @@ jwt_alg_t ToLib(TokenAlgorithm alg) {
   return JWT_ALG_INVAL;
 }
 
-std::string Claim(jwt_t* jwt, const char* name) {
-  const char* v = jwt_get_grant(jwt, name);
-  return v ? v : "";
+constexpr std::pair<std::string_view, Role> kStaffRoles[] = {
+    {"manager", Role::kManager},     {"key_account_manager", Role::kKeyAccountManager},
+    {"clerk", Role::kClerk},         {"gm_office", Role::kGmOffice},
+    {"inspector", Role::kInspector}, {"service", Role::kService},
+};
+
+// One part ("header" or "claims") of a token, decoded and parsed strictly:
+// a JSON object with no key given twice (libjwt keeps the last of two equal
+// keys; nothing may depend on which one it kept).
+// jansson's error text quotes the token; only printable ASCII of it is shown.
+std::string Quoted(const char* text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c < 0x20 || c > 0x7E) c = '?';
+  }
+  return out;
+}
+
+absl::StatusOr<JsonPtr> StrictJsonPart(absl::string_view encoded, const char* part) {
+  std::string text;
+  if (!absl::WebSafeBase64Unescape(encoded, &text)) {
+    return Unauthenticated(absl::StrCat("token ", part, ": not base64url"));
+  }
+  json_error_t error;
+  JsonPtr root(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &error));
+  if (root == nullptr) {
+    if (json_error_code(&error) == json_error_duplicate_key) {
+      return Unauthenticated(absl::StrCat("token ", part, ": a key is given twice (", Quoted(error.text), ")"));
+    }
+    return Unauthenticated(absl::StrCat("token ", part, ": not JSON (", Quoted(error.text), ")"));
+  }
+  if (!json_is_object(root.get())) return Unauthenticated(absl::StrCat("token ", part, ": not a JSON object"));
+  return root;
+}
+
+// A string claim; "" when absent, an error when of another JSON type.
+absl::StatusOr<std::string> StringClaim(json_t* claims, const char* name) {
+  json_t* v = json_object_get(claims, name);
+  if (v == nullptr) return std::string();
+  if (!json_is_string(v)) return Unauthenticated(absl::StrCat("token claim ", name, " must be a string"));
+  return std::string(json_string_value(v), json_string_length(v));
+}
+
+// A time claim (integer seconds since the epoch); 0 when absent and optional.
+absl::StatusOr<int64_t> TimeClaim(json_t* claims, const char* name, bool required) {
+  json_t* v = json_object_get(claims, name);
+  if (v == nullptr) {
+    if (required) return Unauthenticated(absl::StrCat("token has no ", name, " claim"));
+    return int64_t{0};
+  }
+  if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+    return Unauthenticated(absl::StrCat("token claim ", name, " must be a positive integer (seconds since the epoch)"));
+  }
+  return static_cast<int64_t>(json_integer_value(v));
+}
+
+absl::Status CheckSubject(std::string_view sub) {
+  bool ok = !sub.empty() && sub.size() <= 64;
+  for (char c : sub) {
+    ok = ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                c == '@' || c == ':' || c == '-');
+  }
+  if (ok) return absl::OkStatus();
+  if (sub.empty()) return Unauthenticated("token has no sub claim");
+  return Unauthenticated("token claim sub must be 1 to 64 characters of A-Z a-z 0-9 . _ @ : -");
+}
+
+// Printable UTF-8: no C0 or C1 control, no DEL, no line or paragraph
+// separator (a display name is written into logs and records as one line).
+absl::Status CheckDisplayName(std::string_view name) {
+  constexpr std::string_view kRule =
+      "token claim name must be UTF-8 of at most 64 characters without control characters";
+  if (!IsValidUtf8(name) || Utf8Length(name) > 64) return Unauthenticated(kRule);
+  for (size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const auto next = [&](size_t k) { return i + k < name.size() ? static_cast<unsigned char>(name[i + k]) : 0; };
+    if (c < 0x20 || c == 0x7F) return Unauthenticated(kRule);
+    if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) return Unauthenticated(kRule);  // U+0080..U+009F
+    if (c == 0xE2 && next(1) == 0x80 && (next(2) == 0xA8 || next(2) == 0xA9)) {          // U+2028, U+2029
+      return Unauthenticated(kRule);
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool Contains(const std::vector<std::string>& list, std::string_view name) {
+  for (const auto& d : list) {
+    if (d == name) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -61,6 +158,15 @@ absl::StatusOr<TokenAlgorithm> ParseAlgorithm(std::string_view name) {
       absl::StrCat("unknown JWT algorithm ", std::string(name), " (HS256, RS256 or ES256)"));
 }
 
+std::string_view AlgorithmName(TokenAlgorithm alg) {
+  switch (alg) {
+    case TokenAlgorithm::kHs256: return "HS256";
+    case TokenAlgorithm::kRs256: return "RS256";
+    case TokenAlgorithm::kEs256: return "ES256";
+  }
+  return "";
+}
+
 bool IsDepartmentName(std::string_view name) {
   if (name.empty() || name.size() > 32 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
   for (char c : name) {
@@ -69,45 +175,74 @@ bool IsDepartmentName(std::string_view name) {
   return true;
 }
 
+const std::vector<std::string>& DefaultDepartments() {
+  static const auto* departments = new std::vector<std::string>(*ParseDepartments(kDefaultDepartments, ""));
+  return *departments;
+}
+
+absl::StatusOr<std::vector<std::string>> ParseDepartments(std::string_view list, std::string_view setting) {
+  std::vector<std::string> out;
+  for (absl::string_view d : absl::StrSplit(absl::string_view(list.data(), list.size()), ',', absl::SkipWhitespace())) {
+    std::string name(absl::StripAsciiWhitespace(d));
+    auto bad = [&](std::string_view why) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("configuration ", std::string(setting), ": \"", name, "\" ", std::string(why)));
+    };
+    if (!IsDepartmentName(name)) return bad("is not a department name ([a-z][a-z0-9_], up to 32 characters)");
+    if (name == "department") return bad("is reserved (role department names its department in a claim)");
+    for (const auto& [role, r] : kStaffRoles) {
+      if (role == name) return bad("is a staff role");
+    }
+    if (Contains(out, name)) return bad("is listed twice");
+    out.push_back(std::move(name));
+  }
+  if (out.empty())
+    return absl::InvalidArgumentError(absl::StrCat("configuration ", std::string(setting), ": no department"));
+  return out;
+}
+
 absl::StatusOr<Principal> PrincipalFromClaims(std::string_view sub, std::string_view name, std::string_view role,
-                                              std::string_view department) {
-  if (sub.empty()) return Unauthenticated("token has no sub claim");
+                                              std::string_view department,
+                                              const std::vector<std::string>& departments) {
+  if (auto s = CheckSubject(sub); !s.ok()) return s;
+  if (auto s = CheckDisplayName(name); !s.ok()) return s;
   Principal p;
   p.subject = std::string(sub);
   p.display_name = name.empty() ? p.subject : std::string(name);
-  static const std::pair<std::string_view, Role> kRoles[] = {
-      {"manager", Role::kManager},     {"key_account_manager", Role::kKeyAccountManager},
-      {"clerk", Role::kClerk},         {"gm_office", Role::kGmOffice},
-      {"inspector", Role::kInspector}, {"service", Role::kService},
-  };
-  for (const auto& [n, r] : kRoles) {
+  for (const auto& [n, r] : kStaffRoles) {
     if (n == role) {
+      if (!department.empty()) {
+        return Unauthenticated("token claim department goes only with a department's role");
+      }
       p.role = r;
       return p;
     }
   }
-  // role "department" names any department (the list is each service's
-  // configuration); the well-known ones may also be the role itself.
-  if (role == "department") {
-    if (!IsDepartmentName(department)) {
-      return Unauthenticated("a department token needs a department claim of [a-z0-9_], up to 32 characters");
-    }
-    p.role = Role::kDepartment;
-    p.department = std::string(department);
-    return p;
+  if (role.empty()) return Unauthenticated("token has no role claim");
+  // One rule for departments: role "housekeeping" and role "department" with
+  // department "housekeeping" are the same token, for every configured one.
+  const std::string_view named = role == "department" ? department : role;
+  if (role == "department" && department.empty()) {
+    return Unauthenticated("token claim department is required with role department");
   }
-  for (std::string_view d : kDepartments) {
-    if (d == role) {
-      p.role = Role::kDepartment;
-      p.department = std::string(d);
-      return p;
-    }
+  if (role != "department" && !department.empty() && department != role) {
+    return Unauthenticated("token claim department contradicts its role");
   }
-  return Unauthenticated(absl::StrCat("token has an unknown role \"", std::string(role), "\""));
+  if (!Contains(departments, named)) {
+    const std::string shown = IsDepartmentName(named) ? absl::StrCat(" \"", std::string(named), "\"") : "";
+    if (role == "department") {
+      return Unauthenticated(absl::StrCat("token claim department", shown, " is not a configured department"));
+    }
+    return Unauthenticated(
+        absl::StrCat("token claim role", shown, " is neither a staff role nor a configured department"));
+  }
+  p.role = Role::kDepartment;
+  p.department = std::string(named);
+  return p;
 }
 
-TokenVerifier::TokenVerifier(TokenAlgorithm alg, std::string key, const Clock* clock)
-    : alg_(alg), key_(std::move(key)), clock_(clock) {}
+TokenVerifier::TokenVerifier(TokenAlgorithm alg, std::string key, const Clock* clock, TokenRules rules)
+    : alg_(alg), key_(std::move(key)), clock_(clock), rules_(std::move(rules)) {}
 
 absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view token) const {
   if (token.empty()) return Unauthenticated("missing bearer token");
@@ -132,26 +267,60 @@ absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view token) const {
 }
 
 absl::StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token, absl::Time* expires) const {
+  // Header and claims are read strictly, and the signature checked over
+  // them: libjwt compares the algorithm ignoring case and keeps the last of
+  // a key given twice.
+  std::vector<absl::string_view> parts = absl::StrSplit(absl::string_view(token.data(), token.size()), '.');
+  if (parts.size() != 3) return Unauthenticated("token is not three base64url parts (header.claims.signature)");
+  auto header = StrictJsonPart(parts[0], "header");
+  if (!header.ok()) return header.status();
+  // The algorithm is fixed by configuration, never chosen by the token.
+  const char* alg = json_string_value(json_object_get(header->get(), "alg"));
+  if (alg == nullptr || alg != AlgorithmName(alg_)) {
+    return Unauthenticated(absl::StrCat("token header alg must be ", std::string(AlgorithmName(alg_)), " exactly"));
+  }
+  auto claims = StrictJsonPart(parts[1], "claims");
+  if (!claims.ok()) return claims.status();
   jwt_t* raw = nullptr;
   std::string t(token);
   int rc =
       jwt_decode(&raw, t.c_str(), reinterpret_cast<const unsigned char*>(key_.data()), static_cast<int>(key_.size()));
   JwtPtr jwt(raw);
   if (rc != 0 || !jwt) return Unauthenticated("token signature or format is invalid");
-  // The algorithm is fixed by configuration, never chosen by the token.
-  if (jwt_get_alg(jwt.get()) != ToLib(alg_))
-    return Unauthenticated("token uses an algorithm this service does not accept");
-  const long exp = jwt_get_grant_int(jwt.get(), "exp");
-  if (exp <= 0) return Unauthenticated("token has no exp claim");
-  const absl::Time now = clock_->Now();
-  if (absl::FromUnixSeconds(exp) <= now) return Unauthenticated("token has expired");
-  const long nbf = jwt_get_grant_int(jwt.get(), "nbf");
-  if (nbf > 0 && absl::FromUnixSeconds(nbf) > now + absl::Seconds(30)) {
-    return Unauthenticated("token is not valid yet");  // not cached: it becomes valid later
+  if (jwt_get_alg(jwt.get()) != ToLib(alg_)) {
+    return Unauthenticated(absl::StrCat("token header alg must be ", std::string(AlgorithmName(alg_)), " exactly"));
   }
-  *expires = absl::FromUnixSeconds(exp);
-  return PrincipalFromClaims(Claim(jwt.get(), "sub"), Claim(jwt.get(), "name"), Claim(jwt.get(), "role"),
-                             Claim(jwt.get(), "department"));
+  json_t* c = claims->get();
+  auto exp = TimeClaim(c, "exp", true);
+  if (!exp.ok()) return exp.status();
+  auto iat = TimeClaim(c, "iat", true);
+  if (!iat.ok()) return iat.status();
+  auto nbf = TimeClaim(c, "nbf", false);
+  if (!nbf.ok()) return nbf.status();
+  const absl::Time now = clock_->Now();
+  if (absl::FromUnixSeconds(*exp) <= now) return Unauthenticated("token has expired");
+  // Not cached: both become valid later.
+  if (absl::FromUnixSeconds(*iat) > now + kClockSkew) return Unauthenticated("token claim iat is in the future");
+  if (*nbf > 0 && absl::FromUnixSeconds(*nbf) > now + kClockSkew) return Unauthenticated("token is not valid yet");
+  auto sub = StringClaim(c, "sub");
+  if (!sub.ok()) return sub.status();
+  auto name = StringClaim(c, "name");
+  if (!name.ok()) return name.status();
+  auto role = StringClaim(c, "role");
+  if (!role.ok()) return role.status();
+  auto department = StringClaim(c, "department");
+  if (!department.ok()) return department.status();
+  auto who = PrincipalFromClaims(*sub, *name, *role, *department, rules_.departments);
+  if (!who.ok()) return who.status();
+  // Both are positive int64 values: the difference cannot overflow.
+  const absl::Duration lifetime = absl::Seconds(*exp - *iat);
+  const absl::Duration longest = who->Is(Role::kService) ? kServiceTokenLifetime : rules_.max_lifetime;
+  if (lifetime > longest) {
+    return Unauthenticated(
+        absl::StrCat("token lifetime (exp - iat) is longer than the longest allowed, ", absl::FormatDuration(longest)));
+  }
+  *expires = absl::FromUnixSeconds(*exp);
+  return who;
 }
 
 absl::StatusOr<Principal> TokenVerifier::Authenticate(const grpc::ServerContext& context) const {
@@ -167,7 +336,7 @@ absl::StatusOr<Principal> TokenVerifier::Authenticate(const grpc::ServerContext&
 }
 
 absl::StatusOr<std::string> MintToken(TokenAlgorithm alg, std::string_view key, const Principal& who,
-                                      absl::Time expires) {
+                                      absl::Time expires, absl::Time issued) {
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) return absl::InternalError("jwt_new failed");
   JwtPtr jwt(raw);
@@ -184,6 +353,7 @@ absl::StatusOr<std::string> MintToken(TokenAlgorithm alg, std::string_view key, 
   } else {
     jwt_add_grant(jwt.get(), "role", std::string(RoleName(who.role)).c_str());
   }
+  jwt_add_grant_int(jwt.get(), "iat", static_cast<long>(absl::ToUnixSeconds(issued)));
   jwt_add_grant_int(jwt.get(), "exp", static_cast<long>(absl::ToUnixSeconds(expires)));
   char* out = jwt_encode_str(jwt.get());
   if (out == nullptr) return absl::InternalError("jwt_encode_str failed");
@@ -201,13 +371,13 @@ std::string ServiceTokenSource::Token() {
   absl::MutexLock lock(&mu_);
   const absl::Time now = absl::Now();
   if (now + absl::Minutes(5) >= expires_) {
-    auto t = MintToken(alg_, key_, who_, now + absl::Hours(1));
+    auto t = MintToken(alg_, key_, who_, now + kServiceTokenLifetime, now);
     if (!t.ok()) {
       spdlog::error("cannot sign the {} token: {}", who_.subject, std::string(t.status().message()));
       return "";
     }
     token_ = *t;
-    expires_ = now + absl::Hours(1);
+    expires_ = now + kServiceTokenLifetime;
   }
   return token_;
 }

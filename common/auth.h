@@ -1,13 +1,22 @@
 // Identity and roles: who is calling, verified from a JWT bearer token.
 //
-// Every call carries `authorization: Bearer <JWT>`. The token's claims:
-//   sub        staff id or "service:<name>"              (required)
-//   name       display name                              (optional)
+// Every call carries `authorization: Bearer <JWT>`. The token's header names
+// exactly the configured algorithm ("alg":"HS256", not "hs256"); header and
+// claims are strict JSON objects, no key given twice. The claims:
+//   sub        staff id or "service:<name>": 1 to 64 of A-Z a-z 0-9 . _ @ : -
+//                                                        (required)
+//   name       display name: UTF-8, at most 64 characters, no control
+//              characters (C0, DEL, C1) nor line separators (optional)
 //   role       manager | key_account_manager | clerk | gm_office | inspector |
-//              service | department | fnb | rooms | front_office |
-//              engineering | finance                     (required)
-//   department for role "department": which one          (required then)
-//   exp        expiry, seconds since the epoch           (required)
+//              service, or a department: its name (fnb, rooms, housekeeping,
+//              … every configured department) or "department" with the
+//              department claim; both mean the same        (required)
+//   department the department, with role "department"; with a department's
+//              own name as role it may only repeat it; never with another role
+//   iat, exp   issued at, expiry: integer seconds since the epoch (required);
+//              exp - iat at most TokenRules::max_lifetime (1 hour for service)
+//   nbf        not before (optional)
+// Anything else refused is UNAUTHENTICATED with a message naming the claim.
 //
 //   TokenVerifier verifier(TokenAlgorithm::kHs256, key, &clock);
 //   absl::StatusOr<Principal> who = verifier.Verify(token);
@@ -17,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -28,11 +38,17 @@ namespace atrium {
 
 enum class Role { kManager, kKeyAccountManager, kClerk, kGmOffice, kInspector, kDepartment, kService };
 
-// The well-known departments, which may be a token's role by themselves; a
-// token with role "department" may name any other in its department claim.
-inline constexpr std::string_view kDepartments[] = {"fnb", "rooms", "front_office", "engineering", "finance"};
+// The departments of a deployment unless configured otherwise (the
+// `departments` setting every service shares).
+inline constexpr std::string_view kDefaultDepartments =
+    "fnb,rooms,front_office,engineering,housekeeping,security,finance";
+const std::vector<std::string>& DefaultDepartments();
 // [a-z][a-z0-9_]*, up to 32 characters.
 bool IsDepartmentName(std::string_view name);
+// Parses a comma-separated list of department names (the `departments`
+// setting); INVALID_ARGUMENT naming `setting` for a bad, repeated or reserved
+// name (a staff role, "department") or an empty list.
+absl::StatusOr<std::vector<std::string>> ParseDepartments(std::string_view list, std::string_view setting);
 
 std::string_view RoleName(Role role);
 
@@ -55,11 +71,27 @@ struct Principal {
 enum class TokenAlgorithm { kHs256, kRs256, kEs256 };
 
 absl::StatusOr<TokenAlgorithm> ParseAlgorithm(std::string_view name);
+// "HS256", "RS256", "ES256": the exact spelling a token's header must use.
+std::string_view AlgorithmName(TokenAlgorithm alg);
+
+// What a token must be besides well signed (configuration).
+struct TokenRules {
+  // Longest exp - iat of a person's token (staff and departments).
+  absl::Duration max_lifetime = absl::Hours(12);
+  // The departments a token may name (role or department claim).
+  std::vector<std::string> departments = DefaultDepartments();
+};
+
+// Longest exp - iat of a token with role service: services sign their own
+// for an hour (ServiceTokenSource), nobody needs more.
+inline constexpr absl::Duration kServiceTokenLifetime = absl::Hours(1);
+// How far a token's iat or nbf may be ahead of this service's clock.
+inline constexpr absl::Duration kClockSkew = absl::Seconds(30);
 
 class TokenVerifier final {
  public:
   // `key`: the HMAC secret for HS256, the PEM public key for RS256/ES256.
-  TokenVerifier(TokenAlgorithm alg, std::string key, const Clock* clock);
+  TokenVerifier(TokenAlgorithm alg, std::string key, const Clock* clock, TokenRules rules = {});
 
   // Verified tokens are remembered (up to kCacheSize) until they expire.
   absl::StatusOr<Principal> Verify(std::string_view token) const;
@@ -78,14 +110,16 @@ class TokenVerifier final {
   TokenAlgorithm alg_;
   std::string key_;
   const Clock* clock_;
+  TokenRules rules_;
   mutable absl::Mutex cache_mu_;
   mutable std::unordered_map<std::string, Verified> cache_ ABSL_GUARDED_BY(cache_mu_);
 };
 
-// Signs a token (development tokens, a service's own identity). `key` is the
-// HMAC secret for HS256 or the PEM private key for RS256/ES256.
+// Signs a token (development tokens, a service's own identity), issued at
+// `issued` (its iat). `key` is the HMAC secret for HS256 or the PEM private
+// key for RS256/ES256.
 absl::StatusOr<std::string> MintToken(TokenAlgorithm alg, std::string_view key, const Principal& who,
-                                      absl::Time expires);
+                                      absl::Time expires, absl::Time issued = absl::Now());
 
 // The token of a service acting on its own (`service:<name>`, role
 // service), for the work it does after a person's call returned (outboxes,
@@ -106,8 +140,11 @@ class ServiceTokenSource final {
   absl::Time expires_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
-// Parses a role claim ("fnb" becomes kDepartment with department "fnb").
+// Checks the identity claims and parses the role ("housekeeping", like
+// "department" with department "housekeeping", becomes kDepartment with
+// department "housekeeping"); UNAUTHENTICATED naming the claim at fault.
 absl::StatusOr<Principal> PrincipalFromClaims(std::string_view sub, std::string_view name, std::string_view role,
-                                              std::string_view department);
+                                              std::string_view department,
+                                              const std::vector<std::string>& departments = DefaultDepartments());
 
 }  // namespace atrium

@@ -22,6 +22,12 @@ std::map<std::string, Setting> CommonSettings(const std::string& default_listen,
       {"jwt-key-file", Setting::String("", "file with the HS256 secret or the RS256/ES256 public key (PEM)", true)},
       {"jwt-signing-key-file",
        Setting::String("", "file with the key this service signs its own tokens with (defaults to jwt-key-file)")},
+      {"jwt-max-lifetime",
+       Setting::Duration("12h", "longest exp - iat of a person's token (staff, departments); service tokens: 1h")},
+      {"departments", Setting::String(std::string(kDefaultDepartments),
+                                      "comma-separated departments, each also a token role (the notifications "
+                                      "service needs fnb and rooms among them)",
+                                      true)},
       {"page-token-secret-file",
        Setting::String("", "file with the secret page tokens are signed with (defaults to a random one)")},
       {"max-message-bytes", Setting::Int(4 << 20, 1024, 64 << 20, "largest gRPC message accepted or sent")},
@@ -49,7 +55,15 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> VerifierFrom(const Config& config
   if (!alg.ok()) return alg.status();
   auto key = ReadSettingFile("jwt-key-file", config.String("jwt-key-file"));
   if (!key.ok()) return key.status();
-  return std::make_unique<TokenVerifier>(*alg, *key, clock);
+  TokenRules rules;
+  rules.max_lifetime = config.Duration("jwt-max-lifetime");
+  if (rules.max_lifetime <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("configuration jwt-max-lifetime: must be more than 0");
+  }
+  auto departments = ParseDepartments(config.String("departments"), "departments");
+  if (!departments.ok()) return departments.status();
+  rules.departments = *std::move(departments);
+  return std::make_unique<TokenVerifier>(*alg, *key, clock, std::move(rules));
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFrom(const Config& config) {

@@ -16,6 +16,10 @@ bool IsValidUtf8(std::string_view s);
 // Number of code points in valid UTF-8 text.
 size_t Utf8Length(std::string_view s);
 
+// `s` with each byte that is not part of well-formed UTF-8 replaced by
+// U+FFFD (a log line stays valid UTF-8 whatever it quotes).
+std::string ToValidUtf8(std::string_view s);
+
 // Escapes `s` for use inside a JSON string literal (quotes, backslashes and
 // every control character, so one log record stays one line).
 std::string JsonEscape(std::string_view s);

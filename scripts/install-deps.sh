@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libhiredis-dev libspdlog-dev libjwt-dev libsqlite3-dev libssl-dev prometheus-cpp-dev libpq-dev
+  libhiredis-dev libspdlog-dev libjwt-dev libjansson-dev libsqlite3-dev libssl-dev prometheus-cpp-dev libpq-dev
   libgtest-dev libbenchmark-dev
   redis-server sqlite3 openssl tzdata clang-format prometheus buildah postgresql
 )

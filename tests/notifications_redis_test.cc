@@ -3,9 +3,11 @@
 // the service itself can be killed mid-way without losing a notice, each
 // dispatch ends with exactly one signature, revisions supersede.
 #include <gtest/gtest.h>
+#include <jwt.h>
 #include <signal.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -429,6 +431,74 @@ TEST_F(NotificationsRedisTest, UnsignedPastTheDeadlineIsEscalatedToTheKamAndTheM
     channels.insert((*m)->channel + "|" + payload.dispatch().department());
   }
   EXPECT_EQ(channels.size(), 4u);
+}
+
+}  // namespace
+}  // namespace atrium
+
+namespace atrium {
+namespace {
+
+// A token with `role` as written, as an identity provider may issue it
+// (MintToken writes a department as role "department" with its claim).
+std::string RoleToken(const std::string& sub, const std::string& role) {
+  jwt_t* jwt = nullptr;
+  EXPECT_EQ(jwt_new(&jwt), 0);
+  EXPECT_EQ(jwt_set_alg(jwt, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(kKey), sizeof kKey - 1), 0);
+  const long now = static_cast<long>(absl::ToUnixSeconds(absl::Now()));
+  jwt_add_grant(jwt, "sub", sub.c_str());
+  jwt_add_grant(jwt, "role", role.c_str());
+  jwt_add_grant_int(jwt, "iat", now);
+  jwt_add_grant_int(jwt, "exp", now + 3600);
+  char* out = jwt_encode_str(jwt);
+  std::string token = out ? out : "";
+  std::free(out);
+  jwt_free(jwt);
+  return token;
+}
+
+// Housekeeping is a default department: a token whose role is its name
+// watches and signs housekeeping's dispatches, as role "department" with the
+// department claim does.
+TEST_F(NotificationsRedisTest, ADepartmentsNameIsItsRole) {
+  StartService();
+  auto notice = Notice("hk-1", 1);
+  auto* section = notice.mutable_revision()->add_sections();
+  section->set_department("housekeeping");
+  auto* field = section->add_fields();
+  field->set_path("rooms/turndown");
+  field->set_label("开夜床");
+  field->set_value("18:00");
+  DispatchSurely(notice);
+  const std::string token = RoleToken("hk-chen", "housekeeping");
+
+  grpc::ClientContext watch;
+  watch.AddMetadata("authorization", "Bearer " + token);
+  nv1::WatchDispatchesRequest req;
+  req.set_department("housekeeping");
+  auto reader = stub_->WatchDispatches(&watch, req);
+  nv1::DispatchEvent e;
+  ASSERT_TRUE(reader->Read(&e)) << reader->Finish().error_message();
+  EXPECT_EQ(e.event_id(), "notices/hk-1/revisions/1/dispatches/housekeeping");
+  watch.TryCancel();
+
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  nv1::SignDispatchRequest sign;
+  sign.set_name(e.dispatch().name());
+  sign.set_remark("已安排");
+  nv1::Dispatch signed_dispatch;
+  grpc::Status s = stub_->SignDispatch(&ctx, sign, &signed_dispatch);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(signed_dispatch.state(), nv1::Dispatch::SIGNED);
+  EXPECT_EQ(signed_dispatch.signer(), "hk-chen");
+
+  // Another department's name is not housekeeping's.
+  grpc::ClientContext other;
+  other.AddMetadata("authorization", "Bearer " + RoleToken("sec-ma", "security"));
+  auto refused = stub_->WatchDispatches(&other, req);
+  EXPECT_FALSE(refused->Read(&e));
+  EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ class HandlerTest : public ::testing::Test {
 
   void Authorize(grpc::ClientContext* ctx, const Principal& who, absl::Duration ttl = absl::Hours(1),
                  const std::string& key = kKey) {
-    auto token = MintToken(TokenAlgorithm::kHs256, key, who, clock_.Now() + ttl);
+    auto token = MintToken(TokenAlgorithm::kHs256, key, who, clock_.Now() + ttl, clock_.Now());
     ASSERT_TRUE(token.ok());
     ctx->AddMetadata("authorization", "Bearer " + *token);
   }

@@ -17,9 +17,6 @@ std::map<std::string, Setting> NotificationsSettings() {
        Setting::String("",
                        "PostgreSQL connection (libpq URI or key=value) for several replicas; empty = SQLite db-path")},
       {"channel-prefix", Setting::String("atrium", "prefix of the Redis channel names", true)},
-      {"departments",
-       Setting::String("fnb,rooms,front_office,engineering,housekeeping,security,finance",
-                       "comma-separated departments notices may concern (must include fnb and rooms)", true)},
       {"sign-within", Setting::Duration("4h", "time a department has to sign a dispatch")},
       {"urgent-sign-within", Setting::Duration("30m", "time to sign when the meeting starts within urgent-window")},
       {"urgent-window", Setting::Duration("48h", "a meeting starting within this is urgent")},
@@ -45,15 +42,11 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (!endpoint.ok()) return endpoint.status();
 
   NoticesOptions options;
-  options.departments.clear();
-  for (absl::string_view d : absl::StrSplit(config.String("departments"), ',', absl::SkipWhitespace())) {
-    std::string name(absl::StripAsciiWhitespace(d));
-    if (!IsDepartmentName(name)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("configuration departments: \"", name, "\" is not a department name ([a-z0-9_])"));
-    }
-    options.departments.push_back(name);
-  }
+  // The setting every service shares: the departments notices may concern
+  // are the departments tokens may name.
+  auto departments = ParseDepartments(config.String("departments"), "departments");
+  if (!departments.ok()) return departments.status();
+  options.departments = *std::move(departments);
   for (const char* must : {"fnb", "rooms"}) {
     if (std::find(options.departments.begin(), options.departments.end(), must) == options.departments.end()) {
       return absl::InvalidArgumentError(absl::StrCat("configuration departments: must include ", must));
