@@ -5,6 +5,7 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/escaping.h"
@@ -97,7 +98,9 @@ absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
     return InvalidArgument("revision.notice_id", "must be 1 to 63 of a-z, 0-9 and '-'");
   }
   if (r.revision() < 1) return InvalidArgument("revision.revision", "must be 1 or more");
-  if (auto ids = ParseName(r.meeting(), {"meetings"}, "revision.meeting"); !ids.ok()) return ids.status();
+  if (!r.meeting().empty()) {
+    if (auto ids = ParseName(r.meeting(), {"meetings"}, "revision.meeting"); !ids.ok()) return ids.status();
+  }
   if (auto s = CheckText(r.title(), "revision.title", kMaxText, true); !s.ok()) return s;
   if (auto s = CheckText(r.owner(), "revision.owner", 128, true); !s.ok()) return s;
   if (!r.has_meeting_start_time()) return InvalidArgument("revision.meeting_start_time", "is required");
@@ -222,6 +225,9 @@ Notices::Prepared Notices::Prepare(NoticeRevision rev, const NoticeRevision* pre
     p.dispatches.push_back(NewDispatch(rev, department, now));
     p.dispatch_blobs.push_back(p.dispatches.back().SerializeAsString());
   }
+  // A change of owner (by the manager or the meetings service: DispatchNotice
+  // refuses anyone else's) is recorded in the revision that makes it.
+  if (previous != nullptr && previous->owner() != rev.owner()) rev.set_previous_owner(previous->owner());
   p.revision_blob = rev.SerializeAsString();
   p.revision = std::move(rev);
   return p;
@@ -232,10 +238,25 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
     return s;
   }
   if (auto s = ValidateRevision(req.revision()); !s.ok()) return s;
+  // Only the meetings service knows that a meeting exists and what its notice
+  // says; a notice sent by hand names no meeting (and cannot get in the way
+  // of the revisions the meetings service numbers).
+  if (!req.revision().meeting().empty() && !who.Is(Role::kService)) {
+    return PermissionDenied(
+        "a notice for a meeting is issued by the meetings service (IssueNotice); a notice sent by hand names no "
+        "meeting");
+  }
+  const bool may_reassign = who.Is(Role::kService) || who.Is(Role::kManager);
+  if (!may_reassign && req.revision().owner() != who.subject) {
+    return PermissionDenied(
+        "a KAM sends notices they own (revision.owner is their subject); the manager hands a notice "
+        "over to another owner");
+  }
   NoticeRevision rev = req.revision();
   rev.clear_name();
   rev.clear_sender();
   rev.clear_create_time();
+  rev.clear_previous_owner();
   const std::string digest = Digest(rev);
   const absl::Time now = clock_->Now();
   rev.set_name(RevisionName(rev.notice_id(), rev.revision()));
@@ -291,6 +312,12 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
           if (!view.ok()) return view.status();
           result = std::move(*view);
           return absl::OkStatus();
+        }
+        if (*existing && !may_reassign && (*existing)->owner() != who.subject) {
+          prepared.dispatches.clear();
+          return PermissionDenied(
+              absl::StrCat("notices/", id, " is owned by ", (*existing)->owner(),
+                           ": a revision comes from its owner, the manager or the meetings service"));
         }
         const int current = *existing ? (*existing)->current_revision() : 0;
         if (number != current + 1) {
@@ -348,6 +375,10 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
       publish);
   if (handed_on > 0) {
     spdlog::info("notices/{} revision {} accepted from {}: {} dispatch(es)", id, number, who.subject, handed_on);
+    if (!prepared.revision.previous_owner().empty()) {
+      spdlog::info("notices/{} handed over from {} to {} by {}", id, prepared.revision.previous_owner(),
+                   prepared.revision.owner(), who.subject);
+    }
   }
   if (!status.ok()) return status;
   return result;
@@ -426,6 +457,17 @@ absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
     out = std::move((*r)->revision);
     return absl::OkStatus();
   });
+  if (status.ok() && who.Is(Role::kDepartment)) {
+    // A department reads its own section and its own changes only.
+    auto* sections = out.mutable_sections();
+    sections->erase(std::remove_if(sections->begin(), sections->end(),
+                                   [&](const v1::NoticeSection& s) { return s.department() != who.department; }),
+                    sections->end());
+    auto* changes = out.mutable_changes();
+    changes->erase(std::remove_if(changes->begin(), changes->end(),
+                                  [&](const v1::FieldChange& c) { return c.department() != who.department; }),
+                   changes->end());
+  }
   if (!status.ok()) return status;
   return out;
 }
