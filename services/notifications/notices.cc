@@ -57,6 +57,18 @@ absl::StatusOr<std::string> ParseNoticeName(const std::string& name, const std::
   return (*ids)[0];
 }
 
+// What a department reads of a revision: its own section and its own changes.
+void KeepDepartment(NoticeRevision* r, const std::string& department) {
+  auto* sections = r->mutable_sections();
+  sections->erase(std::remove_if(sections->begin(), sections->end(),
+                                 [&](const v1::NoticeSection& s) { return s.department() != department; }),
+                  sections->end());
+  auto* changes = r->mutable_changes();
+  changes->erase(std::remove_if(changes->begin(), changes->end(),
+                                [&](const v1::FieldChange& c) { return c.department() != department; }),
+                 changes->end());
+}
+
 bool IsOverdue(const Dispatch& d, absl::Time now) {
   return d.state() == Dispatch::AWAITING_SIGNATURE && FromProto(d.sign_deadline()) < now;
 }
@@ -462,17 +474,7 @@ absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
     out = std::move((*r)->revision);
     return absl::OkStatus();
   });
-  if (status.ok() && who.Is(Role::kDepartment)) {
-    // A department reads its own section and its own changes only.
-    auto* sections = out.mutable_sections();
-    sections->erase(std::remove_if(sections->begin(), sections->end(),
-                                   [&](const v1::NoticeSection& s) { return s.department() != who.department; }),
-                    sections->end());
-    auto* changes = out.mutable_changes();
-    changes->erase(std::remove_if(changes->begin(), changes->end(),
-                                  [&](const v1::FieldChange& c) { return c.department() != who.department; }),
-                   changes->end());
-  }
+  if (status.ok() && who.Is(Role::kDepartment)) KeepDepartment(&out, who.department);
   if (!status.ok()) return status;
   return out;
 }
@@ -506,16 +508,7 @@ absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
       if (!*r) return absl::DataLossError(absl::StrCat(RevisionName(parts[1], n), " is missing"));
       NoticeRevision* rev = out.add_revisions();
       *rev = std::move((*r)->revision);
-      if (who.Is(Role::kDepartment)) {  // its own section and changes only
-        auto* sections = rev->mutable_sections();
-        sections->erase(std::remove_if(sections->begin(), sections->end(),
-                                       [&](const v1::NoticeSection& x) { return x.department() != who.department; }),
-                        sections->end());
-        auto* changes = rev->mutable_changes();
-        changes->erase(std::remove_if(changes->begin(), changes->end(),
-                                      [&](const v1::FieldChange& x) { return x.department() != who.department; }),
-                       changes->end());
-      }
+      if (who.Is(Role::kDepartment)) KeepDepartment(rev, who.department);
     }
     if (last < (*notice)->current_revision()) out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(last)}));
     return absl::OkStatus();
