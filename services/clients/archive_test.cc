@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <limits>
+#include <set>
 
 #include "common/errors.h"
 #include "common/testing.h"
@@ -83,6 +85,122 @@ class ArchiveTest : public ::testing::Test {
   std::unique_ptr<ClientsStore> store_;
   std::unique_ptr<Archive> archive_;
 };
+
+// Each RPC's "Callers:" line of the proto, for every role: the roles it
+// names get past the role and ownership checks (whatever else they get),
+// every other role gets PERMISSION_DENIED. The account is kam-li's.
+TEST_F(ArchiveTest, RoleMatrixFollowsTheProto) {
+  Account acme = NewAccount("上海浦东会展有限公司");
+  acme.set_owner("kam-li");
+  acme = Create(kManager, acme);
+  const std::string parent = acme.name();
+  const std::vector<std::pair<std::string, Principal>> roles = {
+      {"manager", kManager}, {"kam", kKam},          {"other_kam", kKam2},
+      {"clerk", kClerk},     {"gm_office", kGm},     {"fnb", kFnb},
+      {"finance", kFinance}, {"service", kMeetings}, {"inspector", kInspector}};
+  const std::set<std::string> staff = {"manager", "kam", "other_kam", "clerk", "gm_office"};
+  const auto with = [](std::set<std::string> set, std::initializer_list<std::string> more) {
+    set.insert(more.begin(), more.end());
+    return set;
+  };
+  struct Row {
+    std::string rpc;
+    std::set<std::string> allowed;
+    std::function<absl::Status(const Principal&)> call;
+  };
+  const std::vector<Row> rows = {
+      {"GetAccount", with(staff, {"fnb", "finance", "service"}),
+       [&](const Principal& who) {
+         v1::GetAccountRequest r;
+         r.set_name(parent);
+         return archive_->GetAccount(who, r).status();
+       }},
+      {"ListAccounts", with(staff, {"fnb", "finance", "service"}),
+       [&](const Principal& who) { return archive_->ListAccounts(who, {}).status(); }},
+      {"UpdateAccount",
+       {"manager", "kam", "clerk"},
+       [&](const Principal& who) {
+         v1::UpdateAccountRequest r;
+         *r.mutable_account() = acme;
+         r.mutable_account()->clear_etag();
+         r.mutable_update_mask()->add_paths("industry_segment");
+         return archive_->UpdateAccount(who, r).status();
+       }},
+      {"UnarchiveAccount",
+       {"manager"},
+       [&](const Principal& who) {
+         v1::UnarchiveAccountRequest r;
+         r.set_name(parent);
+         return archive_->UnarchiveAccount(who, r).status();
+       }},
+      {"CreateContact",
+       {"manager", "kam", "clerk"},
+       [&](const Principal& who) {
+         v1::CreateContactRequest r;
+         r.set_parent(parent);
+         r.mutable_contact()->set_display_name("张伟");
+         return archive_->CreateContact(who, r).status();
+       }},
+      {"ListContacts", with(staff, {"fnb", "finance", "service"}),
+       [&](const Principal& who) {
+         v1::ListContactsRequest r;
+         r.set_parent(parent);
+         return archive_->ListContacts(who, r).status();
+       }},
+      {"ListVisits", staff,
+       [&](const Principal& who) {
+         v1::ListVisitsRequest r;
+         r.set_parent(parent);
+         return archive_->ListVisits(who, r).status();
+       }},
+      {"ListActivities", with(staff, {"service"}),
+       [&](const Principal& who) {
+         v1::ListActivitiesRequest r;
+         r.set_parent(parent);
+         return archive_->ListActivities(who, r).status();
+       }},
+      {"ListFeedback", staff,
+       [&](const Principal& who) {
+         v1::ListFeedbackRequest r;
+         r.set_parent(parent);
+         return archive_->ListFeedback(who, r).status();
+       }},
+      {"ListPreferences", with(staff, {"fnb", "finance", "service"}),
+       [&](const Principal& who) {
+         v1::ListPreferencesRequest r;
+         r.set_parent(parent);
+         return archive_->ListPreferences(who, r).status();
+       }},
+      {"CreateLedgerEntry",
+       {"manager", "finance", "service"},
+       [&](const Principal& who) {
+         v1::CreateLedgerEntryRequest r;
+         r.set_parent(parent);
+         return archive_->CreateLedgerEntry(who, r).status();
+       }},
+      {"ListLedgerEntries",
+       {"manager", "kam", "gm_office", "finance", "service"},
+       [&](const Principal& who) {
+         v1::ListLedgerEntriesRequest r;
+         r.set_parent(parent);
+         return archive_->ListLedgerEntries(who, r).status();
+       }},
+      {"GetReceivables",
+       {"manager", "kam", "gm_office", "finance", "service"},
+       [&](const Principal& who) {
+         v1::GetReceivablesRequest r;
+         r.set_name(parent + "/receivables");
+         return archive_->GetReceivables(who, r).status();
+       }},
+  };
+  for (const Row& row : rows) {
+    for (const auto& [role, who] : roles) {
+      const absl::Status s = row.call(who);
+      EXPECT_EQ(s.code() == absl::StatusCode::kPermissionDenied, row.allowed.count(role) == 0)
+          << row.rpc << " as " << role << ": " << s;
+    }
+  }
+}
 
 // ---- Accounts ----
 

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <set>
+
 #include "atrium/notifications/v1/notifications.pb.h"
 #include "common/errors.h"
 #include "common/testing.h"
@@ -31,6 +34,8 @@ const Principal kInspector{"insp-liu", "刘检查", Role::kInspector, ""};
 const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
 const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
 const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
+const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
+const Principal kService{"service:meetings", "meetings", Role::kService, ""};
 
 class InspectionsTest : public ::testing::Test {
  protected:
@@ -418,6 +423,66 @@ TEST_F(InspectionsTest, ComplianceReportPerPointItemAndPerson) {
   req.mutable_end_date()->set_year(2027);
   req.mutable_end_date()->set_month(12);
   EXPECT_EQ(FieldOf(domain_->GetComplianceReport(kGm, req).status()), "end_date");
+}
+
+// Each RPC's "Callers:" line of the proto, for every role: the roles it
+// names get past the role check (whatever else they get), every other role
+// gets PERMISSION_DENIED. Staff here includes the inspector.
+TEST_F(InspectionsTest, RoleMatrixFollowsTheProto) {
+  const std::vector<std::pair<std::string, Principal>> roles = {
+      {"manager", kManager},     {"kam", kKam}, {"clerk", kClerk},    {"gm_office", kGm},
+      {"inspector", kInspector}, {"fnb", kFnb}, {"service", kService}};
+  const std::set<std::string> staff = {"manager", "kam", "clerk", "gm_office", "inspector"};
+  std::set<std::string> staff_and_service = staff;
+  staff_and_service.insert("service");
+  struct Row {
+    std::string rpc;
+    std::set<std::string> allowed;
+    std::function<absl::Status(const Principal&)> call;
+  };
+  const std::vector<Row> rows = {
+      {"CreatePoint",
+       {"gm_office", "manager"},
+       [&](const Principal& who) { return domain_->CreatePoint(who, {}).status(); }},
+      {"GetPoint", staff_and_service,
+       [&](const Principal& who) {
+         v1::GetPointRequest r;
+         r.set_name("points/cr-office");
+         return domain_->GetPoint(who, r).status();
+       }},
+      {"ListPoints", staff_and_service, [&](const Principal& who) { return domain_->ListPoints(who, {}).status(); }},
+      {"UpdatePoint",
+       {"gm_office", "manager"},
+       [&](const Principal& who) { return domain_->UpdatePoint(who, {}).status(); }},
+      {"RetirePoint",
+       {"gm_office", "manager"},
+       [&](const Principal& who) { return domain_->RetirePoint(who, {}).status(); }},
+      {"ListDueInspections", staff_and_service,
+       [&](const Principal& who) { return domain_->ListDueInspections(who, {}).status(); }},
+      {"RecordInspection",
+       {"inspector", "gm_office"},
+       [&](const Principal& who) { return domain_->RecordInspection(who, {}).status(); }},
+      {"ListInspections", staff_and_service,
+       [&](const Principal& who) {
+         v1::ListInspectionsRequest r;
+         r.set_parent("points/-");
+         return domain_->ListInspections(who, r).status();
+       }},
+      {"ListActions", staff_and_service, [&](const Principal& who) { return domain_->ListActions(who, {}).status(); }},
+      {"RecheckAction",
+       {"inspector", "gm_office"},
+       [&](const Principal& who) { return domain_->RecheckAction(who, {}).status(); }},
+      {"GetComplianceReport",
+       {"gm_office", "manager", "inspector"},
+       [&](const Principal& who) { return domain_->GetComplianceReport(who, {}).status(); }},
+  };
+  for (const Row& row : rows) {
+    for (const auto& [role, who] : roles) {
+      const absl::Status s = row.call(who);
+      EXPECT_EQ(s.code() == Code::kPermissionDenied, row.allowed.count(role) == 0)
+          << row.rpc << " as " << role << ": " << s;
+    }
+  }
 }
 
 TEST_F(InspectionsTest, ReadsAndRefusalsTheProtoDocuments) {

@@ -258,7 +258,14 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
 absl::Status PriceAgreement(Agreement* a, const v1::PriceList& list, const DiscountAuthority& authority,
                             const std::string& p) {
   std::map<std::pair<int, std::string>, int64_t> prices;
-  for (const auto& item : list.items()) prices[{item.category(), item.item()}] = item.unit_price().amount_minor();
+  // The lowest list price of each category: what a line off the list is measured against.
+  std::map<int, int64_t> lowest;
+  for (const auto& item : list.items()) {
+    const int64_t price = item.unit_price().amount_minor();
+    prices[{item.category(), item.item()}] = price;
+    auto [it, fresh] = lowest.emplace(item.category(), price);
+    if (!fresh) it->second = std::min(it->second, price);
+  }
   int64_t total = 0, list_total = 0;
   int worst = 0;
   for (int i = 0; i < a->prices_size(); ++i) {
@@ -273,23 +280,38 @@ absl::Status PriceAgreement(Agreement* a, const v1::PriceList& list, const Disco
     if (!sum.ok()) return sum.status();
     total = *sum;
     line->clear_list_unit_price();
-    if (line->item().empty()) continue;
-    auto it = prices.find({line->category(), line->item()});
-    if (it == prices.end()) {
-      return InvalidArgument(absl::StrCat(p, ".prices[", i, "].item"),
-                             absl::StrCat("\"", line->item(), "\" is not on the price list under ",
-                                          v1::ChargeCategory_Name(line->category())));
+    int64_t list_unit = 0;
+    if (line->item().empty()) {
+      // Off the list: no line escapes the authority rule, so it is measured
+      // against the cheapest item of its category, and a category without
+      // list prices has nothing to measure against.
+      auto floor = lowest.find(line->category());
+      if (floor == lowest.end()) {
+        return InvalidArgument(absl::StrCat(p, ".prices[", i, "].category"),
+                               absl::StrCat(v1::ChargeCategory_Name(line->category()),
+                                            " has no list prices to measure a line off the list against: the manager "
+                                            "lists the item first"));
+      }
+      list_unit = floor->second;
+    } else {
+      auto it = prices.find({line->category(), line->item()});
+      if (it == prices.end()) {
+        return InvalidArgument(absl::StrCat(p, ".prices[", i, "].item"),
+                               absl::StrCat("\"", line->item(), "\" is not on the price list under ",
+                                            v1::ChargeCategory_Name(line->category())));
+      }
+      list_unit = it->second;
     }
-    *line->mutable_list_unit_price() = Cny(it->second);
-    auto list_amount = MultiplyAmount(it->second, line->quantity(), f);
+    *line->mutable_list_unit_price() = Cny(list_unit);
+    auto list_amount = MultiplyAmount(list_unit, line->quantity(), f);
     if (!list_amount.ok()) return list_amount.status();
     auto list_sum = AddAmounts(list_total, *list_amount, p + ".prices");
     if (!list_sum.ok()) return list_sum.status();
     list_total = *list_sum;
-    if (unit < it->second) {
+    if (unit < list_unit) {
       // Rounded up: 10.001% below list is beyond a 10% authority.
-      const int64_t off = it->second - unit;
-      worst = std::max(worst, static_cast<int>((static_cast<__int128>(off) * 10000 + it->second - 1) / it->second));
+      const int64_t off = list_unit - unit;
+      worst = std::max(worst, static_cast<int>((static_cast<__int128>(off) * 10000 + list_unit - 1) / list_unit));
     }
   }
   *a->mutable_total() = Cny(total);

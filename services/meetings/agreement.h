@@ -44,8 +44,10 @@ absl::Status ValidatePriceList(const v1::PriceList& list);
 absl::Status ValidateAgreementContent(const v1::Agreement& a, const std::string& prefix);
 
 // Fills each line's list price and amount, the totals, the largest discount
-// and the role it requires. A line naming an item not on the price list gets
-// INVALID_ARGUMENT.
+// and the role it requires. Every line is measured: a line off the list
+// (no item) against the lowest list price of its category. A line naming an
+// item not on the price list, or off the list in a category without list
+// prices, gets INVALID_ARGUMENT.
 absl::Status PriceAgreement(v1::Agreement* a, const v1::PriceList& list, const DiscountAuthority& authority,
                             const std::string& prefix);
 

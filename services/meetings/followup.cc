@@ -320,10 +320,10 @@ absl::StatusOr<Settlement> Meetings::RecordCharges(const Principal& who, const v
 }
 
 absl::StatusOr<Settlement> Meetings::RecordBillReview(const Principal& who, const v1::RecordBillReviewRequest& req) {
-  if (!who.IsDepartment("finance")) {
-    if (auto s = who.Require(kHandlers, "the client's review is recorded by the manager and the KAM"); !s.ok()) {
-      return s;
-    }
+  // The client reviews the bill with the sales side; finance records the
+  // charges and payments and settles, but does not speak for the client.
+  if (auto s = who.Require(kHandlers, "the client's review is recorded by the manager and the KAM"); !s.ok()) {
+    return s;
   }
   if (auto s = CheckText(req.reviewer(), "reviewer", 100, true); !s.ok()) return s;
   if (auto s = CheckText(req.comment(), "comment", 1000, !req.accepted(), true); !s.ok()) return s;

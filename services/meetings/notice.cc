@@ -1,5 +1,6 @@
 #include "services/meetings/notice.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -156,6 +157,17 @@ google::protobuf::RepeatedPtrField<v1::ChecklistItem> DeriveChecklist(
     }
   }
   return out;
+}
+
+void KeepDepartment(notifications::v1::NoticeRevision* notice, const std::string& department) {
+  auto* sections = notice->mutable_sections();
+  sections->erase(
+      std::remove_if(sections->begin(), sections->end(), [&](const auto& s) { return s.department() != department; }),
+      sections->end());
+  auto* changes = notice->mutable_changes();
+  changes->erase(
+      std::remove_if(changes->begin(), changes->end(), [&](const auto& c) { return c.department() != department; }),
+      changes->end());
 }
 
 std::vector<std::string> UnsignedDepartments(const v1::Meeting& m, const std::optional<NoticeStatus>& board) {

@@ -45,6 +45,10 @@ inline constexpr const char* kNoticeDepartments[] = {"fnb", "rooms", "front_offi
 // reports them.
 std::vector<std::string> UnsignedDepartments(const v1::Meeting& m, const std::optional<NoticeStatus>& board);
 
+// Keeps only `department`'s section and changes: what a department reads of
+// a revision.
+void KeepDepartment(notifications::v1::NoticeRevision* notice, const std::string& department);
+
 // The notice id at the notifications service for a meeting id.
 inline std::string NoticeIdOf(const std::string& meeting_id) { return meeting_id; }
 

@@ -663,6 +663,7 @@ absl::StatusOr<v1::MeetingNotice> Meetings::GetMeetingNotice(const Principal& wh
     out.set_notice(absl::StrCat("notices/", (*n)->notice_id()));
     out.set_revision((*n)->revision());
     *out.mutable_content() = std::move(**n);
+    if (who.Is(Role::kDepartment)) KeepDepartment(out.mutable_content(), who.department);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -4,7 +4,9 @@
 // a real SQLite file, with an injected clock and fakes of the peers.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <limits>
+#include <set>
 
 #include "common/errors.h"
 #include "common/testing.h"
@@ -34,6 +36,8 @@ const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
 const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
 const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
 const Principal kFinance{"fin-qian", "Qian", Role::kDepartment, "finance"};
+const Principal kService{"service:inspections", "inspections", Role::kService, ""};
+const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
 
 type::v1::Date D(int y, int m, int d) {
   type::v1::Date out;
@@ -442,6 +446,124 @@ TEST_F(SalesTest, DeepDiscountGoesToTheGmOfficeAndAnAuthorsOwnAuthorityCounts) {
   EXPECT_TRUE(Sign(*by_manager, kManager).ok());
 }
 
+// Whatever the shape of the agreement, a key account manager signs nothing
+// beyond their authority (10% below list) without an approval of that very
+// draft at those very list prices.
+TEST_F(SalesTest, NoShapeOfAgreementGetsPastTheAuthority) {
+  Meeting m = AtIntent();
+  const auto off_list = [](Agreement a, v1::ChargeCategory c, int64_t qty, int64_t minor) {
+    auto* l = a.add_prices();
+    l->set_category(c);
+    l->set_description("deluxe-king rooms");
+    l->set_quantity(qty);
+    l->mutable_unit_price()->set_amount_minor(minor);
+    return a;
+  };
+  auto draft = Draft(m, Content(800));
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  const auto refused = [&](const Agreement& content) {
+    v1::UpdateAgreementRequest update;
+    *update.mutable_agreement() = content;
+    update.mutable_agreement()->set_name(draft->name());
+    auto changed = meetings_->UpdateAgreement(kKam, update);
+    if (!changed.ok()) return std::string(changed.status().message());
+    return ReasonOf(Sign(*changed).status());
+  };
+
+  // 60 rooms as a line off the list at 0.01 CNY each: measured against the
+  // lowest list price of ROOMS (800), 99.99% below it.
+  Agreement cheap = Content(800);
+  cheap.mutable_prices()->DeleteSubrange(0, 1);
+  cheap = off_list(cheap, v1::ROOMS, 60, 1);
+  {
+    v1::UpdateAgreementRequest update;
+    *update.mutable_agreement() = cheap;
+    update.mutable_agreement()->set_name(draft->name());
+    auto priced = meetings_->UpdateAgreement(kKam, update);
+    ASSERT_TRUE(priced.ok()) << priced.status();
+    const auto& line = priced->prices(priced->prices_size() - 1);
+    EXPECT_EQ(line.list_unit_price().amount_minor(), 80000);
+    EXPECT_EQ(priced->discount_basis_points(), 10000);
+    EXPECT_EQ(priced->required_role(), "gm_office");
+    EXPECT_EQ(priced->list_total().amount_minor(), (60 * 800 + 120 * 150 + 10000) * 100);
+    EXPECT_EQ(ReasonOf(Sign(*priced).status()), "APPROVAL_REQUIRED");
+  }
+  // A list item at zero.
+  EXPECT_EQ(refused(Content(0)), "APPROVAL_REQUIRED");
+  // An off-list line at zero in a category with list prices.
+  EXPECT_EQ(refused(off_list(Content(800), v1::FNB, 120, 0)), "APPROVAL_REQUIRED");
+  // The rooms split across lines: 30 at list, 30 at 600 (25% below).
+  Agreement split = Content(800);
+  split.mutable_prices(0)->set_quantity(30);
+  const v1::PriceLine half = split.prices(0);
+  *split.add_prices() = half;
+  split.mutable_prices(3)->mutable_unit_price()->set_amount_minor(60000);
+  EXPECT_EQ(refused(split), "APPROVAL_REQUIRED");
+  // The same split with the cheap half off the list.
+  Agreement split_off = Content(800);
+  split_off.mutable_prices(0)->set_quantity(30);
+  EXPECT_EQ(refused(off_list(split_off, v1::ROOMS, 30, 60000)), "APPROVAL_REQUIRED");
+  // A line off the list in a category with no list price cannot be measured:
+  // refused, naming the line; the manager lists the item first.
+  {
+    v1::UpdateAgreementRequest update;
+    *update.mutable_agreement() = off_list(Content(800), v1::AV, 1, 1);
+    update.mutable_agreement()->set_name(draft->name());
+    EXPECT_EQ(FieldOf(meetings_->UpdateAgreement(kKam, update).status()), "agreement.prices[3].category");
+  }
+  // Off the list at or above its category's lowest price: no discount, and
+  // the KAM signs it.
+  auto fair = [&] {
+    v1::UpdateAgreementRequest update;
+    *update.mutable_agreement() = off_list(Content(800), v1::ROOMS, 2, 90000);
+    update.mutable_agreement()->set_name(draft->name());
+    return meetings_->UpdateAgreement(kKam, update);
+  }();
+  ASSERT_TRUE(fair.ok()) << fair.status();
+  EXPECT_EQ(fair->discount_basis_points(), 0);
+  EXPECT_EQ(fair->required_role(), "key_account_manager");
+
+  // Approved at 15%; a change of prices afterwards needs a new approval.
+  v1::UpdateAgreementRequest update;
+  *update.mutable_agreement() = Content(680);
+  update.mutable_agreement()->set_name(draft->name());
+  auto at15 = meetings_->UpdateAgreement(kKam, update);
+  ASSERT_TRUE(at15.ok()) << at15.status();
+  v1::CreateApprovalRequestRequest ask;
+  ask.set_parent(m.name());
+  ask.mutable_approval_request()->set_agreement(draft->name());
+  auto request = meetings_->CreateApprovalRequest(kKam, ask);
+  ASSERT_TRUE(request.ok()) << request.status();
+  v1::DecideApprovalRequest decide;
+  decide.set_name(request->name());
+  ASSERT_TRUE(meetings_->ApproveRequest(kManager, decide).ok());
+  EXPECT_EQ(refused(Content(560)), "APPROVAL_REQUIRED");  // 30%: the approval was of the 15% draft
+  *update.mutable_agreement() = Content(680);
+  update.mutable_agreement()->set_name(draft->name());
+  at15 = meetings_->UpdateAgreement(kKam, update);
+  ASSERT_TRUE(at15.ok());
+  request = meetings_->CreateApprovalRequest(kKam, ask);
+  ASSERT_TRUE(request.ok()) << request.status();
+  decide.set_name(request->name());
+  ASSERT_TRUE(meetings_->ApproveRequest(kManager, decide).ok());
+  // The manager raises the list price after the approval: 680 is now 32%
+  // below 1000, beyond what was approved.
+  v1::UpdatePriceListRequest raise;
+  auto list = meetings_->GetPriceList(kManager, {});
+  ASSERT_TRUE(list.ok());
+  *raise.mutable_price_list() = *list;
+  raise.mutable_price_list()->mutable_items(0)->mutable_unit_price()->set_amount_minor(100000);
+  ASSERT_TRUE(meetings_->UpdatePriceList(kManager, raise).ok());
+  EXPECT_EQ(ReasonOf(Sign(*at15).status()), "APPROVAL_REQUIRED");
+  // Back at 800, the approval of that draft holds.
+  raise.mutable_price_list()->mutable_items(0)->mutable_unit_price()->set_amount_minor(80000);
+  raise.mutable_price_list()->clear_etag();
+  ASSERT_TRUE(meetings_->UpdatePriceList(kManager, raise).ok());
+  auto signed_one = Sign(*at15);
+  ASSERT_TRUE(signed_one.ok()) << signed_one.status();
+  EXPECT_EQ(signed_one->approval(), request->name());
+}
+
 TEST_F(SalesTest, DiscountAuthorityConfiguration) {
   auto a = DiscountAuthority::Parse("key_account_manager=5,manager=12.5,gm_office=30");
   ASSERT_TRUE(a.ok()) << a.status();
@@ -826,6 +948,163 @@ TEST_F(SalesTest, TodayViewShowsMeetingsInHouseTheirVipsRoomsAndUnsignedDepartme
   EXPECT_FALSE(meetings_->GetTodayView(kManager, req)->signatures_known());
   req.mutable_date()->set_month(13);
   EXPECT_EQ(FieldOf(meetings_->GetTodayView(kManager, req).status()), "date");
+}
+
+// Each RPC's "Callers:" line of the proto, for every role: the roles it
+// names get past the role and ownership checks (whatever else they get),
+// every other role gets PERMISSION_DENIED. "kam" handles the meeting,
+// "other_kam" does not.
+TEST_F(SalesTest, RoleMatrixFollowsTheProto) {
+  Meeting m = Completed();
+  const std::vector<std::pair<std::string, Principal>> roles = {
+      {"manager", kManager}, {"kam", kKam},         {"other_kam", kKam2},  {"clerk", kClerk},        {"gm_office", kGm},
+      {"fnb", kFnb},         {"finance", kFinance}, {"service", kService}, {"inspector", kInspector}};
+  const std::set<std::string> staff = {"manager", "kam", "other_kam", "clerk", "gm_office"};
+  const auto with = [](std::set<std::string> set, std::initializer_list<std::string> more) {
+    set.insert(more.begin(), more.end());
+    return set;
+  };
+  const std::set<std::string> handlers = {"manager", "kam"};
+  struct Row {
+    std::string rpc;
+    std::set<std::string> allowed;
+    std::function<absl::Status(const Principal&)> call;
+  };
+  const std::string bill = m.name() + "/settlement";
+  const std::vector<Row> rows = {
+      {"GetMeeting", with(staff, {"service", "fnb", "finance"}),
+       [&](const Principal& who) {
+         v1::GetMeetingRequest r;
+         r.set_name(m.name());
+         return meetings_->GetMeeting(who, r).status();
+       }},
+      {"ListMeetings", with(staff, {"service"}),
+       [&](const Principal& who) { return meetings_->ListMeetings(who, {}).status(); }},
+      {"CreateRoom", {"manager"}, [&](const Principal& who) { return meetings_->CreateRoom(who, {}).status(); }},
+      {"GetPriceList", with(staff, {"service"}),
+       [&](const Principal& who) { return meetings_->GetPriceList(who, {}).status(); }},
+      {"UpdatePriceList",
+       {"manager"},
+       [&](const Principal& who) {
+         v1::UpdatePriceListRequest r;
+         r.mutable_update_mask()->add_paths("state");
+         return meetings_->UpdatePriceList(who, r).status();
+       }},
+      {"ListAgreements", with(staff, {"service"}),
+       [&](const Principal& who) {
+         v1::ListAgreementsRequest r;
+         r.set_parent(m.name());
+         return meetings_->ListAgreements(who, r).status();
+       }},
+      {"CreateAgreement", handlers,
+       [&](const Principal& who) {
+         v1::CreateAgreementRequest r;
+         r.set_parent(m.name());
+         return meetings_->CreateAgreement(who, r).status();
+       }},
+      {"ListApprovalRequests", staff,
+       [&](const Principal& who) {
+         v1::ListApprovalRequestsRequest r;
+         r.set_parent(m.name());
+         return meetings_->ListApprovalRequests(who, r).status();
+       }},
+      {"ApproveRequest",
+       {"manager", "gm_office"},
+       [&](const Principal& who) { return meetings_->ApproveRequest(who, {}).status(); }},
+      {"RejectRequest",
+       {"manager", "gm_office"},
+       [&](const Principal& who) { return meetings_->RejectRequest(who, {}).status(); }},
+      {"GetMeetingNotice", with(staff, {"service", "fnb", "finance"}),
+       [&](const Principal& who) {
+         v1::GetMeetingNoticeRequest r;
+         r.set_name(m.name() + "/notice");
+         return meetings_->GetMeetingNotice(who, r).status();
+       }},
+      {"CheckItem", handlers,
+       [&](const Principal& who) {
+         v1::CheckItemRequest r;
+         r.set_meeting(m.name());
+         r.set_item("x");
+         return meetings_->CheckItem(who, r).status();
+       }},
+      {"StartMeeting", handlers,
+       [&](const Principal& who) { return meetings_->StartMeeting(who, MoveOf(m)).status(); }},
+      {"CreateTrackingEntry",
+       {"manager", "kam", "clerk", "fnb", "finance"},
+       [&](const Principal& who) {
+         v1::CreateTrackingEntryRequest r;
+         r.set_parent(m.name());
+         r.mutable_tracking_entry()->set_kind(v1::TrackingEntry::FEEDBACK);
+         r.mutable_tracking_entry()->set_aspect(v1::TrackingEntry::OTHER);
+         r.mutable_tracking_entry()->set_description("客房安静");
+         return meetings_->CreateTrackingEntry(who, r).status();
+       }},
+      {"ListTrackingEntries", with(staff, {"service", "fnb", "finance"}),
+       [&](const Principal& who) {
+         v1::ListTrackingEntriesRequest r;
+         r.set_parent(m.name());
+         return meetings_->ListTrackingEntries(who, r).status();
+       }},
+      // Finance records the charges and payments and settles: it reads the bill.
+      {"GetSettlement", with(staff, {"service", "finance"}),
+       [&](const Principal& who) {
+         v1::GetSettlementRequest r;
+         r.set_name(bill);
+         return meetings_->GetSettlement(who, r).status();
+       }},
+      {"RecordCharges",
+       {"manager", "kam", "finance"},
+       [&](const Principal& who) {
+         v1::RecordChargesRequest r;
+         r.set_name(bill);
+         auto* c = r.add_charges();
+         c->set_category(v1::ROOMS);
+         *c->mutable_amount() = Yuan(1);
+         c->set_explanation("核对");
+         return meetings_->RecordCharges(who, r).status();
+       }},
+      // The client's review is the sales side's, not finance's.
+      {"RecordBillReview", handlers,
+       [&](const Principal& who) {
+         v1::RecordBillReviewRequest r;
+         r.set_name(bill);
+         r.set_reviewer("王经理");
+         r.set_accepted(true);
+         return meetings_->RecordBillReview(who, r).status();
+       }},
+      {"RecordGuestPreferences", handlers,
+       [&](const Principal& who) {
+         v1::RecordGuestPreferencesRequest r;
+         r.set_name(m.name());
+         auto* p = r.add_preferences();
+         p->set_category("DIETARY");
+         p->set_description("张总不吃辣");
+         return meetings_->RecordGuestPreferences(who, r).status();
+       }},
+      {"GetTodayView", with(staff, {"fnb", "finance"}),
+       [&](const Principal& who) { return meetings_->GetTodayView(who, {}).status(); }},
+  };
+  for (const Row& row : rows) {
+    for (const auto& [role, who] : roles) {
+      const absl::Status s = row.call(who);
+      EXPECT_EQ(s.code() == Code::kPermissionDenied, row.allowed.count(role) == 0)
+          << row.rpc << " as " << role << ": " << s;
+    }
+  }
+}
+
+// A department reads its own section of the meeting's notice only.
+TEST_F(SalesTest, ADepartmentReadsItsOwnSectionOfTheMeetingsNotice) {
+  Meeting m = Issued();
+  v1::GetMeetingNoticeRequest req;
+  req.set_name(m.name() + "/notice");
+  auto all = meetings_->GetMeetingNotice(kManager, req);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_GT(all->content().sections_size(), 1);
+  auto own = meetings_->GetMeetingNotice(kFnb, req);
+  ASSERT_TRUE(own.ok()) << own.status();
+  ASSERT_EQ(own->content().sections_size(), 1);
+  EXPECT_EQ(own->content().sections(0).department(), "fnb");
 }
 
 TEST_F(SalesTest, ReadsAndRefusalsTheProtoDocuments) {

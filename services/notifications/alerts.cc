@@ -11,7 +11,8 @@
 namespace atrium::notifications {
 namespace {
 
-constexpr const char* kRoles[] = {"manager", "key_account_manager", "clerk", "gm_office", "inspector", "department"};
+// The staff roles an alert may go to; departments get their work as dispatches.
+constexpr const char* kRoles[] = {"manager", "key_account_manager", "clerk", "gm_office", "inspector"};
 
 // "staff/{subject}" or "role/{role}" -> (kind, who); empty kind if malformed.
 std::pair<std::string, std::string> SplitRecipient(const std::string& r) {
@@ -108,6 +109,12 @@ absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::Cr
 }
 
 absl::StatusOr<v1::ListAlertsResponse> Alerts::ListAlerts(const Principal& who, const v1::ListAlertsRequest& req) {
+  if (auto s = who.Require(
+          {Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kInspector, Role::kService},
+          "alerts are read by staff and services");
+      !s.ok()) {
+    return s;
+  }
   auto [kind, recipient] = SplitRecipient(req.recipient());
   if (kind.empty()) return InvalidArgument("recipient", "must be staff/{subject} or role/{role}");
   const bool anyone = who.Is(Role::kManager) || who.Is(Role::kGmOffice) || who.Is(Role::kService);

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <set>
+
 #include "common/errors.h"
 #include "common/testing.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
@@ -21,6 +24,12 @@ const Principal kInspections{"service:inspections", "inspections", Role::kServic
 const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
 const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
 const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
+const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
+const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
+const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
+const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
+// A department token whose subject is a member of staff's.
+const Principal kRoomsAsKam{"kam-li", "Wu", Role::kDepartment, "rooms"};
 
 class AlertsTest : public ::testing::Test {
  protected:
@@ -125,6 +134,66 @@ TEST_F(AlertsTest, WhoMaySendAndReadAlerts) {
   EXPECT_EQ(CodeOf(alerts_->ListAlerts(kKam, list)), Code::kPermissionDenied);
   list.set_page_token("forged");
   EXPECT_EQ(FieldOf(alerts_->ListAlerts(kGm, list).status()), "page_token");
+}
+
+// Alerts are for staff: a department token reads none, not even one whose
+// subject is a member of staff's, and no alert goes to all departments.
+TEST_F(AlertsTest, DepartmentsReadNoAlerts) {
+  ASSERT_TRUE(alerts_->CreateAlert(kGm, Request("staff/kam-li")).ok());
+  EXPECT_EQ(FieldOf(alerts_->CreateAlert(kGm, Request("role/department")).status()), "alert.recipient");
+  v1::ListAlertsRequest list;
+  list.set_recipient("staff/kam-li");
+  EXPECT_EQ(CodeOf(alerts_->ListAlerts(kRoomsAsKam, list)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(alerts_->ListAlerts(kFnb, list)), Code::kPermissionDenied);
+  list.set_recipient("role/department");
+  EXPECT_EQ(CodeOf(alerts_->ListAlerts(kFnb, list)), Code::kPermissionDenied);
+  list.set_recipient("staff/fnb-zhou");
+  EXPECT_EQ(CodeOf(alerts_->ListAlerts(kFnb, list)), Code::kPermissionDenied);
+  list.set_recipient("staff/kam-li");
+  EXPECT_EQ(alerts_->ListAlerts(kKam, list)->alerts_size(), 1);
+}
+
+// Each RPC's "Callers:" line of the proto, for every role: the roles it
+// names get past the role and recipient checks, every other role gets
+// PERMISSION_DENIED.
+TEST_F(AlertsTest, RoleMatrixFollowsTheProto) {
+  const std::vector<std::pair<std::string, Principal>> roles = {{"manager", kManager},
+                                                                {"kam", kKam},
+                                                                {"other_kam", kKam2},
+                                                                {"clerk", kClerk},
+                                                                {"gm_office", kGm},
+                                                                {"fnb", kFnb},
+                                                                {"rooms_named_like_kam", kRoomsAsKam},
+                                                                {"service", kInspections},
+                                                                {"inspector", kInspector}};
+  struct Row {
+    std::string rpc;
+    std::set<std::string> allowed;
+    std::function<absl::Status(const Principal&)> call;
+  };
+  const auto list = [&](const std::string& recipient) {
+    return [this, recipient](const Principal& who) {
+      v1::ListAlertsRequest r;
+      r.set_recipient(recipient);
+      return alerts_->ListAlerts(who, r).status();
+    };
+  };
+  const std::vector<Row> rows = {
+      {"CreateAlert",
+       {"manager", "gm_office", "service"},
+       [&](const Principal& who) { return alerts_->CreateAlert(who, Request("staff/kam-li")).status(); }},
+      {"ListAlerts staff/kam-li", {"kam", "manager", "gm_office", "service"}, list("staff/kam-li")},
+      {"ListAlerts role/clerk", {"clerk", "manager", "gm_office", "service"}, list("role/clerk")},
+      {"ListAlerts role/inspector", {"inspector", "manager", "gm_office", "service"}, list("role/inspector")},
+      {"ListAlerts staff/fnb-zhou", {"manager", "gm_office", "service"}, list("staff/fnb-zhou")},
+  };
+  for (const Row& row : rows) {
+    for (const auto& [role, who] : roles) {
+      const absl::Status s = row.call(who);
+      EXPECT_EQ(s.code() == Code::kPermissionDenied, row.allowed.count(role) == 0)
+          << row.rpc << " as " << role << ": " << s;
+    }
+  }
 }
 
 }  // namespace

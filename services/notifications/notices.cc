@@ -57,6 +57,18 @@ absl::StatusOr<std::string> ParseNoticeName(const std::string& name, const std::
   return (*ids)[0];
 }
 
+// What a department reads of a revision: its own section and its own changes.
+void KeepDepartment(NoticeRevision* r, const std::string& department) {
+  auto* sections = r->mutable_sections();
+  sections->erase(std::remove_if(sections->begin(), sections->end(),
+                                 [&](const v1::NoticeSection& s) { return s.department() != department; }),
+                  sections->end());
+  auto* changes = r->mutable_changes();
+  changes->erase(std::remove_if(changes->begin(), changes->end(),
+                                [&](const v1::FieldChange& c) { return c.department() != department; }),
+                 changes->end());
+}
+
 bool IsOverdue(const Dispatch& d, absl::Time now) {
   return d.state() == Dispatch::AWAITING_SIGNATURE && FromProto(d.sign_deadline()) < now;
 }
@@ -98,7 +110,9 @@ absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
     return InvalidArgument("revision.notice_id", "must be 1 to 63 of a-z, 0-9 and '-'");
   }
   if (r.revision() < 1) return InvalidArgument("revision.revision", "must be 1 or more");
-  if (auto ids = ParseName(r.meeting(), {"meetings"}, "revision.meeting"); !ids.ok()) return ids.status();
+  if (!r.meeting().empty()) {
+    if (auto ids = ParseName(r.meeting(), {"meetings"}, "revision.meeting"); !ids.ok()) return ids.status();
+  }
   if (auto s = CheckText(r.title(), "revision.title", kMaxText, true); !s.ok()) return s;
   if (auto s = CheckText(r.owner(), "revision.owner", 128, true); !s.ok()) return s;
   if (!r.has_meeting_start_time()) return InvalidArgument("revision.meeting_start_time", "is required");
@@ -224,6 +238,9 @@ Notices::Prepared Notices::Prepare(NoticeRevision rev, const NoticeRevision* pre
     p.dispatches.push_back(NewDispatch(rev, department, now));
     p.dispatch_blobs.push_back(p.dispatches.back().SerializeAsString());
   }
+  // A change of owner (by the manager or the meetings service: DispatchNotice
+  // refuses anyone else's) is recorded in the revision that makes it.
+  if (previous != nullptr && previous->owner() != rev.owner()) rev.set_previous_owner(previous->owner());
   p.revision_blob = rev.SerializeAsString();
   p.revision = std::move(rev);
   return p;
@@ -234,10 +251,25 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
     return s;
   }
   if (auto s = ValidateRevision(req.revision()); !s.ok()) return s;
+  // Only the meetings service knows that a meeting exists and what its notice
+  // says; a notice sent by hand names no meeting (and cannot get in the way
+  // of the revisions the meetings service numbers).
+  if (!req.revision().meeting().empty() && !who.Is(Role::kService)) {
+    return PermissionDenied(
+        "a notice for a meeting is issued by the meetings service (IssueNotice); a notice sent by hand names no "
+        "meeting");
+  }
+  const bool may_reassign = who.Is(Role::kService) || who.Is(Role::kManager);
+  if (!may_reassign && req.revision().owner() != who.subject) {
+    return PermissionDenied(
+        "a KAM sends notices they own (revision.owner is their subject); the manager hands a notice "
+        "over to another owner");
+  }
   NoticeRevision rev = req.revision();
   rev.clear_name();
   rev.clear_sender();
   rev.clear_create_time();
+  rev.clear_previous_owner();
   const std::string digest = Digest(rev);
   const absl::Time now = clock_->Now();
   rev.set_name(RevisionName(rev.notice_id(), rev.revision()));
@@ -302,6 +334,12 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
           result = std::move(*view);
           return absl::OkStatus();
         }
+        if (*existing && !may_reassign && (*existing)->owner() != who.subject) {
+          prepared.dispatches.clear();
+          return PermissionDenied(
+              absl::StrCat("notices/", id, " is owned by ", (*existing)->owner(),
+                           ": a revision comes from its owner, the manager or the meetings service"));
+        }
         const int current = *existing ? (*existing)->current_revision() : 0;
         if (number != current + 1) {
           prepared.dispatches.clear();
@@ -358,6 +396,10 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
       publish);
   if (handed_on > 0) {
     spdlog::info("notices/{} revision {} accepted from {}: {} dispatch(es)", id, number, who.subject, handed_on);
+    if (!prepared.revision.previous_owner().empty()) {
+      spdlog::info("notices/{} handed over from {} to {} by {}", id, prepared.revision.previous_owner(),
+                   prepared.revision.owner(), who.subject);
+    }
   }
   if (!status.ok()) return status;
   return result;
@@ -432,6 +474,7 @@ absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
     out = std::move((*r)->revision);
     return absl::OkStatus();
   });
+  if (status.ok() && who.Is(Role::kDepartment)) KeepDepartment(&out, who.department);
   if (!status.ok()) return status;
   return out;
 }
@@ -465,16 +508,7 @@ absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
       if (!*r) return absl::DataLossError(absl::StrCat(RevisionName(parts[1], n), " is missing"));
       NoticeRevision* rev = out.add_revisions();
       *rev = std::move((*r)->revision);
-      if (who.Is(Role::kDepartment)) {  // its own section and changes only
-        auto* sections = rev->mutable_sections();
-        sections->erase(std::remove_if(sections->begin(), sections->end(),
-                                       [&](const v1::NoticeSection& x) { return x.department() != who.department; }),
-                        sections->end());
-        auto* changes = rev->mutable_changes();
-        changes->erase(std::remove_if(changes->begin(), changes->end(),
-                                      [&](const v1::FieldChange& x) { return x.department() != who.department; }),
-                       changes->end());
-      }
+      if (who.Is(Role::kDepartment)) KeepDepartment(rev, who.department);
     }
     if (last < (*notice)->current_revision()) out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(last)}));
     return absl::OkStatus();

@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <set>
+
+#include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/testing.h"
 #include "services/notifications/test_store.h"
@@ -21,10 +25,12 @@ const absl::Time kStart = absl::FromUnixSeconds(1795744800);  // 2026-11-27 10:0
 const Principal kMeetings{"service:meetings", "meetings", Role::kService, ""};
 const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
 const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
+const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
 const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
 const Principal kFnb{"fnb-zhou", "Zhou (F&B)", Role::kDepartment, "fnb"};
 const Principal kRooms{"rooms-wu", "Wu (Rooms)", Role::kDepartment, "rooms"};
 const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
+const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
 
 using testing::CodeOf;
 using testing::FieldOf;
@@ -148,7 +154,7 @@ TEST_F(NoticesTest, RevisionSupersedesAndCarriesChanges) {
   ASSERT_TRUE(Sign(kRooms, kRoomsR1, "房间已预留").ok());
   clock_.Advance(absl::Minutes(10));
   // Revision 2: lunch headcount changes and Rooms is no longer concerned.
-  auto n = notices_->DispatchNotice(kKam, Request(2, "150", /*rooms=*/false));
+  auto n = notices_->DispatchNotice(kMeetings, Request(2, "150", /*rooms=*/false));
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(n->current_revision(), 2);
   ASSERT_EQ(n->departments_size(), 2);  // fnb gets the new revision, rooms the withdrawal
@@ -384,6 +390,174 @@ TEST_F(NoticesTest, QueriesAndTheirRules) {
   EXPECT_EQ(notices_->CheckWatch(kKam, watch).code(), Code::kPermissionDenied);
   watch.set_department("spa");
   EXPECT_EQ(FieldOf(notices_->CheckWatch(kMeetings, watch)), "department");
+}
+
+// A notice for a meeting comes from the meetings service, which knows the
+// meeting exists; staff send by hand only notices that name no meeting.
+TEST_F(NoticesTest, OnlyTheMeetingsServiceSendsAMeetingsNotice) {
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kKam, Request(1))), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kManager, Request(1))), Code::kPermissionDenied);
+  EXPECT_TRUE(sink_.seen.empty());
+  v1::GetNoticeRequest get;
+  get.set_name("notices/n-2027-dealers");
+  EXPECT_EQ(CodeOf(notices_->GetNotice(kManager, get)), Code::kNotFound);  // nothing was stored
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kManager, Request(2, "150"))), Code::kPermissionDenied);
+  auto by_hand = Request(2, "150");
+  by_hand.mutable_revision()->clear_meeting();
+  EXPECT_EQ(FieldOf(notices_->DispatchNotice(kManager, by_hand).status()), "revision.meeting");
+  EXPECT_EQ(Get(kFnbR1).state(), Dispatch::AWAITING_SIGNATURE);
+  EXPECT_EQ(sink_.seen.size(), 2u);
+}
+
+// A revision comes from the notice's owner, the manager or the meetings
+// service; the owner changes only by the manager or the meetings service,
+// and the revision that changes it says so.
+TEST_F(NoticesTest, ARevisionComesFromTheOwnerAndTheOwnerNeverChangesSilently) {
+  const auto hand = [&](int revision, const std::string& owner, const std::string& lunch) {
+    auto req = Request(revision, lunch);
+    req.mutable_revision()->clear_meeting();
+    req.mutable_revision()->set_owner(owner);
+    return req;
+  };
+  // A KAM sends only notices they own.
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kKam, hand(1, "kam-zhao", "120"))), Code::kPermissionDenied);
+  auto first = notices_->DispatchNotice(kKam, hand(1, "kam-li", "120"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->meeting(), "");
+  EXPECT_EQ(first->owner(), "kam-li");
+  const size_t published = sink_.seen.size();
+
+  // Another KAM cannot send revision 2, whatever owner it names.
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kKam2, hand(2, "kam-zhao", "150"))), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kKam2, hand(2, "kam-li", "150"))), Code::kPermissionDenied);
+  // Nor can the owner hand it over.
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kKam, hand(2, "kam-zhao", "150"))), Code::kPermissionDenied);
+  EXPECT_EQ(Get(kFnbR1).state(), Dispatch::AWAITING_SIGNATURE);
+  EXPECT_EQ(sink_.seen.size(), published);
+  v1::GetNoticeRequest get;
+  get.set_name("notices/n-2027-dealers");
+  EXPECT_EQ(notices_->GetNotice(kManager, get)->owner(), "kam-li");
+  EXPECT_EQ(notices_->GetNotice(kManager, get)->current_revision(), 1);
+
+  // The owner sends revision 2.
+  ASSERT_TRUE(notices_->DispatchNotice(kKam, hand(2, "kam-li", "150")).ok());
+  v1::GetNoticeRevisionRequest rev;
+  rev.set_name("notices/n-2027-dealers/revisions/2");
+  EXPECT_EQ(notices_->GetNoticeRevision(kManager, rev)->previous_owner(), "");
+  // The manager hands it over with revision 3: recorded in that revision.
+  auto handed = notices_->DispatchNotice(kManager, hand(3, "kam-zhao", "160"));
+  ASSERT_TRUE(handed.ok()) << handed.status();
+  EXPECT_EQ(handed->owner(), "kam-zhao");
+  rev.set_name("notices/n-2027-dealers/revisions/3");
+  auto third = notices_->GetNoticeRevision(kManager, rev);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->previous_owner(), "kam-li");
+  EXPECT_EQ(third->sender(), "mgr-wang");
+  EXPECT_EQ(Get("notices/n-2027-dealers/revisions/3/dispatches/fnb").owner(), "kam-zhao");
+  // From then on the new owner sends, the old one does not.
+  EXPECT_EQ(CodeOf(notices_->DispatchNotice(kKam, hand(4, "kam-li", "170"))), Code::kPermissionDenied);
+  ASSERT_TRUE(notices_->DispatchNotice(kKam2, hand(4, "kam-zhao", "170")).ok());
+  // A retry of an accepted revision stays harmless.
+  EXPECT_TRUE(notices_->DispatchNotice(kKam2, hand(4, "kam-zhao", "170")).ok());
+}
+
+// A department reads its own section of a revision and its own changes only.
+TEST_F(NoticesTest, ADepartmentReadsOnlyItsOwnSectionOfARevision) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  auto second = Request(2, "150");
+  second.mutable_revision()->mutable_sections(1)->mutable_fields(0)->set_value("45");
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, second).ok());
+  v1::GetNoticeRevisionRequest rev;
+  rev.set_name("notices/n-2027-dealers/revisions/2");
+  auto all = notices_->GetNoticeRevision(kManager, rev);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->sections_size(), 2);
+  EXPECT_EQ(all->changes_size(), 2);
+  auto own = notices_->GetNoticeRevision(kFnb, rev);
+  ASSERT_TRUE(own.ok()) << own.status();
+  ASSERT_EQ(own->sections_size(), 1);
+  EXPECT_EQ(own->sections(0).department(), "fnb");
+  ASSERT_EQ(own->changes_size(), 1);
+  EXPECT_EQ(own->changes(0).department(), "fnb");
+  auto rooms = notices_->GetNoticeRevision(kRooms, rev);
+  ASSERT_TRUE(rooms.ok());
+  ASSERT_EQ(rooms->sections_size(), 1);
+  EXPECT_EQ(rooms->sections(0).fields(0).value(), "45");
+  EXPECT_EQ(notices_->GetNoticeRevision(kMeetings, rev)->sections_size(), 2);
+}
+
+// Each RPC's "Callers:" line of the proto, for every role: the roles it
+// names get past the role and ownership checks (whatever else they get),
+// every other role gets PERMISSION_DENIED. The notice is kam-li's.
+TEST_F(NoticesTest, RoleMatrixFollowsTheProto) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  const std::vector<std::pair<std::string, Principal>> roles = {
+      {"manager", kManager}, {"kam", kKam},     {"other_kam", kKam2},   {"clerk", kClerk},        {"gm_office", kGm},
+      {"fnb", kFnb},         {"rooms", kRooms}, {"service", kMeetings}, {"inspector", kInspector}};
+  const std::set<std::string> staff = {"manager", "kam", "other_kam", "clerk", "gm_office"};
+  const auto with = [](std::set<std::string> set, std::initializer_list<std::string> more) {
+    set.insert(more.begin(), more.end());
+    return set;
+  };
+  struct Row {
+    std::string rpc;
+    std::set<std::string> allowed;
+    std::function<absl::Status(const Principal&)> call;
+  };
+  int fresh = 0;
+  const std::vector<Row> rows = {
+      // By hand: a new notice of kam-li's each time.
+      {"DispatchNotice",
+       {"manager", "kam", "service"},
+       [&](const Principal& who) {
+         auto req = Request(1);
+         req.mutable_revision()->clear_meeting();
+         req.mutable_revision()->set_notice_id(absl::StrCat("n-by-hand-", ++fresh));
+         return notices_->DispatchNotice(who, req).status();
+       }},
+      {"GetNotice", with(staff, {"service", "fnb", "rooms"}),
+       [&](const Principal& who) {
+         v1::GetNoticeRequest r;
+         r.set_name("notices/n-2027-dealers");
+         return notices_->GetNotice(who, r).status();
+       }},
+      {"ListNotices", with(staff, {"service"}),
+       [&](const Principal& who) { return notices_->ListNotices(who, {}).status(); }},
+      {"GetNoticeRevision", with(staff, {"service", "fnb", "rooms"}),
+       [&](const Principal& who) {
+         v1::GetNoticeRevisionRequest r;
+         r.set_name("notices/n-2027-dealers/revisions/1");
+         return notices_->GetNoticeRevision(who, r).status();
+       }},
+      {"GetDispatch", with(staff, {"service", "fnb"}),
+       [&](const Principal& who) {
+         v1::GetDispatchRequest r;
+         r.set_name(kFnbR1);
+         return notices_->GetDispatch(who, r).status();
+       }},
+      {"ListDispatches", with(staff, {"service", "fnb"}),
+       [&](const Principal& who) {
+         v1::ListDispatchesRequest r;
+         r.set_department("fnb");
+         return notices_->ListDispatches(who, r).status();
+       }},
+      {"SignDispatch", {"fnb"}, [&](const Principal& who) { return Sign(who, kFnbR1).status(); }},
+      {"WatchDispatches",
+       {"service", "fnb"},
+       [&](const Principal& who) {
+         v1::WatchDispatchesRequest r;
+         r.set_department("fnb");
+         return notices_->CheckWatch(who, r);
+       }},
+  };
+  for (const Row& row : rows) {
+    for (const auto& [role, who] : roles) {
+      const absl::Status s = row.call(who);
+      EXPECT_EQ(s.code() == Code::kPermissionDenied, row.allowed.count(role) == 0)
+          << row.rpc << " as " << role << ": " << s;
+    }
+  }
 }
 
 TEST_F(NoticesTest, ANoticesRevisionsAreListedOldestFirst) {
