@@ -961,6 +961,11 @@ TEST_F(ArchiveTest, APlannedVisitIsRescheduled) {
   v1::RescheduleVisitRequest move;
   move.set_name(v->name());
   EXPECT_EQ(FieldOf(archive_->RescheduleVisit(kKam, move).status()), "planned_time");
+  move.mutable_planned_time()->set_seconds(int64_t{1} << 62);  // out of range
+  EXPECT_EQ(FieldOf(archive_->RescheduleVisit(kKam, move).status()), "planned_time");
+  *move.mutable_planned_time() = ToProto(kStart + absl::Hours(48));
+  move.mutable_planned_time()->set_nanos(-1);
+  EXPECT_EQ(FieldOf(archive_->RescheduleVisit(kKam, move).status()), "planned_time.nanos");
   *move.mutable_planned_time() = ToProto(kStart + absl::Hours(48));
   EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kKam2, move)), Code::kPermissionDenied);  // not their account
   EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kClerk, move)), Code::kPermissionDenied);

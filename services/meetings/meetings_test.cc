@@ -695,6 +695,13 @@ TEST_F(MeetingsTest, AMovedBookingKeepsItsSlotUntilTheNewOneIsHeld) {
   *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
   EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, move).status()), "end_time");
   *move.mutable_end_time() = ToProto(kDay + absl::Hours(18));
+  // A time out of range is refused before any arithmetic on it.
+  move.mutable_start_time()->set_seconds(int64_t{1} << 62);
+  EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, move).status()), "start_time");
+  *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
+  move.mutable_end_time()->set_nanos(1'000'000'000);
+  EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, move).status()), "end_time.nanos");
+  *move.mutable_end_time() = ToProto(kDay + absl::Hours(18));
   EXPECT_EQ(CodeOf(meetings_->MoveBooking(kKam2, move)), Code::kPermissionDenied);  // not their meeting
   EXPECT_EQ(CodeOf(meetings_->MoveBooking(kFnb, move)), Code::kPermissionDenied);
   // An hour later in the same room overlaps only itself.
