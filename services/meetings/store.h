@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "atrium/meetings/v1/meetings.pb.h"
+#include "common/request_ids.h"
 
 namespace atrium::meetings {
 
@@ -82,12 +83,15 @@ class MeetingsTx {
   virtual absl::StatusOr<std::optional<v1::Meeting>> GetMeeting(const std::string& id) = 0;
   virtual absl::Status PutMeeting(const std::string& id, const v1::Meeting& meeting) = 0;
   // Newest first; `after` is (create micros, id) of the previous page's last.
+  // `state` STATE_UNSPECIFIED = any state.
   virtual absl::StatusOr<std::vector<v1::Meeting>> ListMeetings(
-      const std::string& account, const std::string& owner, const std::optional<std::pair<int64_t, std::string>>& after,
-      int limit) = 0;
+      const std::string& account, const std::string& owner, v1::Meeting::State state,
+      const std::optional<std::pair<int64_t, std::string>>& after, int limit) = 0;
 
   virtual absl::StatusOr<std::optional<v1::Room>> GetRoom(const std::string& id) = 0;
   virtual absl::Status InsertRoom(const std::string& id, const v1::Room& room) = 0;
+  // Replaces a room that exists.
+  virtual absl::Status PutRoom(const std::string& id, const v1::Room& room) = 0;
   // By id, after `after_id`.
   virtual absl::StatusOr<std::vector<v1::Room>> ListRooms(const std::string& after_id, int limit) = 0;
 
@@ -126,10 +130,10 @@ class MeetingsTx {
   virtual absl::Status DeleteOutbox(int64_t id) = 0;
   virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
 
-  virtual absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
-                                                                   const std::string& request_id) = 0;
-  virtual absl::Status RememberRequest(const std::string& method, const std::string& request_id,
-                                       const std::string& resource_name, int64_t now_micros) = 0;
+  // Idempotency keys (common/request_ids.h): what a caller's request_id of a
+  // method created, and the digest of the request that created it.
+  virtual absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) = 0;
+  virtual absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) = 0;
 };
 
 class MeetingsStore {

@@ -1,10 +1,12 @@
 #include "services/notifications/notices.h"
 
 #include "common/trace.h"
+#include "common/validate.h"
 #include "spdlog/spdlog.h"
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/escaping.h"
@@ -13,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/names.h"
 #include "common/text.h"
 #include "services/notifications/changes.h"
 
@@ -65,15 +68,13 @@ std::string DispatchName(const std::string& notice_id, int revision, const std::
 }
 
 absl::StatusOr<DispatchKey> ParseDispatchName(const std::string& name, const std::string& field) {
-  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  auto n =
+      ParseResourceName(name, "notices/{notice}/revisions/{revision:number}/dispatches/{department:department}", field);
+  if (!n.ok()) return n.status();
   DispatchKey key;
-  if (parts.size() != 6 || parts[0] != "notices" || parts[2] != "revisions" || parts[4] != "dispatches" ||
-      !IsValidId(parts[1]) || !absl::SimpleAtoi(parts[3], &key.revision) || key.revision < 1 ||
-      !IsDepartmentName(parts[5])) {
-    return InvalidArgument(field, "must be notices/{notice}/revisions/{revision}/dispatches/{department}");
-  }
-  key.notice_id = parts[1];
-  key.department = parts[5];
+  key.notice_id = n->Id("notice");
+  key.revision = static_cast<int>(n->Number("revision"));
+  key.department = n->Id("department");
   return key;
 }
 
@@ -101,6 +102,7 @@ absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
   if (auto s = CheckText(r.title(), "revision.title", kMaxText, true); !s.ok()) return s;
   if (auto s = CheckText(r.owner(), "revision.owner", 128, true); !s.ok()) return s;
   if (!r.has_meeting_start_time()) return InvalidArgument("revision.meeting_start_time", "is required");
+  if (auto s = CheckTimestamp(r.meeting_start_time(), "revision.meeting_start_time"); !s.ok()) return s;
   if (r.sections_size() == 0 && r.revision() == 1) {
     return InvalidArgument("revision.sections", "the first revision must concern at least one department");
   }
@@ -280,6 +282,14 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
         if (!stored.ok()) return stored.status();
         if (*stored) {
           prepared.dispatches.clear();  // a retry: nothing new
+          // A retry is its sender's: anyone else learns only that it exists.
+          if ((*stored)->revision.sender() != who.subject) {
+            return AlreadyExists(
+                "REVISION_EXISTS",
+                absl::StrCat(rev.name(), " was accepted before from another sender; send it as revision ",
+                             (*existing)->current_revision() + 1),
+                {{"revision", rev.name()}});
+          }
           if ((*stored)->digest != digest) {
             return AlreadyExists(
                 "REVISION_CONTENT_DIFFERS",
@@ -412,18 +422,61 @@ absl::StatusOr<v1::ListNoticesResponse> Notices::ListNotices(const Principal& wh
 absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
                                                           const v1::GetNoticeRevisionRequest& req) {
   if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
-  std::vector<std::string> parts = absl::StrSplit(req.name(), '/');
-  int revision = 0;
-  if (parts.size() != 4 || parts[0] != "notices" || parts[2] != "revisions" || !IsValidId(parts[1]) ||
-      !absl::SimpleAtoi(parts[3], &revision) || revision < 1) {
-    return InvalidArgument("name", "must be notices/{notice}/revisions/{revision}");
-  }
+  auto n = ParseResourceName(req.name(), "notices/{notice}/revisions/{revision:number}", "name");
+  if (!n.ok()) return n.status();
   NoticeRevision out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto r = tx.GetRevision(parts[1], revision);
+    auto r = tx.GetRevision(n->Id("notice"), static_cast<int>(n->Number("revision")));
     if (!r.ok()) return r.status();
     if (!*r) return NotFound("notice revision", req.name());
     out = std::move((*r)->revision);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
+    const Principal& who, const v1::ListNoticeRevisionsRequest& req) {
+  if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
+  std::vector<std::string> parts = absl::StrSplit(req.parent(), '/');
+  if (parts.size() != 2 || parts[0] != "notices" || !IsValidId(parts[1])) {
+    return InvalidArgument("parent", "must be notices/{notice}");
+  }
+  auto size = ClampPageSize(req.page_size(), 10, 50);
+  if (!size.ok()) return size.status();
+  const std::string query = absl::StrCat("revisions|", req.parent());
+  auto pos = page_tokens_.Decode(req.page_token(), query);
+  if (!pos.ok()) return pos.status();
+  int after = 0;
+  if (!pos->empty() && (!absl::SimpleAtoi((*pos)[0], &after) || after < 0)) {
+    return InvalidArgument("page_token", "is malformed");
+  }
+  v1::ListNoticeRevisionsResponse out;
+  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto notice = tx.GetNotice(parts[1]);
+    if (!notice.ok()) return notice.status();
+    if (!*notice) return NotFound("notice", req.parent());
+    // Revisions are numbered 1, 2, ... without gaps, up to the current one.
+    const int last = std::min((*notice)->current_revision(), after + *size);
+    for (int n = after + 1; n <= last; ++n) {
+      auto r = tx.GetRevision(parts[1], n);
+      if (!r.ok()) return r.status();
+      if (!*r) return absl::DataLossError(absl::StrCat(RevisionName(parts[1], n), " is missing"));
+      NoticeRevision* rev = out.add_revisions();
+      *rev = std::move((*r)->revision);
+      if (who.Is(Role::kDepartment)) {  // its own section and changes only
+        auto* sections = rev->mutable_sections();
+        sections->erase(std::remove_if(sections->begin(), sections->end(),
+                                       [&](const v1::NoticeSection& x) { return x.department() != who.department; }),
+                        sections->end());
+        auto* changes = rev->mutable_changes();
+        changes->erase(std::remove_if(changes->begin(), changes->end(),
+                                      [&](const v1::FieldChange& x) { return x.department() != who.department; }),
+                       changes->end());
+      }
+    }
+    if (last < (*notice)->current_revision()) out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(last)}));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
