@@ -8,6 +8,7 @@
 #include "common/metrics.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium {
@@ -31,6 +32,10 @@ std::map<std::string, Setting> CommonSettings(const std::string& default_listen,
       {"page-token-secret-file",
        Setting::String("", "file with the secret page tokens are signed with (defaults to a random one)")},
       {"max-message-bytes", Setting::Int(4 << 20, 1024, 64 << 20, "largest gRPC message accepted or sent")},
+      {"grpc-memory-bytes",
+       Setting::Int(256 << 20, 4 << 20, int64_t{64} << 30, "memory gRPC may use for its buffers (its resource quota)")},
+      {"grpc-max-threads",
+       Setting::Int(512, 32, 100000, "server threads gRPC may start; a call beyond gets RESOURCE_EXHAUSTED")},
       {"keepalive-time", Setting::Duration("60s", "interval of HTTP/2 keepalive pings")},
       {"keepalive-timeout", Setting::Duration("20s", "how long to wait for a keepalive ack")},
       {"max-connection-age", Setting::Duration("30m", "maximum age of a client connection")},
@@ -113,6 +118,8 @@ ServerOptions ServerOptionsFrom(const Config& config) {
   ServerOptions o;
   o.listen = config.String("listen");
   o.max_message_bytes = static_cast<int>(config.Int("max-message-bytes"));
+  o.grpc_memory_bytes = static_cast<size_t>(config.Int("grpc-memory-bytes"));
+  o.grpc_max_threads = static_cast<int>(config.Int("grpc-max-threads"));
   o.keepalive_time = config.Duration("keepalive-time");
   o.keepalive_timeout = config.Duration("keepalive-timeout");
   o.max_connection_age = config.Duration("max-connection-age");
@@ -173,6 +180,10 @@ absl::Status ServiceRunner::Start() {
   builder.AddListeningPort(options_.listen, credentials, &port_);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  grpc::ResourceQuota quota(absl::StrCat(service_name_, " server"));
+  quota.Resize(options_.grpc_memory_bytes);
+  quota.SetMaxThreads(options_.grpc_max_threads);
+  builder.SetResourceQuota(quota);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(options_.keepalive_time)));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,

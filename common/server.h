@@ -43,6 +43,11 @@ struct ServerOptions {
   absl::Duration probe_interval = absl::Seconds(5);
   // Maximum age of a client connection, so that load spreads over replicas.
   absl::Duration max_connection_age = absl::Minutes(30);
+  // gRPC's own memory (transport buffers) and server threads
+  // (grpc::ResourceQuota); a call that finds no thread is refused with
+  // RESOURCE_EXHAUSTED.
+  size_t grpc_memory_bytes = 256 << 20;
+  int grpc_max_threads = 512;
   // host:port of the Prometheus /metrics endpoint; empty = none.
   std::string metrics_listen;
   // TLS on the gRPC port when both are set (PEM files); with a client CA,

@@ -25,6 +25,8 @@ class ServiceProcess final {
   // Waits for the process to exit by itself; returns its exit code.
   int Wait();
   std::string Log() const;
+  // The running process (-1 when not running).
+  pid_t pid() const { return pid_; }
 
  private:
   std::string binary_;

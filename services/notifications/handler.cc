@@ -1,17 +1,28 @@
 #include "services/notifications/handler.h"
 
+#include <algorithm>
+
 #include "common/errors.h"
 #include "common/handler.h"
+#include "grpc/grpc.h"
 
 namespace atrium::notifications {
 namespace {
 
-v1::DispatchEvent Event(v1::Dispatch d) {
+v1::DispatchEvent Event(const v1::Dispatch& d) {
   v1::DispatchEvent e;
   e.set_event_id(d.event_id());
-  *e.mutable_dispatch() = std::move(d);
+  *e.mutable_dispatch() = d;
   return e;
 }
+
+// How a stream that fell behind ends: the client reconnects and catches up.
+absl::Status StreamFellBehind(const std::string& why) {
+  return WithReason(absl::UnavailableError(why), "STREAM_FELL_BEHIND");
+}
+
+// Most dispatches one catch-up page reads.
+constexpr size_t kMaxCatchUpPage = 100;
 
 }  // namespace
 
@@ -72,42 +83,74 @@ grpc::Status NotificationsHandler::WatchDispatches(grpc::ServerContext* context,
   return Handle(*verifier_, context, "WatchDispatches", [&](const Principal& who) -> absl::Status {
     if (auto s = notices_->CheckWatch(who, *request); !s.ok()) return s;
     // Subscribe first, then catch up, so that nothing falls in between.
-    auto sub = broadcaster_->Subscribe(request->department());
+    auto sub = broadcaster_->Subscribe(who.subject, request->department());
+    if (!sub.ok()) return sub.status();
     struct Leave {
       Broadcaster* b;
       std::shared_ptr<Broadcaster::Subscription> s;
       ~Leave() { b->Unsubscribe(s); }
-    } leave{broadcaster_, sub};
+    } leave{broadcaster_, *sub};
+    // A sync write blocked on a client that does not read can only be ended
+    // by cancelling the call; the status goes out ahead of the messages still
+    // queued (HTTP/2 trailers are not flow-controlled), so the client learns
+    // to reconnect.
+    (*sub)->SetEnd([context](const std::string& why) {
+      grpc_call_cancel_with_status(context->c_call(), GRPC_STATUS_UNAVAILABLE, why.c_str(), nullptr);
+    });
+    // Returns false when the stream is over: the client left or fell behind.
+    auto write = [&](v1::DispatchEvent e) {
+      if (!(*sub)->behind().empty()) return false;
+      (*sub)->StartWrite();
+      const bool ok = writer->Write(e);
+      (*sub)->WriteDone();
+      return ok;
+    };
+    auto over = [&]() -> absl::Status {
+      const std::string why = (*sub)->behind();
+      return why.empty() ? absl::OkStatus() : StreamFellBehind(why);
+    };
     if (!request->skip_catch_up()) {
-      v1::ListDispatchesRequest list;
-      list.set_department(request->department());
-      list.set_unsigned_only(true);
-      list.set_page_size(500);
-      do {
-        auto page = notices_->ListDispatches(who, list);
-        if (!page.ok()) return page.status();
-        for (const auto& d : page->dispatches()) {
-          if (!writer->Write(Event(d))) return absl::OkStatus();  // the client left
-        }
-        list.set_page_token(page->next_page_token());
-      } while (!list.page_token().empty());
+      if (auto s = CatchUp(who, request->department(), write); !s.ok()) return s;
+      if (!(*sub)->behind().empty() || context->IsCancelled()) return over();
     }
     for (;;) {
-      v1::Dispatch d;
-      switch (sub->Next(absl::Seconds(1), &d)) {
+      auto next = (*sub)->Wait(absl::Seconds(1));
+      switch (next.outcome) {
         case Broadcaster::Subscription::Outcome::kEvent:
-          if (!writer->Write(Event(std::move(d)))) return absl::OkStatus();
+          if (!write(Event(*next.dispatch))) return over();
           break;
         case Broadcaster::Subscription::Outcome::kTimeout:
-          if (context->IsCancelled()) return absl::OkStatus();
+          if (context->IsCancelled()) return over();
           break;
         case Broadcaster::Subscription::Outcome::kClosed:
-          return absl::UnavailableError("the service is shutting down; reconnect");
-        case Broadcaster::Subscription::Outcome::kOverflow:
-          return absl::UnavailableError("the stream fell behind; reconnect to catch up");
+          return WithReason(absl::UnavailableError("the service is shutting down; reconnect"), "SHUTTING_DOWN");
+        case Broadcaster::Subscription::Outcome::kBehind: (*sub)->End(); return over();
       }
     }
   });
+}
+
+absl::Status NotificationsHandler::CatchUp(const Principal& who, const std::string& department,
+                                           const std::function<bool(v1::DispatchEvent)>& write) {
+  // Pages sized to hold about the stream's buffer of the largest dispatches
+  // seen so far, so that a catch-up never holds more than that in memory.
+  v1::ListDispatchesRequest list;
+  list.set_department(department);
+  list.set_unsigned_only(true);
+  list.set_page_size(1);
+  size_t largest = 1;
+  do {
+    auto page = notices_->ListDispatches(who, list);
+    if (!page.ok()) return page.status();
+    for (const auto& d : page->dispatches()) {
+      largest = std::max(largest, static_cast<size_t>(d.SpaceUsedLong()));
+      if (!write(Event(d))) return absl::OkStatus();  // the caller sees why
+    }
+    list.set_page_size(
+        static_cast<int>(std::clamp<size_t>(broadcaster_->limits().buffer_bytes / largest, 1, kMaxCatchUpPage)));
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  return absl::OkStatus();
 }
 
 grpc::Status NotificationsHandler::CreateAlert(grpc::ServerContext* context, const v1::CreateAlertRequest* request,

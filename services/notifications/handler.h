@@ -1,7 +1,10 @@
 // gRPC handlers of atrium.notifications.v1.NotificationsService: authenticate
 // the caller, call the domain, translate its status. WatchDispatches also
-// pumps the stream.
+// pumps the stream, within the Broadcaster's bounds (see watch.h).
 #pragma once
+
+#include <functional>
+#include <string>
 
 #include "atrium/notifications/v1/notifications.grpc.pb.h"
 #include "common/auth.h"
@@ -41,6 +44,11 @@ class NotificationsHandler final : public v1::NotificationsService::Service {
                           v1::ListAlertsResponse* response) override;
 
  private:
+  // Writes every unsigned dispatch of `department`, a page at a time, until
+  // `write` returns false.
+  absl::Status CatchUp(const Principal& who, const std::string& department,
+                       const std::function<bool(v1::DispatchEvent)>& write);
+
   Notices* notices_;
   Alerts* alerts_;
   Broadcaster* broadcaster_;

@@ -9,6 +9,12 @@
 #include "common/store_config.h"
 
 namespace atrium::notifications {
+namespace {
+
+// Server threads kept for calls other than WatchDispatches streams.
+constexpr int kThreadsBesideStreams = 16;
+
+}  // namespace
 
 std::map<std::string, Setting> NotificationsSettings() {
   return {
@@ -25,6 +31,14 @@ std::map<std::string, Setting> NotificationsSettings() {
       {"redeliver-max", Setting::Duration("30m", "longest redelivery delay")},
       {"poll-interval", Setting::Duration("500ms", "how often the delivery schedule is checked")},
       {"event-source", Setting::String("//atrium/notifications", "the CloudEvents source of every event", true)},
+      {"watch-buffer-bytes", Setting::Int(1 << 20, 4096, int64_t{1} << 30,
+                                          "dispatches (bytes in memory) a WatchDispatches stream buffers for its "
+                                          "client; more and the stream is ended (reconnect and catch up)")},
+      {"watch-write-timeout",
+       Setting::Duration("30s", "a WatchDispatches write the client has not taken within this ends the stream")},
+      {"watch-max-streams", Setting::Int(200, 1, 100000, "WatchDispatches streams open at once, in total")},
+      {"watch-max-streams-per-caller",
+       Setting::Int(8, 1, 100000, "WatchDispatches streams open at once per caller (token subject)")},
   };
 }
 
@@ -68,6 +82,23 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
         "configuration redeliver-initial/redeliver-max: need 0 < redeliver-initial <= redeliver-max");
   }
 
+  WatchLimits watch;
+  watch.buffer_bytes = static_cast<size_t>(config.Int("watch-buffer-bytes"));
+  watch.write_timeout = config.Duration("watch-write-timeout");
+  watch.max_streams = static_cast<int>(config.Int("watch-max-streams"));
+  watch.max_streams_per_caller = static_cast<int>(config.Int("watch-max-streams-per-caller"));
+  if (watch.write_timeout < absl::Milliseconds(100)) {
+    return absl::InvalidArgumentError("configuration watch-write-timeout: must be at least 100ms");
+  }
+  // Each stream holds a server thread (gRPC's synchronous API); the rest of
+  // the threads serve the other calls.
+  const ServerOptions server = ServerOptionsFrom(config);
+  if (watch.max_streams > server.grpc_max_threads - kThreadsBesideStreams) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "configuration watch-max-streams: must be at most grpc-max-threads - ", kThreadsBesideStreams, " (",
+        server.grpc_max_threads - kThreadsBesideStreams, "), so that other calls still get a thread"));
+  }
+
   // One SQLite file by default; PostgreSQL for several replicas.
   auto store = OpenConfiguredStore<NotificationsStore, PgNotificationsStore, SqliteNotificationsStore>(config);
   if (!store.ok()) return store.status();
@@ -76,15 +107,14 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   rt->notices_ = std::make_unique<Notices>(rt->store_.get(), clock, PageTokens(*page_secret), options);
   rt->deliverer_ =
       std::make_unique<Deliverer>(rt->store_.get(), clock, RedisBusFactory(*endpoint, absl::Seconds(2)), delivery);
-  rt->broadcaster_ = std::make_unique<Broadcaster>();
+  rt->broadcaster_ = std::make_unique<Broadcaster>(watch);
   rt->alerts_ = std::make_unique<Alerts>(rt->store_.get(), clock, PageTokens(*page_secret),
                                          AlertOptions{delivery.channel_prefix, delivery.event_source});
   rt->notices_->AddSink(rt->deliverer_.get());
   rt->notices_->AddSink(rt->broadcaster_.get());
   rt->handler_ = std::make_unique<NotificationsHandler>(rt->notices_.get(), rt->alerts_.get(), rt->broadcaster_.get(),
                                                         rt->verifier_.get());
-  rt->runner_ =
-      std::make_unique<ServiceRunner>("atrium.notifications.v1.NotificationsService", ServerOptionsFrom(config));
+  rt->runner_ = std::make_unique<ServiceRunner>("atrium.notifications.v1.NotificationsService", server);
   rt->runner_->AddService(rt->handler_.get());
   NotificationsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
@@ -100,7 +130,8 @@ Runtime::~Runtime() { Shutdown(); }
 
 namespace {
 
-constexpr const char* kGauges[] = {"atrium_dispatches_unsigned", "atrium_dispatches_overdue", "atrium_outbox_depth"};
+constexpr const char* kGauges[] = {"atrium_dispatches_unsigned", "atrium_dispatches_overdue", "atrium_outbox_depth",
+                                   "atrium_watch_streams"};
 
 DeliveryGauges ReadGauges(NotificationsStore* store, const Clock* clock) {
   DeliveryGauges g;
@@ -135,6 +166,10 @@ absl::Status Runtime::Start() {
   });
   Metrics::Get().AddGauges(kGauges[2], "events waiting in the outbox to be published", [store, clock] {
     return Metrics::Samples{{{}, static_cast<double>(ReadGauges(store, clock).outbox)}};
+  });
+  Broadcaster* broadcaster = broadcaster_.get();
+  Metrics::Get().AddGauges(kGauges[3], "WatchDispatches streams open", [broadcaster] {
+    return Metrics::Samples{{{}, static_cast<double>(broadcaster->streams())}};
   });
   return absl::OkStatus();
 }

@@ -2,37 +2,119 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+
 namespace atrium::notifications {
 
-Broadcaster::Subscription::Outcome Broadcaster::Subscription::Next(absl::Duration timeout, v1::Dispatch* out) {
-  absl::MutexLock lock(&mu);
-  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return !queue.empty() || closed || overflow; };
-  mu.AwaitWithTimeout(absl::Condition(&ready), timeout);
-  if (overflow) return Outcome::kOverflow;
-  if (!queue.empty()) {
-    *out = std::move(queue.front());
-    queue.pop_front();
-    return Outcome::kEvent;
-  }
-  return closed ? Outcome::kClosed : Outcome::kTimeout;
+Broadcaster::Broadcaster(WatchLimits limits) : limits_(limits) {
+  watchdog_ = std::thread([this] { Watchdog(); });
 }
 
-std::shared_ptr<Broadcaster::Subscription> Broadcaster::Subscribe(const std::string& department) {
-  auto sub = std::make_shared<Subscription>();
-  sub->department = department;
-  absl::MutexLock lock(&mu_);
-  if (closed_) {
-    absl::MutexLock sub_lock(&sub->mu);
-    sub->closed = true;
-  } else {
-    subs_.push_back(sub);
+Broadcaster::~Broadcaster() {
+  Close();
+  stop_.Notify();
+  watchdog_.join();
+}
+
+Broadcaster::Subscription::Next Broadcaster::Subscription::Wait(absl::Duration timeout) {
+  absl::MutexLock lock(&mu);
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return !queue.empty() || closed || !behind_why.empty(); };
+  mu.AwaitWithTimeout(absl::Condition(&ready), timeout);
+  if (!behind_why.empty()) return {Outcome::kBehind, nullptr};
+  if (!queue.empty()) {
+    Next next{Outcome::kEvent, std::move(queue.front().dispatch)};
+    queue_bytes -= queue.front().bytes;
+    queue.pop_front();
+    return next;
   }
+  return {closed ? Outcome::kClosed : Outcome::kTimeout, nullptr};
+}
+
+void Broadcaster::Subscription::StartWrite() {
+  absl::MutexLock lock(&mu);
+  writing_since = absl::Now();
+}
+
+void Broadcaster::Subscription::WriteDone() {
+  absl::MutexLock lock(&mu);
+  writing_since.reset();
+}
+
+void Broadcaster::Subscription::SetEnd(std::function<void(const std::string&)> fn) {
+  absl::MutexLock lock(&end_mu);
+  end = std::move(fn);
+}
+
+std::string Broadcaster::Subscription::behind() const {
+  absl::MutexLock lock(&mu);
+  return behind_why;
+}
+
+void Broadcaster::Subscription::FallBehind(const std::string& why) {
+  if (!behind_why.empty()) return;
+  behind_why = why;
+  // Nothing buffered is needed any more: the client catches up from the store.
+  queue.clear();
+  queue_bytes = 0;
+  // A handler blocked in a write cannot notice; it is ended from outside.
+  end_pending = writing_since.has_value();
+}
+
+void Broadcaster::Subscription::End() {
+  std::string why;
+  {
+    absl::MutexLock lock(&mu);
+    why = behind_why;
+    end_pending = false;
+  }
+  absl::MutexLock lock(&end_mu);
+  if (ended || !end) return;
+  ended = true;
+  end(why);
+}
+
+absl::StatusOr<std::shared_ptr<Broadcaster::Subscription>> Broadcaster::Subscribe(const std::string& caller,
+                                                                                  const std::string& department) {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return WithReason(absl::UnavailableError("the service is shutting down; reconnect"), "SHUTTING_DOWN");
+  if (static_cast<int>(subs_.size()) >= limits_.max_streams) {
+    return WithReason(absl::ResourceExhaustedError(absl::StrCat(
+                          "the service serves at most ", limits_.max_streams,
+                          " WatchDispatches streams (watch-max-streams); try again later or subscribe on Redis")),
+                      "TOO_MANY_STREAMS", {{"limit", "watch-max-streams"}, {"max", absl::StrCat(limits_.max_streams)}});
+  }
+  int& mine = per_caller_[caller];
+  if (mine >= limits_.max_streams_per_caller) {
+    return WithReason(
+        absl::ResourceExhaustedError(absl::StrCat("a caller may have at most ", limits_.max_streams_per_caller,
+                                                  " WatchDispatches streams open "
+                                                  "(watch-max-streams-per-caller); close one first")),
+        "TOO_MANY_STREAMS",
+        {{"limit", "watch-max-streams-per-caller"}, {"max", absl::StrCat(limits_.max_streams_per_caller)}});
+  }
+  ++mine;
+  auto sub = std::make_shared<Subscription>();
+  sub->caller = caller;
+  sub->department = department;
+  sub->buffer_bytes = limits_.buffer_bytes;
+  subs_.push_back(sub);
   return sub;
 }
 
 void Broadcaster::Unsubscribe(const std::shared_ptr<Subscription>& sub) {
-  absl::MutexLock lock(&mu_);
-  subs_.erase(std::remove(subs_.begin(), subs_.end(), sub), subs_.end());
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = std::find(subs_.begin(), subs_.end(), sub);
+    if (it != subs_.end()) {
+      subs_.erase(it);
+      if (--per_caller_[sub->caller] <= 0) per_caller_.erase(sub->caller);
+    }
+  }
+  // Waits for an end function running elsewhere; none runs afterwards.
+  absl::MutexLock lock(&sub->end_mu);
+  sub->ended = true;
+  sub->end = nullptr;
 }
 
 void Broadcaster::Close() {
@@ -42,21 +124,68 @@ void Broadcaster::Close() {
     absl::MutexLock sub_lock(&sub->mu);
     sub->closed = true;
   }
-  subs_.clear();
+}
+
+int Broadcaster::streams() {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(subs_.size());
+}
+
+void Broadcaster::EndPending(const std::vector<std::shared_ptr<Subscription>>& subs) {
+  for (const auto& sub : subs) sub->End();
 }
 
 void Broadcaster::Dispatched(const DispatchBatch& dispatches) {
-  absl::MutexLock lock(&mu_);
-  for (auto& sub : subs_) {
-    absl::MutexLock sub_lock(&sub->mu);
+  std::vector<std::shared_ptr<Subscription>> to_end;
+  {
+    absl::MutexLock lock(&mu_);
+    if (subs_.empty()) return;
     for (const auto& d : *dispatches) {
-      if (d.department() != sub->department) continue;
-      if (sub->queue.size() >= max_queue_) {
-        sub->overflow = true;
-        break;
+      // One copy per dispatch, shared by every stream that buffers it.
+      std::shared_ptr<const v1::Dispatch> shared;
+      size_t bytes = 0;
+      for (auto& sub : subs_) {
+        if (d.department() != sub->department) continue;
+        if (!shared) {
+          shared = std::make_shared<const v1::Dispatch>(d);
+          bytes = shared->SpaceUsedLong();
+        }
+        absl::MutexLock sub_lock(&sub->mu);
+        if (!sub->behind_why.empty() || sub->closed) continue;
+        // An empty buffer takes one dispatch larger than the bound, so that
+        // every dispatch can be streamed.
+        if (!sub->queue.empty() && sub->queue_bytes + bytes > sub->buffer_bytes) {
+          sub->FallBehind(absl::StrCat("the stream fell behind: more than ", sub->buffer_bytes,
+                                       " bytes of dispatches waited for the client (watch-buffer-bytes); "
+                                       "reconnect to catch up"));
+          if (sub->end_pending) to_end.push_back(sub);
+          continue;
+        }
+        sub->queue.push_back({shared, bytes});
+        sub->queue_bytes += bytes;
       }
-      sub->queue.push_back(d);
     }
+  }
+  EndPending(to_end);
+}
+
+void Broadcaster::Watchdog() {
+  const absl::Duration period = std::clamp(limits_.write_timeout / 4, absl::Milliseconds(10), absl::Seconds(1));
+  while (!stop_.WaitForNotificationWithTimeout(period)) {
+    std::vector<std::shared_ptr<Subscription>> to_end;
+    {
+      absl::MutexLock lock(&mu_);
+      const absl::Time now = absl::Now();
+      for (auto& sub : subs_) {
+        absl::MutexLock sub_lock(&sub->mu);
+        if (!sub->writing_since || now - *sub->writing_since <= limits_.write_timeout) continue;
+        sub->FallBehind(absl::StrCat("the stream fell behind: a write to the client waited longer than ",
+                                     absl::FormatDuration(limits_.write_timeout),
+                                     " (watch-write-timeout); reconnect to catch up"));
+        if (sub->end_pending) to_end.push_back(sub);
+      }
+    }
+    EndPending(to_end);
   }
 }
 

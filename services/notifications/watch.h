@@ -1,53 +1,131 @@
-// In-process fan-out of new dispatches to WatchDispatches streams.
+// In-process fan-out of new dispatches to WatchDispatches streams, with the
+// bounds that keep a slow or stalled subscriber from holding memory or a
+// thread.
 //
 // A stream subscribes before it catches up on the unsigned dispatches, so
 // nothing dispatched in between is missed (a duplicate may be seen: events
-// carry ids). A stream that falls `max_queue` events behind is ended, and its
-// client reconnects and catches up; Close() ends every stream (shutdown).
+// carry ids). Streams are capped per caller and in total: Subscribe() refuses
+// one over a cap with RESOURCE_EXHAUSTED (ErrorInfo TOO_MANY_STREAMS naming
+// the limit). Each stream buffers at most `buffer_bytes` of dispatches (their
+// in-memory size; a dispatch is shared by every stream that buffers it). A
+// stream falls behind when its buffer would overflow, or when a write to its
+// client has not completed within `write_timeout`; it is then ended at once
+// through the end function its handler set (which frees the buffer and the
+// handler's thread) and its client reconnects and catches up. Close() ends
+// every stream (shutdown).
+//
+//   auto sub = broadcaster.Subscribe(who.subject, "fnb");
+//   if (!sub.ok()) return sub.status();
+//   (*sub)->SetEnd([&](const std::string& why) { ...end the call now... });
+//   for (;;) { auto next = (*sub)->Next(absl::Seconds(1)); ...; (*sub)->StartWrite(); Write(...);
+//              (*sub)->WriteDone(); }
+//   broadcaster.Unsubscribe(*sub);
 #pragma once
 
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "services/notifications/notices.h"
 
 namespace atrium::notifications {
 
+struct WatchLimits {
+  // Largest in-memory size of the dispatches one stream buffers.
+  size_t buffer_bytes = 1 << 20;
+  // A write to the client that takes longer ends the stream.
+  absl::Duration write_timeout = absl::Seconds(30);
+  // Open streams in total and per caller (the token's subject).
+  int max_streams = 200;
+  int max_streams_per_caller = 8;
+};
+
 class Broadcaster final : public DispatchSink {
  public:
-  explicit Broadcaster(size_t max_queue = 10000) : max_queue_(max_queue) {}
+  explicit Broadcaster(WatchLimits limits = {});
+  ~Broadcaster() override;
 
   class Subscription {
    public:
-    enum class Outcome { kEvent, kTimeout, kClosed, kOverflow };
+    enum class Outcome { kEvent, kTimeout, kClosed, kBehind };
+    struct Next {
+      Outcome outcome;
+      std::shared_ptr<const v1::Dispatch> dispatch;  // with kEvent
+    };
     // Waits up to `timeout` for the next dispatch.
-    Outcome Next(absl::Duration timeout, v1::Dispatch* out);
+    Next Wait(absl::Duration timeout);
+    // Called around each write to the client: a write still running after
+    // the write timeout, or running when the buffer overflows, ends the stream.
+    void StartWrite();
+    void WriteDone();
+    // How the stream is ended from outside its handler's thread, with the
+    // reason (e.g. cancel the call with a status); called at most once, never
+    // after Unsubscribe() returned. Set it before the first write.
+    void SetEnd(std::function<void(const std::string& why)> end);
+    // Why the stream fell behind ("" while it has not).
+    std::string behind() const;
+    // Calls the end function with the reason the stream fell behind (at
+    // most once, never after Unsubscribe()).
+    void End();
 
    private:
     friend class Broadcaster;
-    absl::Mutex mu;
-    std::deque<v1::Dispatch> queue ABSL_GUARDED_BY(mu);
+    struct Entry {
+      std::shared_ptr<const v1::Dispatch> dispatch;
+      size_t bytes;
+    };
+    // Marks the stream fallen behind and drops its buffer; sets end_pending
+    // when its handler is blocked in a write and must be ended from outside.
+    void FallBehind(const std::string& why) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+    mutable absl::Mutex mu;
+    std::deque<Entry> queue ABSL_GUARDED_BY(mu);
+    size_t queue_bytes ABSL_GUARDED_BY(mu) = 0;
     bool closed ABSL_GUARDED_BY(mu) = false;
-    bool overflow ABSL_GUARDED_BY(mu) = false;
+    std::string behind_why ABSL_GUARDED_BY(mu);
+    std::optional<absl::Time> writing_since ABSL_GUARDED_BY(mu);
+    bool end_pending ABSL_GUARDED_BY(mu) = false;
+    // Serialises the end function with SetEnd() and Unsubscribe().
+    absl::Mutex end_mu;
+    std::function<void(const std::string&)> end ABSL_GUARDED_BY(end_mu);
+    bool ended ABSL_GUARDED_BY(end_mu) = false;
+    std::string caller;
     std::string department;
+    size_t buffer_bytes = 0;
   };
 
-  std::shared_ptr<Subscription> Subscribe(const std::string& department);
+  // A new stream of `department`'s dispatches for `caller`, or
+  // RESOURCE_EXHAUSTED when a cap is reached, or UNAVAILABLE after Close().
+  absl::StatusOr<std::shared_ptr<Subscription>> Subscribe(const std::string& caller, const std::string& department);
   void Unsubscribe(const std::shared_ptr<Subscription>& sub);
   void Close();
+  // Open streams, for the metrics.
+  int streams();
+  const WatchLimits& limits() const { return limits_; }
 
   void Dispatched(const DispatchBatch& dispatches) override;
 
  private:
-  const size_t max_queue_;
+  void Watchdog();
+  // Ends every subscription in `subs` (outside the broadcaster's lock).
+  static void EndPending(const std::vector<std::shared_ptr<Subscription>>& subs);
+
+  const WatchLimits limits_;
   absl::Mutex mu_;
   std::vector<std::shared_ptr<Subscription>> subs_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int> per_caller_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Notification stop_;
+  std::thread watchdog_;
 };
 
 }  // namespace atrium::notifications
