@@ -6,7 +6,6 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/errors.h"
 
 namespace atrium {
@@ -22,29 +21,11 @@ std::string NewId(absl::Time now) {
 }
 
 bool IsValidId(std::string_view id) {
-  if (id.empty() || id.size() > 63) return false;
+  if (id.empty() || id.size() > 63 || id.front() == '-' || id.back() == '-') return false;
   for (char c : id) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }
   return true;
-}
-
-absl::StatusOr<std::vector<std::string>> ParseName(std::string_view name, const std::vector<std::string>& collections,
-                                                   std::string_view field, bool allow_wildcard) {
-  std::vector<std::string> parts = absl::StrSplit(std::string(name), '/');
-  std::string pattern;
-  for (const auto& c : collections) absl::StrAppend(&pattern, pattern.empty() ? "" : "/", c, "/{id}");
-  auto bad = [&] { return InvalidArgument(field, absl::StrCat("must look like ", pattern)); };
-  if (name.empty()) return InvalidArgument(field, "is required");
-  if (parts.size() != collections.size() * 2) return bad();
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < collections.size(); ++i) {
-    if (parts[2 * i] != collections[i]) return bad();
-    const std::string& id = parts[2 * i + 1];
-    if (!(IsValidId(id) || (allow_wildcard && id == "-"))) return bad();
-    ids.push_back(id);
-  }
-  return ids;
 }
 
 absl::Status ValidateRequestId(std::string_view request_id, std::string_view field) {

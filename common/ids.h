@@ -18,12 +18,15 @@ std::string NewId(absl::Time now);
 // A new etag: 16 random hex digits.
 std::string NewEtag();
 
-// True for ids a client may use in a name: 1..63 of [a-z0-9-].
+// True for ids a client may use in a name: 1..63 of [a-z0-9-], beginning and
+// ending with a letter or digit (so the wildcard "-" is never an id).
 bool IsValidId(std::string_view id);
 
-// Parses "accounts/{a}/contacts/{c}" against the pattern {"accounts","contacts"}
-// and returns the ids, or INVALID_ARGUMENT naming `field`. The id "-" is
-// accepted where `allow_wildcard` says so (as the parent of a List).
+// Parses "accounts/{a}/contacts/{c}" against the collections
+// {"accounts","contacts"} and returns the ids, or INVALID_ARGUMENT naming
+// `field`: ParseResourceName (common/names.h) with the pattern
+// "accounts/{accounts}/contacts/{contacts}". The id "-" is accepted where
+// `allow_wildcard` says so (as the parent of a List).
 absl::StatusOr<std::vector<std::string>> ParseName(std::string_view name, const std::vector<std::string>& collections,
                                                    std::string_view field, bool allow_wildcard = false);
 

@@ -177,4 +177,24 @@ absl::Status Pool::Ping() {
   return Read([](Connection& c) { return c.Exec("SELECT 1").status(); });
 }
 
+absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key) {
+  auto r =
+      db.Exec("SELECT resource_name, digest FROM request_ids WHERE method = $1 AND caller = $2 AND request_id = $3",
+              {Text(key.method), Text(key.caller), Text(key.request_id)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<RememberedRequest>();
+  return std::optional<RememberedRequest>(RememberedRequest{r->Text(0, 0), r->Text(0, 1)});
+}
+
+absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
+                             int64_t now_micros) {
+  return db
+      .Exec(
+          "INSERT INTO request_ids(method, caller, request_id, digest, resource_name, create_micros)"
+          " VALUES ($1,$2,$3,$4,$5,$6)",
+          {Text(key.method), Text(key.caller), Text(key.request_id), Text(key.digest), Text(resource_name),
+           Int(now_micros)})
+      .status();
+}
+
 }  // namespace atrium::pg

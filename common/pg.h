@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/request_ids.h"
 
 struct pg_conn;
 struct pg_result;
@@ -94,6 +95,13 @@ class Pool final {
 // Whether a status came from a conflict between concurrent transactions
 // (the transaction may be run again).
 bool IsConflict(const absl::Status& s);
+
+// Idempotency keys (common/request_ids.h) in the table
+//   request_ids(method, caller, request_id, digest, resource_name,
+//               create_micros, PRIMARY KEY (method, caller, request_id))
+absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key);
+absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
+                             int64_t now_micros);
 
 // The protobuf messages stored in column 0 of a result (bytea).
 template <typename T>

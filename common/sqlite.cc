@@ -148,21 +148,23 @@ Statement& Connection::Prepare(const std::string& sql) {
   return *it->second;
 }
 
-absl::StatusOr<std::optional<std::string>> LookupRequest(Connection& db, const std::string& method,
-                                                         const std::string& request_id) {
-  Statement& st = db.Prepare("SELECT resource_name FROM request_ids WHERE method = ? AND request_id = ?");
-  st.Bind(1, method).Bind(2, request_id);
+absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key) {
+  Statement& st =
+      db.Prepare("SELECT resource_name, digest FROM request_ids WHERE method = ? AND caller = ? AND request_id = ?");
+  st.Bind(1, key.method).Bind(2, key.caller).Bind(3, key.request_id);
   auto row = st.Step();
   if (!row.ok()) return row.status();
-  if (!*row) return std::optional<std::string>();
-  return std::optional<std::string>(st.Text(0));
+  if (!*row) return std::optional<RememberedRequest>();
+  return std::optional<RememberedRequest>(RememberedRequest{st.Text(0), st.Text(1)});
 }
 
-absl::Status RememberRequest(Connection& db, const std::string& method, const std::string& request_id,
-                             const std::string& resource_name, int64_t now_micros) {
-  Statement& st =
-      db.Prepare("INSERT INTO request_ids(method, request_id, resource_name, create_micros) VALUES (?,?,?,?)");
-  st.Bind(1, method).Bind(2, request_id).Bind(3, resource_name).Bind(4, now_micros);
+absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
+                             int64_t now_micros) {
+  Statement& st = db.Prepare(
+      "INSERT INTO request_ids(method, caller, request_id, digest, resource_name, create_micros)"
+      " VALUES (?,?,?,?,?,?)");
+  st.Bind(1, key.method).Bind(2, key.caller).Bind(3, key.request_id).Bind(4, key.digest).Bind(5, resource_name);
+  st.Bind(6, now_micros);
   return st.Run();
 }
 

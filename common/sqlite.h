@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/request_ids.h"
 #include "common/trace.h"
 
 namespace atrium::sqlite {
@@ -97,15 +98,14 @@ class Connection final {
 // constraint violations -> ALREADY_EXISTS, anything else INTERNAL).
 absl::Status FromSqlite(int rc, std::string_view what);
 
-// Idempotency keys, in a table every service that takes a request_id creates
-// in its migrations:
-//   request_ids(method, request_id, resource_name, create_micros,
-//               PRIMARY KEY (method, request_id))
-// The resource a request_id of `method` created, if any.
-absl::StatusOr<std::optional<std::string>> LookupRequest(Connection& db, const std::string& method,
-                                                         const std::string& request_id);
-absl::Status RememberRequest(Connection& db, const std::string& method, const std::string& request_id,
-                             const std::string& resource_name, int64_t now_micros);
+// Idempotency keys (common/request_ids.h), in a table every service that
+// takes a request_id creates in its migrations:
+//   request_ids(method, caller, request_id, digest, resource_name,
+//               create_micros, PRIMARY KEY (method, caller, request_id))
+// What `key`'s method, caller and request_id created, if anything.
+absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key);
+absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
+                             int64_t now_micros);
 
 // Numbered migrations: element i brings the schema from version i to i+1.
 using Migrations = std::vector<std::string>;

@@ -6,8 +6,8 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 #include "google/protobuf/text_format.h"
-#include "google/protobuf/util/field_mask_util.h"
 #include "services/clients/archive.h"
 #include "services/clients/credit_code.h"
 #include "services/clients/internal.h"
@@ -123,7 +123,8 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
       !s.ok()) {
     return s;
   }
-  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  auto key = RequestKeyOf(kCreateAccount, who, req, req.request_id());
+  if (!key.ok()) return key.status();
   Account a = req.account();
   if (auto s = ValidateAccount(a); !s.ok()) return s;
   if (who.Is(Role::kKeyAccountManager)) {
@@ -146,7 +147,7 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
                                               absl::StrCat("account created: ", a.display_name()), "", a.name(), now);
   absl::StatusOr<Account> result;
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
-    auto prior = PriorRequest(tx, kCreateAccount, req.request_id());
+    auto prior = OriginalOf(tx, *key);
     if (!prior.ok()) return prior.status();
     if (*prior) {
       auto prior_id = AccountIdOf(**prior, "request_id");
@@ -156,11 +157,7 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
     }
     if (auto s = CheckUnique(tx, a, ""); !s.ok()) return s;
     if (auto s = tx.PutAccountRow(row); !s.ok()) return s;
-    if (!req.request_id().empty()) {
-      if (auto s = tx.RememberRequest(kCreateAccount, req.request_id(), a.name(), absl::ToUnixMicros(now)); !s.ok()) {
-        return s;
-      }
-    }
+    if (auto s = RememberOriginal(tx, *key, a.name(), now); !s.ok()) return s;
     if (auto s = tx.PutChild(activity); !s.ok()) return s;
     result = a;
     return absl::OkStatus();
@@ -274,9 +271,7 @@ absl::StatusOr<Account> Archive::UpdateAccount(const Principal& who, const v1::U
     if (auto s = CheckActive(*current); !s.ok()) return s;
     Account updated = *current;
     google::protobuf::FieldMask mask = req.update_mask();
-    google::protobuf::util::FieldMaskUtil::MergeOptions opts;
-    opts.set_replace_repeated_fields(true);
-    google::protobuf::util::FieldMaskUtil::MergeMessageTo(req.account(), mask, opts, &updated);
+    ApplyFieldMask(req.account(), mask, &updated);
     if (auto s = ValidateAccount(updated); !s.ok()) return s;
     if (auto s = CheckUnique(tx, updated, *id); !s.ok()) return s;
     std::string changes = DescribeChanges(*current, updated, paths);

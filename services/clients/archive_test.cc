@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "common/errors.h"
 #include "common/testing.h"
+#include "common/validate.h"
 #include "services/clients/test_store.h"
 
 namespace atrium::clients {
@@ -148,6 +151,100 @@ TEST_F(ArchiveTest, CreateAccountIsIdempotentByRequestId) {
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->name(), b->name());
   EXPECT_EQ(CountAccounts(), 1);
+}
+
+// The example: a second KAM who sends the request id the first KAM
+// used gets a contact of their own, under their own account, and never the
+// first KAM's contact back. A request id is scoped to its caller.
+TEST_F(ArchiveTest, ARequestIdBelongsToItsCaller) {
+  Account mine = Create(kKam, NewAccount("Li Trading"));
+  Account theirs = Create(kKam2, NewAccount("Zhao Trading"));
+  v1::CreateContactRequest req;
+  req.set_parent(mine.name());
+  req.mutable_contact()->set_display_name("张伟");
+  req.set_request_id("contact-1");
+  auto c = archive_->CreateContact(kKam, req);
+  ASSERT_TRUE(c.ok()) << c.status();
+  // Under the first KAM's account the second is refused before the id is looked at.
+  EXPECT_EQ(CodeOf(archive_->CreateContact(kKam2, req)), Code::kPermissionDenied);
+  req.set_parent(theirs.name());
+  req.mutable_contact()->set_display_name("王芳");
+  auto other = archive_->CreateContact(kKam2, req);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_NE(other->name(), c->name());
+  EXPECT_EQ(other->name().rfind(theirs.name() + "/contacts/", 0), 0u);
+  EXPECT_EQ(other->display_name(), "王芳");
+
+  v1::CreateAccountRequest account;
+  *account.mutable_account() = NewAccount("Request Ltd");
+  account.set_request_id("account-1");
+  auto first = archive_->CreateAccount(kKam, account);
+  ASSERT_TRUE(first.ok()) << first.status();
+  *account.mutable_account() = NewAccount("Another Request Ltd");
+  auto second = archive_->CreateAccount(kKam2, account);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_NE(second->name(), first->name());
+  EXPECT_EQ(second->owner(), "kam-zhao");
+}
+
+// A retry (same caller, same request) returns the original; anything else
+// under that request id is refused ALREADY_EXISTS REQUEST_ID_REUSED.
+TEST_F(ArchiveTest, ARequestIdIsForOneRequest) {
+  Account a = Create(kKam, NewAccount("Retry Trading"));
+  Account b = Create(kKam, NewAccount("Retry Services"));
+  v1::CreateContactRequest req;
+  req.set_parent(a.name());
+  req.mutable_contact()->set_display_name("张伟");
+  req.set_request_id("contact-1");
+  auto first = archive_->CreateContact(kKam, req);
+  auto retry = archive_->CreateContact(kKam, req);
+  ASSERT_TRUE(first.ok() && retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), first->name());
+  auto reused = [&](auto mutate) {
+    v1::CreateContactRequest r = req;
+    mutate(r);
+    auto s = archive_->CreateContact(kKam, r).status();
+    return std::make_pair(s.code(), ReasonOf(s));
+  };
+  const auto refused = std::make_pair(Code::kAlreadyExists, std::string("REQUEST_ID_REUSED"));
+  EXPECT_EQ(reused([](auto& r) { r.mutable_contact()->set_display_name("李娜"); }), refused);
+  EXPECT_EQ(reused([&](auto& r) { r.set_parent(b.name()); }), refused);
+
+  v1::CreateAccountRequest account;
+  *account.mutable_account() = NewAccount("Once Ltd");
+  account.set_request_id("account-1");
+  ASSERT_TRUE(archive_->CreateAccount(kKam, account).ok());
+  *account.mutable_account() = NewAccount("Twice Ltd");
+  auto again = archive_->CreateAccount(kKam, account);
+  EXPECT_EQ(CodeOf(again), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(again.status()), "REQUEST_ID_REUSED");
+}
+
+// A malformed name is INVALID_ARGUMENT naming the field: "accounts/-" only
+// where the method reads across accounts.
+TEST_F(ArchiveTest, MalformedNamesAreInvalidArgumentNotNotFound) {
+  Account a = Create(kKam, NewAccount("Names Co"));
+  v1::GetAccountRequest get;
+  for (const char* name : {"accounts/-", "accounts/-x", "accounts/x-", "accounts/X1"}) {
+    get.set_name(name);
+    auto got = archive_->GetAccount(kManager, get);
+    EXPECT_EQ(CodeOf(got), Code::kInvalidArgument) << name;
+    EXPECT_EQ(FieldOf(got.status()), "name") << name;
+  }
+  get.set_name("accounts/missing");
+  EXPECT_EQ(CodeOf(archive_->GetAccount(kManager, get)), Code::kNotFound);
+  v1::CreateContactRequest contact;
+  contact.set_parent("accounts/-");
+  contact.mutable_contact()->set_display_name("张伟");
+  EXPECT_EQ(FieldOf(archive_->CreateContact(kManager, contact).status()), "parent");
+  v1::GetContactRequest read;
+  read.set_name("accounts/-/contacts/c1");
+  EXPECT_EQ(FieldOf(archive_->GetContact(kManager, read).status()), "name");
+  v1::GetReceivablesRequest receivables;
+  receivables.set_name("accounts/-/receivables");
+  EXPECT_TRUE(archive_->GetReceivables(kManager, receivables).ok());
+  receivables.set_name(a.name() + "/receivables/");
+  EXPECT_EQ(FieldOf(archive_->GetReceivables(kManager, receivables).status()), "name");
 }
 
 TEST_F(ArchiveTest, CreateAccountPermissions) {
@@ -868,6 +965,138 @@ TEST_F(ArchiveTest, LedgerIsIdempotentByReferenceAndAges) {
   ASSERT_EQ(entries->entries_size(), 3);
   EXPECT_EQ(entries->entries(0).reference(), "INV-1");  // oldest entry date first
   EXPECT_EQ(CodeOf(archive_->ListLedgerEntries(kKam2, list)), Code::kPermissionDenied);
+}
+
+// ---- Values out of range ----
+
+TEST_F(AgreementTest, ANegotiatedRateBeyondTheLargestAmountIsRefusedAndNothingIsStored) {
+  Account a = Create(kKam, NewAccount("Max Rate Co"));
+  v1::CreateAgreementRequest req;
+  req.set_parent(a.name());
+  req.mutable_agreement()->set_title("2027 rates");
+  auto* rate = req.mutable_agreement()->add_rates();
+  rate->set_room_type("twin");
+  rate->mutable_nightly_rate()->set_amount_minor(std::numeric_limits<int64_t>::max());
+  *req.mutable_agreement()->mutable_start_date() = D(2027, 1, 1);
+  *req.mutable_agreement()->mutable_end_date() = D(2027, 12, 31);
+  auto refused = archive_->CreateAgreement(kKam, req);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "agreement.rates[0].nightly_rate.amount_minor");
+  rate->mutable_nightly_rate()->set_amount_minor(kMaxAmountMinor + 1);
+  EXPECT_EQ(FieldOf(archive_->CreateAgreement(kKam, req).status()), "agreement.rates[0].nightly_rate.amount_minor");
+  // Dates outside 1900..2200 are refused by field.
+  rate->mutable_nightly_rate()->set_amount_minor(68000);
+  *req.mutable_agreement()->mutable_start_date() = D(0, 1, 1);
+  EXPECT_EQ(FieldOf(archive_->CreateAgreement(kKam, req).status()), "agreement.start_date");
+  *req.mutable_agreement()->mutable_start_date() = D(2027, 1, 1);
+  *req.mutable_agreement()->mutable_end_date() = D(50000, 1, 1);
+  EXPECT_EQ(FieldOf(archive_->CreateAgreement(kKam, req).status()), "agreement.end_date");
+  v1::ListAgreementsRequest list;
+  list.set_parent(a.name());
+  auto listed = archive_->ListAgreements(kKam, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->agreements_size(), 0);
+  v1::GetAgreementInForceRequest in_force;
+  in_force.set_account(a.name());
+  *in_force.mutable_date() = D(10000, 1, 1);
+  EXPECT_EQ(FieldOf(archive_->GetAgreementInForce(kFnb, in_force).status()), "date");
+}
+
+TEST_F(AgreementTest, AnUpdatedEndDateIsTakenWholeAndValidatedAsSent) {
+  Account a = Create(kKam, NewAccount("Mask Co"));
+  v1::Agreement g = Draft(a, D(2026, 12, 1), D(2027, 12, 31));
+  v1::UpdateAgreementRequest upd;
+  upd.mutable_agreement()->set_name(g.name());
+  *upd.mutable_agreement()->mutable_end_date() = D(0, 1, 1);  // year 0 is not merged with 2027
+  upd.mutable_update_mask()->add_paths("end_date");
+  auto refused = archive_->UpdateAgreement(kKam, upd);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "agreement.end_date");
+  v1::GetAgreementRequest get;
+  get.set_name(g.name());
+  auto stored = archive_->GetAgreement(kKam, get);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->end_date().year(), 2027);
+  EXPECT_EQ(stored->end_date().month(), 12);
+  EXPECT_EQ(stored->end_date().day(), 31);
+  EXPECT_EQ(stored->etag(), g.etag());
+  // A date sent whole replaces the old one whole.
+  *upd.mutable_agreement()->mutable_end_date() = D(2027, 6, 30);
+  auto changed = archive_->UpdateAgreement(kKam, upd);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->end_date().month(), 6);
+  EXPECT_EQ(changed->end_date().day(), 30);
+}
+
+TEST_F(ArchiveTest, TimestampsOutOfRangeAreRefusedByFieldAndNothingIsStored) {
+  Account a = Create(kKam, NewAccount("Far Future Co"));
+  v1::CreateVisitRequest plan;
+  plan.set_parent(a.name());
+  plan.mutable_visit()->set_purpose("present the package");
+  plan.mutable_visit()->mutable_planned_time()->set_seconds(253402300800);  // 10000-01-01
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time");
+  plan.mutable_visit()->mutable_planned_time()->set_seconds(-62167219200);  // 0000-01-01
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time");
+  *plan.mutable_visit()->mutable_planned_time() = ToProto(kStart + absl::Hours(24 * 366 * 6));
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time");
+  *plan.mutable_visit()->mutable_planned_time() = ToProto(kStart + absl::Hours(2));
+  plan.mutable_visit()->mutable_planned_time()->set_nanos(1'000'000'000);
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time.nanos");
+  plan.mutable_visit()->mutable_planned_time()->set_nanos(-1);
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time.nanos");
+  v1::ListVisitsRequest visits;
+  visits.set_parent(a.name());
+  EXPECT_EQ(archive_->ListVisits(kManager, visits)->visits_size(), 0);
+
+  v1::CreateActivityRequest act;
+  act.set_parent(a.name());
+  act.mutable_activity()->set_type(v1::Activity::NOTE);
+  act.mutable_activity()->set_summary("met at the fair");
+  act.mutable_activity()->mutable_occur_time()->set_seconds(std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(FieldOf(archive_->CreateActivity(kKam, act).status()), "activity.occur_time");
+
+  v1::CreateFeedbackRequest fb;
+  fb.set_parent(a.name());
+  fb.mutable_feedback()->set_kind(v1::Feedback::COMPLAINT);
+  fb.mutable_feedback()->set_severity(v1::Feedback::MINOR);
+  fb.mutable_feedback()->set_subject("noisy room");
+  fb.mutable_feedback()->mutable_response_due_time()->set_seconds(int64_t{1} << 62);
+  EXPECT_EQ(FieldOf(archive_->CreateFeedback(kFnb, fb).status()), "feedback.response_due_time");
+  fb.mutable_feedback()->clear_response_due_time();
+  fb.mutable_feedback()->mutable_receive_time()->set_seconds(-62167219200);
+  EXPECT_EQ(FieldOf(archive_->CreateFeedback(kFnb, fb).status()), "feedback.receive_time");
+  v1::ListActivitiesRequest hist;
+  hist.set_parent(a.name());
+  hist.set_type(v1::Activity::NOTE);
+  EXPECT_EQ(archive_->ListActivities(kManager, hist)->activities_size(), 0);
+}
+
+TEST_F(ArchiveTest, ALedgerNeverSumsBeyondTheLargestAmount) {
+  Account a = Create(kKam, NewAccount("Huge Debt Co"));
+  auto post = [&](v1::LedgerEntry::Type type, int64_t amount, const std::string& ref) {
+    v1::CreateLedgerEntryRequest req;
+    req.set_parent(a.name());
+    req.mutable_entry()->set_type(type);
+    req.mutable_entry()->mutable_amount()->set_amount_minor(amount);
+    req.mutable_entry()->set_reference(ref);
+    *req.mutable_entry()->mutable_entry_date() = D(2026, 11, 1);
+    return archive_->CreateLedgerEntry(kFinance, req);
+  };
+  EXPECT_EQ(FieldOf(post(v1::LedgerEntry::CHARGE, std::numeric_limits<int64_t>::max(), "INV-0").status()),
+            "entry.amount.amount_minor");
+  ASSERT_TRUE(post(v1::LedgerEntry::CHARGE, kMaxAmountMinor, "INV-1").ok());
+  auto over = post(v1::LedgerEntry::CHARGE, 1, "INV-2");
+  EXPECT_EQ(CodeOf(over), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(over.status()), "entry.amount.amount_minor");
+  ASSERT_TRUE(post(v1::LedgerEntry::PAYMENT, kMaxAmountMinor, "RCPT-1").ok());
+  EXPECT_EQ(FieldOf(post(v1::LedgerEntry::ADJUSTMENT, -1, "ADJ-1").status()), "entry.amount.amount_minor");
+  v1::GetReceivablesRequest get;
+  get.set_name(a.name() + "/receivables");
+  auto r = archive_->GetReceivables(kFinance, get);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->balance().amount_minor(), 0);
+  *get.mutable_as_of() = D(2201, 1, 1);
+  EXPECT_EQ(FieldOf(archive_->GetReceivables(kFinance, get).status()), "as_of");
 }
 
 }  // namespace

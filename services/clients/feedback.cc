@@ -4,6 +4,7 @@
 // and closes them.
 #include "absl/strings/str_cat.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 #include "services/clients/archive.h"
 #include "services/clients/internal.h"
 
@@ -61,6 +62,12 @@ absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1:
   }
   if (auto s = CheckText(f.subject(), "feedback.subject", 200, true); !s.ok()) return s;
   if (auto s = CheckText(f.description(), "feedback.description", 5000, false, true); !s.ok()) return s;
+  if (f.has_receive_time()) {
+    if (auto s = CheckTimestamp(f.receive_time(), "feedback.receive_time"); !s.ok()) return s;
+  }
+  if (f.has_response_due_time()) {
+    if (auto s = CheckTimestamp(f.response_due_time(), "feedback.response_due_time"); !s.ok()) return s;
+  }
   const absl::Time now = Now();
   const absl::Time received = f.has_receive_time() ? FromProto(f.receive_time()) : now;
   if (received > now + absl::Minutes(5)) return InvalidArgument("feedback.receive_time", "must not be in the future");
@@ -71,7 +78,7 @@ absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1:
   // Anyone who may report feedback reports it about any account, not only their own.
   const Principal reporter{who.subject, who.display_name, Role::kService, ""};
   return CreateChild<Feedback>(
-      store_, reporter, req.parent(), req.request_id(), kSpec, std::move(f), now,
+      store_, reporter, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(f), now,
       [&](ClientsTx& tx, const v1::Account& account, Feedback& x) {
         *x.mutable_receive_time() = ToProto(received);
         *x.mutable_response_due_time() = ToProto(due);

@@ -137,10 +137,4 @@ ChildRecord ActivityRecord(const Principal& who, const std::string& account_id, 
   return rec;
 }
 
-absl::StatusOr<std::optional<std::string>> PriorRequest(ClientsTx& tx, std::string_view method,
-                                                        const std::string& request_id) {
-  if (request_id.empty()) return std::optional<std::string>();
-  return tx.LookupRequest(std::string(method), request_id);
-}
-
 }  // namespace atrium::clients::internal

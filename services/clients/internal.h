@@ -17,6 +17,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/page_token.h"
+#include "common/request_ids.h"
 #include "common/text.h"
 #include "services/clients/store.h"
 
@@ -123,11 +124,6 @@ absl::StatusOr<std::pair<std::vector<T>, std::string>> ListPage(ClientsTx& tx, c
   return std::make_pair(std::move(items), std::move(next));
 }
 
-// Idempotent create: if `request_id` was used before for `method`, returns
-// the name of the resource it created.
-absl::StatusOr<std::optional<std::string>> PriorRequest(ClientsTx& tx, std::string_view method,
-                                                        const std::string& request_id);
-
 // What CreateChild needs to know about one kind of sub-resource.
 struct ChildSpec {
   std::string_view method;      // for idempotency keys, e.g. "CreateContact"
@@ -139,17 +135,19 @@ struct ChildSpec {
 };
 
 // The common body of every Create of a sub-resource: parent and request_id
-// checks, the account's write rule, idempotency, naming and storing.
+// checks, the account's write rule, idempotency (`key`, from RequestKeyOf:
+// looked up once the write rule allowed the call), naming and storing.
 // `prepare` completes the resource once its name is set (audit, state, ...)
 // and may refuse; `to_record` gives the stored form.
 template <typename T>
 absl::StatusOr<T> CreateChild(ClientsStore* store, const Principal& who, const std::string& parent,
-                              const std::string& request_id, const ChildSpec& spec, T resource, absl::Time now,
+                              const absl::StatusOr<std::optional<RequestKey>>& key, const ChildSpec& spec, T resource,
+                              absl::Time now,
                               const std::function<absl::Status(ClientsTx&, const v1::Account&, T&)>& prepare,
                               const std::function<ChildRecord(const T&, const std::string&)>& to_record) {
   auto account_id = AccountIdOf(parent, "parent");
   if (!account_id.ok()) return account_id.status();
-  if (auto s = ValidateRequestId(request_id); !s.ok()) return s;
+  if (!key.ok()) return key.status();
   absl::StatusOr<T> result;
   absl::Status status = store->Write([&](ClientsTx& tx) -> absl::Status {
     auto account = MustGetAccount(tx, *account_id);
@@ -158,7 +156,7 @@ absl::StatusOr<T> CreateChild(ClientsStore* store, const Principal& who, const s
     if (spec.require_active) {
       if (auto s = CheckActive(*account); !s.ok()) return s;
     }
-    auto prior = PriorRequest(tx, spec.method, request_id);
+    auto prior = OriginalOf(tx, *key);
     if (!prior.ok()) return prior.status();
     if (*prior) {
       auto existing = MustGetChild<T>(tx, **prior, spec.kind, spec.type);
@@ -169,12 +167,7 @@ absl::StatusOr<T> CreateChild(ClientsStore* store, const Principal& who, const s
     resource.set_name(absl::StrCat(parent, "/", std::string(spec.collection), "/", NewId(now)));
     if (auto s = prepare(tx, *account, resource); !s.ok()) return s;
     if (auto s = tx.PutChild(to_record(resource, *account_id)); !s.ok()) return s;
-    if (!request_id.empty()) {
-      if (auto s = tx.RememberRequest(std::string(spec.method), request_id, resource.name(), absl::ToUnixMicros(now));
-          !s.ok()) {
-        return s;
-      }
-    }
+    if (auto s = RememberOriginal(tx, *key, resource.name(), now); !s.ok()) return s;
     result = resource;
     return absl::OkStatus();
   });

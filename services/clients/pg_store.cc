@@ -62,6 +62,16 @@ CREATE TABLE request_ids (
   PRIMARY KEY (method, request_id)
 );
 )sql",
+    // 2: request ids scoped to their caller, with the digest of the request
+    // that used them (common/request_ids.h). Ids recorded before have no
+    // caller, so no caller's key reaches them: a retry sent across this
+    // upgrade creates anew.
+    R"sql(
+ALTER TABLE request_ids ADD COLUMN caller TEXT NOT NULL DEFAULT '';
+ALTER TABLE request_ids ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE request_ids DROP CONSTRAINT request_ids_pkey;
+ALTER TABLE request_ids ADD PRIMARY KEY (method, caller, request_id);
+)sql",
 };
 
 constexpr char kChildColumns[] =
@@ -240,21 +250,12 @@ class PgTx final : public ClientsTx {
     return Children(*r);
   }
 
-  absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
-                                                           const std::string& request_id) override {
-    auto r = db_.Exec("SELECT resource_name FROM request_ids WHERE method = $1 AND request_id = $2",
-                      {Text(method), Text(request_id)});
-    if (!r.ok()) return r.status();
-    if (r->rows() == 0) return std::optional<std::string>();
-    return std::optional<std::string>(r->Text(0, 0));
+  absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) override {
+    return pg::LookupRequest(db_, key);
   }
 
-  absl::Status RememberRequest(const std::string& method, const std::string& request_id,
-                               const std::string& resource_name, int64_t now_micros) override {
-    return db_
-        .Exec("INSERT INTO request_ids(method, request_id, resource_name, create_micros) VALUES ($1,$2,$3,$4)",
-              {Text(method), Text(request_id), Text(resource_name), Int(now_micros)})
-        .status();
+  absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) override {
+    return pg::RememberRequest(db_, key, resource_name, now_micros);
   }
 
  private:

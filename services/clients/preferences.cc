@@ -43,7 +43,7 @@ absl::StatusOr<Preference> Archive::CreatePreference(const Principal& who, const
   if (auto s = CheckText(p.source(), "preference.source", 200); !s.ok()) return s;
   const absl::Time now = Now();
   return CreateChild<Preference>(
-      store_, who, req.parent(), req.request_id(), kSpec, std::move(p), now,
+      store_, who, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(p), now,
       [&](ClientsTx&, const v1::Account&, Preference& x) {
         *x.mutable_audit() = NewAudit(who, now);
         return absl::OkStatus();

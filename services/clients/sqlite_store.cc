@@ -90,6 +90,25 @@ INSERT INTO accounts_search(accounts_search) VALUES ('rebuild');
 DROP INDEX children_by_due;
 CREATE INDEX children_by_due ON children(kind, state, due_micros) WHERE due_micros > 0;
 )sql",
+    // 5: request ids scoped to their caller, with the digest of the request
+    // that used them (common/request_ids.h); the primary key changes, so the
+    // table is rebuilt. Ids recorded before have no caller, so no caller's
+    // key reaches them: a retry sent across this upgrade creates anew.
+    R"sql(
+CREATE TABLE request_ids_by_caller (
+  method TEXT NOT NULL,
+  caller TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  resource_name TEXT NOT NULL,
+  create_micros INTEGER NOT NULL,
+  PRIMARY KEY (method, caller, request_id)
+);
+INSERT INTO request_ids_by_caller(method, caller, request_id, digest, resource_name, create_micros)
+  SELECT method, '', request_id, '', resource_name, create_micros FROM request_ids;
+DROP TABLE request_ids;
+ALTER TABLE request_ids_by_caller RENAME TO request_ids;
+)sql",
 };
 
 constexpr char kChildColumns[] =
@@ -312,15 +331,12 @@ class SqliteTx final : public ClientsTx {
     return out;
   }
 
-  absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
-                                                           const std::string& request_id) override {
-    return sqlite::LookupRequest(db_, method, request_id);
+  absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) override {
+    return sqlite::LookupRequest(db_, key);
   }
 
-  absl::Status RememberRequest(const std::string& method, const std::string& request_id,
-                               const std::string& resource_name, int64_t now_micros) override {
-    if (!writable_) return absl::InternalError("write in a read transaction");
-    return sqlite::RememberRequest(db_, method, request_id, resource_name, now_micros);
+  absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) override {
+    return sqlite::RememberRequest(db_, key, resource_name, now_micros);
   }
 
  private:

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "atrium/clients/v1/clients.pb.h"
+#include "common/request_ids.h"
 
 namespace atrium::clients {
 
@@ -101,11 +102,10 @@ class ClientsTx {
   virtual absl::Status DeleteChild(const std::string& name) = 0;
   virtual absl::StatusOr<std::vector<ChildRecord>> ListChildren(const ChildQuery& query) = 0;
 
-  // Idempotency keys: the resource a request_id created, scoped by method.
-  virtual absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
-                                                                   const std::string& request_id) = 0;
-  virtual absl::Status RememberRequest(const std::string& method, const std::string& request_id,
-                                       const std::string& resource_name, int64_t now_micros) = 0;
+  // Idempotency keys (common/request_ids.h): what a caller's request_id of a
+  // method created, and the digest of the request that created it.
+  virtual absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) = 0;
+  virtual absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) = 0;
 };
 
 class ClientsStore {

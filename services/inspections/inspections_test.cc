@@ -228,6 +228,29 @@ TEST_F(InspectionsTest, RecordingKeepsToTheWindowInHotelTimeAndOncePerDay) {
   EXPECT_EQ(round->inspections(1).status(), DueInspection::UPCOMING);
 }
 
+// A malformed name is INVALID_ARGUMENT naming the field: "points/-" only
+// where the method reads across points.
+TEST_F(InspectionsTest, MalformedNamesAreInvalidArgumentNotNotFound) {
+  v1::GetPointRequest point;
+  for (const char* name : {"points/-", "points/-cr-office", "points/cr-office-", "points/CR"}) {
+    point.set_name(name);
+    auto got = domain_->GetPoint(kManager, point);
+    EXPECT_EQ(CodeOf(got), Code::kInvalidArgument) << name;
+    EXPECT_EQ(FieldOf(got.status()), "name") << name;
+  }
+  point.set_name("points/nowhere");
+  EXPECT_EQ(CodeOf(domain_->GetPoint(kManager, point)), Code::kNotFound);
+  v1::GetInspectionRequest form;
+  form.set_name("points/-/inspections/2026-11-27");
+  EXPECT_EQ(FieldOf(domain_->GetInspection(kManager, form).status()), "name");
+  v1::GetActionRequest action;
+  action.set_name("actions/-");
+  EXPECT_EQ(FieldOf(domain_->GetAction(kManager, action).status()), "name");
+  v1::ListInspectionsRequest all;
+  all.set_parent("points/-");
+  EXPECT_TRUE(domain_->ListInspections(kManager, all).ok());
+}
+
 TEST_F(InspectionsTest, TheRoundShowsEachPointsStatus) {
   clock_.Set(At(11, 27, 12));
   ASSERT_TRUE(domain_->RecordInspection(kInspector, Round("cr-office")).ok());
@@ -470,6 +493,30 @@ TEST_F(InspectionsTest, ReadsAndRefusalsTheProtoDocuments) {
   v1::GetComplianceReportRequest report;
   EXPECT_EQ(FieldOf(domain_->GetComplianceReport(kGm, report).status()), "start_date");
   EXPECT_EQ(CodeOf(domain_->GetComplianceReport(kFnb, report)), Code::kPermissionDenied);
+}
+
+TEST_F(InspectionsTest, DatesAndDueTimesOutOfRangeAreRefusedByField) {
+  v1::RecordInspectionRequest req = Round("conference-centre", {{"sound-room", "调音台一路无输出"}});
+  req.mutable_inspection()->mutable_results(1)->mutable_due_time()->set_seconds(int64_t{1} << 62);
+  EXPECT_EQ(FieldOf(domain_->RecordInspection(kInspector, req).status()), "inspection.results[1].due_time");
+  *req.mutable_inspection()->mutable_results(1)->mutable_due_time() = ToProto(At(11, 28, 9));
+  req.mutable_inspection()->mutable_results(1)->mutable_due_time()->set_nanos(1'000'000'000);
+  EXPECT_EQ(FieldOf(domain_->RecordInspection(kInspector, req).status()), "inspection.results[1].due_time.nanos");
+  v1::ListActionsRequest actions;
+  EXPECT_EQ(domain_->ListActions(kGm, actions)->actions_size(), 0);
+  v1::ListDueInspectionsRequest due;
+  due.mutable_date()->set_year(50000);
+  due.mutable_date()->set_month(1);
+  due.mutable_date()->set_day(1);
+  EXPECT_EQ(FieldOf(domain_->ListDueInspections(kInspector, due).status()), "date");
+  v1::GetComplianceReportRequest report;
+  report.mutable_start_date()->set_year(2201);
+  report.mutable_start_date()->set_month(1);
+  report.mutable_start_date()->set_day(1);
+  report.mutable_end_date()->set_year(2201);
+  report.mutable_end_date()->set_month(1);
+  report.mutable_end_date()->set_day(2);
+  EXPECT_EQ(FieldOf(domain_->GetComplianceReport(kGm, report).status()), "start_date");
 }
 
 }  // namespace

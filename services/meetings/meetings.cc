@@ -13,6 +13,7 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/trace.h"
+#include "common/validate.h"
 #include "services/meetings/internal.h"
 
 namespace atrium::meetings {
@@ -132,6 +133,7 @@ using v1::Room;
 constexpr char kCreateMeeting[] = "CreateMeeting";
 constexpr char kCreateBooking[] = "CreateBooking";
 constexpr absl::Duration kMaxFunction = absl::Hours(14 * 24);
+constexpr absl::Duration kLongestMeeting = absl::Hours(31 * 24);
 constexpr absl::Duration kMaxAvailabilityRange = absl::Hours(31 * 24);
 
 absl::StatusOr<std::string> RoomIdOf(const std::string& name, const std::string& field) {
@@ -162,7 +164,8 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
   if (auto s = who.Require(kSellers, "meetings are created by the manager, key account managers and clerks"); !s.ok()) {
     return s;
   }
-  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  auto key = RequestKeyOf(kCreateMeeting, who, req, req.request_id());
+  if (!key.ok()) return key.status();
   Meeting m = req.meeting();
   if (auto ids = ParseName(m.account(), {"accounts"}, "meeting.account"); !ids.ok()) return ids.status();
   if (auto s = CheckText(m.title(), "meeting.title", 200, true); !s.ok()) return s;
@@ -175,6 +178,13 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
   if (m.has_start_time() != m.has_end_time()) {
     return InvalidArgument(m.has_start_time() ? "meeting.end_time" : "meeting.start_time",
                            "start and end are given together");
+  }
+  if (m.has_start_time()) {
+    const absl::Time latest = clock_->Now() + policy_.booking_horizon;
+    if (auto s = CheckTimestamp(m.start_time(), "meeting.start_time", EarliestTime(), latest); !s.ok()) return s;
+    if (auto s = CheckTimestamp(m.end_time(), "meeting.end_time", EarliestTime(), latest + kLongestMeeting); !s.ok()) {
+      return s;
+    }
   }
   if (m.has_start_time() && FromProto(m.end_time()) <= FromProto(m.start_time())) {
     return InvalidArgument("meeting.end_time", "must be after start_time");
@@ -201,21 +211,17 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
   m.set_etag(NewEtag());
   Meeting out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
-    if (!req.request_id().empty()) {
-      auto prior = tx.LookupRequest(kCreateMeeting, req.request_id());
-      if (!prior.ok()) return prior.status();
-      if (*prior) {
-        auto prior_id = MeetingIdOf(**prior, "request_id");
-        if (!prior_id.ok()) return prior_id.status();
-        auto existing = MustGetMeeting(tx, *prior_id);
-        if (!existing.ok()) return existing.status();
-        out = std::move(*existing);
-        return absl::OkStatus();
-      }
-      if (auto s = tx.RememberRequest(kCreateMeeting, req.request_id(), m.name(), absl::ToUnixMicros(now)); !s.ok()) {
-        return s;
-      }
+    auto prior = OriginalOf(tx, *key);
+    if (!prior.ok()) return prior.status();
+    if (*prior) {
+      auto prior_id = MeetingIdOf(**prior, "request_id");
+      if (!prior_id.ok()) return prior_id.status();
+      auto existing = MustGetMeeting(tx, *prior_id);
+      if (!existing.ok()) return existing.status();
+      out = std::move(*existing);
+      return absl::OkStatus();
     }
+    if (auto s = RememberOriginal(tx, *key, m.name(), now); !s.ok()) return s;
     if (auto s = tx.PutMeeting(id, m); !s.ok()) return s;
     if (auto s = RecordActivity(
             tx, m, absl::StrCat(m.name(), "/history/0"),
@@ -455,12 +461,21 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
   }
   auto meeting_id = MeetingIdOf(req.parent(), "parent");
   if (!meeting_id.ok()) return meeting_id.status();
-  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  auto key = RequestKeyOf(kCreateBooking, who, req, req.request_id());
+  if (!key.ok()) return key.status();
   Booking b = req.booking();
   auto room_id = RoomIdOf(b.room(), "booking.room");
   if (!room_id.ok()) return room_id.status();
   if (!b.has_start_time()) return InvalidArgument("booking.start_time", "is required");
   if (!b.has_end_time()) return InvalidArgument("booking.end_time", "is required");
+  // Checked before any arithmetic: from a day ago to the booking horizon.
+  const absl::Time now = clock_->Now();
+  if (auto s =
+          CheckTimestamp(b.start_time(), "booking.start_time", now - absl::Hours(24), now + policy_.booking_horizon);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckTimestamp(b.end_time(), "booking.end_time"); !s.ok()) return s;
   const absl::Time start = FromProto(b.start_time());
   const absl::Time end = FromProto(b.end_time());
   if (end <= start) return InvalidArgument("booking.end_time", "must be after start_time");
@@ -477,7 +492,6 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
   if (b.attendees() < 1) return InvalidArgument("booking.attendees", "must be 1 or more");
   if (b.hold() == Booking::HOLD_UNSPECIFIED) b.set_hold(Booking::TENTATIVE);
   if (!Booking::Hold_IsValid(b.hold())) return InvalidArgument("booking.hold", "must be TENTATIVE or DEFINITE");
-  const absl::Time now = clock_->Now();
   b.set_name(absl::StrCat(req.parent(), "/bookings/", NewId(now)));
   b.set_state(Booking::ACTIVE);
   b.clear_cancel_reason();
@@ -487,22 +501,18 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
 
   Booking out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
-    if (!req.request_id().empty()) {
-      auto prior = tx.LookupRequest(kCreateBooking, req.request_id());
-      if (!prior.ok()) return prior.status();
-      if (*prior) {
-        auto existing = tx.GetBooking(**prior);
-        if (!existing.ok()) return existing.status();
-        if (!*existing || (*existing)->name().rfind(req.parent() + "/", 0) != 0) {
-          return AlreadyExists("REQUEST_ID_REUSED", "request_id was used for another booking");
-        }
-        out = std::move(**existing);
-        return absl::OkStatus();
-      }
-    }
     auto m = MustGetMeeting(tx, *meeting_id);
     if (!m.ok()) return m.status();
     if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    auto prior = OriginalOf(tx, *key);
+    if (!prior.ok()) return prior.status();
+    if (*prior) {
+      auto existing = tx.GetBooking(**prior);
+      if (!existing.ok()) return existing.status();
+      if (!*existing) return NotFound("booking", **prior);
+      out = std::move(**existing);
+      return absl::OkStatus();
+    }
     if (IsClosed(*m)) {
       return FailedPrecondition("MEETING_CLOSED", absl::StrCat(req.parent(), " is ", StateName(m->state())),
                                 {{"current_state", StateName(m->state())}});
@@ -531,11 +541,7 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
                                                         ") at that time, set-up and tear-down included")),
                         "ROOM_CONFLICT", {{"conflicting_meeting", o.meeting}, {"conflicting_booking", o.booking}});
     }
-    if (!req.request_id().empty()) {
-      if (auto s = tx.RememberRequest(kCreateBooking, req.request_id(), b.name(), absl::ToUnixMicros(now)); !s.ok()) {
-        return s;
-      }
-    }
+    if (auto s = RememberOriginal(tx, *key, b.name(), now); !s.ok()) return s;
     if (auto s = tx.PutBooking(*meeting_id, b, units); !s.ok()) return s;
     out = b;
     return absl::OkStatus();
@@ -658,6 +664,8 @@ absl::StatusOr<v1::Availability> Meetings::GetAvailability(const Principal& who,
   if (auto s = who.Require(kReaders, "the diary is read by staff, departments and services"); !s.ok()) return s;
   if (!req.has_start_time()) return InvalidArgument("start_time", "is required");
   if (!req.has_end_time()) return InvalidArgument("end_time", "is required");
+  if (auto s = CheckTimestamp(req.start_time(), "start_time"); !s.ok()) return s;
+  if (auto s = CheckTimestamp(req.end_time(), "end_time"); !s.ok()) return s;
   const absl::Time start = FromProto(req.start_time());
   const absl::Time end = FromProto(req.end_time());
   if (end <= start) return InvalidArgument("end_time", "must be after start_time");

@@ -29,6 +29,9 @@ struct Policy {
   DiscountAuthority authority;
   // The hotel's time zone: dates of the notice and of today's view.
   absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
+  // How far ahead of now a room can be booked and a meeting (or its
+  // agreement) can start: the `booking-horizon` setting.
+  absl::Duration booking_horizon = absl::Hours(24 * 1096);
 };
 
 class Meetings final {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -300,6 +301,96 @@ TEST_F(MeetingsTest, BookingValidation) {
   v1::GetBookingRequest get;
   get.set_name(m.name() + "/bookings/none");
   EXPECT_EQ(CodeOf(meetings_->GetBooking(kFnb, get)), Code::kNotFound);
+}
+
+// The example: a request id that created a booking, since cancelled,
+// sent again for another slot of the same meeting must not answer OK with the
+// cancelled booking (the caller would believe the new slot held).
+TEST_F(MeetingsTest, ARequestIdOfACancelledBookingIsNotReusedForAnotherSlot) {
+  Meeting m = NewMeeting();
+  auto first = BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2));
+  first.set_request_id("slot-1");
+  auto booked = meetings_->CreateBooking(kKam, first);
+  ASSERT_TRUE(booked.ok()) << booked.status();
+  v1::CancelBookingRequest cancel;
+  cancel.set_name(booked->name());
+  cancel.set_reason("客户改期");
+  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
+
+  auto other = BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(24), absl::Hours(2));
+  other.set_request_id("slot-1");
+  auto reused = meetings_->CreateBooking(kKam, other);
+  EXPECT_EQ(CodeOf(reused), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(reused.status()), "REQUEST_ID_REUSED");
+  // A true retry of the first request still answers with what it created.
+  auto retry = meetings_->CreateBooking(kKam, first);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), booked->name());
+  EXPECT_EQ(retry->state(), Booking::CANCELLED);
+}
+
+// A request id is scoped to its caller: a second KAM sending the id the first
+// KAM used creates their own resource and never gets the first KAM's back.
+TEST_F(MeetingsTest, ARequestIdBelongsToItsCaller) {
+  directory_.accounts["accounts/zeta"] = {"accounts/zeta", "kam-zhao", "Zeta", false};
+  v1::CreateMeetingRequest req;
+  req.mutable_meeting()->set_account("accounts/acme");
+  req.mutable_meeting()->set_title("年会");
+  req.mutable_meeting()->set_origin(Meeting::OUTREACH);
+  req.set_request_id("enquiry-1");
+  auto mine = meetings_->CreateMeeting(kKam, req);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  req.mutable_meeting()->set_account("accounts/zeta");
+  auto theirs = meetings_->CreateMeeting(kKam2, req);
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  EXPECT_NE(theirs->name(), mine->name());
+  EXPECT_EQ(theirs->account(), "accounts/zeta");
+  EXPECT_EQ(theirs->owner(), "kam-zhao");
+  auto retry = meetings_->CreateMeeting(kKam2, req);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), theirs->name());
+  req.mutable_meeting()->set_title("另一个会");
+  auto reused = meetings_->CreateMeeting(kKam2, req);
+  EXPECT_EQ(CodeOf(reused), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(reused.status()), "REQUEST_ID_REUSED");
+
+  auto hold = BookingRequest(*mine, "rooms/hall-a", kDay, absl::Hours(1));
+  hold.set_request_id("hold-1");
+  auto my_booking = meetings_->CreateBooking(kKam, hold);
+  ASSERT_TRUE(my_booking.ok()) << my_booking.status();
+  // Someone else's meeting: refused before the request id is looked at.
+  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam2, hold)), Code::kPermissionDenied);
+  auto their_hold = BookingRequest(*theirs, "rooms/hall-b", kDay, absl::Hours(1));
+  their_hold.set_request_id("hold-1");
+  auto their_booking = meetings_->CreateBooking(kKam2, their_hold);
+  ASSERT_TRUE(their_booking.ok()) << their_booking.status();
+  EXPECT_EQ(their_booking->name().rfind(theirs->name() + "/bookings/", 0), 0u);
+}
+
+// A malformed name is INVALID_ARGUMENT naming the field; only a well-formed
+// name of something absent is NOT_FOUND.
+TEST_F(MeetingsTest, MalformedNamesAreInvalidArgumentNotNotFound) {
+  Meeting m = NewMeeting();
+  v1::GetAgreementRequest agreement;
+  for (const std::string version : {"+1", " 1", "01", "0", "1 ", "2147483648"}) {
+    agreement.set_name(m.name() + "/agreements/" + version);
+    auto got = meetings_->GetAgreement(kManager, agreement);
+    EXPECT_EQ(CodeOf(got), Code::kInvalidArgument) << agreement.name();
+    EXPECT_EQ(FieldOf(got.status()), "name") << agreement.name();
+  }
+  agreement.set_name(m.name() + "/agreements/1");
+  EXPECT_EQ(CodeOf(meetings_->GetAgreement(kManager, agreement)), Code::kNotFound);
+  v1::GetMeetingRequest get;
+  get.set_name("meetings/-");
+  EXPECT_EQ(FieldOf(meetings_->GetMeeting(kManager, get).status()), "name");
+  v1::GetBookingRequest booking;
+  booking.set_name("meetings/-/bookings/x");
+  EXPECT_EQ(FieldOf(meetings_->GetBooking(kManager, booking).status()), "name");
+  auto req = BookingRequest(m, "rooms/-", kDay, absl::Hours(1));
+  EXPECT_EQ(FieldOf(meetings_->CreateBooking(kKam, req).status()), "booking.room");
+  v1::ListBookingsRequest all;
+  all.set_parent("meetings/-");  // the wildcard is the List's to take
+  EXPECT_TRUE(meetings_->ListBookings(kManager, all).ok());
 }
 
 TEST_F(MeetingsTest, ConcurrentRequestsForOverlappingSlotsExactlyOneWins) {
@@ -685,6 +776,86 @@ TEST_F(MeetingsTest, MeetingsAreListedByState) {
   EXPECT_EQ(meetings_->ListMeetings(kManager, list)->meetings_size(), 0);
   list.set_state(static_cast<Meeting::State>(99));
   EXPECT_EQ(FieldOf(meetings_->ListMeetings(kManager, list).status()), "state");
+}
+
+// ---- Values out of range ----
+
+// A start whose microseconds, computed in int64, wrap onto `target`: about
+// the year 9·10^9. 10^6 = 2^6 · 15625, so seconds = (target/2^6) · 15625^-1
+// modulo 2^58, plus 2^58.
+int64_t WrappingOnto(absl::Time target) {
+  const uint64_t micros = static_cast<uint64_t>(absl::ToUnixMicros(target));
+  uint64_t inverse = 15625;  // Newton's iteration for 15625^-1 modulo 2^64
+  for (int i = 0; i < 6; ++i) inverse *= 2 - 15625 * inverse;
+  const uint64_t low = ((micros >> 6) * inverse) & ((uint64_t{1} << 58) - 1);
+  return static_cast<int64_t>(low + (uint64_t{1} << 58));
+}
+
+TEST_F(MeetingsTest, ABookingInTheYear9e9IsRefusedAndLeavesNoGhostOnARealDay) {
+  Meeting m = NewMeeting();
+  const absl::Time real_start = kDay + absl::Hours(9);
+  const int64_t ghost_seconds = WrappingOnto(real_start);
+  ASSERT_GT(ghost_seconds, int64_t{9'000'000'000} * 365 * 86400 / 10 * 9);  // far beyond any calendar
+  v1::CreateBookingRequest ghost = BookingRequest(m, "rooms/hall-a", real_start, absl::Hours(2));
+  ghost.mutable_booking()->mutable_start_time()->set_seconds(ghost_seconds);
+  ghost.mutable_booking()->mutable_start_time()->set_nanos(0);
+  ghost.mutable_booking()->mutable_end_time()->set_seconds(ghost_seconds + 7200);
+  ghost.mutable_booking()->mutable_end_time()->set_nanos(0);
+  auto refused = meetings_->CreateBooking(kKam, ghost);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "booking.start_time");
+  // The real booking of that day is not refused by a ghost.
+  auto real = meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", real_start, absl::Hours(2)));
+  EXPECT_TRUE(real.ok()) << real.status();
+  v1::ListBookingsRequest list;
+  list.set_parent(m.name());
+  list.set_show_cancelled(true);
+  auto all = meetings_->ListBookings(kKam, list);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->bookings_size(), 1);
+}
+
+TEST_F(MeetingsTest, BookingsAndMeetingsOutsideTheirRangeAreRefusedByField) {
+  Meeting m = NewMeeting();
+  auto field = [&](absl::Time start, int32_t nanos = 0) {
+    v1::CreateBookingRequest req = BookingRequest(m, "rooms/boardroom", start, absl::Hours(1));
+    req.mutable_booking()->set_attendees(10);
+    req.mutable_booking()->mutable_start_time()->set_nanos(nanos);
+    return FieldOf(meetings_->CreateBooking(kKam, req).status());
+  };
+  // The default horizon is 1096 days ahead; a day back is still taken.
+  EXPECT_EQ(field(kStart + absl::Hours(24 * 1097)), "booking.start_time");
+  EXPECT_EQ(field(kStart - absl::Hours(48)), "booking.start_time");
+  EXPECT_EQ(field(kDay, -1), "booking.start_time.nanos");
+  EXPECT_EQ(field(kDay, 1'000'000'000), "booking.start_time.nanos");
+  v1::CreateBookingRequest year0 = BookingRequest(m, "rooms/boardroom", kDay, absl::Hours(1));
+  year0.mutable_booking()->mutable_end_time()->set_seconds(-62167219200);
+  EXPECT_EQ(FieldOf(meetings_->CreateBooking(kKam, year0).status()), "booking.end_time");
+  EXPECT_EQ(field(kStart + absl::Hours(24 * 1000)), "");  // accepted
+  v1::ListBookingsRequest list;
+  list.set_parent(m.name());
+  EXPECT_EQ(meetings_->ListBookings(kKam, list)->bookings_size(), 1);
+
+  // The horizon is a setting of the service.
+  Policy near;
+  near.booking_horizon = absl::Hours(24 * 30);
+  Meetings short_sighted(store_.get(), &directory_, &clock_, PageTokens("secret"), nullptr, near);
+  v1::CreateBookingRequest later = BookingRequest(m, "rooms/hall-b", kStart + absl::Hours(24 * 31), absl::Hours(1));
+  EXPECT_EQ(FieldOf(short_sighted.CreateBooking(kKam, later).status()), "booking.start_time");
+
+  v1::CreateMeetingRequest meeting;
+  meeting.mutable_meeting()->set_account("accounts/acme");
+  meeting.mutable_meeting()->set_title("far away");
+  meeting.mutable_meeting()->set_origin(Meeting::OUTREACH);
+  const int64_t year_50000 = absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(50000, 1, 1), absl::UTCTimeZone()));
+  meeting.mutable_meeting()->mutable_start_time()->set_seconds(year_50000);
+  meeting.mutable_meeting()->mutable_end_time()->set_seconds(year_50000 + 7200);
+  EXPECT_EQ(FieldOf(meetings_->CreateMeeting(kKam, meeting).status()), "meeting.start_time");
+
+  v1::GetAvailabilityRequest diary;
+  diary.mutable_start_time()->set_seconds(std::numeric_limits<int64_t>::max() - 100);
+  diary.mutable_end_time()->set_seconds(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, diary).status()), "start_time");
 }
 
 }  // namespace

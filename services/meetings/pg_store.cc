@@ -97,6 +97,16 @@ CREATE INDEX records_by_tag ON records(kind, tag, seq, name) WHERE tag <> '';
 ALTER TABLE meetings ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX meetings_by_state ON meetings(state, create_micros, id);
 )sql",
+    // 3: request ids scoped to their caller, with the digest of the request
+    // that used them (common/request_ids.h). Ids recorded before have no
+    // caller, so no caller's key reaches them: a retry sent across this
+    // upgrade creates anew.
+    R"sql(
+ALTER TABLE request_ids ADD COLUMN caller TEXT NOT NULL DEFAULT '';
+ALTER TABLE request_ids ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE request_ids DROP CONSTRAINT request_ids_pkey;
+ALTER TABLE request_ids ADD PRIMARY KEY (method, caller, request_id);
+)sql",
 };
 
 constexpr int64_t kLongestMeetingMicros = int64_t{32} * 24 * 3600 * 1000000;
@@ -362,21 +372,12 @@ class PgTx final : public MeetingsTx {
         .status();
   }
 
-  absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
-                                                           const std::string& request_id) override {
-    auto r = db_.Exec("SELECT resource_name FROM request_ids WHERE method = $1 AND request_id = $2",
-                      {Text(method), Text(request_id)});
-    if (!r.ok()) return r.status();
-    if (r->rows() == 0) return std::optional<std::string>();
-    return std::optional<std::string>(r->Text(0, 0));
+  absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) override {
+    return pg::LookupRequest(db_, key);
   }
 
-  absl::Status RememberRequest(const std::string& method, const std::string& request_id,
-                               const std::string& resource_name, int64_t now_micros) override {
-    return db_
-        .Exec("INSERT INTO request_ids(method, request_id, resource_name, create_micros) VALUES ($1,$2,$3,$4)",
-              {Text(method), Text(request_id), Text(resource_name), Int(now_micros)})
-        .status();
+  absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) override {
+    return pg::RememberRequest(db_, key, resource_name, now_micros);
   }
 
  private:

@@ -11,9 +11,10 @@
 #include "absl/strings/str_join.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/names.h"
 #include "common/text.h"
 #include "common/trace.h"
-#include "google/protobuf/util/field_mask_util.h"
+#include "common/validate.h"
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/notice.h"
@@ -43,13 +44,9 @@ std::string Yuan(const type::v1::Money& m) {
 
 // meetings/{m}/agreements/{v} -> (meeting id, version)
 absl::StatusOr<std::pair<std::string, int>> AgreementIdOf(const std::string& name, const std::string& field) {
-  auto ids = ParseName(name, {"meetings", "agreements"}, field);
-  if (!ids.ok()) return ids.status();
-  int version = 0;
-  if (!absl::SimpleAtoi((*ids)[1], &version) || version < 1) {
-    return InvalidArgument(field, "the agreement id is its version number, 1 or more");
-  }
-  return std::make_pair((*ids)[0], version);
+  auto n = ParseResourceName(name, "meetings/{meeting}/agreements/{agreement:number}", field);
+  if (!n.ok()) return n.status();
+  return std::make_pair(n->Id("meeting"), static_cast<int>(n->Number("agreement")));
 }
 
 absl::Status PutAgreement(MeetingsTx& tx, const Agreement& a) {
@@ -276,10 +273,7 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
     if (req.update_mask().paths_size() == 0) {
       content = changes;
     } else {
-      google::protobuf::util::FieldMaskUtil::MergeOptions options;
-      options.set_replace_message_fields(true);
-      options.set_replace_repeated_fields(true);
-      google::protobuf::util::FieldMaskUtil::MergeMessageTo(changes, req.update_mask(), options, &content);
+      ApplyFieldMask(changes, req.update_mask(), &content);
     }
     if (auto s = ValidateAgreementContent(content, "agreement"); !s.ok()) return s;
     auto list = LoadPriceList(tx);

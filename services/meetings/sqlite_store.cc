@@ -108,6 +108,25 @@ ALTER TABLE activity_outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';
 ALTER TABLE meetings ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX meetings_by_state ON meetings(state, create_micros, id);
 )sql",
+    // 6: request ids scoped to their caller, with the digest of the request
+    // that used them (common/request_ids.h); the primary key changes, so the
+    // table is rebuilt. Ids recorded before have no caller, so no caller's
+    // key reaches them: a retry sent across this upgrade creates anew.
+    R"sql(
+CREATE TABLE request_ids_by_caller (
+  method TEXT NOT NULL,
+  caller TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  resource_name TEXT NOT NULL,
+  create_micros INTEGER NOT NULL,
+  PRIMARY KEY (method, caller, request_id)
+);
+INSERT INTO request_ids_by_caller(method, caller, request_id, digest, resource_name, create_micros)
+  SELECT method, '', request_id, '', resource_name, create_micros FROM request_ids;
+DROP TABLE request_ids;
+ALTER TABLE request_ids_by_caller RENAME TO request_ids;
+)sql",
 };
 
 // Meetings last at most this long (agreements are checked against it), which
@@ -434,15 +453,12 @@ class SqliteTx final : public MeetingsTx {
         .Run();
   }
 
-  absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
-                                                           const std::string& request_id) override {
-    return sqlite::LookupRequest(db_, method, request_id);
+  absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) override {
+    return sqlite::LookupRequest(db_, key);
   }
 
-  absl::Status RememberRequest(const std::string& method, const std::string& request_id,
-                               const std::string& resource_name, int64_t now_micros) override {
-    if (auto s = CheckWritable(); !s.ok()) return s;
-    return sqlite::RememberRequest(db_, method, request_id, resource_name, now_micros);
+  absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) override {
+    return sqlite::RememberRequest(db_, key, resource_name, now_micros);
   }
 
  private:

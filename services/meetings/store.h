@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "atrium/meetings/v1/meetings.pb.h"
+#include "common/request_ids.h"
 
 namespace atrium::meetings {
 
@@ -129,10 +130,10 @@ class MeetingsTx {
   virtual absl::Status DeleteOutbox(int64_t id) = 0;
   virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
 
-  virtual absl::StatusOr<std::optional<std::string>> LookupRequest(const std::string& method,
-                                                                   const std::string& request_id) = 0;
-  virtual absl::Status RememberRequest(const std::string& method, const std::string& request_id,
-                                       const std::string& resource_name, int64_t now_micros) = 0;
+  // Idempotency keys (common/request_ids.h): what a caller's request_id of a
+  // method created, and the digest of the request that created it.
+  virtual absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) = 0;
+  virtual absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) = 0;
 };
 
 class MeetingsStore {

@@ -74,22 +74,27 @@ absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::Cr
   if (auto s = CheckText(a.title(), "alert.title", 200, true); !s.ok()) return s;
   if (auto s = CheckText(a.body(), "alert.body", 2000, false, true); !s.ok()) return s;
   if (auto s = CheckText(a.source(), "alert.source", 200); !s.ok()) return s;
-  if (auto s = ValidateRequestId(req.request_id()); !s.ok()) return s;
+  auto key = RequestKeyOf("CreateAlert", who, req, req.request_id());
+  if (!key.ok()) return key.status();
   const absl::Time now = clock_->Now();
   a.set_name(absl::StrCat("alerts/", NewId(now)));
   a.set_sender(who.subject);
   *a.mutable_create_time() = ToProto(now);
   v1::Alert out;
   absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
-    if (!req.request_id().empty()) {
-      auto prior = tx.AlertByRequest(req.request_id());
+    if (*key) {
+      auto prior = tx.AlertByRequest(**key);
       if (!prior.ok()) return prior.status();
-      if (*prior) {
-        out = std::move(**prior);
+      std::optional<RememberedRequest> remembered;
+      if (*prior) remembered = RememberedRequest{(*prior)->first.name(), (*prior)->second};
+      auto original = Replay(**key, remembered);
+      if (!original.ok()) return original.status();
+      if (*original) {
+        out = std::move((*prior)->first);
         return absl::OkStatus();
       }
     }
-    if (auto s = tx.InsertAlert(a, req.request_id()); !s.ok()) return s;
+    if (auto s = tx.InsertAlert(a, *key); !s.ok()) return s;
     if (auto s = tx.AddOutbox(AlertChannel(options_.channel_prefix, a.recipient()),
                               AlertCloudEvent(a, options_.event_source), ToUnixMicros(now));
         !s.ok()) {

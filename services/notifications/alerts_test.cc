@@ -15,6 +15,7 @@ namespace {
 using Code = absl::StatusCode;
 using testing::CodeOf;
 using testing::FieldOf;
+using testing::ReasonOf;
 
 const Principal kInspections{"service:inspections", "inspections", Role::kService, ""};
 const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
@@ -70,6 +71,25 @@ TEST_F(AlertsTest, AnAlertIsStoredAndPublishedOnTheRecipientsChannelOnce) {
   ASSERT_TRUE(e.proto_data().UnpackTo(&payload));
   EXPECT_EQ(payload.alert().title(), "会议室检查不合格：宴会厅A");
   EXPECT_EQ(AlertChannel("atrium", "role/gm_office"), "atrium.role.gm_office");
+}
+
+// A request id is scoped to its sender and to one request: another sender's
+// alert under the same id is its own (not the first sender's alert read
+// back), and the same sender's different alert under it is refused.
+TEST_F(AlertsTest, ARequestIdBelongsToItsSenderAndToOneRequest) {
+  auto first = alerts_->CreateAlert(kInspections, Request("staff/kam-li", "alert-1"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto other_sender = alerts_->CreateAlert(kGm, Request("staff/kam-zhao", "alert-1"));
+  ASSERT_TRUE(other_sender.ok()) << other_sender.status();
+  EXPECT_NE(other_sender->name(), first->name());
+  EXPECT_EQ(other_sender->recipient(), "staff/kam-zhao");
+  EXPECT_EQ(other_sender->sender(), "gm-sun");
+  auto reused = alerts_->CreateAlert(kInspections, Request("staff/kam-zhao", "alert-1"));
+  EXPECT_EQ(CodeOf(reused), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(reused.status()), "REQUEST_ID_REUSED");
+  auto retry = alerts_->CreateAlert(kInspections, Request("staff/kam-li", "alert-1"));
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), first->name());
 }
 
 TEST_F(AlertsTest, WhoMaySendAndReadAlerts) {

@@ -1,6 +1,7 @@
 #include "services/notifications/notices.h"
 
 #include "common/trace.h"
+#include "common/validate.h"
 #include "spdlog/spdlog.h"
 
 #include <openssl/sha.h>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/names.h"
 #include "common/text.h"
 #include "services/notifications/changes.h"
 
@@ -66,15 +68,13 @@ std::string DispatchName(const std::string& notice_id, int revision, const std::
 }
 
 absl::StatusOr<DispatchKey> ParseDispatchName(const std::string& name, const std::string& field) {
-  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  auto n =
+      ParseResourceName(name, "notices/{notice}/revisions/{revision:number}/dispatches/{department:department}", field);
+  if (!n.ok()) return n.status();
   DispatchKey key;
-  if (parts.size() != 6 || parts[0] != "notices" || parts[2] != "revisions" || parts[4] != "dispatches" ||
-      !IsValidId(parts[1]) || !absl::SimpleAtoi(parts[3], &key.revision) || key.revision < 1 ||
-      !IsDepartmentName(parts[5])) {
-    return InvalidArgument(field, "must be notices/{notice}/revisions/{revision}/dispatches/{department}");
-  }
-  key.notice_id = parts[1];
-  key.department = parts[5];
+  key.notice_id = n->Id("notice");
+  key.revision = static_cast<int>(n->Number("revision"));
+  key.department = n->Id("department");
   return key;
 }
 
@@ -102,6 +102,7 @@ absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
   if (auto s = CheckText(r.title(), "revision.title", kMaxText, true); !s.ok()) return s;
   if (auto s = CheckText(r.owner(), "revision.owner", 128, true); !s.ok()) return s;
   if (!r.has_meeting_start_time()) return InvalidArgument("revision.meeting_start_time", "is required");
+  if (auto s = CheckTimestamp(r.meeting_start_time(), "revision.meeting_start_time"); !s.ok()) return s;
   if (r.sections_size() == 0 && r.revision() == 1) {
     return InvalidArgument("revision.sections", "the first revision must concern at least one department");
   }
@@ -281,6 +282,14 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
         if (!stored.ok()) return stored.status();
         if (*stored) {
           prepared.dispatches.clear();  // a retry: nothing new
+          // A retry is its sender's: anyone else learns only that it exists.
+          if ((*stored)->revision.sender() != who.subject) {
+            return AlreadyExists(
+                "REVISION_EXISTS",
+                absl::StrCat(rev.name(), " was accepted before from another sender; send it as revision ",
+                             (*existing)->current_revision() + 1),
+                {{"revision", rev.name()}});
+          }
           if ((*stored)->digest != digest) {
             return AlreadyExists(
                 "REVISION_CONTENT_DIFFERS",
@@ -413,15 +422,11 @@ absl::StatusOr<v1::ListNoticesResponse> Notices::ListNotices(const Principal& wh
 absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
                                                           const v1::GetNoticeRevisionRequest& req) {
   if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
-  std::vector<std::string> parts = absl::StrSplit(req.name(), '/');
-  int revision = 0;
-  if (parts.size() != 4 || parts[0] != "notices" || parts[2] != "revisions" || !IsValidId(parts[1]) ||
-      !absl::SimpleAtoi(parts[3], &revision) || revision < 1) {
-    return InvalidArgument("name", "must be notices/{notice}/revisions/{revision}");
-  }
+  auto n = ParseResourceName(req.name(), "notices/{notice}/revisions/{revision:number}", "name");
+  if (!n.ok()) return n.status();
   NoticeRevision out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto r = tx.GetRevision(parts[1], revision);
+    auto r = tx.GetRevision(n->Id("notice"), static_cast<int>(n->Number("revision")));
     if (!r.ok()) return r.status();
     if (!*r) return NotFound("notice revision", req.name());
     out = std::move((*r)->revision);

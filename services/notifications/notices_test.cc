@@ -124,6 +124,17 @@ TEST_F(NoticesTest, DispatchCreatesOneRecordPerDepartmentAndIsIdempotent) {
   EXPECT_EQ(ReasonOf(other.status()), "REVISION_CONTENT_DIFFERS");
 }
 
+// A revision sent again is a retry only from its sender: another sender of
+// the same content is refused, not answered as if it had sent it.
+TEST_F(NoticesTest, ARevisionIsRetriedOnlyByItsSender) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  auto again = notices_->DispatchNotice(kMeetings, Request(1));
+  ASSERT_TRUE(again.ok()) << again.status();
+  auto other = notices_->DispatchNotice(kManager, Request(1));
+  EXPECT_EQ(CodeOf(other), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(other.status()), "REVISION_EXISTS");
+}
+
 TEST_F(NoticesTest, UrgentMeetingsMustBeSignedSooner) {
   auto req = Request(1);
   *req.mutable_revision()->mutable_meeting_start_time() = ToProto(kStart + absl::Hours(20));
@@ -238,6 +249,32 @@ TEST_F(NoticesTest, DispatchValidationNamesTheField) {
   EXPECT_EQ(CodeOf(notices_->DispatchNotice(kFnb, Request(1))), Code::kPermissionDenied);
   EXPECT_EQ(CodeOf(notices_->DispatchNotice(kClerk, Request(1))), Code::kPermissionDenied);
   EXPECT_TRUE(sink_.seen.empty());  // nothing refused was dispatched
+}
+
+// The examples: a malformed name (a signed, spaced or zero-led
+// revision number, the wildcard where none is allowed) is INVALID_ARGUMENT
+// naming the field, not NOT_FOUND.
+TEST_F(NoticesTest, MalformedNamesAreInvalidArgumentNotNotFound) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  for (const std::string revision :
+       {"notices/n-2027-dealers/revisions/+1", "notices/n-2027-dealers/revisions/ 1",
+        "notices/n-2027-dealers/revisions/01", "notices/n-2027-dealers/revisions/1 ", "notices/-/revisions/1"}) {
+    v1::GetNoticeRevisionRequest rev;
+    rev.set_name(revision);
+    auto got = notices_->GetNoticeRevision(kManager, rev);
+    EXPECT_EQ(CodeOf(got), Code::kInvalidArgument) << revision;
+    EXPECT_EQ(FieldOf(got.status()), "name") << revision;
+    v1::GetDispatchRequest gd;
+    gd.set_name(revision + "/dispatches/fnb");
+    auto d = notices_->GetDispatch(kManager, gd);
+    EXPECT_EQ(CodeOf(d), Code::kInvalidArgument) << gd.name();
+    EXPECT_EQ(FieldOf(d.status()), "name") << gd.name();
+    auto signed_ = Sign(kFnb, gd.name());
+    EXPECT_EQ(CodeOf(signed_), Code::kInvalidArgument) << gd.name();
+  }
+  v1::GetNoticeRequest get;
+  get.set_name("notices/-");
+  EXPECT_EQ(FieldOf(notices_->GetNotice(kManager, get).status()), "name");
 }
 
 TEST_F(NoticesTest, QueriesAndTheirRules) {
@@ -395,6 +432,24 @@ TEST_F(NoticesTest, ANoticesRevisionsAreListedOldestFirst) {
   list.set_parent("notices/n-2027-dealers");
   list.set_page_size(-1);
   EXPECT_EQ(FieldOf(notices_->ListNoticeRevisions(kManager, list).status()), "page_size");
+}
+
+TEST_F(NoticesTest, AMeetingStartOutOfRangeIsRefusedByFieldAndNothingIsSent) {
+  v1::DispatchNoticeRequest req = Request(1);
+  req.mutable_revision()->mutable_meeting_start_time()->set_seconds(int64_t{1} << 62);
+  auto refused = notices_->DispatchNotice(kMeetings, req);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "revision.meeting_start_time");
+  req.mutable_revision()->mutable_meeting_start_time()->set_seconds(-62167219200);  // year 0
+  EXPECT_EQ(FieldOf(notices_->DispatchNotice(kMeetings, req).status()), "revision.meeting_start_time");
+  *req.mutable_revision()->mutable_meeting_start_time() = ToProto(kStart + absl::Hours(24));
+  req.mutable_revision()->mutable_meeting_start_time()->set_nanos(-1);
+  EXPECT_EQ(FieldOf(notices_->DispatchNotice(kMeetings, req).status()), "revision.meeting_start_time.nanos");
+  EXPECT_TRUE(sink_.seen.empty());
+  v1::ListNoticesRequest list;
+  auto listed = notices_->ListNotices(kManager, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->notices_size(), 0);
 }
 
 }  // namespace

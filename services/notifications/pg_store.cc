@@ -77,6 +77,15 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_by_recipient ON alerts(recipient, create_micros, name);
 CREATE UNIQUE INDEX alerts_by_request ON alerts(request_id) WHERE request_id IS NOT NULL;
 )sql",
+    // 2: an alert's request id is scoped to its caller, and the digest of
+    // the request that used it is kept (common/request_ids.h). Ids recorded
+    // before have no caller, so no caller's key reaches them.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN request_caller TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN request_digest TEXT NOT NULL DEFAULT '';
+DROP INDEX alerts_by_request;
+CREATE UNIQUE INDEX alerts_by_request ON alerts(request_caller, request_id) WHERE request_id IS NOT NULL;
+)sql",
 };
 
 constexpr int kShownAttempts = 20;
@@ -282,18 +291,24 @@ class PgTx final : public NotificationsTx {
     return out;
   }
 
-  absl::Status InsertAlert(const v1::Alert& a, const std::string& request_id) override {
+  absl::Status InsertAlert(const v1::Alert& a, const std::optional<RequestKey>& key) override {
     return db_
         .Exec(
-            "INSERT INTO alerts(name, recipient, create_micros, request_id, data) VALUES ($1,$2,$3,NULLIF($4, ''),$5)",
-            {Text(a.name()), Text(a.recipient()), Int(ToUnixMicros(a.create_time())), Text(request_id),
-             Bytes(a.SerializeAsString())})
+            "INSERT INTO alerts(name, recipient, create_micros, request_id, request_caller, request_digest, data)"
+            " VALUES ($1,$2,$3,NULLIF($4, ''),$5,$6,$7)",
+            {Text(a.name()), Text(a.recipient()), Int(ToUnixMicros(a.create_time())), Text(key ? key->request_id : ""),
+             Text(key ? key->caller : ""), Text(key ? key->digest : ""), Bytes(a.SerializeAsString())})
         .status();
   }
 
-  absl::StatusOr<std::optional<v1::Alert>> AlertByRequest(const std::string& request_id) override {
-    return pg::Message<v1::Alert>(db_.Exec("SELECT data FROM alerts WHERE request_id = $1", {Text(request_id)}),
-                                  "alert");
+  absl::StatusOr<std::optional<std::pair<v1::Alert, std::string>>> AlertByRequest(const RequestKey& key) override {
+    auto r = db_.Exec("SELECT data, request_digest FROM alerts WHERE request_caller = $1 AND request_id = $2",
+                      {Text(key.caller), Text(key.request_id)});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return std::optional<std::pair<v1::Alert, std::string>>();
+    v1::Alert alert;
+    if (!alert.ParseFromString(r->Bytes(0, 0))) return absl::DataLossError("a stored alert is corrupt");
+    return std::optional<std::pair<v1::Alert, std::string>>(std::make_pair(std::move(alert), r->Text(0, 1)));
   }
 
   absl::StatusOr<std::vector<v1::Alert>> ListAlerts(const std::string& recipient,

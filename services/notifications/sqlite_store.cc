@@ -78,6 +78,15 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_by_recipient ON alerts(recipient, create_micros, name);
 CREATE UNIQUE INDEX alerts_by_request ON alerts(request_id) WHERE request_id IS NOT NULL;
 )sql",
+    // 3: an alert's request id is scoped to its caller, and the digest of
+    // the request that used it is kept (common/request_ids.h). Ids recorded
+    // before have no caller, so no caller's key reaches them.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN request_caller TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN request_digest TEXT NOT NULL DEFAULT '';
+DROP INDEX alerts_by_request;
+CREATE UNIQUE INDEX alerts_by_request ON alerts(request_caller, request_id) WHERE request_id IS NOT NULL;
+)sql",
 };
 
 using sqlite::ParseStored;
@@ -333,22 +342,30 @@ class SqliteTx final : public NotificationsTx {
     return out;
   }
 
-  absl::Status InsertAlert(const v1::Alert& a, const std::string& request_id) override {
+  absl::Status InsertAlert(const v1::Alert& a, const std::optional<RequestKey>& key) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare(
-        "INSERT INTO alerts(name, recipient, create_micros, request_id, data) VALUES (?,?,?,NULLIF(?, ''),?)");
-    st.Bind(1, a.name())
-        .Bind(2, a.recipient())
-        .Bind(3, ToUnixMicros(a.create_time()))
-        .Bind(4, request_id)
-        .BindBlob(5, a.SerializeAsString());
+        "INSERT INTO alerts(name, recipient, create_micros, request_id, request_caller, request_digest, data)"
+        " VALUES (?,?,?,?,?,?,?)");
+    st.Bind(1, a.name()).Bind(2, a.recipient()).Bind(3, ToUnixMicros(a.create_time()));
+    if (key) {
+      st.Bind(4, key->request_id).Bind(5, key->caller).Bind(6, key->digest);
+    } else {
+      st.BindNull(4).Bind(5, "").Bind(6, "");
+    }
+    st.BindBlob(7, a.SerializeAsString());
     return st.Run();
   }
 
-  absl::StatusOr<std::optional<v1::Alert>> AlertByRequest(const std::string& request_id) override {
-    Statement& st = db_.Prepare("SELECT data FROM alerts WHERE request_id = ?");
-    st.Bind(1, request_id);
-    return sqlite::StoredRow<v1::Alert>(st, "alert");
+  absl::StatusOr<std::optional<std::pair<v1::Alert, std::string>>> AlertByRequest(const RequestKey& key) override {
+    Statement& st = db_.Prepare("SELECT data, request_digest FROM alerts WHERE request_caller = ? AND request_id = ?");
+    st.Bind(1, key.caller).Bind(2, key.request_id);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<std::pair<v1::Alert, std::string>>();
+    auto alert = ParseStored<v1::Alert>(st.Blob(0), "alert");
+    if (!alert.ok()) return alert.status();
+    return std::optional<std::pair<v1::Alert, std::string>>(std::make_pair(std::move(*alert), st.Text(1)));
   }
 
   absl::StatusOr<std::vector<v1::Alert>> ListAlerts(const std::string& recipient,

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "atrium/notifications/v1/notifications.pb.h"
+#include "common/request_ids.h"
 
 namespace atrium::notifications {
 
@@ -97,9 +98,11 @@ class NotificationsTx {
 
   virtual absl::StatusOr<DeliveryGauges> ReadGauges(int64_t now_micros) = 0;
 
-  // Alerts to staff and roles; `request_id` may be empty.
-  virtual absl::Status InsertAlert(const v1::Alert& alert, const std::string& request_id) = 0;
-  virtual absl::StatusOr<std::optional<v1::Alert>> AlertByRequest(const std::string& request_id) = 0;
+  // Alerts to staff and roles, with the request id that created one, if any
+  // (common/request_ids.h: scoped to its caller, with the request's digest).
+  virtual absl::Status InsertAlert(const v1::Alert& alert, const std::optional<RequestKey>& key) = 0;
+  // The alert `key`'s caller created with its request id, and that request's digest.
+  virtual absl::StatusOr<std::optional<std::pair<v1::Alert, std::string>>> AlertByRequest(const RequestKey& key) = 0;
   // Newest first; `after` is (create micros, name) of the previous page's last.
   virtual absl::StatusOr<std::vector<v1::Alert>> ListAlerts(const std::string& recipient,
                                                             const std::optional<std::pair<int64_t, std::string>>& after,
