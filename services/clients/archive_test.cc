@@ -843,6 +843,8 @@ TEST_F(ArchiveTest, APlannedVisitIsRescheduled) {
   v1::RescheduleVisitRequest move;
   move.set_name(v->name());
   EXPECT_EQ(FieldOf(archive_->RescheduleVisit(kKam, move).status()), "planned_time");
+  move.mutable_planned_time()->set_seconds(int64_t{253402300800});  // year 10000
+  EXPECT_EQ(FieldOf(archive_->RescheduleVisit(kKam, move).status()), "planned_time");
   *move.mutable_planned_time() = ToProto(kStart + absl::Hours(48));
   EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kKam2, move)), Code::kPermissionDenied);  // not their account
   EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kClerk, move)), Code::kPermissionDenied);

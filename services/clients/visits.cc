@@ -156,6 +156,9 @@ absl::StatusOr<Visit> Archive::RescheduleVisit(const Principal& who, const v1::R
   }
   if (!req.has_planned_time()) return InvalidArgument("planned_time", "is required");
   const absl::Time now = Now();
+  if (auto s = CheckTimestamp(req.planned_time(), "planned_time", EarliestTime(), now + kVisitHorizon); !s.ok()) {
+    return s;
+  }
   return ChangeChild<Visit>(
       store_, who, req.name(), req.etag(), "visits", kVisit, "visit", ClerkMay::kNo,
       [&](ClientsTx&, const v1::Account&, Visit& v) -> absl::Status {

@@ -695,6 +695,9 @@ TEST_F(MeetingsTest, AMovedBookingKeepsItsSlotUntilTheNewOneIsHeld) {
   *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
   EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, move).status()), "end_time");
   *move.mutable_end_time() = ToProto(kDay + absl::Hours(18));
+  v1::MoveBookingRequest far = move;  // beyond the booking horizon: refused before any arithmetic
+  far.mutable_start_time()->set_seconds(int64_t{9000000000} * 365 * 86400);
+  EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, far).status()), "start_time");
   EXPECT_EQ(CodeOf(meetings_->MoveBooking(kKam2, move)), Code::kPermissionDenied);  // not their meeting
   EXPECT_EQ(CodeOf(meetings_->MoveBooking(kFnb, move)), Code::kPermissionDenied);
   // An hour later in the same room overlaps only itself.

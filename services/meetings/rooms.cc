@@ -7,6 +7,7 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
@@ -150,6 +151,14 @@ absl::StatusOr<Booking> Meetings::MoveBooking(const Principal& who, const v1::Mo
   }
   if (!req.has_start_time()) return InvalidArgument("start_time", "is required");
   if (!req.has_end_time()) return InvalidArgument("end_time", "is required");
+  // Checked before any arithmetic, as CreateBooking: from a day ago to the
+  // booking horizon.
+  const absl::Time now = clock_->Now();
+  if (auto s = CheckTimestamp(req.start_time(), "start_time", now - absl::Hours(24), now + policy_.booking_horizon);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckTimestamp(req.end_time(), "end_time"); !s.ok()) return s;
   const absl::Time start = FromProto(req.start_time());
   const absl::Time end = FromProto(req.end_time());
   if (end <= start) return InvalidArgument("end_time", "must be after start_time");
@@ -160,7 +169,6 @@ absl::StatusOr<Booking> Meetings::MoveBooking(const Principal& who, const v1::Mo
   if (req.has_teardown_minutes() && (req.teardown_minutes() < 0 || req.teardown_minutes() > 1440)) {
     return InvalidArgument("teardown_minutes", "must be between 0 and 1440");
   }
-  const absl::Time now = clock_->Now();
   Booking out;
   absl::Status s = ChangeBooking(
       who, req.name(),
