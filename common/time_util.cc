@@ -1,5 +1,7 @@
 #include "common/time_util.h"
 
+#include "common/validate.h"
+
 namespace atrium {
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
@@ -20,13 +22,11 @@ absl::Time FromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
-int64_t ToUnixMicros(const google::protobuf::Timestamp& ts) { return ts.seconds() * 1000000 + ts.nanos() / 1000; }
+// absl::Time saturates: a stored timestamp beyond int64 microseconds reads as
+// the largest or smallest value, never as a wrapped (real) date.
+int64_t ToUnixMicros(const google::protobuf::Timestamp& ts) { return absl::ToUnixMicros(FromProto(ts)); }
 
-bool IsValidDate(const atrium::type::v1::Date& d) {
-  if (d.year() < 1900 || d.year() > 9999 || d.month() < 1 || d.month() > 12 || d.day() < 1) return false;
-  absl::CivilDay day(d.year(), d.month(), d.day());
-  return day.year() == d.year() && day.month() == d.month() && day.day() == d.day();
-}
+bool IsValidDate(const atrium::type::v1::Date& d) { return CheckDate(d, "date").ok(); }
 
 absl::CivilDay ToCivilDay(const atrium::type::v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
 

@@ -51,7 +51,8 @@ google::protobuf::Timestamp ToProto(absl::Time t);
 absl::Time FromProto(const google::protobuf::Timestamp& ts);
 int64_t ToUnixMicros(const google::protobuf::Timestamp& ts);
 
-// A Date that names a real day between 1900-01-01 and 9999-12-31.
+// A Date that names a real day between 1900-01-01 and 2200-12-31 (see
+// CheckDate in common/validate.h for the status naming the field).
 bool IsValidDate(const atrium::type::v1::Date& d);
 absl::CivilDay ToCivilDay(const atrium::type::v1::Date& d);
 atrium::type::v1::Date ToDate(absl::CivilDay day);

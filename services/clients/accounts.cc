@@ -6,8 +6,8 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 #include "google/protobuf/text_format.h"
-#include "google/protobuf/util/field_mask_util.h"
 #include "services/clients/archive.h"
 #include "services/clients/credit_code.h"
 #include "services/clients/internal.h"
@@ -271,9 +271,7 @@ absl::StatusOr<Account> Archive::UpdateAccount(const Principal& who, const v1::U
     if (auto s = CheckActive(*current); !s.ok()) return s;
     Account updated = *current;
     google::protobuf::FieldMask mask = req.update_mask();
-    google::protobuf::util::FieldMaskUtil::MergeOptions opts;
-    opts.set_replace_repeated_fields(true);
-    google::protobuf::util::FieldMaskUtil::MergeMessageTo(req.account(), mask, opts, &updated);
+    ApplyFieldMask(req.account(), mask, &updated);
     if (auto s = ValidateAccount(updated); !s.ok()) return s;
     if (auto s = CheckUnique(tx, updated, *id); !s.ok()) return s;
     std::string changes = DescribeChanges(*current, updated, paths);

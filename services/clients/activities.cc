@@ -1,6 +1,7 @@
 // The sales-process record (销售过程详细记录): append-only history.
 #include "absl/strings/str_cat.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 #include "services/clients/archive.h"
 #include "services/clients/internal.h"
 
@@ -41,6 +42,9 @@ absl::StatusOr<Activity> Archive::CreateActivity(const Principal& who, const v1:
   if (auto s = CheckText(a.summary(), "activity.summary", 500, true, true); !s.ok()) return s;
   if (auto s = CheckText(a.detail(), "activity.detail", 5000, false, true); !s.ok()) return s;
   if (auto s = CheckText(a.subject(), "activity.subject", 200); !s.ok()) return s;
+  if (a.has_occur_time()) {
+    if (auto s = CheckTimestamp(a.occur_time(), "activity.occur_time"); !s.ok()) return s;
+  }
   const absl::Time now = Now();
   if (a.has_occur_time() && FromProto(a.occur_time()) > now + absl::Minutes(5)) {
     return InvalidArgument("activity.occur_time", "must not be in the future");

@@ -4,14 +4,18 @@
 
 namespace atrium::clients {
 
-Aging& Aging::operator+=(const Aging& o) {
-  balance += o.balance;
-  days_0_30 += o.days_0_30;
-  days_31_60 += o.days_31_60;
-  days_61_90 += o.days_61_90;
-  over_90 += o.over_90;
-  unapplied_credit += o.unapplied_credit;
-  return *this;
+bool Aging::Add(const Aging& o) {
+  Aging sum;
+  if (__builtin_add_overflow(balance, o.balance, &sum.balance) ||
+      __builtin_add_overflow(days_0_30, o.days_0_30, &sum.days_0_30) ||
+      __builtin_add_overflow(days_31_60, o.days_31_60, &sum.days_31_60) ||
+      __builtin_add_overflow(days_61_90, o.days_61_90, &sum.days_61_90) ||
+      __builtin_add_overflow(over_90, o.over_90, &sum.over_90) ||
+      __builtin_add_overflow(unapplied_credit, o.unapplied_credit, &sum.unapplied_credit)) {
+    return false;
+  }
+  *this = sum;
+  return true;
 }
 
 Aging AgeAccount(std::vector<LedgerLine> lines, int64_t as_of_day) {

@@ -21,7 +21,8 @@ struct Aging {
   int64_t over_90 = 0;
   int64_t unapplied_credit = 0;
 
-  Aging& operator+=(const Aging& o);
+  // Adds `o` unless a sum would leave int64 (then false and nothing added).
+  [[nodiscard]] bool Add(const Aging& o);
 };
 
 // Ages one account's lines at `as_of_day`; lines dated after it are ignored.

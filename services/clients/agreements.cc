@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/time_util.h"
-#include "google/protobuf/util/field_mask_util.h"
+#include "common/validate.h"
 #include "services/clients/archive.h"
 #include "services/clients/internal.h"
 
@@ -26,7 +26,7 @@ absl::Status ValidateMoney(const type::v1::Money& m, const std::string& field) {
     return InvalidArgument(field + ".currency_code", "must be an ISO 4217 code such as CNY");
   }
   if (m.amount_minor() <= 0) return InvalidArgument(field + ".amount_minor", "must be positive");
-  return absl::OkStatus();
+  return CheckAmount(m.amount_minor(), field + ".amount_minor");
 }
 
 absl::Status ValidateAgreement(const Agreement& g) {
@@ -41,12 +41,10 @@ absl::Status ValidateAgreement(const Agreement& g) {
     if (!g.rates(i).has_nightly_rate()) return InvalidArgument(field + ".nightly_rate", "is required");
     if (auto s = ValidateMoney(g.rates(i).nightly_rate(), field + ".nightly_rate"); !s.ok()) return s;
   }
-  if (!g.has_start_date() || !IsValidDate(g.start_date())) {
-    return InvalidArgument("agreement.start_date", "must be a real calendar date");
-  }
-  if (!g.has_end_date() || !IsValidDate(g.end_date())) {
-    return InvalidArgument("agreement.end_date", "must be a real calendar date");
-  }
+  if (!g.has_start_date()) return InvalidArgument("agreement.start_date", "is required");
+  if (auto s = CheckDate(g.start_date(), "agreement.start_date"); !s.ok()) return s;
+  if (!g.has_end_date()) return InvalidArgument("agreement.end_date", "is required");
+  if (auto s = CheckDate(g.end_date(), "agreement.end_date"); !s.ok()) return s;
   if (DateKey(g.end_date()) < DateKey(g.start_date())) {
     return InvalidArgument("agreement.end_date", "must not be before start_date");
   }
@@ -171,9 +169,7 @@ absl::StatusOr<Agreement> Archive::UpdateAgreement(const Principal& who, const v
       store_, who, req.agreement().name(), req.agreement().etag(), "agreements", kAgreement, "agreement", ClerkMay::kNo,
       [&](ClientsTx&, const v1::Account&, Agreement& g) -> absl::Status {
         if (auto s = RequireState(g, Agreement::DRAFT, "edited"); !s.ok()) return s;
-        google::protobuf::util::FieldMaskUtil::MergeOptions opts;
-        opts.set_replace_repeated_fields(true);
-        google::protobuf::util::FieldMaskUtil::MergeMessageTo(req.agreement(), req.update_mask(), opts, &g);
+        ApplyFieldMask(req.agreement(), req.update_mask(), &g);
         if (auto s = ValidateAgreement(g); !s.ok()) return s;
         Normalize(g);
         Touch(g.mutable_audit(), who, now);
@@ -246,7 +242,8 @@ absl::StatusOr<Agreement> Archive::GetAgreementInForce(const Principal& who,
   if (auto s = who.Require(kReaders, "GetAgreementInForce is for staff, departments and services"); !s.ok()) return s;
   auto account_id = AccountIdOf(req.account(), "account");
   if (!account_id.ok()) return account_id.status();
-  if (!req.has_date() || !IsValidDate(req.date())) return InvalidArgument("date", "must be a real calendar date");
+  if (!req.has_date()) return InvalidArgument("date", "is required");
+  if (auto s = CheckDate(req.date(), "date"); !s.ok()) return s;
   const auto today = Today(Now(), zone_);
   absl::StatusOr<Agreement> result;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {

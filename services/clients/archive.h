@@ -55,6 +55,7 @@ class Archive final {
   absl::StatusOr<v1::ListVisitsResponse> ListVisits(const Principal& who, const v1::ListVisitsRequest& req);
   absl::StatusOr<v1::Visit> RecordVisit(const Principal& who, const v1::RecordVisitRequest& req);
   absl::StatusOr<v1::Visit> CancelVisit(const Principal& who, const v1::CancelVisitRequest& req);
+  absl::StatusOr<v1::Visit> RescheduleVisit(const Principal& who, const v1::RescheduleVisitRequest& req);
 
   // Sales-process record (activities.cc).
   absl::StatusOr<v1::Activity> CreateActivity(const Principal& who, const v1::CreateActivityRequest& req);

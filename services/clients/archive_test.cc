@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "common/errors.h"
 #include "common/testing.h"
+#include "common/validate.h"
 #include "services/clients/test_store.h"
 
 namespace atrium::clients {
@@ -823,6 +826,81 @@ TEST_F(ArchiveTest, MajorComplaintGoesToTheManager) {
   EXPECT_EQ(CodeOf(archive_->ListFeedback(kFnb, queue)), Code::kPermissionDenied);
 }
 
+TEST_F(ArchiveTest, APlannedVisitIsRescheduled) {
+  Account a = Create(kKam, NewAccount("Reschedule Co"));
+  v1::CreateVisitRequest plan;
+  plan.set_parent(a.name());
+  *plan.mutable_visit()->mutable_planned_time() = ToProto(kStart + absl::Hours(2));
+  plan.mutable_visit()->set_purpose("present the 2027 conference package");
+  auto v = archive_->CreateVisit(kKam, plan);
+  ASSERT_TRUE(v.ok()) << v.status();
+  clock_.Advance(absl::Hours(3));  // overdue now
+  v1::ListVisitsRequest overdue;
+  overdue.set_parent("accounts/-");
+  overdue.set_overdue_only(true);
+  EXPECT_EQ(archive_->ListVisits(kManager, overdue)->visits_size(), 1);
+
+  v1::RescheduleVisitRequest move;
+  move.set_name(v->name());
+  EXPECT_EQ(FieldOf(archive_->RescheduleVisit(kKam, move).status()), "planned_time");
+  *move.mutable_planned_time() = ToProto(kStart + absl::Hours(48));
+  EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kKam2, move)), Code::kPermissionDenied);  // not their account
+  EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kClerk, move)), Code::kPermissionDenied);
+  move.set_etag("stale");
+  EXPECT_EQ(CodeOf(archive_->RescheduleVisit(kKam, move)), Code::kAborted);
+  move.set_etag(v->etag());
+  auto moved = archive_->RescheduleVisit(kKam, move);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->planned_time().seconds(), absl::ToUnixSeconds(kStart + absl::Hours(48)));
+  EXPECT_EQ(moved->purpose(), v->purpose());
+  EXPECT_EQ(moved->state(), v1::Visit::PLANNED);
+  EXPECT_EQ(archive_->ListVisits(kManager, overdue)->visits_size(), 0);  // not overdue any more
+
+  v1::CancelVisitRequest cancel;
+  cancel.set_name(v->name());
+  cancel.set_reason("client busy");
+  ASSERT_TRUE(archive_->CancelVisit(kKam, cancel).ok());
+  move.clear_etag();
+  EXPECT_EQ(ReasonOf(archive_->RescheduleVisit(kKam, move).status()), "VISIT_NOT_PLANNED");
+}
+
+TEST_F(ArchiveTest, FeedbackIsListedByAssignee) {
+  Account a = Create(kKam, NewAccount("Assignee Co"));
+  std::vector<std::string> names;
+  for (const char* subject : {"slow check-in", "cold coffee", "noisy room"}) {
+    v1::CreateFeedbackRequest req;
+    req.set_parent(a.name());
+    req.mutable_feedback()->set_kind(v1::Feedback::COMPLAINT);
+    req.mutable_feedback()->set_severity(v1::Feedback::MINOR);
+    req.mutable_feedback()->set_subject(subject);
+    auto f = archive_->CreateFeedback(kFnb, req);
+    ASSERT_TRUE(f.ok()) << f.status();
+    names.push_back(f->name());
+  }
+  for (int i = 0; i < 2; ++i) {
+    v1::AssignFeedbackRequest assign;
+    assign.set_name(names[i]);
+    assign.set_assignee(i == 0 ? "kam-li" : "kam-zhao");
+    ASSERT_TRUE(archive_->AssignFeedback(kManager, assign).ok());
+  }
+  v1::ListFeedbackRequest mine;
+  mine.set_parent("accounts/-");
+  mine.set_assignee("kam-li");
+  auto li = archive_->ListFeedback(kKam, mine);
+  ASSERT_TRUE(li.ok()) << li.status();
+  ASSERT_EQ(li->feedback_size(), 1);
+  EXPECT_EQ(li->feedback(0).name(), names[0]);
+  mine.set_assignee("kam-zhao");
+  mine.set_parent(a.name());
+  ASSERT_EQ(archive_->ListFeedback(kManager, mine)->feedback_size(), 1);
+  mine.set_assignee("nobody");
+  EXPECT_EQ(archive_->ListFeedback(kManager, mine)->feedback_size(), 0);
+  mine.set_assignee("bad\nid");
+  EXPECT_EQ(FieldOf(archive_->ListFeedback(kManager, mine).status()), "assignee");
+  mine.clear_assignee();
+  EXPECT_EQ(archive_->ListFeedback(kManager, mine)->feedback_size(), 3);
+}
+
 // ---- Receivables ----
 
 TEST_F(ArchiveTest, LedgerIsIdempotentByReferenceAndAges) {
@@ -887,6 +965,138 @@ TEST_F(ArchiveTest, LedgerIsIdempotentByReferenceAndAges) {
   ASSERT_EQ(entries->entries_size(), 3);
   EXPECT_EQ(entries->entries(0).reference(), "INV-1");  // oldest entry date first
   EXPECT_EQ(CodeOf(archive_->ListLedgerEntries(kKam2, list)), Code::kPermissionDenied);
+}
+
+// ---- Values out of range ----
+
+TEST_F(AgreementTest, ANegotiatedRateBeyondTheLargestAmountIsRefusedAndNothingIsStored) {
+  Account a = Create(kKam, NewAccount("Max Rate Co"));
+  v1::CreateAgreementRequest req;
+  req.set_parent(a.name());
+  req.mutable_agreement()->set_title("2027 rates");
+  auto* rate = req.mutable_agreement()->add_rates();
+  rate->set_room_type("twin");
+  rate->mutable_nightly_rate()->set_amount_minor(std::numeric_limits<int64_t>::max());
+  *req.mutable_agreement()->mutable_start_date() = D(2027, 1, 1);
+  *req.mutable_agreement()->mutable_end_date() = D(2027, 12, 31);
+  auto refused = archive_->CreateAgreement(kKam, req);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "agreement.rates[0].nightly_rate.amount_minor");
+  rate->mutable_nightly_rate()->set_amount_minor(kMaxAmountMinor + 1);
+  EXPECT_EQ(FieldOf(archive_->CreateAgreement(kKam, req).status()), "agreement.rates[0].nightly_rate.amount_minor");
+  // Dates outside 1900..2200 are refused by field.
+  rate->mutable_nightly_rate()->set_amount_minor(68000);
+  *req.mutable_agreement()->mutable_start_date() = D(0, 1, 1);
+  EXPECT_EQ(FieldOf(archive_->CreateAgreement(kKam, req).status()), "agreement.start_date");
+  *req.mutable_agreement()->mutable_start_date() = D(2027, 1, 1);
+  *req.mutable_agreement()->mutable_end_date() = D(50000, 1, 1);
+  EXPECT_EQ(FieldOf(archive_->CreateAgreement(kKam, req).status()), "agreement.end_date");
+  v1::ListAgreementsRequest list;
+  list.set_parent(a.name());
+  auto listed = archive_->ListAgreements(kKam, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->agreements_size(), 0);
+  v1::GetAgreementInForceRequest in_force;
+  in_force.set_account(a.name());
+  *in_force.mutable_date() = D(10000, 1, 1);
+  EXPECT_EQ(FieldOf(archive_->GetAgreementInForce(kFnb, in_force).status()), "date");
+}
+
+TEST_F(AgreementTest, AnUpdatedEndDateIsTakenWholeAndValidatedAsSent) {
+  Account a = Create(kKam, NewAccount("Mask Co"));
+  v1::Agreement g = Draft(a, D(2026, 12, 1), D(2027, 12, 31));
+  v1::UpdateAgreementRequest upd;
+  upd.mutable_agreement()->set_name(g.name());
+  *upd.mutable_agreement()->mutable_end_date() = D(0, 1, 1);  // year 0 is not merged with 2027
+  upd.mutable_update_mask()->add_paths("end_date");
+  auto refused = archive_->UpdateAgreement(kKam, upd);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "agreement.end_date");
+  v1::GetAgreementRequest get;
+  get.set_name(g.name());
+  auto stored = archive_->GetAgreement(kKam, get);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->end_date().year(), 2027);
+  EXPECT_EQ(stored->end_date().month(), 12);
+  EXPECT_EQ(stored->end_date().day(), 31);
+  EXPECT_EQ(stored->etag(), g.etag());
+  // A date sent whole replaces the old one whole.
+  *upd.mutable_agreement()->mutable_end_date() = D(2027, 6, 30);
+  auto changed = archive_->UpdateAgreement(kKam, upd);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->end_date().month(), 6);
+  EXPECT_EQ(changed->end_date().day(), 30);
+}
+
+TEST_F(ArchiveTest, TimestampsOutOfRangeAreRefusedByFieldAndNothingIsStored) {
+  Account a = Create(kKam, NewAccount("Far Future Co"));
+  v1::CreateVisitRequest plan;
+  plan.set_parent(a.name());
+  plan.mutable_visit()->set_purpose("present the package");
+  plan.mutable_visit()->mutable_planned_time()->set_seconds(253402300800);  // 10000-01-01
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time");
+  plan.mutable_visit()->mutable_planned_time()->set_seconds(-62167219200);  // 0000-01-01
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time");
+  *plan.mutable_visit()->mutable_planned_time() = ToProto(kStart + absl::Hours(24 * 366 * 6));
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time");
+  *plan.mutable_visit()->mutable_planned_time() = ToProto(kStart + absl::Hours(2));
+  plan.mutable_visit()->mutable_planned_time()->set_nanos(1'000'000'000);
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time.nanos");
+  plan.mutable_visit()->mutable_planned_time()->set_nanos(-1);
+  EXPECT_EQ(FieldOf(archive_->CreateVisit(kKam, plan).status()), "visit.planned_time.nanos");
+  v1::ListVisitsRequest visits;
+  visits.set_parent(a.name());
+  EXPECT_EQ(archive_->ListVisits(kManager, visits)->visits_size(), 0);
+
+  v1::CreateActivityRequest act;
+  act.set_parent(a.name());
+  act.mutable_activity()->set_type(v1::Activity::NOTE);
+  act.mutable_activity()->set_summary("met at the fair");
+  act.mutable_activity()->mutable_occur_time()->set_seconds(std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(FieldOf(archive_->CreateActivity(kKam, act).status()), "activity.occur_time");
+
+  v1::CreateFeedbackRequest fb;
+  fb.set_parent(a.name());
+  fb.mutable_feedback()->set_kind(v1::Feedback::COMPLAINT);
+  fb.mutable_feedback()->set_severity(v1::Feedback::MINOR);
+  fb.mutable_feedback()->set_subject("noisy room");
+  fb.mutable_feedback()->mutable_response_due_time()->set_seconds(int64_t{1} << 62);
+  EXPECT_EQ(FieldOf(archive_->CreateFeedback(kFnb, fb).status()), "feedback.response_due_time");
+  fb.mutable_feedback()->clear_response_due_time();
+  fb.mutable_feedback()->mutable_receive_time()->set_seconds(-62167219200);
+  EXPECT_EQ(FieldOf(archive_->CreateFeedback(kFnb, fb).status()), "feedback.receive_time");
+  v1::ListActivitiesRequest hist;
+  hist.set_parent(a.name());
+  hist.set_type(v1::Activity::NOTE);
+  EXPECT_EQ(archive_->ListActivities(kManager, hist)->activities_size(), 0);
+}
+
+TEST_F(ArchiveTest, ALedgerNeverSumsBeyondTheLargestAmount) {
+  Account a = Create(kKam, NewAccount("Huge Debt Co"));
+  auto post = [&](v1::LedgerEntry::Type type, int64_t amount, const std::string& ref) {
+    v1::CreateLedgerEntryRequest req;
+    req.set_parent(a.name());
+    req.mutable_entry()->set_type(type);
+    req.mutable_entry()->mutable_amount()->set_amount_minor(amount);
+    req.mutable_entry()->set_reference(ref);
+    *req.mutable_entry()->mutable_entry_date() = D(2026, 11, 1);
+    return archive_->CreateLedgerEntry(kFinance, req);
+  };
+  EXPECT_EQ(FieldOf(post(v1::LedgerEntry::CHARGE, std::numeric_limits<int64_t>::max(), "INV-0").status()),
+            "entry.amount.amount_minor");
+  ASSERT_TRUE(post(v1::LedgerEntry::CHARGE, kMaxAmountMinor, "INV-1").ok());
+  auto over = post(v1::LedgerEntry::CHARGE, 1, "INV-2");
+  EXPECT_EQ(CodeOf(over), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(over.status()), "entry.amount.amount_minor");
+  ASSERT_TRUE(post(v1::LedgerEntry::PAYMENT, kMaxAmountMinor, "RCPT-1").ok());
+  EXPECT_EQ(FieldOf(post(v1::LedgerEntry::ADJUSTMENT, -1, "ADJ-1").status()), "entry.amount.amount_minor");
+  v1::GetReceivablesRequest get;
+  get.set_name(a.name() + "/receivables");
+  auto r = archive_->GetReceivables(kFinance, get);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->balance().amount_minor(), 0);
+  *get.mutable_as_of() = D(2201, 1, 1);
+  EXPECT_EQ(FieldOf(archive_->GetReceivables(kFinance, get).status()), "as_of");
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "common/time_util.h"
-#include "google/protobuf/util/field_mask_util.h"
+#include "common/validate.h"
 #include "services/clients/archive.h"
 #include "services/clients/internal.h"
 
@@ -115,9 +115,7 @@ absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::U
     if (auto s = CheckEtag(req.contact().etag(), current->first.etag(), req.contact().name()); !s.ok()) return s;
     if (auto s = CheckActive(*account); !s.ok()) return s;
     Contact updated = current->first;
-    google::protobuf::util::FieldMaskUtil::MergeOptions opts;
-    opts.set_replace_repeated_fields(true);
-    google::protobuf::util::FieldMaskUtil::MergeMessageTo(req.contact(), req.update_mask(), opts, &updated);
+    ApplyFieldMask(req.contact(), req.update_mask(), &updated);
     if (auto s = ValidateContact(updated); !s.ok()) return s;
     Touch(updated.mutable_audit(), who, now);
     updated.set_etag(NewEtag());

@@ -4,6 +4,7 @@
 // and closes them.
 #include "absl/strings/str_cat.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 #include "services/clients/archive.h"
 #include "services/clients/internal.h"
 
@@ -61,6 +62,12 @@ absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1:
   }
   if (auto s = CheckText(f.subject(), "feedback.subject", 200, true); !s.ok()) return s;
   if (auto s = CheckText(f.description(), "feedback.description", 5000, false, true); !s.ok()) return s;
+  if (f.has_receive_time()) {
+    if (auto s = CheckTimestamp(f.receive_time(), "feedback.receive_time"); !s.ok()) return s;
+  }
+  if (f.has_response_due_time()) {
+    if (auto s = CheckTimestamp(f.response_due_time(), "feedback.response_due_time"); !s.ok()) return s;
+  }
   const absl::Time now = Now();
   const absl::Time received = f.has_receive_time() ? FromProto(f.receive_time()) : now;
   if (received > now + absl::Minutes(5)) return InvalidArgument("feedback.receive_time", "must not be in the future");
@@ -104,6 +111,7 @@ absl::StatusOr<v1::ListFeedbackResponse> Archive::ListFeedback(const Principal& 
   if (req.overdue_only() && (req.state() == Feedback::ANSWERED || req.state() == Feedback::CLOSED)) {
     return InvalidArgument("state", "cannot be ANSWERED or CLOSED with overdue_only");
   }
+  if (auto s = CheckStaffId(req.assignee(), "assignee", false); !s.ok()) return s;
   const absl::Time now = Now();
   v1::ListFeedbackResponse resp;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
@@ -122,8 +130,9 @@ absl::StatusOr<v1::ListFeedbackResponse> Archive::ListFeedback(const Principal& 
     }
     if (req.major_open_only()) q.category = Feedback::MAJOR;
     if (req.overdue_only()) q.due_before = absl::ToUnixMicros(now);
+    q.person = req.assignee();
     const std::string fingerprint = absl::StrCat("feedback|", req.parent(), "|", req.overdue_only() ? 1 : 0, "|",
-                                                 req.major_open_only() ? 1 : 0, "|", req.state());
+                                                 req.major_open_only() ? 1 : 0, "|", req.state(), "|", req.assignee());
     auto page = ListPage<Feedback>(tx, tokens_, q, req.page_size(), req.page_token(), fingerprint);
     if (!page.ok()) return page.status();
     for (auto& f : page->first) *resp.add_feedback() = std::move(f);

@@ -137,6 +137,12 @@ grpc::Status ClientsHandler::RecordVisit(grpc::ServerContext* context, const v1:
                 [&](const Principal& who) { return Reply(archive_->RecordVisit(who, *request), response); });
 }
 
+grpc::Status ClientsHandler::RescheduleVisit(grpc::ServerContext* context, const v1::RescheduleVisitRequest* request,
+                                             v1::Visit* response) {
+  return Handle(*verifier_, context, "RescheduleVisit",
+                [&](const Principal& who) { return Reply(archive_->RescheduleVisit(who, *request), response); });
+}
+
 grpc::Status ClientsHandler::CancelVisit(grpc::ServerContext* context, const v1::CancelVisitRequest* request,
                                          v1::Visit* response) {
   return Handle(*verifier_, context, "CancelVisit",

@@ -55,6 +55,8 @@ class ClientsHandler final : public v1::ClientsService::Service {
                           v1::ListVisitsResponse* response) override;
   grpc::Status RecordVisit(grpc::ServerContext* context, const v1::RecordVisitRequest* request,
                            v1::Visit* response) override;
+  grpc::Status RescheduleVisit(grpc::ServerContext* context, const v1::RescheduleVisitRequest* request,
+                               v1::Visit* response) override;
   grpc::Status CancelVisit(grpc::ServerContext* context, const v1::CancelVisitRequest* request,
                            v1::Visit* response) override;
   grpc::Status CreateActivity(grpc::ServerContext* context, const v1::CreateActivityRequest* request,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/names.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 #include "services/clients/aging.h"
 #include "services/clients/archive.h"
 #include "services/clients/internal.h"
@@ -50,6 +51,41 @@ LedgerLine ToLine(const LedgerEntry& e) {
   return LedgerLine{DayNumber(e.entry_date()), amount};
 }
 
+// Every ledger line and every sum aging forms stays within the bound of an
+// amount: an account's charges together, and its credits together, are at
+// most 10^15 fen; the entry that would pass either is refused.
+absl::Status CheckAccountTotals(ClientsTx& tx, const std::string& account_id, const LedgerEntry& added) {
+  int64_t debits = 0, credits = 0;
+  auto count = [&](const LedgerEntry& e) -> absl::Status {
+    const int64_t amount = ToLine(e).amount;
+    auto sum = amount > 0 ? AddAmounts(debits, amount, "entry.amount.amount_minor")
+                          : AddAmounts(credits, amount, "entry.amount.amount_minor");
+    if (!sum.ok()) {
+      return InvalidArgument("entry.amount.amount_minor",
+                             "would take the account's charges or credits beyond 10^15 fen (10^13 CNY)");
+    }
+    (amount > 0 ? debits : credits) = *sum;
+    return absl::OkStatus();
+  };
+  if (auto s = count(added); !s.ok()) return s;
+  ChildQuery q;
+  q.kind = kLedgerEntry;
+  q.account_id = account_id;
+  q.limit = 10000;
+  for (;;) {
+    auto rows = tx.ListChildren(q);
+    if (!rows.ok()) return rows.status();
+    for (const auto& r : *rows) {
+      auto e = Unpack<LedgerEntry>(r);
+      if (!e.ok()) return e.status();
+      if (auto s = count(*e); !s.ok()) return s;
+    }
+    if (static_cast<int>(rows->size()) < q.limit) break;
+    q.after = std::make_pair(rows->back().sort_key, rows->back().name);
+  }
+  return absl::OkStatus();
+}
+
 bool SameEntry(const LedgerEntry& a, const LedgerEntry& b) {
   return a.type() == b.type() && a.amount().amount_minor() == b.amount().amount_minor() &&
          DateKey(a.entry_date()) == DateKey(b.entry_date());
@@ -75,14 +111,11 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
     return InvalidArgument("entry.amount.amount_minor",
                            e.type() == LedgerEntry::ADJUSTMENT ? "must not be zero" : "must be positive");
   }
-  if (amount > 100'000'000'000'00LL || amount < -100'000'000'000'00LL) {
-    return InvalidArgument("entry.amount.amount_minor", "is out of range");
-  }
+  if (auto s = CheckAmount(amount, "entry.amount.amount_minor"); !s.ok()) return s;
   if (auto s = CheckText(e.reference(), "entry.reference", 100, true); !s.ok()) return s;
   if (auto s = CheckText(e.description(), "entry.description", 500, false, true); !s.ok()) return s;
-  if (!e.has_entry_date() || !IsValidDate(e.entry_date())) {
-    return InvalidArgument("entry.entry_date", "must be a real calendar date");
-  }
+  if (!e.has_entry_date()) return InvalidArgument("entry.entry_date", "is required");
+  if (auto s = CheckDate(e.entry_date(), "entry.entry_date"); !s.ok()) return s;
   const absl::Time now = Now();
   absl::StatusOr<LedgerEntry> result;
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
@@ -101,6 +134,7 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
       result = std::move(*stored);
       return absl::OkStatus();
     }
+    if (auto s = CheckAccountTotals(tx, *account_id, e); !s.ok()) return s;
     e.set_name(absl::StrCat(req.parent(), "/ledgerEntries/", NewId(now)));
     e.set_poster(who.subject);
     *e.mutable_create_time() = ToProto(now);
@@ -146,7 +180,9 @@ absl::StatusOr<v1::Receivables> Archive::GetReceivables(const Principal& who, co
   auto parsed = ParseResourceName(req.name(), "accounts/{account|-}/receivables", "name");
   if (!parsed.ok()) return parsed.status();
   const std::string account_id = parsed->Id("account");
-  if (req.has_as_of() && !IsValidDate(req.as_of())) return InvalidArgument("as_of", "must be a real calendar date");
+  if (req.has_as_of()) {
+    if (auto s = CheckDate(req.as_of(), "as_of"); !s.ok()) return s;
+  }
   const type::v1::Date as_of = req.has_as_of() ? req.as_of() : Today(Now(), zone_);
   const int64_t as_of_day = DayNumber(as_of);
   Aging total;
@@ -175,7 +211,11 @@ absl::StatusOr<v1::Receivables> Archive::GetReceivables(const Principal& who, co
       if (static_cast<int>(rows->size()) < q.limit) break;
       q.after = std::make_pair(rows->back().sort_key, rows->back().name);
     }
-    for (auto& [id, lines] : by_account) total += AgeAccount(std::move(lines), as_of_day);
+    for (auto& [id, lines] : by_account) {
+      if (!total.Add(AgeAccount(std::move(lines), as_of_day))) {
+        return InvalidArgument("name", "the whole book's total is beyond int64 fen; read the receivables per account");
+      }
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -2,6 +2,7 @@
 // time has passed are the manager's daily check of the visit plan.
 #include "absl/strings/str_cat.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 #include "services/clients/archive.h"
 #include "services/clients/internal.h"
 
@@ -28,6 +29,9 @@ ChildRecord ToRecord(const Visit& v, const std::string& account_id) {
   return r;
 }
 
+// How far ahead a visit can be planned.
+constexpr absl::Duration kVisitHorizon = absl::Hours(24 * 366 * 5);
+
 absl::Status RequirePlanned(const Visit& v) {
   if (v.state() == Visit::PLANNED) return absl::OkStatus();
   return FailedPrecondition(
@@ -49,6 +53,9 @@ absl::StatusOr<Visit> Archive::CreateVisit(const Principal& who, const v1::Creat
   if (!v.has_planned_time()) return InvalidArgument("visit.planned_time", "is required");
   if (auto s = CheckText(v.purpose(), "visit.purpose", 500, true, true); !s.ok()) return s;
   const absl::Time now = Now();
+  if (auto s = CheckTimestamp(v.planned_time(), "visit.planned_time", EarliestTime(), now + kVisitHorizon); !s.ok()) {
+    return s;
+  }
   return CreateChild<Visit>(
       store_, who, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(v), now,
       [&](ClientsTx&, const v1::Account&, Visit& x) {
@@ -104,6 +111,9 @@ absl::StatusOr<Visit> Archive::RecordVisit(const Principal& who, const v1::Recor
   if (auto s = who.Require(kWriters, "RecordVisit is for the manager and key account managers"); !s.ok()) return s;
   if (auto s = CheckText(req.outcome(), "outcome", 2000, true, true); !s.ok()) return s;
   if (auto s = CheckText(req.next_step(), "next_step", 1000, false, true); !s.ok()) return s;
+  if (req.has_visit_time()) {
+    if (auto s = CheckTimestamp(req.visit_time(), "visit_time"); !s.ok()) return s;
+  }
   const absl::Time now = Now();
   const absl::Time when = req.has_visit_time() ? FromProto(req.visit_time()) : now;
   if (when > now + absl::Minutes(5)) return InvalidArgument("visit_time", "must not be in the future");
@@ -134,6 +144,23 @@ absl::StatusOr<Visit> Archive::CancelVisit(const Principal& who, const v1::Cance
         if (auto s = RequirePlanned(v); !s.ok()) return s;
         v.set_state(Visit::CANCELLED);
         v.set_cancel_reason(req.reason());
+        Touch(v.mutable_audit(), who, now);
+        return absl::OkStatus();
+      },
+      ToRecord);
+}
+
+absl::StatusOr<Visit> Archive::RescheduleVisit(const Principal& who, const v1::RescheduleVisitRequest& req) {
+  if (auto s = who.Require(kWriters, "RescheduleVisit is for the manager and key account managers"); !s.ok()) {
+    return s;
+  }
+  if (!req.has_planned_time()) return InvalidArgument("planned_time", "is required");
+  const absl::Time now = Now();
+  return ChangeChild<Visit>(
+      store_, who, req.name(), req.etag(), "visits", kVisit, "visit", ClerkMay::kNo,
+      [&](ClientsTx&, const v1::Account&, Visit& v) -> absl::Status {
+        if (auto s = RequirePlanned(v); !s.ok()) return s;
+        *v.mutable_planned_time() = req.planned_time();
         Touch(v.mutable_audit(), who, now);
         return absl::OkStatus();
       },

@@ -12,7 +12,7 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/trace.h"
-#include "google/protobuf/util/field_mask_util.h"
+#include "common/validate.h"
 #include "services/inspections/schedule.h"
 
 namespace atrium::inspections {
@@ -112,8 +112,10 @@ const std::set<std::string>& UpdatableFields() {
 
 absl::StatusOr<std::pair<absl::CivilDay, absl::CivilDay>> Range(const type::v1::Date& start, const type::v1::Date& end,
                                                                 bool has_start, bool has_end) {
-  if (!has_start || !IsValidDate(start)) return InvalidArgument("start_date", "must be a calendar date");
-  if (!has_end || !IsValidDate(end)) return InvalidArgument("end_date", "must be a calendar date");
+  if (!has_start) return InvalidArgument("start_date", "is required");
+  if (auto s = CheckDate(start, "start_date"); !s.ok()) return s;
+  if (!has_end) return InvalidArgument("end_date", "is required");
+  if (auto s = CheckDate(end, "end_date"); !s.ok()) return s;
   const absl::CivilDay from = ToCivilDay(start), to = ToCivilDay(end);
   if (to < from) return InvalidArgument("end_date", "must not be before start_date");
   if (to - from >= kMaxRangeDays) return InvalidArgument("end_date", "the range is at most 366 days");
@@ -217,9 +219,7 @@ absl::StatusOr<InspectionPoint> Inspections::UpdatePoint(const Principal& who, c
     if (req.update_mask().paths_size() == 0) {
       content = Content(req.point());
     } else {
-      google::protobuf::util::FieldMaskUtil::MergeOptions options;
-      options.set_replace_repeated_fields(true);
-      google::protobuf::util::FieldMaskUtil::MergeMessageTo(Content(req.point()), req.update_mask(), options, &content);
+      ApplyFieldMask(Content(req.point()), req.update_mask(), &content);
     }
     if (auto s = ValidatePoint(content); !s.ok()) return s;
     InspectionPoint updated = *p;
@@ -265,7 +265,9 @@ absl::StatusOr<InspectionPoint> Inspections::RetirePoint(const Principal& who, c
 absl::StatusOr<v1::ListDueInspectionsResponse> Inspections::ListDueInspections(
     const Principal& who, const v1::ListDueInspectionsRequest& req) {
   if (auto s = who.Require(kReaders, "the round is read by staff and services"); !s.ok()) return s;
-  if (req.has_date() && !IsValidDate(req.date())) return InvalidArgument("date", "must be a calendar date");
+  if (req.has_date()) {
+    if (auto s = CheckDate(req.date(), "date"); !s.ok()) return s;
+  }
   const absl::Time now = clock_->Now();
   const absl::CivilDay day = req.has_date() ? ToCivilDay(req.date()) : absl::ToCivilDay(now, options_.zone);
   v1::ListDueInspectionsResponse out;
@@ -317,6 +319,9 @@ absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, c
     const std::string f = absl::StrCat("inspection.results[", i, "]");
     if (auto s = CheckText(r.remark(), f + ".remark", 1000, !r.meets_standard(), true); !s.ok()) return s;
     if (auto s = CheckText(r.assignee(), f + ".assignee", 100); !s.ok()) return s;
+    if (r.has_due_time()) {
+      if (auto s = CheckTimestamp(r.due_time(), f + ".due_time"); !s.ok()) return s;
+    }
     if (r.has_due_time() && FromProto(r.due_time()) <= now) {
       return InvalidArgument(f + ".due_time", "must be in the future");
     }

@@ -500,5 +500,29 @@ TEST_F(InspectionsTest, ReadsAndRefusalsTheProtoDocuments) {
   EXPECT_EQ(CodeOf(domain_->GetComplianceReport(kFnb, report)), Code::kPermissionDenied);
 }
 
+TEST_F(InspectionsTest, DatesAndDueTimesOutOfRangeAreRefusedByField) {
+  v1::RecordInspectionRequest req = Round("conference-centre", {{"sound-room", "调音台一路无输出"}});
+  req.mutable_inspection()->mutable_results(1)->mutable_due_time()->set_seconds(int64_t{1} << 62);
+  EXPECT_EQ(FieldOf(domain_->RecordInspection(kInspector, req).status()), "inspection.results[1].due_time");
+  *req.mutable_inspection()->mutable_results(1)->mutable_due_time() = ToProto(At(11, 28, 9));
+  req.mutable_inspection()->mutable_results(1)->mutable_due_time()->set_nanos(1'000'000'000);
+  EXPECT_EQ(FieldOf(domain_->RecordInspection(kInspector, req).status()), "inspection.results[1].due_time.nanos");
+  v1::ListActionsRequest actions;
+  EXPECT_EQ(domain_->ListActions(kGm, actions)->actions_size(), 0);
+  v1::ListDueInspectionsRequest due;
+  due.mutable_date()->set_year(50000);
+  due.mutable_date()->set_month(1);
+  due.mutable_date()->set_day(1);
+  EXPECT_EQ(FieldOf(domain_->ListDueInspections(kInspector, due).status()), "date");
+  v1::GetComplianceReportRequest report;
+  report.mutable_start_date()->set_year(2201);
+  report.mutable_start_date()->set_month(1);
+  report.mutable_start_date()->set_day(1);
+  report.mutable_end_date()->set_year(2201);
+  report.mutable_end_date()->set_month(1);
+  report.mutable_end_date()->set_day(2);
+  EXPECT_EQ(FieldOf(domain_->GetComplianceReport(kGm, report).status()), "start_date");
+}
+
 }  // namespace
 }  // namespace atrium::inspections

@@ -7,6 +7,7 @@
 #include "atrium/notifications/v1/notifications.pb.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/validate.h"
 #include "services/inspections/inspections.h"
 #include "services/inspections/schedule.h"
 
@@ -51,12 +52,10 @@ absl::StatusOr<v1::ComplianceReport> Inspections::GetComplianceReport(const Prin
       !s.ok()) {
     return s;
   }
-  if (!req.has_start_date() || !IsValidDate(req.start_date())) {
-    return InvalidArgument("start_date", "must be a calendar date");
-  }
-  if (!req.has_end_date() || !IsValidDate(req.end_date())) {
-    return InvalidArgument("end_date", "must be a calendar date");
-  }
+  if (!req.has_start_date()) return InvalidArgument("start_date", "is required");
+  if (auto s = CheckDate(req.start_date(), "start_date"); !s.ok()) return s;
+  if (!req.has_end_date()) return InvalidArgument("end_date", "is required");
+  if (auto s = CheckDate(req.end_date(), "end_date"); !s.ok()) return s;
   const absl::CivilDay from = ToCivilDay(req.start_date()), to = ToCivilDay(req.end_date());
   if (to < from) return InvalidArgument("end_date", "must not be before start_date");
   if (to - from >= 366) return InvalidArgument("end_date", "the range is at most 366 days");

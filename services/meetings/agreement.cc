@@ -12,6 +12,7 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 
 namespace atrium::meetings {
 namespace {
@@ -32,6 +33,10 @@ const std::set<std::string, std::less<>>& ContentFields() {
 absl::Status CheckTimes(const google::protobuf::Timestamp& start, const google::protobuf::Timestamp& end,
                         bool has_start, bool has_end, const std::string& field) {
   if (has_start != has_end) return InvalidArgument(field + (has_start ? ".end_time" : ".start_time"), "is required");
+  if (has_start) {
+    if (auto s = CheckTimestamp(start, field + ".start_time"); !s.ok()) return s;
+    if (auto s = CheckTimestamp(end, field + ".end_time"); !s.ok()) return s;
+  }
   if (has_start && FromProto(end) <= FromProto(start)) {
     return InvalidArgument(field + ".end_time", "must be after start_time");
   }
@@ -60,8 +65,7 @@ absl::Status ValidateAmount(const type::v1::Money& m, const std::string& field, 
   if (m.amount_minor() < 0 || (!allow_zero && m.amount_minor() == 0)) {
     return InvalidArgument(field + ".amount_minor", allow_zero ? "must not be negative" : "must be positive");
   }
-  if (m.amount_minor() > int64_t{1000000000000}) return InvalidArgument(field + ".amount_minor", "is too large");
-  return absl::OkStatus();
+  return CheckAmount(m.amount_minor(), field + ".amount_minor");
 }
 
 DiscountAuthority::DiscountAuthority()
@@ -161,7 +165,8 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
   for (int i = 0; i < a.room_block_size(); ++i) {
     const auto& n = a.room_block(i);
     const std::string f = absl::StrCat(p, ".room_block[", i, "]");
-    if (!n.has_night() || !IsValidDate(n.night())) return InvalidArgument(f + ".night", "must be a calendar date");
+    if (!n.has_night()) return InvalidArgument(f + ".night", "is required");
+    if (auto s = CheckDate(n.night(), f + ".night"); !s.ok()) return s;
     if (auto s = CheckText(n.room_type(), f + ".room_type", 100, true); !s.ok()) return s;
     if (n.rooms() < 1 || n.rooms() > 5000) return InvalidArgument(f + ".rooms", "must be between 1 and 5000");
     if (!nights.insert({DateKey(n.night()), n.room_type()}).second) {
@@ -173,7 +178,8 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
   for (int i = 0; i < a.meals_size(); ++i) {
     const auto& m = a.meals(i);
     const std::string f = absl::StrCat(p, ".meals[", i, "]");
-    if (!m.has_date() || !IsValidDate(m.date())) return InvalidArgument(f + ".date", "must be a calendar date");
+    if (!m.has_date()) return InvalidArgument(f + ".date", "is required");
+    if (auto s = CheckDate(m.date(), f + ".date"); !s.ok()) return s;
     if (m.kind() == v1::Meal::KIND_UNSPECIFIED || !v1::Meal::Kind_IsValid(m.kind())) {
       return InvalidArgument(f + ".kind", "must be BREAKFAST, LUNCH, DINNER, TEA_BREAK or BANQUET");
     }
@@ -216,8 +222,12 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
     const std::string f = absl::StrCat(p, ".guests[", i, "]");
     if (auto s = CheckText(g.name(), f + ".name", 100, true); !s.ok()) return s;
     if (auto s = CheckText(g.title(), f + ".title", 100); !s.ok()) return s;
-    if (g.has_arrival() && !IsValidDate(g.arrival())) return InvalidArgument(f + ".arrival", "must be a date");
-    if (g.has_departure() && !IsValidDate(g.departure())) return InvalidArgument(f + ".departure", "must be a date");
+    if (g.has_arrival()) {
+      if (auto s = CheckDate(g.arrival(), f + ".arrival"); !s.ok()) return s;
+    }
+    if (g.has_departure()) {
+      if (auto s = CheckDate(g.departure(), f + ".departure"); !s.ok()) return s;
+    }
     if (g.has_arrival() && g.has_departure() && DateKey(g.departure()) < DateKey(g.arrival())) {
       return InvalidArgument(f + ".departure", "must not be before arrival");
     }
@@ -236,9 +246,7 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
     if (line.item().empty() && line.description().empty()) {
       return InvalidArgument(f + ".description", "is required for a line off the price list");
     }
-    if (line.quantity() < 1 || line.quantity() > 1000000) {
-      return InvalidArgument(f + ".quantity", "must be between 1 and 1000000");
-    }
+    if (auto s = CheckQuantity(line.quantity(), f + ".quantity"); !s.ok()) return s;
     if (auto s = ValidateAmount(line.unit_price(), f + ".unit_price", true); !s.ok()) return s;
   }
   if (a.has_deposit()) {
@@ -257,8 +265,13 @@ absl::Status PriceAgreement(Agreement* a, const v1::PriceList& list, const Disco
     auto* line = a->mutable_prices(i);
     line->mutable_unit_price()->set_currency_code("CNY");
     const int64_t unit = line->unit_price().amount_minor();
-    *line->mutable_amount() = Cny(unit * line->quantity());
-    total += unit * line->quantity();
+    const std::string f = absl::StrCat(p, ".prices[", i, "]");
+    auto amount = MultiplyAmount(unit, line->quantity(), f);
+    if (!amount.ok()) return amount.status();
+    *line->mutable_amount() = Cny(*amount);
+    auto sum = AddAmounts(total, *amount, p + ".prices");
+    if (!sum.ok()) return sum.status();
+    total = *sum;
     line->clear_list_unit_price();
     if (line->item().empty()) continue;
     auto it = prices.find({line->category(), line->item()});
@@ -268,11 +281,15 @@ absl::Status PriceAgreement(Agreement* a, const v1::PriceList& list, const Disco
                                           v1::ChargeCategory_Name(line->category())));
     }
     *line->mutable_list_unit_price() = Cny(it->second);
-    list_total += it->second * line->quantity();
+    auto list_amount = MultiplyAmount(it->second, line->quantity(), f);
+    if (!list_amount.ok()) return list_amount.status();
+    auto list_sum = AddAmounts(list_total, *list_amount, p + ".prices");
+    if (!list_sum.ok()) return list_sum.status();
+    list_total = *list_sum;
     if (unit < it->second) {
       // Rounded up: 10.001% below list is beyond a 10% authority.
       const int64_t off = it->second - unit;
-      worst = std::max(worst, static_cast<int>((off * 10000 + it->second - 1) / it->second));
+      worst = std::max(worst, static_cast<int>((static_cast<__int128>(off) * 10000 + it->second - 1) / it->second));
     }
   }
   *a->mutable_total() = Cny(total);

@@ -12,6 +12,7 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/trace.h"
+#include "common/validate.h"
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/notice.h"
@@ -94,6 +95,9 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
   } else if (e.has_charge()) {
     return InvalidArgument("tracking_entry.charge", "only an extra service carries a charge");
   }
+  if (e.has_occur_time()) {
+    if (auto s = CheckTimestamp(e.occur_time(), "tracking_entry.occur_time"); !s.ok()) return s;
+  }
   const absl::Time now = clock_->Now();
   if (!e.has_occur_time()) *e.mutable_occur_time() = ToProto(now);
   e.set_name(absl::StrCat(req.parent(), "/trackingEntries/", NewId(now)));
@@ -120,6 +124,13 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
             Record{e.name(), kTrackingKind, req.parent(), "", absl::ToUnixMicros(now), e.SerializeAsString()});
         !s.ok()) {
       return s;
+    }
+    // The extras sold count in the bill: refused if they pass its bound.
+    if (e.kind() == TrackingEntry::EXTRA_SERVICE) {
+      if (auto bill = LoadSettlement(tx, *m); !bill.ok()) {
+        if (bill.status().code() != absl::StatusCode::kInvalidArgument) return bill.status();
+        return InvalidArgument("tracking_entry.charge", "takes the bill beyond the largest amount, 10^15 fen");
+      }
     }
     std::string detail = e.description();
     if (!e.action_taken().empty()) absl::StrAppend(&detail, "\nDone: ", e.action_taken());
@@ -156,13 +167,20 @@ absl::StatusOr<Settlement> Meetings::LoadSettlement(MeetingsTx& tx, const Meetin
     auto a = GetAs<v1::Agreement>(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version()));
     if (!a.ok()) return a.status();
     if (*a) {
-      for (const auto& line : (*a)->prices()) agreed[line.category()] += line.amount().amount_minor();
+      for (const auto& line : (*a)->prices()) {
+        auto sum = AddAmounts(agreed[line.category()], line.amount().amount_minor(), "settlement.lines.agreed");
+        if (!sum.ok()) return sum.status();
+        agreed[line.category()] = *sum;
+      }
     }
   }
   auto tracking = AllTracking(tx, m.name());
   if (!tracking.ok()) return tracking.status();
   for (const auto& e : *tracking) {
-    if (e.kind() == TrackingEntry::EXTRA_SERVICE) agreed[v1::EXTRAS] += e.charge().amount_minor();
+    if (e.kind() != TrackingEntry::EXTRA_SERVICE) continue;
+    auto sum = AddAmounts(agreed[v1::EXTRAS], e.charge().amount_minor(), "settlement.lines.agreed");
+    if (!sum.ok()) return sum.status();
+    agreed[v1::EXTRAS] = *sum;
   }
   std::map<int, v1::SettlementLine> before;
   for (const auto& line : s.lines()) before[line.category()] = line;
@@ -174,20 +192,33 @@ absl::StatusOr<Settlement> Meetings::LoadSettlement(MeetingsTx& tx, const Meetin
     if (it != before.end()) *line = it->second;
     line->set_category(c);
     *line->mutable_agreed() = Cny(agreed[c]);
+    // Every sum is checked: a bill never shows a wrapped number.
     if (line->charged()) {
-      *line->mutable_difference() = Cny(line->actual().amount_minor() - agreed[c]);
-      actual_total += line->actual().amount_minor();
+      auto difference = SubtractAmounts(line->actual().amount_minor(), agreed[c], "settlement.lines.difference");
+      if (!difference.ok()) return difference.status();
+      *line->mutable_difference() = Cny(*difference);
+      auto sum = AddAmounts(actual_total, line->actual().amount_minor(), "settlement.actual_total");
+      if (!sum.ok()) return sum.status();
+      actual_total = *sum;
     } else {
       line->clear_actual();
       line->clear_difference();
     }
-    agreed_total += agreed[c];
+    auto sum = AddAmounts(agreed_total, agreed[c], "settlement.agreed_total");
+    if (!sum.ok()) return sum.status();
+    agreed_total = *sum;
   }
-  for (const auto& p : s.payments()) paid += p.amount().amount_minor();
+  for (const auto& p : s.payments()) {
+    auto sum = AddAmounts(paid, p.amount().amount_minor(), "settlement.paid");
+    if (!sum.ok()) return sum.status();
+    paid = *sum;
+  }
+  auto balance = SubtractAmounts(actual_total, paid, "settlement.balance");
+  if (!balance.ok()) return balance.status();
   *s.mutable_agreed_total() = Cny(agreed_total);
   *s.mutable_actual_total() = Cny(actual_total);
   *s.mutable_paid() = Cny(paid);
-  *s.mutable_balance() = Cny(actual_total - paid);
+  *s.mutable_balance() = Cny(*balance);
   return s;
 }
 
@@ -273,6 +304,13 @@ absl::StatusOr<Settlement> Meetings::RecordCharges(const Principal& who, const v
           *line->mutable_actual() = Cny(c.amount().amount_minor());
           line->set_explanation(c.explanation());
         }
+        int64_t total = 0;
+        for (const auto& line : s.lines()) {
+          if (!line.charged()) continue;
+          auto sum = AddAmounts(total, line.actual().amount_minor(), "charges");
+          if (!sum.ok()) return sum.status();
+          total = *sum;
+        }
         // The client reviews the bill as it now stands.
         s.set_review(Settlement::PENDING);
         s.clear_reviewer();
@@ -309,7 +347,8 @@ absl::StatusOr<Settlement> Meetings::RecordPayment(const Principal& who, const v
   if (!p.has_amount()) return InvalidArgument("payment.amount", "is required");
   if (auto s = ValidateAmount(p.amount(), "payment.amount", false); !s.ok()) return s;
   if (auto s = CheckText(p.reference(), "payment.reference", 100, true); !s.ok()) return s;
-  if (!p.has_date() || !IsValidDate(p.date())) return InvalidArgument("payment.date", "must be a calendar date");
+  if (!p.has_date()) return InvalidArgument("payment.date", "is required");
+  if (auto s = CheckDate(p.date(), "payment.date"); !s.ok()) return s;
   return ChangeSettlement(
       who, req.name(), {}, "payments are recorded by the manager, the key account manager and finance",
       [&](MeetingsTx&, Meeting& m, Settlement& s) -> absl::Status {
@@ -321,6 +360,9 @@ absl::StatusOr<Settlement> Meetings::RecordPayment(const Principal& who, const v
           if (existing.amount().amount_minor() == p.amount().amount_minor()) return absl::OkStatus();
           return AlreadyExists("PAYMENT_REFERENCE_USED",
                                absl::StrCat("payment ", p.reference(), " was recorded with another amount"));
+        }
+        if (auto paid = AddAmounts(s.paid().amount_minor(), p.amount().amount_minor(), "payment.amount"); !paid.ok()) {
+          return paid.status();
         }
         v1::Payment* added = s.add_payments();
         *added = p;
@@ -477,7 +519,9 @@ absl::StatusOr<v1::TodayView> Meetings::GetTodayView(const Principal& who, const
       !s.ok()) {
     return s;
   }
-  if (req.has_date() && !IsValidDate(req.date())) return InvalidArgument("date", "must be a calendar date");
+  if (req.has_date()) {
+    if (auto s = CheckDate(req.date(), "date"); !s.ok()) return s;
+  }
   const absl::Time now = clock_->Now();
   const type::v1::Date date = req.has_date() ? req.date() : Today(now, policy_.zone);
   const absl::CivilDay day = ToCivilDay(date);

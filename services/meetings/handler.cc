@@ -275,4 +275,28 @@ grpc::Status MeetingsHandler::GetTodayView(grpc::ServerContext* context, const v
                 [&](const Principal& who) { return Reply(meetings_->GetTodayView(who, *request), response); });
 }
 
+grpc::Status MeetingsHandler::DiscardAgreement(grpc::ServerContext* context, const v1::DiscardAgreementRequest* request,
+                                               v1::Agreement* response) {
+  return Handle(*verifier_, context, "DiscardAgreement",
+                [&](const Principal& who) { return Reply(meetings_->DiscardAgreement(who, *request), response); });
+}
+
+grpc::Status MeetingsHandler::UpdateRoom(grpc::ServerContext* context, const v1::UpdateRoomRequest* request,
+                                         v1::Room* response) {
+  return Handle(*verifier_, context, "UpdateRoom",
+                [&](const Principal& who) { return Reply(meetings_->UpdateRoom(who, *request), response); });
+}
+
+grpc::Status MeetingsHandler::RetireRoom(grpc::ServerContext* context, const v1::RetireRoomRequest* request,
+                                         v1::Room* response) {
+  return Handle(*verifier_, context, "RetireRoom",
+                [&](const Principal& who) { return Reply(meetings_->RetireRoom(who, *request), response); });
+}
+
+grpc::Status MeetingsHandler::MoveBooking(grpc::ServerContext* context, const v1::MoveBookingRequest* request,
+                                          v1::Booking* response) {
+  return Handle(*verifier_, context, "MoveBooking",
+                [&](const Principal& who) { return Reply(meetings_->MoveBooking(who, *request), response); });
+}
+
 }  // namespace atrium::meetings

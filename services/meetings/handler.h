@@ -58,6 +58,14 @@ class MeetingsHandler final : public v1::MeetingsService::Service {
                               v1::ListAgreementsResponse* response) override;
   grpc::Status UpdateAgreement(grpc::ServerContext* context, const v1::UpdateAgreementRequest* request,
                                v1::Agreement* response) override;
+  grpc::Status DiscardAgreement(grpc::ServerContext* context, const v1::DiscardAgreementRequest* request,
+                                v1::Agreement* response) override;
+  grpc::Status UpdateRoom(grpc::ServerContext* context, const v1::UpdateRoomRequest* request,
+                          v1::Room* response) override;
+  grpc::Status RetireRoom(grpc::ServerContext* context, const v1::RetireRoomRequest* request,
+                          v1::Room* response) override;
+  grpc::Status MoveBooking(grpc::ServerContext* context, const v1::MoveBookingRequest* request,
+                           v1::Booking* response) override;
   grpc::Status SignAgreement(grpc::ServerContext* context, const v1::SignAgreementRequest* request,
                              v1::Agreement* response) override;
   grpc::Status CreateApprovalRequest(grpc::ServerContext* context, const v1::CreateApprovalRequestRequest* request,

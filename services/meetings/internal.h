@@ -48,6 +48,11 @@ absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::str
                             const std::string& summary, const std::string& detail, const Principal& who,
                             absl::Time now);
 
+// FAILED_PRECONDITION ROOM_RETIRED when `room`, or a part of it, is retired.
+absl::Status CheckBookable(MeetingsTx& tx, const v1::Room& room);
+// The capacities of `r`: known styles, each once, 1..10000 seats.
+absl::Status CheckCapacities(const v1::Room& r, const std::string& field);
+
 // Reads and writes a stored message under its resource name.
 template <typename T>
 absl::StatusOr<std::optional<T>> GetAs(MeetingsTx& tx, const std::string& name) {

@@ -13,6 +13,7 @@
 #include "common/ids.h"
 #include "common/text.h"
 #include "common/trace.h"
+#include "common/validate.h"
 #include "services/meetings/internal.h"
 
 namespace atrium::meetings {
@@ -132,6 +133,7 @@ using v1::Room;
 constexpr char kCreateMeeting[] = "CreateMeeting";
 constexpr char kCreateBooking[] = "CreateBooking";
 constexpr absl::Duration kMaxFunction = absl::Hours(14 * 24);
+constexpr absl::Duration kLongestMeeting = absl::Hours(31 * 24);
 constexpr absl::Duration kMaxAvailabilityRange = absl::Hours(31 * 24);
 
 absl::StatusOr<std::string> RoomIdOf(const std::string& name, const std::string& field) {
@@ -176,6 +178,13 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
   if (m.has_start_time() != m.has_end_time()) {
     return InvalidArgument(m.has_start_time() ? "meeting.end_time" : "meeting.start_time",
                            "start and end are given together");
+  }
+  if (m.has_start_time()) {
+    const absl::Time latest = clock_->Now() + policy_.booking_horizon;
+    if (auto s = CheckTimestamp(m.start_time(), "meeting.start_time", EarliestTime(), latest); !s.ok()) return s;
+    if (auto s = CheckTimestamp(m.end_time(), "meeting.end_time", EarliestTime(), latest + kLongestMeeting); !s.ok()) {
+      return s;
+    }
   }
   if (m.has_start_time() && FromProto(m.end_time()) <= FromProto(m.start_time())) {
     return InvalidArgument("meeting.end_time", "must be after start_time");
@@ -248,14 +257,15 @@ absl::StatusOr<v1::ListMeetingsResponse> Meetings::ListMeetings(const Principal&
     if (auto ids = ParseName(req.account(), {"accounts"}, "account"); !ids.ok()) return ids.status();
   }
   if (auto s = CheckText(req.owner(), "owner", 128); !s.ok()) return s;
+  if (!Meeting::State_IsValid(req.state())) return InvalidArgument("state", "is not a meeting state");
   auto size = ClampPageSize(req.page_size());
   if (!size.ok()) return size.status();
-  const std::string query = absl::StrCat("meetings|", req.account(), "|", req.owner());
+  const std::string query = absl::StrCat("meetings|", req.account(), "|", req.owner(), "|", req.state());
   auto after = Position(page_tokens_, req.page_token(), query);
   if (!after.ok()) return after.status();
   v1::ListMeetingsResponse out;
   absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto rows = tx.ListMeetings(req.account(), req.owner(), *after, *size + 1);
+    auto rows = tx.ListMeetings(req.account(), req.owner(), req.state(), *after, *size + 1);
     if (!rows.ok()) return rows.status();
     const bool more = static_cast<int>(rows->size()) > *size;
     if (more) rows->pop_back();
@@ -371,16 +381,7 @@ absl::StatusOr<Room> Meetings::CreateRoom(const Principal& who, const v1::Create
   Room r = req.room();
   if (auto s = CheckText(r.display_name(), "room.display_name", 100, true); !s.ok()) return s;
   if (auto s = CheckText(r.location(), "room.location", 100); !s.ok()) return s;
-  std::set<int> styles;
-  for (int i = 0; i < r.capacities_size(); ++i) {
-    const auto& c = r.capacities(i);
-    const std::string at = absl::StrCat("room.capacities[", i, "]");
-    if (c.style() == v1::SETUP_STYLE_UNSPECIFIED || !v1::SetupStyle_IsValid(c.style())) {
-      return InvalidArgument(at + ".style", "is not a known set-up style");
-    }
-    if (!styles.insert(c.style()).second) return InvalidArgument(at + ".style", "appears twice");
-    if (c.seats() < 1 || c.seats() > 10000) return InvalidArgument(at + ".seats", "must be between 1 and 10000");
-  }
+  if (auto s = CheckCapacities(r, "room"); !s.ok()) return s;
   std::set<std::string> parts;
   for (int i = 0; i < r.parts_size(); ++i) {
     auto part = RoomIdOf(r.parts(i), absl::StrCat("room.parts[", i, "]"));
@@ -390,6 +391,9 @@ absl::StatusOr<Room> Meetings::CreateRoom(const Principal& who, const v1::Create
   if (r.parts_size() == 1) return InvalidArgument("room.parts", "a combination is made of two rooms or more");
   const absl::Time now = clock_->Now();
   r.set_name(absl::StrCat("rooms/", req.room_id()));
+  r.set_state(Room::ACTIVE);
+  r.clear_retire_reason();
+  r.set_etag(NewEtag());
   *r.mutable_audit() = NewAudit(who, now);
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto existing = tx.GetRoom(req.room_id());
@@ -464,6 +468,14 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
   if (!room_id.ok()) return room_id.status();
   if (!b.has_start_time()) return InvalidArgument("booking.start_time", "is required");
   if (!b.has_end_time()) return InvalidArgument("booking.end_time", "is required");
+  // Checked before any arithmetic: from a day ago to the booking horizon.
+  const absl::Time now = clock_->Now();
+  if (auto s =
+          CheckTimestamp(b.start_time(), "booking.start_time", now - absl::Hours(24), now + policy_.booking_horizon);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckTimestamp(b.end_time(), "booking.end_time"); !s.ok()) return s;
   const absl::Time start = FromProto(b.start_time());
   const absl::Time end = FromProto(b.end_time());
   if (end <= start) return InvalidArgument("booking.end_time", "must be after start_time");
@@ -480,7 +492,6 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
   if (b.attendees() < 1) return InvalidArgument("booking.attendees", "must be 1 or more");
   if (b.hold() == Booking::HOLD_UNSPECIFIED) b.set_hold(Booking::TENTATIVE);
   if (!Booking::Hold_IsValid(b.hold())) return InvalidArgument("booking.hold", "must be TENTATIVE or DEFINITE");
-  const absl::Time now = clock_->Now();
   b.set_name(absl::StrCat(req.parent(), "/bookings/", NewId(now)));
   b.set_state(Booking::ACTIVE);
   b.clear_cancel_reason();
@@ -509,6 +520,7 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
     auto room = tx.GetRoom(*room_id);
     if (!room.ok()) return room.status();
     if (!*room) return NotFound("room", b.room());
+    if (auto s = CheckBookable(tx, **room); !s.ok()) return s;
     int seats = 0;
     for (const auto& c : (*room)->capacities()) {
       if (c.style() == b.style()) seats = c.seats();
@@ -652,6 +664,8 @@ absl::StatusOr<v1::Availability> Meetings::GetAvailability(const Principal& who,
   if (auto s = who.Require(kReaders, "the diary is read by staff, departments and services"); !s.ok()) return s;
   if (!req.has_start_time()) return InvalidArgument("start_time", "is required");
   if (!req.has_end_time()) return InvalidArgument("end_time", "is required");
+  if (auto s = CheckTimestamp(req.start_time(), "start_time"); !s.ok()) return s;
+  if (auto s = CheckTimestamp(req.end_time(), "end_time"); !s.ok()) return s;
   const absl::Time start = FromProto(req.start_time());
   const absl::Time end = FromProto(req.end_time());
   if (end <= start) return InvalidArgument("end_time", "must be after start_time");

@@ -29,6 +29,9 @@ struct Policy {
   DiscountAuthority authority;
   // The hotel's time zone: dates of the notice and of today's view.
   absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
+  // How far ahead of now a room can be booked and a meeting (or its
+  // agreement) can start: the `booking-horizon` setting.
+  absl::Duration booking_horizon = absl::Hours(24 * 1096);
 };
 
 class Meetings final {
@@ -54,6 +57,11 @@ class Meetings final {
   absl::StatusOr<v1::ListBookingsResponse> ListBookings(const Principal& who, const v1::ListBookingsRequest& req);
   absl::StatusOr<v1::Booking> ConfirmBooking(const Principal& who, const v1::ConfirmBookingRequest& req);
   absl::StatusOr<v1::Booking> CancelBooking(const Principal& who, const v1::CancelBookingRequest& req);
+
+  // rooms.cc
+  absl::StatusOr<v1::Room> UpdateRoom(const Principal& who, const v1::UpdateRoomRequest& req);
+  absl::StatusOr<v1::Room> RetireRoom(const Principal& who, const v1::RetireRoomRequest& req);
+  absl::StatusOr<v1::Booking> MoveBooking(const Principal& who, const v1::MoveBookingRequest& req);
   absl::StatusOr<v1::Availability> GetAvailability(const Principal& who, const v1::GetAvailabilityRequest& req);
 
   // sales.cc
@@ -64,6 +72,7 @@ class Meetings final {
   absl::StatusOr<v1::ListAgreementsResponse> ListAgreements(const Principal& who, const v1::ListAgreementsRequest& req);
   absl::StatusOr<v1::Agreement> UpdateAgreement(const Principal& who, const v1::UpdateAgreementRequest& req);
   absl::StatusOr<v1::Agreement> SignAgreement(const Principal& who, const v1::SignAgreementRequest& req);
+  absl::StatusOr<v1::Agreement> DiscardAgreement(const Principal& who, const v1::DiscardAgreementRequest& req);
   absl::StatusOr<v1::ApprovalRequest> CreateApprovalRequest(const Principal& who,
                                                             const v1::CreateApprovalRequestRequest& req);
   absl::StatusOr<v1::ApprovalRequest> GetApprovalRequest(const Principal& who,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -611,6 +612,250 @@ TEST_F(MeetingsTest, RoomAndBookingReadsAndChangesRefuseWhatTheyDocument) {
   move.set_note(std::string(2001, 'x'));
   EXPECT_EQ(FieldOf(meetings_->StartNegotiation(kKam, move).status()), "note");
   EXPECT_EQ(FieldOf(meetings_->RecordIntent(kKam, move).status()), "note");
+}
+
+TEST_F(MeetingsTest, ARoomChangesAndRetiresKeepingItsBookings) {
+  Meeting m = NewMeeting();
+  auto held = meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8)));
+  ASSERT_TRUE(held.ok()) << held.status();
+
+  v1::UpdateRoomRequest update;
+  update.mutable_room()->set_name("rooms/hall-a");
+  update.mutable_room()->set_display_name("宴会厅A（新）");
+  update.mutable_room()->set_location("ignored: not in the mask");
+  update.mutable_update_mask()->add_paths("display_name");
+  EXPECT_EQ(CodeOf(meetings_->UpdateRoom(kKam, update)), Code::kPermissionDenied);
+  auto changed = meetings_->UpdateRoom(kManager, update);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->display_name(), "宴会厅A（新）");
+  EXPECT_EQ(changed->location(), "");
+  EXPECT_EQ(changed->capacities_size(), 1);  // not in the mask: kept
+  EXPECT_EQ(changed->state(), v1::Room::ACTIVE);
+  update.mutable_room()->set_etag("stale");
+  EXPECT_EQ(CodeOf(meetings_->UpdateRoom(kManager, update)), Code::kAborted);
+  update.mutable_room()->set_etag(changed->etag());
+  update.mutable_update_mask()->set_paths(0, "parts");
+  EXPECT_EQ(FieldOf(meetings_->UpdateRoom(kManager, update).status()), "update_mask");
+  update.mutable_update_mask()->set_paths(0, "capacities");
+  update.mutable_room()->add_capacities()->set_style(v1::THEATRE);
+  EXPECT_EQ(FieldOf(meetings_->UpdateRoom(kManager, update).status()), "room.capacities[0].seats");
+  update.mutable_room()->set_name("rooms/ghost");
+  EXPECT_EQ(CodeOf(meetings_->UpdateRoom(kManager, update)), Code::kNotFound);
+
+  v1::RetireRoomRequest retire;
+  retire.set_name("rooms/hall-a");
+  EXPECT_EQ(FieldOf(meetings_->RetireRoom(kManager, retire).status()), "reason");
+  retire.set_reason("改建为餐厅");
+  EXPECT_EQ(CodeOf(meetings_->RetireRoom(kClerk, retire)), Code::kPermissionDenied);
+  auto retired = meetings_->RetireRoom(kManager, retire);
+  ASSERT_TRUE(retired.ok()) << retired.status();
+  EXPECT_EQ(retired->state(), v1::Room::RETIRED);
+  EXPECT_EQ(retired->retire_reason(), "改建为餐厅");
+  EXPECT_TRUE(meetings_->RetireRoom(kManager, retire).ok());  // harmless again
+
+  // The booking made before stays; no new one, neither of the room nor of a
+  // combination containing it; a retired room no longer changes.
+  v1::GetBookingRequest get;
+  get.set_name(held->name());
+  EXPECT_EQ(meetings_->GetBooking(kFnb, get)->state(), Booking::ACTIVE);
+  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(48),
+                                                                   absl::Hours(2)))
+                         .status()),
+            "ROOM_RETIRED");
+  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(48),
+                                                                   absl::Hours(2)))
+                         .status()),
+            "ROOM_RETIRED");
+  update.mutable_room()->set_name("rooms/hall-a");
+  update.mutable_room()->clear_capacities();
+  update.mutable_room()->clear_etag();
+  update.mutable_update_mask()->set_paths(0, "display_name");
+  EXPECT_EQ(ReasonOf(meetings_->UpdateRoom(kManager, update).status()), "ROOM_RETIRED");
+  v1::GetRoomRequest room;
+  room.set_name("rooms/hall-a");
+  EXPECT_EQ(meetings_->GetRoom(kFnb, room)->state(), v1::Room::RETIRED);
+  v1::MoveBookingRequest move;
+  move.set_name(held->name());
+  *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
+  *move.mutable_end_time() = ToProto(kDay + absl::Hours(12));
+  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "ROOM_RETIRED");
+}
+
+TEST_F(MeetingsTest, AMovedBookingKeepsItsSlotUntilTheNewOneIsHeld) {
+  Meeting m1 = NewMeeting();
+  Meeting m2 = NewMeeting(kManager);
+  auto b1 = meetings_->CreateBooking(kKam, BookingRequest(m1, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8)));
+  ASSERT_TRUE(b1.ok()) << b1.status();
+  auto b2 =
+      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-b", kDay + absl::Hours(9), absl::Hours(8)));
+  ASSERT_TRUE(b2.ok()) << b2.status();
+
+  v1::MoveBookingRequest move;
+  move.set_name(b1->name());
+  *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
+  EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, move).status()), "end_time");
+  *move.mutable_end_time() = ToProto(kDay + absl::Hours(18));
+  EXPECT_EQ(CodeOf(meetings_->MoveBooking(kKam2, move)), Code::kPermissionDenied);  // not their meeting
+  EXPECT_EQ(CodeOf(meetings_->MoveBooking(kFnb, move)), Code::kPermissionDenied);
+  // An hour later in the same room overlaps only itself.
+  auto later = meetings_->MoveBooking(kKam, move);
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ(later->start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(10)));
+  EXPECT_EQ(later->room(), "rooms/hall-a");
+
+  // Into hall-b, or the combination of both halls, while m2 holds hall-b:
+  // refused, and the booking is where it was.
+  move.set_room("rooms/hall-b");
+  auto refused = meetings_->MoveBooking(kKam, move);
+  EXPECT_EQ(ReasonOf(refused.status()), "ROOM_CONFLICT");
+  move.set_room("rooms/hall");
+  move.set_setup_minutes(30);
+  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "ROOM_CONFLICT");
+  move.set_room("rooms/boardroom");  // 20 seats for 100
+  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "ROOM_TOO_SMALL");
+  v1::GetBookingRequest get;
+  get.set_name(b1->name());
+  auto unchanged = meetings_->GetBooking(kFnb, get);
+  ASSERT_TRUE(unchanged.ok());
+  EXPECT_EQ(unchanged->room(), "rooms/hall-a");
+  EXPECT_EQ(unchanged->setup_minutes(), 0);
+  EXPECT_EQ(unchanged->start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(10)));
+  // m2 still cannot take hall-a at that time.
+  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11),
+                                                                       absl::Hours(1)))
+                         .status()),
+            "ROOM_CONFLICT");
+
+  // The next day in hall-b: the old slot is free at once.
+  move.set_room("rooms/hall-b");
+  *move.mutable_start_time() = ToProto(kDay + absl::Hours(24 + 9));
+  *move.mutable_end_time() = ToProto(kDay + absl::Hours(24 + 17));
+  auto moved = meetings_->MoveBooking(kClerk, move);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->room(), "rooms/hall-b");
+  EXPECT_EQ(moved->setup_minutes(), 30);
+  EXPECT_TRUE(meetings_
+                  ->CreateBooking(kManager,
+                                  BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11), absl::Hours(1)))
+                  .ok());
+  v1::ListBookingsRequest list;
+  list.set_parent(m1.name());
+  auto listed = meetings_->ListBookings(kFnb, list);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->bookings_size(), 1);
+  EXPECT_EQ(listed->bookings(0).start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(24 + 9)));
+
+  v1::CancelBookingRequest cancel;
+  cancel.set_name(b1->name());
+  cancel.set_reason("client cancelled");
+  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
+  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "BOOKING_CANCELLED");
+}
+
+TEST_F(MeetingsTest, MeetingsAreListedByState) {
+  Meeting enquiry = NewMeeting();
+  clock_.Advance(absl::Seconds(1));
+  Meeting visited = NewMeeting();
+  v1::MoveMeetingRequest move;
+  move.set_name(visited.name());
+  ASSERT_TRUE(meetings_->RecordSiteVisit(kKam, move).ok());
+
+  v1::ListMeetingsRequest list;
+  list.set_state(Meeting::SITE_VISIT);
+  auto sited = meetings_->ListMeetings(kManager, list);
+  ASSERT_TRUE(sited.ok()) << sited.status();
+  ASSERT_EQ(sited->meetings_size(), 1);
+  EXPECT_EQ(sited->meetings(0).name(), visited.name());
+  list.set_state(Meeting::ENQUIRY);
+  list.set_owner("kam-li");
+  auto open = meetings_->ListMeetings(kManager, list);
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->meetings_size(), 1);
+  EXPECT_EQ(open->meetings(0).name(), enquiry.name());
+  list.set_state(Meeting::CANCELLED);
+  EXPECT_EQ(meetings_->ListMeetings(kManager, list)->meetings_size(), 0);
+  list.set_state(static_cast<Meeting::State>(99));
+  EXPECT_EQ(FieldOf(meetings_->ListMeetings(kManager, list).status()), "state");
+}
+
+// ---- Values out of range ----
+
+// A start whose microseconds, computed in int64, wrap onto `target`: about
+// the year 9·10^9. 10^6 = 2^6 · 15625, so seconds = (target/2^6) · 15625^-1
+// modulo 2^58, plus 2^58.
+int64_t WrappingOnto(absl::Time target) {
+  const uint64_t micros = static_cast<uint64_t>(absl::ToUnixMicros(target));
+  uint64_t inverse = 15625;  // Newton's iteration for 15625^-1 modulo 2^64
+  for (int i = 0; i < 6; ++i) inverse *= 2 - 15625 * inverse;
+  const uint64_t low = ((micros >> 6) * inverse) & ((uint64_t{1} << 58) - 1);
+  return static_cast<int64_t>(low + (uint64_t{1} << 58));
+}
+
+TEST_F(MeetingsTest, ABookingInTheYear9e9IsRefusedAndLeavesNoGhostOnARealDay) {
+  Meeting m = NewMeeting();
+  const absl::Time real_start = kDay + absl::Hours(9);
+  const int64_t ghost_seconds = WrappingOnto(real_start);
+  ASSERT_GT(ghost_seconds, int64_t{9'000'000'000} * 365 * 86400 / 10 * 9);  // far beyond any calendar
+  v1::CreateBookingRequest ghost = BookingRequest(m, "rooms/hall-a", real_start, absl::Hours(2));
+  ghost.mutable_booking()->mutable_start_time()->set_seconds(ghost_seconds);
+  ghost.mutable_booking()->mutable_start_time()->set_nanos(0);
+  ghost.mutable_booking()->mutable_end_time()->set_seconds(ghost_seconds + 7200);
+  ghost.mutable_booking()->mutable_end_time()->set_nanos(0);
+  auto refused = meetings_->CreateBooking(kKam, ghost);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "booking.start_time");
+  // The real booking of that day is not refused by a ghost.
+  auto real = meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", real_start, absl::Hours(2)));
+  EXPECT_TRUE(real.ok()) << real.status();
+  v1::ListBookingsRequest list;
+  list.set_parent(m.name());
+  list.set_show_cancelled(true);
+  auto all = meetings_->ListBookings(kKam, list);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->bookings_size(), 1);
+}
+
+TEST_F(MeetingsTest, BookingsAndMeetingsOutsideTheirRangeAreRefusedByField) {
+  Meeting m = NewMeeting();
+  auto field = [&](absl::Time start, int32_t nanos = 0) {
+    v1::CreateBookingRequest req = BookingRequest(m, "rooms/boardroom", start, absl::Hours(1));
+    req.mutable_booking()->set_attendees(10);
+    req.mutable_booking()->mutable_start_time()->set_nanos(nanos);
+    return FieldOf(meetings_->CreateBooking(kKam, req).status());
+  };
+  // The default horizon is 1096 days ahead; a day back is still taken.
+  EXPECT_EQ(field(kStart + absl::Hours(24 * 1097)), "booking.start_time");
+  EXPECT_EQ(field(kStart - absl::Hours(48)), "booking.start_time");
+  EXPECT_EQ(field(kDay, -1), "booking.start_time.nanos");
+  EXPECT_EQ(field(kDay, 1'000'000'000), "booking.start_time.nanos");
+  v1::CreateBookingRequest year0 = BookingRequest(m, "rooms/boardroom", kDay, absl::Hours(1));
+  year0.mutable_booking()->mutable_end_time()->set_seconds(-62167219200);
+  EXPECT_EQ(FieldOf(meetings_->CreateBooking(kKam, year0).status()), "booking.end_time");
+  EXPECT_EQ(field(kStart + absl::Hours(24 * 1000)), "");  // accepted
+  v1::ListBookingsRequest list;
+  list.set_parent(m.name());
+  EXPECT_EQ(meetings_->ListBookings(kKam, list)->bookings_size(), 1);
+
+  // The horizon is a setting of the service.
+  Policy near;
+  near.booking_horizon = absl::Hours(24 * 30);
+  Meetings short_sighted(store_.get(), &directory_, &clock_, PageTokens("secret"), nullptr, near);
+  v1::CreateBookingRequest later = BookingRequest(m, "rooms/hall-b", kStart + absl::Hours(24 * 31), absl::Hours(1));
+  EXPECT_EQ(FieldOf(short_sighted.CreateBooking(kKam, later).status()), "booking.start_time");
+
+  v1::CreateMeetingRequest meeting;
+  meeting.mutable_meeting()->set_account("accounts/acme");
+  meeting.mutable_meeting()->set_title("far away");
+  meeting.mutable_meeting()->set_origin(Meeting::OUTREACH);
+  const int64_t year_50000 = absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(50000, 1, 1), absl::UTCTimeZone()));
+  meeting.mutable_meeting()->mutable_start_time()->set_seconds(year_50000);
+  meeting.mutable_meeting()->mutable_end_time()->set_seconds(year_50000 + 7200);
+  EXPECT_EQ(FieldOf(meetings_->CreateMeeting(kKam, meeting).status()), "meeting.start_time");
+
+  v1::GetAvailabilityRequest diary;
+  diary.mutable_start_time()->set_seconds(std::numeric_limits<int64_t>::max() - 100);
+  diary.mutable_end_time()->set_seconds(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, diary).status()), "start_time");
 }
 
 }  // namespace

@@ -91,7 +91,13 @@ CREATE TABLE records (
 CREATE INDEX records_by_parent ON records(kind, parent, seq, name);
 CREATE INDEX records_by_tag ON records(kind, tag, seq, name) WHERE tag <> '';
 )sql",
-    // 2: request ids scoped to their caller, with the digest of the request
+    // 2: meetings listed by state (0 = written before this migration, filled
+    // in from the stored message at start-up).
+    R"sql(
+ALTER TABLE meetings ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX meetings_by_state ON meetings(state, create_micros, id);
+)sql",
+    // 3: request ids scoped to their caller, with the digest of the request
     // that used them (common/request_ids.h). Ids recorded before have no
     // caller, so no caller's key reaches them: a retry sent across this
     // upgrade creates anew.
@@ -134,22 +140,46 @@ class PgTx final : public MeetingsTx {
   absl::Status PutMeeting(const std::string& id, const Meeting& m) override {
     return db_
         .Exec(
-            "INSERT INTO meetings(id, account, owner, create_micros, data, start_micros, end_micros)"
-            " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT(id) DO UPDATE SET owner = EXCLUDED.owner,"
-            " data = EXCLUDED.data, start_micros = EXCLUDED.start_micros, end_micros = EXCLUDED.end_micros",
+            "INSERT INTO meetings(id, account, owner, create_micros, data, start_micros, end_micros, state)"
+            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT(id) DO UPDATE SET owner = EXCLUDED.owner,"
+            " data = EXCLUDED.data, start_micros = EXCLUDED.start_micros, end_micros = EXCLUDED.end_micros,"
+            " state = EXCLUDED.state",
             {Text(id), Text(m.account()), Text(m.owner()), Int(ToUnixMicros(m.audit().create_time())),
              Bytes(m.SerializeAsString()), Int(m.has_start_time() ? ToUnixMicros(m.start_time()) : 0),
-             Int(m.has_end_time() ? ToUnixMicros(m.end_time()) : 0)})
+             Int(m.has_end_time() ? ToUnixMicros(m.end_time()) : 0), Int(m.state())})
         .status();
   }
 
+  // Fills in meetings.state for rows written before migration 2.
+  absl::Status BackfillStates() {
+    std::string last;
+    for (;;) {
+      auto r =
+          db_.Exec("SELECT id, data FROM meetings WHERE state = 0 AND id > $1 ORDER BY id LIMIT 500", {Text(last)});
+      if (!r.ok()) return r.status();
+      if (r->rows() == 0) return absl::OkStatus();
+      for (int i = 0; i < r->rows(); ++i) {
+        Meeting m;
+        if (!m.ParseFromString(r->Bytes(i, 1))) return absl::DataLossError("a stored meeting is corrupt");
+        if (auto u = db_.Exec("UPDATE meetings SET state = $1 WHERE id = $2", {Int(m.state()), Text(r->Text(i, 0))});
+            !u.ok()) {
+          return u.status();
+        }
+      }
+      last = r->Text(r->rows() - 1, 0);
+    }
+  }
+
   absl::StatusOr<std::vector<Meeting>> ListMeetings(const std::string& account, const std::string& owner,
+                                                    Meeting::State state,
                                                     const std::optional<std::pair<int64_t, std::string>>& after,
                                                     int limit) override {
-    std::string sql = "SELECT data FROM meetings WHERE ($1 = '' OR account = $1) AND ($2 = '' OR owner = $2)";
-    std::vector<pg::Param> params = {Text(account), Text(owner), Int(limit)};
+    std::string sql =
+        "SELECT data FROM meetings WHERE ($1 = '' OR account = $1) AND ($2 = '' OR owner = $2)"
+        " AND ($4 = 0 OR state = $4)";
+    std::vector<pg::Param> params = {Text(account), Text(owner), Int(limit), Int(state)};
     if (after) {
-      sql += " AND (create_micros, id) < ($4, $5)";
+      sql += " AND (create_micros, id) < ($5, $6)";
       params.push_back(Int(after->first));
       params.push_back(Text(after->second));
     }
@@ -166,6 +196,10 @@ class PgTx final : public MeetingsTx {
         .status();
   }
 
+  absl::Status PutRoom(const std::string& id, const Room& room) override {
+    return db_.Exec("UPDATE rooms SET data = $2 WHERE id = $1", {Text(id), Bytes(room.SerializeAsString())}).status();
+  }
+
   absl::StatusOr<std::vector<Room>> ListRooms(const std::string& after_id, int limit) override {
     return pg::Messages<Room>(
         db_.Exec("SELECT data FROM rooms WHERE id > $1 ORDER BY id LIMIT $2", {Text(after_id), Int(limit)}), "room");
@@ -178,7 +212,8 @@ class PgTx final : public MeetingsTx {
   absl::Status PutBooking(const std::string& meeting_id, const Booking& b,
                           const std::vector<std::string>& units) override {
     if (auto r = db_.Exec("INSERT INTO bookings(name, meeting_id, start_micros, state, data) VALUES ($1,$2,$3,$4,$5)"
-                          " ON CONFLICT(name) DO UPDATE SET state = EXCLUDED.state, data = EXCLUDED.data",
+                          " ON CONFLICT(name) DO UPDATE SET state = EXCLUDED.state, data = EXCLUDED.data,"
+                          " start_micros = EXCLUDED.start_micros",
                           {Text(b.name()), Text(meeting_id), Int(ToUnixMicros(b.start_time())), Int(b.state()),
                            Bytes(b.SerializeAsString())});
         !r.ok()) {
@@ -354,7 +389,11 @@ class PgTx final : public MeetingsTx {
 absl::StatusOr<std::unique_ptr<PgMeetingsStore>> PgMeetingsStore::Open(const std::string& url, int connections) {
   auto pool = pg::Pool::Open(url, kMigrations, connections);
   if (!pool.ok()) return pool.status();
-  return std::unique_ptr<PgMeetingsStore>(new PgMeetingsStore(std::move(*pool)));
+  std::unique_ptr<PgMeetingsStore> store(new PgMeetingsStore(std::move(*pool)));
+  if (auto s = store->Write([](MeetingsTx& tx) { return static_cast<PgTx&>(tx).BackfillStates(); }); !s.ok()) {
+    return s;
+  }
+  return store;
 }
 
 absl::Status PgMeetingsStore::Write(const std::function<absl::Status(MeetingsTx&)>& fn) {

@@ -19,6 +19,8 @@ std::map<std::string, Setting> MeetingsSettings() {
       {"discount-authority",
        Setting::String("key_account_manager=10,manager=20,gm_office=100",
                        "largest discount below list price each role grants on its own, in percent", true)},
+      {"booking-horizon",
+       Setting::Duration("26304h", "how far ahead a room can be booked or a meeting start (26304h = 1096 days)")},
   };
 }
 
@@ -37,6 +39,10 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     }
   }
   Policy policy;
+  policy.booking_horizon = config.Duration("booking-horizon");
+  if (policy.booking_horizon <= absl::ZeroDuration() || policy.booking_horizon > absl::Hours(24 * 366 * 50)) {
+    return absl::InvalidArgumentError("configuration booking-horizon: must be positive and at most 50 years");
+  }
   auto authority = DiscountAuthority::Parse(config.String("discount-authority"));
   if (!authority.ok()) return authority.status();
   policy.authority = std::move(*authority);

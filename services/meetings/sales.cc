@@ -14,7 +14,7 @@
 #include "common/names.h"
 #include "common/text.h"
 #include "common/trace.h"
-#include "google/protobuf/util/field_mask_util.h"
+#include "common/validate.h"
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/notice.h"
@@ -32,6 +32,8 @@ constexpr char kPriceListName[] = "priceList";
 constexpr char kAgreementKind[] = "agreement";
 constexpr char kApprovalKind[] = "approval";
 constexpr char kNoticeKind[] = "notice";
+// Versions of one meeting's agreement (signed, superseded and discarded).
+constexpr size_t kMaxVersions = 100;
 
 std::string Percent(int basis_points) { return absl::StrFormat("%.2f", basis_points / 100.0); }
 
@@ -177,10 +179,18 @@ absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const 
       return FailedPrecondition("DRAFT_EXISTS", absl::StrCat(versions->back().name(), " is a draft: change that one"),
                                 {{"draft", versions->back().name()}});
     }
+    if (versions->size() >= kMaxVersions) {
+      return FailedPrecondition("TOO_MANY_VERSIONS",
+                                absl::StrCat(m->name(), " has ", kMaxVersions, " agreement versions, the most it may"));
+    }
     Agreement a = draft;
-    if (copy && !versions->empty()) {
-      a = versions->back();
-      KeepContent(&a);
+    if (copy) {  // a copy of the version in force (not of a discarded draft)
+      for (const Agreement& v : *versions) {
+        if (v.version() == m->agreement_version()) {
+          a = v;
+          KeepContent(&a);
+        }
+      }
     }
     const int version = versions->empty() ? 1 : versions->back().version() + 1;
     auto list = LoadPriceList(tx);
@@ -263,10 +273,7 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
     if (req.update_mask().paths_size() == 0) {
       content = changes;
     } else {
-      google::protobuf::util::FieldMaskUtil::MergeOptions options;
-      options.set_replace_message_fields(true);
-      options.set_replace_repeated_fields(true);
-      google::protobuf::util::FieldMaskUtil::MergeMessageTo(changes, req.update_mask(), options, &content);
+      ApplyFieldMask(changes, req.update_mask(), &content);
     }
     if (auto s = ValidateAgreementContent(content, "agreement"); !s.ok()) return s;
     auto list = LoadPriceList(tx);
@@ -759,6 +766,61 @@ absl::StatusOr<Meeting> Meetings::StartMeeting(const Principal& who, const v1::M
 absl::StatusOr<Meeting> Meetings::CompleteMeeting(const Principal& who, const v1::MoveMeetingRequest& req) {
   if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::IN_PROGRESS}, Meeting::COMPLETED, false);
+}
+
+absl::StatusOr<Agreement> Meetings::DiscardAgreement(const Principal& who, const v1::DiscardAgreementRequest& req) {
+  if (auto s = who.Require(kHandlers, "agreements are discarded by the manager and the key account manager"); !s.ok()) {
+    return s;
+  }
+  auto id = AgreementIdOf(req.name(), "name");
+  if (!id.ok()) return id.status();
+  const absl::Time now = clock_->Now();
+  Agreement out;
+  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+    auto m = MustGetMeeting(tx, id->first);
+    if (!m.ok()) return m.status();
+    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    auto a = MustGetAgreement(tx, req.name());
+    if (!a.ok()) return a.status();
+    if (a->state() == Agreement::DISCARDED) {  // harmless again
+      out = std::move(*a);
+      return absl::OkStatus();
+    }
+    if (!req.etag().empty() && req.etag() != a->etag()) return StaleEtag(a->name());
+    if (a->state() != Agreement::DRAFT) {
+      return FailedPrecondition("NOT_A_DRAFT", absl::StrCat(a->name(), " is ", Agreement::State_Name(a->state()),
+                                                            "; only a draft is discarded"));
+    }
+    // Its pending approval requests are void: withdrawn, out of the queue.
+    std::optional<std::pair<int64_t, std::string>> after;
+    for (bool more = true; more;) {
+      auto rows = tx.ListRecords(kApprovalKind, m->name(), false, after, 200);
+      if (!rows.ok()) return rows.status();
+      for (const auto& r : *rows) {
+        ApprovalRequest ar;
+        if (!ar.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
+        if (ar.state() != ApprovalRequest::PENDING || ar.agreement() != a->name()) continue;
+        ar.set_state(ApprovalRequest::WITHDRAWN);
+        Touch(ar.mutable_audit(), who, now);
+        if (auto s = PutApproval(tx, ar); !s.ok()) return s;
+      }
+      more = rows->size() == 200;
+      if (more) after = std::make_pair(rows->back().seq, rows->back().name);
+    }
+    a->set_state(Agreement::DISCARDED);
+    Touch(a->mutable_audit(), who, now);
+    a->set_etag(NewEtag());
+    if (auto s = PutAgreement(tx, *a); !s.ok()) return s;
+    if (auto s = RecordActivity(tx, *m, absl::StrCat(a->name(), "/discarded"),
+                                absl::StrCat("agreement version ", a->version(), " discarded"), "", who, now);
+        !s.ok()) {
+      return s;
+    }
+    out = std::move(*a);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
 }
 
 }  // namespace atrium::meetings

@@ -4,8 +4,11 @@
 // a real SQLite file, with an injected clock and fakes of the peers.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "common/errors.h"
 #include "common/testing.h"
+#include "common/validate.h"
 #include "services/meetings/fakes.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/test_store.h"
@@ -923,6 +926,163 @@ TEST_F(SalesTest, ReadsAndRefusalsTheProtoDocuments) {
                                               return r;
                                             }())),
             Code::kPermissionDenied);
+}
+
+TEST_F(SalesTest, ADiscardedDraftMakesWayForANewVersion) {
+  Meeting m = AtIntent();
+  auto first = Draft(m, Content(680));
+  ASSERT_TRUE(first.ok()) << first.status();
+  v1::CreateApprovalRequestRequest ask;
+  ask.set_parent(m.name());
+  ask.mutable_approval_request()->set_agreement(first->name());
+  auto pending = meetings_->CreateApprovalRequest(kKam, ask);
+  ASSERT_TRUE(pending.ok()) << pending.status();
+
+  v1::DiscardAgreementRequest discard;
+  discard.set_name(first->name());
+  EXPECT_EQ(CodeOf(meetings_->DiscardAgreement(kKam2, discard)), Code::kPermissionDenied);  // not their meeting
+  EXPECT_EQ(CodeOf(meetings_->DiscardAgreement(kClerk, discard)), Code::kPermissionDenied);
+  discard.set_etag("stale");
+  EXPECT_EQ(CodeOf(meetings_->DiscardAgreement(kKam, discard)), Code::kAborted);
+  discard.clear_etag();
+  auto discarded = meetings_->DiscardAgreement(kKam, discard);
+  ASSERT_TRUE(discarded.ok()) << discarded.status();
+  EXPECT_EQ(discarded->state(), Agreement::DISCARDED);
+  EXPECT_TRUE(meetings_->DiscardAgreement(kKam, discard).ok());  // harmless again
+  EXPECT_EQ(ReasonOf(Sign(*first).status()), "NOT_A_DRAFT");
+  // Its approval request is out of the manager's queue and cannot be granted.
+  v1::GetApprovalRequestRequest get_request;
+  get_request.set_name(pending->name());
+  EXPECT_EQ(meetings_->GetApprovalRequest(kManager, get_request)->state(), v1::ApprovalRequest::WITHDRAWN);
+  v1::ListApprovalRequestsRequest queue;
+  queue.set_parent("meetings/-");
+  queue.set_pending_for_me(true);
+  EXPECT_EQ(meetings_->ListApprovalRequests(kManager, queue)->approval_requests_size(), 0);
+  v1::DecideApprovalRequest decide;
+  decide.set_name(pending->name());
+  EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "ALREADY_DECIDED");
+
+  // The next draft is version 2; a copy of nothing signed is empty.
+  auto second = Draft(m, Content(760));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->version(), 2);
+  ASSERT_TRUE(Sign(*second).ok());
+  discard.set_name(second->name());
+  EXPECT_EQ(ReasonOf(meetings_->DiscardAgreement(kKam, discard).status()), "NOT_A_DRAFT");
+
+  // A copy is of the signed version, not of a discarded draft.
+  auto third = Draft(m, Agreement());
+  ASSERT_TRUE(third.ok()) << third.status();
+  v1::UpdateAgreementRequest update;
+  update.mutable_agreement()->set_name(third->name());
+  update.mutable_agreement()->set_attendees(999);
+  update.mutable_update_mask()->add_paths("attendees");
+  ASSERT_TRUE(meetings_->UpdateAgreement(kKam, update).ok());
+  discard.set_name(third->name());
+  ASSERT_TRUE(meetings_->DiscardAgreement(kManager, discard).ok());
+  auto fourth = Draft(m, Agreement());
+  ASSERT_TRUE(fourth.ok()) << fourth.status();
+  EXPECT_EQ(fourth->version(), 4);
+  EXPECT_EQ(fourth->attendees(), second->attendees());
+  EXPECT_EQ(fourth->prices(0).unit_price().amount_minor(), 76000);
+  v1::ListAgreementsRequest list;
+  list.set_parent(m.name());
+  auto all = meetings_->ListAgreements(kManager, list);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->agreements_size(), 4);  // the discarded ones are kept
+  EXPECT_EQ(all->agreements(0).state(), Agreement::DISCARDED);
+  EXPECT_EQ(all->agreements(2).state(), Agreement::DISCARDED);
+}
+
+// ---- Values out of range ----
+
+TEST_F(SalesTest, TenLinesOfAMillionAtTenBillionYuanAreRefusedNotWrapped) {
+  Meeting m = AtIntent();
+  Agreement huge = Content();
+  huge.clear_prices();
+  for (int i = 0; i < 10; ++i) {
+    auto* line = huge.add_prices();
+    line->set_category(v1::EXTRAS);
+    line->set_description("gold-plated souvenir " + std::to_string(i));
+    line->set_quantity(1'000'000);
+    line->mutable_unit_price()->set_amount_minor(1'000'000'000'000);  // 10^12 fen
+  }
+  auto refused = Draft(m, huge);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "agreement.prices[0]");
+  // Lines within the bound whose sum is not: the total is refused.
+  huge.clear_prices();
+  for (int i = 0; i < 2; ++i) {
+    auto* line = huge.add_prices();
+    line->set_category(v1::EXTRAS);
+    line->set_description("souvenir " + std::to_string(i));
+    line->set_quantity(1'000'000);
+    line->mutable_unit_price()->set_amount_minor(600'000'000);  // 6·10^14 fen a line
+  }
+  EXPECT_EQ(FieldOf(Draft(m, huge).status()), "agreement.prices");
+  huge.mutable_prices(0)->set_quantity(1'000'001);
+  EXPECT_EQ(FieldOf(Draft(m, huge).status()), "agreement.prices[0].quantity");
+  huge.mutable_prices(0)->set_quantity(1);
+  huge.mutable_prices(0)->mutable_unit_price()->set_amount_minor(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(FieldOf(Draft(m, huge).status()), "agreement.prices[0].unit_price.amount_minor");
+  // Nothing was stored: no version, and a sound draft is still the first.
+  EXPECT_EQ(Get(m)->agreement_version(), 0);
+  auto a = Draft(m, Content());
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->name(), m.name() + "/agreements/1");
+  EXPECT_GT(a->total().amount_minor(), 0);
+}
+
+TEST_F(SalesTest, AgreementTimesAndDatesOutOfRangeAreRefusedByField) {
+  Meeting m = AtIntent();
+  Agreement bad = Content();
+  bad.mutable_start_time()->set_nanos(-1);
+  EXPECT_EQ(FieldOf(Draft(m, bad).status()), "agreement.start_time.nanos");
+  bad = Content();
+  bad.mutable_start_time()->set_seconds(int64_t{1} << 62);
+  bad.mutable_end_time()->set_seconds((int64_t{1} << 62) + 3600);
+  EXPECT_EQ(FieldOf(Draft(m, bad).status()), "agreement.start_time");
+  bad = Content();
+  bad.mutable_venues(0)->mutable_end_time()->set_nanos(1'000'000'000);
+  EXPECT_EQ(FieldOf(Draft(m, bad).status()), "agreement.venues[0].end_time.nanos");
+  bad = Content();
+  *bad.mutable_room_block(0)->mutable_night() = D(50000, 12, 17);
+  EXPECT_EQ(FieldOf(Draft(m, bad).status()), "agreement.room_block[0].night");
+  bad = Content();
+  *bad.mutable_guests(0)->mutable_departure() = D(10000, 1, 1);
+  EXPECT_EQ(FieldOf(Draft(m, bad).status()), "agreement.guests[0].departure");
+  EXPECT_EQ(Get(m)->agreement_version(), 0);
+  v1::GetTodayViewRequest today;
+  *today.mutable_date() = D(0, 1, 1);
+  EXPECT_EQ(FieldOf(meetings_->GetTodayView(kManager, today).status()), "date");
+}
+
+TEST_F(SalesTest, PaymentsNeverSumBeyondTheLargestAmount) {
+  Meeting m = Issued();
+  v1::RecordPaymentRequest pay;
+  pay.set_name(m.name() + "/settlement");
+  pay.mutable_payment()->mutable_amount()->set_amount_minor(kMaxAmountMinor);
+  pay.mutable_payment()->set_reference("R-1");
+  *pay.mutable_payment()->mutable_date() = D(2026, 12, 1);
+  auto first = meetings_->RecordPayment(kFinance, pay);
+  ASSERT_TRUE(first.ok()) << first.status();
+  pay.mutable_payment()->mutable_amount()->set_amount_minor(1);
+  pay.mutable_payment()->set_reference("R-2");
+  auto over = meetings_->RecordPayment(kFinance, pay);
+  EXPECT_EQ(CodeOf(over), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(over.status()), "payment.amount");
+  pay.mutable_payment()->mutable_amount()->set_amount_minor(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(FieldOf(meetings_->RecordPayment(kFinance, pay).status()), "payment.amount.amount_minor");
+  v1::GetSettlementRequest get;
+  get.set_name(m.name() + "/settlement");
+  auto bill = meetings_->GetSettlement(kManager, get);
+  ASSERT_TRUE(bill.ok()) << bill.status();
+  EXPECT_EQ(bill->paid().amount_minor(), kMaxAmountMinor);
+  EXPECT_EQ(bill->payments_size(), 1);
+  EXPECT_EQ(bill->balance().amount_minor(), -kMaxAmountMinor);
+  *pay.mutable_payment()->mutable_date() = D(2201, 1, 1);
+  pay.mutable_payment()->mutable_amount()->set_amount_minor(1);
+  EXPECT_EQ(FieldOf(meetings_->RecordPayment(kFinance, pay).status()), "payment.date");
 }
 
 }  // namespace

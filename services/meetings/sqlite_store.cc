@@ -102,7 +102,13 @@ CREATE INDEX records_by_tag ON records(kind, tag, seq, name) WHERE tag <> '';
     R"sql(
 ALTER TABLE activity_outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';
 )sql",
-    // 5: request ids scoped to their caller, with the digest of the request
+    // 5: meetings listed by state (0 = written before this migration, filled
+    // in from the stored message at start-up).
+    R"sql(
+ALTER TABLE meetings ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX meetings_by_state ON meetings(state, create_micros, id);
+)sql",
+    // 6: request ids scoped to their caller, with the digest of the request
     // that used them (common/request_ids.h); the primary key changes, so the
     // table is rebuilt. Ids recorded before have no caller, so no caller's
     // key reaches them: a retry sent across this upgrade creates anew.
@@ -144,18 +150,44 @@ class SqliteTx final : public MeetingsTx {
   absl::Status PutMeeting(const std::string& id, const Meeting& m) override {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare(
-        "INSERT INTO meetings(id, account, owner, create_micros, data, start_micros, end_micros)"
-        " VALUES (?,?,?,?,?,?,?)"
+        "INSERT INTO meetings(id, account, owner, create_micros, data, start_micros, end_micros, state)"
+        " VALUES (?,?,?,?,?,?,?,?)"
         " ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, data = excluded.data,"
-        " start_micros = excluded.start_micros, end_micros = excluded.end_micros");
+        " start_micros = excluded.start_micros, end_micros = excluded.end_micros, state = excluded.state");
     st.Bind(1, id)
         .Bind(2, m.account())
         .Bind(3, m.owner())
         .Bind(4, ToUnixMicros(m.audit().create_time()))
         .BindBlob(5, m.SerializeAsString())
         .Bind(6, m.has_start_time() ? ToUnixMicros(m.start_time()) : int64_t{0})
-        .Bind(7, m.has_end_time() ? ToUnixMicros(m.end_time()) : int64_t{0});
+        .Bind(7, m.has_end_time() ? ToUnixMicros(m.end_time()) : int64_t{0})
+        .Bind(8, static_cast<int64_t>(m.state()));
     return st.Run();
+  }
+
+  // Fills in meetings.state for rows written before migration 5.
+  absl::Status BackfillStates() {
+    std::string last;
+    for (;;) {
+      std::vector<std::pair<std::string, int>> rows;
+      Statement& st = db_.Prepare("SELECT id, data FROM meetings WHERE state = 0 AND id > ? ORDER BY id LIMIT 500");
+      st.Bind(1, last);
+      for (;;) {
+        auto row = st.Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        Meeting m;
+        if (!m.ParseFromString(st.Blob(1))) return absl::DataLossError("a stored meeting is corrupt");
+        rows.emplace_back(st.Text(0), m.state());
+      }
+      if (rows.empty()) return absl::OkStatus();
+      for (const auto& [id, state] : rows) {
+        Statement& up = db_.Prepare("UPDATE meetings SET state = ? WHERE id = ?");
+        up.Bind(1, static_cast<int64_t>(state)).Bind(2, id);
+        if (auto s = up.Run(); !s.ok()) return s;
+      }
+      last = rows.back().first;
+    }
   }
 
   absl::StatusOr<std::vector<Meeting>> MeetingsBetween(int64_t start, int64_t end) override {
@@ -205,11 +237,13 @@ class SqliteTx final : public MeetingsTx {
   }
 
   absl::StatusOr<std::vector<Meeting>> ListMeetings(const std::string& account, const std::string& owner,
+                                                    Meeting::State state,
                                                     const std::optional<std::pair<int64_t, std::string>>& after,
                                                     int limit) override {
     std::string sql = "SELECT data FROM meetings WHERE 1";
     if (!account.empty()) sql += " AND account = ?1";
     if (!owner.empty()) sql += " AND owner = ?2";
+    if (state != Meeting::STATE_UNSPECIFIED) sql += " AND state = ?6";
     if (after) sql += " AND (create_micros, id) < (?3, ?4)";
     sql += " ORDER BY create_micros DESC, id DESC LIMIT ?5";
     Statement& st = db_.Prepare(sql);
@@ -217,6 +251,7 @@ class SqliteTx final : public MeetingsTx {
     if (!owner.empty()) st.Bind(2, owner);
     if (after) st.Bind(3, after->first).Bind(4, after->second);
     st.Bind(5, static_cast<int64_t>(limit));
+    if (state != Meeting::STATE_UNSPECIFIED) st.Bind(6, static_cast<int64_t>(state));
     return StoredRows<Meeting>(st, "meeting");
   }
 
@@ -230,6 +265,13 @@ class SqliteTx final : public MeetingsTx {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare("INSERT INTO rooms(id, data) VALUES (?, ?)");
     st.Bind(1, id).BindBlob(2, room.SerializeAsString());
+    return st.Run();
+  }
+
+  absl::Status PutRoom(const std::string& id, const Room& room) override {
+    if (auto s = CheckWritable(); !s.ok()) return s;
+    Statement& st = db_.Prepare("UPDATE rooms SET data = ? WHERE id = ?");
+    st.BindBlob(1, room.SerializeAsString()).Bind(2, id);
     return st.Run();
   }
 
@@ -250,7 +292,8 @@ class SqliteTx final : public MeetingsTx {
     if (auto s = CheckWritable(); !s.ok()) return s;
     Statement& st = db_.Prepare(
         "INSERT INTO bookings(name, meeting_id, start_micros, state, data) VALUES (?,?,?,?,?)"
-        " ON CONFLICT(name) DO UPDATE SET state = excluded.state, data = excluded.data");
+        " ON CONFLICT(name) DO UPDATE SET state = excluded.state, data = excluded.data,"
+        " start_micros = excluded.start_micros");
     st.Bind(1, b.name())
         .Bind(2, meeting_id)
         .Bind(3, ToUnixMicros(b.start_time()))
@@ -432,7 +475,11 @@ class SqliteTx final : public MeetingsTx {
 absl::StatusOr<std::unique_ptr<SqliteMeetingsStore>> SqliteMeetingsStore::Open(const std::string& path, int readers) {
   auto pool = sqlite::ConnectionPool::Open(path, kMigrations, readers < 1 ? 1 : readers);
   if (!pool.ok()) return pool.status();
-  return std::unique_ptr<SqliteMeetingsStore>(new SqliteMeetingsStore(std::move(*pool)));
+  std::unique_ptr<SqliteMeetingsStore> store(new SqliteMeetingsStore(std::move(*pool)));
+  if (auto s = store->Write([](MeetingsTx& tx) { return static_cast<SqliteTx&>(tx).BackfillStates(); }); !s.ok()) {
+    return s;
+  }
+  return store;
 }
 
 absl::Status SqliteMeetingsStore::Write(const std::function<absl::Status(MeetingsTx&)>& fn) {

@@ -83,12 +83,15 @@ class MeetingsTx {
   virtual absl::StatusOr<std::optional<v1::Meeting>> GetMeeting(const std::string& id) = 0;
   virtual absl::Status PutMeeting(const std::string& id, const v1::Meeting& meeting) = 0;
   // Newest first; `after` is (create micros, id) of the previous page's last.
+  // `state` STATE_UNSPECIFIED = any state.
   virtual absl::StatusOr<std::vector<v1::Meeting>> ListMeetings(
-      const std::string& account, const std::string& owner, const std::optional<std::pair<int64_t, std::string>>& after,
-      int limit) = 0;
+      const std::string& account, const std::string& owner, v1::Meeting::State state,
+      const std::optional<std::pair<int64_t, std::string>>& after, int limit) = 0;
 
   virtual absl::StatusOr<std::optional<v1::Room>> GetRoom(const std::string& id) = 0;
   virtual absl::Status InsertRoom(const std::string& id, const v1::Room& room) = 0;
+  // Replaces a room that exists.
+  virtual absl::Status PutRoom(const std::string& id, const v1::Room& room) = 0;
   // By id, after `after_id`.
   virtual absl::StatusOr<std::vector<v1::Room>> ListRooms(const std::string& after_id, int limit) = 0;
 

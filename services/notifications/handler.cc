@@ -40,6 +40,13 @@ grpc::Status NotificationsHandler::GetNoticeRevision(grpc::ServerContext* contex
                 [&](const Principal& who) { return Reply(notices_->GetNoticeRevision(who, *request), response); });
 }
 
+grpc::Status NotificationsHandler::ListNoticeRevisions(grpc::ServerContext* context,
+                                                       const v1::ListNoticeRevisionsRequest* request,
+                                                       v1::ListNoticeRevisionsResponse* response) {
+  return Handle(*verifier_, context, "ListNoticeRevisions",
+                [&](const Principal& who) { return Reply(notices_->ListNoticeRevisions(who, *request), response); });
+}
+
 grpc::Status NotificationsHandler::GetDispatch(grpc::ServerContext* context, const v1::GetDispatchRequest* request,
                                                v1::Dispatch* response) {
   return Handle(*verifier_, context, "GetDispatch",

@@ -22,6 +22,8 @@ class NotificationsHandler final : public v1::NotificationsService::Service {
                          v1::Notice* response) override;
   grpc::Status ListNotices(grpc::ServerContext* context, const v1::ListNoticesRequest* request,
                            v1::ListNoticesResponse* response) override;
+  grpc::Status ListNoticeRevisions(grpc::ServerContext* context, const v1::ListNoticeRevisionsRequest* request,
+                                   v1::ListNoticeRevisionsResponse* response) override;
   grpc::Status GetNoticeRevision(grpc::ServerContext* context, const v1::GetNoticeRevisionRequest* request,
                                  v1::NoticeRevision* response) override;
   grpc::Status GetDispatch(grpc::ServerContext* context, const v1::GetDispatchRequest* request,

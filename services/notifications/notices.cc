@@ -1,10 +1,12 @@
 #include "services/notifications/notices.h"
 
 #include "common/trace.h"
+#include "common/validate.h"
 #include "spdlog/spdlog.h"
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/escaping.h"
@@ -100,6 +102,7 @@ absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
   if (auto s = CheckText(r.title(), "revision.title", kMaxText, true); !s.ok()) return s;
   if (auto s = CheckText(r.owner(), "revision.owner", 128, true); !s.ok()) return s;
   if (!r.has_meeting_start_time()) return InvalidArgument("revision.meeting_start_time", "is required");
+  if (auto s = CheckTimestamp(r.meeting_start_time(), "revision.meeting_start_time"); !s.ok()) return s;
   if (r.sections_size() == 0 && r.revision() == 1) {
     return InvalidArgument("revision.sections", "the first revision must concern at least one department");
   }
@@ -427,6 +430,53 @@ absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
     if (!r.ok()) return r.status();
     if (!*r) return NotFound("notice revision", req.name());
     out = std::move((*r)->revision);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
+    const Principal& who, const v1::ListNoticeRevisionsRequest& req) {
+  if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
+  std::vector<std::string> parts = absl::StrSplit(req.parent(), '/');
+  if (parts.size() != 2 || parts[0] != "notices" || !IsValidId(parts[1])) {
+    return InvalidArgument("parent", "must be notices/{notice}");
+  }
+  auto size = ClampPageSize(req.page_size(), 10, 50);
+  if (!size.ok()) return size.status();
+  const std::string query = absl::StrCat("revisions|", req.parent());
+  auto pos = page_tokens_.Decode(req.page_token(), query);
+  if (!pos.ok()) return pos.status();
+  int after = 0;
+  if (!pos->empty() && (!absl::SimpleAtoi((*pos)[0], &after) || after < 0)) {
+    return InvalidArgument("page_token", "is malformed");
+  }
+  v1::ListNoticeRevisionsResponse out;
+  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+    auto notice = tx.GetNotice(parts[1]);
+    if (!notice.ok()) return notice.status();
+    if (!*notice) return NotFound("notice", req.parent());
+    // Revisions are numbered 1, 2, ... without gaps, up to the current one.
+    const int last = std::min((*notice)->current_revision(), after + *size);
+    for (int n = after + 1; n <= last; ++n) {
+      auto r = tx.GetRevision(parts[1], n);
+      if (!r.ok()) return r.status();
+      if (!*r) return absl::DataLossError(absl::StrCat(RevisionName(parts[1], n), " is missing"));
+      NoticeRevision* rev = out.add_revisions();
+      *rev = std::move((*r)->revision);
+      if (who.Is(Role::kDepartment)) {  // its own section and changes only
+        auto* sections = rev->mutable_sections();
+        sections->erase(std::remove_if(sections->begin(), sections->end(),
+                                       [&](const v1::NoticeSection& x) { return x.department() != who.department; }),
+                        sections->end());
+        auto* changes = rev->mutable_changes();
+        changes->erase(std::remove_if(changes->begin(), changes->end(),
+                                      [&](const v1::FieldChange& x) { return x.department() != who.department; }),
+                       changes->end());
+      }
+    }
+    if (last < (*notice)->current_revision()) out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(last)}));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

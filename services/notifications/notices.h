@@ -57,6 +57,8 @@ class Notices final {
   absl::StatusOr<v1::Notice> GetNotice(const Principal& who, const v1::GetNoticeRequest& req);
   absl::StatusOr<v1::ListNoticesResponse> ListNotices(const Principal& who, const v1::ListNoticesRequest& req);
   absl::StatusOr<v1::NoticeRevision> GetNoticeRevision(const Principal& who, const v1::GetNoticeRevisionRequest& req);
+  absl::StatusOr<v1::ListNoticeRevisionsResponse> ListNoticeRevisions(const Principal& who,
+                                                                      const v1::ListNoticeRevisionsRequest& req);
   absl::StatusOr<v1::Dispatch> GetDispatch(const Principal& who, const v1::GetDispatchRequest& req);
   absl::StatusOr<v1::ListDispatchesResponse> ListDispatches(const Principal& who, const v1::ListDispatchesRequest& req);
   absl::StatusOr<v1::Dispatch> SignDispatch(const Principal& who, const v1::SignDispatchRequest& req);

@@ -386,5 +386,71 @@ TEST_F(NoticesTest, QueriesAndTheirRules) {
   EXPECT_EQ(FieldOf(notices_->CheckWatch(kMeetings, watch)), "department");
 }
 
+TEST_F(NoticesTest, ANoticesRevisionsAreListedOldestFirst) {
+  v1::ListNoticeRevisionsRequest list;
+  list.set_parent("notices/n-2027-dealers");
+  EXPECT_EQ(CodeOf(notices_->ListNoticeRevisions(kManager, list)), Code::kNotFound);
+  for (int r = 1; r <= 3; ++r) {
+    ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(r, std::to_string(100 + 10 * r))).ok());
+    clock_.Advance(absl::Minutes(1));
+  }
+  list.set_page_size(2);
+  auto first = notices_->ListNoticeRevisions(kKam, list);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->revisions_size(), 2);
+  EXPECT_EQ(first->revisions(0).revision(), 1);
+  EXPECT_EQ(first->revisions(1).revision(), 2);
+  EXPECT_EQ(first->revisions(1).sections_size(), 2);
+  ASSERT_FALSE(first->next_page_token().empty());
+  list.set_page_token(first->next_page_token());
+  auto second = notices_->ListNoticeRevisions(kKam, list);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->revisions_size(), 1);
+  EXPECT_EQ(second->revisions(0).revision(), 3);
+  EXPECT_EQ(second->revisions(0).sections(0).fields(0).value(), "130");
+  EXPECT_TRUE(second->next_page_token().empty());
+
+  // A department sees its own section (and changes) only.
+  list.clear_page_token();
+  list.set_page_size(0);
+  auto fnb = notices_->ListNoticeRevisions(kFnb, list);
+  ASSERT_TRUE(fnb.ok()) << fnb.status();
+  ASSERT_EQ(fnb->revisions_size(), 3);
+  for (const auto& r : fnb->revisions()) {
+    ASSERT_EQ(r.sections_size(), 1);
+    EXPECT_EQ(r.sections(0).department(), "fnb");
+    for (const auto& c : r.changes()) EXPECT_EQ(c.department(), "fnb");
+  }
+
+  EXPECT_EQ(CodeOf(notices_->ListNoticeRevisions(kInspector, list)), Code::kPermissionDenied);
+  list.set_page_token(first->next_page_token());
+  list.set_parent("notices/other");  // the token belongs to another notice
+  EXPECT_EQ(FieldOf(notices_->ListNoticeRevisions(kManager, list).status()), "page_token");
+  list.clear_page_token();
+  list.set_parent("notices/n-2027-dealers/revisions/1");
+  EXPECT_EQ(FieldOf(notices_->ListNoticeRevisions(kManager, list).status()), "parent");
+  list.set_parent("notices/n-2027-dealers");
+  list.set_page_size(-1);
+  EXPECT_EQ(FieldOf(notices_->ListNoticeRevisions(kManager, list).status()), "page_size");
+}
+
+TEST_F(NoticesTest, AMeetingStartOutOfRangeIsRefusedByFieldAndNothingIsSent) {
+  v1::DispatchNoticeRequest req = Request(1);
+  req.mutable_revision()->mutable_meeting_start_time()->set_seconds(int64_t{1} << 62);
+  auto refused = notices_->DispatchNotice(kMeetings, req);
+  EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "revision.meeting_start_time");
+  req.mutable_revision()->mutable_meeting_start_time()->set_seconds(-62167219200);  // year 0
+  EXPECT_EQ(FieldOf(notices_->DispatchNotice(kMeetings, req).status()), "revision.meeting_start_time");
+  *req.mutable_revision()->mutable_meeting_start_time() = ToProto(kStart + absl::Hours(24));
+  req.mutable_revision()->mutable_meeting_start_time()->set_nanos(-1);
+  EXPECT_EQ(FieldOf(notices_->DispatchNotice(kMeetings, req).status()), "revision.meeting_start_time.nanos");
+  EXPECT_TRUE(sink_.seen.empty());
+  v1::ListNoticesRequest list;
+  auto listed = notices_->ListNotices(kManager, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->notices_size(), 0);
+}
+
 }  // namespace
 }  // namespace atrium::notifications
