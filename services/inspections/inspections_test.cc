@@ -253,7 +253,12 @@ TEST_F(InspectionsTest, MalformedNamesAreInvalidArgumentNotNotFound) {
   EXPECT_EQ(FieldOf(domain_->GetAction(kManager, action).status()), "name");
   v1::ListInspectionsRequest all;
   all.set_parent("points/-");
-  EXPECT_TRUE(domain_->ListInspections(kManager, all).ok());
+  all.mutable_start_date()->set_year(2026);
+  all.mutable_start_date()->set_month(11);
+  all.mutable_start_date()->set_day(1);
+  *all.mutable_end_date() = all.start_date();
+  auto listed = domain_->ListInspections(kManager, all);
+  EXPECT_TRUE(listed.ok()) << listed.status();
 }
 
 TEST_F(InspectionsTest, TheRoundShowsEachPointsStatus) {
