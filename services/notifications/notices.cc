@@ -12,7 +12,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/names.h"
@@ -482,10 +481,9 @@ absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
 absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
     const Principal& who, const v1::ListNoticeRevisionsRequest& req) {
   if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
-  std::vector<std::string> parts = absl::StrSplit(req.parent(), '/');
-  if (parts.size() != 2 || parts[0] != "notices" || !IsValidId(parts[1])) {
-    return InvalidArgument("parent", "must be notices/{notice}");
-  }
+  auto notice_id = ParseNoticeName(req.parent(), "parent");
+  if (!notice_id.ok()) return notice_id.status();
+  const std::string& id = *notice_id;
   auto size = ClampPageSize(req.page_size(), 10, 50);
   if (!size.ok()) return size.status();
   const std::string query = absl::StrCat("revisions|", req.parent());
@@ -497,15 +495,15 @@ absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
   }
   v1::ListNoticeRevisionsResponse out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto notice = tx.GetNotice(parts[1]);
+    auto notice = tx.GetNotice(id);
     if (!notice.ok()) return notice.status();
     if (!*notice) return NotFound("notice", req.parent());
     // Revisions are numbered 1, 2, ... without gaps, up to the current one.
     const int last = std::min((*notice)->current_revision(), after + *size);
     for (int n = after + 1; n <= last; ++n) {
-      auto r = tx.GetRevision(parts[1], n);
+      auto r = tx.GetRevision(id, n);
       if (!r.ok()) return r.status();
-      if (!*r) return absl::DataLossError(absl::StrCat(RevisionName(parts[1], n), " is missing"));
+      if (!*r) return absl::DataLossError(absl::StrCat(RevisionName(id, n), " is missing"));
       NoticeRevision* rev = out.add_revisions();
       *rev = std::move((*r)->revision);
       if (who.Is(Role::kDepartment)) KeepDepartment(rev, who.department);

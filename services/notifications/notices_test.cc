@@ -562,6 +562,10 @@ TEST_F(NoticesTest, RoleMatrixFollowsTheProto) {
 
 TEST_F(NoticesTest, ANoticesRevisionsAreListedOldestFirst) {
   v1::ListNoticeRevisionsRequest list;
+  for (const char* malformed : {"notices/-", "notices/ n-2027-dealers", "notices/n-2027-dealers/revisions/1"}) {
+    list.set_parent(malformed);
+    EXPECT_EQ(FieldOf(notices_->ListNoticeRevisions(kManager, list).status()), "parent") << malformed;
+  }
   list.set_parent("notices/n-2027-dealers");
   EXPECT_EQ(CodeOf(notices_->ListNoticeRevisions(kManager, list)), Code::kNotFound);
   for (int r = 1; r <= 3; ++r) {
