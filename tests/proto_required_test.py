@@ -45,7 +45,7 @@ REQUIRED = {
         ("GuestPreference", "category"), ("GuestPreference", "description"),
     ],
     "atrium/notifications/v1/notifications.proto": [
-        ("NoticeRevision", "notice_id"), ("NoticeRevision", "revision"), ("NoticeRevision", "meeting"),
+        ("NoticeRevision", "notice_id"), ("NoticeRevision", "revision"),
         ("NoticeRevision", "title"), ("NoticeRevision", "owner"), ("NoticeRevision", "meeting_start_time"),
         ("NoticeSection", "department"), ("NoticeField", "path"), ("FieldChange", "department"),
         ("FieldChange", "path"), ("FieldChange", "kind"), ("Alert", "recipient"), ("Alert", "title"),

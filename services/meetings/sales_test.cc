@@ -1293,8 +1293,8 @@ TEST_F(SalesTest, TenLinesOfAMillionAtTenBillionYuanAreRefusedNotWrapped) {
   huge.clear_prices();
   for (int i = 0; i < 2; ++i) {
     auto* line = huge.add_prices();
-    line->set_category(v1::EXTRAS);
-    line->set_description("souvenir " + std::to_string(i));
+    line->set_category(v1::FNB);  // off the list, in a category that has list prices
+    line->set_description("banquet " + std::to_string(i));
     line->set_quantity(1'000'000);
     line->mutable_unit_price()->set_amount_minor(600'000'000);  // 6·10^14 fen a line
   }
