@@ -190,7 +190,10 @@ class NotificationsStreamsTest : public ::testing::Test {
 int64_t MemoryBound(int streams, int64_t buffer_bytes) {
   int64_t bound = streams * (buffer_bytes + kMiB) + 64 * kMiB;
 #ifdef ATRIUM_SANITIZED
-  bound = 2 * bound + 256 * kMiB;
+  // ASan keeps freed memory in its quarantine (256 MiB by default) and pads
+  // every allocation; one ASan run peaked at 428 MiB of growth. The bound
+  // itself is checked by the normal build.
+  bound = 2 * bound + 768 * kMiB;
 #endif
   return bound;
 }
