@@ -658,14 +658,14 @@ TEST_F(MeetingsTest, ARoomChangesAndRetiresKeepingItsBookings) {
   v1::GetBookingRequest get;
   get.set_name(held->name());
   EXPECT_EQ(meetings_->GetBooking(kFnb, get)->state(), Booking::ACTIVE);
-  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(48),
-                                                                   absl::Hours(2)))
-                         .status()),
-            "ROOM_RETIRED");
-  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(48),
-                                                                   absl::Hours(2)))
-                         .status()),
-            "ROOM_RETIRED");
+  EXPECT_EQ(
+      ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(48), absl::Hours(2)))
+                   .status()),
+      "ROOM_RETIRED");
+  EXPECT_EQ(
+      ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(48), absl::Hours(2)))
+                   .status()),
+      "ROOM_RETIRED");
   update.mutable_room()->set_name("rooms/hall-a");
   update.mutable_room()->clear_capacities();
   update.mutable_room()->clear_etag();
@@ -728,10 +728,11 @@ TEST_F(MeetingsTest, AMovedBookingKeepsItsSlotUntilTheNewOneIsHeld) {
   EXPECT_EQ(unchanged->setup_minutes(), 0);
   EXPECT_EQ(unchanged->start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(10)));
   // m2 still cannot take hall-a at that time.
-  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11),
-                                                                       absl::Hours(1)))
-                         .status()),
-            "ROOM_CONFLICT");
+  EXPECT_EQ(
+      ReasonOf(
+          meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11), absl::Hours(1)))
+              .status()),
+      "ROOM_CONFLICT");
 
   // The next day in hall-b: the old slot is free at once.
   move.set_room("rooms/hall-b");
@@ -741,10 +742,9 @@ TEST_F(MeetingsTest, AMovedBookingKeepsItsSlotUntilTheNewOneIsHeld) {
   ASSERT_TRUE(moved.ok()) << moved.status();
   EXPECT_EQ(moved->room(), "rooms/hall-b");
   EXPECT_EQ(moved->setup_minutes(), 30);
-  EXPECT_TRUE(meetings_
-                  ->CreateBooking(kManager,
-                                  BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11), absl::Hours(1)))
-                  .ok());
+  EXPECT_TRUE(
+      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11), absl::Hours(1)))
+          .ok());
   v1::ListBookingsRequest list;
   list.set_parent(m1.name());
   auto listed = meetings_->ListBookings(kFnb, list);
