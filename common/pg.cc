@@ -197,4 +197,69 @@ absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::s
       .status();
 }
 
+const char kOutboxSchema[] = R"sql(
+CREATE TABLE outbox (
+  id BIGSERIAL PRIMARY KEY,
+  peer TEXT NOT NULL,
+  method TEXT NOT NULL,
+  body BYTEA NOT NULL,
+  label TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  traceparent TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  create_micros BIGINT NOT NULL,
+  next_attempt_micros BIGINT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_micros);
+)sql";
+
+absl::Status AddOutbox(Connection& db, const OutboxMessage& m, int64_t now_micros) {
+  return db
+      .Exec(
+          "INSERT INTO outbox(peer, method, body, label, kind, traceparent, create_micros, next_attempt_micros)"
+          " VALUES ($1,$2,$3,$4,$5,$6,$7,$7)",
+          {Text(m.peer), Text(m.method), Bytes(m.body), Text(m.label), Int(m.kind), Text(m.traceparent),
+           Int(now_micros)})
+      .status();
+}
+
+absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(Connection& db, int64_t now_micros, int limit) {
+  auto r = db.Exec(
+      "SELECT id, peer, method, body, label, kind, traceparent, attempts FROM outbox"
+      " WHERE next_attempt_micros <= $1 ORDER BY id LIMIT $2",
+      {Int(now_micros), Int(limit)});
+  if (!r.ok()) return r.status();
+  std::vector<OutboxMessage> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    OutboxMessage m;
+    m.id = r->Int(i, 0);
+    m.peer = r->Text(i, 1);
+    m.method = r->Text(i, 2);
+    m.body = r->Bytes(i, 3);
+    m.label = r->Text(i, 4);
+    m.kind = static_cast<int>(r->Int(i, 5));
+    m.traceparent = r->Text(i, 6);
+    m.attempts = static_cast<int>(r->Int(i, 7));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+absl::Status DeleteOutbox(Connection& db, int64_t id) {
+  return db.Exec("DELETE FROM outbox WHERE id = $1", {Int(id)}).status();
+}
+
+absl::Status RetryOutbox(Connection& db, int64_t id, int64_t next_attempt_micros) {
+  return db
+      .Exec("UPDATE outbox SET attempts = attempts + 1, next_attempt_micros = $1 WHERE id = $2",
+            {Int(next_attempt_micros), Int(id)})
+      .status();
+}
+
+absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth(Connection& db) {
+  auto r = db.Exec("SELECT COUNT(*), COALESCE(MIN(create_micros), 0) FROM outbox", {});
+  if (!r.ok()) return r.status();
+  return std::make_pair(r->Int(0, 0), r->Int(0, 1));
+}
+
 }  // namespace atrium::pg

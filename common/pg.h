@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/outbox.h"
 #include "common/request_ids.h"
 
 struct pg_conn;
@@ -102,6 +103,15 @@ bool IsConflict(const absl::Status& s);
 absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key);
 absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
                              int64_t now_micros);
+
+// The outbox (common/outbox.h) in the table created with kOutboxSchema;
+// the same operations as sqlite::AddOutbox and the rest.
+extern const char kOutboxSchema[];
+absl::Status AddOutbox(Connection& db, const OutboxMessage& message, int64_t now_micros);
+absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(Connection& db, int64_t now_micros, int limit);
+absl::Status DeleteOutbox(Connection& db, int64_t id);
+absl::Status RetryOutbox(Connection& db, int64_t id, int64_t next_attempt_micros);
+absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth(Connection& db);
 
 // The protobuf messages stored in column 0 of a result (bytea).
 template <typename T>

@@ -168,6 +168,75 @@ absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::s
   return st.Run();
 }
 
+const char kOutboxSchema[] = R"sql(
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  peer TEXT NOT NULL,
+  method TEXT NOT NULL,
+  body BLOB NOT NULL,
+  label TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  traceparent TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  create_micros INTEGER NOT NULL,
+  next_attempt_micros INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_micros);
+)sql";
+
+absl::Status AddOutbox(Connection& db, const OutboxMessage& m, int64_t now_micros) {
+  Statement& st = db.Prepare(
+      "INSERT INTO outbox(peer, method, body, label, kind, traceparent, create_micros, next_attempt_micros)"
+      " VALUES (?,?,?,?,?,?,?,?)");
+  st.Bind(1, m.peer).Bind(2, m.method).BindBlob(3, m.body).Bind(4, m.label).Bind(5, int64_t{m.kind});
+  st.Bind(6, m.traceparent).Bind(7, now_micros).Bind(8, now_micros);
+  return st.Run();
+}
+
+absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(Connection& db, int64_t now_micros, int limit) {
+  Statement& st = db.Prepare(
+      "SELECT id, peer, method, body, label, kind, traceparent, attempts FROM outbox"
+      " WHERE next_attempt_micros <= ? ORDER BY id LIMIT ?");
+  st.Bind(1, now_micros).Bind(2, int64_t{limit});
+  std::vector<OutboxMessage> out;
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    OutboxMessage m;
+    m.id = st.Int(0);
+    m.peer = st.Text(1);
+    m.method = st.Text(2);
+    m.body = st.Blob(3);
+    m.label = st.Text(4);
+    m.kind = static_cast<int>(st.Int(5));
+    m.traceparent = st.Text(6);
+    m.attempts = static_cast<int>(st.Int(7));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+absl::Status DeleteOutbox(Connection& db, int64_t id) {
+  return db.Prepare("DELETE FROM outbox WHERE id = ?").Bind(1, id).Run();
+}
+
+absl::Status RetryOutbox(Connection& db, int64_t id, int64_t next_attempt_micros) {
+  return db.Prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_micros = ? WHERE id = ?")
+      .Bind(1, next_attempt_micros)
+      .Bind(2, id)
+      .Run();
+}
+
+absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth(Connection& db) {
+  Statement& st = db.Prepare("SELECT COUNT(*), COALESCE(MIN(create_micros), 0) FROM outbox");
+  auto row = st.Step();
+  if (!row.ok()) return row.status();
+  std::pair<int64_t, int64_t> out{st.Int(0), st.Int(1)};
+  st.Reset();
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::string& path,
                                                                      const Migrations& migrations, int readers) {
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool());

@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/outbox.h"
 #include "common/request_ids.h"
 #include "common/trace.h"
 
@@ -106,6 +107,17 @@ absl::Status FromSqlite(int rc, std::string_view what);
 absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key);
 absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
                              int64_t now_micros);
+
+// The outbox (common/outbox.h) in the table every service that writes to
+// another creates in its migrations with kOutboxSchema. AddOutbox runs in
+// the transaction of the change that causes the message.
+extern const char kOutboxSchema[];
+absl::Status AddOutbox(Connection& db, const OutboxMessage& message, int64_t now_micros);
+absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(Connection& db, int64_t now_micros, int limit);
+absl::Status DeleteOutbox(Connection& db, int64_t id);
+absl::Status RetryOutbox(Connection& db, int64_t id, int64_t next_attempt_micros);
+// How many wait, and since when the oldest (0 if none).
+absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth(Connection& db);
 
 // Numbered migrations: element i brings the schema from version i to i+1.
 using Migrations = std::vector<std::string>;

@@ -88,6 +88,15 @@ size_t Utf8Length(std::string_view s) {
   return count;
 }
 
+std::string Utf8Prefix(std::string_view s, size_t max) {
+  if (Utf8Length(s) <= max || max == 0) return std::string(max == 0 ? "" : s);
+  size_t count = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && ++count == max) break;  // the "…" takes this place
+  }
+  return std::string(s.substr(0, i)) + "\u2026";
+}
+
 std::string ToValidUtf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());

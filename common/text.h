@@ -16,6 +16,9 @@ bool IsValidUtf8(std::string_view s);
 // Number of code points in valid UTF-8 text.
 size_t Utf8Length(std::string_view s);
 
+// The first `max` code points of valid UTF-8 text, "…" in place of the rest.
+std::string Utf8Prefix(std::string_view s, size_t max);
+
 // `s` with each byte that is not part of well-formed UTF-8 replaced by
 // U+FFFD (a log line stays valid UTF-8 whatever it quotes).
 std::string ToValidUtf8(std::string_view s);

@@ -18,6 +18,13 @@ TEST(TextTest, Utf8) {
   EXPECT_EQ(Utf8Length("客户abc"), 5u);
 }
 
+TEST(TextTest, Utf8PrefixCutsBetweenCharacters) {
+  EXPECT_EQ(Utf8Prefix("客户关系部", 5), "客户关系部");
+  EXPECT_EQ(Utf8Prefix("客户关系部", 3), "客户…");
+  EXPECT_EQ(Utf8Length(Utf8Prefix("客户关系部abc", 4)), 4u);
+  EXPECT_TRUE(IsValidUtf8(Utf8Prefix("客户关系部", 2)));
+}
+
 TEST(TextTest, JsonEscape) { EXPECT_EQ(JsonEscape("a\"b\\c\nd\x01"), "a\\\"b\\\\c\\nd\\u0001"); }
 
 }  // namespace

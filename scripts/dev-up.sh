@@ -51,7 +51,8 @@ start() {  # name port binary [extra flags...]
 
 echo "Atrium is running:"
 start_redis
-start clients "${ATRIUM_CLIENTS_PORT:-50051}" build/services/clients/atrium-clients
+start clients "${ATRIUM_CLIENTS_PORT:-50051}" build/services/clients/atrium-clients \
+  --notifications-address="127.0.0.1:${ATRIUM_NOTIFICATIONS_PORT:-50052}"
 start notifications "${ATRIUM_NOTIFICATIONS_PORT:-50052}" build/services/notifications/atrium-notifications \
   --redis="127.0.0.1:$redis_port"
 start meetings "${ATRIUM_MEETINGS_PORT:-50053}" build/services/meetings/atrium-meetings \

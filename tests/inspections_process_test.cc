@@ -3,11 +3,14 @@
 // the KAM of the next meeting booked there as an alert on their Redis
 // channel — also when the notifications service was down at the time of
 // the inspection; a missed inspection reaches the GM office's channel; every
-// method requires a token.
+// method requires a token. And the clients service's alerts the same way:
+// guests' feedback reaches the departments it concerns and a major
+// complaint the manager, also across an outage of the notifications service.
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <fstream>
+#include <thread>
 
 #include "atrium/clients/v1/clients.grpc.pb.h"
 #include "atrium/inspections/v1/inspections.grpc.pb.h"
@@ -87,7 +90,10 @@ class InspectionsProcessTest : public ::testing::Test {
     const std::string key = "--jwt-key-file=" + dir_ + "/jwt.key";
     const int clients_port = testing::FreePort(), meetings_port = testing::FreePort();
     notifications_port_ = testing::FreePort();
-    clients_ = Start(ATRIUM_CLIENTS_BINARY, "clients", {"--listen=127.0.0.1:" + std::to_string(clients_port), key});
+    clients_ =
+        Start(ATRIUM_CLIENTS_BINARY, "clients",
+              {"--listen=127.0.0.1:" + std::to_string(clients_port), key, "--notifications-address=" + Notifications(),
+               "--poll-interval=100ms", "--peer-deadline=1s", "--overdue-check-interval=1s"});
     notifications_ =
         Start(ATRIUM_NOTIFICATIONS_BINARY, "notifications",
               {"--listen=" + Notifications(), key, "--redis=" + redis_->address(), "--poll-interval=100ms"});
@@ -231,6 +237,61 @@ void InspectionsProcessTest::FailedRoomFlow() {
   ASSERT_TRUE(As(kGm, [&](auto* ctx) { return inspections_->ListActions(ctx, open, &actions); }).ok());
   ASSERT_EQ(actions.actions_size(), 1);
   EXPECT_EQ(actions.actions(0).remark(), "地毯有污渍");
+}
+
+TEST_F(InspectionsProcessTest, FeedbackReachesItsDepartmentsAndAMajorComplaintTheManagerAfterAnOutage) {
+  AlertListener fnb(redis_->address(), "atrium.department.fnb");
+  AlertListener manager(redis_->address(), "atrium.role.manager");
+  clients::v1::CreateAccountRequest account;
+  account.mutable_account()->set_kind(clients::v1::ACCOUNT_KIND_COMPANY);
+  account.mutable_account()->set_display_name("上海会展有限公司");
+  clients::v1::Account acme;
+  ASSERT_TRUE(As(kManager, [&](auto* ctx) { return clients_stub_->CreateAccount(ctx, account, &acme); }).ok());
+
+  // The notifications service is down when the complaint is received.
+  ASSERT_EQ(notifications_->Stop(SIGKILL), 128 + SIGKILL);
+  clients::v1::CreateFeedbackRequest req;
+  req.set_parent(acme.name());
+  req.mutable_feedback()->set_kind(clients::v1::Feedback::COMPLAINT);
+  req.mutable_feedback()->set_severity(clients::v1::Feedback::MAJOR);
+  req.mutable_feedback()->set_subject("晚宴汤是凉的");
+  req.mutable_feedback()->set_description("第4桌，主桌");
+  req.mutable_feedback()->add_departments("fnb");
+  clients::v1::Feedback f;
+  grpc::Status s = As(kManager, [&](auto* ctx) { return clients_stub_->CreateFeedback(ctx, req, &f); });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_FALSE(notifications_->Start().empty()) << notifications_->Log();
+
+  auto to_fnb = fnb.Next(absl::Seconds(30));
+  ASSERT_TRUE(to_fnb.has_value()) << clients_->Log();
+  EXPECT_EQ(to_fnb->recipient(), "department/fnb");
+  EXPECT_EQ(to_fnb->source(), f.name());
+  EXPECT_NE(to_fnb->title().find("晚宴汤是凉的"), std::string::npos);
+  EXPECT_EQ(to_fnb->body(), "第4桌，主桌");
+  EXPECT_EQ(to_fnb->sender(), "service:clients");
+  auto to_manager = manager.Next(absl::Seconds(30));
+  ASSERT_TRUE(to_manager.has_value()) << clients_->Log();
+  EXPECT_EQ(to_manager->source(), f.name());
+
+  // F&B reads it with its own token and replies.
+  const Principal fnb_desk{"fnb-zhou", "周经理", Role::kDepartment, "fnb"};
+  clients::v1::GetFeedbackRequest get;
+  get.set_name(to_fnb->source());
+  clients::v1::Feedback read;
+  ASSERT_TRUE(As(fnb_desk, [&](auto* ctx) { return clients_stub_->GetFeedback(ctx, get, &read); }).ok());
+  clients::v1::ReplyToFeedbackRequest reply;
+  reply.set_name(read.name());
+  reply.set_etag(read.etag());
+  reply.set_text("已重新加热并致歉");
+  clients::v1::Feedback replied;
+  s = As(fnb_desk, [&](auto* ctx) { return clients_stub_->ReplyToFeedback(ctx, reply, &replied); });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(replied.replies_size(), 1);
+  // Nobody is assigned: the manager hears of the reply.
+  auto reply_alert = manager.Next(absl::Seconds(30));
+  ASSERT_TRUE(reply_alert.has_value()) << clients_->Log();
+  EXPECT_EQ(reply_alert->source(), f.name());
 }
 
 TEST_F(InspectionsProcessTest, AMissedInspectionReachesTheGmOffice) {

@@ -23,6 +23,7 @@ REQUIRED = {
         ("Preference", "category"), ("Preference", "description"), ("Preference", "source_type"),
         ("Feedback", "kind"), ("Feedback", "severity"), ("Feedback", "subject"),
         ("AssignFeedbackRequest", "assignee"), ("AnswerFeedbackRequest", "answer"),
+        ("ReplyToFeedbackRequest", "text"),
         ("LedgerEntry", "type"), ("LedgerEntry", "amount"), ("LedgerEntry", "reference"),
     ],
     "atrium/meetings/v1/meetings.proto": [

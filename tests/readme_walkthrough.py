@@ -220,8 +220,8 @@ class Suite:
             p = self.spawn(name, [binary, db] + common + list(extra))
             addr[name] = self.wait_for(name, p, r"serving on (127\.0\.0\.1:\d+)").group(1)
 
-        service("clients")
         service("notifications", "--redis=" + self.redis)
+        service("clients", "--notifications-address=" + addr["notifications"])
         service("meetings", "--clients-address=" + addr["clients"], "--notifications-address=" + addr["notifications"])
         service("inspections", "--notifications-address=" + addr["notifications"], "--meetings-address=" + addr["meetings"])
         env = {k: v for k, v in os.environ.items() if not k.startswith("ATRIUM_")}

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -22,8 +23,10 @@ namespace atrium::clients {
 
 class Archive final {
  public:
-  Archive(ClientsStore* store, const Clock* clock, PageTokens tokens, absl::TimeZone zone)
-      : store_(store), clock_(clock), tokens_(std::move(tokens)), zone_(zone) {}
+  // `departments`: the configured departments feedback may concern.
+  Archive(ClientsStore* store, const Clock* clock, PageTokens tokens, absl::TimeZone zone,
+          std::vector<std::string> departments = DefaultDepartments())
+      : store_(store), clock_(clock), tokens_(std::move(tokens)), zone_(zone), departments_(std::move(departments)) {}
 
   // Accounts (accounts.cc).
   absl::StatusOr<v1::Account> CreateAccount(const Principal& who, const v1::CreateAccountRequest& req);
@@ -77,6 +80,11 @@ class Archive final {
   absl::StatusOr<v1::Feedback> AssignFeedback(const Principal& who, const v1::AssignFeedbackRequest& req);
   absl::StatusOr<v1::Feedback> AnswerFeedback(const Principal& who, const v1::AnswerFeedbackRequest& req);
   absl::StatusOr<v1::Feedback> CloseFeedback(const Principal& who, const v1::CloseFeedbackRequest& req);
+  absl::StatusOr<v1::Feedback> ReplyToFeedback(const Principal& who, const v1::ReplyToFeedbackRequest& req);
+  // Alerts the assignee and the manager of each entry that fell due
+  // unanswered since the last call; returns how many entries (the outbox
+  // relay calls it on a schedule).
+  absl::StatusOr<int> ReportOverdueFeedback();
 
   // Receivables (receivables.cc).
   absl::StatusOr<v1::LedgerEntry> CreateLedgerEntry(const Principal& who, const v1::CreateLedgerEntryRequest& req);
@@ -91,6 +99,7 @@ class Archive final {
   const Clock* clock_;
   PageTokens tokens_;
   absl::TimeZone zone_;
+  std::vector<std::string> departments_;
 };
 
 }  // namespace atrium::clients

@@ -8,7 +8,9 @@
 #include <functional>
 #include <limits>
 #include <set>
+#include <tuple>
 
+#include "atrium/notifications/v1/notifications.pb.h"
 #include "common/errors.h"
 #include "common/testing.h"
 #include "common/validate.h"
@@ -942,6 +944,159 @@ TEST_F(ArchiveTest, MajorComplaintGoesToTheManager) {
   EXPECT_EQ(CodeOf(archive_->CloseFeedback(kManager, close)), Code::kFailedPrecondition);
   EXPECT_EQ(archive_->ListFeedback(kManager, queue)->feedback_size(), 0);
   EXPECT_EQ(CodeOf(archive_->ListFeedback(kFnb, queue)), Code::kPermissionDenied);
+}
+
+// The alerts waiting in the outbox: (recipient, request_id, source).
+std::vector<std::tuple<std::string, std::string, std::string>> Outbox(ClientsStore* store) {
+  std::vector<std::tuple<std::string, std::string, std::string>> out;
+  EXPECT_TRUE(store
+                  ->Read([&](ClientsTx& tx) -> absl::Status {
+                    auto due = tx.DueOutbox(std::numeric_limits<int64_t>::max(), 1000);
+                    if (!due.ok()) return due.status();
+                    for (const OutboxMessage& m : *due) {
+                      EXPECT_EQ(m.peer, "notifications");
+                      EXPECT_EQ(m.method, "/atrium.notifications.v1.NotificationsService/CreateAlert");
+                      notifications::v1::CreateAlertRequest req;
+                      EXPECT_TRUE(req.ParseFromString(m.body));
+                      EXPECT_FALSE(req.alert().title().empty());
+                      out.emplace_back(req.alert().recipient(), req.request_id(), req.alert().source());
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  return out;
+}
+
+std::vector<std::string> Recipients(ClientsStore* store) {
+  std::vector<std::string> out;
+  for (const auto& [recipient, id, source] : Outbox(store)) out.push_back(recipient);
+  return out;
+}
+
+// 收集客户意见资料,及时向餐饮部或房务部反馈: the departments named are
+// alerted, read the entry and reply; a major complaint alerts the manager.
+TEST_F(ArchiveTest, FeedbackReachesTheDepartmentsItConcernsWhoReply) {
+  Account a = Create(kKam, NewAccount("Banquet Co"));
+  const Principal rooms{"rooms-desk", "Rooms", Role::kDepartment, "rooms"};
+  const Principal security{"sec-desk", "Security", Role::kDepartment, "security"};
+  v1::CreateFeedbackRequest req;
+  req.set_parent(a.name());
+  req.set_request_id("fb-1");
+  v1::Feedback& in = *req.mutable_feedback();
+  in.set_kind(v1::Feedback::COMPLAINT);
+  in.set_severity(v1::Feedback::MAJOR);
+  in.set_subject("cold soup at the gala dinner and a noisy room");
+  in.add_departments("fnb");
+  in.add_departments("nowhere");
+  EXPECT_EQ(FieldOf(archive_->CreateFeedback(kClerk, req).status()), "feedback.departments");
+  in.set_departments(1, "fnb");
+  EXPECT_EQ(FieldOf(archive_->CreateFeedback(kClerk, req).status()), "feedback.departments");
+  in.set_departments(1, "rooms");
+  EXPECT_TRUE(Outbox(store_.get()).empty());  // nothing refused left anything behind
+  auto f = archive_->CreateFeedback(kClerk, req);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->departments_size(), 2);
+  EXPECT_EQ(Recipients(store_.get()), (std::vector<std::string>{"department/fnb", "department/rooms", "role/manager"}));
+  for (const auto& [recipient, id, source] : Outbox(store_.get())) EXPECT_EQ(source, f->name());
+  // A retry creates nothing and queues nothing more.
+  ASSERT_TRUE(archive_->CreateFeedback(kClerk, req).ok());
+  EXPECT_EQ(Outbox(store_.get()).size(), 3u);
+
+  v1::GetFeedbackRequest get;
+  get.set_name(f->name());
+  EXPECT_TRUE(archive_->GetFeedback(kFnb, get).ok());
+  EXPECT_TRUE(archive_->GetFeedback(rooms, get).ok());
+  EXPECT_EQ(CodeOf(archive_->GetFeedback(security, get)), Code::kPermissionDenied);
+
+  v1::ReplyToFeedbackRequest reply;
+  reply.set_name(f->name());
+  EXPECT_EQ(FieldOf(archive_->ReplyToFeedback(kFnb, reply).status()), "text");
+  reply.set_text("the soup station was re-heated; the chef apologised at table 4");
+  EXPECT_EQ(CodeOf(archive_->ReplyToFeedback(security, reply)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(archive_->ReplyToFeedback(kManager, reply)), Code::kPermissionDenied);
+  reply.set_etag("stale");
+  EXPECT_EQ(CodeOf(archive_->ReplyToFeedback(kFnb, reply)), Code::kAborted);
+  reply.set_etag(f->etag());
+  auto replied = archive_->ReplyToFeedback(kFnb, reply);
+  ASSERT_TRUE(replied.ok()) << replied.status();
+  ASSERT_EQ(replied->replies_size(), 1);
+  EXPECT_EQ(replied->replies(0).department(), "fnb");
+  EXPECT_EQ(replied->replies(0).author(), "fnb-desk");
+  // Nobody is assigned yet: the manager hears of the reply.
+  EXPECT_EQ(Recipients(store_.get()).back(), "role/manager");
+  EXPECT_EQ(std::get<1>(Outbox(store_.get()).back()),
+            "feedback." + f->name().substr(f->name().rfind('/') + 1) + ".reply.1");
+
+  v1::AssignFeedbackRequest assign;
+  assign.set_name(f->name());
+  assign.set_assignee("kam-li");
+  ASSERT_TRUE(archive_->AssignFeedback(kManager, assign).ok());
+  reply.clear_etag();
+  reply.set_text("room 1208 moved to a quiet floor");
+  ASSERT_TRUE(archive_->ReplyToFeedback(rooms, reply).ok());
+  EXPECT_EQ(Recipients(store_.get()).back(), "staff/kam-li");
+  EXPECT_EQ(archive_->GetFeedback(kKam, get)->replies_size(), 2);
+
+  // A minor suggestion for F&B alone alerts F&B only.
+  v1::CreateFeedbackRequest minor;
+  minor.set_parent(a.name());
+  minor.mutable_feedback()->set_kind(v1::Feedback::SUGGESTION);
+  minor.mutable_feedback()->set_severity(v1::Feedback::MINOR);
+  minor.mutable_feedback()->set_subject("more vegetarian dishes at the buffet");
+  minor.mutable_feedback()->add_departments("fnb");
+  const size_t before = Outbox(store_.get()).size();
+  ASSERT_TRUE(archive_->CreateFeedback(kClerk, minor).ok());
+  ASSERT_EQ(Outbox(store_.get()).size(), before + 1);
+  EXPECT_EQ(Recipients(store_.get()).back(), "department/fnb");
+}
+
+// An entry not answered by its due time alerts its assignee and the
+// manager, once; one received already past due is alerted as it arrives.
+TEST_F(ArchiveTest, OverdueFeedbackAlertsTheAssigneeAndTheManagerOnce) {
+  Account a = Create(kKam, NewAccount("Overdue Co"));
+  v1::CreateFeedbackRequest req;
+  req.set_parent(a.name());
+  req.mutable_feedback()->set_kind(v1::Feedback::COMPLAINT);
+  req.mutable_feedback()->set_severity(v1::Feedback::MINOR);
+  req.mutable_feedback()->set_subject("slow check-in for the delegates");
+  auto f = archive_->CreateFeedback(kClerk, req);
+  ASSERT_TRUE(f.ok()) << f.status();
+  v1::AssignFeedbackRequest assign;
+  assign.set_name(f->name());
+  assign.set_assignee("kam-li");
+  ASSERT_TRUE(archive_->AssignFeedback(kManager, assign).ok());
+  EXPECT_EQ(*archive_->ReportOverdueFeedback(), 0);
+  EXPECT_TRUE(Outbox(store_.get()).empty());
+
+  clock_.Advance(absl::Hours(25));
+  EXPECT_EQ(*archive_->ReportOverdueFeedback(), 1);
+  EXPECT_EQ(Recipients(store_.get()), (std::vector<std::string>{"role/manager", "staff/kam-li"}));
+  EXPECT_EQ(*archive_->ReportOverdueFeedback(), 0);  // once
+  clock_.Advance(absl::Hours(1));
+  EXPECT_EQ(*archive_->ReportOverdueFeedback(), 0);
+
+  // Logged late: received two days ago, due a day ago, before the last check.
+  req.mutable_feedback()->set_subject("no water on the tables");
+  *req.mutable_feedback()->mutable_receive_time() = ToProto(clock_.Now() - absl::Hours(48));
+  ASSERT_TRUE(archive_->CreateFeedback(kClerk, req).ok());
+  EXPECT_EQ(Recipients(store_.get()).size(), 3u);
+  EXPECT_EQ(Recipients(store_.get()).back(), "role/manager");
+  EXPECT_EQ(*archive_->ReportOverdueFeedback(), 0);
+
+  // An answered entry is not overdue.
+  req.mutable_feedback()->clear_receive_time();
+  req.mutable_feedback()->set_subject("answered in time");
+  auto g = archive_->CreateFeedback(kClerk, req);
+  ASSERT_TRUE(g.ok());
+  assign.set_name(g->name());
+  ASSERT_TRUE(archive_->AssignFeedback(kManager, assign).ok());
+  v1::AnswerFeedbackRequest answer;
+  answer.set_name(g->name());
+  answer.set_answer("a second desk opened");
+  ASSERT_TRUE(archive_->AnswerFeedback(kKam, answer).ok());
+  clock_.Advance(absl::Hours(25));
+  EXPECT_EQ(*archive_->ReportOverdueFeedback(), 0);
+  EXPECT_EQ(Recipients(store_.get()).size(), 3u);
 }
 
 TEST_F(ArchiveTest, APlannedVisitIsRescheduled) {

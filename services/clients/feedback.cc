@@ -1,9 +1,20 @@
 // Suggestions and complaints (意见与建议, 投诉): received with a severity and a
 // due time, assigned, answered, closed. Major complaints (重大投诉) are the
 // manager's: they appear in the manager's queue and only the manager assigns
-// and closes them.
+// and closes them, and the manager is alerted as one arrives. Feedback is
+// passed on to the departments it concerns (及时向餐饮部或房务部反馈): each is
+// alerted, reads the entry and replies to it. An entry not answered by its
+// due time alerts its assignee and the manager. Alerts are written to the
+// outbox in the transaction of the change and sent to the notifications
+// service afterwards.
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "atrium/notifications/v1/notifications.pb.h"
+#include "common/text.h"
 #include "common/time_util.h"
+#include "common/trace.h"
 #include "common/validate.h"
 #include "services/clients/archive.h"
 #include "services/clients/internal.h"
@@ -41,6 +52,46 @@ absl::Status RequireState(const Feedback& f, std::initializer_list<Feedback::Sta
                             {{"state", Feedback::State_Name(f.state())}});
 }
 
+constexpr char kCreateAlert[] = "/atrium.notifications.v1.NotificationsService/CreateAlert";
+// Feedback due before this mark has been reported overdue.
+constexpr char kOverdueMark[] = "feedback.overdue_reported";
+constexpr int kMaxDepartments = 10;
+constexpr int kMaxReplies = 50;
+
+bool Concerns(const Feedback& f, const std::string& department) {
+  return std::find(f.departments().begin(), f.departments().end(), department) != f.departments().end();
+}
+
+// Writes an alert about `f` to the outbox in `tx`. `why` tells the alerts of
+// one entry apart; with the entry's id it is the request_id, the same on
+// every retry, so the notifications service creates each alert once.
+absl::Status QueueAlert(ClientsTx& tx, const Feedback& f, const std::string& recipient, const std::string& title,
+                        const std::string& why, absl::Time now) {
+  notifications::v1::CreateAlertRequest req;
+  notifications::v1::Alert& a = *req.mutable_alert();
+  a.set_recipient(recipient);
+  a.set_title(Utf8Prefix(absl::StrCat(title, ": ", f.subject()), 200));
+  a.set_body(Utf8Prefix(f.description(), 2000));
+  a.set_source(f.name());
+  req.set_request_id(absl::StrCat("feedback.", f.name().substr(f.name().rfind('/') + 1), ".", why));
+  OutboxMessage m;
+  m.peer = "notifications";
+  m.method = kCreateAlert;
+  m.body = req.SerializeAsString();
+  m.label = req.request_id();
+  m.traceparent = CurrentTraceparent();
+  return tx.AddOutbox(m, absl::ToUnixMicros(now));
+}
+
+// The alerts of an entry past its due time: its assignee and the manager.
+absl::Status QueueOverdue(ClientsTx& tx, const Feedback& f, absl::Time now) {
+  const std::string title = absl::StrCat("Not answered by its due time (", Feedback::Severity_Name(f.severity()), " ",
+                                         Feedback::Kind_Name(f.kind()), ")");
+  if (auto s = QueueAlert(tx, f, "role/manager", title, "overdue.manager", now); !s.ok()) return s;
+  if (f.assignee().empty()) return absl::OkStatus();
+  return QueueAlert(tx, f, absl::StrCat("staff/", f.assignee()), title, "overdue.assignee", now);
+}
+
 // Major complaints are the manager's (重大投诉 goes to the manager).
 absl::Status RequireManagerForMajor(const Principal& who, const Feedback& f, const std::string& action) {
   if (f.severity() == Feedback::MAJOR && !who.Is(Role::kManager)) {
@@ -75,6 +126,18 @@ absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1:
                              ? FromProto(f.response_due_time())
                              : received + (f.severity() == Feedback::MAJOR ? absl::Hours(4) : absl::Hours(24));
   if (due <= received) return InvalidArgument("feedback.response_due_time", "must be after receive_time");
+  if (f.departments_size() > kMaxDepartments) {
+    return InvalidArgument("feedback.departments", absl::StrCat("at most ", kMaxDepartments));
+  }
+  for (int i = 0; i < f.departments_size(); ++i) {
+    const std::string& d = f.departments(i);
+    if (std::find(departments_.begin(), departments_.end(), d) == departments_.end()) {
+      return InvalidArgument("feedback.departments", absl::StrCat("names no configured department: ", d));
+    }
+    if (std::find(f.departments().begin(), f.departments().begin() + i, d) != f.departments().begin() + i) {
+      return InvalidArgument("feedback.departments", absl::StrCat(d, " is named twice"));
+    }
+  }
   // Anyone who may report feedback reports it about any account, not only their own.
   const Principal reporter{who.subject, who.display_name, Role::kService, ""};
   return CreateChild<Feedback>(
@@ -87,19 +150,118 @@ absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1:
         x.clear_answer();
         x.clear_answer_time();
         x.clear_close_time();
+        x.clear_replies();
         *x.mutable_audit() = NewAudit(who, now);
         x.set_etag(NewEtag());
-        return AppendActivity(tx, who, account.name().substr(9), v1::Activity::NOTE,
-                              absl::StrCat(Feedback::Severity_Name(x.severity()), " ", Feedback::Kind_Name(x.kind()),
-                                           " received: ", x.subject()),
-                              x.description(), x.name(), now);
+        if (auto s = AppendActivity(tx, who, account.name().substr(9), v1::Activity::NOTE,
+                                    absl::StrCat(Feedback::Severity_Name(x.severity()), " ",
+                                                 Feedback::Kind_Name(x.kind()), " received: ", x.subject()),
+                                    x.description(), x.name(), now);
+            !s.ok()) {
+          return s;
+        }
+        for (const std::string& d : x.departments()) {
+          const std::string title =
+              absl::StrCat("Guest ", absl::AsciiStrToLower(Feedback::Kind_Name(x.kind())), " for ", d);
+          if (auto s = QueueAlert(tx, x, absl::StrCat("department/", d), title, absl::StrCat("department.", d), now);
+              !s.ok()) {
+            return s;
+          }
+        }
+        if (x.severity() == Feedback::MAJOR && x.kind() == Feedback::COMPLAINT) {
+          if (auto s = QueueAlert(tx, x, "role/manager", "Major complaint received", "major", now); !s.ok()) return s;
+        }
+        // Received already past its due time, before what the last check
+        // reported: it is overdue now (later ones the check finds).
+        auto mark = tx.GetMark(kOverdueMark);
+        if (!mark.ok()) return mark.status();
+        if (ToUnixMicros(x.response_due_time()) < *mark) return QueueOverdue(tx, x, now);
+        return absl::OkStatus();
       },
       ToRecord);
 }
 
 absl::StatusOr<Feedback> Archive::GetFeedback(const Principal& who, const v1::GetFeedbackRequest& req) {
   if (auto s = who.Require(kReaders, "GetFeedback is for staff, departments and services"); !s.ok()) return s;
-  return ReadChild<Feedback>(store_, req.name(), "feedback", kFeedback, "feedback");
+  auto f = ReadChild<Feedback>(store_, req.name(), "feedback", kFeedback, "feedback");
+  if (f.ok() && who.Is(Role::kDepartment) && !Concerns(*f, who.department)) {
+    return PermissionDenied(absl::StrCat(req.name(), " does not concern ", who.department));
+  }
+  return f;
+}
+
+absl::StatusOr<Feedback> Archive::ReplyToFeedback(const Principal& who, const v1::ReplyToFeedbackRequest& req) {
+  if (auto s = who.Require({Role::kDepartment}, "ReplyToFeedback is for the departments feedback concerns"); !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckText(req.text(), "text", 5000, true, true); !s.ok()) return s;
+  const absl::Time now = Now();
+  // A department concerned replies whatever account it is; the account rule does not apply.
+  const Principal as_service{who.subject, who.display_name, Role::kService, ""};
+  return ChangeChild<Feedback>(
+      store_, as_service, req.name(), req.etag(), "feedback", kFeedback, "feedback", ClerkMay::kNo,
+      [&](ClientsTx& tx, const v1::Account& account, Feedback& f) -> absl::Status {
+        if (!Concerns(f, who.department)) {
+          return PermissionDenied(absl::StrCat(f.name(), " does not concern ", who.department));
+        }
+        if (auto s = RequireState(f, {Feedback::RECEIVED, Feedback::ASSIGNED, Feedback::ANSWERED},
+                                  "a closed entry takes no more replies");
+            !s.ok()) {
+          return s;
+        }
+        if (f.replies_size() >= kMaxReplies) {
+          return FailedPrecondition("TOO_MANY_REPLIES", absl::StrCat(f.name(), " has ", kMaxReplies, " replies"), {});
+        }
+        v1::FeedbackReply& r = *f.add_replies();
+        r.set_department(who.department);
+        r.set_text(req.text());
+        r.set_author(who.subject);
+        *r.mutable_create_time() = ToProto(now);
+        Touch(f.mutable_audit(), who, now);
+        if (auto s = AppendActivity(tx, who, account.name().substr(9), v1::Activity::NOTE,
+                                    absl::StrCat(who.department, " replied to feedback: ", f.subject()), req.text(),
+                                    f.name(), now);
+            !s.ok()) {
+          return s;
+        }
+        const std::string to = f.assignee().empty() ? "role/manager" : absl::StrCat("staff/", f.assignee());
+        return QueueAlert(tx, f, to, absl::StrCat(who.department, " replied"), absl::StrCat("reply.", f.replies_size()),
+                          now);
+      },
+      ToRecord);
+}
+
+absl::StatusOr<int> Archive::ReportOverdueFeedback() {
+  const absl::Time now = Now();
+  int reported = 0;
+  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+    reported = 0;
+    auto mark = tx.GetMark(kOverdueMark);
+    if (!mark.ok()) return mark.status();
+    // Entries falling due since the last check; on the first check, every
+    // open entry past its due time.
+    ChildQuery q;
+    q.kind = kFeedback;
+    q.states = {Feedback::RECEIVED, Feedback::ASSIGNED};
+    q.due_from = std::max<int64_t>(*mark, 1);
+    q.due_before = absl::ToUnixMicros(now);
+    q.limit = 100;
+    for (;;) {
+      auto rows = tx.ListChildren(q);
+      if (!rows.ok()) return rows.status();
+      for (const ChildRecord& r : *rows) {
+        Feedback f;
+        if (!f.ParseFromString(r.data)) return absl::DataLossError(absl::StrCat("stored ", r.name, " is corrupt"));
+        if (auto s = QueueOverdue(tx, f, now); !s.ok()) return s;
+        ++reported;
+      }
+      if (static_cast<int>(rows->size()) < q.limit) break;
+      q.after = std::make_pair(rows->back().sort_key, rows->back().name);
+    }
+    return tx.SetMark(kOverdueMark, absl::ToUnixMicros(now));
+  });
+  if (!status.ok()) return status;
+  return reported;
 }
 
 absl::StatusOr<v1::ListFeedbackResponse> Archive::ListFeedback(const Principal& who,

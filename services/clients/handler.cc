@@ -227,6 +227,12 @@ grpc::Status ClientsHandler::CloseFeedback(grpc::ServerContext* context, const v
                 [&](const Principal& who) { return Reply(archive_->CloseFeedback(who, *request), response); });
 }
 
+grpc::Status ClientsHandler::ReplyToFeedback(grpc::ServerContext* context, const v1::ReplyToFeedbackRequest* request,
+                                             v1::Feedback* response) {
+  return Handle(*verifier_, context, "ReplyToFeedback",
+                [&](const Principal& who) { return Reply(archive_->ReplyToFeedback(who, *request), response); });
+}
+
 grpc::Status ClientsHandler::CreateLedgerEntry(grpc::ServerContext* context,
                                                const v1::CreateLedgerEntryRequest* request, v1::LedgerEntry* response) {
   return Handle(*verifier_, context, "CreateLedgerEntry",

@@ -85,6 +85,8 @@ class ClientsHandler final : public v1::ClientsService::Service {
                               v1::Feedback* response) override;
   grpc::Status CloseFeedback(grpc::ServerContext* context, const v1::CloseFeedbackRequest* request,
                              v1::Feedback* response) override;
+  grpc::Status ReplyToFeedback(grpc::ServerContext* context, const v1::ReplyToFeedbackRequest* request,
+                               v1::Feedback* response) override;
   grpc::Status CreateLedgerEntry(grpc::ServerContext* context, const v1::CreateLedgerEntryRequest* request,
                                  v1::LedgerEntry* response) override;
   grpc::Status ListLedgerEntries(grpc::ServerContext* context, const v1::ListLedgerEntriesRequest* request,

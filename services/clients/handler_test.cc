@@ -22,10 +22,13 @@ class HandlerTest : public ::testing::Test {
     const std::string dir = testing::TempDir("clients-handler");
     std::ofstream(dir + "/jwt.key") << kKey;
     config_ = std::make_unique<Config>(CommonSettings("127.0.0.1:0", dir + "/clients.db"));
+    config_->Add(ClientsSettings());
     std::string key_flag = "--jwt-key-file=" + dir + "/jwt.key";
+    // No notifications service here: alerts wait in the outbox.
+    std::string peer_flag = "--notifications-address=127.0.0.1:1";
     std::string prog = "clients";
-    char* argv[] = {prog.data(), key_flag.data()};
-    ASSERT_TRUE(config_->Parse(2, argv, [](const char*) -> const char* { return nullptr; }).ok());
+    char* argv[] = {prog.data(), key_flag.data(), peer_flag.data()};
+    ASSERT_TRUE(config_->Parse(3, argv, [](const char*) -> const char* { return nullptr; }).ok());
     auto rt = Runtime::Create(*config_, &clock_);
     ASSERT_TRUE(rt.ok()) << rt.status();
     runtime_ = std::move(*rt);

@@ -4,5 +4,5 @@
 
 int main(int argc, char** argv) {
   return atrium::ServiceMain<atrium::clients::Runtime>(argc, argv, "clients", "127.0.0.1:50051", "atrium-clients.db",
-                                                       {});
+                                                       atrium::clients::ClientsSettings());
 }

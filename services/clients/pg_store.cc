@@ -72,6 +72,14 @@ ALTER TABLE request_ids ADD COLUMN digest TEXT NOT NULL DEFAULT '';
 ALTER TABLE request_ids DROP CONSTRAINT request_ids_pkey;
 ALTER TABLE request_ids ADD PRIMARY KEY (method, caller, request_id);
 )sql",
+    // 3: the outbox of alerts to the notifications service and the marks of
+    // what the service has dealt with (SQLite step 6).
+    std::string(pg::kOutboxSchema) + R"sql(
+CREATE TABLE marks (
+  name TEXT PRIMARY KEY,
+  micros BIGINT NOT NULL
+);
+)sql",
 };
 
 constexpr char kChildColumns[] =
@@ -239,6 +247,7 @@ class PgTx final : public ClientsTx {
     }
     if (q.category != 0) sql += " AND category = " + param(Int(q.category));
     if (q.due_before > 0) sql += " AND due_micros > 0 AND due_micros < " + param(Int(q.due_before));
+    if (q.due_from > 0) sql += " AND due_micros >= " + param(Int(q.due_from));
     if (!q.person.empty()) sql += " AND person = " + param(Text(q.person));
     if (q.after) {
       const std::string key = param(Int(q.after->first));
@@ -256,6 +265,30 @@ class PgTx final : public ClientsTx {
 
   absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) override {
     return pg::RememberRequest(db_, key, resource_name, now_micros);
+  }
+
+  absl::Status AddOutbox(const OutboxMessage& message, int64_t now_micros) override {
+    return pg::AddOutbox(db_, message, now_micros);
+  }
+  absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now_micros, int limit) override {
+    return pg::DueOutbox(db_, now_micros, limit);
+  }
+  absl::Status DeleteOutbox(int64_t id) override { return pg::DeleteOutbox(db_, id); }
+  absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) override {
+    return pg::RetryOutbox(db_, id, next_attempt_micros);
+  }
+  absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth() override { return pg::OutboxDepth(db_); }
+
+  absl::StatusOr<int64_t> GetMark(const std::string& name) override {
+    auto r = db_.Exec("SELECT micros FROM marks WHERE name = $1", {Text(name)});
+    if (!r.ok()) return r.status();
+    return r->rows() == 0 ? int64_t{0} : r->Int(0, 0);
+  }
+  absl::Status SetMark(const std::string& name, int64_t micros) override {
+    return db_
+        .Exec("INSERT INTO marks(name, micros) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET micros = $2",
+              {Text(name), Int(micros)})
+        .status();
   }
 
  private:

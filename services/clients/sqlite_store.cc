@@ -109,6 +109,15 @@ INSERT INTO request_ids_by_caller(method, caller, request_id, digest, resource_n
 DROP TABLE request_ids;
 ALTER TABLE request_ids_by_caller RENAME TO request_ids;
 )sql",
+    // 6: the outbox of alerts to the notifications service (feedback to the
+    // departments concerned, major and overdue complaints) and the marks of
+    // what the service has dealt with.
+    std::string(sqlite::kOutboxSchema) + R"sql(
+CREATE TABLE marks (
+  name TEXT PRIMARY KEY,
+  micros INTEGER NOT NULL
+);
+)sql",
 };
 
 constexpr char kChildColumns[] =
@@ -310,6 +319,7 @@ class SqliteTx final : public ClientsTx {
     }
     if (q.category != 0) sql += " AND category = ?8";
     if (q.due_before > 0) sql += " AND due_micros > 0 AND due_micros < ?3";
+    if (q.due_from > 0) sql += " AND due_micros >= ?9";
     if (!q.person.empty()) sql += " AND person = ?4";
     if (q.after) sql += " AND (sort_key, name) > (?5, ?6)";
     sql += " ORDER BY sort_key, name LIMIT ?7";
@@ -321,6 +331,7 @@ class SqliteTx final : public ClientsTx {
     if (q.after) st.Bind(5, q.after->first).Bind(6, q.after->second);
     st.Bind(7, static_cast<int64_t>(q.limit));
     if (q.category != 0) st.Bind(8, static_cast<int64_t>(q.category));
+    if (q.due_from > 0) st.Bind(9, q.due_from);
     std::vector<ChildRecord> out;
     for (;;) {
       auto row = st.Step();
@@ -337,6 +348,34 @@ class SqliteTx final : public ClientsTx {
 
   absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) override {
     return sqlite::RememberRequest(db_, key, resource_name, now_micros);
+  }
+
+  absl::Status AddOutbox(const OutboxMessage& message, int64_t now_micros) override {
+    return sqlite::AddOutbox(db_, message, now_micros);
+  }
+  absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now_micros, int limit) override {
+    return sqlite::DueOutbox(db_, now_micros, limit);
+  }
+  absl::Status DeleteOutbox(int64_t id) override { return sqlite::DeleteOutbox(db_, id); }
+  absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) override {
+    return sqlite::RetryOutbox(db_, id, next_attempt_micros);
+  }
+  absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth() override { return sqlite::OutboxDepth(db_); }
+
+  absl::StatusOr<int64_t> GetMark(const std::string& name) override {
+    Statement& st = db_.Prepare("SELECT micros FROM marks WHERE name = ?");
+    st.Bind(1, name);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    const int64_t out = *row ? st.Int(0) : 0;
+    st.Reset();
+    return out;
+  }
+  absl::Status SetMark(const std::string& name, int64_t micros) override {
+    return db_.Prepare("INSERT INTO marks(name, micros) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET micros = ?2")
+        .Bind(1, name)
+        .Bind(2, micros)
+        .Run();
   }
 
  private:

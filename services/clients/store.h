@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "atrium/clients/v1/clients.pb.h"
+#include "common/outbox.h"
 #include "common/request_ids.h"
 
 namespace atrium::clients {
@@ -74,6 +75,7 @@ struct ChildQuery {
   std::vector<int> states;  // empty = any
   int category = 0;         // 0 = any
   int64_t due_before = 0;   // > 0: only due_micros in (0, due_before)
+  int64_t due_from = 0;     // > 0: only due_micros >= due_from
   std::string person;
   std::optional<std::pair<int64_t, std::string>> after;  // (sort_key, name)
   int limit = 50;
@@ -106,6 +108,19 @@ class ClientsTx {
   // method created, and the digest of the request that created it.
   virtual absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) = 0;
   virtual absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) = 0;
+
+  // The outbox (common/outbox.h): alerts to the notifications service.
+  virtual absl::Status AddOutbox(const OutboxMessage& message, int64_t now_micros) = 0;
+  virtual absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now_micros, int limit) = 0;
+  virtual absl::Status DeleteOutbox(int64_t id) = 0;
+  virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
+  // (messages waiting, create time of the oldest or 0).
+  virtual absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth() = 0;
+
+  // A named point in time the service has dealt with everything up to, e.g.
+  // the due times of feedback already reported overdue; 0 if never set.
+  virtual absl::StatusOr<int64_t> GetMark(const std::string& name) = 0;
+  virtual absl::Status SetMark(const std::string& name, int64_t micros) = 0;
 };
 
 class ClientsStore {

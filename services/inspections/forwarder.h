@@ -1,62 +1,47 @@
-// Sends the inspections outbox with the service's own identity: alerts to
-// the notifications service (missed inspections to the GM office), and for
-// a failed item in a meeting room, the alert to the KAM of the next meeting
-// booked there, found through the meetings service. Entries wait and are
-// retried with backoff while a peer is down; the alert's request_id makes a
-// retry after a lost reply create nothing new.
+// The inspections outbox as the relay every service shares (common/outbox.h)
+// reads it, and how its alerts are sent with the service's own identity:
+// alerts to the notifications service (missed inspections to the GM office),
+// and for a failed item in a meeting room, the alert to the KAM of the next
+// meeting booked there, found through the meetings service. The alert's
+// request_id makes a retry after a lost reply create nothing new.
 #pragma once
 
 #include <memory>
 #include <string>
-#include <thread>
 
-#include "absl/synchronization/notification.h"
-#include "absl/time/time.h"
 #include "atrium/meetings/v1/meetings.grpc.pb.h"
 #include "atrium/notifications/v1/notifications.grpc.pb.h"
-#include "common/auth.h"
+#include "common/outbox.h"
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
-#include "services/inspections/inspections.h"
 #include "services/inspections/store.h"
 
 namespace atrium::inspections {
 
-class OutboxForwarder final {
+// The alert a stored entry stands for (peer "notifications"); a room
+// failure's room is its key.
+OutboxMessage ToMessage(const OutboxEntry& entry);
+
+// The outbox the relay reads.
+using InspectionsOutbox = StoreOutbox<InspectionsStore, InspectionsTx, OutboxEntry>;
+
+// Sends the alerts; a room failure goes to the KAM of the room's next meeting
+// within 31 days (none booked: nobody to tell, delivered). Calls to the
+// meetings service are prepared by `relay`.
+class AlertSender final {
  public:
-  // `domain` (may be null) is asked to report missed inspections on every
-  // pass, so that they reach the outbox on the same schedule.
-  OutboxForwarder(InspectionsStore* store, Inspections* domain, const Clock* clock,
-                  std::shared_ptr<grpc::Channel> notifications, std::shared_ptr<grpc::Channel> meetings,
-                  TokenAlgorithm alg, std::string signing_key, absl::Duration deadline,
-                  absl::Duration poll_interval = absl::Milliseconds(500),
-                  absl::Duration missed_check_interval = absl::Minutes(1));
-  ~OutboxForwarder();
-  void Start();
-  void Stop();
-  // One pass: reports missed inspections, sends what is due; returns how
-  // many entries were sent.
-  int Pass();
+  AlertSender(OutboxRelay* relay, const Clock* clock, std::shared_ptr<grpc::Channel> notifications,
+              std::shared_ptr<grpc::Channel> meetings);
+  grpc::Status operator()(const OutboxMessage& message, grpc::ClientContext* context);
 
  private:
-  void Run();
-  grpc::Status Send(const OutboxEntry& entry);
   // The KAM of the next meeting holding `room` from now on ("" if none).
   grpc::Status NextMeetingOwner(const std::string& room, std::string* owner);
-  void Authorize(grpc::ClientContext* ctx);
 
-  InspectionsStore* store_;
-  Inspections* domain_;
+  OutboxRelay* relay_;
   const Clock* clock_;
-  std::unique_ptr<notifications::v1::NotificationsService::Stub> notifications_;
-  std::unique_ptr<meetings::v1::MeetingsService::Stub> meetings_;
-  ServiceTokenSource token_;
-  absl::Duration deadline_;
-  absl::Duration poll_interval_;
-  absl::Duration missed_check_interval_;
-  absl::Time next_missed_check_ = absl::InfinitePast();
-  absl::Notification stop_;
-  std::thread worker_;
+  std::shared_ptr<notifications::v1::NotificationsService::Stub> notifications_;
+  std::shared_ptr<meetings::v1::MeetingsService::Stub> meetings_;
 };
 
 }  // namespace atrium::inspections

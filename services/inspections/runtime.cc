@@ -55,11 +55,25 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (auto s = rt->inspections_->SeedDefaultPoints(); !s.ok()) return s;
   auto peer_credentials = ChannelCredentialsFrom(config);
   if (!peer_credentials.ok()) return peer_credentials.status();
-  rt->forwarder_ = std::make_unique<OutboxForwarder>(
-      rt->store_.get(), rt->inspections_.get(), clock,
-      grpc::CreateChannel(config.String("notifications-address"), *peer_credentials),
-      grpc::CreateChannel(config.String("meetings-address"), *peer_credentials), *alg, *signing_key,
-      config.Duration("peer-deadline"), config.Duration("poll-interval"), config.Duration("missed-check-interval"));
+  rt->outbox_ = std::make_unique<InspectionsOutbox>(rt->store_.get(), ToMessage);
+  OutboxRelay::Options relay;
+  relay.deadline = config.Duration("peer-deadline");
+  relay.poll_interval = config.Duration("poll-interval");
+  rt->relay_ = std::make_unique<OutboxRelay>("inspections", rt->outbox_.get(), clock, *alg, *signing_key, relay);
+  rt->relay_->AddPeer("notifications",
+                      AlertSender(rt->relay_.get(), clock,
+                                  grpc::CreateChannel(config.String("notifications-address"), *peer_credentials),
+                                  grpc::CreateChannel(config.String("meetings-address"), *peer_credentials)));
+  // Missed inspections reach the outbox on the relay's schedule.
+  Inspections* domain = rt->inspections_.get();
+  rt->relay_->Every(config.Duration("missed-check-interval"), [domain] {
+    auto reported = domain->ReportMissed();
+    if (!reported.ok()) {
+      spdlog::error("reporting missed inspections: {}", std::string(reported.status().message()));
+    } else if (*reported > 0) {
+      spdlog::warn("{} missed inspection(s) reported to the GM office", *reported);
+    }
+  });
   rt->handler_ = std::make_unique<InspectionsHandler>(rt->inspections_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.inspections.v1.InspectionsService", ServerOptionsFrom(config));
   rt->runner_->AddService(rt->handler_.get());
@@ -89,7 +103,7 @@ InspectionsGauges ReadGauges(InspectionsStore* store, const Clock* clock) {
 
 absl::Status Runtime::Start() {
   if (auto s = runner_->Start(); !s.ok()) return s;
-  forwarder_->Start();
+  relay_->Start();
   InspectionsStore* store = store_.get();
   const Clock* clock = clock_;
   Metrics::Get().AddGauges(kGauges[0], "corrective actions open", [store, clock] {
@@ -107,7 +121,7 @@ absl::Status Runtime::Start() {
 void Runtime::Shutdown() {
   for (const char* g : kGauges) Metrics::Get().RemoveGauges(g);
   runner_->Shutdown();
-  forwarder_->Stop();
+  relay_->Stop();
 }
 
 }  // namespace atrium::inspections

@@ -1,5 +1,5 @@
 // The inspections service assembled from its configuration: store, clock,
-// token verifier, the peers' channels, domain, outbox forwarder, handler and
+// token verifier, the peers' channels, domain, outbox relay, handler and
 // server. main() and the integration tests build it the same way.
 #pragma once
 
@@ -38,7 +38,8 @@ class Runtime final {
   std::unique_ptr<InspectionsStore> store_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<Inspections> inspections_;
-  std::unique_ptr<OutboxForwarder> forwarder_;
+  std::unique_ptr<InspectionsOutbox> outbox_;
+  std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<InspectionsHandler> handler_;
   std::unique_ptr<ServiceRunner> runner_;
 };

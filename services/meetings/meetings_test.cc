@@ -10,9 +10,11 @@
 #include <map>
 #include <thread>
 
+#include "atrium/clients/v1/clients.pb.h"
 #include "common/errors.h"
 #include "common/testing.h"
 #include "services/meetings/fakes.h"
+#include "services/meetings/forwarder.h"
 #include "services/meetings/test_store.h"
 
 namespace atrium::meetings {
@@ -863,6 +865,46 @@ TEST_F(MeetingsTest, BookingsAndMeetingsOutsideTheirRangeAreRefusedByField) {
   diary.mutable_start_time()->set_seconds(std::numeric_limits<int64_t>::max() - 100);
   diary.mutable_end_time()->set_seconds(std::numeric_limits<int64_t>::max());
   EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, diary).status()), "start_time");
+}
+
+// What the relay sends for each kind of stored entry: the request, to the
+// peer and method it is for; an unknown kind goes nowhere (kept).
+TEST(OutboxTest, EntriesBecomeTheRequestsTheyStandFor) {
+  OutboxEntry activity;
+  activity.id = 7;
+  activity.kind = OutboxEntry::kActivity;
+  activity.account = "accounts/a1";
+  activity.request_id = "m1-step-3";
+  activity.summary = "agreement signed";
+  activity.subject = "meetings/m1";
+  activity.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  OutboxMessage m = ToMessage(activity);
+  EXPECT_EQ(m.id, 7);
+  EXPECT_EQ(m.peer, "clients");
+  EXPECT_EQ(m.method, "/atrium.clients.v1.ClientsService/CreateActivity");
+  EXPECT_EQ(m.traceparent, activity.traceparent);
+  clients::v1::CreateActivityRequest req;
+  ASSERT_TRUE(req.ParseFromString(m.body));
+  EXPECT_EQ(req.parent(), "accounts/a1");
+  EXPECT_EQ(req.request_id(), "m1-step-3");
+  EXPECT_EQ(req.activity().type(), clients::v1::Activity::MEETING);
+  EXPECT_EQ(req.activity().subject(), "meetings/m1");
+
+  OutboxEntry notice;
+  notice.kind = OutboxEntry::kNotice;
+  notice.body = "stored request";
+  m = ToMessage(notice);
+  EXPECT_EQ(m.peer, "notifications");
+  EXPECT_EQ(m.method, "/atrium.notifications.v1.NotificationsService/DispatchNotice");
+  EXPECT_EQ(m.body, "stored request");
+  const auto of_kind = [](int kind) {
+    OutboxEntry e;
+    e.kind = kind;
+    return ToMessage(e);
+  };
+  EXPECT_EQ(of_kind(OutboxEntry::kLedger).method, "/atrium.clients.v1.ClientsService/CreateLedgerEntry");
+  EXPECT_EQ(of_kind(OutboxEntry::kPreference).method, "/atrium.clients.v1.ClientsService/CreatePreference");
+  EXPECT_TRUE(of_kind(99).peer.empty());
 }
 
 }  // namespace

@@ -66,8 +66,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   rt->accounts_ = std::make_unique<ClientsDirectory>(clients, config.Duration("clients-deadline"));
   auto notifications = grpc::CreateChannel(config.String("notifications-address"), *peer_credentials);
   rt->board_ = std::make_unique<NotificationsBoard>(notifications, config.Duration("notifications-deadline"));
-  rt->forwarder_ = std::make_unique<OutboxForwarder>(rt->store_.get(), clock, clients, notifications, *alg,
-                                                     *signing_key, config.Duration("clients-deadline"));
+  rt->outbox_ = std::make_unique<MeetingsOutbox>(rt->store_.get(), ToMessage);
+  OutboxRelay::Options relay;
+  relay.deadline = config.Duration("clients-deadline");
+  rt->relay_ = std::make_unique<OutboxRelay>("meetings", rt->outbox_.get(), clock, *alg, *signing_key, relay);
+  rt->relay_->AddPeer("clients", OutboxRelay::ByMethod(clients));
+  rt->relay_->AddPeer("notifications", OutboxRelay::ByMethod(notifications));
   rt->meetings_ = std::make_unique<Meetings>(rt->store_.get(), rt->accounts_.get(), clock, PageTokens(*page_secret),
                                              rt->board_.get(), std::move(policy));
   rt->handler_ = std::make_unique<MeetingsHandler>(rt->meetings_.get(), rt->verifier_.get());
@@ -108,7 +112,7 @@ const char* OutboxKind(int kind) {
 
 absl::Status Runtime::Start() {
   if (auto s = runner_->Start(); !s.ok()) return s;
-  forwarder_->Start();
+  relay_->Start();
   MeetingsStore* store = store_.get();
   const Clock* clock = clock_;
   Metrics::Get().AddGauges(kGauges[0], "room bookings not yet over, by hold", [store, clock] {
@@ -130,7 +134,7 @@ absl::Status Runtime::Start() {
 void Runtime::Shutdown() {
   for (const char* g : kGauges) Metrics::Get().RemoveGauges(g);
   runner_->Shutdown();
-  forwarder_->Stop();
+  relay_->Stop();
 }
 
 }  // namespace atrium::meetings

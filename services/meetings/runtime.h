@@ -41,7 +41,8 @@ class Runtime final {
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<ClientsDirectory> accounts_;
   std::unique_ptr<NotificationsBoard> board_;
-  std::unique_ptr<OutboxForwarder> forwarder_;
+  std::unique_ptr<MeetingsOutbox> outbox_;
+  std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<Meetings> meetings_;
   std::unique_ptr<MeetingsHandler> handler_;
   std::unique_ptr<ServiceRunner> runner_;

@@ -1,5 +1,7 @@
 #include "services/notifications/alerts.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
@@ -11,10 +13,14 @@
 namespace atrium::notifications {
 namespace {
 
+constexpr char kRecipientRule[] = "must be staff/{subject}, role/{role} or department/{department}";
+
 // The staff roles an alert may go to; departments get their work as dispatches.
 constexpr const char* kRoles[] = {"manager", "key_account_manager", "clerk", "gm_office", "inspector"};
 
-// "staff/{subject}" or "role/{role}" -> (kind, who); empty kind if malformed.
+// "staff/{subject}", "role/{role}" or "department/{department}" -> (kind,
+// who); empty kind if malformed. Whether a department is configured is
+// checked where the departments are known.
 std::pair<std::string, std::string> SplitRecipient(const std::string& r) {
   const auto slash = r.find('/');
   if (slash == std::string::npos) return {};
@@ -25,7 +31,7 @@ std::pair<std::string, std::string> SplitRecipient(const std::string& r) {
       return {};
     }
   }
-  if (kind == "staff") return {kind, who};
+  if (kind == "staff" || kind == "department") return {kind, who};
   if (kind == "role") {
     for (const char* role : kRoles) {
       if (who == role) return {kind, who};
@@ -69,8 +75,11 @@ absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::Cr
     return s;
   }
   v1::Alert a = req.alert();
-  if (SplitRecipient(a.recipient()).first.empty()) {
-    return InvalidArgument("alert.recipient", "must be staff/{subject} or role/{role}");
+  if (auto [kind, who_to] = SplitRecipient(a.recipient()); kind.empty()) {
+    return InvalidArgument("alert.recipient", kRecipientRule);
+  } else if (kind == "department" && std::find(options_.departments.begin(), options_.departments.end(), who_to) ==
+                                         options_.departments.end()) {
+    return InvalidArgument("alert.recipient", absl::StrCat("names no configured department: ", who_to));
   }
   if (auto s = CheckText(a.title(), "alert.title", 200, true); !s.ok()) return s;
   if (auto s = CheckText(a.body(), "alert.body", 2000, false, true); !s.ok()) return s;
@@ -109,18 +118,21 @@ absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::Cr
 }
 
 absl::StatusOr<v1::ListAlertsResponse> Alerts::ListAlerts(const Principal& who, const v1::ListAlertsRequest& req) {
-  if (auto s = who.Require(
-          {Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kInspector, Role::kService},
-          "alerts are read by staff and services");
+  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kInspector,
+                            Role::kService, Role::kDepartment},
+                           "alerts are read by staff, departments and services");
       !s.ok()) {
     return s;
   }
   auto [kind, recipient] = SplitRecipient(req.recipient());
-  if (kind.empty()) return InvalidArgument("recipient", "must be staff/{subject} or role/{role}");
+  if (kind.empty()) return InvalidArgument("recipient", kRecipientRule);
   const bool anyone = who.Is(Role::kManager) || who.Is(Role::kGmOffice) || who.Is(Role::kService);
-  const bool own = (kind == "staff" && recipient == who.subject) || (kind == "role" && recipient == RoleName(who.role));
+  const bool own = who.Is(Role::kDepartment) ? kind == "department" && recipient == who.department
+                                             : (kind == "staff" && recipient == who.subject) ||
+                                                   (kind == "role" && recipient == RoleName(who.role));
   if (!anyone && !own) {
-    return PermissionDenied("staff read their own alerts and their role's; the manager and the GM office read any");
+    return PermissionDenied(
+        "staff read their own alerts and their role's, a department its own; the manager and the GM office read any");
   }
   auto size = ClampPageSize(req.page_size());
   if (!size.ok()) return size.status();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "atrium/notifications/v1/notifications.pb.h"
@@ -20,6 +21,8 @@ namespace atrium::notifications {
 struct AlertOptions {
   std::string channel_prefix = "atrium";
   std::string event_source = "//atrium/notifications";
+  // The configured departments: the "department/{department}" recipients.
+  std::vector<std::string> departments;
 };
 
 class Alerts final {

@@ -37,7 +37,8 @@ class AlertsTest : public ::testing::Test {
     auto store = OpenTestStore("alerts");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
-    alerts_ = std::make_unique<Alerts>(store_.get(), &clock_, PageTokens("secret"), AlertOptions{"atrium", "//t"});
+    alerts_ = std::make_unique<Alerts>(store_.get(), &clock_, PageTokens("secret"),
+                                       AlertOptions{"atrium", "//t", {"fnb", "rooms"}});
   }
 
   v1::CreateAlertRequest Request(const std::string& recipient, const std::string& request_id = "") {
@@ -136,21 +137,35 @@ TEST_F(AlertsTest, WhoMaySendAndReadAlerts) {
   EXPECT_EQ(FieldOf(alerts_->ListAlerts(kGm, list).status()), "page_token");
 }
 
-// Alerts are for staff: a department token reads none, not even one whose
-// subject is a member of staff's, and no alert goes to all departments.
-TEST_F(AlertsTest, DepartmentsReadNoAlerts) {
+// A department reads the alerts sent to it ("department/{department}", the
+// guests' feedback that concerns it) and no one else's: not staff alerts,
+// even with a subject that is a member of staff's, nor another department's.
+TEST_F(AlertsTest, ADepartmentReadsOnlyItsOwnAlerts) {
   ASSERT_TRUE(alerts_->CreateAlert(kGm, Request("staff/kam-li")).ok());
   EXPECT_EQ(FieldOf(alerts_->CreateAlert(kGm, Request("role/department")).status()), "alert.recipient");
+  EXPECT_EQ(FieldOf(alerts_->CreateAlert(kGm, Request("role/fnb")).status()), "alert.recipient");
+  EXPECT_EQ(FieldOf(alerts_->CreateAlert(kGm, Request("department/spa")).status()), "alert.recipient");
+  auto fnb = alerts_->CreateAlert(kGm, Request("department/fnb"));
+  ASSERT_TRUE(fnb.ok()) << fnb.status();
   v1::ListAlertsRequest list;
   list.set_recipient("staff/kam-li");
   EXPECT_EQ(CodeOf(alerts_->ListAlerts(kRoomsAsKam, list)), Code::kPermissionDenied);
   EXPECT_EQ(CodeOf(alerts_->ListAlerts(kFnb, list)), Code::kPermissionDenied);
-  list.set_recipient("role/department");
-  EXPECT_EQ(CodeOf(alerts_->ListAlerts(kFnb, list)), Code::kPermissionDenied);
+  list.set_recipient("role/department");  // no such recipient
+  EXPECT_EQ(FieldOf(alerts_->ListAlerts(kFnb, list).status()), "recipient");
   list.set_recipient("staff/fnb-zhou");
   EXPECT_EQ(CodeOf(alerts_->ListAlerts(kFnb, list)), Code::kPermissionDenied);
+  list.set_recipient("department/fnb");
+  auto mine = alerts_->ListAlerts(kFnb, list);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->alerts_size(), 1);
+  EXPECT_EQ(mine->alerts(0).name(), fnb->name());
+  EXPECT_EQ(CodeOf(alerts_->ListAlerts(kRoomsAsKam, list)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(alerts_->ListAlerts(kKam, list)), Code::kPermissionDenied);
   list.set_recipient("staff/kam-li");
   EXPECT_EQ(alerts_->ListAlerts(kKam, list)->alerts_size(), 1);
+  // Published on the department's channel.
+  EXPECT_EQ(AlertChannel("atrium", "department/fnb"), "atrium.department.fnb");
 }
 
 // Each RPC's "Callers:" line of the proto, for every role: the roles it
@@ -186,6 +201,10 @@ TEST_F(AlertsTest, RoleMatrixFollowsTheProto) {
       {"ListAlerts role/clerk", {"clerk", "manager", "gm_office", "service"}, list("role/clerk")},
       {"ListAlerts role/inspector", {"inspector", "manager", "gm_office", "service"}, list("role/inspector")},
       {"ListAlerts staff/fnb-zhou", {"manager", "gm_office", "service"}, list("staff/fnb-zhou")},
+      {"ListAlerts department/fnb", {"fnb", "manager", "gm_office", "service"}, list("department/fnb")},
+      {"ListAlerts department/rooms",
+       {"rooms_named_like_kam", "manager", "gm_office", "service"},
+       list("department/rooms")},
   };
   for (const Row& row : rows) {
     for (const auto& [role, who] : roles) {

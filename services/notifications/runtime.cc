@@ -108,8 +108,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   rt->deliverer_ =
       std::make_unique<Deliverer>(rt->store_.get(), clock, RedisBusFactory(*endpoint, absl::Seconds(2)), delivery);
   rt->broadcaster_ = std::make_unique<Broadcaster>(watch);
-  rt->alerts_ = std::make_unique<Alerts>(rt->store_.get(), clock, PageTokens(*page_secret),
-                                         AlertOptions{delivery.channel_prefix, delivery.event_source});
+  rt->alerts_ =
+      std::make_unique<Alerts>(rt->store_.get(), clock, PageTokens(*page_secret),
+                               AlertOptions{delivery.channel_prefix, delivery.event_source, options.departments});
   rt->notices_->AddSink(rt->deliverer_.get());
   rt->notices_->AddSink(rt->broadcaster_.get());
   rt->handler_ = std::make_unique<NotificationsHandler>(rt->notices_.get(), rt->alerts_.get(), rt->broadcaster_.get(),
