@@ -14,6 +14,8 @@ trap 'rm -rf "$TMPDIR"' EXIT
 
 echo "== Kubernetes manifests"
 scripts/check-manifests.sh
+echo "== proto contracts"
+scripts/check-protos.sh
 
 echo "== build (RelWithDebInfo)"
 scripts/build.sh build

@@ -20,6 +20,7 @@
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
 #include "tests/department.h"
+#include "tests/meeting_requests.h"
 #include "tests/postgres.h"
 #include "tests/process.h"
 
@@ -214,7 +215,7 @@ void MeetingFlowTest::FullFlow() {
   create.mutable_meeting()->set_origin(mv1::Meeting::WALK_IN);
   mv1::Meeting m;
   ASSERT_CALL(kKam, meetings_->CreateMeeting(ctx, create, &m));
-  mv1::MoveMeetingRequest move;
+  testing::MeetingRequest move;
   move.set_name(m.name());
   ASSERT_CALL(kKam, meetings_->RecordSiteVisit(ctx, move, &m));
   ASSERT_CALL(kKam, meetings_->StartNegotiation(ctx, move, &m));
@@ -443,7 +444,7 @@ TEST_F(MeetingFlowTest, ANoticeIsFollowedByItsTraceAndEveryServiceExportsMetrics
   create.mutable_meeting()->set_origin(mv1::Meeting::OUTREACH);
   mv1::Meeting m;
   ASSERT_CALL(kKam, meetings_->CreateMeeting(ctx, create, &m));
-  mv1::MoveMeetingRequest move;
+  testing::MeetingRequest move;
   move.set_name(m.name());
   ASSERT_CALL(kKam, meetings_->StartNegotiation(ctx, move, &m));
   ASSERT_CALL(kKam, meetings_->RecordIntent(ctx, move, &m));

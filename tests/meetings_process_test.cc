@@ -17,6 +17,7 @@
 #include "common/time_util.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/meeting_requests.h"
 #include "tests/process.h"
 
 namespace atrium {
@@ -199,7 +200,7 @@ TEST_F(MeetingsProcessTest, StepsReachTheAccountsSalesRecordEvenAfterAnOutage) {
   EXPECT_EQ(clients_->Stop(SIGKILL), 128 + SIGKILL);
   grpc::ClientContext ctx;
   Authorize(&ctx, kKam);
-  meetings::v1::MoveMeetingRequest visit;
+  testing::MeetingRequest visit;
   visit.set_name(m.name());
   visit.set_note("参观了大宴会厅");
   grpc::Status s = stub_->RecordSiteVisit(&ctx, visit, &m);

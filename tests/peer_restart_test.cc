@@ -22,6 +22,7 @@
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
 #include "tests/department.h"
+#include "tests/meeting_requests.h"
 #include "tests/process.h"
 
 namespace atrium {
@@ -145,7 +146,7 @@ class PeerRestartTest : public ::testing::Test {
     create.mutable_meeting()->set_title("2027 华东区经销商年会");
     create.mutable_meeting()->set_origin(mv1::Meeting::WALK_IN);
     ASSERT_CALL(kKam, meetings_->CreateMeeting(ctx, create, m));
-    mv1::MoveMeetingRequest move;
+    testing::MeetingRequest move;
     move.set_name(m->name());
     ASSERT_CALL(kKam, meetings_->RecordSiteVisit(ctx, move, m));
     ASSERT_CALL(kKam, meetings_->StartNegotiation(ctx, move, m));
@@ -213,7 +214,7 @@ TEST_F(PeerRestartTest, ANoticeCaughtByARestartGoesOutWithinSecondsOfThePeersRet
   // grace (1 s) ends before the write's busy timeout (5 s): the call is cut
   // off by the restart.
   WriteLock lock(NotificationsDb());
-  mv1::MoveMeetingRequest move;
+  testing::MeetingRequest move;
   move.set_name(m.name());
   ASSERT_CALL(kKam, meetings_->IssueNotice(ctx, move, &m));
   std::this_thread::sleep_for(std::chrono::seconds(2));  // the outbox polls every 500 ms
@@ -236,7 +237,7 @@ TEST_F(PeerRestartTest, ANoticeCaughtByAKilledPeerGoesOutOnceItIsBack) {
   ASSERT_NO_FATAL_FAILURE(ContractedMeeting(&m));
   const std::string notice = "notices/" + m.name().substr(sizeof("meetings/") - 1);
   WriteLock lock(NotificationsDb());
-  mv1::MoveMeetingRequest move;
+  testing::MeetingRequest move;
   move.set_name(m.name());
   ASSERT_CALL(kKam, meetings_->IssueNotice(ctx, move, &m));
   std::this_thread::sleep_for(std::chrono::seconds(2));

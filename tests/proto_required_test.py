@@ -28,7 +28,8 @@ REQUIRED = {
     ],
     "atrium/meetings/v1/meetings.proto": [
         ("Meeting", "account"), ("Meeting", "title"), ("Meeting", "origin"),
-        ("CloseMeetingRequest", "reason"), ("Room", "display_name"), ("RoomCapacity", "style"),
+        ("MarkMeetingLostRequest", "reason"), ("CancelMeetingRequest", "reason"),
+        ("RejectRequestRequest", "reason"), ("Room", "display_name"), ("RoomCapacity", "style"),
         ("RoomCapacity", "seats"), ("CreateRoomRequest", "room_id"), ("RetireRoomRequest", "reason"),
         ("Booking", "room"), ("Booking", "start_time"), ("Booking", "style"), ("Booking", "attendees"),
         ("MoveBookingRequest", "start_time"), ("CancelBookingRequest", "reason"),

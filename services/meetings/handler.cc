@@ -22,13 +22,13 @@ grpc::Status MeetingsHandler::ListMeetings(grpc::ServerContext* context, const v
                 [&](const Principal& who) { return Reply(meetings_->ListMeetings(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::MarkMeetingLost(grpc::ServerContext* context, const v1::CloseMeetingRequest* request,
+grpc::Status MeetingsHandler::MarkMeetingLost(grpc::ServerContext* context, const v1::MarkMeetingLostRequest* request,
                                               v1::Meeting* response) {
   return Handle(*verifier_, context, "MarkMeetingLost",
                 [&](const Principal& who) { return Reply(meetings_->MarkMeetingLost(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::CancelMeeting(grpc::ServerContext* context, const v1::CloseMeetingRequest* request,
+grpc::Status MeetingsHandler::CancelMeeting(grpc::ServerContext* context, const v1::CancelMeetingRequest* request,
                                             v1::Meeting* response) {
   return Handle(*verifier_, context, "CancelMeeting",
                 [&](const Principal& who) { return Reply(meetings_->CancelMeeting(who, *request), response); });
@@ -88,19 +88,19 @@ grpc::Status MeetingsHandler::GetAvailability(grpc::ServerContext* context, cons
                 [&](const Principal& who) { return Reply(meetings_->GetAvailability(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::RecordSiteVisit(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+grpc::Status MeetingsHandler::RecordSiteVisit(grpc::ServerContext* context, const v1::RecordSiteVisitRequest* request,
                                               v1::Meeting* response) {
   return Handle(*verifier_, context, "RecordSiteVisit",
                 [&](const Principal& who) { return Reply(meetings_->RecordSiteVisit(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::StartNegotiation(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+grpc::Status MeetingsHandler::StartNegotiation(grpc::ServerContext* context, const v1::StartNegotiationRequest* request,
                                                v1::Meeting* response) {
   return Handle(*verifier_, context, "StartNegotiation",
                 [&](const Principal& who) { return Reply(meetings_->StartNegotiation(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::RecordIntent(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+grpc::Status MeetingsHandler::RecordIntent(grpc::ServerContext* context, const v1::RecordIntentRequest* request,
                                            v1::Meeting* response) {
   return Handle(*verifier_, context, "RecordIntent",
                 [&](const Principal& who) { return Reply(meetings_->RecordIntent(who, *request), response); });
@@ -169,19 +169,19 @@ grpc::Status MeetingsHandler::ListApprovalRequests(grpc::ServerContext* context,
                 [&](const Principal& who) { return Reply(meetings_->ListApprovalRequests(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::ApproveRequest(grpc::ServerContext* context, const v1::DecideApprovalRequest* request,
+grpc::Status MeetingsHandler::ApproveRequest(grpc::ServerContext* context, const v1::ApproveRequestRequest* request,
                                              v1::ApprovalRequest* response) {
   return Handle(*verifier_, context, "ApproveRequest",
                 [&](const Principal& who) { return Reply(meetings_->ApproveRequest(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::RejectRequest(grpc::ServerContext* context, const v1::DecideApprovalRequest* request,
+grpc::Status MeetingsHandler::RejectRequest(grpc::ServerContext* context, const v1::RejectRequestRequest* request,
                                             v1::ApprovalRequest* response) {
   return Handle(*verifier_, context, "RejectRequest",
                 [&](const Principal& who) { return Reply(meetings_->RejectRequest(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::IssueNotice(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+grpc::Status MeetingsHandler::IssueNotice(grpc::ServerContext* context, const v1::IssueNoticeRequest* request,
                                           v1::Meeting* response) {
   return Handle(*verifier_, context, "IssueNotice",
                 [&](const Principal& who) { return Reply(meetings_->IssueNotice(who, *request), response); });
@@ -205,13 +205,13 @@ grpc::Status MeetingsHandler::MarkPrepared(grpc::ServerContext* context, const v
                 [&](const Principal& who) { return Reply(meetings_->MarkPrepared(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::StartMeeting(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+grpc::Status MeetingsHandler::StartMeeting(grpc::ServerContext* context, const v1::StartMeetingRequest* request,
                                            v1::Meeting* response) {
   return Handle(*verifier_, context, "StartMeeting",
                 [&](const Principal& who) { return Reply(meetings_->StartMeeting(who, *request), response); });
 }
 
-grpc::Status MeetingsHandler::CompleteMeeting(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+grpc::Status MeetingsHandler::CompleteMeeting(grpc::ServerContext* context, const v1::CompleteMeetingRequest* request,
                                               v1::Meeting* response) {
   return Handle(*verifier_, context, "CompleteMeeting",
                 [&](const Principal& who) { return Reply(meetings_->CompleteMeeting(who, *request), response); });

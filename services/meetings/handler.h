@@ -18,15 +18,15 @@ class MeetingsHandler final : public v1::MeetingsService::Service {
                           v1::Meeting* response) override;
   grpc::Status ListMeetings(grpc::ServerContext* context, const v1::ListMeetingsRequest* request,
                             v1::ListMeetingsResponse* response) override;
-  grpc::Status RecordSiteVisit(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+  grpc::Status RecordSiteVisit(grpc::ServerContext* context, const v1::RecordSiteVisitRequest* request,
                                v1::Meeting* response) override;
-  grpc::Status StartNegotiation(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+  grpc::Status StartNegotiation(grpc::ServerContext* context, const v1::StartNegotiationRequest* request,
                                 v1::Meeting* response) override;
-  grpc::Status RecordIntent(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+  grpc::Status RecordIntent(grpc::ServerContext* context, const v1::RecordIntentRequest* request,
                             v1::Meeting* response) override;
-  grpc::Status MarkMeetingLost(grpc::ServerContext* context, const v1::CloseMeetingRequest* request,
+  grpc::Status MarkMeetingLost(grpc::ServerContext* context, const v1::MarkMeetingLostRequest* request,
                                v1::Meeting* response) override;
-  grpc::Status CancelMeeting(grpc::ServerContext* context, const v1::CloseMeetingRequest* request,
+  grpc::Status CancelMeeting(grpc::ServerContext* context, const v1::CancelMeetingRequest* request,
                              v1::Meeting* response) override;
   grpc::Status CreateRoom(grpc::ServerContext* context, const v1::CreateRoomRequest* request,
                           v1::Room* response) override;
@@ -74,11 +74,11 @@ class MeetingsHandler final : public v1::MeetingsService::Service {
                                   v1::ApprovalRequest* response) override;
   grpc::Status ListApprovalRequests(grpc::ServerContext* context, const v1::ListApprovalRequestsRequest* request,
                                     v1::ListApprovalRequestsResponse* response) override;
-  grpc::Status ApproveRequest(grpc::ServerContext* context, const v1::DecideApprovalRequest* request,
+  grpc::Status ApproveRequest(grpc::ServerContext* context, const v1::ApproveRequestRequest* request,
                               v1::ApprovalRequest* response) override;
-  grpc::Status RejectRequest(grpc::ServerContext* context, const v1::DecideApprovalRequest* request,
+  grpc::Status RejectRequest(grpc::ServerContext* context, const v1::RejectRequestRequest* request,
                              v1::ApprovalRequest* response) override;
-  grpc::Status IssueNotice(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+  grpc::Status IssueNotice(grpc::ServerContext* context, const v1::IssueNoticeRequest* request,
                            v1::Meeting* response) override;
   grpc::Status GetMeetingNotice(grpc::ServerContext* context, const v1::GetMeetingNoticeRequest* request,
                                 v1::MeetingNotice* response) override;
@@ -86,9 +86,9 @@ class MeetingsHandler final : public v1::MeetingsService::Service {
                          v1::Meeting* response) override;
   grpc::Status MarkPrepared(grpc::ServerContext* context, const v1::MarkPreparedRequest* request,
                             v1::Meeting* response) override;
-  grpc::Status StartMeeting(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+  grpc::Status StartMeeting(grpc::ServerContext* context, const v1::StartMeetingRequest* request,
                             v1::Meeting* response) override;
-  grpc::Status CompleteMeeting(grpc::ServerContext* context, const v1::MoveMeetingRequest* request,
+  grpc::Status CompleteMeeting(grpc::ServerContext* context, const v1::CompleteMeetingRequest* request,
                                v1::Meeting* response) override;
   grpc::Status CreateTrackingEntry(grpc::ServerContext* context, const v1::CreateTrackingEntryRequest* request,
                                    v1::TrackingEntry* response) override;

@@ -281,30 +281,30 @@ absl::StatusOr<v1::ListMeetingsResponse> Meetings::ListMeetings(const Principal&
   return out;
 }
 
-absl::StatusOr<Meeting> Meetings::RecordSiteVisit(const Principal& who, const v1::MoveMeetingRequest& req) {
+absl::StatusOr<Meeting> Meetings::RecordSiteVisit(const Principal& who, const v1::RecordSiteVisitRequest& req) {
   if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::ENQUIRY}, Meeting::SITE_VISIT, false);
 }
 
-absl::StatusOr<Meeting> Meetings::StartNegotiation(const Principal& who, const v1::MoveMeetingRequest& req) {
+absl::StatusOr<Meeting> Meetings::StartNegotiation(const Principal& who, const v1::StartNegotiationRequest& req) {
   if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::ENQUIRY, Meeting::SITE_VISIT}, Meeting::NEGOTIATING,
               false);
 }
 
-absl::StatusOr<Meeting> Meetings::RecordIntent(const Principal& who, const v1::MoveMeetingRequest& req) {
+absl::StatusOr<Meeting> Meetings::RecordIntent(const Principal& who, const v1::RecordIntentRequest& req) {
   if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::NEGOTIATING}, Meeting::INTENT, false);
 }
 
-absl::StatusOr<Meeting> Meetings::MarkMeetingLost(const Principal& who, const v1::CloseMeetingRequest& req) {
+absl::StatusOr<Meeting> Meetings::MarkMeetingLost(const Principal& who, const v1::MarkMeetingLostRequest& req) {
   // Lost: an enquiry that never became business.
   if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
   return Move(who, req.name(), req.etag(), req.reason(),
               {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT}, Meeting::LOST, true);
 }
 
-absl::StatusOr<Meeting> Meetings::CancelMeeting(const Principal& who, const v1::CloseMeetingRequest& req) {
+absl::StatusOr<Meeting> Meetings::CancelMeeting(const Principal& who, const v1::CancelMeetingRequest& req) {
   // Cancelled by the client, at any point before the guests arrive. Once a
   // notice went out, the departments get a revision saying so, to sign.
   if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;

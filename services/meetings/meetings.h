@@ -42,11 +42,11 @@ class Meetings final {
   absl::StatusOr<v1::Meeting> CreateMeeting(const Principal& who, const v1::CreateMeetingRequest& req);
   absl::StatusOr<v1::Meeting> GetMeeting(const Principal& who, const v1::GetMeetingRequest& req);
   absl::StatusOr<v1::ListMeetingsResponse> ListMeetings(const Principal& who, const v1::ListMeetingsRequest& req);
-  absl::StatusOr<v1::Meeting> RecordSiteVisit(const Principal& who, const v1::MoveMeetingRequest& req);
-  absl::StatusOr<v1::Meeting> StartNegotiation(const Principal& who, const v1::MoveMeetingRequest& req);
-  absl::StatusOr<v1::Meeting> RecordIntent(const Principal& who, const v1::MoveMeetingRequest& req);
-  absl::StatusOr<v1::Meeting> MarkMeetingLost(const Principal& who, const v1::CloseMeetingRequest& req);
-  absl::StatusOr<v1::Meeting> CancelMeeting(const Principal& who, const v1::CloseMeetingRequest& req);
+  absl::StatusOr<v1::Meeting> RecordSiteVisit(const Principal& who, const v1::RecordSiteVisitRequest& req);
+  absl::StatusOr<v1::Meeting> StartNegotiation(const Principal& who, const v1::StartNegotiationRequest& req);
+  absl::StatusOr<v1::Meeting> RecordIntent(const Principal& who, const v1::RecordIntentRequest& req);
+  absl::StatusOr<v1::Meeting> MarkMeetingLost(const Principal& who, const v1::MarkMeetingLostRequest& req);
+  absl::StatusOr<v1::Meeting> CancelMeeting(const Principal& who, const v1::CancelMeetingRequest& req);
 
   absl::StatusOr<v1::Room> CreateRoom(const Principal& who, const v1::CreateRoomRequest& req);
   absl::StatusOr<v1::Room> GetRoom(const Principal& who, const v1::GetRoomRequest& req);
@@ -79,14 +79,14 @@ class Meetings final {
                                                          const v1::GetApprovalRequestRequest& req);
   absl::StatusOr<v1::ListApprovalRequestsResponse> ListApprovalRequests(const Principal& who,
                                                                         const v1::ListApprovalRequestsRequest& req);
-  absl::StatusOr<v1::ApprovalRequest> ApproveRequest(const Principal& who, const v1::DecideApprovalRequest& req);
-  absl::StatusOr<v1::ApprovalRequest> RejectRequest(const Principal& who, const v1::DecideApprovalRequest& req);
-  absl::StatusOr<v1::Meeting> IssueNotice(const Principal& who, const v1::MoveMeetingRequest& req);
+  absl::StatusOr<v1::ApprovalRequest> ApproveRequest(const Principal& who, const v1::ApproveRequestRequest& req);
+  absl::StatusOr<v1::ApprovalRequest> RejectRequest(const Principal& who, const v1::RejectRequestRequest& req);
+  absl::StatusOr<v1::Meeting> IssueNotice(const Principal& who, const v1::IssueNoticeRequest& req);
   absl::StatusOr<v1::MeetingNotice> GetMeetingNotice(const Principal& who, const v1::GetMeetingNoticeRequest& req);
   absl::StatusOr<v1::Meeting> CheckItem(const Principal& who, const v1::CheckItemRequest& req);
   absl::StatusOr<v1::Meeting> MarkPrepared(const Principal& who, const v1::MarkPreparedRequest& req);
-  absl::StatusOr<v1::Meeting> StartMeeting(const Principal& who, const v1::MoveMeetingRequest& req);
-  absl::StatusOr<v1::Meeting> CompleteMeeting(const Principal& who, const v1::MoveMeetingRequest& req);
+  absl::StatusOr<v1::Meeting> StartMeeting(const Principal& who, const v1::StartMeetingRequest& req);
+  absl::StatusOr<v1::Meeting> CompleteMeeting(const Principal& who, const v1::CompleteMeetingRequest& req);
 
   // followup.cc
   absl::StatusOr<v1::TrackingEntry> CreateTrackingEntry(const Principal& who,
@@ -109,7 +109,8 @@ class Meetings final {
   absl::StatusOr<v1::Meeting> Move(const Principal& who, const std::string& name, const std::string& etag,
                                    const std::string& note, std::initializer_list<v1::Meeting::State> from,
                                    v1::Meeting::State to, bool release_rooms, const MoveHook& also = {});
-  absl::StatusOr<v1::ApprovalRequest> Decide(const Principal& who, const v1::DecideApprovalRequest& req, bool approve);
+  absl::StatusOr<v1::ApprovalRequest> Decide(const Principal& who, const std::string& name, const std::string& reason,
+                                             bool approve);
   // Generates the next notice revision of `m` from its agreement in force
   // (or a cancellation), puts it in the outbox and re-derives the checklist.
   absl::Status IssueRevision(MeetingsTx& tx, v1::Meeting& m, const Principal& who,

@@ -16,6 +16,7 @@
 #include "services/meetings/fakes.h"
 #include "services/meetings/forwarder.h"
 #include "services/meetings/test_store.h"
+#include "tests/meeting_requests.h"
 
 namespace atrium::meetings {
 namespace {
@@ -462,7 +463,7 @@ TEST_F(MeetingsTest, AvailabilityShowsHoldsOfTheRoomItsPartsAndCombinations) {
 TEST_F(MeetingsTest, LostAndCancelledMeetingsReleaseTheirRooms) {
   Meeting m = NewMeeting();
   ASSERT_TRUE(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2))).ok());
-  v1::CloseMeetingRequest lost;
+  testing::MeetingRequest lost;
   lost.set_name(m.name());
   EXPECT_EQ(FieldOf(meetings_->MarkMeetingLost(kKam, lost).status()), "reason");
   lost.set_reason("选择了其他酒店");
@@ -485,7 +486,7 @@ TEST_F(MeetingsTest, LostAndCancelledMeetingsReleaseTheirRooms) {
   EXPECT_EQ(ReasonOf(again.status()), "INVALID_STATE_TRANSITION");
   EXPECT_NE(std::string(again.status().message()).find("LOST"), std::string::npos);
   EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam, lost)), Code::kFailedPrecondition);
-  v1::CloseMeetingRequest cancel;
+  testing::MeetingRequest cancel;
   cancel.set_name(other.name());
   cancel.set_reason("客户取消");
   auto cancelled = meetings_->CancelMeeting(kManager, cancel);
@@ -503,7 +504,7 @@ TEST_F(MeetingsTest, LostAndCancelledMeetingsReleaseTheirRooms) {
 TEST_F(MeetingsTest, TheSalesStagesBeforeTheContractAreRecordedInOrder) {
   Meeting m = NewMeeting();
   auto move = [&](auto method, const Principal& who, const std::string& note = "", const std::string& etag = "") {
-    v1::MoveMeetingRequest req;
+    testing::MeetingRequest req;
     req.set_name(m.name());
     req.set_note(note);
     req.set_etag(etag);
@@ -537,11 +538,11 @@ TEST_F(MeetingsTest, TheSalesStagesBeforeTheContractAreRecordedInOrder) {
 
   // Negotiation may also start straight from the enquiry.
   Meeting other = NewMeeting();
-  v1::MoveMeetingRequest req;
+  testing::MeetingRequest req;
   req.set_name(other.name());
   EXPECT_TRUE(meetings_->StartNegotiation(kKam, req).ok());
   // Lost from any stage before the contract; nothing moves after.
-  v1::CloseMeetingRequest lost;
+  testing::MeetingRequest lost;
   lost.set_name(m.name());
   lost.set_reason("预算不足");
   auto closed = meetings_->MarkMeetingLost(kKam, lost);
@@ -599,7 +600,7 @@ TEST_F(MeetingsTest, RoomAndBookingReadsAndChangesRefuseWhatTheyDocument) {
   EXPECT_EQ(FieldOf(meetings_->CancelBooking(kKam, cancel).status()), "name");
 
   // Cancelling a meeting: the same rules as marking it lost.
-  v1::CloseMeetingRequest close;
+  testing::MeetingRequest close;
   close.set_name(m.name());
   EXPECT_EQ(FieldOf(meetings_->CancelMeeting(kKam, close).status()), "reason");
   close.set_reason("客户取消");
@@ -609,7 +610,7 @@ TEST_F(MeetingsTest, RoomAndBookingReadsAndChangesRefuseWhatTheyDocument) {
   EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam2, close)), Code::kPermissionDenied);
   close.set_name("meetings/none");
   EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam, close)), Code::kNotFound);
-  v1::MoveMeetingRequest move;
+  testing::MeetingRequest move;
   move.set_name(m.name());
   move.set_note(std::string(2001, 'x'));
   EXPECT_EQ(FieldOf(meetings_->StartNegotiation(kKam, move).status()), "note");
@@ -765,7 +766,7 @@ TEST_F(MeetingsTest, MeetingsAreListedByState) {
   Meeting enquiry = NewMeeting();
   clock_.Advance(absl::Seconds(1));
   Meeting visited = NewMeeting();
-  v1::MoveMeetingRequest move;
+  testing::MeetingRequest move;
   move.set_name(visited.name());
   ASSERT_TRUE(meetings_->RecordSiteVisit(kKam, move).ok());
 

@@ -538,29 +538,29 @@ absl::StatusOr<v1::ListApprovalRequestsResponse> Meetings::ListApprovalRequests(
   return out;
 }
 
-absl::StatusOr<ApprovalRequest> Meetings::ApproveRequest(const Principal& who, const v1::DecideApprovalRequest& req) {
-  return Decide(who, req, true);
+absl::StatusOr<ApprovalRequest> Meetings::ApproveRequest(const Principal& who, const v1::ApproveRequestRequest& req) {
+  return Decide(who, req.name(), req.reason(), true);
 }
 
-absl::StatusOr<ApprovalRequest> Meetings::RejectRequest(const Principal& who, const v1::DecideApprovalRequest& req) {
-  return Decide(who, req, false);
+absl::StatusOr<ApprovalRequest> Meetings::RejectRequest(const Principal& who, const v1::RejectRequestRequest& req) {
+  return Decide(who, req.name(), req.reason(), false);
 }
 
-absl::StatusOr<ApprovalRequest> Meetings::Decide(const Principal& who, const v1::DecideApprovalRequest& req,
-                                                 bool approve) {
+absl::StatusOr<ApprovalRequest> Meetings::Decide(const Principal& who, const std::string& name,
+                                                 const std::string& reason, bool approve) {
   if (auto s = who.Require({Role::kManager, Role::kGmOffice}, "discounts are approved by the manager or the GM office");
       !s.ok()) {
     return s;
   }
-  auto ids = ParseName(req.name(), {"meetings", "approvals"}, "name");
+  auto ids = ParseName(name, {"meetings", "approvals"}, "name");
   if (!ids.ok()) return ids.status();
-  if (auto s = CheckText(req.reason(), "reason", 1000, !approve, true); !s.ok()) return s;
+  if (auto s = CheckText(reason, "reason", 1000, !approve, true); !s.ok()) return s;
   const absl::Time now = clock_->Now();
   ApprovalRequest out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto r = GetAs<ApprovalRequest>(tx, req.name());
+    auto r = GetAs<ApprovalRequest>(tx, name);
     if (!r.ok()) return r.status();
-    if (!*r) return NotFound("approval request", req.name());
+    if (!*r) return NotFound("approval request", name);
     ApprovalRequest ar = std::move(**r);
     if (ar.state() != ApprovalRequest::PENDING) {
       return FailedPrecondition("ALREADY_DECIDED",
@@ -582,13 +582,13 @@ absl::StatusOr<ApprovalRequest> Meetings::Decide(const Principal& who, const v1:
     ar.set_state(approve ? ApprovalRequest::APPROVED : ApprovalRequest::REJECTED);
     ar.set_decider(who.subject);
     *ar.mutable_decide_time() = ToProto(now);
-    ar.set_decision_reason(req.reason());
+    ar.set_decision_reason(reason);
     Touch(ar.mutable_audit(), who, now);
     if (auto s = PutApproval(tx, ar); !s.ok()) return s;
     if (auto s = RecordActivity(
             tx, *m, absl::StrCat(ar.name(), approve ? "/approved" : "/rejected"),
-            absl::StrCat(Percent(ar.discount_basis_points()), "% discount ", approve ? "approved" : "rejected"),
-            req.reason(), who, now);
+            absl::StrCat(Percent(ar.discount_basis_points()), "% discount ", approve ? "approved" : "rejected"), reason,
+            who, now);
         !s.ok()) {
       return s;
     }
@@ -642,7 +642,7 @@ absl::Status Meetings::IssueRevision(MeetingsTx& tx, Meeting& m, const Principal
       who, now);
 }
 
-absl::StatusOr<Meeting> Meetings::IssueNotice(const Principal& who, const v1::MoveMeetingRequest& req) {
+absl::StatusOr<Meeting> Meetings::IssueNotice(const Principal& who, const v1::IssueNoticeRequest& req) {
   if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::CONTRACTED}, Meeting::NOTICE_ISSUED, false,
               [&](MeetingsTx& tx, Meeting& m) { return IssueRevision(tx, m, who); });
@@ -759,12 +759,12 @@ absl::StatusOr<Meeting> Meetings::MarkPrepared(const Principal& who, const v1::M
               });
 }
 
-absl::StatusOr<Meeting> Meetings::StartMeeting(const Principal& who, const v1::MoveMeetingRequest& req) {
+absl::StatusOr<Meeting> Meetings::StartMeeting(const Principal& who, const v1::StartMeetingRequest& req) {
   if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::PREPARED}, Meeting::IN_PROGRESS, false);
 }
 
-absl::StatusOr<Meeting> Meetings::CompleteMeeting(const Principal& who, const v1::MoveMeetingRequest& req) {
+absl::StatusOr<Meeting> Meetings::CompleteMeeting(const Principal& who, const v1::CompleteMeetingRequest& req) {
   if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::IN_PROGRESS}, Meeting::COMPLETED, false);
 }

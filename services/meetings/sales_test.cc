@@ -14,6 +14,7 @@
 #include "services/meetings/fakes.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/test_store.h"
+#include "tests/meeting_requests.h"
 
 namespace atrium::meetings {
 namespace {
@@ -85,7 +86,7 @@ class SalesTest : public ::testing::Test {
     req.mutable_meeting()->set_origin(Meeting::OUTREACH);
     auto m = meetings_->CreateMeeting(kKam, req);
     EXPECT_TRUE(m.ok()) << m.status();
-    v1::MoveMeetingRequest move;
+    testing::MeetingRequest move;
     move.set_name(m->name());
     EXPECT_TRUE(meetings_->StartNegotiation(kKam, move).ok());
     auto intent = meetings_->RecordIntent(kKam, move);
@@ -156,8 +157,8 @@ class SalesTest : public ::testing::Test {
     return meetings_->GetMeeting(kManager, req);
   }
 
-  v1::MoveMeetingRequest MoveOf(const Meeting& m) {
-    v1::MoveMeetingRequest req;
+  testing::MeetingRequest MoveOf(const Meeting& m) {
+    testing::MeetingRequest req;
     req.set_name(m.name());
     return req;
   }
@@ -381,7 +382,7 @@ TEST_F(SalesTest, DiscountBeyondAuthorityNeedsAnApprovalOfThatDraft) {
   queue.set_pending_for_me(false);
   EXPECT_EQ(FieldOf(meetings_->ListApprovalRequests(kManager, queue).status()), "parent");
 
-  v1::DecideApprovalRequest decide;
+  testing::MeetingRequest decide;
   decide.set_name(request->name());
   EXPECT_EQ(CodeOf(meetings_->ApproveRequest(kKam, decide)), Code::kPermissionDenied);
   EXPECT_EQ(FieldOf(meetings_->RejectRequest(kManager, decide).status()), "reason");
@@ -427,7 +428,7 @@ TEST_F(SalesTest, DeepDiscountGoesToTheGmOfficeAndAnAuthorsOwnAuthorityCounts) {
   auto request = meetings_->CreateApprovalRequest(kKam, ask);
   ASSERT_TRUE(request.ok());
   EXPECT_EQ(request->approver_role(), "gm_office");
-  v1::DecideApprovalRequest decide;
+  testing::MeetingRequest decide;
   decide.set_name(request->name());
   EXPECT_EQ(CodeOf(meetings_->ApproveRequest(kManager, decide)), Code::kPermissionDenied);  // 20% authority
   decide.set_reason("同意，战略客户");
@@ -534,7 +535,7 @@ TEST_F(SalesTest, NoShapeOfAgreementGetsPastTheAuthority) {
   ask.mutable_approval_request()->set_agreement(draft->name());
   auto request = meetings_->CreateApprovalRequest(kKam, ask);
   ASSERT_TRUE(request.ok()) << request.status();
-  v1::DecideApprovalRequest decide;
+  testing::MeetingRequest decide;
   decide.set_name(request->name());
   ASSERT_TRUE(meetings_->ApproveRequest(kManager, decide).ok());
   EXPECT_EQ(refused(Content(560)), "APPROVAL_REQUIRED");  // 30%: the approval was of the 15% draft
@@ -713,7 +714,7 @@ TEST_F(SalesTest, AChangedAgreementIssuesTheNextRevisionAndDepartmentsSignAgain)
 
 TEST_F(SalesTest, CancellingAfterTheNoticeTellsTheDepartments) {
   Meeting m = Prepared();
-  v1::CloseMeetingRequest cancel;
+  testing::MeetingRequest cancel;
   cancel.set_name(m.name());
   cancel.set_reason("客户预算取消");
   auto cancelled = meetings_->CancelMeeting(kKam, cancel);
@@ -729,7 +730,7 @@ TEST_F(SalesTest, CancellingAfterTheNoticeTellsTheDepartments) {
   ASSERT_TRUE(meetings_->StartMeeting(kKam, MoveOf(running)).ok());
   cancel.set_name(running.name());
   EXPECT_EQ(ReasonOf(meetings_->CancelMeeting(kKam, cancel).status()), "INVALID_STATE_TRANSITION");
-  v1::CloseMeetingRequest lose;
+  testing::MeetingRequest lose;
   lose.set_name(running.name());
   lose.set_reason("x");
   EXPECT_EQ(ReasonOf(meetings_->MarkMeetingLost(kKam, lose).status()), "INVALID_STATE_TRANSITION");
@@ -1162,7 +1163,7 @@ TEST_F(SalesTest, ReadsAndRefusalsTheProtoDocuments) {
   ASSERT_TRUE(request.ok()) << request.status();
   free.mutable_agreement()->set_special_arrangements("改了");
   ASSERT_TRUE(meetings_->UpdateAgreement(kKam, free).ok());
-  v1::DecideApprovalRequest decide;
+  testing::MeetingRequest decide;
   decide.set_name(request->name());
   EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "AGREEMENT_CHANGED");
 
@@ -1237,7 +1238,7 @@ TEST_F(SalesTest, ADiscardedDraftMakesWayForANewVersion) {
   queue.set_parent("meetings/-");
   queue.set_pending_for_me(true);
   EXPECT_EQ(meetings_->ListApprovalRequests(kManager, queue)->approval_requests_size(), 0);
-  v1::DecideApprovalRequest decide;
+  testing::MeetingRequest decide;
   decide.set_name(pending->name());
   EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "ALREADY_DECIDED");
 
