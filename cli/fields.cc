@@ -170,7 +170,7 @@ std::string DescribeFields(const Descriptor* type, const std::string& prefix, in
     const FieldDescriptor* f = type->field(i);
     const std::string path = prefix + f->name();
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !kLeaf.count(f->message_type()->full_name())) {
-      if (depth < 3 && f->message_type()->full_name() != "atrium.clients.v1.Audit") {
+      if (depth < 3 && f->message_type()->full_name() != "atrium.type.v1.Audit") {
         out += DescribeFields(f->message_type(), path + ".", depth + 1);
       }
       continue;

@@ -50,20 +50,6 @@ absl::Status CheckEtag(std::string_view given, std::string_view current, std::st
   return absl::OkStatus();
 }
 
-v1::Audit NewAudit(const Principal& who, absl::Time now) {
-  v1::Audit a;
-  *a.mutable_create_time() = ToProto(now);
-  a.set_creator(who.subject);
-  *a.mutable_update_time() = ToProto(now);
-  a.set_updater(who.subject);
-  return a;
-}
-
-void Touch(v1::Audit* audit, const Principal& who, absl::Time now) {
-  *audit->mutable_update_time() = ToProto(now);
-  audit->set_updater(who.subject);
-}
-
 absl::StatusOr<std::string> AccountIdOf(std::string_view name, std::string_view field, bool allow_wildcard) {
   auto ids = ParseName(name, {"accounts"}, field, allow_wildcard);
   if (!ids.ok()) return ids.status();

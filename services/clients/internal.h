@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "atrium/clients/v1/clients.pb.h"
+#include "common/audit.h"
 #include "common/auth.h"
 #include "common/errors.h"
 #include "common/ids.h"
@@ -39,9 +40,6 @@ absl::Status CheckStaffId(std::string_view value, std::string_view field, bool r
 
 // When an etag is given it must equal the current one (ABORTED otherwise).
 absl::Status CheckEtag(std::string_view given, std::string_view current, std::string_view name);
-
-v1::Audit NewAudit(const Principal& who, absl::Time now);
-void Touch(v1::Audit* audit, const Principal& who, absl::Time now);
 
 // "accounts/{id}" -> id, or INVALID_ARGUMENT on `field`.
 absl::StatusOr<std::string> AccountIdOf(std::string_view name, std::string_view field, bool allow_wildcard = false);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "atrium/notifications/v1/notifications.pb.h"
+#include "common/audit.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/text.h"
@@ -27,20 +28,6 @@ const std::initializer_list<Role> kReaders = {Role::kManager,  Role::kKeyAccount
 const std::initializer_list<Role> kKeepers = {Role::kGmOffice, Role::kManager};
 const std::initializer_list<Role> kInspectors = {Role::kInspector, Role::kGmOffice};
 constexpr int kMaxRangeDays = 366;
-
-v1::Audit NewAudit(const Principal& who, absl::Time now) {
-  v1::Audit a;
-  *a.mutable_create_time() = ToProto(now);
-  a.set_creator(who.subject);
-  *a.mutable_update_time() = ToProto(now);
-  a.set_updater(who.subject);
-  return a;
-}
-
-void Touch(v1::Audit* a, const Principal& who, absl::Time now) {
-  *a->mutable_update_time() = ToProto(now);
-  a->set_updater(who.subject);
-}
 
 absl::StatusOr<std::string> PointIdOf(const std::string& name, const std::string& field, bool wildcard = false) {
   auto ids = ParseName(name, {"points"}, field, wildcard);

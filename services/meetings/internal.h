@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "atrium/meetings/v1/meetings.pb.h"
+#include "common/audit.h"
 #include "common/auth.h"
 #include "common/page_token.h"
 #include "services/meetings/store.h"
@@ -26,8 +27,6 @@ inline const std::initializer_list<Role> kStaff = {Role::kManager, Role::kKeyAcc
 inline const std::initializer_list<Role> kSellers = {Role::kManager, Role::kKeyAccountManager, Role::kClerk};
 inline const std::initializer_list<Role> kHandlers = {Role::kManager, Role::kKeyAccountManager};
 
-v1::Audit NewAudit(const Principal& who, absl::Time now);
-void Touch(v1::Audit* a, const Principal& who, absl::Time now);
 // A KAM handles only the meetings of accounts they own.
 absl::Status CheckHandles(const Principal& who, const v1::Meeting& m);
 absl::StatusOr<std::string> MeetingIdOf(const std::string& name, const std::string& field);

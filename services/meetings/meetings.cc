@@ -19,20 +19,6 @@
 namespace atrium::meetings {
 namespace internal {
 
-v1::Audit NewAudit(const Principal& who, absl::Time now) {
-  v1::Audit a;
-  *a.mutable_create_time() = ToProto(now);
-  a.set_creator(who.subject);
-  *a.mutable_update_time() = ToProto(now);
-  a.set_updater(who.subject);
-  return a;
-}
-
-void Touch(v1::Audit* a, const Principal& who, absl::Time now) {
-  *a->mutable_update_time() = ToProto(now);
-  a->set_updater(who.subject);
-}
-
 absl::Status CheckHandles(const Principal& who, const v1::Meeting& m) {
   if (who.Is(Role::kKeyAccountManager) && m.owner() != who.subject) {
     return PermissionDenied("a key account manager changes only the meetings they handle");
