@@ -103,6 +103,10 @@ absl::Status FromSqlite(int rc, std::string_view what);
 // takes a request_id creates in its migrations:
 //   request_ids(method, caller, request_id, digest, resource_name,
 //               create_micros, PRIMARY KEY (method, caller, request_id))
+// The migration that brought a service's request_ids table from
+// (method, request_id) keys to the caller-scoped table above (rebuilt, since
+// the primary key changes; ids recorded before have no caller).
+extern const char kRequestIdsByCallerMigration[];
 // What `key`'s method, caller and request_id created, if anything.
 absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key);
 absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,

@@ -94,21 +94,7 @@ CREATE INDEX children_by_due ON children(kind, state, due_micros) WHERE due_micr
     // that used them (common/request_ids.h); the primary key changes, so the
     // table is rebuilt. Ids recorded before have no caller, so no caller's
     // key reaches them: a retry sent across this upgrade creates anew.
-    R"sql(
-CREATE TABLE request_ids_by_caller (
-  method TEXT NOT NULL,
-  caller TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  digest TEXT NOT NULL,
-  resource_name TEXT NOT NULL,
-  create_micros INTEGER NOT NULL,
-  PRIMARY KEY (method, caller, request_id)
-);
-INSERT INTO request_ids_by_caller(method, caller, request_id, digest, resource_name, create_micros)
-  SELECT method, '', request_id, '', resource_name, create_micros FROM request_ids;
-DROP TABLE request_ids;
-ALTER TABLE request_ids_by_caller RENAME TO request_ids;
-)sql",
+    sqlite::kRequestIdsByCallerMigration,
     // 6: the outbox of alerts to the notifications service (feedback to the
     // departments concerned, major and overdue complaints) and the marks of
     // what the service has dealt with.
