@@ -1050,6 +1050,56 @@ TEST_F(ArchiveTest, FeedbackReachesTheDepartmentsItConcernsWhoReply) {
   EXPECT_EQ(Recipients(store_.get()).back(), "department/fnb");
 }
 
+// ReplyToFeedback's documented errors, tried as an outsider would: a
+// malformed or unknown name, bad text, a closed entry, the reply limit.
+TEST_F(ArchiveTest, ReplyToFeedbackRefusesWhatItDocuments) {
+  Account a = Create(kKam, NewAccount("Reply Limits Co"));
+  v1::CreateFeedbackRequest req;
+  req.set_parent(a.name());
+  req.mutable_feedback()->set_kind(v1::Feedback::SUGGESTION);
+  req.mutable_feedback()->set_severity(v1::Feedback::MINOR);
+  req.mutable_feedback()->set_subject("a later breakfast on Sundays");
+  req.mutable_feedback()->add_departments("fnb");
+  auto f = archive_->CreateFeedback(kClerk, req);
+  ASSERT_TRUE(f.ok()) << f.status();
+  const size_t queued = Outbox(store_.get()).size();
+
+  v1::ReplyToFeedbackRequest reply;
+  reply.set_text("breakfast until 11:00 on Sundays from next week");
+  for (const char* bad : {"feedback/1", "accounts/x/feedback/", "accounts/ 1/feedback/2", "accounts/x/visits/y"}) {
+    reply.set_name(bad);
+    EXPECT_EQ(FieldOf(archive_->ReplyToFeedback(kFnb, reply).status()), "name") << bad;
+  }
+  reply.set_name(a.name() + "/feedback/0000000000000000000a");
+  EXPECT_EQ(CodeOf(archive_->ReplyToFeedback(kFnb, reply)), Code::kNotFound);
+  reply.set_name(f->name());
+  reply.set_text("\xff\xfe");
+  EXPECT_EQ(FieldOf(archive_->ReplyToFeedback(kFnb, reply).status()), "text");
+  reply.set_text(std::string(5001, 'x'));
+  EXPECT_EQ(FieldOf(archive_->ReplyToFeedback(kFnb, reply).status()), "text");
+  EXPECT_EQ(Outbox(store_.get()).size(), queued);  // nothing refused queued anything
+  v1::GetFeedbackRequest get;
+  get.set_name(f->name());
+  EXPECT_EQ(archive_->GetFeedback(kFnb, get)->replies_size(), 0);
+
+  reply.set_text("noted");
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(archive_->ReplyToFeedback(kFnb, reply).ok()) << i;
+  EXPECT_EQ(ReasonOf(archive_->ReplyToFeedback(kFnb, reply).status()), "TOO_MANY_REPLIES");
+
+  v1::AssignFeedbackRequest assign;
+  assign.set_name(f->name());
+  assign.set_assignee("kam-li");
+  ASSERT_TRUE(archive_->AssignFeedback(kManager, assign).ok());
+  v1::AnswerFeedbackRequest answer;
+  answer.set_name(f->name());
+  answer.set_answer("breakfast runs later on Sundays");
+  ASSERT_TRUE(archive_->AnswerFeedback(kKam, answer).ok());
+  v1::CloseFeedbackRequest close;
+  close.set_name(f->name());
+  ASSERT_TRUE(archive_->CloseFeedback(kKam, close).ok());
+  EXPECT_EQ(ReasonOf(archive_->ReplyToFeedback(kFnb, reply).status()), "FEEDBACK_CLOSED");
+}
+
 // An entry not answered by its due time alerts its assignee and the
 // manager, once; one received already past due is alerted as it arrives.
 TEST_F(ArchiveTest, OverdueFeedbackAlertsTheAssigneeAndTheManagerOnce) {

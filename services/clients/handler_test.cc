@@ -6,6 +6,7 @@
 
 #include "atrium/clients/v1/clients.grpc.pb.h"
 #include "common/errors.h"
+#include "common/outbox.h"
 #include "common/testing.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -71,6 +72,28 @@ TEST_F(HandlerTest, CreateAndGetOverTheWire) {
   ASSERT_TRUE(stub_->GetAccount(&ctx2, get, &got).ok());
   EXPECT_EQ(got.display_name(), "中国国际旅行社 \"CITS\"");
   EXPECT_EQ(got.owner(), "kam-li");
+}
+
+// Every method of the service, ReplyToFeedback included, refuses a call
+// without a token or with a forged one, whatever the request.
+TEST_F(HandlerTest, EveryMethodRequiresAToken) {
+  const auto* service = v1::Account::descriptor()->file()->FindServiceByName("ClientsService");
+  ASSERT_NE(service, nullptr);
+  auto send = OutboxRelay::ByMethod(channel_);
+  for (int i = 0; i < service->method_count(); ++i) {
+    for (bool forged : {false, true}) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      if (forged) {
+        ctx.AddMetadata("authorization", "Bearer " + *MintToken(TokenAlgorithm::kHs256, "another-key",
+                                                                Principal{"mgr-wang", "Wang", Role::kManager, ""},
+                                                                absl::Now() + absl::Hours(1)));
+      }
+      OutboxMessage call;  // an empty message of any request type
+      call.method = "/" + service->full_name() + "/" + service->method(i)->name();
+      EXPECT_EQ(send(call, &ctx).error_code(), grpc::StatusCode::UNAUTHENTICATED) << call.method;
+    }
+  }
 }
 
 TEST_F(HandlerTest, MissingExpiredAndForgedTokensAreUnauthenticated) {
