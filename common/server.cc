@@ -169,6 +169,7 @@ absl::Status ServiceRunner::Start() {
   if (!options_.health_listen.empty()) {
     // Only the (default) health service listens here, in plain text.
     grpc::ServerBuilder health;
+    health.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     health.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(), &health_port_);
     health_server_ = health.BuildAndStart();
     if (!health_server_ || health_port_ == 0) {
@@ -177,6 +178,9 @@ absl::Status ServiceRunner::Start() {
     }
   }
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default: a second process on a port taken
+  // would start and silently share its calls. Taken means refused.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options_.listen, credentials, &port_);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);

@@ -11,7 +11,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -78,19 +80,28 @@ int ServiceProcess::Wait() {
 }
 
 int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+  // A port handed out once is not handed out again by this process: the
+  // kernel may well return the same free port to two bind(0) calls in a row.
+  static std::mutex mu;
+  static std::set<int> given;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      close(fd);
+      return 0;
+    }
     close(fd);
-    return 0;
+    const int port = ntohs(addr.sin_port);
+    std::lock_guard<std::mutex> lock(mu);
+    if (given.insert(port).second) return port;
   }
-  close(fd);
-  return ntohs(addr.sin_port);
+  return 0;
 }
 
 std::string HttpGet(int port, const std::string& path) {

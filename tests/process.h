@@ -36,7 +36,8 @@ class ServiceProcess final {
   pid_t pid_ = -1;
 };
 
-// A TCP port free at the time of the call (for a process restarted on the same port).
+// A TCP port free at the time of the call (for a process restarted on the same
+// port), never one this process was given before.
 int FreePort();
 
 // The body of an HTTP/1.0 GET of http://127.0.0.1:<port><path> ("" on failure).
