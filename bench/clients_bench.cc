@@ -27,7 +27,7 @@
 #include "grpcpp/grpcpp.h"
 #include "services/clients/archive.h"
 #include "services/clients/handler.h"
-#include "services/clients/sqlite_store.h"
+#include "services/clients/store.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   const std::string& dir = scratch.path();
   const std::string key = "bench-key";
   SystemClock clock;
-  auto store = SqliteClientsStore::Open(dir + "/clients.db", 8);
+  auto store = ClientsStore::Of(db::Database::OpenSqlite(dir + "/clients.db", ClientsSchema(), 8));
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
     return 1;
@@ -63,10 +63,10 @@ int main(int argc, char** argv) {
   TokenVerifier verifier(TokenAlgorithm::kHs256, key, &clock);
   absl::TimeZone zone = absl::UTCTimeZone();
   Archive archive(store->get(), &clock, PageTokens("bench"), zone);
-  ClientsHandler handler(&archive, &verifier);
   bench::EmptyService empty;
   ServerOptions options;
   ServiceRunner runner("atrium.clients.v1.ClientsService", options);
+  ClientsHandler handler(&archive, &verifier, runner.executor());
   runner.AddService(&handler);
   runner.AddService(&empty);
   if (!runner.Start().ok()) return 1;

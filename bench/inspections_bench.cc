@@ -22,7 +22,7 @@
 #include "services/inspections/handler.h"
 #include "services/inspections/inspections.h"
 #include "services/inspections/schedule.h"
-#include "services/inspections/sqlite_store.h"
+#include "services/inspections/store.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   FakeClock clock(absl::FromCivil(absl::CivilHour(today) + 20, zone));
   const absl::CivilDay first = today - 365 * years;
   const bench::ScratchDir scratch("inspections-bench");
-  auto store = SqliteInspectionsStore::Open(scratch.path() + "/i.db", 4);
+  auto store = InspectionsStore::Of(db::Database::OpenSqlite(scratch.path() + "/i.db", InspectionsSchema(), 4));
   if (!store.ok()) return 1;
 
   const absl::Time t0 = absl::Now();
@@ -106,9 +106,9 @@ int main(int argc, char** argv) {
   const std::string key = "bench-key";
   SystemClock system_clock;
   TokenVerifier verifier(TokenAlgorithm::kHs256, key, &system_clock);
-  InspectionsHandler handler(&domain, &verifier);
   bench::EmptyService empty;
   ServiceRunner runner("atrium.inspections.v1.InspectionsService", ServerOptions());
+  InspectionsHandler handler(&domain, &verifier, runner.executor());
   runner.AddService(&handler);
   runner.AddService(&empty);
   if (!runner.Start().ok()) return 1;

@@ -25,7 +25,7 @@
 #include "grpcpp/grpcpp.h"
 #include "services/meetings/handler.h"
 #include "services/meetings/meetings.h"
-#include "services/meetings/sqlite_store.h"
+#include "services/meetings/store.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   const bench::ScratchDir scratch("meetings-bench");
   const std::string& dir = scratch.path();
-  auto store = SqliteMeetingsStore::Open(dir + "/m.db", 8);
+  auto store = MeetingsStore::Of(db::Database::OpenSqlite(dir + "/m.db", MeetingsSchema(), 8));
   if (!store.ok()) return 1;
   SystemClock clock;
   NoDirectory directory;
@@ -68,9 +68,9 @@ int main(int argc, char** argv) {
   Meetings meetings(store->get(), &directory, &clock, PageTokens("bench"), nullptr, policy);
   const std::string key = "bench-key";
   TokenVerifier verifier(TokenAlgorithm::kHs256, key, &clock);
-  MeetingsHandler handler(&meetings, &verifier);
   bench::EmptyService empty;
   ServiceRunner runner("atrium.meetings.v1.MeetingsService", ServerOptions());
+  MeetingsHandler handler(&meetings, &verifier, runner.executor());
   runner.AddService(&handler);
   runner.AddService(&empty);
   if (!runner.Start().ok()) return 1;

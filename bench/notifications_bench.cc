@@ -491,7 +491,8 @@ Capacity ClosedLoop(const std::string& address, double seconds, int threads) {
 Capacity DomainClosedLoop(const std::string& redis_address, double seconds, int threads) {
   const bench::ScratchDir scratch("notifications-bench-domain");
   const std::string& dir = scratch.path();
-  auto store = notifications::SqliteNotificationsStore::Open(dir + "/n.db");
+  auto store = notifications::NotificationsStore::Of(
+      db::Database::OpenSqlite(dir + "/n.db", notifications::NotificationsSchema()));
   if (!store.ok()) std::exit(1);
   SystemClock clock;
   notifications::Notices notices(store->get(), &clock, PageTokens("bench"), notifications::NoticesOptions());

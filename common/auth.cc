@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/errors.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "spdlog/spdlog.h"
 
@@ -204,8 +205,8 @@ absl::StatusOr<std::vector<std::string>> ParseDepartments(std::string_view list,
 absl::StatusOr<Principal> PrincipalFromClaims(std::string_view sub, std::string_view name, std::string_view role,
                                               std::string_view department,
                                               const std::vector<std::string>& departments) {
-  if (auto s = CheckSubject(sub); !s.ok()) return s;
-  if (auto s = CheckDisplayName(name); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSubject(sub));
+  RETURN_IF_ERROR(CheckDisplayName(name));
   Principal p;
   p.subject = std::string(sub);
   p.display_name = name.empty() ? p.subject : std::string(name);
@@ -323,7 +324,7 @@ absl::StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token, 
   return who;
 }
 
-absl::StatusOr<Principal> TokenVerifier::Authenticate(const grpc::ServerContext& context) const {
+absl::StatusOr<Principal> TokenVerifier::Authenticate(const grpc::ServerContextBase& context) const {
   const auto& md = context.client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) return Unauthenticated("missing authorization metadata (Bearer token)");

@@ -96,7 +96,7 @@ class TokenVerifier final {
   // Verified tokens are remembered (up to kCacheSize) until they expire.
   absl::StatusOr<Principal> Verify(std::string_view token) const;
   // Reads and verifies the `authorization` metadata of a call.
-  absl::StatusOr<Principal> Authenticate(const grpc::ServerContext& context) const;
+  absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
 
   static constexpr size_t kCacheSize = 10000;
 

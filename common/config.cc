@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 
 namespace atrium {
 
@@ -139,7 +140,7 @@ absl::Status Config::Parse(int argc, char** argv, const Getenv& getenv) {
       value = env;
       source = "environment " + EnvName(name);
     }
-    if (auto s = Validate(name, value, source); !s.ok()) return s;
+    RETURN_IF_ERROR(Validate(name, value, source));
     values_[name] = value;
   }
   return absl::OkStatus();

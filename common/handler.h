@@ -21,18 +21,19 @@
 namespace atrium {
 
 // The caller's `traceparent`, or "" (a new trace starts).
-inline std::string_view IncomingTraceparent(const grpc::ServerContext& context) {
+inline std::string_view IncomingTraceparent(const grpc::ServerContextBase& context) {
   const auto& md = context.client_metadata();
   auto it = md.find("traceparent");
   return it == md.end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
 }
 
 // Every call: continue the caller's trace (or start one), authenticate, run,
-// log failures, count it and its latency per method and status code.
+// log failures, count it and its latency (since `start`, when the call
+// arrived) per method and status code.
 template <typename Fn>
-grpc::Status Handle(const TokenVerifier& verifier, grpc::ServerContext* context, const char* method, Fn&& fn) {
+grpc::Status Handle(const TokenVerifier& verifier, grpc::ServerContextBase* context, const char* method, Fn&& fn,
+                    absl::Time start = absl::Now()) {
   ScopedTrace trace(IncomingTraceparent(*context));
-  const absl::Time start = absl::Now();
   absl::StatusOr<Principal> who = verifier.Authenticate(*context);
   absl::Status status = who.ok() ? std::forward<Fn>(fn)(*who) : who.status();
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnavailable) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/errors.h"
+#include "common/status_macros.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium::pg {
@@ -39,6 +40,8 @@ int Result::rows() const { return PQntuples(r_); }
 std::string Result::Text(int row, int col) const { return PQgetvalue(r_, row, col); }
 int64_t Result::Int(int row, int col) const { return std::strtoll(PQgetvalue(r_, row, col), nullptr, 10); }
 bool Result::IsNull(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+int Result::columns() const { return PQnfields(r_); }
+int64_t Result::affected() const { return std::strtoll(PQcmdTuples(r_), nullptr, 10); }
 std::string Result::Bytes(int row, int col) const {
   size_t n = 0;
   unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_, row, col)), &n);
@@ -66,7 +69,7 @@ absl::StatusOr<Result> Connection::Exec(const std::string& sql, const std::vecto
   std::vector<const char*> values;
   std::vector<int> lengths, formats;
   for (const Param& p : params) {
-    values.push_back(p.value.data());
+    values.push_back(p.null ? nullptr : p.value.data());
     lengths.push_back(static_cast<int>(p.value.size()));
     formats.push_back(p.binary ? 1 : 0);
   }
@@ -109,7 +112,7 @@ absl::StatusOr<std::unique_ptr<Pool>> Pool::Open(const std::string& url, const M
                                                         ", newer than this binary knows (", migrations.size(), ")"));
     }
     for (size_t i = static_cast<size_t>(current); i < migrations.size(); ++i) {
-      if (auto r = (*c)->ExecScript(migrations[i]); !r.ok()) return r;
+      RETURN_IF_ERROR((*c)->ExecScript(migrations[i]));
       if (auto r = (*c)->Exec("INSERT INTO schema_migrations(version) VALUES ($1)", {Int(static_cast<int64_t>(i + 1))});
           !r.ok()) {
         return r.status();
@@ -175,91 +178,6 @@ absl::Status Pool::Read(const std::function<absl::Status(Connection&)>& fn) {
 
 absl::Status Pool::Ping() {
   return Read([](Connection& c) { return c.Exec("SELECT 1").status(); });
-}
-
-absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key) {
-  auto r =
-      db.Exec("SELECT resource_name, digest FROM request_ids WHERE method = $1 AND caller = $2 AND request_id = $3",
-              {Text(key.method), Text(key.caller), Text(key.request_id)});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return std::optional<RememberedRequest>();
-  return std::optional<RememberedRequest>(RememberedRequest{r->Text(0, 0), r->Text(0, 1)});
-}
-
-absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
-                             int64_t now_micros) {
-  return db
-      .Exec(
-          "INSERT INTO request_ids(method, caller, request_id, digest, resource_name, create_micros)"
-          " VALUES ($1,$2,$3,$4,$5,$6)",
-          {Text(key.method), Text(key.caller), Text(key.request_id), Text(key.digest), Text(resource_name),
-           Int(now_micros)})
-      .status();
-}
-
-const char kOutboxSchema[] = R"sql(
-CREATE TABLE outbox (
-  id BIGSERIAL PRIMARY KEY,
-  peer TEXT NOT NULL,
-  method TEXT NOT NULL,
-  body BYTEA NOT NULL,
-  label TEXT NOT NULL,
-  kind INTEGER NOT NULL,
-  traceparent TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  create_micros BIGINT NOT NULL,
-  next_attempt_micros BIGINT NOT NULL
-);
-CREATE INDEX outbox_due ON outbox(next_attempt_micros);
-)sql";
-
-absl::Status AddOutbox(Connection& db, const OutboxMessage& m, int64_t now_micros) {
-  return db
-      .Exec(
-          "INSERT INTO outbox(peer, method, body, label, kind, traceparent, create_micros, next_attempt_micros)"
-          " VALUES ($1,$2,$3,$4,$5,$6,$7,$7)",
-          {Text(m.peer), Text(m.method), Bytes(m.body), Text(m.label), Int(m.kind), Text(m.traceparent),
-           Int(now_micros)})
-      .status();
-}
-
-absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(Connection& db, int64_t now_micros, int limit) {
-  auto r = db.Exec(
-      "SELECT id, peer, method, body, label, kind, traceparent, attempts FROM outbox"
-      " WHERE next_attempt_micros <= $1 ORDER BY id LIMIT $2",
-      {Int(now_micros), Int(limit)});
-  if (!r.ok()) return r.status();
-  std::vector<OutboxMessage> out;
-  for (int i = 0; i < r->rows(); ++i) {
-    OutboxMessage m;
-    m.id = r->Int(i, 0);
-    m.peer = r->Text(i, 1);
-    m.method = r->Text(i, 2);
-    m.body = r->Bytes(i, 3);
-    m.label = r->Text(i, 4);
-    m.kind = static_cast<int>(r->Int(i, 5));
-    m.traceparent = r->Text(i, 6);
-    m.attempts = static_cast<int>(r->Int(i, 7));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-absl::Status DeleteOutbox(Connection& db, int64_t id) {
-  return db.Exec("DELETE FROM outbox WHERE id = $1", {Int(id)}).status();
-}
-
-absl::Status RetryOutbox(Connection& db, int64_t id, int64_t next_attempt_micros) {
-  return db
-      .Exec("UPDATE outbox SET attempts = attempts + 1, next_attempt_micros = $1 WHERE id = $2",
-            {Int(next_attempt_micros), Int(id)})
-      .status();
-}
-
-absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth(Connection& db) {
-  auto r = db.Exec("SELECT COUNT(*), COALESCE(MIN(create_micros), 0) FROM outbox", {});
-  if (!r.ok()) return r.status();
-  return std::make_pair(r->Int(0, 0), r->Int(0, 1));
 }
 
 }  // namespace atrium::pg

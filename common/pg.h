@@ -23,8 +23,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "common/outbox.h"
-#include "common/request_ids.h"
 
 struct pg_conn;
 struct pg_result;
@@ -34,10 +32,12 @@ namespace atrium::pg {
 struct Param {
   std::string value;
   bool binary = false;
+  bool null = false;
 };
 inline Param Text(std::string v) { return Param{std::move(v), false}; }
 inline Param Int(int64_t v) { return Param{std::to_string(v), false}; }
 inline Param Bytes(std::string v) { return Param{std::move(v), true}; }
+inline Param Null() { return Param{std::string(), false, true}; }
 
 class Result final {
  public:
@@ -51,6 +51,9 @@ class Result final {
   // A bytea column (text format, decoded).
   std::string Bytes(int row, int col) const;
   bool IsNull(int row, int col) const;
+  int columns() const;
+  // Rows an INSERT, UPDATE or DELETE changed.
+  int64_t affected() const;
 
  private:
   pg_result* r_;
@@ -96,60 +99,5 @@ class Pool final {
 // Whether a status came from a conflict between concurrent transactions
 // (the transaction may be run again).
 bool IsConflict(const absl::Status& s);
-
-// Idempotency keys (common/request_ids.h) in the table
-//   request_ids(method, caller, request_id, digest, resource_name,
-//               create_micros, PRIMARY KEY (method, caller, request_id))
-absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key);
-absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
-                             int64_t now_micros);
-
-// The outbox (common/outbox.h) in the table created with kOutboxSchema;
-// the same operations as sqlite::AddOutbox and the rest.
-extern const char kOutboxSchema[];
-absl::Status AddOutbox(Connection& db, const OutboxMessage& message, int64_t now_micros);
-absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(Connection& db, int64_t now_micros, int limit);
-absl::Status DeleteOutbox(Connection& db, int64_t id);
-absl::Status RetryOutbox(Connection& db, int64_t id, int64_t next_attempt_micros);
-absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth(Connection& db);
-
-// The protobuf messages stored in column 0 of a result (bytea).
-template <typename T>
-absl::StatusOr<std::vector<T>> Messages(const absl::StatusOr<Result>& r, const char* what) {
-  if (!r.ok()) return r.status();
-  std::vector<T> out;
-  for (int i = 0; i < r->rows(); ++i) {
-    T m;
-    if (!m.ParseFromString(r->Bytes(i, 0))) return absl::DataLossError(absl::StrCat("a stored ", what, " is corrupt"));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-// The first of them, if any.
-template <typename T>
-absl::StatusOr<std::optional<T>> Message(const absl::StatusOr<Result>& r, const char* what) {
-  auto all = Messages<T>(r, what);
-  if (!all.ok()) return all.status();
-  if (all->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(all->front()));
-}
-
-// A store's Write/Read on the pool, with its transaction type built on the
-// connection: `return pg::WriteAs<PgTx>(*pool_, fn);`.
-template <typename TxImpl, typename Fn>
-absl::Status WriteAs(Pool& pool, const Fn& fn) {
-  return pool.Write([&](Connection& c) {
-    TxImpl tx(c);
-    return fn(tx);
-  });
-}
-template <typename TxImpl, typename Fn>
-absl::Status ReadAs(Pool& pool, const Fn& fn) {
-  return pool.Read([&](Connection& c) {
-    TxImpl tx(c);
-    return fn(tx);
-  });
-}
 
 }  // namespace atrium::pg

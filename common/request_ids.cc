@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
@@ -32,7 +33,7 @@ std::string RequestDigest(const google::protobuf::Message& request) {
 absl::StatusOr<std::optional<RequestKey>> RequestKeyOf(std::string_view method, const Principal& who,
                                                        const google::protobuf::Message& request,
                                                        std::string_view request_id) {
-  if (auto s = ValidateRequestId(request_id); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateRequestId(request_id));
   if (request_id.empty()) return std::optional<RequestKey>();
   return std::optional<RequestKey>(
       RequestKey{std::string(method), CallerOf(who), std::string(request_id), RequestDigest(request)});

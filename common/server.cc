@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/metrics.h"
+#include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
@@ -36,6 +37,9 @@ std::map<std::string, Setting> CommonSettings(const std::string& default_listen,
        Setting::Int(256 << 20, 4 << 20, int64_t{64} << 30, "memory gRPC may use for its buffers (its resource quota)")},
       {"grpc-max-threads",
        Setting::Int(512, 32, 100000, "server threads gRPC may start; a call beyond gets RESOURCE_EXHAUSTED")},
+      {"workers", Setting::Int(16, 1, 1024, "threads running calls (the database, other services)")},
+      {"max-queued-calls",
+       Setting::Int(1000, 1, 1000000, "calls waiting for a worker; a call beyond gets RESOURCE_EXHAUSTED")},
       {"keepalive-time", Setting::Duration("60s", "interval of HTTP/2 keepalive pings")},
       {"keepalive-timeout", Setting::Duration("20s", "how long to wait for a keepalive ack")},
       {"max-connection-age", Setting::Duration("30m", "maximum age of a client connection")},
@@ -120,6 +124,8 @@ ServerOptions ServerOptionsFrom(const Config& config) {
   o.max_message_bytes = static_cast<int>(config.Int("max-message-bytes"));
   o.grpc_memory_bytes = static_cast<size_t>(config.Int("grpc-memory-bytes"));
   o.grpc_max_threads = static_cast<int>(config.Int("grpc-max-threads"));
+  o.workers = static_cast<int>(config.Int("workers"));
+  o.max_queued_calls = static_cast<int>(config.Int("max-queued-calls"));
   o.keepalive_time = config.Duration("keepalive-time");
   o.keepalive_timeout = config.Duration("keepalive-timeout");
   o.max_connection_age = config.Duration("max-connection-age");
@@ -133,7 +139,9 @@ ServerOptions ServerOptionsFrom(const Config& config) {
 }
 
 ServiceRunner::ServiceRunner(std::string service_name, ServerOptions options)
-    : service_name_(std::move(service_name)), options_(std::move(options)) {
+    : service_name_(std::move(service_name)),
+      options_(std::move(options)),
+      executor_(options_.workers, options_.max_queued_calls) {
   // Debian's Abseil keeps Mutex deadlock detection on, which records a lock
   // graph on every acquisition; a service does not pay for that in production.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
@@ -144,7 +152,7 @@ ServiceRunner::~ServiceRunner() { Shutdown(); }
 absl::Status ServiceRunner::Start() {
   Metrics::Get().SetService(service_name_);
   if (!options_.metrics_listen.empty()) {
-    if (auto s = Metrics::Get().Serve(options_.metrics_listen); !s.ok()) return s;
+    RETURN_IF_ERROR(Metrics::Get().Serve(options_.metrics_listen));
   }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

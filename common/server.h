@@ -28,6 +28,7 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/config.h"
+#include "common/serve.h"
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
 
@@ -48,6 +49,10 @@ struct ServerOptions {
   // RESOURCE_EXHAUSTED.
   size_t grpc_memory_bytes = 256 << 20;
   int grpc_max_threads = 512;
+  // The executor calls run on (common/serve.h): its threads, and how many
+  // calls may wait for one before a call is refused with RESOURCE_EXHAUSTED.
+  int workers = 16;
+  int max_queued_calls = 1000;
   // host:port of the Prometheus /metrics endpoint; empty = none.
   std::string metrics_listen;
   // TLS on the gRPC port when both are set (PEM files); with a client CA,
@@ -83,6 +88,8 @@ class ServiceRunner final {
   ~ServiceRunner();
 
   void AddService(grpc::Service* service) { services_.push_back(service); }
+  // Where the services' calls run (common/serve.h): it outlives the server.
+  Executor* executor() { return &executor_; }
   // The service's own status (and the server's, "") follows this probe
   // (e.g. a database ping), checked every probe_interval; it never touches a
   // component's status, nor a component the service's own.
@@ -118,6 +125,7 @@ class ServiceRunner final {
 
   std::string service_name_;
   ServerOptions options_;
+  Executor executor_;
   std::vector<grpc::Service*> services_;
   std::function<absl::Status()> probe_;
   std::vector<std::function<void()>> on_shutdown_;

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/status_macros.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium::sqlite {
@@ -66,6 +67,12 @@ std::string Statement::Blob(int col) const {
   return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
 }
 
+std::string_view Statement::Bytes(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+           : std::string_view();
+}
+
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 void Statement::Reset() {
@@ -105,7 +112,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   sqlite3_busy_timeout(db, 5000);
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
-    if (auto s = conn->Exec(pragma); !s.ok()) return s;
+    RETURN_IF_ERROR(conn->Exec(pragma));
   }
   return conn;
 }
@@ -148,26 +155,6 @@ Statement& Connection::Prepare(const std::string& sql) {
   return *it->second;
 }
 
-absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key) {
-  Statement& st =
-      db.Prepare("SELECT resource_name, digest FROM request_ids WHERE method = ? AND caller = ? AND request_id = ?");
-  st.Bind(1, key.method).Bind(2, key.caller).Bind(3, key.request_id);
-  auto row = st.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<RememberedRequest>();
-  return std::optional<RememberedRequest>(RememberedRequest{st.Text(0), st.Text(1)});
-}
-
-absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
-                             int64_t now_micros) {
-  Statement& st = db.Prepare(
-      "INSERT INTO request_ids(method, caller, request_id, digest, resource_name, create_micros)"
-      " VALUES (?,?,?,?,?,?)");
-  st.Bind(1, key.method).Bind(2, key.caller).Bind(3, key.request_id).Bind(4, key.digest).Bind(5, resource_name);
-  st.Bind(6, now_micros);
-  return st.Run();
-}
-
 const char kRequestIdsByCallerMigration[] = R"sql(
 CREATE TABLE request_ids_by_caller (
   method TEXT NOT NULL,
@@ -184,82 +171,13 @@ DROP TABLE request_ids;
 ALTER TABLE request_ids_by_caller RENAME TO request_ids;
 )sql";
 
-const char kOutboxSchema[] = R"sql(
-CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  peer TEXT NOT NULL,
-  method TEXT NOT NULL,
-  body BLOB NOT NULL,
-  label TEXT NOT NULL,
-  kind INTEGER NOT NULL,
-  traceparent TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  create_micros INTEGER NOT NULL,
-  next_attempt_micros INTEGER NOT NULL
-);
-CREATE INDEX outbox_due ON outbox(next_attempt_micros);
-)sql";
-
-absl::Status AddOutbox(Connection& db, const OutboxMessage& m, int64_t now_micros) {
-  Statement& st = db.Prepare(
-      "INSERT INTO outbox(peer, method, body, label, kind, traceparent, create_micros, next_attempt_micros)"
-      " VALUES (?,?,?,?,?,?,?,?)");
-  st.Bind(1, m.peer).Bind(2, m.method).BindBlob(3, m.body).Bind(4, m.label).Bind(5, int64_t{m.kind});
-  st.Bind(6, m.traceparent).Bind(7, now_micros).Bind(8, now_micros);
-  return st.Run();
-}
-
-absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(Connection& db, int64_t now_micros, int limit) {
-  Statement& st = db.Prepare(
-      "SELECT id, peer, method, body, label, kind, traceparent, attempts FROM outbox"
-      " WHERE next_attempt_micros <= ? ORDER BY id LIMIT ?");
-  st.Bind(1, now_micros).Bind(2, int64_t{limit});
-  std::vector<OutboxMessage> out;
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    OutboxMessage m;
-    m.id = st.Int(0);
-    m.peer = st.Text(1);
-    m.method = st.Text(2);
-    m.body = st.Blob(3);
-    m.label = st.Text(4);
-    m.kind = static_cast<int>(st.Int(5));
-    m.traceparent = st.Text(6);
-    m.attempts = static_cast<int>(st.Int(7));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-absl::Status DeleteOutbox(Connection& db, int64_t id) {
-  return db.Prepare("DELETE FROM outbox WHERE id = ?").Bind(1, id).Run();
-}
-
-absl::Status RetryOutbox(Connection& db, int64_t id, int64_t next_attempt_micros) {
-  return db.Prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_micros = ? WHERE id = ?")
-      .Bind(1, next_attempt_micros)
-      .Bind(2, id)
-      .Run();
-}
-
-absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth(Connection& db) {
-  Statement& st = db.Prepare("SELECT COUNT(*), COALESCE(MIN(create_micros), 0) FROM outbox");
-  auto row = st.Step();
-  if (!row.ok()) return row.status();
-  std::pair<int64_t, int64_t> out{st.Int(0), st.Int(1)};
-  st.Reset();
-  return out;
-}
-
 absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::string& path,
                                                                      const Migrations& migrations, int readers) {
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool());
   auto writer = Connection::Open(path);
   if (!writer.ok()) return writer.status();
   Connection& w = **writer;
-  if (auto s = w.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
   Statement& v = w.Prepare("PRAGMA user_version");
   auto row = v.Step();
   if (!row.ok()) return row.status();
@@ -277,10 +195,10 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::
     }
     spdlog::info("applied migration {} to {}", i + 1, path);
   }
-  if (auto s = w.Exec(absl::StrCat("PRAGMA user_version=", migrations.size())); !s.ok()) return s;
-  if (auto s = w.Exec("COMMIT"); !s.ok()) return s;
+  RETURN_IF_ERROR(w.Exec(absl::StrCat("PRAGMA user_version=", migrations.size())));
+  RETURN_IF_ERROR(w.Exec("COMMIT"));
   pool->schema_version_ = static_cast<int>(migrations.size());
-  if (auto s = w.Exec("PRAGMA wal_autocheckpoint=0"); !s.ok()) return s;
+  RETURN_IF_ERROR(w.Exec("PRAGMA wal_autocheckpoint=0"));
   // The writer commits to the WAL without waiting for the disk, and Write
   // syncs the WAL itself (pipelined with the next batch). The WAL file lives
   // as long as the pool's connections; its directory entry is synced once.

@@ -30,8 +30,6 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
-#include "common/outbox.h"
-#include "common/request_ids.h"
 #include "common/trace.h"
 
 namespace atrium::sqlite {
@@ -60,6 +58,12 @@ class Statement final {
   std::string Text(int col) const;
   std::string Blob(int col) const;
   bool IsNull(int col) const;
+  // The row's shape and raw cells, for copying a row out (common/db.h).
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
+  int ColumnType(int col) const { return sqlite3_column_type(stmt_, col); }
+  std::string_view Bytes(int col) const;
+  // The index of a named parameter ("$1"), 0 when the statement has none.
+  int ParameterIndex(const char* name) const { return sqlite3_bind_parameter_index(stmt_, name); }
 
   // Clears bindings and state; called by Connection::Prepare.
   void Reset();
@@ -99,29 +103,11 @@ class Connection final {
 // constraint violations -> ALREADY_EXISTS, anything else INTERNAL).
 absl::Status FromSqlite(int rc, std::string_view what);
 
-// Idempotency keys (common/request_ids.h), in a table every service that
-// takes a request_id creates in its migrations:
-//   request_ids(method, caller, request_id, digest, resource_name,
-//               create_micros, PRIMARY KEY (method, caller, request_id))
 // The migration that brought a service's request_ids table from
-// (method, request_id) keys to the caller-scoped table above (rebuilt, since
-// the primary key changes; ids recorded before have no caller).
+// (method, request_id) keys to the caller-scoped table (common/db.h,
+// kRequestIdsTable; rebuilt, since the primary key changes; ids recorded
+// before have no caller): a step of the clients and meetings histories.
 extern const char kRequestIdsByCallerMigration[];
-// What `key`'s method, caller and request_id created, if anything.
-absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(Connection& db, const RequestKey& key);
-absl::Status RememberRequest(Connection& db, const RequestKey& key, const std::string& resource_name,
-                             int64_t now_micros);
-
-// The outbox (common/outbox.h) in the table every service that writes to
-// another creates in its migrations with kOutboxSchema. AddOutbox runs in
-// the transaction of the change that causes the message.
-extern const char kOutboxSchema[];
-absl::Status AddOutbox(Connection& db, const OutboxMessage& message, int64_t now_micros);
-absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(Connection& db, int64_t now_micros, int limit);
-absl::Status DeleteOutbox(Connection& db, int64_t id);
-absl::Status RetryOutbox(Connection& db, int64_t id, int64_t next_attempt_micros);
-// How many wait, and since when the oldest (0 if none).
-absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth(Connection& db);
 
 // Numbered migrations: element i brings the schema from version i to i+1.
 using Migrations = std::vector<std::string>;
@@ -224,59 +210,5 @@ class ConnectionPool final {
   absl::Notification stop_checkpoints_;
   std::thread checkpointer_;
 };
-
-// What every service's store does with the pool.
-
-// Runs `fn` on a store's transaction type `TxImpl` (constructed from the
-// connection and whether it may write) in a write or read transaction.
-// `committed` is passed on to ConnectionPool::Write.
-template <typename TxImpl, typename Tx>
-absl::Status WriteAs(ConnectionPool& pool, const std::function<absl::Status(Tx&)>& fn,
-                     const std::function<void()>& committed = nullptr) {
-  return pool.Write(
-      [&](Connection& db) {
-        TxImpl tx(db, true);
-        return fn(tx);
-      },
-      committed);
-}
-template <typename TxImpl, typename Tx>
-absl::Status ReadAs(ConnectionPool& pool, const std::function<absl::Status(Tx&)>& fn) {
-  return pool.Read([&](Connection& db) {
-    TxImpl tx(db, false);
-    return fn(tx);
-  });
-}
-
-// A stored protobuf message; DATA_LOSS naming `what` if it does not parse.
-template <typename T>
-absl::StatusOr<T> ParseStored(const std::string& bytes, const char* what) {
-  T m;
-  if (!m.ParseFromString(bytes)) return absl::DataLossError(std::string("stored ") + what + " does not parse");
-  return m;
-}
-
-// Runs `st` and parses column 0 of every row as a T.
-template <typename T>
-absl::StatusOr<std::vector<T>> StoredRows(Statement& st, const char* what) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    auto m = ParseStored<T>(st.Blob(0), what);
-    if (!m.ok()) return m.status();
-    out.push_back(std::move(*m));
-  }
-}
-
-// The first row's column 0 as a T, if there is a row.
-template <typename T>
-absl::StatusOr<std::optional<T>> StoredRow(Statement& st, const char* what) {
-  auto rows = StoredRows<T>(st, what);
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(rows->front()));
-}
 
 }  // namespace atrium::sqlite

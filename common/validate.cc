@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/errors.h"
+#include "common/status_macros.h"
 #include "google/protobuf/util/field_mask_util.h"
 
 namespace atrium {
@@ -60,21 +61,21 @@ absl::Status CheckQuantity(int64_t quantity, std::string_view field) {
 absl::StatusOr<int64_t> AddAmounts(int64_t a, int64_t b, std::string_view field) {
   int64_t out = 0;
   if (__builtin_add_overflow(a, b, &out)) return TooLarge(field);
-  if (auto s = CheckAmount(out, field); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckAmount(out, field));
   return out;
 }
 
 absl::StatusOr<int64_t> SubtractAmounts(int64_t a, int64_t b, std::string_view field) {
   int64_t out = 0;
   if (__builtin_sub_overflow(a, b, &out)) return TooLarge(field);
-  if (auto s = CheckAmount(out, field); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckAmount(out, field));
   return out;
 }
 
 absl::StatusOr<int64_t> MultiplyAmount(int64_t unit, int64_t quantity, std::string_view field) {
   int64_t out = 0;
   if (__builtin_mul_overflow(unit, quantity, &out)) return TooLarge(field);
-  if (auto s = CheckAmount(out, field); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckAmount(out, field));
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/db.h"
 #include "common/testing.h"
 #ifdef ATRIUM_TEST_PG
 #include "tests/postgres.h"
@@ -27,6 +28,18 @@ absl::StatusOr<std::unique_ptr<Store>> OpenTestStore(const std::string& name) {
 #endif
   if (!store.ok()) return store.status();
   return std::unique_ptr<Store>(std::move(*store));
+}
+
+// The same for a store on the common storage layer (common/db.h):
+//   auto store = testing::OpenTestStore<ClientsStore>("clients", ClientsSchema());
+template <typename Store>
+absl::StatusOr<std::unique_ptr<Store>> OpenTestStore(const std::string& name, const db::Schema& schema) {
+#ifdef ATRIUM_TEST_PG
+  (void)name;
+  return Store::Of(db::Database::OpenPostgres(FreshPostgresDatabase(), schema, 2));
+#else
+  return Store::Of(db::Database::OpenSqlite(TempDir(name) + "/store.db", schema));
+#endif
 }
 
 }  // namespace atrium::testing

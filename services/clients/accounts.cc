@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/time_util.h"
 #include "common/validate.h"
@@ -39,30 +40,30 @@ absl::Status ValidateAccount(const Account& a) {
                            "must be one of COMPANY, GOVERNMENT_AGENCY, SOCIAL_ORGANISATION, "
                            "TRAVEL_AGENCY, OTHER");
   }
-  if (auto s = CheckText(a.display_name(), "account.display_name", 200, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(a.display_name(), "account.display_name", 200, true));
   if (NormalizeName(a.display_name()).empty()) {
     return InvalidArgument("account.display_name", "must contain letters or digits");
   }
-  if (auto s = CheckText(a.legal_name(), "account.legal_name", 200); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(a.legal_name(), "account.legal_name", 200));
   if (!a.credit_code().empty() && !IsValidCreditCode(a.credit_code())) {
     return InvalidArgument("account.credit_code",
                            "must be an 18-character unified social credit code with a valid check character");
   }
-  if (auto s = CheckText(a.company_nature(), "account.company_nature", 100); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(a.company_nature(), "account.company_nature", 100));
   if (!v1::CreditStanding_IsValid(a.credit_standing())) {
     return InvalidArgument("account.credit_standing", "is not a known credit standing");
   }
-  if (auto s = CheckText(a.credit_note(), "account.credit_note", 1000, false, true); !s.ok()) return s;
-  if (auto s = CheckText(a.industry_segment(), "account.industry_segment", 100); !s.ok()) return s;
-  if (auto s = CheckStaffId(a.owner(), "account.owner", false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(a.credit_note(), "account.credit_note", 1000, false, true));
+  RETURN_IF_ERROR(CheckText(a.industry_segment(), "account.industry_segment", 100));
+  RETURN_IF_ERROR(CheckStaffId(a.owner(), "account.owner", false));
   if (a.vip_level() < 0 || a.vip_level() > 5) return InvalidArgument("account.vip_level", "must be between 0 and 5");
-  if (auto s = CheckText(a.address(), "account.address", 300); !s.ok()) return s;
-  if (auto s = CheckPhone(a.phone(), "account.phone"); !s.ok()) return s;
-  if (auto s = CheckPhone(a.fax(), "account.fax"); !s.ok()) return s;
-  if (auto s = CheckEmail(a.email(), "account.email"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(a.address(), "account.address", 300));
+  RETURN_IF_ERROR(CheckPhone(a.phone(), "account.phone"));
+  RETURN_IF_ERROR(CheckPhone(a.fax(), "account.fax"));
+  RETURN_IF_ERROR(CheckEmail(a.email(), "account.email"));
   if (a.tags_size() > 20) return InvalidArgument("account.tags", "must have at most 20 tags");
   for (int i = 0; i < a.tags_size(); ++i) {
-    if (auto s = CheckText(a.tags(i), absl::StrCat("account.tags[", i, "]"), 50, true); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(a.tags(i), absl::StrCat("account.tags[", i, "]"), 50, true));
   }
   return absl::OkStatus();
 }
@@ -118,15 +119,12 @@ std::string DescribeChanges(const Account& before, const Account& after, const s
 }  // namespace
 
 absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::CreateAccountRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
-                           "CreateAccount is for the manager, key account managers and clerks");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
+                              "CreateAccount is for the manager, key account managers and clerks"));
   auto key = RequestKeyOf(kCreateAccount, who, req, req.request_id());
   if (!key.ok()) return key.status();
   Account a = req.account();
-  if (auto s = ValidateAccount(a); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateAccount(a));
   if (who.Is(Role::kKeyAccountManager)) {
     if (!a.owner().empty() && a.owner() != who.subject) {
       return PermissionDenied(
@@ -155,10 +153,10 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
       result = MustGetAccount(tx, *prior_id);
       return result.status();
     }
-    if (auto s = CheckUnique(tx, a, ""); !s.ok()) return s;
-    if (auto s = tx.PutAccountRow(row); !s.ok()) return s;
-    if (auto s = RememberOriginal(tx, *key, a.name(), now); !s.ok()) return s;
-    if (auto s = tx.PutChild(activity); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckUnique(tx, a, ""));
+    RETURN_IF_ERROR(tx.PutAccountRow(row));
+    RETURN_IF_ERROR(RememberOriginal(tx, *key, a.name(), now));
+    RETURN_IF_ERROR(tx.PutChild(activity));
     result = a;
     return absl::OkStatus();
   });
@@ -167,7 +165,7 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
 }
 
 absl::StatusOr<Account> Archive::GetAccount(const Principal& who, const v1::GetAccountRequest& req) {
-  if (auto s = who.Require(kReaders, "GetAccount is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "GetAccount is for staff, departments and services"));
   auto id = AccountIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
   absl::StatusOr<Account> result;
@@ -181,13 +179,13 @@ absl::StatusOr<Account> Archive::GetAccount(const Principal& who, const v1::GetA
 
 absl::StatusOr<v1::ListAccountsResponse> Archive::ListAccounts(const Principal& who,
                                                                const v1::ListAccountsRequest& req) {
-  if (auto s = who.Require(kReaders, "ListAccounts is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "ListAccounts is for staff, departments and services"));
   auto size = ClampPageSize(req.page_size());
   if (!size.ok()) return size.status();
   AccountQuery q;
-  if (auto s = CheckStaffId(req.owner(), "owner", false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckStaffId(req.owner(), "owner", false));
   q.owner = req.owner();
-  if (auto s = CheckText(req.industry_segment(), "industry_segment", 100); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.industry_segment(), "industry_segment", 100));
   q.industry_segment = req.industry_segment();
   if (!v1::AccountKind_IsValid(req.kind())) return InvalidArgument("kind", "is not a known account kind");
   q.kind = req.kind();
@@ -197,7 +195,7 @@ absl::StatusOr<v1::ListAccountsResponse> Archive::ListAccounts(const Principal& 
   q.min_vip_level = req.min_vip_level();
   if (!Account::State_IsValid(req.state())) return InvalidArgument("state", "is not a known account state");
   q.state = req.state() == Account::STATE_UNSPECIFIED ? Account::ACTIVE : req.state();
-  if (auto s = CheckText(req.query(), "query", 100); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.query(), "query", 100));
   q.name_contains = NormalizeName(req.query());
   if (req.order_by().empty() || req.order_by() == "display_name") {
     q.order = AccountOrder::kDisplayName;
@@ -244,11 +242,8 @@ absl::StatusOr<v1::ListAccountsResponse> Archive::ListAccounts(const Principal& 
 }
 
 absl::StatusOr<Account> Archive::UpdateAccount(const Principal& who, const v1::UpdateAccountRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
-                           "UpdateAccount is for the manager, key account managers and clerks");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
+                              "UpdateAccount is for the manager, key account managers and clerks"));
   auto id = AccountIdOf(req.account().name(), "account.name");
   if (!id.ok()) return id.status();
   if (req.update_mask().paths_size() == 0) return InvalidArgument("update_mask", "must name at least one field");
@@ -266,24 +261,21 @@ absl::StatusOr<Account> Archive::UpdateAccount(const Principal& who, const v1::U
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
     auto current = MustGetAccount(tx, *id);
     if (!current.ok()) return current.status();
-    if (auto s = CheckCanChange(who, *current, ClerkMay::kYes); !s.ok()) return s;
-    if (auto s = CheckEtag(req.account().etag(), current->etag(), current->name()); !s.ok()) return s;
-    if (auto s = CheckActive(*current); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckCanChange(who, *current, ClerkMay::kYes));
+    RETURN_IF_ERROR(CheckEtag(req.account().etag(), current->etag(), current->name()));
+    RETURN_IF_ERROR(CheckActive(*current));
     Account updated = *current;
     google::protobuf::FieldMask mask = req.update_mask();
     ApplyFieldMask(req.account(), mask, &updated);
-    if (auto s = ValidateAccount(updated); !s.ok()) return s;
-    if (auto s = CheckUnique(tx, updated, *id); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateAccount(updated));
+    RETURN_IF_ERROR(CheckUnique(tx, updated, *id));
     std::string changes = DescribeChanges(*current, updated, paths);
     Touch(updated.mutable_audit(), who, now);
     updated.set_etag(NewEtag());
-    if (auto s = tx.PutAccount(*id, updated); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.PutAccount(*id, updated));
     if (!changes.empty()) {
-      if (auto s = AppendActivity(tx, who, *id, v1::Activity::ACCOUNT_CHANGE, "account updated", changes,
-                                  updated.name(), now);
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(
+          AppendActivity(tx, who, *id, v1::Activity::ACCOUNT_CHANGE, "account updated", changes, updated.name(), now));
     }
     result = std::move(updated);
     return absl::OkStatus();
@@ -303,8 +295,8 @@ absl::StatusOr<Account> MoveAccountState(ClientsStore* store, const Principal& w
   absl::Status status = store->Write([&](ClientsTx& tx) -> absl::Status {
     auto current = MustGetAccount(tx, *id);
     if (!current.ok()) return current.status();
-    if (auto s = CheckCanChange(who, *current, ClerkMay::kNo); !s.ok()) return s;
-    if (auto s = CheckEtag(etag, current->etag(), current->name()); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckCanChange(who, *current, ClerkMay::kNo));
+    RETURN_IF_ERROR(CheckEtag(etag, current->etag(), current->name()));
     if (current->state() != from) {
       return FailedPrecondition(to == Account::ARCHIVED ? "ACCOUNT_ARCHIVED" : "ACCOUNT_NOT_ARCHIVED",
                                 absl::StrCat(current->name(), " is ", Account::State_Name(current->state())),
@@ -313,13 +305,10 @@ absl::StatusOr<Account> MoveAccountState(ClientsStore* store, const Principal& w
     current->set_state(to);
     Touch(current->mutable_audit(), who, now);
     current->set_etag(NewEtag());
-    if (auto s = tx.PutAccount(*id, *current); !s.ok()) return s;
-    if (auto s = AppendActivity(tx, who, *id, v1::Activity::ACCOUNT_CHANGE,
-                                to == Account::ARCHIVED ? "account archived" : "account restored", note,
-                                current->name(), now);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(tx.PutAccount(*id, *current));
+    RETURN_IF_ERROR(AppendActivity(tx, who, *id, v1::Activity::ACCOUNT_CHANGE,
+                                   to == Account::ARCHIVED ? "account archived" : "account restored", note,
+                                   current->name(), now));
     result = std::move(*current);
     return absl::OkStatus();
   });
@@ -329,17 +318,14 @@ absl::StatusOr<Account> MoveAccountState(ClientsStore* store, const Principal& w
 }  // namespace
 
 absl::StatusOr<Account> Archive::ArchiveAccount(const Principal& who, const v1::ArchiveAccountRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager},
-                           "ArchiveAccount is for the manager and the owning key account manager");
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = CheckText(req.reason(), "reason", 500, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager},
+                              "ArchiveAccount is for the manager and the owning key account manager"));
+  RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, false, true));
   return MoveAccountState(store_, who, req.name(), req.etag(), Account::ACTIVE, Account::ARCHIVED, req.reason(), Now());
 }
 
 absl::StatusOr<Account> Archive::UnarchiveAccount(const Principal& who, const v1::UnarchiveAccountRequest& req) {
-  if (auto s = who.Require({Role::kManager}, "UnarchiveAccount is for the manager"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require({Role::kManager}, "UnarchiveAccount is for the manager"));
   return MoveAccountState(store_, who, req.name(), req.etag(), Account::ARCHIVED, Account::ACTIVE, "", Now());
 }
 

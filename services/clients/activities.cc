@@ -1,5 +1,6 @@
 // The sales-process record (销售过程详细记录): append-only history.
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "common/time_util.h"
 #include "common/validate.h"
 #include "services/clients/archive.h"
@@ -27,11 +28,8 @@ ChildRecord ToRecord(const Activity& a, const std::string& account_id) {
 }  // namespace
 
 absl::StatusOr<Activity> Archive::CreateActivity(const Principal& who, const v1::CreateActivityRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kService},
-                           "CreateActivity is for the manager, key account managers, clerks and services");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kService},
+                              "CreateActivity is for the manager, key account managers, clerks and services"));
   Activity a = req.activity();
   if (a.type() == Activity::TYPE_UNSPECIFIED || !Activity::Type_IsValid(a.type())) {
     return InvalidArgument("activity.type", "must be CALL, VISIT, EMAIL, FAX, LETTER, OFFER, NOTE or MEETING");
@@ -39,11 +37,11 @@ absl::StatusOr<Activity> Archive::CreateActivity(const Principal& who, const v1:
   if (a.type() == Activity::ACCOUNT_CHANGE) {
     return InvalidArgument("activity.type", "ACCOUNT_CHANGE is written by the archive itself");
   }
-  if (auto s = CheckText(a.summary(), "activity.summary", 500, true, true); !s.ok()) return s;
-  if (auto s = CheckText(a.detail(), "activity.detail", 5000, false, true); !s.ok()) return s;
-  if (auto s = CheckText(a.subject(), "activity.subject", 200); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(a.summary(), "activity.summary", 500, true, true));
+  RETURN_IF_ERROR(CheckText(a.detail(), "activity.detail", 5000, false, true));
+  RETURN_IF_ERROR(CheckText(a.subject(), "activity.subject", 200));
   if (a.has_occur_time()) {
-    if (auto s = CheckTimestamp(a.occur_time(), "activity.occur_time"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckTimestamp(a.occur_time(), "activity.occur_time"));
   }
   const absl::Time now = Now();
   if (a.has_occur_time() && FromProto(a.occur_time()) > now + absl::Minutes(5)) {
@@ -62,21 +60,15 @@ absl::StatusOr<Activity> Archive::CreateActivity(const Principal& who, const v1:
 }
 
 absl::StatusOr<Activity> Archive::GetActivity(const Principal& who, const v1::GetActivityRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kService},
-                           "GetActivity is for staff and services");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kService},
+                              "GetActivity is for staff and services"));
   return ReadChild<Activity>(store_, req.name(), "activities", kActivity, "activity");
 }
 
 absl::StatusOr<v1::ListActivitiesResponse> Archive::ListActivities(const Principal& who,
                                                                    const v1::ListActivitiesRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kService},
-                           "ListActivities is for staff and services");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kService},
+                              "ListActivities is for staff and services"));
   auto account_id = AccountIdOf(req.parent(), "parent");
   if (!account_id.ok()) return account_id.status();
   if (!Activity::Type_IsValid(req.type())) return InvalidArgument("type", "is not a known activity type");

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "common/time_util.h"
 #include "common/validate.h"
 #include "services/clients/archive.h"
@@ -30,25 +31,25 @@ absl::Status ValidateMoney(const type::v1::Money& m, const std::string& field) {
 }
 
 absl::Status ValidateAgreement(const Agreement& g) {
-  if (auto s = CheckText(g.title(), "agreement.title", 200, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(g.title(), "agreement.title", 200, true));
   if (g.rates_size() == 0) return InvalidArgument("agreement.rates", "must list at least one room rate");
   if (g.rates_size() > 50) return InvalidArgument("agreement.rates", "must list at most 50 room rates");
   std::set<std::string> seen;
   for (int i = 0; i < g.rates_size(); ++i) {
     const std::string field = absl::StrCat("agreement.rates[", i, "]");
-    if (auto s = CheckText(g.rates(i).room_type(), field + ".room_type", 50, true); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(g.rates(i).room_type(), field + ".room_type", 50, true));
     if (!seen.insert(g.rates(i).room_type()).second) return InvalidArgument(field + ".room_type", "is listed twice");
     if (!g.rates(i).has_nightly_rate()) return InvalidArgument(field + ".nightly_rate", "is required");
-    if (auto s = ValidateMoney(g.rates(i).nightly_rate(), field + ".nightly_rate"); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateMoney(g.rates(i).nightly_rate(), field + ".nightly_rate"));
   }
   if (!g.has_start_date()) return InvalidArgument("agreement.start_date", "is required");
-  if (auto s = CheckDate(g.start_date(), "agreement.start_date"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDate(g.start_date(), "agreement.start_date"));
   if (!g.has_end_date()) return InvalidArgument("agreement.end_date", "is required");
-  if (auto s = CheckDate(g.end_date(), "agreement.end_date"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDate(g.end_date(), "agreement.end_date"));
   if (DateKey(g.end_date()) < DateKey(g.start_date())) {
     return InvalidArgument("agreement.end_date", "must not be before start_date");
   }
-  if (auto s = CheckText(g.terms(), "agreement.terms", 2000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(g.terms(), "agreement.terms", 2000, false, true));
   return absl::OkStatus();
 }
 
@@ -106,9 +107,9 @@ absl::Status RequireState(const Agreement& g, Agreement::State want, const std::
 }  // namespace
 
 absl::StatusOr<Agreement> Archive::CreateAgreement(const Principal& who, const v1::CreateAgreementRequest& req) {
-  if (auto s = who.Require(kWriters, "CreateAgreement is for the manager and key account managers"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kWriters, "CreateAgreement is for the manager and key account managers"));
   Agreement g = req.agreement();
-  if (auto s = ValidateAgreement(g); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateAgreement(g));
   Normalize(g);
   const absl::Time now = Now();
   return CreateChild<Agreement>(
@@ -126,7 +127,7 @@ absl::StatusOr<Agreement> Archive::CreateAgreement(const Principal& who, const v
 }
 
 absl::StatusOr<Agreement> Archive::GetAgreement(const Principal& who, const v1::GetAgreementRequest& req) {
-  if (auto s = who.Require(kReaders, "GetAgreement is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "GetAgreement is for staff, departments and services"));
   auto g = ReadChild<Agreement>(store_, req.name(), "agreements", kAgreement, "agreement");
   if (!g.ok()) return g.status();
   return View(std::move(*g), Today(Now(), zone_));
@@ -134,7 +135,7 @@ absl::StatusOr<Agreement> Archive::GetAgreement(const Principal& who, const v1::
 
 absl::StatusOr<v1::ListAgreementsResponse> Archive::ListAgreements(const Principal& who,
                                                                    const v1::ListAgreementsRequest& req) {
-  if (auto s = who.Require(kReaders, "ListAgreements is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "ListAgreements is for staff, departments and services"));
   auto account_id = AccountIdOf(req.parent(), "parent");
   if (!account_id.ok()) return account_id.status();
   const auto today = Today(Now(), zone_);
@@ -155,7 +156,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Archive::ListAgreements(const Princip
 }
 
 absl::StatusOr<Agreement> Archive::UpdateAgreement(const Principal& who, const v1::UpdateAgreementRequest& req) {
-  if (auto s = who.Require(kWriters, "UpdateAgreement is for the manager and key account managers"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kWriters, "UpdateAgreement is for the manager and key account managers"));
   static const std::set<std::string> kPaths = {"title", "rates", "start_date", "end_date", "terms"};
   if (auto id = ChildAccountIdOf(req.agreement().name(), "agreements", "agreement.name"); !id.ok()) return id.status();
   if (req.update_mask().paths_size() == 0) return InvalidArgument("update_mask", "must name at least one field");
@@ -168,9 +169,9 @@ absl::StatusOr<Agreement> Archive::UpdateAgreement(const Principal& who, const v
   return ChangeChild<Agreement>(
       store_, who, req.agreement().name(), req.agreement().etag(), "agreements", kAgreement, "agreement", ClerkMay::kNo,
       [&](ClientsTx&, const v1::Account&, Agreement& g) -> absl::Status {
-        if (auto s = RequireState(g, Agreement::DRAFT, "edited"); !s.ok()) return s;
+        RETURN_IF_ERROR(RequireState(g, Agreement::DRAFT, "edited"));
         ApplyFieldMask(req.agreement(), req.update_mask(), &g);
-        if (auto s = ValidateAgreement(g); !s.ok()) return s;
+        RETURN_IF_ERROR(ValidateAgreement(g));
         Normalize(g);
         Touch(g.mutable_audit(), who, now);
         return absl::OkStatus();
@@ -179,9 +180,7 @@ absl::StatusOr<Agreement> Archive::UpdateAgreement(const Principal& who, const v
 }
 
 absl::StatusOr<Agreement> Archive::ActivateAgreement(const Principal& who, const v1::ActivateAgreementRequest& req) {
-  if (auto s = who.Require(kWriters, "ActivateAgreement is for the manager and key account managers"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kWriters, "ActivateAgreement is for the manager and key account managers"));
   const absl::Time now = Now();
   const auto today = Today(now, zone_);
   return ChangeChild<Agreement>(
@@ -192,7 +191,7 @@ absl::StatusOr<Agreement> Archive::ActivateAgreement(const Principal& who, const
                                                account.name(), " is VIP level ", account.vip_level(),
                                                account.key_account() ? ", key account" : "", ")"));
         }
-        if (auto s = RequireState(g, Agreement::DRAFT, "activated"); !s.ok()) return s;
+        RETURN_IF_ERROR(RequireState(g, Agreement::DRAFT, "activated"));
         if (DateKey(g.end_date()) < DateKey(today)) {
           return FailedPrecondition("AGREEMENT_ENDED", absl::StrCat(g.name(), " ended before today"));
         }
@@ -216,10 +215,8 @@ absl::StatusOr<Agreement> Archive::ActivateAgreement(const Principal& who, const
 }
 
 absl::StatusOr<Agreement> Archive::TerminateAgreement(const Principal& who, const v1::TerminateAgreementRequest& req) {
-  if (auto s = who.Require(kWriters, "TerminateAgreement is for the manager and key account managers"); !s.ok()) {
-    return s;
-  }
-  if (auto s = CheckText(req.reason(), "reason", 500, true, true); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kWriters, "TerminateAgreement is for the manager and key account managers"));
+  RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true, true));
   const absl::Time now = Now();
   const auto today = Today(now, zone_);
   return ChangeChild<Agreement>(
@@ -239,11 +236,11 @@ absl::StatusOr<Agreement> Archive::TerminateAgreement(const Principal& who, cons
 
 absl::StatusOr<Agreement> Archive::GetAgreementInForce(const Principal& who,
                                                        const v1::GetAgreementInForceRequest& req) {
-  if (auto s = who.Require(kReaders, "GetAgreementInForce is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "GetAgreementInForce is for staff, departments and services"));
   auto account_id = AccountIdOf(req.account(), "account");
   if (!account_id.ok()) return account_id.status();
   if (!req.has_date()) return InvalidArgument("date", "is required");
-  if (auto s = CheckDate(req.date(), "date"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDate(req.date(), "date"));
   const auto today = Today(Now(), zone_);
   absl::StatusOr<Agreement> result;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/time_util.h"
 #include "common/validate.h"
 #include "services/clients/archive.h"
@@ -18,20 +19,20 @@ constexpr std::initializer_list<Role> kWriters = {Role::kManager, Role::kKeyAcco
 constexpr ChildSpec kSpec{"CreateContact", "contacts", kContact, "contact", ClerkMay::kYes, true};
 
 absl::Status ValidateContact(const Contact& c) {
-  if (auto s = CheckText(c.display_name(), "contact.display_name", 100, true); !s.ok()) return s;
-  if (auto s = CheckText(c.title(), "contact.title", 100); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(c.display_name(), "contact.display_name", 100, true));
+  RETURN_IF_ERROR(CheckText(c.title(), "contact.title", 100));
   if (c.phones_size() > 5) return InvalidArgument("contact.phones", "must have at most 5 numbers");
   for (int i = 0; i < c.phones_size(); ++i) {
     const std::string field = absl::StrCat("contact.phones[", i, "]");
     if (c.phones(i).empty()) return InvalidArgument(field, "must not be empty");
-    if (auto s = CheckPhone(c.phones(i), field); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckPhone(c.phones(i), field));
   }
-  if (auto s = CheckPhone(c.fax(), "contact.fax"); !s.ok()) return s;
-  if (auto s = CheckEmail(c.email(), "contact.email"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckPhone(c.fax(), "contact.fax"));
+  RETURN_IF_ERROR(CheckEmail(c.email(), "contact.email"));
   if (!v1::ContactChannel_IsValid(c.preferred_channel())) {
     return InvalidArgument("contact.preferred_channel", "is not a known channel");
   }
-  if (auto s = CheckText(c.note(), "contact.note", 1000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(c.note(), "contact.note", 1000, false, true));
   return absl::OkStatus();
 }
 
@@ -48,11 +49,9 @@ ChildRecord ToRecord(const Contact& c, const std::string& account_id) {
 }  // namespace
 
 absl::StatusOr<Contact> Archive::CreateContact(const Principal& who, const v1::CreateContactRequest& req) {
-  if (auto s = who.Require(kWriters, "CreateContact is for the manager, key account managers and clerks"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kWriters, "CreateContact is for the manager, key account managers and clerks"));
   Contact c = req.contact();
-  if (auto s = ValidateContact(c); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateContact(c));
   const absl::Time now = Now();
   return CreateChild<Contact>(
       store_, who, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(c), now,
@@ -65,13 +64,13 @@ absl::StatusOr<Contact> Archive::CreateContact(const Principal& who, const v1::C
 }
 
 absl::StatusOr<Contact> Archive::GetContact(const Principal& who, const v1::GetContactRequest& req) {
-  if (auto s = who.Require(kReaders, "GetContact is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "GetContact is for staff, departments and services"));
   return ReadChild<Contact>(store_, req.name(), "contacts", kContact, "contact");
 }
 
 absl::StatusOr<v1::ListContactsResponse> Archive::ListContacts(const Principal& who,
                                                                const v1::ListContactsRequest& req) {
-  if (auto s = who.Require(kReaders, "ListContacts is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "ListContacts is for staff, departments and services"));
   auto account_id = AccountIdOf(req.parent(), "parent");
   if (!account_id.ok()) return account_id.status();
   v1::ListContactsResponse resp;
@@ -91,9 +90,7 @@ absl::StatusOr<v1::ListContactsResponse> Archive::ListContacts(const Principal& 
 }
 
 absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::UpdateContactRequest& req) {
-  if (auto s = who.Require(kWriters, "UpdateContact is for the manager, key account managers and clerks"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kWriters, "UpdateContact is for the manager, key account managers and clerks"));
   auto account_id = ChildAccountIdOf(req.contact().name(), "contacts", "contact.name");
   if (!account_id.ok()) return account_id.status();
   static const std::set<std::string> kPaths = {"display_name",      "title", "phones", "fax", "email",
@@ -111,15 +108,15 @@ absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::U
     if (!account.ok()) return account.status();
     auto current = MustGetChild<Contact>(tx, req.contact().name(), kContact, "contact");
     if (!current.ok()) return current.status();
-    if (auto s = CheckCanChange(who, *account, ClerkMay::kYes); !s.ok()) return s;
-    if (auto s = CheckEtag(req.contact().etag(), current->first.etag(), req.contact().name()); !s.ok()) return s;
-    if (auto s = CheckActive(*account); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckCanChange(who, *account, ClerkMay::kYes));
+    RETURN_IF_ERROR(CheckEtag(req.contact().etag(), current->first.etag(), req.contact().name()));
+    RETURN_IF_ERROR(CheckActive(*account));
     Contact updated = current->first;
     ApplyFieldMask(req.contact(), req.update_mask(), &updated);
-    if (auto s = ValidateContact(updated); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateContact(updated));
     Touch(updated.mutable_audit(), who, now);
     updated.set_etag(NewEtag());
-    if (auto s = tx.PutChild(ToRecord(updated, *account_id)); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.PutChild(ToRecord(updated, *account_id)));
     result = std::move(updated);
     return absl::OkStatus();
   });
@@ -129,9 +126,7 @@ absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::U
 
 absl::StatusOr<google::protobuf::Empty> Archive::DeleteContact(const Principal& who,
                                                                const v1::DeleteContactRequest& req) {
-  if (auto s = who.Require(kWriters, "DeleteContact is for the manager, key account managers and clerks"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kWriters, "DeleteContact is for the manager, key account managers and clerks"));
   auto account_id = ChildAccountIdOf(req.name(), "contacts", "name");
   if (!account_id.ok()) return account_id.status();
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
@@ -139,8 +134,8 @@ absl::StatusOr<google::protobuf::Empty> Archive::DeleteContact(const Principal& 
     if (!account.ok()) return account.status();
     auto current = MustGetChild<Contact>(tx, req.name(), kContact, "contact");
     if (!current.ok()) return current.status();
-    if (auto s = CheckCanChange(who, *account, ClerkMay::kYes); !s.ok()) return s;
-    if (auto s = CheckEtag(req.etag(), current->first.etag(), req.name()); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckCanChange(who, *account, ClerkMay::kYes));
+    RETURN_IF_ERROR(CheckEtag(req.etag(), current->first.etag(), req.name()));
     return tx.DeleteChild(req.name());
   });
   if (!status.ok()) return status;

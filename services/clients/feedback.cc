@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "atrium/notifications/v1/notifications.pb.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/time_util.h"
 #include "common/trace.h"
@@ -87,7 +88,7 @@ absl::Status QueueAlert(ClientsTx& tx, const Feedback& f, const std::string& rec
 absl::Status QueueOverdue(ClientsTx& tx, const Feedback& f, absl::Time now) {
   const std::string title = absl::StrCat("Not answered by its due time (", Feedback::Severity_Name(f.severity()), " ",
                                          Feedback::Kind_Name(f.kind()), ")");
-  if (auto s = QueueAlert(tx, f, "role/manager", title, "overdue.manager", now); !s.ok()) return s;
+  RETURN_IF_ERROR(QueueAlert(tx, f, "role/manager", title, "overdue.manager", now));
   if (f.assignee().empty()) return absl::OkStatus();
   return QueueAlert(tx, f, absl::StrCat("staff/", f.assignee()), title, "overdue.assignee", now);
 }
@@ -103,7 +104,7 @@ absl::Status RequireManagerForMajor(const Principal& who, const Feedback& f, con
 }  // namespace
 
 absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1::CreateFeedbackRequest& req) {
-  if (auto s = who.Require(kReaders, "CreateFeedback is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "CreateFeedback is for staff, departments and services"));
   Feedback f = req.feedback();
   if (f.kind() == Feedback::KIND_UNSPECIFIED || !Feedback::Kind_IsValid(f.kind())) {
     return InvalidArgument("feedback.kind", "must be SUGGESTION or COMPLAINT");
@@ -111,13 +112,13 @@ absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1:
   if (f.severity() == Feedback::SEVERITY_UNSPECIFIED || !Feedback::Severity_IsValid(f.severity())) {
     return InvalidArgument("feedback.severity", "must be MINOR or MAJOR");
   }
-  if (auto s = CheckText(f.subject(), "feedback.subject", 200, true); !s.ok()) return s;
-  if (auto s = CheckText(f.description(), "feedback.description", 5000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(f.subject(), "feedback.subject", 200, true));
+  RETURN_IF_ERROR(CheckText(f.description(), "feedback.description", 5000, false, true));
   if (f.has_receive_time()) {
-    if (auto s = CheckTimestamp(f.receive_time(), "feedback.receive_time"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckTimestamp(f.receive_time(), "feedback.receive_time"));
   }
   if (f.has_response_due_time()) {
-    if (auto s = CheckTimestamp(f.response_due_time(), "feedback.response_due_time"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckTimestamp(f.response_due_time(), "feedback.response_due_time"));
   }
   const absl::Time now = Now();
   const absl::Time received = f.has_receive_time() ? FromProto(f.receive_time()) : now;
@@ -153,36 +154,31 @@ absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1:
         x.clear_replies();
         *x.mutable_audit() = NewAudit(who, now);
         x.set_etag(NewEtag());
-        if (auto s = AppendActivity(tx, who, account.name().substr(9), v1::Activity::NOTE,
-                                    absl::StrCat(Feedback::Severity_Name(x.severity()), " ",
-                                                 Feedback::Kind_Name(x.kind()), " received: ", x.subject()),
-                                    x.description(), x.name(), now);
-            !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(AppendActivity(tx, who, account.name().substr(9), v1::Activity::NOTE,
+                                       absl::StrCat(Feedback::Severity_Name(x.severity()), " ",
+                                                    Feedback::Kind_Name(x.kind()), " received: ", x.subject()),
+                                       x.description(), x.name(), now));
         for (const std::string& d : x.departments()) {
           const std::string title =
               absl::StrCat("Guest ", absl::AsciiStrToLower(Feedback::Kind_Name(x.kind())), " for ", d);
-          if (auto s = QueueAlert(tx, x, absl::StrCat("department/", d), title, absl::StrCat("department.", d), now);
-              !s.ok()) {
-            return s;
-          }
+          RETURN_IF_ERROR(
+              QueueAlert(tx, x, absl::StrCat("department/", d), title, absl::StrCat("department.", d), now));
         }
         if (x.severity() == Feedback::MAJOR && x.kind() == Feedback::COMPLAINT) {
-          if (auto s = QueueAlert(tx, x, "role/manager", "Major complaint received", "major", now); !s.ok()) return s;
+          RETURN_IF_ERROR(QueueAlert(tx, x, "role/manager", "Major complaint received", "major", now));
         }
         // Received already past its due time, before what the last check
         // reported: it is overdue now (later ones the check finds).
         auto mark = tx.GetMark(kOverdueMark);
         if (!mark.ok()) return mark.status();
-        if (ToUnixMicros(x.response_due_time()) < *mark) return QueueOverdue(tx, x, now);
+        if (ToUnixMicros(x.response_due_time()) < mark->value_or(0)) return QueueOverdue(tx, x, now);
         return absl::OkStatus();
       },
       ToRecord);
 }
 
 absl::StatusOr<Feedback> Archive::GetFeedback(const Principal& who, const v1::GetFeedbackRequest& req) {
-  if (auto s = who.Require(kReaders, "GetFeedback is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "GetFeedback is for staff, departments and services"));
   auto f = ReadChild<Feedback>(store_, req.name(), "feedback", kFeedback, "feedback");
   if (f.ok() && who.Is(Role::kDepartment) && !Concerns(*f, who.department)) {
     return PermissionDenied(absl::StrCat(req.name(), " does not concern ", who.department));
@@ -191,10 +187,8 @@ absl::StatusOr<Feedback> Archive::GetFeedback(const Principal& who, const v1::Ge
 }
 
 absl::StatusOr<Feedback> Archive::ReplyToFeedback(const Principal& who, const v1::ReplyToFeedbackRequest& req) {
-  if (auto s = who.Require({Role::kDepartment}, "ReplyToFeedback is for the departments feedback concerns"); !s.ok()) {
-    return s;
-  }
-  if (auto s = CheckText(req.text(), "text", 5000, true, true); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require({Role::kDepartment}, "ReplyToFeedback is for the departments feedback concerns"));
+  RETURN_IF_ERROR(CheckText(req.text(), "text", 5000, true, true));
   const absl::Time now = Now();
   // A department concerned replies whatever account it is; the account rule does not apply.
   const Principal as_service{who.subject, who.display_name, Role::kService, ""};
@@ -204,11 +198,8 @@ absl::StatusOr<Feedback> Archive::ReplyToFeedback(const Principal& who, const v1
         if (!Concerns(f, who.department)) {
           return PermissionDenied(absl::StrCat(f.name(), " does not concern ", who.department));
         }
-        if (auto s = RequireState(f, {Feedback::RECEIVED, Feedback::ASSIGNED, Feedback::ANSWERED},
-                                  "a closed entry takes no more replies");
-            !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(RequireState(f, {Feedback::RECEIVED, Feedback::ASSIGNED, Feedback::ANSWERED},
+                                     "a closed entry takes no more replies"));
         if (f.replies_size() >= kMaxReplies) {
           return FailedPrecondition("TOO_MANY_REPLIES", absl::StrCat(f.name(), " has ", kMaxReplies, " replies"), {});
         }
@@ -218,12 +209,9 @@ absl::StatusOr<Feedback> Archive::ReplyToFeedback(const Principal& who, const v1
         r.set_author(who.subject);
         *r.mutable_create_time() = ToProto(now);
         Touch(f.mutable_audit(), who, now);
-        if (auto s = AppendActivity(tx, who, account.name().substr(9), v1::Activity::NOTE,
-                                    absl::StrCat(who.department, " replied to feedback: ", f.subject()), req.text(),
-                                    f.name(), now);
-            !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(AppendActivity(tx, who, account.name().substr(9), v1::Activity::NOTE,
+                                       absl::StrCat(who.department, " replied to feedback: ", f.subject()), req.text(),
+                                       f.name(), now));
         const std::string to = f.assignee().empty() ? "role/manager" : absl::StrCat("staff/", f.assignee());
         return QueueAlert(tx, f, to, absl::StrCat(who.department, " replied"), absl::StrCat("reply.", f.replies_size()),
                           now);
@@ -243,7 +231,7 @@ absl::StatusOr<int> Archive::ReportOverdueFeedback() {
     ChildQuery q;
     q.kind = kFeedback;
     q.states = {Feedback::RECEIVED, Feedback::ASSIGNED};
-    q.due_from = std::max<int64_t>(*mark, 1);
+    q.due_from = std::max<int64_t>(mark->value_or(0), 1);
     q.due_before = absl::ToUnixMicros(now);
     q.limit = 100;
     for (;;) {
@@ -252,7 +240,7 @@ absl::StatusOr<int> Archive::ReportOverdueFeedback() {
       for (const ChildRecord& r : *rows) {
         Feedback f;
         if (!f.ParseFromString(r.data)) return absl::DataLossError(absl::StrCat("stored ", r.name, " is corrupt"));
-        if (auto s = QueueOverdue(tx, f, now); !s.ok()) return s;
+        RETURN_IF_ERROR(QueueOverdue(tx, f, now));
         ++reported;
       }
       if (static_cast<int>(rows->size()) < q.limit) break;
@@ -266,14 +254,14 @@ absl::StatusOr<int> Archive::ReportOverdueFeedback() {
 
 absl::StatusOr<v1::ListFeedbackResponse> Archive::ListFeedback(const Principal& who,
                                                                const v1::ListFeedbackRequest& req) {
-  if (auto s = who.Require(kStaff, "ListFeedback is for staff"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaff, "ListFeedback is for staff"));
   auto account_id = AccountIdOf(req.parent(), "parent", /*allow_wildcard=*/true);
   if (!account_id.ok()) return account_id.status();
   if (!Feedback::State_IsValid(req.state())) return InvalidArgument("state", "is not a known feedback state");
   if (req.overdue_only() && (req.state() == Feedback::ANSWERED || req.state() == Feedback::CLOSED)) {
     return InvalidArgument("state", "cannot be ANSWERED or CLOSED with overdue_only");
   }
-  if (auto s = CheckStaffId(req.assignee(), "assignee", false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckStaffId(req.assignee(), "assignee", false));
   const absl::Time now = Now();
   v1::ListFeedbackResponse resp;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
@@ -306,21 +294,15 @@ absl::StatusOr<v1::ListFeedbackResponse> Archive::ListFeedback(const Principal& 
 }
 
 absl::StatusOr<Feedback> Archive::AssignFeedback(const Principal& who, const v1::AssignFeedbackRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager},
-                           "AssignFeedback is for the manager and key account managers");
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = CheckStaffId(req.assignee(), "assignee", true); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager},
+                              "AssignFeedback is for the manager and key account managers"));
+  RETURN_IF_ERROR(CheckStaffId(req.assignee(), "assignee", true));
   const absl::Time now = Now();
   return ChangeChild<Feedback>(
       store_, who, req.name(), req.etag(), "feedback", kFeedback, "feedback", ClerkMay::kNo,
       [&](ClientsTx&, const v1::Account&, Feedback& f) -> absl::Status {
-        if (auto s = RequireManagerForMajor(who, f, "assigns"); !s.ok()) return s;
-        if (auto s = RequireState(f, {Feedback::RECEIVED, Feedback::ASSIGNED}, "it can no longer be assigned");
-            !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(RequireManagerForMajor(who, f, "assigns"));
+        RETURN_IF_ERROR(RequireState(f, {Feedback::RECEIVED, Feedback::ASSIGNED}, "it can no longer be assigned"));
         f.set_state(Feedback::ASSIGNED);
         f.set_assignee(req.assignee());
         Touch(f.mutable_audit(), who, now);
@@ -330,17 +312,15 @@ absl::StatusOr<Feedback> Archive::AssignFeedback(const Principal& who, const v1:
 }
 
 absl::StatusOr<Feedback> Archive::AnswerFeedback(const Principal& who, const v1::AnswerFeedbackRequest& req) {
-  if (auto s = who.Require(kStaff, "AnswerFeedback is for the manager and the assignee"); !s.ok()) return s;
-  if (auto s = CheckText(req.answer(), "answer", 5000, true, true); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaff, "AnswerFeedback is for the manager and the assignee"));
+  RETURN_IF_ERROR(CheckText(req.answer(), "answer", 5000, true, true));
   const absl::Time now = Now();
   // The assignee answers whatever their role; the account rule does not apply.
   const Principal as_service{who.subject, who.display_name, Role::kService, ""};
   return ChangeChild<Feedback>(
       store_, as_service, req.name(), req.etag(), "feedback", kFeedback, "feedback", ClerkMay::kNo,
       [&](ClientsTx& tx, const v1::Account& account, Feedback& f) -> absl::Status {
-        if (auto s = RequireState(f, {Feedback::ASSIGNED}, "only an assigned entry can be answered"); !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(RequireState(f, {Feedback::ASSIGNED}, "only an assigned entry can be answered"));
         if (!who.Is(Role::kManager) && f.assignee() != who.subject) {
           return PermissionDenied(
               absl::StrCat("only the manager or the assignee (", f.assignee(), ") answers ", f.name()));
@@ -356,17 +336,14 @@ absl::StatusOr<Feedback> Archive::AnswerFeedback(const Principal& who, const v1:
 }
 
 absl::StatusOr<Feedback> Archive::CloseFeedback(const Principal& who, const v1::CloseFeedbackRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager},
-                           "CloseFeedback is for the manager and key account managers");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager},
+                              "CloseFeedback is for the manager and key account managers"));
   const absl::Time now = Now();
   return ChangeChild<Feedback>(
       store_, who, req.name(), req.etag(), "feedback", kFeedback, "feedback", ClerkMay::kNo,
       [&](ClientsTx&, const v1::Account&, Feedback& f) -> absl::Status {
-        if (auto s = RequireManagerForMajor(who, f, "closes"); !s.ok()) return s;
-        if (auto s = RequireState(f, {Feedback::ANSWERED}, "only an answered entry can be closed"); !s.ok()) return s;
+        RETURN_IF_ERROR(RequireManagerForMajor(who, f, "closes"));
+        RETURN_IF_ERROR(RequireState(f, {Feedback::ANSWERED}, "only an answered entry can be closed"));
         f.set_state(Feedback::CLOSED);
         *f.mutable_close_time() = ToProto(now);
         Touch(f.mutable_audit(), who, now);

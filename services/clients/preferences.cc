@@ -1,5 +1,6 @@
 // Guest preferences, characteristics and special needs (爱好、特点及特殊需要).
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "common/time_util.h"
 #include "services/clients/archive.h"
 #include "services/clients/internal.h"
@@ -26,21 +27,18 @@ ChildRecord ToRecord(const Preference& p, const std::string& account_id) {
 }  // namespace
 
 absl::StatusOr<Preference> Archive::CreatePreference(const Principal& who, const v1::CreatePreferenceRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kService},
-                           "CreatePreference is for the manager, key account managers, clerks and services");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kService},
+                              "CreatePreference is for the manager, key account managers, clerks and services"));
   Preference p = req.preference();
   if (p.category() == Preference::CATEGORY_UNSPECIFIED || !Preference::Category_IsValid(p.category())) {
     return InvalidArgument("preference.category", "must be ROOM, DIETARY, VENUE, SERVICE or OTHER");
   }
-  if (auto s = CheckText(p.description(), "preference.description", 1000, true, true); !s.ok()) return s;
-  if (auto s = CheckText(p.guest_name(), "preference.guest_name", 100); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(p.description(), "preference.description", 1000, true, true));
+  RETURN_IF_ERROR(CheckText(p.guest_name(), "preference.guest_name", 100));
   if (p.source_type() == Preference::SOURCE_TYPE_UNSPECIFIED || !Preference::SourceType_IsValid(p.source_type())) {
     return InvalidArgument("preference.source_type", "must be MEETING, VISIT, COMPLAINT or STAFF_NOTE");
   }
-  if (auto s = CheckText(p.source(), "preference.source", 200); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(p.source(), "preference.source", 200));
   const absl::Time now = Now();
   return CreateChild<Preference>(
       store_, who, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(p), now,
@@ -52,13 +50,13 @@ absl::StatusOr<Preference> Archive::CreatePreference(const Principal& who, const
 }
 
 absl::StatusOr<Preference> Archive::GetPreference(const Principal& who, const v1::GetPreferenceRequest& req) {
-  if (auto s = who.Require(kReaders, "GetPreference is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "GetPreference is for staff, departments and services"));
   return ReadChild<Preference>(store_, req.name(), "preferences", kPreference, "preference");
 }
 
 absl::StatusOr<v1::ListPreferencesResponse> Archive::ListPreferences(const Principal& who,
                                                                      const v1::ListPreferencesRequest& req) {
-  if (auto s = who.Require(kReaders, "ListPreferences is for staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "ListPreferences is for staff, departments and services"));
   auto account_id = AccountIdOf(req.parent(), "parent");
   if (!account_id.ok()) return account_id.status();
   if (!Preference::Category_IsValid(req.category())) return InvalidArgument("category", "is not a known category");
@@ -82,18 +80,15 @@ absl::StatusOr<v1::ListPreferencesResponse> Archive::ListPreferences(const Princ
 
 absl::StatusOr<google::protobuf::Empty> Archive::DeletePreference(const Principal& who,
                                                                   const v1::DeletePreferenceRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
-                           "DeletePreference is for the manager, key account managers and clerks");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
+                              "DeletePreference is for the manager, key account managers and clerks"));
   auto account_id = ChildAccountIdOf(req.name(), "preferences", "name");
   if (!account_id.ok()) return account_id.status();
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
     auto account = MustGetAccount(tx, *account_id);
     if (!account.ok()) return account.status();
     if (auto p = MustGetChild<Preference>(tx, req.name(), kPreference, "preference"); !p.ok()) return p.status();
-    if (auto s = CheckCanChange(who, *account, ClerkMay::kYes); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckCanChange(who, *account, ClerkMay::kYes));
     return tx.DeleteChild(req.name());
   });
   if (!status.ok()) return status;

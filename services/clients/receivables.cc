@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/names.h"
+#include "common/status_macros.h"
 #include "common/time_util.h"
 #include "common/validate.h"
 #include "services/clients/aging.h"
@@ -67,7 +68,7 @@ absl::Status CheckAccountTotals(ClientsTx& tx, const std::string& account_id, co
     (amount > 0 ? debits : credits) = *sum;
     return absl::OkStatus();
   };
-  if (auto s = count(added); !s.ok()) return s;
+  RETURN_IF_ERROR(count(added));
   ChildQuery q;
   q.kind = kLedgerEntry;
   q.account_id = account_id;
@@ -78,7 +79,7 @@ absl::Status CheckAccountTotals(ClientsTx& tx, const std::string& account_id, co
     for (const auto& r : *rows) {
       auto e = Unpack<LedgerEntry>(r);
       if (!e.ok()) return e.status();
-      if (auto s = count(*e); !s.ok()) return s;
+      RETURN_IF_ERROR(count(*e));
     }
     if (static_cast<int>(rows->size()) < q.limit) break;
     q.after = std::make_pair(rows->back().sort_key, rows->back().name);
@@ -111,11 +112,11 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
     return InvalidArgument("entry.amount.amount_minor",
                            e.type() == LedgerEntry::ADJUSTMENT ? "must not be zero" : "must be positive");
   }
-  if (auto s = CheckAmount(amount, "entry.amount.amount_minor"); !s.ok()) return s;
-  if (auto s = CheckText(e.reference(), "entry.reference", 100, true); !s.ok()) return s;
-  if (auto s = CheckText(e.description(), "entry.description", 500, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckAmount(amount, "entry.amount.amount_minor"));
+  RETURN_IF_ERROR(CheckText(e.reference(), "entry.reference", 100, true));
+  RETURN_IF_ERROR(CheckText(e.description(), "entry.description", 500, false, true));
   if (!e.has_entry_date()) return InvalidArgument("entry.entry_date", "is required");
-  if (auto s = CheckDate(e.entry_date(), "entry.entry_date"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDate(e.entry_date(), "entry.entry_date"));
   const absl::Time now = Now();
   absl::StatusOr<LedgerEntry> result;
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
@@ -134,7 +135,7 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
       result = std::move(*stored);
       return absl::OkStatus();
     }
-    if (auto s = CheckAccountTotals(tx, *account_id, e); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckAccountTotals(tx, *account_id, e));
     e.set_name(absl::StrCat(req.parent(), "/ledgerEntries/", NewId(now)));
     e.set_poster(who.subject);
     *e.mutable_create_time() = ToProto(now);
@@ -146,7 +147,7 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
     r.reference = e.reference();
     r.sort_key = DateKey(e.entry_date());
     r.data = e.SerializeAsString();
-    if (auto s = tx.PutChild(r); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.PutChild(r));
     result = e;
     return absl::OkStatus();
   });
@@ -162,7 +163,7 @@ absl::StatusOr<v1::ListLedgerEntriesResponse> Archive::ListLedgerEntries(const P
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
     auto account = MustGetAccount(tx, *account_id);
     if (!account.ok()) return account.status();
-    if (auto s = CheckLedgerReader(who, &*account); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckLedgerReader(who, &*account));
     ChildQuery q;
     q.kind = kLedgerEntry;
     q.account_id = *account_id;
@@ -181,7 +182,7 @@ absl::StatusOr<v1::Receivables> Archive::GetReceivables(const Principal& who, co
   if (!parsed.ok()) return parsed.status();
   const std::string account_id = parsed->Id("account");
   if (req.has_as_of()) {
-    if (auto s = CheckDate(req.as_of(), "as_of"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckDate(req.as_of(), "as_of"));
   }
   const type::v1::Date as_of = req.has_as_of() ? req.as_of() : Today(Now(), zone_);
   const int64_t as_of_day = DayNumber(as_of);
@@ -190,11 +191,11 @@ absl::StatusOr<v1::Receivables> Archive::GetReceivables(const Principal& who, co
     ChildQuery q;
     q.kind = kLedgerEntry;
     if (account_id == "-") {
-      if (auto s = CheckLedgerReader(who, nullptr); !s.ok()) return s;
+      RETURN_IF_ERROR(CheckLedgerReader(who, nullptr));
     } else {
       auto account = MustGetAccount(tx, account_id);
       if (!account.ok()) return account.status();
-      if (auto s = CheckLedgerReader(who, &*account); !s.ok()) return s;
+      RETURN_IF_ERROR(CheckLedgerReader(who, &*account));
       q.account_id = account_id;
     }
     // Payments settle charges of their own account only, so age per account.

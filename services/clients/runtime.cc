@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/metrics.h"
-#include "common/store_config.h"
+#include "common/status_macros.h"
 #include "grpcpp/grpcpp.h"
 #include "spdlog/spdlog.h"
 
@@ -45,7 +45,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (!peer_credentials.ok()) return peer_credentials.status();
 
   // One SQLite file by default; PostgreSQL for several replicas.
-  auto store = OpenConfiguredStore<ClientsStore, PgClientsStore, SqliteClientsStore>(config);
+  auto store = ClientsStore::Of(db::Database::Open(config, ClientsSchema()));
   if (!store.ok()) return store.status();
   rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
@@ -69,8 +69,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
                    *reported == 1 ? "y" : "ies");
     }
   });
-  rt->handler_ = std::make_unique<ClientsHandler>(rt->archive_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.clients.v1.ClientsService", ServerOptionsFrom(config));
+  rt->handler_ = std::make_unique<ClientsHandler>(rt->archive_.get(), rt->verifier_.get(), rt->runner_->executor());
   rt->runner_->AddService(rt->handler_.get());
   ClientsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
@@ -85,7 +85,7 @@ constexpr const char* kGauges[] = {"atrium_outbox_depth", "atrium_outbox_oldest_
 }  // namespace
 
 absl::Status Runtime::Start() {
-  if (auto s = runner_->Start(); !s.ok()) return s;
+  RETURN_IF_ERROR(runner_->Start());
   relay_->Start();
   ClientsStore* store = store_.get();
   const Clock* clock = clock_;

@@ -15,8 +15,7 @@
 #include "common/time_util.h"
 #include "services/clients/archive.h"
 #include "services/clients/handler.h"
-#include "services/clients/pg_store.h"
-#include "services/clients/sqlite_store.h"
+#include "services/clients/store.h"
 
 namespace atrium::clients {
 

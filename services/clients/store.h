@@ -1,5 +1,4 @@
-// Storage of the customer archive, behind an interface so that another
-// database (PostgreSQL) can be added without touching the domain code.
+// Storage of the customer archive, on SQLite or PostgreSQL (common/db.h).
 //
 // The domain runs each operation inside one transaction: Write() for changes
 // (all or nothing), Read() for queries (a consistent snapshot). Accounts have
@@ -17,8 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "atrium/clients/v1/clients.pb.h"
-#include "common/outbox.h"
-#include "common/request_ids.h"
+#include "common/db.h"
 
 namespace atrium::clients {
 
@@ -81,56 +79,35 @@ struct ChildQuery {
   int limit = 50;
 };
 
-class ClientsTx {
+// A transaction on the archive: the queries of its own tables, and what
+// every store has (request ids, the outbox of alerts, marks) from db::TxBase.
+class ClientsTx : public db::TxBase {
  public:
-  virtual ~ClientsTx() = default;
+  using db::TxBase::TxBase;
 
-  virtual absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) = 0;
+  absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id);
   // Ids of the account with this credit code / normalised name, if any.
-  virtual absl::StatusOr<std::optional<std::string>> FindAccountByCreditCode(const std::string& code) = 0;
-  virtual absl::StatusOr<std::optional<std::string>> FindAccountByNormalizedName(const std::string& norm) = 0;
+  absl::StatusOr<std::optional<std::string>> FindAccountByCreditCode(const std::string& code);
+  absl::StatusOr<std::optional<std::string>> FindAccountByNormalizedName(const std::string& norm);
   // Inserts or replaces.
-  virtual absl::Status PutAccount(const std::string& id, const v1::Account& account) = 0;
+  absl::Status PutAccount(const std::string& id, const v1::Account& account);
   // The same with the row built beforehand (outside the write transaction,
   // so that the single writer only stores).
-  virtual absl::Status PutAccountRow(const AccountRow& row) = 0;
-  virtual absl::StatusOr<std::vector<v1::Account>> ListAccounts(const AccountQuery& query) = 0;
+  absl::Status PutAccountRow(const AccountRow& row);
+  absl::StatusOr<std::vector<v1::Account>> ListAccounts(const AccountQuery& query);
 
-  virtual absl::StatusOr<std::optional<ChildRecord>> GetChild(const std::string& name) = 0;
-  virtual absl::StatusOr<std::optional<ChildRecord>> FindChildByReference(const std::string& kind,
-                                                                          const std::string& account_id,
-                                                                          const std::string& reference) = 0;
-  virtual absl::Status PutChild(const ChildRecord& record) = 0;
-  virtual absl::Status DeleteChild(const std::string& name) = 0;
-  virtual absl::StatusOr<std::vector<ChildRecord>> ListChildren(const ChildQuery& query) = 0;
-
-  // Idempotency keys (common/request_ids.h): what a caller's request_id of a
-  // method created, and the digest of the request that created it.
-  virtual absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) = 0;
-  virtual absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) = 0;
-
-  // The outbox (common/outbox.h): alerts to the notifications service.
-  virtual absl::Status AddOutbox(const OutboxMessage& message, int64_t now_micros) = 0;
-  virtual absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now_micros, int limit) = 0;
-  virtual absl::Status DeleteOutbox(int64_t id) = 0;
-  virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
-  // (messages waiting, create time of the oldest or 0).
-  virtual absl::StatusOr<std::pair<int64_t, int64_t>> OutboxDepth() = 0;
-
-  // A named point in time the service has dealt with everything up to, e.g.
-  // the due times of feedback already reported overdue; 0 if never set.
-  virtual absl::StatusOr<int64_t> GetMark(const std::string& name) = 0;
-  virtual absl::Status SetMark(const std::string& name, int64_t micros) = 0;
+  absl::StatusOr<std::optional<ChildRecord>> GetChild(const std::string& name);
+  absl::StatusOr<std::optional<ChildRecord>> FindChildByReference(const std::string& kind,
+                                                                  const std::string& account_id,
+                                                                  const std::string& reference);
+  absl::Status PutChild(const ChildRecord& record);
+  absl::Status DeleteChild(const std::string& name);
+  absl::StatusOr<std::vector<ChildRecord>> ListChildren(const ChildQuery& query);
 };
 
-class ClientsStore {
- public:
-  virtual ~ClientsStore() = default;
-  // All changes of `fn` commit together when it returns OK, none otherwise.
-  virtual absl::Status Write(const std::function<absl::Status(ClientsTx&)>& fn) = 0;
-  // Reads only; writes through this transaction are a programming error.
-  virtual absl::Status Read(const std::function<absl::Status(ClientsTx&)>& fn) = 0;
-  virtual absl::Status Ping() = 0;
-};
+using ClientsStore = db::Store<ClientsTx>;
+
+// The archive's schema on both backends (schema.cc).
+const db::Schema& ClientsSchema();
 
 }  // namespace atrium::clients

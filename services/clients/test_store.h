@@ -2,14 +2,13 @@
 // binary) PostgreSQL: tests/test_store.h.
 #pragma once
 
-#include "services/clients/pg_store.h"
-#include "services/clients/sqlite_store.h"
+#include "services/clients/store.h"
 #include "tests/test_store.h"
 
 namespace atrium::clients {
 
 inline absl::StatusOr<std::unique_ptr<ClientsStore>> OpenTestStore(const std::string& name) {
-  return testing::OpenTestStore<ClientsStore, PgClientsStore, SqliteClientsStore>(name);
+  return testing::OpenTestStore<ClientsStore>(name, ClientsSchema());
 }
 
 }  // namespace atrium::clients

@@ -1,6 +1,7 @@
 // Visits (走访): planned, then recorded or cancelled. Planned visits whose
 // time has passed are the manager's daily check of the visit plan.
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "common/time_util.h"
 #include "common/validate.h"
 #include "services/clients/archive.h"
@@ -43,19 +44,17 @@ absl::Status RequirePlanned(const Visit& v) {
 }  // namespace
 
 absl::StatusOr<Visit> Archive::CreateVisit(const Principal& who, const v1::CreateVisitRequest& req) {
-  if (auto s = who.Require(kWriters, "CreateVisit is for the manager and key account managers"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kWriters, "CreateVisit is for the manager and key account managers"));
   Visit v = req.visit();
   if (v.visitor().empty()) v.set_visitor(who.subject);
-  if (auto s = CheckStaffId(v.visitor(), "visit.visitor", true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckStaffId(v.visitor(), "visit.visitor", true));
   if (who.Is(Role::kKeyAccountManager) && v.visitor() != who.subject) {
     return PermissionDenied("a key account manager plans their own visits; the manager plans for others");
   }
   if (!v.has_planned_time()) return InvalidArgument("visit.planned_time", "is required");
-  if (auto s = CheckText(v.purpose(), "visit.purpose", 500, true, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(v.purpose(), "visit.purpose", 500, true, true));
   const absl::Time now = Now();
-  if (auto s = CheckTimestamp(v.planned_time(), "visit.planned_time", EarliestTime(), now + kVisitHorizon); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckTimestamp(v.planned_time(), "visit.planned_time", EarliestTime(), now + kVisitHorizon));
   return CreateChild<Visit>(
       store_, who, req.parent(), RequestKeyOf(kSpec.method, who, req, req.request_id()), kSpec, std::move(v), now,
       [&](ClientsTx&, const v1::Account&, Visit& x) {
@@ -72,15 +71,15 @@ absl::StatusOr<Visit> Archive::CreateVisit(const Principal& who, const v1::Creat
 }
 
 absl::StatusOr<Visit> Archive::GetVisit(const Principal& who, const v1::GetVisitRequest& req) {
-  if (auto s = who.Require(kStaff, "GetVisit is for staff"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaff, "GetVisit is for staff"));
   return ReadChild<Visit>(store_, req.name(), "visits", kVisit, "visit");
 }
 
 absl::StatusOr<v1::ListVisitsResponse> Archive::ListVisits(const Principal& who, const v1::ListVisitsRequest& req) {
-  if (auto s = who.Require(kStaff, "ListVisits is for staff"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaff, "ListVisits is for staff"));
   auto account_id = AccountIdOf(req.parent(), "parent", /*allow_wildcard=*/true);
   if (!account_id.ok()) return account_id.status();
-  if (auto s = CheckStaffId(req.visitor(), "visitor", false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckStaffId(req.visitor(), "visitor", false));
   const absl::Time now = Now();
   v1::ListVisitsResponse resp;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
@@ -108,11 +107,11 @@ absl::StatusOr<v1::ListVisitsResponse> Archive::ListVisits(const Principal& who,
 }
 
 absl::StatusOr<Visit> Archive::RecordVisit(const Principal& who, const v1::RecordVisitRequest& req) {
-  if (auto s = who.Require(kWriters, "RecordVisit is for the manager and key account managers"); !s.ok()) return s;
-  if (auto s = CheckText(req.outcome(), "outcome", 2000, true, true); !s.ok()) return s;
-  if (auto s = CheckText(req.next_step(), "next_step", 1000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kWriters, "RecordVisit is for the manager and key account managers"));
+  RETURN_IF_ERROR(CheckText(req.outcome(), "outcome", 2000, true, true));
+  RETURN_IF_ERROR(CheckText(req.next_step(), "next_step", 1000, false, true));
   if (req.has_visit_time()) {
-    if (auto s = CheckTimestamp(req.visit_time(), "visit_time"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckTimestamp(req.visit_time(), "visit_time"));
   }
   const absl::Time now = Now();
   const absl::Time when = req.has_visit_time() ? FromProto(req.visit_time()) : now;
@@ -120,7 +119,7 @@ absl::StatusOr<Visit> Archive::RecordVisit(const Principal& who, const v1::Recor
   return ChangeChild<Visit>(
       store_, who, req.name(), req.etag(), "visits", kVisit, "visit", ClerkMay::kNo,
       [&](ClientsTx& tx, const v1::Account& account, Visit& v) -> absl::Status {
-        if (auto s = RequirePlanned(v); !s.ok()) return s;
+        RETURN_IF_ERROR(RequirePlanned(v));
         v.set_state(Visit::DONE);
         v.set_outcome(req.outcome());
         v.set_next_step(req.next_step());
@@ -135,13 +134,13 @@ absl::StatusOr<Visit> Archive::RecordVisit(const Principal& who, const v1::Recor
 }
 
 absl::StatusOr<Visit> Archive::CancelVisit(const Principal& who, const v1::CancelVisitRequest& req) {
-  if (auto s = who.Require(kWriters, "CancelVisit is for the manager and key account managers"); !s.ok()) return s;
-  if (auto s = CheckText(req.reason(), "reason", 500, true, true); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kWriters, "CancelVisit is for the manager and key account managers"));
+  RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true, true));
   const absl::Time now = Now();
   return ChangeChild<Visit>(
       store_, who, req.name(), req.etag(), "visits", kVisit, "visit", ClerkMay::kNo,
       [&](ClientsTx&, const v1::Account&, Visit& v) -> absl::Status {
-        if (auto s = RequirePlanned(v); !s.ok()) return s;
+        RETURN_IF_ERROR(RequirePlanned(v));
         v.set_state(Visit::CANCELLED);
         v.set_cancel_reason(req.reason());
         Touch(v.mutable_audit(), who, now);
@@ -151,18 +150,14 @@ absl::StatusOr<Visit> Archive::CancelVisit(const Principal& who, const v1::Cance
 }
 
 absl::StatusOr<Visit> Archive::RescheduleVisit(const Principal& who, const v1::RescheduleVisitRequest& req) {
-  if (auto s = who.Require(kWriters, "RescheduleVisit is for the manager and key account managers"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kWriters, "RescheduleVisit is for the manager and key account managers"));
   if (!req.has_planned_time()) return InvalidArgument("planned_time", "is required");
   const absl::Time now = Now();
-  if (auto s = CheckTimestamp(req.planned_time(), "planned_time", EarliestTime(), now + kVisitHorizon); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckTimestamp(req.planned_time(), "planned_time", EarliestTime(), now + kVisitHorizon));
   return ChangeChild<Visit>(
       store_, who, req.name(), req.etag(), "visits", kVisit, "visit", ClerkMay::kNo,
       [&](ClientsTx&, const v1::Account&, Visit& v) -> absl::Status {
-        if (auto s = RequirePlanned(v); !s.ok()) return s;
+        RETURN_IF_ERROR(RequirePlanned(v));
         *v.mutable_planned_time() = req.planned_time();
         Touch(v.mutable_audit(), who, now);
         return absl::OkStatus();

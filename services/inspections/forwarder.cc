@@ -5,18 +5,15 @@
 
 namespace atrium::inspections {
 
-OutboxMessage ToMessage(const OutboxEntry& e) {
+OutboxMessage AlertMessage(OutboxKind kind, const notifications::v1::CreateAlertRequest& request,
+                           const std::string& room) {
   OutboxMessage m;
-  m.id = e.id;
-  m.attempts = e.attempts;
-  m.traceparent = e.traceparent;
   m.peer = "notifications";
   m.method = "/atrium.notifications.v1.NotificationsService/CreateAlert";
-  m.body = e.body;
-  m.kind = e.kind;
-  m.key = e.room;
-  notifications::v1::CreateAlertRequest req;
-  m.label = req.ParseFromString(e.body) ? req.request_id() : "";
+  m.body = request.SerializeAsString();
+  m.label = request.request_id();
+  m.kind = kind;
+  m.key = room;
   return m;
 }
 
@@ -64,7 +61,7 @@ grpc::Status AlertSender::NextMeetingOwner(const std::string& room, std::string*
 grpc::Status AlertSender::operator()(const OutboxMessage& m, grpc::ClientContext* ctx) {
   notifications::v1::CreateAlertRequest req;
   if (!req.ParseFromString(m.body)) return grpc::Status(grpc::StatusCode::DATA_LOSS, "outbox entry cannot be read");
-  if (m.kind == OutboxEntry::kRoomFailure) {
+  if (m.kind == kRoomFailure) {
     std::string owner;
     if (grpc::Status s = NextMeetingOwner(m.key, &owner); !s.ok()) return s;
     if (owner.empty()) {

@@ -18,12 +18,13 @@
 
 namespace atrium::inspections {
 
-// The alert a stored entry stands for (peer "notifications"); a room
-// failure's room is its key.
-OutboxMessage ToMessage(const OutboxEntry& entry);
+// The outbox message that sends `request` to the notifications service; a
+// room failure's room is its key. (The caller sets the trace it continues.)
+OutboxMessage AlertMessage(OutboxKind kind, const notifications::v1::CreateAlertRequest& request,
+                           const std::string& room = "");
 
 // The outbox the relay reads.
-using InspectionsOutbox = StoreOutbox<InspectionsStore, InspectionsTx, OutboxEntry>;
+using InspectionsOutbox = StoreOutbox<InspectionsStore, InspectionsTx>;
 
 // Sends the alerts; a room failure goes to the KAM of the room's next meeting
 // within 31 days (none booked: nobody to tell, delivered). Calls to the

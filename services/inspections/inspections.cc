@@ -11,9 +11,11 @@
 #include "common/audit.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/trace.h"
 #include "common/validate.h"
+#include "services/inspections/forwarder.h"
 #include "services/inspections/schedule.h"
 
 namespace atrium::inspections {
@@ -53,7 +55,7 @@ absl::StatusOr<absl::CivilDay> ParseDay(const std::string& s, const std::string&
 }
 
 absl::Status ValidatePoint(const InspectionPoint& p) {
-  if (auto s = CheckText(p.display_name(), "point.display_name", 100, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(p.display_name(), "point.display_name", 100, true));
   auto start = ParseClock(p.window_start(), "point.window_start");
   if (!start.ok()) return start.status();
   auto end = ParseClock(p.window_end(), "point.window_end");
@@ -67,11 +69,11 @@ absl::Status ValidatePoint(const InspectionPoint& p) {
     const std::string f = absl::StrCat("point.items[", i, "]");
     if (!IsValidId(item.id())) return InvalidArgument(f + ".id", "must be 1 to 63 of a-z, 0-9 and '-'");
     if (!ids.insert(item.id()).second) return InvalidArgument(f + ".id", "appears twice");
-    if (auto s = CheckText(item.description(), f + ".description", 200, true); !s.ok()) return s;
-    if (auto s = CheckText(item.standard(), f + ".standard", 1000, false, true); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(item.description(), f + ".description", 200, true));
+    RETURN_IF_ERROR(CheckText(item.standard(), f + ".standard", 1000, false, true));
   }
-  if (auto s = CheckText(p.responsible(), "point.responsible", 100, true); !s.ok()) return s;
-  if (auto s = CheckText(p.supervising_role(), "point.supervising_role", 100); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(p.responsible(), "point.responsible", 100, true));
+  RETURN_IF_ERROR(CheckText(p.supervising_role(), "point.supervising_role", 100));
   if (!p.room().empty()) {
     if (auto ids = ParseName(p.room(), {"rooms"}, "point.room"); !ids.ok()) return ids.status();
   }
@@ -100,9 +102,9 @@ const std::set<std::string>& UpdatableFields() {
 absl::StatusOr<std::pair<absl::CivilDay, absl::CivilDay>> Range(const type::v1::Date& start, const type::v1::Date& end,
                                                                 bool has_start, bool has_end) {
   if (!has_start) return InvalidArgument("start_date", "is required");
-  if (auto s = CheckDate(start, "start_date"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDate(start, "start_date"));
   if (!has_end) return InvalidArgument("end_date", "is required");
-  if (auto s = CheckDate(end, "end_date"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDate(end, "end_date"));
   const absl::CivilDay from = ToCivilDay(start), to = ToCivilDay(end);
   if (to < from) return InvalidArgument("end_date", "must not be before start_date");
   if (to - from >= kMaxRangeDays) return InvalidArgument("end_date", "the range is at most 366 days");
@@ -116,10 +118,10 @@ Inspections::Inspections(InspectionsStore* store, const Clock* clock, PageTokens
     : store_(store), clock_(clock), page_tokens_(std::move(page_tokens)), options_(std::move(options)) {}
 
 absl::StatusOr<InspectionPoint> Inspections::CreatePoint(const Principal& who, const v1::CreatePointRequest& req) {
-  if (auto s = who.Require(kKeepers, "inspection points are kept by the GM office and the manager"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kKeepers, "inspection points are kept by the GM office and the manager"));
   if (!IsValidId(req.point_id())) return InvalidArgument("point_id", "must be 1 to 63 of a-z, 0-9 and '-'");
   InspectionPoint p = Content(req.point());
-  if (auto s = ValidatePoint(p); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidatePoint(p));
   const absl::Time now = clock_->Now();
   p.set_name(absl::StrCat("points/", req.point_id()));
   p.set_state(InspectionPoint::ACTIVE);
@@ -140,7 +142,7 @@ absl::StatusOr<InspectionPoint> Inspections::CreatePoint(const Principal& who, c
 }
 
 absl::StatusOr<InspectionPoint> Inspections::GetPoint(const Principal& who, const v1::GetPointRequest& req) {
-  if (auto s = who.Require(kReaders, "inspection points are read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "inspection points are read by staff and services"));
   auto id = PointIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
   InspectionPoint out;
@@ -155,7 +157,7 @@ absl::StatusOr<InspectionPoint> Inspections::GetPoint(const Principal& who, cons
 }
 
 absl::StatusOr<v1::ListPointsResponse> Inspections::ListPoints(const Principal& who, const v1::ListPointsRequest& req) {
-  if (auto s = who.Require(kReaders, "inspection points are read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "inspection points are read by staff and services"));
   auto size = ClampPageSize(req.page_size(), 100, 1000);
   if (!size.ok()) return size.status();
   const std::string query = absl::StrCat("points|", req.show_retired());
@@ -185,7 +187,7 @@ absl::StatusOr<v1::ListPointsResponse> Inspections::ListPoints(const Principal& 
 }
 
 absl::StatusOr<InspectionPoint> Inspections::UpdatePoint(const Principal& who, const v1::UpdatePointRequest& req) {
-  if (auto s = who.Require(kKeepers, "inspection points are kept by the GM office and the manager"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kKeepers, "inspection points are kept by the GM office and the manager"));
   auto id = PointIdOf(req.point().name(), "point.name");
   if (!id.ok()) return id.status();
   for (const auto& path : req.update_mask().paths()) {
@@ -208,14 +210,14 @@ absl::StatusOr<InspectionPoint> Inspections::UpdatePoint(const Principal& who, c
     } else {
       ApplyFieldMask(Content(req.point()), req.update_mask(), &content);
     }
-    if (auto s = ValidatePoint(content); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidatePoint(content));
     InspectionPoint updated = *p;
     updated.MergeFrom(content);
     *updated.mutable_items() = content.items();
     updated.set_version(p->version() + 1);
     Touch(updated.mutable_audit(), who, now);
     updated.set_etag(NewEtag());
-    if (auto s = tx.PutPoint(*id, updated); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.PutPoint(*id, updated));
     out = std::move(updated);
     return absl::OkStatus();
   });
@@ -224,10 +226,10 @@ absl::StatusOr<InspectionPoint> Inspections::UpdatePoint(const Principal& who, c
 }
 
 absl::StatusOr<InspectionPoint> Inspections::RetirePoint(const Principal& who, const v1::RetirePointRequest& req) {
-  if (auto s = who.Require(kKeepers, "inspection points are kept by the GM office and the manager"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kKeepers, "inspection points are kept by the GM office and the manager"));
   auto id = PointIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
-  if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   const absl::Time now = clock_->Now();
   InspectionPoint out;
   absl::Status status = store_->Write([&](InspectionsTx& tx) -> absl::Status {
@@ -240,7 +242,7 @@ absl::StatusOr<InspectionPoint> Inspections::RetirePoint(const Principal& who, c
       p->set_version(p->version() + 1);
       Touch(p->mutable_audit(), who, now);
       p->set_etag(NewEtag());
-      if (auto s = tx.PutPoint(*id, *p); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.PutPoint(*id, *p));
     }
     out = std::move(*p);
     return absl::OkStatus();
@@ -251,9 +253,9 @@ absl::StatusOr<InspectionPoint> Inspections::RetirePoint(const Principal& who, c
 
 absl::StatusOr<v1::ListDueInspectionsResponse> Inspections::ListDueInspections(
     const Principal& who, const v1::ListDueInspectionsRequest& req) {
-  if (auto s = who.Require(kReaders, "the round is read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "the round is read by staff and services"));
   if (req.has_date()) {
-    if (auto s = CheckDate(req.date(), "date"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckDate(req.date(), "date"));
   }
   const absl::Time now = clock_->Now();
   const absl::CivilDay day = req.has_date() ? ToCivilDay(req.date()) : absl::ToCivilDay(now, options_.zone);
@@ -294,20 +296,20 @@ absl::StatusOr<v1::ListDueInspectionsResponse> Inspections::ListDueInspections(
 }
 
 absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, const v1::RecordInspectionRequest& req) {
-  if (auto s = who.Require(kInspectors, "inspections are recorded by inspectors and the GM office"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kInspectors, "inspections are recorded by inspectors and the GM office"));
   auto id = PointIdOf(req.parent(), "parent");
   if (!id.ok()) return id.status();
   const Inspection& in = req.inspection();
-  if (auto s = CheckText(in.responsible_person(), "inspection.responsible_person", 100); !s.ok()) return s;
-  if (auto s = CheckText(in.remark(), "inspection.remark", 1000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(in.responsible_person(), "inspection.responsible_person", 100));
+  RETURN_IF_ERROR(CheckText(in.remark(), "inspection.remark", 1000, false, true));
   const absl::Time now = clock_->Now();
   for (int i = 0; i < in.results_size(); ++i) {
     const auto& r = in.results(i);
     const std::string f = absl::StrCat("inspection.results[", i, "]");
-    if (auto s = CheckText(r.remark(), f + ".remark", 1000, !r.meets_standard(), true); !s.ok()) return s;
-    if (auto s = CheckText(r.assignee(), f + ".assignee", 100); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(r.remark(), f + ".remark", 1000, !r.meets_standard(), true));
+    RETURN_IF_ERROR(CheckText(r.assignee(), f + ".assignee", 100));
     if (r.has_due_time()) {
-      if (auto s = CheckTimestamp(r.due_time(), f + ".due_time"); !s.ok()) return s;
+      RETURN_IF_ERROR(CheckTimestamp(r.due_time(), f + ".due_time"));
     }
     if (r.has_due_time() && FromProto(r.due_time()) <= now) {
       return InvalidArgument(f + ".due_time", "must be in the future");
@@ -390,11 +392,11 @@ absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, c
       r->set_assignee(a.assignee());
       *r->mutable_due_time() = a.due_time();
       r->set_action(a.name());
-      if (auto s = tx.PutAction(action_id, DayKey(today), a); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.PutAction(action_id, DayKey(today), a));
       failed.push_back(absl::StrCat(item.description(), "：", given.remark()));
     }
     form.set_failures(static_cast<int>(failed.size()));
-    if (auto s = tx.InsertForm(*id, DayKey(today), form); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.InsertForm(*id, DayKey(today), form));
     if (!failed.empty() && !p->room().empty()) {
       // The KAM of the next meeting in this room is told (the outbox finds
       // the meeting through the meetings service).
@@ -405,12 +407,9 @@ absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, c
                                                    absl::StrJoin(failed, "；"), "。整改负责人：",
                                                    form.responsible_person()));
       alert.mutable_alert()->set_source(form.name());
-      OutboxEntry entry;
-      entry.traceparent = CurrentTraceparent();
-      entry.kind = OutboxEntry::kRoomFailure;
-      entry.room = p->room();
-      entry.body = alert.SerializeAsString();
-      if (auto s = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
+      OutboxMessage m = AlertMessage(kRoomFailure, alert, p->room());
+      m.traceparent = CurrentTraceparent();
+      RETURN_IF_ERROR(tx.AddOutbox(m, absl::ToUnixMicros(now)));
     }
     out = std::move(form);
     return absl::OkStatus();
@@ -420,7 +419,7 @@ absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, c
 }
 
 absl::StatusOr<Inspection> Inspections::GetInspection(const Principal& who, const v1::GetInspectionRequest& req) {
-  if (auto s = who.Require(kReaders, "inspection forms are read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "inspection forms are read by staff and services"));
   auto ids = ParseName(req.name(), {"points", "inspections"}, "name");
   if (!ids.ok()) return ids.status();
   auto day = ParseDay((*ids)[1], "name");
@@ -440,7 +439,7 @@ absl::StatusOr<Inspection> Inspections::GetInspection(const Principal& who, cons
 
 absl::StatusOr<v1::ListInspectionsResponse> Inspections::ListInspections(const Principal& who,
                                                                          const v1::ListInspectionsRequest& req) {
-  if (auto s = who.Require(kReaders, "inspection forms are read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "inspection forms are read by staff and services"));
   auto id = PointIdOf(req.parent(), "parent", /*wildcard=*/true);
   if (!id.ok()) return id.status();
   const std::string point = *id == "-" ? "" : *id;
@@ -480,7 +479,7 @@ void Inspections::MarkOverdue(CorrectiveAction* a) const {
 }
 
 absl::StatusOr<CorrectiveAction> Inspections::GetAction(const Principal& who, const v1::GetActionRequest& req) {
-  if (auto s = who.Require(kReaders, "corrective actions are read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "corrective actions are read by staff and services"));
   auto ids = ParseName(req.name(), {"actions"}, "name");
   if (!ids.ok()) return ids.status();
   CorrectiveAction out;
@@ -498,11 +497,11 @@ absl::StatusOr<CorrectiveAction> Inspections::GetAction(const Principal& who, co
 
 absl::StatusOr<v1::ListActionsResponse> Inspections::ListActions(const Principal& who,
                                                                  const v1::ListActionsRequest& req) {
-  if (auto s = who.Require(kReaders, "corrective actions are read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "corrective actions are read by staff and services"));
   ActionFilter filter;
   filter.open_only = req.open_only();
   if (req.overdue_only()) filter.due_before_micros = absl::ToUnixMicros(clock_->Now());
-  if (auto s = CheckText(req.assignee(), "assignee", 100); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.assignee(), "assignee", 100));
   filter.assignee = req.assignee();
   if (!req.point().empty()) {
     auto id = PointIdOf(req.point(), "point");
@@ -543,10 +542,10 @@ absl::StatusOr<v1::ListActionsResponse> Inspections::ListActions(const Principal
 }
 
 absl::StatusOr<CorrectiveAction> Inspections::RecheckAction(const Principal& who, const v1::RecheckActionRequest& req) {
-  if (auto s = who.Require(kInspectors, "re-checks are made by inspectors and the GM office"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kInspectors, "re-checks are made by inspectors and the GM office"));
   auto ids = ParseName(req.name(), {"actions"}, "name");
   if (!ids.ok()) return ids.status();
-  if (auto s = CheckText(req.remark(), "remark", 1000, !req.meets_standard(), true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.remark(), "remark", 1000, !req.meets_standard(), true));
   const absl::Time now = clock_->Now();
   CorrectiveAction out;
   absl::Status status = store_->Write([&](InspectionsTx& tx) -> absl::Status {
@@ -570,7 +569,7 @@ absl::StatusOr<CorrectiveAction> Inspections::RecheckAction(const Principal& who
     const std::string day = action.inspection().substr(action.inspection().rfind('/') + 1);
     auto civil = ParseDay(day, "name");
     if (!civil.ok()) return absl::DataLossError(absl::StrCat(req.name(), " names a malformed inspection"));
-    if (auto s = tx.PutAction((*ids)[0], DayKey(*civil), action); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.PutAction((*ids)[0], DayKey(*civil), action));
     out = std::move(action);
     return absl::OkStatus();
   });

@@ -67,8 +67,8 @@ class InspectionsTest : public ::testing::Test {
     return req;
   }
 
-  std::vector<OutboxEntry> Outbox() {
-    std::vector<OutboxEntry> out;
+  std::vector<OutboxMessage> Outbox() {
+    std::vector<OutboxMessage> out;
     EXPECT_TRUE(store_
                     ->Read([&](InspectionsTx& tx) -> absl::Status {
                       auto rows = tx.DueOutbox(absl::ToUnixMicros(clock_.Now() + absl::Hours(24 * 365)), 1000);
@@ -344,8 +344,10 @@ TEST_F(InspectionsTest, AFailedMeetingRoomGoesToTheOutboxForTheNextMeetingsKam) 
   ASSERT_TRUE(domain_->RecordInspection(kInspector, Round("hall-a", {{"hygiene", "地毯有污渍"}})).ok());
   auto outbox = Outbox();
   ASSERT_EQ(outbox.size(), 1u);
-  EXPECT_EQ(outbox[0].kind, OutboxEntry::kRoomFailure);
-  EXPECT_EQ(outbox[0].room, "rooms/hall-a");
+  EXPECT_EQ(outbox[0].kind, kRoomFailure);
+  EXPECT_EQ(outbox[0].key, "rooms/hall-a");
+  EXPECT_EQ(outbox[0].peer, "notifications");
+  EXPECT_EQ(outbox[0].label, "points/hall-a/inspections/2026-11-27/room");
   notifications::v1::CreateAlertRequest alert;
   ASSERT_TRUE(alert.ParseFromString(outbox[0].body));
   EXPECT_EQ(alert.alert().source(), "points/hall-a/inspections/2026-11-27");

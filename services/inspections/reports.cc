@@ -7,7 +7,9 @@
 #include "atrium/notifications/v1/notifications.pb.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/validate.h"
+#include "services/inspections/forwarder.h"
 #include "services/inspections/inspections.h"
 #include "services/inspections/schedule.h"
 
@@ -47,15 +49,12 @@ std::string DayString(absl::CivilDay d) { return absl::StrFormat("%04d-%02d-%02d
 
 absl::StatusOr<v1::ComplianceReport> Inspections::GetComplianceReport(const Principal& who,
                                                                       const v1::GetComplianceReportRequest& req) {
-  if (auto s = who.Require({Role::kGmOffice, Role::kManager, Role::kInspector},
-                           "compliance reports are read by the GM office, the manager and inspectors");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kGmOffice, Role::kManager, Role::kInspector},
+                              "compliance reports are read by the GM office, the manager and inspectors"));
   if (!req.has_start_date()) return InvalidArgument("start_date", "is required");
-  if (auto s = CheckDate(req.start_date(), "start_date"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDate(req.start_date(), "start_date"));
   if (!req.has_end_date()) return InvalidArgument("end_date", "is required");
-  if (auto s = CheckDate(req.end_date(), "end_date"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDate(req.end_date(), "end_date"));
   const absl::CivilDay from = ToCivilDay(req.start_date()), to = ToCivilDay(req.end_date());
   if (to < from) return InvalidArgument("end_date", "must not be before start_date");
   if (to - from >= 366) return InvalidArgument("end_date", "the range is at most 366 days");
@@ -191,13 +190,10 @@ absl::StatusOr<int> Inspections::ReportMissed() {
         alert.mutable_alert()->set_body(
             absl::StrCat(p.window_start(), "–", p.window_end(), " 内无检查记录；责任人：", p.responsible()));
         alert.mutable_alert()->set_source(inspection);
-        OutboxEntry entry;
-        entry.kind = OutboxEntry::kAlert;
-        entry.body = alert.SerializeAsString();
-        if (auto s = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
+        RETURN_IF_ERROR(tx.AddOutbox(AlertMessage(kAlert, alert), absl::ToUnixMicros(now)));
         ++reported;
       }
-      if (auto s = tx.SetMark(key, DayKey(last)); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.SetMark(key, DayKey(last)));
     }
     return absl::OkStatus();
   });
@@ -256,7 +252,7 @@ absl::Status Inspections::SeedDefaultPoints() {
       *audit->mutable_update_time() = ToProto(now);
       audit->set_updater("service:inspections");
       p.set_etag(NewEtag());
-      if (auto s = tx.PutPoint(d.id, p); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.PutPoint(d.id, p));
     }
     return absl::OkStatus();
   });

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
-#include "common/store_config.h"
+#include "common/status_macros.h"
 #include "grpcpp/grpcpp.h"
 
 namespace atrium::inspections {
@@ -40,7 +40,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     }
   }
   // One SQLite file by default; PostgreSQL for several replicas.
-  auto store = OpenConfiguredStore<InspectionsStore, PgInspectionsStore, SqliteInspectionsStore>(config);
+  auto store = InspectionsStore::Of(db::Database::Open(config, InspectionsSchema()));
   if (!store.ok()) return store.status();
   rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
@@ -52,10 +52,10 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   options.zone = *zone;
   options.action_due_within = config.Duration("action-due-within");
   rt->inspections_ = std::make_unique<Inspections>(rt->store_.get(), clock, PageTokens(*page_secret), options);
-  if (auto s = rt->inspections_->SeedDefaultPoints(); !s.ok()) return s;
+  RETURN_IF_ERROR(rt->inspections_->SeedDefaultPoints());
   auto peer_credentials = ChannelCredentialsFrom(config);
   if (!peer_credentials.ok()) return peer_credentials.status();
-  rt->outbox_ = std::make_unique<InspectionsOutbox>(rt->store_.get(), ToMessage);
+  rt->outbox_ = std::make_unique<InspectionsOutbox>(rt->store_.get());
   OutboxRelay::Options relay;
   relay.deadline = config.Duration("peer-deadline");
   relay.poll_interval = config.Duration("poll-interval");
@@ -74,8 +74,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
       spdlog::warn("{} missed inspection(s) reported to the GM office", *reported);
     }
   });
-  rt->handler_ = std::make_unique<InspectionsHandler>(rt->inspections_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.inspections.v1.InspectionsService", ServerOptionsFrom(config));
+  rt->handler_ =
+      std::make_unique<InspectionsHandler>(rt->inspections_.get(), rt->verifier_.get(), rt->runner_->executor());
   rt->runner_->AddService(rt->handler_.get());
   InspectionsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
@@ -102,7 +103,7 @@ InspectionsGauges ReadGauges(InspectionsStore* store, const Clock* clock) {
 }  // namespace
 
 absl::Status Runtime::Start() {
-  if (auto s = runner_->Start(); !s.ok()) return s;
+  RETURN_IF_ERROR(runner_->Start());
   relay_->Start();
   InspectionsStore* store = store_.get();
   const Clock* clock = clock_;

@@ -15,8 +15,7 @@
 #include "services/inspections/forwarder.h"
 #include "services/inspections/handler.h"
 #include "services/inspections/inspections.h"
-#include "services/inspections/pg_store.h"
-#include "services/inspections/sqlite_store.h"
+#include "services/inspections/store.h"
 
 namespace atrium::inspections {
 

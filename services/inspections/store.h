@@ -1,13 +1,12 @@
 // Storage of inspection points, the forms recorded (with one row per item
 // result and monthly tallies for the reports), corrective actions, the
-// missed-inspection reporting mark and the outbox, behind an interface so
-// that another database can be added without touching the domain code.
+// missed-inspection reporting marks and the outbox, on SQLite or PostgreSQL
+// (common/db.h).
 //
 // Days are DateKey integers (yyyymmdd) of the hotel's calendar, months yyyymm.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "atrium/inspections/v1/inspections.pb.h"
+#include "common/db.h"
 
 namespace atrium::inspections {
 
@@ -39,19 +39,11 @@ struct ActionFilter {
   int limit = 50;
 };
 
-// A write to another service waiting to be sent.
-struct OutboxEntry {
-  enum Kind {
-    kAlert = 0,        // body: notifications CreateAlertRequest, sent as it is
-    kRoomFailure = 1,  // body: CreateAlertRequest without recipient; `room`'s next meeting's KAM gets it
-  };
-  int64_t id = 0;
-  int kind = kAlert;
-  std::string room;
-  std::string body;
-  int attempts = 0;
-  // The trace of the call that caused it; the send continues it.
-  std::string traceparent;
+// What an outbox message of this service is (OutboxMessage::kind; the
+// messages are built by AlertMessage, forwarder.h).
+enum OutboxKind {
+  kAlert = 0,        // body: notifications CreateAlertRequest, sent as it is
+  kRoomFailure = 1,  // body: CreateAlertRequest without recipient; the KAM of room `key`'s next meeting gets it
 };
 
 // What the service's gauges show.
@@ -61,56 +53,47 @@ struct InspectionsGauges {
   int64_t outbox = 0;
 };
 
-class InspectionsTx {
+// A transaction on the inspections: the queries of its own tables, and the
+// outbox and marks every store has (db::TxBase).
+class InspectionsTx : public db::TxBase {
  public:
-  virtual ~InspectionsTx() = default;
+  using db::TxBase::TxBase;
 
-  virtual absl::StatusOr<std::optional<v1::InspectionPoint>> GetPoint(const std::string& id) = 0;
-  virtual absl::Status PutPoint(const std::string& id, const v1::InspectionPoint& point) = 0;
+  absl::StatusOr<std::optional<v1::InspectionPoint>> GetPoint(const std::string& id);
+  absl::Status PutPoint(const std::string& id, const v1::InspectionPoint& point);
   // By id after `after_id`.
-  virtual absl::StatusOr<std::vector<v1::InspectionPoint>> ListPoints(const std::string& after_id, int limit) = 0;
+  absl::StatusOr<std::vector<v1::InspectionPoint>> ListPoints(const std::string& after_id, int limit);
 
-  virtual absl::StatusOr<std::optional<v1::Inspection>> GetForm(const std::string& point_id, int64_t day) = 0;
+  absl::StatusOr<std::optional<v1::Inspection>> GetForm(const std::string& point_id, int64_t day);
   // Stores the form, a result row per item and adds to the monthly tallies.
-  virtual absl::Status InsertForm(const std::string& point_id, int64_t day, const v1::Inspection& form) = 0;
+  absl::Status InsertForm(const std::string& point_id, int64_t day, const v1::Inspection& form);
   // Forms of a point (all points when empty) with day in [from, to], by
   // (day, point) after `after`.
-  virtual absl::StatusOr<std::vector<v1::Inspection>> ListForms(
-      const std::string& point_id, int64_t from_day, int64_t to_day,
-      const std::optional<std::pair<int64_t, std::string>>& after, int limit) = 0;
+  absl::StatusOr<std::vector<v1::Inspection>> ListForms(const std::string& point_id, int64_t from_day, int64_t to_day,
+                                                        const std::optional<std::pair<int64_t, std::string>>& after,
+                                                        int limit);
   // How many forms each point has with day in [from, to].
-  virtual absl::StatusOr<std::map<std::string, int64_t>> CountForms(int64_t from_day, int64_t to_day) = 0;
+  absl::StatusOr<std::map<std::string, int64_t>> CountForms(int64_t from_day, int64_t to_day);
   // Tallies from the monthly table for months in [from, to] ...
-  virtual absl::StatusOr<std::vector<Tally>> TallyMonths(int64_t from_month, int64_t to_month) = 0;
+  absl::StatusOr<std::vector<Tally>> TallyMonths(int64_t from_month, int64_t to_month);
   // ... and from the result rows for days in [from, to].
-  virtual absl::StatusOr<std::vector<Tally>> TallyDays(int64_t from_day, int64_t to_day) = 0;
+  absl::StatusOr<std::vector<Tally>> TallyDays(int64_t from_day, int64_t to_day);
 
-  virtual absl::StatusOr<std::optional<v1::CorrectiveAction>> GetAction(const std::string& id) = 0;
+  absl::StatusOr<std::optional<v1::CorrectiveAction>> GetAction(const std::string& id);
   // `day` is the day of the form it came from.
-  virtual absl::Status PutAction(const std::string& id, int64_t day, const v1::CorrectiveAction& action) = 0;
-  virtual absl::StatusOr<std::vector<v1::CorrectiveAction>> ListActions(const ActionFilter& filter) = 0;
+  absl::Status PutAction(const std::string& id, int64_t day, const v1::CorrectiveAction& action);
+  absl::StatusOr<std::vector<v1::CorrectiveAction>> ListActions(const ActionFilter& filter);
   // Open actions from forms with day in [from, to], counted per point id
   // and per assignee.
-  virtual absl::StatusOr<std::pair<std::map<std::string, int64_t>, std::map<std::string, int64_t>>> CountOpenActions(
-      int64_t from_day, int64_t to_day) = 0;
+  absl::StatusOr<std::pair<std::map<std::string, int64_t>, std::map<std::string, int64_t>>> CountOpenActions(
+      int64_t from_day, int64_t to_day);
 
-  virtual absl::StatusOr<std::optional<int64_t>> GetMark(const std::string& key) = 0;
-  virtual absl::Status SetMark(const std::string& key, int64_t value) = 0;
-
-  virtual absl::StatusOr<InspectionsGauges> ReadGauges(int64_t now_micros) = 0;
-
-  virtual absl::Status AddOutbox(const OutboxEntry& entry, int64_t now_micros) = 0;
-  virtual absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now_micros, int limit) = 0;
-  virtual absl::Status DeleteOutbox(int64_t id) = 0;
-  virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
+  absl::StatusOr<InspectionsGauges> ReadGauges(int64_t now_micros);
 };
 
-class InspectionsStore {
- public:
-  virtual ~InspectionsStore() = default;
-  virtual absl::Status Write(const std::function<absl::Status(InspectionsTx&)>& fn) = 0;
-  virtual absl::Status Read(const std::function<absl::Status(InspectionsTx&)>& fn) = 0;
-  virtual absl::Status Ping() = 0;
-};
+using InspectionsStore = db::Store<InspectionsTx>;
+
+// The inspections' schema on both backends (schema.cc).
+const db::Schema& InspectionsSchema();
 
 }  // namespace atrium::inspections

@@ -2,14 +2,13 @@
 // binary) PostgreSQL: tests/test_store.h.
 #pragma once
 
-#include "services/inspections/pg_store.h"
-#include "services/inspections/sqlite_store.h"
+#include "services/inspections/store.h"
 #include "tests/test_store.h"
 
 namespace atrium::inspections {
 
 inline absl::StatusOr<std::unique_ptr<InspectionsStore>> OpenTestStore(const std::string& name) {
-  return testing::OpenTestStore<InspectionsStore, PgInspectionsStore, SqliteInspectionsStore>(name);
+  return testing::OpenTestStore<InspectionsStore>(name, InspectionsSchema());
 }
 
 }  // namespace atrium::inspections

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/time_util.h"
 #include "common/validate.h"
@@ -34,8 +35,8 @@ absl::Status CheckTimes(const google::protobuf::Timestamp& start, const google::
                         bool has_start, bool has_end, const std::string& field) {
   if (has_start != has_end) return InvalidArgument(field + (has_start ? ".end_time" : ".start_time"), "is required");
   if (has_start) {
-    if (auto s = CheckTimestamp(start, field + ".start_time"); !s.ok()) return s;
-    if (auto s = CheckTimestamp(end, field + ".end_time"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckTimestamp(start, field + ".start_time"));
+    RETURN_IF_ERROR(CheckTimestamp(end, field + ".end_time"));
   }
   if (has_start && FromProto(end) <= FromProto(start)) {
     return InvalidArgument(field + ".end_time", "must be after start_time");
@@ -128,13 +129,13 @@ absl::Status ValidatePriceList(const v1::PriceList& list) {
     if (item.category() == v1::CHARGE_CATEGORY_UNSPECIFIED || !v1::ChargeCategory_IsValid(item.category())) {
       return InvalidArgument(field + ".category", "must be ROOMS, FNB, VENUE, AV or EXTRAS");
     }
-    if (auto s = CheckText(item.item(), field + ".item", 100, true); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(item.item(), field + ".item", 100, true));
     if (item.category() == v1::VENUE) {
-      if (auto s = CheckRoomName(item.item(), field + ".item", true); !s.ok()) return s;
+      RETURN_IF_ERROR(CheckRoomName(item.item(), field + ".item", true));
     }
-    if (auto s = CheckText(item.display_name(), field + ".display_name", 100); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(item.display_name(), field + ".display_name", 100));
     if (!item.has_unit_price()) return InvalidArgument(field + ".unit_price", "is required");
-    if (auto s = ValidateAmount(item.unit_price(), field + ".unit_price", false); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateAmount(item.unit_price(), field + ".unit_price", false));
     if (!seen.insert({item.category(), item.item()}).second) {
       return InvalidArgument(field + ".item", "is listed twice in its category");
     }
@@ -143,11 +144,11 @@ absl::Status ValidatePriceList(const v1::PriceList& list) {
 }
 
 absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) {
-  if (auto s = CheckTimes(a.start_time(), a.end_time(), a.has_start_time(), a.has_end_time(), p); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckTimes(a.start_time(), a.end_time(), a.has_start_time(), a.has_end_time(), p));
   if (a.has_start_time() && FromProto(a.end_time()) - FromProto(a.start_time()) > kLongestMeeting) {
     return InvalidArgument(p + ".end_time", "a meeting lasts at most 31 days");
   }
-  if (auto s = CheckText(a.organiser(), p + ".organiser", 200); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(a.organiser(), p + ".organiser", 200));
   if (a.attendees() < 0 || a.attendees() > 100000) {
     return InvalidArgument(p + ".attendees", "must be between 0 and 100000");
   }
@@ -156,9 +157,9 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
     const auto& item = a.programme(i);
     const std::string f = absl::StrCat(p, ".programme[", i, "]");
     if (!item.has_start_time()) return InvalidArgument(f + ".start_time", "is required");
-    if (auto s = CheckTimes(item.start_time(), item.end_time(), true, item.has_end_time(), f); !s.ok()) return s;
-    if (auto s = CheckText(item.title(), f + ".title", 200, true); !s.ok()) return s;
-    if (auto s = CheckRoomName(item.room(), f + ".room", false); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckTimes(item.start_time(), item.end_time(), true, item.has_end_time(), f));
+    RETURN_IF_ERROR(CheckText(item.title(), f + ".title", 200, true));
+    RETURN_IF_ERROR(CheckRoomName(item.room(), f + ".room", false));
   }
   if (a.room_block_size() > 1000) return InvalidArgument(p + ".room_block", "at most 1000 entries");
   std::set<std::pair<int64_t, std::string>> nights;
@@ -166,8 +167,8 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
     const auto& n = a.room_block(i);
     const std::string f = absl::StrCat(p, ".room_block[", i, "]");
     if (!n.has_night()) return InvalidArgument(f + ".night", "is required");
-    if (auto s = CheckDate(n.night(), f + ".night"); !s.ok()) return s;
-    if (auto s = CheckText(n.room_type(), f + ".room_type", 100, true); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckDate(n.night(), f + ".night"));
+    RETURN_IF_ERROR(CheckText(n.room_type(), f + ".room_type", 100, true));
     if (n.rooms() < 1 || n.rooms() > 5000) return InvalidArgument(f + ".rooms", "must be between 1 and 5000");
     if (!nights.insert({DateKey(n.night()), n.room_type()}).second) {
       return InvalidArgument(f + ".room_type", "is listed twice for the night");
@@ -179,7 +180,7 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
     const auto& m = a.meals(i);
     const std::string f = absl::StrCat(p, ".meals[", i, "]");
     if (!m.has_date()) return InvalidArgument(f + ".date", "is required");
-    if (auto s = CheckDate(m.date(), f + ".date"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckDate(m.date(), f + ".date"));
     if (m.kind() == v1::Meal::KIND_UNSPECIFIED || !v1::Meal::Kind_IsValid(m.kind())) {
       return InvalidArgument(f + ".kind", "must be BREAKFAST, LUNCH, DINNER, TEA_BREAK or BANQUET");
     }
@@ -189,12 +190,12 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
          !absl::SimpleAtoi(m.time().substr(3, 2), &mm) || hh > 23 || mm > 59)) {
       return InvalidArgument(f + ".time", "must be HH:MM");
     }
-    if (auto s = CheckText(m.standard(), f + ".standard", 100); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(m.standard(), f + ".standard", 100));
     if (m.headcount() < 1 || m.headcount() > 100000) {
       return InvalidArgument(f + ".headcount", "must be between 1 and 100000");
     }
-    if (auto s = CheckText(m.menu(), f + ".menu", 500, false, true); !s.ok()) return s;
-    if (auto s = CheckText(m.place(), f + ".place", 100); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(m.menu(), f + ".menu", 500, false, true));
+    RETURN_IF_ERROR(CheckText(m.place(), f + ".place", 100));
     if (!meals.insert({DateKey(m.date()), m.kind()}).second) {
       return InvalidArgument(f + ".kind", "the date has this meal already");
     }
@@ -203,36 +204,34 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
   for (int i = 0; i < a.venues_size(); ++i) {
     const auto& v = a.venues(i);
     const std::string f = absl::StrCat(p, ".venues[", i, "]");
-    if (auto s = CheckRoomName(v.room(), f + ".room", true); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckRoomName(v.room(), f + ".room", true));
     if (v.style() == v1::SETUP_STYLE_UNSPECIFIED || !v1::SetupStyle_IsValid(v.style())) {
       return InvalidArgument(f + ".style", "is not a known set-up style");
     }
     if (!v.has_start_time()) return InvalidArgument(f + ".start_time", "is required");
-    if (auto s = CheckTimes(v.start_time(), v.end_time(), true, v.has_end_time(), f); !s.ok()) return s;
-    if (auto s = CheckText(v.purpose(), f + ".purpose", 200); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckTimes(v.start_time(), v.end_time(), true, v.has_end_time(), f));
+    RETURN_IF_ERROR(CheckText(v.purpose(), f + ".purpose", 200));
   }
-  if (auto s = CheckText(a.reception(), p + ".reception", 2000, false, true); !s.ok()) return s;
-  if (auto s = CheckText(a.av_requirements(), p + ".av_requirements", 2000, false, true); !s.ok()) return s;
-  if (auto s = CheckText(a.special_arrangements(), p + ".special_arrangements", 2000, false, true); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckText(a.reception(), p + ".reception", 2000, false, true));
+  RETURN_IF_ERROR(CheckText(a.av_requirements(), p + ".av_requirements", 2000, false, true));
+  RETURN_IF_ERROR(CheckText(a.special_arrangements(), p + ".special_arrangements", 2000, false, true));
   if (a.guests_size() > 5000) return InvalidArgument(p + ".guests", "at most 5000 guests");
   for (int i = 0; i < a.guests_size(); ++i) {
     const auto& g = a.guests(i);
     const std::string f = absl::StrCat(p, ".guests[", i, "]");
-    if (auto s = CheckText(g.name(), f + ".name", 100, true); !s.ok()) return s;
-    if (auto s = CheckText(g.title(), f + ".title", 100); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(g.name(), f + ".name", 100, true));
+    RETURN_IF_ERROR(CheckText(g.title(), f + ".title", 100));
     if (g.has_arrival()) {
-      if (auto s = CheckDate(g.arrival(), f + ".arrival"); !s.ok()) return s;
+      RETURN_IF_ERROR(CheckDate(g.arrival(), f + ".arrival"));
     }
     if (g.has_departure()) {
-      if (auto s = CheckDate(g.departure(), f + ".departure"); !s.ok()) return s;
+      RETURN_IF_ERROR(CheckDate(g.departure(), f + ".departure"));
     }
     if (g.has_arrival() && g.has_departure() && DateKey(g.departure()) < DateKey(g.arrival())) {
       return InvalidArgument(f + ".departure", "must not be before arrival");
     }
-    if (auto s = CheckText(g.room_type(), f + ".room_type", 100); !s.ok()) return s;
-    if (auto s = CheckText(g.note(), f + ".note", 500, false, true); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(g.room_type(), f + ".room_type", 100));
+    RETURN_IF_ERROR(CheckText(g.note(), f + ".note", 500, false, true));
   }
   if (a.prices_size() > 500) return InvalidArgument(p + ".prices", "at most 500 lines");
   for (int i = 0; i < a.prices_size(); ++i) {
@@ -241,16 +240,16 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
     if (line.category() == v1::CHARGE_CATEGORY_UNSPECIFIED || !v1::ChargeCategory_IsValid(line.category())) {
       return InvalidArgument(f + ".category", "must be ROOMS, FNB, VENUE, AV or EXTRAS");
     }
-    if (auto s = CheckText(line.item(), f + ".item", 100); !s.ok()) return s;
-    if (auto s = CheckText(line.description(), f + ".description", 200); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(line.item(), f + ".item", 100));
+    RETURN_IF_ERROR(CheckText(line.description(), f + ".description", 200));
     if (line.item().empty() && line.description().empty()) {
       return InvalidArgument(f + ".description", "is required for a line off the price list");
     }
-    if (auto s = CheckQuantity(line.quantity(), f + ".quantity"); !s.ok()) return s;
-    if (auto s = ValidateAmount(line.unit_price(), f + ".unit_price", true); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckQuantity(line.quantity(), f + ".quantity"));
+    RETURN_IF_ERROR(ValidateAmount(line.unit_price(), f + ".unit_price", true));
   }
   if (a.has_deposit()) {
-    if (auto s = ValidateAmount(a.deposit(), p + ".deposit", true); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateAmount(a.deposit(), p + ".deposit", true));
   }
   return absl::OkStatus();
 }

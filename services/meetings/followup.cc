@@ -10,6 +10,7 @@
 #include "atrium/clients/v1/clients.pb.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/trace.h"
 #include "common/validate.h"
@@ -70,11 +71,8 @@ const char* KindName(TrackingEntry::Kind k) {
 
 absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who,
                                                             const v1::CreateTrackingEntryRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kDepartment},
-                           "tracking is recorded by the manager, key account managers, clerks and departments");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kDepartment},
+                              "tracking is recorded by the manager, key account managers, clerks and departments"));
   auto id = MeetingIdOf(req.parent(), "parent");
   if (!id.ok()) return id.status();
   auto key = RequestKeyOf(kCreateTrackingEntry, who, req, req.request_id());
@@ -86,17 +84,17 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
   if (e.aspect() == TrackingEntry::ASPECT_UNSPECIFIED || !TrackingEntry::Aspect_IsValid(e.aspect())) {
     return InvalidArgument("tracking_entry.aspect", "must be GUEST_ROOMS, VENUE, CATERING or OTHER");
   }
-  if (auto s = CheckText(e.description(), "tracking_entry.description", 2000, true, true); !s.ok()) return s;
-  if (auto s = CheckText(e.action_taken(), "tracking_entry.action_taken", 2000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(e.description(), "tracking_entry.description", 2000, true, true));
+  RETURN_IF_ERROR(CheckText(e.action_taken(), "tracking_entry.action_taken", 2000, false, true));
   if (e.kind() == TrackingEntry::EXTRA_SERVICE) {
     if (!e.has_charge()) return InvalidArgument("tracking_entry.charge", "is required for an extra service");
-    if (auto s = ValidateAmount(e.charge(), "tracking_entry.charge", false); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateAmount(e.charge(), "tracking_entry.charge", false));
     e.mutable_charge()->set_currency_code("CNY");
   } else if (e.has_charge()) {
     return InvalidArgument("tracking_entry.charge", "only an extra service carries a charge");
   }
   if (e.has_occur_time()) {
-    if (auto s = CheckTimestamp(e.occur_time(), "tracking_entry.occur_time"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckTimestamp(e.occur_time(), "tracking_entry.occur_time"));
   }
   const absl::Time now = clock_->Now();
   if (!e.has_occur_time()) *e.mutable_occur_time() = ToProto(now);
@@ -106,7 +104,7 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     auto prior = OriginalOf(tx, *key);
     if (!prior.ok()) return prior.status();
     if (*prior) {
@@ -116,15 +114,12 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
       out = std::move(**existing);
       return absl::OkStatus();
     }
-    if (auto s = RememberOriginal(tx, *key, e.name(), now); !s.ok()) return s;
+    RETURN_IF_ERROR(RememberOriginal(tx, *key, e.name(), now));
     if (m->state() != Meeting::PREPARED && m->state() != Meeting::IN_PROGRESS && m->state() != Meeting::COMPLETED) {
       return WrongState(*m, "tracking runs from the guests' arrival to the end of the meeting");
     }
-    if (auto s = tx.PutRecord(
-            Record{e.name(), kTrackingKind, req.parent(), "", absl::ToUnixMicros(now), e.SerializeAsString()});
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(tx.PutRecord(
+        Record{e.name(), kTrackingKind, req.parent(), "", absl::ToUnixMicros(now), e.SerializeAsString()}));
     // The extras sold count in the bill: refused if they pass its bound.
     if (e.kind() == TrackingEntry::EXTRA_SERVICE) {
       if (auto bill = LoadSettlement(tx, *m); !bill.ok()) {
@@ -135,7 +130,7 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
     std::string detail = e.description();
     if (!e.action_taken().empty()) absl::StrAppend(&detail, "\nDone: ", e.action_taken());
     if (e.has_charge()) absl::StrAppend(&detail, "\nCharge: ", Yuan(e.charge().amount_minor()), " CNY");
-    if (auto s = RecordActivity(tx, *m, e.name(), KindName(e.kind()), detail, who, now); !s.ok()) return s;
+    RETURN_IF_ERROR(RecordActivity(tx, *m, e.name(), KindName(e.kind()), detail, who, now));
     out = e;
     return absl::OkStatus();
   });
@@ -145,7 +140,7 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
 
 absl::StatusOr<v1::ListTrackingEntriesResponse> Meetings::ListTrackingEntries(
     const Principal& who, const v1::ListTrackingEntriesRequest& req) {
-  if (auto s = who.Require(kReaders, "tracking is read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "tracking is read by staff, departments and services"));
   v1::ListTrackingEntriesResponse out;
   auto next =
       ListMeetingRecords(*store_, page_tokens_, kTrackingKind, req.parent(), req.page_size(), req.page_token(),
@@ -225,7 +220,7 @@ absl::StatusOr<Settlement> Meetings::LoadSettlement(MeetingsTx& tx, const Meetin
 absl::StatusOr<Settlement> Meetings::ChangeSettlement(
     const Principal& who, const std::string& name, std::initializer_list<Role>, const char* rule,
     const std::function<absl::Status(MeetingsTx&, Meeting&, Settlement&)>& fn) {
-  if (auto s = RequireBiller(who, rule); !s.ok()) return s;
+  RETURN_IF_ERROR(RequireBiller(who, rule));
   auto id = SingletonOf(name, "settlement", "name");
   if (!id.ok()) return id.status();
   const absl::Time now = clock_->Now();
@@ -233,19 +228,16 @@ absl::StatusOr<Settlement> Meetings::ChangeSettlement(
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     auto s = LoadSettlement(tx, *m);
     if (!s.ok()) return s.status();
-    if (auto st = fn(tx, *m, *s); !st.ok()) return st;
+    RETURN_IF_ERROR(fn(tx, *m, *s));
     if (s->has_audit()) {
       Touch(s->mutable_audit(), who, now);
     } else {
       *s->mutable_audit() = NewAudit(who, now);
     }
-    if (auto st = tx.PutRecord(Record{s->name(), kSettlementKind, m->name(), "", 0, s->SerializeAsString()});
-        !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(tx.PutRecord(Record{s->name(), kSettlementKind, m->name(), "", 0, s->SerializeAsString()}));
     auto reloaded = LoadSettlement(tx, *m);
     if (!reloaded.ok()) return reloaded.status();
     out = std::move(*reloaded);
@@ -284,8 +276,8 @@ absl::StatusOr<Settlement> Meetings::RecordCharges(const Principal& who, const v
       return InvalidArgument(f + ".category", "must be ROOMS, FNB, VENUE, AV or EXTRAS");
     }
     if (!seen.insert(c.category()).second) return InvalidArgument(f + ".category", "appears twice");
-    if (auto s = ValidateAmount(c.amount(), f + ".amount", true); !s.ok()) return s;
-    if (auto s = CheckText(c.explanation(), f + ".explanation", 500, false, true); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateAmount(c.amount(), f + ".amount", true));
+    RETURN_IF_ERROR(CheckText(c.explanation(), f + ".explanation", 500, false, true));
   }
   return ChangeSettlement(
       who, req.name(), {}, "charges are recorded by the manager, the key account manager and finance",
@@ -322,11 +314,9 @@ absl::StatusOr<Settlement> Meetings::RecordCharges(const Principal& who, const v
 absl::StatusOr<Settlement> Meetings::RecordBillReview(const Principal& who, const v1::RecordBillReviewRequest& req) {
   // The client reviews the bill with the sales side; finance records the
   // charges and payments and settles, but does not speak for the client.
-  if (auto s = who.Require(kHandlers, "the client's review is recorded by the manager and the KAM"); !s.ok()) {
-    return s;
-  }
-  if (auto s = CheckText(req.reviewer(), "reviewer", 100, true); !s.ok()) return s;
-  if (auto s = CheckText(req.comment(), "comment", 1000, !req.accepted(), true); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kHandlers, "the client's review is recorded by the manager and the KAM"));
+  RETURN_IF_ERROR(CheckText(req.reviewer(), "reviewer", 100, true));
+  RETURN_IF_ERROR(CheckText(req.comment(), "comment", 1000, !req.accepted(), true));
   return ChangeSettlement(who, req.name(), {}, "the client's review is recorded by the manager and the KAM",
                           [&](MeetingsTx&, Meeting& m, Settlement& s) -> absl::Status {
                             if (m.state() != Meeting::COMPLETED) {
@@ -345,10 +335,10 @@ absl::StatusOr<Settlement> Meetings::RecordBillReview(const Principal& who, cons
 absl::StatusOr<Settlement> Meetings::RecordPayment(const Principal& who, const v1::RecordPaymentRequest& req) {
   const v1::Payment& p = req.payment();
   if (!p.has_amount()) return InvalidArgument("payment.amount", "is required");
-  if (auto s = ValidateAmount(p.amount(), "payment.amount", false); !s.ok()) return s;
-  if (auto s = CheckText(p.reference(), "payment.reference", 100, true); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateAmount(p.amount(), "payment.amount", false));
+  RETURN_IF_ERROR(CheckText(p.reference(), "payment.reference", 100, true));
   if (!p.has_date()) return InvalidArgument("payment.date", "is required");
-  if (auto s = CheckDate(p.date(), "payment.date"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDate(p.date(), "payment.date"));
   return ChangeSettlement(
       who, req.name(), {}, "payments are recorded by the manager, the key account manager and finance",
       [&](MeetingsTx&, Meeting& m, Settlement& s) -> absl::Status {
@@ -373,10 +363,7 @@ absl::StatusOr<Settlement> Meetings::RecordPayment(const Principal& who, const v
 }
 
 absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::SettleMeetingRequest& req) {
-  if (auto s = RequireBiller(who, "meetings are settled by the manager, the key account manager and finance");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(RequireBiller(who, "meetings are settled by the manager, the key account manager and finance"));
   auto id = MeetingIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
   const absl::Time now = clock_->Now();
@@ -384,7 +371,7 @@ absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     if (m->state() == Meeting::SETTLED) {  // a retry: the receivables were posted once
       out = std::move(*m);
       return absl::OkStatus();
@@ -426,26 +413,20 @@ absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::
       entry.subject = m->name();
       entry.body = ledger.SerializeAsString();
       entry.traceparent = CurrentTraceparent();
-      if (auto st = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !st.ok()) return st;
+      RETURN_IF_ERROR(tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now)));
     }
     *s->mutable_posted_to_receivables() = Cny(balance);
     *s->mutable_settle_time() = ToProto(now);
     Touch(s->mutable_audit(), who, now);
-    if (auto st = tx.PutRecord(Record{s->name(), kSettlementKind, m->name(), "", 0, s->SerializeAsString()});
-        !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(tx.PutRecord(Record{s->name(), kSettlementKind, m->name(), "", 0, s->SerializeAsString()}));
     const std::string note = absl::StrCat("bill ", Yuan(s->actual_total().amount_minor()), " CNY, paid ",
                                           Yuan(s->paid().amount_minor()), ", to receivables ", Yuan(balance));
     AddChange(*m, Meeting::SETTLED, who, now, note);
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
-    if (auto st = tx.PutMeeting(*id, *m); !st.ok()) return st;
-    if (auto st = RecordActivity(tx, *m, absl::StrCat(req.name(), "/history/", m->history_size()),
-                                 "COMPLETED -> SETTLED", note, who, now);
-        !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(tx.PutMeeting(*id, *m));
+    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(req.name(), "/history/", m->history_size()),
+                                   "COMPLETED -> SETTLED", note, who, now));
     out = std::move(*m);
     return absl::OkStatus();
   });
@@ -455,7 +436,7 @@ absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::
 
 absl::StatusOr<Meeting> Meetings::RecordGuestPreferences(const Principal& who,
                                                          const v1::RecordGuestPreferencesRequest& req) {
-  if (auto s = who.Require(kHandlers, "guest preferences are recorded by the manager and the KAM"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kHandlers, "guest preferences are recorded by the manager and the KAM"));
   auto id = MeetingIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
   if (req.preferences_size() == 0) return InvalidArgument("preferences", "at least one preference is required");
@@ -470,15 +451,15 @@ absl::StatusOr<Meeting> Meetings::RecordGuestPreferences(const Principal& who,
       return InvalidArgument(f + ".category", "must be ROOM, DIETARY, VENUE, SERVICE or OTHER");
     }
     categories.push_back(c);
-    if (auto s = CheckText(p.description(), f + ".description", 1000, true, true); !s.ok()) return s;
-    if (auto s = CheckText(p.guest_name(), f + ".guest_name", 100); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(p.description(), f + ".description", 1000, true, true));
+    RETURN_IF_ERROR(CheckText(p.guest_name(), f + ".guest_name", 100));
   }
   const absl::Time now = clock_->Now();
   Meeting out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     if (m->state() != Meeting::COMPLETED && m->state() != Meeting::SETTLED) {
       return WrongState(*m, "guest preferences are recorded after the meeting");
     }
@@ -500,12 +481,12 @@ absl::StatusOr<Meeting> Meetings::RecordGuestPreferences(const Principal& who,
       entry.subject = m->name();
       entry.body = pref.SerializeAsString();
       entry.traceparent = CurrentTraceparent();
-      if (auto s = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now)));
       m->set_preferences_recorded(n);
     }
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
-    if (auto s = tx.PutMeeting(*id, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.PutMeeting(*id, *m));
     out = std::move(*m);
     return absl::OkStatus();
   });
@@ -514,13 +495,11 @@ absl::StatusOr<Meeting> Meetings::RecordGuestPreferences(const Principal& who,
 }
 
 absl::StatusOr<v1::TodayView> Meetings::GetTodayView(const Principal& who, const v1::GetTodayViewRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kDepartment},
-                           "today's view is read by staff and departments");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kDepartment},
+                  "today's view is read by staff and departments"));
   if (req.has_date()) {
-    if (auto s = CheckDate(req.date(), "date"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckDate(req.date(), "date"));
   }
   const absl::Time now = clock_->Now();
   const type::v1::Date date = req.has_date() ? req.date() : Today(now, policy_.zone);

@@ -11,6 +11,7 @@ OutboxMessage ToMessage(const OutboxEntry& a) {
   m.traceparent = a.traceparent;
   m.label = a.request_id;
   m.kind = a.kind;
+  m.key = a.subject;
   m.body = a.body;
   switch (a.kind) {
     case OutboxEntry::kActivity: {

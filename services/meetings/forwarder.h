@@ -13,12 +13,13 @@
 
 namespace atrium::meetings {
 
-// The request a stored entry stands for, addressed to its peer ("clients"
-// or "notifications") and method. An entry of an unknown kind has no peer:
-// the relay keeps it for an operator.
+// The request an entry stands for, addressed to its peer ("clients" or
+// "notifications") and method, keyed by its meeting: what the domain puts in
+// the outbox (tx.AddOutbox(ToMessage(entry), now)). An entry of an unknown
+// kind has no peer: the relay keeps it for an operator.
 OutboxMessage ToMessage(const OutboxEntry& entry);
 
-// The outbox the relay reads.
-using MeetingsOutbox = StoreOutbox<MeetingsStore, MeetingsTx, OutboxEntry>;
+// The outbox the relay reads (notice revisions in order: MeetingsTx::DueOutbox).
+using MeetingsOutbox = StoreOutbox<MeetingsStore, MeetingsTx>;
 
 }  // namespace atrium::meetings

@@ -14,6 +14,7 @@
 #include "common/audit.h"
 #include "common/auth.h"
 #include "common/page_token.h"
+#include "services/meetings/forwarder.h"
 #include "services/meetings/store.h"
 
 namespace atrium::meetings::internal {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/trace.h"
 #include "common/validate.h"
@@ -94,7 +95,7 @@ absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::str
   entry.detail = absl::StrCat(detail, detail.empty() ? "" : "\n", "by ", who.display_name, " (", who.subject, ")");
   entry.subject = m.name();
   entry.traceparent = CurrentTraceparent();
-  return tx.AddOutbox(entry, absl::ToUnixMicros(now));
+  return tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now));
 }
 
 void AddChange(v1::Meeting& m, v1::Meeting::State to, const Principal& who, absl::Time now, const std::string& note) {
@@ -147,14 +148,12 @@ Meetings::Meetings(MeetingsStore* store, AccountDirectory* accounts, const Clock
       policy_(std::move(policy)) {}
 
 absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::CreateMeetingRequest& req) {
-  if (auto s = who.Require(kSellers, "meetings are created by the manager, key account managers and clerks"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kSellers, "meetings are created by the manager, key account managers and clerks"));
   auto key = RequestKeyOf(kCreateMeeting, who, req, req.request_id());
   if (!key.ok()) return key.status();
   Meeting m = req.meeting();
   if (auto ids = ParseName(m.account(), {"accounts"}, "meeting.account"); !ids.ok()) return ids.status();
-  if (auto s = CheckText(m.title(), "meeting.title", 200, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(m.title(), "meeting.title", 200, true));
   if (m.origin() == Meeting::ORIGIN_UNSPECIFIED || !Meeting::Origin_IsValid(m.origin())) {
     return InvalidArgument("meeting.origin", "must be OUTREACH or WALK_IN");
   }
@@ -167,15 +166,13 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
   }
   if (m.has_start_time()) {
     const absl::Time latest = clock_->Now() + policy_.booking_horizon;
-    if (auto s = CheckTimestamp(m.start_time(), "meeting.start_time", EarliestTime(), latest); !s.ok()) return s;
-    if (auto s = CheckTimestamp(m.end_time(), "meeting.end_time", EarliestTime(), latest + kLongestMeeting); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckTimestamp(m.start_time(), "meeting.start_time", EarliestTime(), latest));
+    RETURN_IF_ERROR(CheckTimestamp(m.end_time(), "meeting.end_time", EarliestTime(), latest + kLongestMeeting));
   }
   if (m.has_start_time() && FromProto(m.end_time()) <= FromProto(m.start_time())) {
     return InvalidArgument("meeting.end_time", "must be after start_time");
   }
-  if (auto s = CheckText(m.notes(), "meeting.notes", 2000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(m.notes(), "meeting.notes", 2000, false, true));
 
   // The account is checked with the clients service on the caller's behalf
   // before anything is written; if that service is down nothing changes.
@@ -207,15 +204,12 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
       out = std::move(*existing);
       return absl::OkStatus();
     }
-    if (auto s = RememberOriginal(tx, *key, m.name(), now); !s.ok()) return s;
-    if (auto s = tx.PutMeeting(id, m); !s.ok()) return s;
-    if (auto s = RecordActivity(
-            tx, m, absl::StrCat(m.name(), "/history/0"),
-            absl::StrCat("enquiry recorded (", m.origin() == Meeting::WALK_IN ? "walk-in" : "outreach", ")"), "", who,
-            now);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(RememberOriginal(tx, *key, m.name(), now));
+    RETURN_IF_ERROR(tx.PutMeeting(id, m));
+    RETURN_IF_ERROR(
+        RecordActivity(tx, m, absl::StrCat(m.name(), "/history/0"),
+                       absl::StrCat("enquiry recorded (", m.origin() == Meeting::WALK_IN ? "walk-in" : "outreach", ")"),
+                       "", who, now));
     out = m;
     return absl::OkStatus();
   });
@@ -224,7 +218,7 @@ absl::StatusOr<Meeting> Meetings::CreateMeeting(const Principal& who, const v1::
 }
 
 absl::StatusOr<Meeting> Meetings::GetMeeting(const Principal& who, const v1::GetMeetingRequest& req) {
-  if (auto s = who.Require(kReaders, "meetings are read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "meetings are read by staff, departments and services"));
   auto id = MeetingIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
   absl::StatusOr<Meeting> out;
@@ -238,11 +232,11 @@ absl::StatusOr<Meeting> Meetings::GetMeeting(const Principal& who, const v1::Get
 
 absl::StatusOr<v1::ListMeetingsResponse> Meetings::ListMeetings(const Principal& who,
                                                                 const v1::ListMeetingsRequest& req) {
-  if (auto s = who.Require(kStaffAndService, "meetings are listed by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaffAndService, "meetings are listed by staff and services"));
   if (!req.account().empty()) {
     if (auto ids = ParseName(req.account(), {"accounts"}, "account"); !ids.ok()) return ids.status();
   }
-  if (auto s = CheckText(req.owner(), "owner", 128); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.owner(), "owner", 128));
   if (!Meeting::State_IsValid(req.state())) return InvalidArgument("state", "is not a meeting state");
   auto size = ClampPageSize(req.page_size());
   if (!size.ok()) return size.status();
@@ -268,24 +262,24 @@ absl::StatusOr<v1::ListMeetingsResponse> Meetings::ListMeetings(const Principal&
 }
 
 absl::StatusOr<Meeting> Meetings::RecordSiteVisit(const Principal& who, const v1::RecordSiteVisitRequest& req) {
-  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.note(), "note", 2000, false, true));
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::ENQUIRY}, Meeting::SITE_VISIT, false);
 }
 
 absl::StatusOr<Meeting> Meetings::StartNegotiation(const Principal& who, const v1::StartNegotiationRequest& req) {
-  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.note(), "note", 2000, false, true));
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::ENQUIRY, Meeting::SITE_VISIT}, Meeting::NEGOTIATING,
               false);
 }
 
 absl::StatusOr<Meeting> Meetings::RecordIntent(const Principal& who, const v1::RecordIntentRequest& req) {
-  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.note(), "note", 2000, false, true));
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::NEGOTIATING}, Meeting::INTENT, false);
 }
 
 absl::StatusOr<Meeting> Meetings::MarkMeetingLost(const Principal& who, const v1::MarkMeetingLostRequest& req) {
   // Lost: an enquiry that never became business.
-  if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   return Move(who, req.name(), req.etag(), req.reason(),
               {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT}, Meeting::LOST, true);
 }
@@ -293,7 +287,7 @@ absl::StatusOr<Meeting> Meetings::MarkMeetingLost(const Principal& who, const v1
 absl::StatusOr<Meeting> Meetings::CancelMeeting(const Principal& who, const v1::CancelMeetingRequest& req) {
   // Cancelled by the client, at any point before the guests arrive. Once a
   // notice went out, the departments get a revision saying so, to sign.
-  if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   return Move(who, req.name(), req.etag(), req.reason(),
               {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT, Meeting::CONTRACTED,
                Meeting::NOTICE_ISSUED, Meeting::PREPARED},
@@ -306,10 +300,8 @@ absl::StatusOr<Meeting> Meetings::CancelMeeting(const Principal& who, const v1::
 absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& name, const std::string& etag,
                                        const std::string& note, std::initializer_list<Meeting::State> from,
                                        Meeting::State to, bool release_rooms, const MoveHook& also) {
-  if (auto s = who.Require(kHandlers, "meetings are moved by the manager and the key account manager handling them");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      who.Require(kHandlers, "meetings are moved by the manager and the key account manager handling them"));
   auto id = MeetingIdOf(name, "name");
   if (!id.ok()) return id.status();
   const absl::Time now = clock_->Now();
@@ -317,26 +309,23 @@ absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& 
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     if (!etag.empty() && etag != m->etag()) return StaleEtag(name);
     if (std::find(from.begin(), from.end(), m->state()) == from.end()) {
       return WrongState(*m, absl::StrCat("it cannot become ", StateName(to)));
     }
     const Meeting::State was = m->state();
     if (also) {
-      if (auto s = also(tx, *m); !s.ok()) return s;
+      RETURN_IF_ERROR(also(tx, *m));
     }
     AddChange(*m, to, who, now, note);
     if (to == Meeting::LOST || to == Meeting::CANCELLED) m->set_close_reason(note);
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
-    if (auto s = tx.PutMeeting(*id, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.PutMeeting(*id, *m));
     // The step goes to the account's sales record too, through the outbox.
-    if (auto s = RecordActivity(tx, *m, absl::StrCat(name, "/history/", m->history_size()),
-                                absl::StrCat(StateName(was), " -> ", StateName(to)), note, who, now);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(name, "/history/", m->history_size()),
+                                   absl::StrCat(StateName(was), " -> ", StateName(to)), note, who, now));
     if (release_rooms) {
       std::optional<std::pair<int64_t, std::string>> after;
       for (;;) {
@@ -346,7 +335,7 @@ absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& 
           b.set_state(Booking::CANCELLED);
           b.set_cancel_reason(absl::StrCat("meeting ", StateName(to), ": ", note));
           Touch(b.mutable_audit(), who, now);
-          if (auto s = tx.PutBooking(*id, b, {}); !s.ok()) return s;
+          RETURN_IF_ERROR(tx.PutBooking(*id, b, {}));
         }
         if (bookings->size() < 500) break;
         after = std::make_pair(ToUnixMicros(bookings->back().start_time()), bookings->back().name());
@@ -360,14 +349,12 @@ absl::StatusOr<Meeting> Meetings::Move(const Principal& who, const std::string& 
 }
 
 absl::StatusOr<Room> Meetings::CreateRoom(const Principal& who, const v1::CreateRoomRequest& req) {
-  if (auto s = who.Require({Role::kManager}, "rooms of the conference centre are set up by the manager"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager}, "rooms of the conference centre are set up by the manager"));
   if (!IsValidId(req.room_id())) return InvalidArgument("room_id", "must be 1 to 63 of a-z, 0-9 and '-'");
   Room r = req.room();
-  if (auto s = CheckText(r.display_name(), "room.display_name", 100, true); !s.ok()) return s;
-  if (auto s = CheckText(r.location(), "room.location", 100); !s.ok()) return s;
-  if (auto s = CheckCapacities(r, "room"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(r.display_name(), "room.display_name", 100, true));
+  RETURN_IF_ERROR(CheckText(r.location(), "room.location", 100));
+  RETURN_IF_ERROR(CheckCapacities(r, "room"));
   std::set<std::string> parts;
   for (int i = 0; i < r.parts_size(); ++i) {
     auto part = RoomIdOf(r.parts(i), absl::StrCat("room.parts[", i, "]"));
@@ -402,7 +389,7 @@ absl::StatusOr<Room> Meetings::CreateRoom(const Principal& who, const v1::Create
 }
 
 absl::StatusOr<Room> Meetings::GetRoom(const Principal& who, const v1::GetRoomRequest& req) {
-  if (auto s = who.Require(kReaders, "rooms are read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "rooms are read by staff, departments and services"));
   auto id = RoomIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
   Room out;
@@ -418,7 +405,7 @@ absl::StatusOr<Room> Meetings::GetRoom(const Principal& who, const v1::GetRoomRe
 }
 
 absl::StatusOr<v1::ListRoomsResponse> Meetings::ListRooms(const Principal& who, const v1::ListRoomsRequest& req) {
-  if (auto s = who.Require(kReaders, "rooms are read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "rooms are read by staff, departments and services"));
   auto size = ClampPageSize(req.page_size(), 100, 1000);
   if (!size.ok()) return size.status();
   auto pos = page_tokens_.Decode(req.page_token(), "rooms");
@@ -442,9 +429,7 @@ absl::StatusOr<v1::ListRoomsResponse> Meetings::ListRooms(const Principal& who, 
 }
 
 absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::CreateBookingRequest& req) {
-  if (auto s = who.Require(kSellers, "rooms are booked by the manager, key account managers and clerks"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kSellers, "rooms are booked by the manager, key account managers and clerks"));
   auto meeting_id = MeetingIdOf(req.parent(), "parent");
   if (!meeting_id.ok()) return meeting_id.status();
   auto key = RequestKeyOf(kCreateBooking, who, req, req.request_id());
@@ -461,7 +446,7 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckTimestamp(b.end_time(), "booking.end_time"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckTimestamp(b.end_time(), "booking.end_time"));
   const absl::Time start = FromProto(b.start_time());
   const absl::Time end = FromProto(b.end_time());
   if (end <= start) return InvalidArgument("booking.end_time", "must be after start_time");
@@ -489,7 +474,7 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *meeting_id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     auto prior = OriginalOf(tx, *key);
     if (!prior.ok()) return prior.status();
     if (*prior) {
@@ -506,7 +491,7 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
     auto room = tx.GetRoom(*room_id);
     if (!room.ok()) return room.status();
     if (!*room) return NotFound("room", b.room());
-    if (auto s = CheckBookable(tx, **room); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckBookable(tx, **room));
     int seats = 0;
     for (const auto& c : (*room)->capacities()) {
       if (c.style() == b.style()) seats = c.seats();
@@ -527,8 +512,8 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
                                                         ") at that time, set-up and tear-down included")),
                         "ROOM_CONFLICT", {{"conflicting_meeting", o.meeting}, {"conflicting_booking", o.booking}});
     }
-    if (auto s = RememberOriginal(tx, *key, b.name(), now); !s.ok()) return s;
-    if (auto s = tx.PutBooking(*meeting_id, b, units); !s.ok()) return s;
+    RETURN_IF_ERROR(RememberOriginal(tx, *key, b.name(), now));
+    RETURN_IF_ERROR(tx.PutBooking(*meeting_id, b, units));
     out = b;
     return absl::OkStatus();
   });
@@ -537,7 +522,7 @@ absl::StatusOr<Booking> Meetings::CreateBooking(const Principal& who, const v1::
 }
 
 absl::StatusOr<Booking> Meetings::GetBooking(const Principal& who, const v1::GetBookingRequest& req) {
-  if (auto s = who.Require(kReaders, "bookings are read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "bookings are read by staff, departments and services"));
   if (auto ids = ParseName(req.name(), {"meetings", "bookings"}, "name"); !ids.ok()) return ids.status();
   Booking out;
   absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
@@ -553,7 +538,7 @@ absl::StatusOr<Booking> Meetings::GetBooking(const Principal& who, const v1::Get
 
 absl::StatusOr<v1::ListBookingsResponse> Meetings::ListBookings(const Principal& who,
                                                                 const v1::ListBookingsRequest& req) {
-  if (auto s = who.Require(kReaders, "bookings are read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "bookings are read by staff, departments and services"));
   auto ids = ParseName(req.parent(), {"meetings"}, "parent", /*allow_wildcard=*/true);
   if (!ids.ok()) return ids.status();
   const std::string meeting_id = (*ids)[0] == "-" ? "" : (*ids)[0];
@@ -581,9 +566,7 @@ absl::StatusOr<v1::ListBookingsResponse> Meetings::ListBookings(const Principal&
 
 absl::Status Meetings::ChangeBooking(const Principal& who, const std::string& name,
                                      const std::function<absl::Status(MeetingsTx&, Booking&)>& change, Booking* out) {
-  if (auto s = who.Require(kSellers, "bookings are changed by the manager, key account managers and clerks"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kSellers, "bookings are changed by the manager, key account managers and clerks"));
   auto ids = ParseName(name, {"meetings", "bookings"}, "name");
   if (!ids.ok()) return ids.status();
   const std::string meeting_id = (*ids)[0];
@@ -593,10 +576,10 @@ absl::Status Meetings::ChangeBooking(const Principal& who, const std::string& na
     if (!*b) return NotFound("booking", name);
     auto m = MustGetMeeting(tx, meeting_id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     Booking booking = std::move(**b);
     const bool was_active = booking.state() == Booking::ACTIVE;
-    if (auto s = change(tx, booking); !s.ok()) return s;
+    RETURN_IF_ERROR(change(tx, booking));
     *out = booking;
     if (!was_active && booking.state() != Booking::ACTIVE) return absl::OkStatus();  // nothing changed
     auto room = tx.GetRoom(booking.room().substr(sizeof("rooms/") - 1));
@@ -628,7 +611,7 @@ absl::StatusOr<Booking> Meetings::ConfirmBooking(const Principal& who, const v1:
 }
 
 absl::StatusOr<Booking> Meetings::CancelBooking(const Principal& who, const v1::CancelBookingRequest& req) {
-  if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   const absl::Time now = clock_->Now();
   Booking out;
   absl::Status s = ChangeBooking(
@@ -647,11 +630,11 @@ absl::StatusOr<Booking> Meetings::CancelBooking(const Principal& who, const v1::
 
 absl::StatusOr<v1::Availability> Meetings::GetAvailability(const Principal& who,
                                                            const v1::GetAvailabilityRequest& req) {
-  if (auto s = who.Require(kReaders, "the diary is read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "the diary is read by staff, departments and services"));
   if (!req.has_start_time()) return InvalidArgument("start_time", "is required");
   if (!req.has_end_time()) return InvalidArgument("end_time", "is required");
-  if (auto s = CheckTimestamp(req.start_time(), "start_time"); !s.ok()) return s;
-  if (auto s = CheckTimestamp(req.end_time(), "end_time"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckTimestamp(req.start_time(), "start_time"));
+  RETURN_IF_ERROR(CheckTimestamp(req.end_time(), "end_time"));
   const absl::Time start = FromProto(req.start_time());
   const absl::Time end = FromProto(req.end_time());
   if (end <= start) return InvalidArgument("end_time", "must be after start_time");

@@ -884,6 +884,7 @@ TEST(OutboxTest, EntriesBecomeTheRequestsTheyStandFor) {
   EXPECT_EQ(m.peer, "clients");
   EXPECT_EQ(m.method, "/atrium.clients.v1.ClientsService/CreateActivity");
   EXPECT_EQ(m.traceparent, activity.traceparent);
+  EXPECT_EQ(m.key, "meetings/m1");  // notice revisions are sent in order per meeting
   clients::v1::CreateActivityRequest req;
   ASSERT_TRUE(req.ParseFromString(m.body));
   EXPECT_EQ(req.parent(), "accounts/a1");
@@ -906,6 +907,57 @@ TEST(OutboxTest, EntriesBecomeTheRequestsTheyStandFor) {
   EXPECT_EQ(of_kind(OutboxEntry::kLedger).method, "/atrium.clients.v1.ClientsService/CreateLedgerEntry");
   EXPECT_EQ(of_kind(OutboxEntry::kPreference).method, "/atrium.clients.v1.ClientsService/CreatePreference");
   EXPECT_TRUE(of_kind(99).peer.empty());
+}
+
+// At start-up, what earlier releases left is brought up to date, once:
+// meetings without their state, and the writes waiting in the legacy
+// activity_outbox, moved in order as the requests they stand for.
+TEST_F(MeetingsTest, StartUpUpgradesWhatEarlierReleasesLeft) {
+  Meeting m = NewMeeting();
+  ASSERT_TRUE(store_
+                  ->Write([&](MeetingsTx& tx) -> absl::Status {
+                    db::Tx& raw = tx.db();
+                    if (auto s = raw.Exec("DELETE FROM outbox"); !s.ok()) return s;
+                    if (auto s = raw.Exec("UPDATE meetings SET state = 0"); !s.ok()) return s;
+                    const std::string insert =
+                        "INSERT INTO activity_outbox(account, request_id, summary, detail, subject, attempts,"
+                        " next_attempt_micros, kind, body, traceparent) VALUES ($1, $2, $3, '', $4, 2, $5, $6, $7, $8)";
+                    if (auto s = raw.Exec(insert, {"accounts/acme", "r1", "signed", m.name(), 5, OutboxEntry::kActivity,
+                                                   db::Arg::Blob(""), ""});
+                        !s.ok()) {
+                      return s;
+                    }
+                    return raw.Exec(insert, {"accounts/acme", "r2", "", m.name(), 6, OutboxEntry::kNotice,
+                                             db::Arg::Blob("stored request"), "tp"});
+                  })
+                  .ok());
+  ASSERT_TRUE(UpgradeRows(*store_).ok());
+  ASSERT_TRUE(UpgradeRows(*store_).ok());  // nothing left to do
+  std::vector<OutboxMessage> due;
+  ASSERT_TRUE(store_
+                  ->Read([&](MeetingsTx& tx) -> absl::Status {
+                    auto listed = tx.ListMeetings("", "", m.state(), std::nullopt, 10);
+                    if (!listed.ok()) return listed.status();
+                    EXPECT_EQ(listed->size(), 1u);
+                    auto left = tx.db().Query("SELECT COUNT(*) FROM activity_outbox");
+                    if (!left.ok()) return left.status();
+                    EXPECT_EQ(left->Int(0, 0), 0);
+                    auto rows = tx.DueOutbox(10, 10);
+                    if (!rows.ok()) return rows.status();
+                    due = std::move(*rows);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].method, "/atrium.clients.v1.ClientsService/CreateActivity");
+  clients::v1::CreateActivityRequest activity;
+  ASSERT_TRUE(activity.ParseFromString(due[0].body));
+  EXPECT_EQ(activity.request_id(), "r1");
+  EXPECT_EQ(activity.activity().subject(), m.name());
+  EXPECT_EQ(due[1].method, "/atrium.notifications.v1.NotificationsService/DispatchNotice");
+  EXPECT_EQ(due[1].body, "stored request");
+  EXPECT_EQ(due[1].key, m.name());
+  EXPECT_EQ(due[1].traceparent, "tp");
 }
 
 }  // namespace

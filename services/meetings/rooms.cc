@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/time_util.h"
 #include "common/validate.h"
@@ -71,9 +72,7 @@ absl::StatusOr<Room> MustGetRoom(MeetingsTx& tx, const std::string& id) {
 }  // namespace
 
 absl::StatusOr<Room> Meetings::UpdateRoom(const Principal& who, const v1::UpdateRoomRequest& req) {
-  if (auto s = who.Require({Role::kManager}, "rooms of the conference centre are changed by the manager"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager}, "rooms of the conference centre are changed by the manager"));
   auto id = RoomId(req.room().name(), "room.name");
   if (!id.ok()) return id.status();
   static const std::set<std::string, std::less<>> kChangeable = {"display_name", "location", "capacities"};
@@ -99,13 +98,13 @@ absl::StatusOr<Room> Meetings::UpdateRoom(const Principal& who, const v1::Update
     } else {
       ApplyFieldMask(req.room(), req.update_mask(), &changed);
     }
-    if (auto s = CheckText(changed.display_name(), "room.display_name", 100, true); !s.ok()) return s;
-    if (auto s = CheckText(changed.location(), "room.location", 100); !s.ok()) return s;
-    if (auto s = CheckCapacities(changed, "room"); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckText(changed.display_name(), "room.display_name", 100, true));
+    RETURN_IF_ERROR(CheckText(changed.location(), "room.location", 100));
+    RETURN_IF_ERROR(CheckCapacities(changed, "room"));
     if (changed.state() == Room::STATE_UNSPECIFIED) changed.set_state(Room::ACTIVE);
     Touch(changed.mutable_audit(), who, now);
     changed.set_etag(NewEtag());
-    if (auto s = tx.PutRoom(*id, changed); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.PutRoom(*id, changed));
     out = std::move(changed);
     return absl::OkStatus();
   });
@@ -114,12 +113,10 @@ absl::StatusOr<Room> Meetings::UpdateRoom(const Principal& who, const v1::Update
 }
 
 absl::StatusOr<Room> Meetings::RetireRoom(const Principal& who, const v1::RetireRoomRequest& req) {
-  if (auto s = who.Require({Role::kManager}, "rooms of the conference centre are retired by the manager"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager}, "rooms of the conference centre are retired by the manager"));
   auto id = RoomId(req.name(), "name");
   if (!id.ok()) return id.status();
-  if (auto s = CheckText(req.reason(), "reason", 500, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   const absl::Time now = clock_->Now();
   Room out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
@@ -134,7 +131,7 @@ absl::StatusOr<Room> Meetings::RetireRoom(const Principal& who, const v1::Retire
     r->set_retire_reason(req.reason());
     Touch(r->mutable_audit(), who, now);
     r->set_etag(NewEtag());
-    if (auto s = tx.PutRoom(*id, *r); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.PutRoom(*id, *r));
     out = std::move(*r);
     return absl::OkStatus();
   });
@@ -151,11 +148,8 @@ absl::StatusOr<Booking> Meetings::MoveBooking(const Principal& who, const v1::Mo
   // Checked before any arithmetic, as for a new booking: from a day ago to
   // the booking horizon.
   const absl::Time now = clock_->Now();
-  if (auto s = CheckTimestamp(req.start_time(), "start_time", now - absl::Hours(24), now + policy_.booking_horizon);
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = CheckTimestamp(req.end_time(), "end_time"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckTimestamp(req.start_time(), "start_time", now - absl::Hours(24), now + policy_.booking_horizon));
+  RETURN_IF_ERROR(CheckTimestamp(req.end_time(), "end_time"));
   const absl::Time start = FromProto(req.start_time());
   const absl::Time end = FromProto(req.end_time());
   if (end <= start) return InvalidArgument("end_time", "must be after start_time");
@@ -176,7 +170,7 @@ absl::StatusOr<Booking> Meetings::MoveBooking(const Principal& who, const v1::Mo
         const std::string room_name = req.room().empty() ? b.room() : req.room();
         auto room = MustGetRoom(tx, room_name.substr(sizeof("rooms/") - 1));
         if (!room.ok()) return room.status();
-        if (auto s = CheckBookable(tx, *room); !s.ok()) return s;
+        RETURN_IF_ERROR(CheckBookable(tx, *room));
         int seats = 0;
         for (const auto& c : room->capacities()) {
           if (c.style() == b.style()) seats = c.seats();

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
-#include "common/store_config.h"
+#include "common/status_macros.h"
 #include "grpcpp/grpcpp.h"
 
 namespace atrium::meetings {
@@ -50,8 +50,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (!zone.ok()) return zone.status();
   policy.zone = *zone;
   // One SQLite file by default; PostgreSQL for several replicas.
-  auto store = OpenConfiguredStore<MeetingsStore, PgMeetingsStore, SqliteMeetingsStore>(config);
+  auto store = MeetingsStore::Of(db::Database::Open(config, MeetingsSchema()));
   if (!store.ok()) return store.status();
+  RETURN_IF_ERROR(UpgradeRows(**store));
   rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
   // The service signs its own token for work it does on its own (the
@@ -66,7 +67,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   rt->accounts_ = std::make_unique<ClientsDirectory>(clients, config.Duration("clients-deadline"));
   auto notifications = grpc::CreateChannel(config.String("notifications-address"), *peer_credentials);
   rt->board_ = std::make_unique<NotificationsBoard>(notifications, config.Duration("notifications-deadline"));
-  rt->outbox_ = std::make_unique<MeetingsOutbox>(rt->store_.get(), ToMessage);
+  rt->outbox_ = std::make_unique<MeetingsOutbox>(rt->store_.get());
   OutboxRelay::Options relay;
   relay.deadline = config.Duration("clients-deadline");
   rt->relay_ = std::make_unique<OutboxRelay>("meetings", rt->outbox_.get(), clock, *alg, *signing_key, relay);
@@ -74,8 +75,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   rt->relay_->AddPeer("notifications", OutboxRelay::ByMethod(notifications));
   rt->meetings_ = std::make_unique<Meetings>(rt->store_.get(), rt->accounts_.get(), clock, PageTokens(*page_secret),
                                              rt->board_.get(), std::move(policy));
-  rt->handler_ = std::make_unique<MeetingsHandler>(rt->meetings_.get(), rt->verifier_.get());
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.meetings.v1.MeetingsService", ServerOptionsFrom(config));
+  rt->handler_ = std::make_unique<MeetingsHandler>(rt->meetings_.get(), rt->verifier_.get(), rt->runner_->executor());
   rt->runner_->AddService(rt->handler_.get());
   MeetingsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
@@ -111,7 +112,7 @@ const char* OutboxKind(int kind) {
 }  // namespace
 
 absl::Status Runtime::Start() {
-  if (auto s = runner_->Start(); !s.ok()) return s;
+  RETURN_IF_ERROR(runner_->Start());
   relay_->Start();
   MeetingsStore* store = store_.get();
   const Clock* clock = clock_;

@@ -16,8 +16,7 @@
 #include "services/meetings/forwarder.h"
 #include "services/meetings/handler.h"
 #include "services/meetings/meetings.h"
-#include "services/meetings/pg_store.h"
-#include "services/meetings/sqlite_store.h"
+#include "services/meetings/store.h"
 
 namespace atrium::meetings {
 

@@ -12,6 +12,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/names.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/trace.h"
 #include "common/validate.h"
@@ -113,7 +114,7 @@ std::string OfferSummary(const Agreement& a) {
 }  // namespace
 
 absl::StatusOr<v1::PriceList> Meetings::GetPriceList(const Principal& who, const v1::GetPriceListRequest& req) {
-  if (auto s = who.Require(kStaffAndService, "the price list is read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaffAndService, "the price list is read by staff and services"));
   if (!req.name().empty() && req.name() != kPriceListName) return InvalidArgument("name", "must be \"priceList\"");
   v1::PriceList out;
   absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
@@ -127,14 +128,14 @@ absl::StatusOr<v1::PriceList> Meetings::GetPriceList(const Principal& who, const
 }
 
 absl::StatusOr<v1::PriceList> Meetings::UpdatePriceList(const Principal& who, const v1::UpdatePriceListRequest& req) {
-  if (auto s = who.Require({Role::kManager}, "the price list is kept by the manager"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require({Role::kManager}, "the price list is kept by the manager"));
   for (const auto& path : req.update_mask().paths()) {
     if (path != "items") return InvalidArgument("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
   }
   if (!req.price_list().name().empty() && req.price_list().name() != kPriceListName) {
     return InvalidArgument("price_list.name", "must be \"priceList\"");
   }
-  if (auto s = ValidatePriceList(req.price_list()); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidatePriceList(req.price_list()));
   const absl::Time now = clock_->Now();
   v1::PriceList out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
@@ -157,21 +158,19 @@ absl::StatusOr<v1::PriceList> Meetings::UpdatePriceList(const Principal& who, co
 }
 
 absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const v1::CreateAgreementRequest& req) {
-  if (auto s = who.Require(kHandlers, "agreements are drafted by the manager and the key account manager"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kHandlers, "agreements are drafted by the manager and the key account manager"));
   auto meeting_id = MeetingIdOf(req.parent(), "parent");
   if (!meeting_id.ok()) return meeting_id.status();
   Agreement draft = req.agreement();
   const bool copy = draft.ByteSizeLong() == 0;
   KeepContent(&draft);
-  if (auto s = ValidateAgreementContent(draft, "agreement"); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateAgreementContent(draft, "agreement"));
   const absl::Time now = clock_->Now();
   Agreement out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *meeting_id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     if (!AgreementOpen(*m)) return WrongState(*m, "an agreement is drafted from NEGOTIATING to IN_PROGRESS");
     auto versions = Versions(tx, m->name());
     if (!versions.ok()) return versions.status();
@@ -195,7 +194,7 @@ absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const 
     const int version = versions->empty() ? 1 : versions->back().version() + 1;
     auto list = LoadPriceList(tx);
     if (!list.ok()) return list.status();
-    if (auto s = PriceAgreement(&a, *list, policy_.authority, "agreement"); !s.ok()) return s;
+    RETURN_IF_ERROR(PriceAgreement(&a, *list, policy_.authority, "agreement"));
     a.set_name(absl::StrCat(m->name(), "/agreements/", version));
     a.set_version(version);
     a.set_state(Agreement::DRAFT);
@@ -203,12 +202,9 @@ absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const 
     a.set_author_role(std::string(RoleName(who.role)));
     *a.mutable_audit() = NewAudit(who, now);
     a.set_etag(NewEtag());
-    if (auto s = PutAgreement(tx, a); !s.ok()) return s;
-    if (auto s = RecordActivity(tx, *m, absl::StrCat(a.name(), "/drafted"),
-                                absl::StrCat("agreement version ", version, " drafted"), OfferSummary(a), who, now);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(PutAgreement(tx, a));
+    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(a.name(), "/drafted"),
+                                   absl::StrCat("agreement version ", version, " drafted"), OfferSummary(a), who, now));
     out = std::move(a);
     return absl::OkStatus();
   });
@@ -217,7 +213,7 @@ absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const 
 }
 
 absl::StatusOr<Agreement> Meetings::GetAgreement(const Principal& who, const v1::GetAgreementRequest& req) {
-  if (auto s = who.Require(kStaffAndService, "agreements are read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaffAndService, "agreements are read by staff and services"));
   if (auto id = AgreementIdOf(req.name(), "name"); !id.ok()) return id.status();
   Agreement out;
   absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
@@ -232,7 +228,7 @@ absl::StatusOr<Agreement> Meetings::GetAgreement(const Principal& who, const v1:
 
 absl::StatusOr<v1::ListAgreementsResponse> Meetings::ListAgreements(const Principal& who,
                                                                     const v1::ListAgreementsRequest& req) {
-  if (auto s = who.Require(kStaffAndService, "agreements are read by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaffAndService, "agreements are read by staff and services"));
   v1::ListAgreementsResponse out;
   auto next = ListMeetingRecords(*store_, page_tokens_, kAgreementKind, req.parent(), req.page_size(), req.page_token(),
                                  [&](const std::string& data) { return out.add_agreements()->ParseFromString(data); });
@@ -242,9 +238,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Meetings::ListAgreements(const Princi
 }
 
 absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const v1::UpdateAgreementRequest& req) {
-  if (auto s = who.Require(kHandlers, "agreements are changed by the manager and the key account manager"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kHandlers, "agreements are changed by the manager and the key account manager"));
   auto id = AgreementIdOf(req.agreement().name(), "agreement.name");
   if (!id.ok()) return id.status();
   for (const auto& path : req.update_mask().paths()) {
@@ -259,7 +253,7 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, id->first);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     if (!AgreementOpen(*m)) return WrongState(*m, "its agreement can no longer change");
     auto a = MustGetAgreement(tx, req.agreement().name());
     if (!a.ok()) return a.status();
@@ -275,10 +269,10 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
     } else {
       ApplyFieldMask(changes, req.update_mask(), &content);
     }
-    if (auto s = ValidateAgreementContent(content, "agreement"); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateAgreementContent(content, "agreement"));
     auto list = LoadPriceList(tx);
     if (!list.ok()) return list.status();
-    if (auto s = PriceAgreement(&content, *list, policy_.authority, "agreement"); !s.ok()) return s;
+    RETURN_IF_ERROR(PriceAgreement(&content, *list, policy_.authority, "agreement"));
     content.set_name(a->name());
     content.set_version(a->version());
     content.set_state(Agreement::DRAFT);
@@ -287,13 +281,10 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
     *content.mutable_audit() = a->audit();
     Touch(content.mutable_audit(), who, now);
     content.set_etag(NewEtag());
-    if (auto s = PutAgreement(tx, content); !s.ok()) return s;
-    if (auto s = RecordActivity(tx, *m, absl::StrCat(content.name(), "/revised/", content.etag()),
-                                absl::StrCat("offer revised (agreement version ", content.version(), ")"),
-                                OfferSummary(content), who, now);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(PutAgreement(tx, content));
+    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(content.name(), "/revised/", content.etag()),
+                                   absl::StrCat("offer revised (agreement version ", content.version(), ")"),
+                                   OfferSummary(content), who, now));
     out = std::move(content);
     return absl::OkStatus();
   });
@@ -302,18 +293,16 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
 }
 
 absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1::SignAgreementRequest& req) {
-  if (auto s = who.Require(kHandlers, "agreements are signed by the manager and the key account manager"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kHandlers, "agreements are signed by the manager and the key account manager"));
   auto id = AgreementIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
-  if (auto s = CheckText(req.client_signatory(), "client_signatory", 100, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.client_signatory(), "client_signatory", 100, true));
   const absl::Time now = clock_->Now();
   Agreement out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, id->first);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     if (!AgreementOpen(*m) || m->state() == Meeting::NEGOTIATING) {
       return WrongState(*m, "an agreement is signed from INTENT (the client's stated intention) on");
     }
@@ -330,7 +319,7 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
     // Prices as of now: the list may have changed since the draft.
     auto list = LoadPriceList(tx);
     if (!list.ok()) return list.status();
-    if (auto s = PriceAgreement(&*a, *list, policy_.authority, "agreement"); !s.ok()) return s;
+    RETURN_IF_ERROR(PriceAgreement(&*a, *list, policy_.authority, "agreement"));
     const int discount = a->discount_basis_points();
     if (discount > policy_.authority.Of(a->author_role())) {
       // Beyond the author's authority: an approval of this very draft is needed.
@@ -365,7 +354,7 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
       auto previous = MustGetAgreement(tx, absl::StrCat(m->name(), "/agreements/", m->agreement_version()));
       if (!previous.ok()) return previous.status();
       previous->set_state(Agreement::SUPERSEDED);
-      if (auto s = PutAgreement(tx, *previous); !s.ok()) return s;
+      RETURN_IF_ERROR(PutAgreement(tx, *previous));
     }
     a->set_state(Agreement::SIGNED);
     a->set_client_signatory(req.client_signatory());
@@ -373,7 +362,7 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
     *a->mutable_sign_time() = ToProto(now);
     Touch(a->mutable_audit(), who, now);
     a->set_etag(NewEtag());
-    if (auto s = PutAgreement(tx, *a); !s.ok()) return s;
+    RETURN_IF_ERROR(PutAgreement(tx, *a));
 
     m->set_agreement_version(a->version());
     *m->mutable_start_time() = a->start_time();
@@ -386,7 +375,7 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
       AddChange(*m, Meeting::CONTRACTED, who, now, note);
     } else if (m->notice_revision() > 0) {
       // The departments get the change and sign again.
-      if (auto s = IssueRevision(tx, *m, who); !s.ok()) return s;
+      RETURN_IF_ERROR(IssueRevision(tx, *m, who));
       if (m->state() == Meeting::PREPARED) {
         m->clear_prepared_override();
         AddChange(*m, Meeting::NOTICE_ISSUED, who, now,
@@ -395,14 +384,11 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
     }
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
-    if (auto s = tx.PutMeeting(id->first, *m); !s.ok()) return s;
-    if (auto s = RecordActivity(tx, *m, absl::StrCat(a->name(), "/signed"),
-                                absl::StrCat(was == m->state() ? "" : "INTENT -> CONTRACTED: ", "agreement version ",
-                                             a->version(), " signed"),
-                                note, who, now);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(tx.PutMeeting(id->first, *m));
+    RETURN_IF_ERROR(RecordActivity(
+        tx, *m, absl::StrCat(a->name(), "/signed"),
+        absl::StrCat(was == m->state() ? "" : "INTENT -> CONTRACTED: ", "agreement version ", a->version(), " signed"),
+        note, who, now));
     out = std::move(*a);
     return absl::OkStatus();
   });
@@ -412,9 +398,7 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
 
 absl::StatusOr<ApprovalRequest> Meetings::CreateApprovalRequest(const Principal& who,
                                                                 const v1::CreateApprovalRequestRequest& req) {
-  if (auto s = who.Require(kHandlers, "approvals are asked for by the manager and the key account manager"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kHandlers, "approvals are asked for by the manager and the key account manager"));
   auto meeting_id = MeetingIdOf(req.parent(), "parent");
   if (!meeting_id.ok()) return meeting_id.status();
   const ApprovalRequest& in = req.approval_request();
@@ -423,13 +407,13 @@ absl::StatusOr<ApprovalRequest> Meetings::CreateApprovalRequest(const Principal&
   if (agreement_id->first != *meeting_id) {
     return InvalidArgument("approval_request.agreement", "must be an agreement of the parent meeting");
   }
-  if (auto s = CheckText(in.justification(), "approval_request.justification", 1000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(in.justification(), "approval_request.justification", 1000, false, true));
   const absl::Time now = clock_->Now();
   ApprovalRequest out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *meeting_id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     auto a = MustGetAgreement(tx, in.agreement());
     if (!a.ok()) return a.status();
     if (a->state() != Agreement::DRAFT) {
@@ -465,7 +449,7 @@ absl::StatusOr<ApprovalRequest> Meetings::CreateApprovalRequest(const Principal&
     r.set_state(ApprovalRequest::PENDING);
     r.set_requester(who.subject);
     *r.mutable_audit() = NewAudit(who, now);
-    if (auto s = PutApproval(tx, r); !s.ok()) return s;
+    RETURN_IF_ERROR(PutApproval(tx, r));
     if (auto s =
             RecordActivity(tx, *m, absl::StrCat(r.name(), "/asked"),
                            absl::StrCat("approval asked of ", approver, " for ", Percent(discount), "% below list"),
@@ -482,7 +466,7 @@ absl::StatusOr<ApprovalRequest> Meetings::CreateApprovalRequest(const Principal&
 
 absl::StatusOr<ApprovalRequest> Meetings::GetApprovalRequest(const Principal& who,
                                                              const v1::GetApprovalRequestRequest& req) {
-  if (auto s = who.Require(kStaff, "approval requests are read by staff"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaff, "approval requests are read by staff"));
   if (auto ids = ParseName(req.name(), {"meetings", "approvals"}, "name"); !ids.ok()) return ids.status();
   ApprovalRequest out;
   absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
@@ -498,7 +482,7 @@ absl::StatusOr<ApprovalRequest> Meetings::GetApprovalRequest(const Principal& wh
 
 absl::StatusOr<v1::ListApprovalRequestsResponse> Meetings::ListApprovalRequests(
     const Principal& who, const v1::ListApprovalRequestsRequest& req) {
-  if (auto s = who.Require(kStaff, "approval requests are read by staff"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaff, "approval requests are read by staff"));
   auto ids = ParseName(req.parent(), {"meetings"}, "parent", /*allow_wildcard=*/true);
   if (!ids.ok()) return ids.status();
   const bool all = (*ids)[0] == "-";
@@ -548,13 +532,11 @@ absl::StatusOr<ApprovalRequest> Meetings::RejectRequest(const Principal& who, co
 
 absl::StatusOr<ApprovalRequest> Meetings::Decide(const Principal& who, const std::string& name,
                                                  const std::string& reason, bool approve) {
-  if (auto s = who.Require({Role::kManager, Role::kGmOffice}, "discounts are approved by the manager or the GM office");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      who.Require({Role::kManager, Role::kGmOffice}, "discounts are approved by the manager or the GM office"));
   auto ids = ParseName(name, {"meetings", "approvals"}, "name");
   if (!ids.ok()) return ids.status();
-  if (auto s = CheckText(reason, "reason", 1000, !approve, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(reason, "reason", 1000, !approve, true));
   const absl::Time now = clock_->Now();
   ApprovalRequest out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
@@ -584,14 +566,11 @@ absl::StatusOr<ApprovalRequest> Meetings::Decide(const Principal& who, const std
     *ar.mutable_decide_time() = ToProto(now);
     ar.set_decision_reason(reason);
     Touch(ar.mutable_audit(), who, now);
-    if (auto s = PutApproval(tx, ar); !s.ok()) return s;
-    if (auto s = RecordActivity(
-            tx, *m, absl::StrCat(ar.name(), approve ? "/approved" : "/rejected"),
-            absl::StrCat(Percent(ar.discount_basis_points()), "% discount ", approve ? "approved" : "rejected"), reason,
-            who, now);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(PutApproval(tx, ar));
+    RETURN_IF_ERROR(RecordActivity(
+        tx, *m, absl::StrCat(ar.name(), approve ? "/approved" : "/rejected"),
+        absl::StrCat(Percent(ar.discount_basis_points()), "% discount ", approve ? "approved" : "rejected"), reason,
+        who, now));
     out = std::move(ar);
     return absl::OkStatus();
   });
@@ -615,11 +594,8 @@ absl::Status Meetings::IssueRevision(MeetingsTx& tx, Meeting& m, const Principal
   notice.set_name(absl::StrCat("notices/", notice.notice_id(), "/revisions/", revision));
   notice.set_sender(who.subject);
   *notice.mutable_create_time() = ToProto(now);
-  if (auto s = tx.PutRecord(
-          Record{absl::StrCat(m.name(), "/notice"), kNoticeKind, m.name(), "", 0, notice.SerializeAsString()});
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(tx.PutRecord(
+      Record{absl::StrCat(m.name(), "/notice"), kNoticeKind, m.name(), "", 0, notice.SerializeAsString()}));
   notifications::v1::DispatchNoticeRequest dispatch;
   *dispatch.mutable_revision() = notice;
   dispatch.mutable_revision()->clear_name();
@@ -632,7 +608,7 @@ absl::Status Meetings::IssueRevision(MeetingsTx& tx, Meeting& m, const Principal
   entry.subject = m.name();
   entry.body = dispatch.SerializeAsString();
   entry.traceparent = CurrentTraceparent();
-  if (auto s = tx.AddOutbox(entry, absl::ToUnixMicros(now)); !s.ok()) return s;
+  RETURN_IF_ERROR(tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now)));
   m.set_notice_revision(revision);
   *m.mutable_checklist() = DeriveChecklist(notice, m.checklist());
   spdlog::info("{}: notice revision {} issued by {} ({})", m.name(), revision, who.subject, notice.name());
@@ -643,14 +619,14 @@ absl::Status Meetings::IssueRevision(MeetingsTx& tx, Meeting& m, const Principal
 }
 
 absl::StatusOr<Meeting> Meetings::IssueNotice(const Principal& who, const v1::IssueNoticeRequest& req) {
-  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.note(), "note", 2000, false, true));
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::CONTRACTED}, Meeting::NOTICE_ISSUED, false,
               [&](MeetingsTx& tx, Meeting& m) { return IssueRevision(tx, m, who); });
 }
 
 absl::StatusOr<v1::MeetingNotice> Meetings::GetMeetingNotice(const Principal& who,
                                                              const v1::GetMeetingNoticeRequest& req) {
-  if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "notices are read by staff, departments and services"));
   auto meeting_id = SingletonOf(req.name(), "notice", "name");
   if (!meeting_id.ok()) return meeting_id.status();
   v1::MeetingNotice out;
@@ -681,19 +657,17 @@ absl::StatusOr<v1::MeetingNotice> Meetings::GetMeetingNotice(const Principal& wh
 }
 
 absl::StatusOr<Meeting> Meetings::CheckItem(const Principal& who, const v1::CheckItemRequest& req) {
-  if (auto s = who.Require(kHandlers, "checks are marked by the manager and the key account manager"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kHandlers, "checks are marked by the manager and the key account manager"));
   auto id = MeetingIdOf(req.meeting(), "meeting");
   if (!id.ok()) return id.status();
-  if (auto s = CheckText(req.item(), "item", 300, true); !s.ok()) return s;
-  if (auto s = CheckText(req.note(), "note", 500, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.item(), "item", 300, true));
+  RETURN_IF_ERROR(CheckText(req.note(), "note", 500, false, true));
   const absl::Time now = clock_->Now();
   Meeting out;
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     if (m->state() != Meeting::NOTICE_ISSUED && m->state() != Meeting::PREPARED) {
       return WrongState(*m, "the pre-meeting check runs between the notice and the guests' arrival");
     }
@@ -707,7 +681,7 @@ absl::StatusOr<Meeting> Meetings::CheckItem(const Principal& who, const v1::Chec
       it->set_note(req.note());
       Touch(m->mutable_audit(), who, now);
       m->set_etag(NewEtag());
-      if (auto s = tx.PutMeeting(*id, *m); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.PutMeeting(*id, *m));
     }
     out = std::move(*m);
     return absl::OkStatus();
@@ -717,7 +691,7 @@ absl::StatusOr<Meeting> Meetings::CheckItem(const Principal& who, const v1::Chec
 }
 
 absl::StatusOr<Meeting> Meetings::MarkPrepared(const Principal& who, const v1::MarkPreparedRequest& req) {
-  if (auto s = CheckText(req.override_reason(), "override_reason", 500, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.override_reason(), "override_reason", 500, false, true));
   const bool overriding = !req.override_reason().empty();
   if (overriding && !who.Is(Role::kManager)) {
     return PermissionDenied("only the manager declares a meeting prepared without every signature and check");
@@ -760,19 +734,17 @@ absl::StatusOr<Meeting> Meetings::MarkPrepared(const Principal& who, const v1::M
 }
 
 absl::StatusOr<Meeting> Meetings::StartMeeting(const Principal& who, const v1::StartMeetingRequest& req) {
-  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.note(), "note", 2000, false, true));
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::PREPARED}, Meeting::IN_PROGRESS, false);
 }
 
 absl::StatusOr<Meeting> Meetings::CompleteMeeting(const Principal& who, const v1::CompleteMeetingRequest& req) {
-  if (auto s = CheckText(req.note(), "note", 2000, false, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.note(), "note", 2000, false, true));
   return Move(who, req.name(), req.etag(), req.note(), {Meeting::IN_PROGRESS}, Meeting::COMPLETED, false);
 }
 
 absl::StatusOr<Agreement> Meetings::DiscardAgreement(const Principal& who, const v1::DiscardAgreementRequest& req) {
-  if (auto s = who.Require(kHandlers, "agreements are discarded by the manager and the key account manager"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kHandlers, "agreements are discarded by the manager and the key account manager"));
   auto id = AgreementIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
   const absl::Time now = clock_->Now();
@@ -780,7 +752,7 @@ absl::StatusOr<Agreement> Meetings::DiscardAgreement(const Principal& who, const
   absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, id->first);
     if (!m.ok()) return m.status();
-    if (auto s = CheckHandles(who, *m); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckHandles(who, *m));
     auto a = MustGetAgreement(tx, req.name());
     if (!a.ok()) return a.status();
     if (a->state() == Agreement::DISCARDED) {  // harmless again
@@ -803,7 +775,7 @@ absl::StatusOr<Agreement> Meetings::DiscardAgreement(const Principal& who, const
         if (ar.state() != ApprovalRequest::PENDING || ar.agreement() != a->name()) continue;
         ar.set_state(ApprovalRequest::WITHDRAWN);
         Touch(ar.mutable_audit(), who, now);
-        if (auto s = PutApproval(tx, ar); !s.ok()) return s;
+        RETURN_IF_ERROR(PutApproval(tx, ar));
       }
       more = rows->size() == 200;
       if (more) after = std::make_pair(rows->back().seq, rows->back().name);
@@ -811,12 +783,9 @@ absl::StatusOr<Agreement> Meetings::DiscardAgreement(const Principal& who, const
     a->set_state(Agreement::DISCARDED);
     Touch(a->mutable_audit(), who, now);
     a->set_etag(NewEtag());
-    if (auto s = PutAgreement(tx, *a); !s.ok()) return s;
-    if (auto s = RecordActivity(tx, *m, absl::StrCat(a->name(), "/discarded"),
-                                absl::StrCat("agreement version ", a->version(), " discarded"), "", who, now);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(PutAgreement(tx, *a));
+    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(a->name(), "/discarded"),
+                                   absl::StrCat("agreement version ", a->version(), " discarded"), "", who, now));
     out = std::move(*a);
     return absl::OkStatus();
   });

@@ -200,8 +200,8 @@ class SalesTest : public ::testing::Test {
     return *done;
   }
 
-  std::vector<OutboxEntry> Outbox(int kind) {
-    std::vector<OutboxEntry> out;
+  std::vector<OutboxMessage> Outbox(int kind) {
+    std::vector<OutboxMessage> out;
     EXPECT_TRUE(store_
                     ->Read([&](MeetingsTx& tx) -> absl::Status {
                       auto rows = tx.DueOutbox(absl::ToUnixMicros(kNow + absl::Hours(24 * 365)), 10000);

@@ -1,15 +1,16 @@
-// Storage of meetings, rooms and bookings, behind an interface so that
-// another database can be added without touching the domain code.
+// Storage of meetings, rooms and bookings, on SQLite or PostgreSQL
+// (common/db.h).
 //
 // A booking occupies "units": the room itself, or for a combination each of
 // its parts. Two active bookings conflict when they share a unit and their
 // occupied intervals (set-up and tear-down included) overlap; the domain
 // checks that inside the write transaction, so the check and the insert are
-// one atomic step.
+// one atomic step. Across replicas on PostgreSQL too: write transactions are
+// SERIALIZABLE, so of two overlapping requests on different replicas one
+// commits and the other runs again, sees the first and is refused.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,7 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "atrium/meetings/v1/meetings.pb.h"
-#include "common/request_ids.h"
+#include "common/db.h"
 
 namespace atrium::meetings {
 
@@ -34,9 +35,11 @@ struct Occupancy {
   int64_t end_micros = 0;    // tear-down included
 };
 
-// A write to another service waiting in the outbox: written in the same
-// transaction as the change that causes it, sent afterwards, kept while the
-// other service is down. Sent in id order per target service.
+// A write to another service, as the domain states it: ToMessage
+// (forwarder.h) turns it into the request it stands for, which goes into the
+// outbox in the same transaction as the change that causes it, to be sent
+// afterwards (kept while the other service is down; in id order per target
+// service). Also the shape of the rows of the legacy activity_outbox.
 struct OutboxEntry {
   enum Kind {
     kActivity = 0,    // clients CreateActivity from the fields below
@@ -76,72 +79,71 @@ struct MeetingsGauges {
   std::map<int, int64_t> outbox;           // by OutboxEntry::Kind
 };
 
-class MeetingsTx {
+// A transaction on the meetings' tables; request ids and the outbox are
+// every store's (db::TxBase).
+class MeetingsTx : public db::TxBase {
  public:
-  virtual ~MeetingsTx() = default;
+  using db::TxBase::TxBase;
 
-  virtual absl::StatusOr<std::optional<v1::Meeting>> GetMeeting(const std::string& id) = 0;
-  virtual absl::Status PutMeeting(const std::string& id, const v1::Meeting& meeting) = 0;
+  absl::StatusOr<std::optional<v1::Meeting>> GetMeeting(const std::string& id);
+  absl::Status PutMeeting(const std::string& id, const v1::Meeting& meeting);
   // Newest first; `after` is (create micros, id) of the previous page's last.
   // `state` STATE_UNSPECIFIED = any state.
-  virtual absl::StatusOr<std::vector<v1::Meeting>> ListMeetings(
-      const std::string& account, const std::string& owner, v1::Meeting::State state,
-      const std::optional<std::pair<int64_t, std::string>>& after, int limit) = 0;
+  absl::StatusOr<std::vector<v1::Meeting>> ListMeetings(const std::string& account, const std::string& owner,
+                                                        v1::Meeting::State state,
+                                                        const std::optional<std::pair<int64_t, std::string>>& after,
+                                                        int limit);
 
-  virtual absl::StatusOr<std::optional<v1::Room>> GetRoom(const std::string& id) = 0;
-  virtual absl::Status InsertRoom(const std::string& id, const v1::Room& room) = 0;
+  absl::StatusOr<std::optional<v1::Room>> GetRoom(const std::string& id);
+  absl::Status InsertRoom(const std::string& id, const v1::Room& room);
   // Replaces a room that exists.
-  virtual absl::Status PutRoom(const std::string& id, const v1::Room& room) = 0;
+  absl::Status PutRoom(const std::string& id, const v1::Room& room);
   // By id, after `after_id`.
-  virtual absl::StatusOr<std::vector<v1::Room>> ListRooms(const std::string& after_id, int limit) = 0;
+  absl::StatusOr<std::vector<v1::Room>> ListRooms(const std::string& after_id, int limit);
 
-  virtual absl::StatusOr<std::optional<v1::Booking>> GetBooking(const std::string& name) = 0;
+  absl::StatusOr<std::optional<v1::Booking>> GetBooking(const std::string& name);
   // Inserts or replaces the booking; its occupancy is `units` while it is
   // active and nothing once cancelled.
-  virtual absl::Status PutBooking(const std::string& meeting_id, const v1::Booking& booking,
-                                  const std::vector<std::string>& units) = 0;
+  absl::Status PutBooking(const std::string& meeting_id, const v1::Booking& booking,
+                          const std::vector<std::string>& units);
   // By start time; `meeting_id` empty = every meeting.
-  virtual absl::StatusOr<std::vector<v1::Booking>> ListBookings(
-      const std::string& meeting_id, bool show_cancelled, const std::optional<std::pair<int64_t, std::string>>& after,
-      int limit) = 0;
+  absl::StatusOr<std::vector<v1::Booking>> ListBookings(const std::string& meeting_id, bool show_cancelled,
+                                                        const std::optional<std::pair<int64_t, std::string>>& after,
+                                                        int limit);
   // Active occupancies of `units` overlapping [start, end), by start.
-  virtual absl::StatusOr<std::vector<Occupancy>> Occupancies(const std::vector<std::string>& units,
-                                                             int64_t start_micros, int64_t end_micros, int limit) = 0;
-
+  absl::StatusOr<std::vector<Occupancy>> Occupancies(const std::vector<std::string>& units, int64_t start_micros,
+                                                     int64_t end_micros, int limit);
   // Every active occupancy overlapping [start, end), by start.
-  virtual absl::StatusOr<std::vector<Occupancy>> AllOccupancies(int64_t start_micros, int64_t end_micros,
-                                                                int limit) = 0;
+  absl::StatusOr<std::vector<Occupancy>> AllOccupancies(int64_t start_micros, int64_t end_micros, int limit);
 
   // Meetings whose dates overlap [start, end) (meetings with dates only).
-  virtual absl::StatusOr<std::vector<v1::Meeting>> MeetingsBetween(int64_t start_micros, int64_t end_micros) = 0;
+  absl::StatusOr<std::vector<v1::Meeting>> MeetingsBetween(int64_t start_micros, int64_t end_micros);
 
-  virtual absl::StatusOr<std::optional<Record>> GetRecord(const std::string& name) = 0;
-  virtual absl::Status PutRecord(const Record& record) = 0;
+  absl::StatusOr<std::optional<Record>> GetRecord(const std::string& name);
+  absl::Status PutRecord(const Record& record);
   // Of `kind` under `parent` (or with `tag` when `by_tag`), by (seq, name)
   // after `after`.
-  virtual absl::StatusOr<std::vector<Record>> ListRecords(const std::string& kind, const std::string& key, bool by_tag,
-                                                          const std::optional<std::pair<int64_t, std::string>>& after,
-                                                          int limit) = 0;
+  absl::StatusOr<std::vector<Record>> ListRecords(const std::string& kind, const std::string& key, bool by_tag,
+                                                  const std::optional<std::pair<int64_t, std::string>>& after,
+                                                  int limit);
 
-  virtual absl::StatusOr<MeetingsGauges> ReadGauges(int64_t now_micros) = 0;
+  absl::StatusOr<MeetingsGauges> ReadGauges(int64_t now_micros);
 
-  virtual absl::Status AddOutbox(const OutboxEntry& entry, int64_t now_micros) = 0;
-  virtual absl::StatusOr<std::vector<OutboxEntry>> DueOutbox(int64_t now_micros, int limit) = 0;
-  virtual absl::Status DeleteOutbox(int64_t id) = 0;
-  virtual absl::Status RetryOutbox(int64_t id, int64_t next_attempt_micros) = 0;
-
-  // Idempotency keys (common/request_ids.h): what a caller's request_id of a
-  // method created, and the digest of the request that created it.
-  virtual absl::StatusOr<std::optional<RememberedRequest>> LookupRequest(const RequestKey& key) = 0;
-  virtual absl::Status RememberRequest(const RequestKey& key, const std::string& resource_name, int64_t now_micros) = 0;
+  // TxBase's, except that a notice revision waits for the earlier revisions
+  // of its meeting (the message's key): the notifications service accepts
+  // them in order only. (Hides TxBase::DueOutbox, for StoreOutbox.)
+  absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(int64_t now_micros, int limit);
 };
 
-class MeetingsStore {
- public:
-  virtual ~MeetingsStore() = default;
-  virtual absl::Status Write(const std::function<absl::Status(MeetingsTx&)>& fn) = 0;
-  virtual absl::Status Read(const std::function<absl::Status(MeetingsTx&)>& fn) = 0;
-  virtual absl::Status Ping() = 0;
-};
+using MeetingsStore = db::Store<MeetingsTx>;
+
+// The meetings' schema on both backends (schema.cc).
+const db::Schema& MeetingsSchema();
+
+// Brings up to date what earlier releases left in an opened store: fills in
+// the state of meetings written before it had a column, and moves the writes
+// waiting in the legacy activity_outbox to the outbox. Run once after
+// opening; a no-op once done.
+absl::Status UpgradeRows(MeetingsStore& store);
 
 }  // namespace atrium::meetings

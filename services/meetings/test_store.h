@@ -2,14 +2,16 @@
 // binary) PostgreSQL: tests/test_store.h.
 #pragma once
 
-#include "services/meetings/pg_store.h"
-#include "services/meetings/sqlite_store.h"
+#include "services/meetings/store.h"
 #include "tests/test_store.h"
 
 namespace atrium::meetings {
 
 inline absl::StatusOr<std::unique_ptr<MeetingsStore>> OpenTestStore(const std::string& name) {
-  return testing::OpenTestStore<MeetingsStore, PgMeetingsStore, SqliteMeetingsStore>(name);
+  auto store = testing::OpenTestStore<MeetingsStore>(name, MeetingsSchema());
+  if (!store.ok()) return store;
+  if (auto s = UpgradeRows(**store); !s.ok()) return s;
+  return store;
 }
 
 }  // namespace atrium::meetings

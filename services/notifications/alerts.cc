@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/trace.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
@@ -69,11 +70,8 @@ Alerts::Alerts(NotificationsStore* store, const Clock* clock, PageTokens page_to
     : store_(store), clock_(clock), page_tokens_(std::move(page_tokens)), options_(std::move(options)) {}
 
 absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::CreateAlertRequest& req) {
-  if (auto s = who.Require({Role::kService, Role::kManager, Role::kGmOffice},
-                           "alerts are sent by services, the manager and the GM office");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kService, Role::kManager, Role::kGmOffice},
+                              "alerts are sent by services, the manager and the GM office"));
   v1::Alert a = req.alert();
   if (auto [kind, who_to] = SplitRecipient(a.recipient()); kind.empty()) {
     return InvalidArgument("alert.recipient", kRecipientRule);
@@ -81,9 +79,9 @@ absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::Cr
                                          options_.departments.end()) {
     return InvalidArgument("alert.recipient", absl::StrCat("names no configured department: ", who_to));
   }
-  if (auto s = CheckText(a.title(), "alert.title", 200, true); !s.ok()) return s;
-  if (auto s = CheckText(a.body(), "alert.body", 2000, false, true); !s.ok()) return s;
-  if (auto s = CheckText(a.source(), "alert.source", 200); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(a.title(), "alert.title", 200, true));
+  RETURN_IF_ERROR(CheckText(a.body(), "alert.body", 2000, false, true));
+  RETURN_IF_ERROR(CheckText(a.source(), "alert.source", 200));
   auto key = RequestKeyOf("CreateAlert", who, req, req.request_id());
   if (!key.ok()) return key.status();
   const absl::Time now = clock_->Now();
@@ -104,12 +102,9 @@ absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::Cr
         return absl::OkStatus();
       }
     }
-    if (auto s = tx.InsertAlert(a, *key); !s.ok()) return s;
-    if (auto s = tx.AddOutbox(AlertChannel(options_.channel_prefix, a.recipient()),
-                              AlertCloudEvent(a, options_.event_source), ToUnixMicros(now));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(tx.InsertAlert(a, *key));
+    RETURN_IF_ERROR(tx.AddPublication(AlertChannel(options_.channel_prefix, a.recipient()),
+                                      AlertCloudEvent(a, options_.event_source), ToUnixMicros(now)));
     out = a;
     return absl::OkStatus();
   });
@@ -118,12 +113,9 @@ absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::Cr
 }
 
 absl::StatusOr<v1::ListAlertsResponse> Alerts::ListAlerts(const Principal& who, const v1::ListAlertsRequest& req) {
-  if (auto s = who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kInspector,
-                            Role::kService, Role::kDepartment},
-                           "alerts are read by staff, departments and services");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice,
+                               Role::kInspector, Role::kService, Role::kDepartment},
+                              "alerts are read by staff, departments and services"));
   auto [kind, recipient] = SplitRecipient(req.recipient());
   if (kind.empty()) return InvalidArgument("recipient", kRecipientRule);
   const bool anyone = who.Is(Role::kManager) || who.Is(Role::kGmOffice) || who.Is(Role::kService);

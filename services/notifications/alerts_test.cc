@@ -66,7 +66,7 @@ TEST_F(AlertsTest, AnAlertIsStoredAndPublishedOnTheRecipientsChannelOnce) {
   std::vector<OutboxEntry> outbox;
   ASSERT_TRUE(store_
                   ->Read([&](NotificationsTx& tx) -> absl::Status {
-                    auto rows = tx.DueOutbox(absl::ToUnixMicros(clock_.Now()), 10);
+                    auto rows = tx.DuePublications(absl::ToUnixMicros(clock_.Now()), 10);
                     if (!rows.ok()) return rows.status();
                     outbox = *rows;
                     return absl::OkStatus();

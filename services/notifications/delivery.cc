@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "atrium/notifications/v1/notifications.pb.h"
+#include "common/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
@@ -55,7 +56,7 @@ BusFactory RedisBusFactory(redis::Endpoint endpoint, absl::Duration timeout) {
   return [endpoint, timeout]() -> absl::StatusOr<std::unique_ptr<Bus>> {
     auto conn = redis::Connection::Connect(endpoint, timeout);
     if (!conn.ok()) return conn.status();
-    if (auto s = (*conn)->Ping(); !s.ok()) return s;
+    RETURN_IF_ERROR((*conn)->Ping());
     return std::unique_ptr<Bus>(new RedisBus(std::move(*conn)));
   };
 }
@@ -336,15 +337,10 @@ bool Deliverer::Escalate() {
     count = static_cast<int>(due->size());
     for (Dispatch& d : *due) {
       *d.mutable_escalate_time() = ToProto(now);
-      if (auto st = tx.PutDispatch(d, std::nullopt); !st.ok()) return st;
+      RETURN_IF_ERROR(tx.PutDispatch(d, std::nullopt));
       const std::string event = EscalationCloudEvent(d, now, options_.event_source);
-      if (auto st = tx.AddOutbox(StaffChannel(options_.channel_prefix, d.owner()), event, ToUnixMicros(now));
-          !st.ok()) {
-        return st;
-      }
-      if (auto st = tx.AddOutbox(ManagerChannel(options_.channel_prefix), event, ToUnixMicros(now)); !st.ok()) {
-        return st;
-      }
+      RETURN_IF_ERROR(tx.AddPublication(StaffChannel(options_.channel_prefix, d.owner()), event, ToUnixMicros(now)));
+      RETURN_IF_ERROR(tx.AddPublication(ManagerChannel(options_.channel_prefix), event, ToUnixMicros(now)));
       spdlog::warn("{} unsigned past its deadline: escalated to {} and the manager", d.name(), d.owner());
     }
     return absl::OkStatus();
@@ -357,7 +353,7 @@ bool Deliverer::PublishOutbox() {
   const absl::Time now = clock_->Now();
   std::vector<OutboxEntry> due;
   absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto rows = tx.DueOutbox(ToUnixMicros(now), options_.batch_size);
+    auto rows = tx.DuePublications(ToUnixMicros(now), options_.batch_size);
     if (!rows.ok()) return rows.status();
     due = std::move(*rows);
     return absl::OkStatus();
@@ -368,8 +364,9 @@ bool Deliverer::PublishOutbox() {
   auto results = bus_->Publish(messages);
   s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
     for (size_t i = 0; i < due.size(); ++i) {
-      absl::Status st = results[i].ok() ? tx.DeleteOutbox(due[i].id)
-                                        : tx.RetryOutbox(due[i].id, ToUnixMicros(now + options_.reconnect_initial));
+      absl::Status st = results[i].ok()
+                            ? tx.DeletePublication(due[i].id)
+                            : tx.RetryPublication(due[i].id, ToUnixMicros(now + options_.reconnect_initial));
       if (!st.ok()) return st;
     }
     return absl::OkStatus();

@@ -15,6 +15,7 @@
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/names.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "services/notifications/changes.h"
 
@@ -112,10 +113,10 @@ absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
   if (!r.meeting().empty()) {
     if (auto ids = ParseName(r.meeting(), {"meetings"}, "revision.meeting"); !ids.ok()) return ids.status();
   }
-  if (auto s = CheckText(r.title(), "revision.title", kMaxText, true); !s.ok()) return s;
-  if (auto s = CheckText(r.owner(), "revision.owner", 128, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(r.title(), "revision.title", kMaxText, true));
+  RETURN_IF_ERROR(CheckText(r.owner(), "revision.owner", 128, true));
   if (!r.has_meeting_start_time()) return InvalidArgument("revision.meeting_start_time", "is required");
-  if (auto s = CheckTimestamp(r.meeting_start_time(), "revision.meeting_start_time"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckTimestamp(r.meeting_start_time(), "revision.meeting_start_time"));
   if (r.sections_size() == 0 && r.revision() == 1) {
     return InvalidArgument("revision.sections", "the first revision must concern at least one department");
   }
@@ -133,16 +134,16 @@ absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
     if (!departments.insert(s.department()).second) {
       return InvalidArgument(at + ".department", "appears in more than one section");
     }
-    if (auto st = CheckText(s.heading(), at + ".heading", kMaxText, false); !st.ok()) return st;
+    RETURN_IF_ERROR(CheckText(s.heading(), at + ".heading", kMaxText, false));
     if (s.fields_size() > kMaxFields) return InvalidArgument(at + ".fields", absl::StrCat("at most ", kMaxFields));
     std::set<std::string> paths;
     for (int j = 0; j < s.fields_size(); ++j) {
       const auto& f = s.fields(j);
       const std::string fat = absl::StrCat(at, ".fields[", j, "]");
-      if (auto st = CheckText(f.path(), fat + ".path", kMaxText, true); !st.ok()) return st;
+      RETURN_IF_ERROR(CheckText(f.path(), fat + ".path", kMaxText, true));
       if (!paths.insert(f.path()).second) return InvalidArgument(fat + ".path", "appears twice in the section");
-      if (auto st = CheckText(f.label(), fat + ".label", kMaxText, false); !st.ok()) return st;
-      if (auto st = CheckText(f.value(), fat + ".value", kMaxValue, false); !st.ok()) return st;
+      RETURN_IF_ERROR(CheckText(f.label(), fat + ".label", kMaxText, false));
+      RETURN_IF_ERROR(CheckText(f.value(), fat + ".value", kMaxValue, false));
     }
   }
   for (int i = 0; i < r.changes_size(); ++i) {
@@ -153,10 +154,10 @@ absl::Status Notices::ValidateRevision(const NoticeRevision& r) const {
     if (c.kind() == v1::FieldChange::KIND_UNSPECIFIED || !v1::FieldChange::Kind_IsValid(c.kind())) {
       return InvalidArgument(at + ".kind", "must be ADDED, REMOVED or MODIFIED");
     }
-    if (auto st = CheckText(c.path(), at + ".path", kMaxText, true); !st.ok()) return st;
-    if (auto st = CheckText(c.label(), at + ".label", kMaxText, false); !st.ok()) return st;
-    if (auto st = CheckText(c.old_value(), at + ".old_value", kMaxValue, false); !st.ok()) return st;
-    if (auto st = CheckText(c.new_value(), at + ".new_value", kMaxValue, false); !st.ok()) return st;
+    RETURN_IF_ERROR(CheckText(c.path(), at + ".path", kMaxText, true));
+    RETURN_IF_ERROR(CheckText(c.label(), at + ".label", kMaxText, false));
+    RETURN_IF_ERROR(CheckText(c.old_value(), at + ".old_value", kMaxValue, false));
+    RETURN_IF_ERROR(CheckText(c.new_value(), at + ".new_value", kMaxValue, false));
   }
   return absl::OkStatus();
 }
@@ -246,10 +247,8 @@ Notices::Prepared Notices::Prepare(NoticeRevision rev, const NoticeRevision* pre
 }
 
 absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::DispatchNoticeRequest& req) {
-  if (auto s = who.Require(kSenders, "notices are dispatched by the meetings service, a manager or a KAM"); !s.ok()) {
-    return s;
-  }
-  if (auto s = ValidateRevision(req.revision()); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kSenders, "notices are dispatched by the meetings service, a manager or a KAM"));
+  RETURN_IF_ERROR(ValidateRevision(req.revision()));
   // Only the meetings service knows that a meeting exists and what its notice
   // says; a notice sent by hand names no meeting (and cannot get in the way
   // of the revisions the meetings service numbers).
@@ -305,7 +304,7 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
     absl::MutexLock lock(&sinks_mu_);
     for (DispatchSink* sink : sinks_) sink->Dispatched(batch);
   };
-  absl::Status status = store_->WriteThen(
+  absl::Status status = store_->Write(
       [&](NotificationsTx& tx) -> absl::Status {
         auto existing = tx.GetNotice(id);
         if (!existing.ok()) return existing.status();
@@ -370,22 +369,20 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
         notice.set_owner(rev.owner());
         notice.set_current_revision(number);
         *notice.mutable_update_time() = ToProto(now);
-        if (auto s = tx.PutNotice(id, notice); !s.ok()) return s;
+        RETURN_IF_ERROR(tx.PutNotice(id, notice));
         if (current > 0) {
           auto old = tx.RevisionDispatches(id, current);
           if (!old.ok()) return old.status();
           for (Dispatch d : *old) {
             d.set_superseded_by(number);
             if (d.state() == Dispatch::AWAITING_SIGNATURE) d.set_state(Dispatch::SUPERSEDED);
-            if (auto s = tx.PutDispatch(d, std::nullopt); !s.ok()) return s;
+            RETURN_IF_ERROR(tx.PutDispatch(d, std::nullopt));
           }
         }
-        if (auto s = tx.PutRevision(id, number, digest, prepared.revision_blob); !s.ok()) return s;
+        RETURN_IF_ERROR(tx.PutRevision(id, number, digest, prepared.revision_blob));
         const int64_t first_schedule = ToUnixMicros(now + options_.fresh_grace);
         for (size_t i = 0; i < prepared.dispatches.size(); ++i) {
-          if (auto s = tx.InsertDispatch(prepared.dispatches[i], prepared.dispatch_blobs[i], first_schedule); !s.ok()) {
-            return s;
-          }
+          RETURN_IF_ERROR(tx.InsertDispatch(prepared.dispatches[i], prepared.dispatch_blobs[i], first_schedule));
         }
         auto view = View(tx, notice, &prepared.dispatches);
         if (!view.ok()) return view.status();
@@ -405,7 +402,7 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
 }
 
 absl::StatusOr<Notice> Notices::GetNotice(const Principal& who, const v1::GetNoticeRequest& req) {
-  if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "notices are read by staff, departments and services"));
   auto id = ParseNoticeName(req.name(), "name");
   if (!id.ok()) return id.status();
   Notice out;
@@ -423,7 +420,7 @@ absl::StatusOr<Notice> Notices::GetNotice(const Principal& who, const v1::GetNot
 }
 
 absl::StatusOr<v1::ListNoticesResponse> Notices::ListNotices(const Principal& who, const v1::ListNoticesRequest& req) {
-  if (auto s = who.Require(kStaffAndService, "notices are listed by staff and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kStaffAndService, "notices are listed by staff and services"));
   if (!req.meeting().empty()) {
     if (auto ids = ParseName(req.meeting(), {"meetings"}, "meeting"); !ids.ok()) return ids.status();
   }
@@ -462,7 +459,7 @@ absl::StatusOr<v1::ListNoticesResponse> Notices::ListNotices(const Principal& wh
 
 absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
                                                           const v1::GetNoticeRevisionRequest& req) {
-  if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "notices are read by staff, departments and services"));
   auto n = ParseResourceName(req.name(), "notices/{notice}/revisions/{revision:number}", "name");
   if (!n.ok()) return n.status();
   NoticeRevision out;
@@ -480,7 +477,7 @@ absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
 
 absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
     const Principal& who, const v1::ListNoticeRevisionsRequest& req) {
-  if (auto s = who.Require(kReaders, "notices are read by staff, departments and services"); !s.ok()) return s;
+  RETURN_IF_ERROR(who.Require(kReaders, "notices are read by staff, departments and services"));
   auto notice_id = ParseNoticeName(req.parent(), "parent");
   if (!notice_id.ok()) return notice_id.status();
   const std::string& id = *notice_id;
@@ -516,9 +513,7 @@ absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
 }
 
 absl::StatusOr<Dispatch> Notices::GetDispatch(const Principal& who, const v1::GetDispatchRequest& req) {
-  if (auto s = who.Require(kReaders, "dispatches are read by staff, services and their department"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kReaders, "dispatches are read by staff, services and their department"));
   auto key = ParseDispatchName(req.name(), "name");
   if (!key.ok()) return key.status();
   if (who.Is(Role::kDepartment) && who.department != key->department) {
@@ -538,9 +533,7 @@ absl::StatusOr<Dispatch> Notices::GetDispatch(const Principal& who, const v1::Ge
 
 absl::StatusOr<v1::ListDispatchesResponse> Notices::ListDispatches(const Principal& who,
                                                                    const v1::ListDispatchesRequest& req) {
-  if (auto s = who.Require(kReaders, "dispatches are read by staff, services and their department"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(who.Require(kReaders, "dispatches are read by staff, services and their department"));
   DispatchQuery q;
   q.department = req.department();
   if (who.Is(Role::kDepartment)) {
@@ -597,7 +590,7 @@ absl::StatusOr<Dispatch> Notices::SignDispatch(const Principal& who, const v1::S
   if (!who.IsDepartment(key->department)) {
     return PermissionDenied(absl::StrCat("only staff of department ", key->department, " sign its dispatches"));
   }
-  if (auto s = CheckText(req.remark(), "remark", kMaxRemark, false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(req.remark(), "remark", kMaxRemark, false));
   const absl::Time now = clock_->Now();
   Dispatch out;
   absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
@@ -629,10 +622,8 @@ absl::StatusOr<Dispatch> Notices::SignDispatch(const Principal& who, const v1::S
 }
 
 absl::Status Notices::CheckWatch(const Principal& who, const v1::WatchDispatchesRequest& req) const {
-  if (auto s = who.Require({Role::kService, Role::kDepartment}, "dispatches are watched by departments and services");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      who.Require({Role::kService, Role::kDepartment}, "dispatches are watched by departments and services"));
   if (!IsDepartment(req.department())) {
     return InvalidArgument("department", absl::StrCat("\"", req.department(), "\" is not a configured department"));
   }

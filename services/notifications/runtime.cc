@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
-#include "common/store_config.h"
+#include "common/status_macros.h"
 
 namespace atrium::notifications {
 namespace {
@@ -100,7 +100,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   }
 
   // One SQLite file by default; PostgreSQL for several replicas.
-  auto store = OpenConfiguredStore<NotificationsStore, PgNotificationsStore, SqliteNotificationsStore>(config);
+  auto store = NotificationsStore::Of(db::Database::Open(config, NotificationsSchema()));
   if (!store.ok()) return store.status();
   rt->store_ = std::move(*store);
   rt->verifier_ = std::move(*verifier);
@@ -113,9 +113,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
                                AlertOptions{delivery.channel_prefix, delivery.event_source, options.departments});
   rt->notices_->AddSink(rt->deliverer_.get());
   rt->notices_->AddSink(rt->broadcaster_.get());
+  rt->runner_ = std::make_unique<ServiceRunner>("atrium.notifications.v1.NotificationsService", server);
   rt->handler_ = std::make_unique<NotificationsHandler>(rt->notices_.get(), rt->alerts_.get(), rt->broadcaster_.get(),
                                                         rt->verifier_.get());
-  rt->runner_ = std::make_unique<ServiceRunner>("atrium.notifications.v1.NotificationsService", server);
   rt->runner_->AddService(rt->handler_.get());
   NotificationsStore* s = rt->store_.get();
   rt->runner_->SetProbe([s] { return s->Ping(); });
@@ -149,7 +149,7 @@ DeliveryGauges ReadGauges(NotificationsStore* store, const Clock* clock) {
 }  // namespace
 
 absl::Status Runtime::Start() {
-  if (auto s = runner_->Start(); !s.ok()) return s;
+  RETURN_IF_ERROR(runner_->Start());
   deliverer_->Start();
   NotificationsStore* store = store_.get();
   const Clock* clock = clock_;

@@ -15,8 +15,7 @@
 #include "services/notifications/delivery.h"
 #include "services/notifications/handler.h"
 #include "services/notifications/notices.h"
-#include "services/notifications/pg_store.h"
-#include "services/notifications/sqlite_store.h"
+#include "services/notifications/store.h"
 #include "services/notifications/watch.h"
 
 namespace atrium::notifications {

@@ -2,14 +2,13 @@
 // binary) PostgreSQL: tests/test_store.h.
 #pragma once
 
-#include "services/notifications/pg_store.h"
-#include "services/notifications/sqlite_store.h"
+#include "services/notifications/store.h"
 #include "tests/test_store.h"
 
 namespace atrium::notifications {
 
 inline absl::StatusOr<std::unique_ptr<NotificationsStore>> OpenTestStore(const std::string& name) {
-  return testing::OpenTestStore<NotificationsStore, PgNotificationsStore, SqliteNotificationsStore>(name);
+  return testing::OpenTestStore<NotificationsStore>(name, NotificationsSchema());
 }
 
 }  // namespace atrium::notifications

@@ -1,0 +1,201 @@
+// The archive's queries, once for both backends; where SQLite and
+// PostgreSQL differ (name search: FTS5 against pg_trgm), side by side.
+#include "services/clients/store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/text.h"
+#include "common/time_util.h"
+
+namespace atrium::clients {
+namespace {
+
+using db::Arg;
+using db::Dialect;
+using v1::Account;
+
+constexpr char kChildColumns[] =
+    "name, kind, account_id, state, category, due_micros, person, COALESCE(reference, ''), sort_key, data";
+
+std::vector<ChildRecord> Children(const db::Rows& r) {
+  std::vector<ChildRecord> out(static_cast<size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) {
+    ChildRecord& c = out[static_cast<size_t>(i)];
+    c.name = r.Text(i, 0);
+    c.kind = r.Text(i, 1);
+    c.account_id = r.Text(i, 2);
+    c.state = static_cast<int>(r.Int(i, 3));
+    c.category = static_cast<int>(r.Int(i, 4));
+    c.due_micros = r.Int(i, 5);
+    c.person = r.Text(i, 6);
+    c.reference = r.Text(i, 7);
+    c.sort_key = r.Int(i, 8);
+    c.data = r.Bytes(i, 9);
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<ChildRecord>> OneChild(const absl::StatusOr<db::Rows>& r) {
+  if (!r.ok()) return r.status();
+  if (r->empty()) return std::optional<ChildRecord>();
+  return std::optional<ChildRecord>(std::move(Children(*r).front()));
+}
+
+absl::StatusOr<std::optional<std::string>> OneId(const absl::StatusOr<db::Rows>& r) {
+  if (!r.ok()) return r.status();
+  if (r->empty()) return std::optional<std::string>();
+  return std::optional<std::string>(r->Text(0, 0));
+}
+
+// An FTS5 phrase: with the trigram tokenizer it matches the text as a substring.
+std::string FtsPhrase(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+AccountRow MakeAccountRow(const std::string& id, const Account& a) {
+  AccountRow row;
+  row.id = id;
+  row.account = a;
+  row.serialized = a.SerializeAsString();
+  row.name_norm = NormalizeName(a.display_name());
+  row.search_text = row.name_norm + "\x1f" + NormalizeName(a.legal_name());
+  return row;
+}
+
+absl::StatusOr<std::optional<Account>> ClientsTx::GetAccount(const std::string& id) {
+  return db::Message<Account>(tx_.Query("SELECT data FROM accounts WHERE id = $1", {id}), "account");
+}
+
+absl::StatusOr<std::optional<std::string>> ClientsTx::FindAccountByCreditCode(const std::string& code) {
+  return OneId(tx_.Query("SELECT id FROM accounts WHERE credit_code = $1", {code}));
+}
+
+absl::StatusOr<std::optional<std::string>> ClientsTx::FindAccountByNormalizedName(const std::string& norm) {
+  return OneId(tx_.Query("SELECT id FROM accounts WHERE name_norm = $1", {norm}));
+}
+
+absl::Status ClientsTx::PutAccount(const std::string& id, const Account& a) {
+  return PutAccountRow(MakeAccountRow(id, a));
+}
+
+absl::Status ClientsTx::PutAccountRow(const AccountRow& row) {
+  const Account& a = row.account;
+  // SQLite's search index refers to an account by a number of its own,
+  // given on insert (schema.cc, step 3).
+  const bool lite = tx_.dialect() == Dialect::kSqlite;
+  return tx_.Exec(
+      absl::StrCat("INSERT INTO accounts(id, display_name, name_norm, search_text, credit_code, owner,"
+                   " industry_segment, kind, vip_level, state, create_micros, update_micros, data",
+                   lite ? ", search_rowid" : "", ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13",
+                   lite ? ", (SELECT COALESCE(MAX(search_rowid), 0) + 1 FROM accounts)" : "",
+                   ") ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,"
+                   " name_norm = excluded.name_norm, search_text = excluded.search_text,"
+                   " credit_code = excluded.credit_code, owner = excluded.owner,"
+                   " industry_segment = excluded.industry_segment, kind = excluded.kind,"
+                   " vip_level = excluded.vip_level, state = excluded.state,"
+                   " update_micros = excluded.update_micros, data = excluded.data"),
+      {row.id, a.display_name(), row.name_norm, row.search_text, Arg::OrNull(a.credit_code()), a.owner(),
+       a.industry_segment(), a.kind(), a.vip_level(), a.state(), ToUnixMicros(a.audit().create_time()),
+       ToUnixMicros(a.audit().update_time()), Arg::Blob(row.serialized)});
+}
+
+absl::StatusOr<std::vector<Account>> ClientsTx::ListAccounts(const AccountQuery& q) {
+  std::string sort_col;
+  bool desc = false;
+  switch (q.order) {
+    case AccountOrder::kDisplayName: sort_col = "display_name"; break;
+    case AccountOrder::kCreateTime: sort_col = "create_micros"; break;
+    case AccountOrder::kCreateTimeDesc: sort_col = "create_micros", desc = true; break;
+    case AccountOrder::kUpdateTimeDesc: sort_col = "update_micros", desc = true; break;
+  }
+  db::Params p;
+  std::string sql;
+  // Name search: SQLite looks three characters and more up in its FTS5
+  // trigram index, which then drives the query (matches are filtered and
+  // sorted); shorter queries, and PostgreSQL (whose planner picks its
+  // pg_trgm index itself), filter with LIKE.
+  const bool fts = tx_.dialect() == Dialect::kSqlite && Utf8Length(q.name_contains) >= 3;
+  if (fts) {
+    sql =
+        "SELECT a.data FROM accounts_search s CROSS JOIN accounts a ON a.search_rowid = s.rowid"
+        " WHERE s.accounts_search MATCH " +
+        p.Add(FtsPhrase(q.name_contains)) + " AND a.state = " + p.Add(q.state);
+  } else {
+    sql = "SELECT a.data FROM accounts a WHERE a.state = " + p.Add(q.state);
+    if (!q.name_contains.empty())
+      sql += " AND a.search_text LIKE " + p.Add(db::LikeContains(q.name_contains)) + " ESCAPE '\\'";
+  }
+  if (!q.owner.empty()) sql += " AND a.owner = " + p.Add(q.owner);
+  if (!q.industry_segment.empty()) sql += " AND a.industry_segment = " + p.Add(q.industry_segment);
+  if (q.kind != 0) sql += " AND a.kind = " + p.Add(q.kind);
+  if (q.min_vip_level != 0) sql += " AND a.vip_level >= " + p.Add(q.min_vip_level);
+  if (q.after) {
+    // (Names and ids compare bytewise on both: "C" collation in PostgreSQL.)
+    const std::string value =
+        sort_col == "display_name" ? p.Add(q.after->first) : p.Add(int64_t{std::stoll(q.after->first)});
+    sql += absl::StrCat(" AND (a.", sort_col, ", a.id) ", desc ? "<" : ">", " (", value, ", ", p.Add(q.after->second),
+                        ")");
+  }
+  sql += absl::StrCat(" ORDER BY a.", sort_col, desc ? " DESC" : "", ", a.id", desc ? " DESC" : "", " LIMIT ",
+                      p.Add(q.limit));
+  return db::Messages<Account>(tx_.Query(sql, p.args()), "account");
+}
+
+absl::StatusOr<std::optional<ChildRecord>> ClientsTx::GetChild(const std::string& name) {
+  return OneChild(tx_.Query(absl::StrCat("SELECT ", kChildColumns, " FROM children WHERE name = $1"), {name}));
+}
+
+absl::StatusOr<std::optional<ChildRecord>> ClientsTx::FindChildByReference(const std::string& kind,
+                                                                           const std::string& account_id,
+                                                                           const std::string& reference) {
+  return OneChild(tx_.Query(
+      absl::StrCat("SELECT ", kChildColumns, " FROM children WHERE kind = $1 AND account_id = $2 AND reference = $3"),
+      {kind, account_id, reference}));
+}
+
+absl::Status ClientsTx::PutChild(const ChildRecord& r) {
+  return tx_.Exec(
+      "INSERT INTO children(name, kind, account_id, state, category, due_micros, person, reference, sort_key, data)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+      " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, account_id = excluded.account_id,"
+      " state = excluded.state, category = excluded.category, due_micros = excluded.due_micros,"
+      " person = excluded.person, reference = excluded.reference, sort_key = excluded.sort_key, data = excluded.data",
+      {r.name, r.kind, r.account_id, r.state, r.category, r.due_micros, r.person, Arg::OrNull(r.reference), r.sort_key,
+       Arg::Blob(r.data)});
+}
+
+absl::Status ClientsTx::DeleteChild(const std::string& name) {
+  return tx_.Exec("DELETE FROM children WHERE name = $1", {name});
+}
+
+absl::StatusOr<std::vector<ChildRecord>> ClientsTx::ListChildren(const ChildQuery& q) {
+  db::Params p;
+  std::string sql = absl::StrCat("SELECT ", kChildColumns, " FROM children WHERE kind = ", p.Add(q.kind));
+  if (!q.account_id.empty()) sql += " AND account_id = " + p.Add(q.account_id);
+  if (!q.states.empty()) {
+    sql += " AND state IN (";
+    for (size_t i = 0; i < q.states.size(); ++i) sql += absl::StrCat(i ? ", " : "", p.Add(q.states[i]));
+    sql += ")";
+  }
+  if (q.category != 0) sql += " AND category = " + p.Add(q.category);
+  if (q.due_before > 0) sql += " AND due_micros > 0 AND due_micros < " + p.Add(q.due_before);
+  if (q.due_from > 0) sql += " AND due_micros >= " + p.Add(q.due_from);
+  if (!q.person.empty()) sql += " AND person = " + p.Add(q.person);
+  if (q.after) {
+    const std::string key = p.Add(q.after->first);
+    sql += " AND (sort_key, name) > (" + key + ", " + p.Add(q.after->second) + ")";
+  }
+  sql += " ORDER BY sort_key, name LIMIT " + p.Add(q.limit);
+  auto r = tx_.Query(sql, p.args());
+  if (!r.ok()) return r.status();
+  return Children(*r);
+}
+
+}  // namespace atrium::clients

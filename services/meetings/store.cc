@@ -1,0 +1,264 @@
+// The meetings' queries, once for both backends.
+#include "services/meetings/store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/time_util.h"
+#include "services/meetings/forwarder.h"
+
+namespace atrium::meetings {
+namespace {
+
+using db::Arg;
+using v1::Booking;
+using v1::Meeting;
+using v1::Room;
+
+// Meetings last at most this long (agreements are checked against it), which
+// bounds the look-back of a search by date.
+constexpr int64_t kLongestMeetingMicros = int64_t{32} * 24 * 3600 * 1000000;
+
+constexpr char kRecordColumns[] = "SELECT name, kind, parent, tag, seq, data FROM records";
+
+absl::StatusOr<std::vector<Record>> Records(const absl::StatusOr<db::Rows>& r) {
+  if (!r.ok()) return r.status();
+  std::vector<Record> out;
+  for (int i = 0; i < r->size(); ++i) {
+    out.push_back(Record{r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Text(i, 3), r->Int(i, 4), r->Bytes(i, 5)});
+  }
+  return out;
+}
+
+// Occupancies overlapping [start, end), of `unit` or (empty) of every unit,
+// by start. Only those starting no longer ago than the longest occupancy
+// ever stored can reach past `start`, which bounds the search by start
+// (bookings may last 14 days; most last hours).
+absl::StatusOr<std::vector<Occupancy>> Overlapping(db::Tx& tx, const std::string& unit, int64_t start, int64_t end,
+                                                   int limit) {
+  std::vector<Arg> args = {end, start, limit};
+  if (!unit.empty()) args.push_back(unit);
+  auto r = tx.Query(absl::StrCat("SELECT unit, booking, meeting, room, hold, start_micros, end_micros FROM occupancy"
+                                 " WHERE start_micros < $1 AND end_micros > $2 AND start_micros >= $2 -"
+                                 " COALESCE((SELECT value FROM diary_meta WHERE key = 'longest_occupancy'), 0)",
+                                 unit.empty() ? "" : " AND unit = $4", " ORDER BY start_micros LIMIT $3"),
+                    args);
+  if (!r.ok()) return r.status();
+  std::vector<Occupancy> out;
+  for (int i = 0; i < r->size(); ++i) {
+    out.push_back(Occupancy{r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Text(i, 3), static_cast<int>(r->Int(i, 4)),
+                            r->Int(i, 5), r->Int(i, 6)});
+  }
+  return out;
+}
+
+// Keyset pagination: " AND (a, b) <op> ($n, $m)" when there is a position.
+std::string After(db::Params& p, const char* columns, const char* op,
+                  const std::optional<std::pair<int64_t, std::string>>& after) {
+  if (!after) return "";
+  const std::string first = p.Add(after->first);
+  return absl::StrCat(" AND (", columns, ") ", op, " (", first, ", ", p.Add(after->second), ")");
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<Meeting>> MeetingsTx::GetMeeting(const std::string& id) {
+  return db::Message<Meeting>(tx_.Query("SELECT data FROM meetings WHERE id = $1", {id}), "meeting");
+}
+
+absl::Status MeetingsTx::PutMeeting(const std::string& id, const Meeting& m) {
+  return tx_.Exec(
+      "INSERT INTO meetings(id, account, owner, create_micros, data, start_micros, end_micros, state)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner,"
+      " data = excluded.data, start_micros = excluded.start_micros, end_micros = excluded.end_micros,"
+      " state = excluded.state",
+      {id, m.account(), m.owner(), ToUnixMicros(m.audit().create_time()), Arg::Blob(m.SerializeAsString()),
+       m.has_start_time() ? ToUnixMicros(m.start_time()) : int64_t{0},
+       m.has_end_time() ? ToUnixMicros(m.end_time()) : int64_t{0}, m.state()});
+}
+
+absl::StatusOr<std::vector<Meeting>> MeetingsTx::ListMeetings(
+    const std::string& account, const std::string& owner, Meeting::State state,
+    const std::optional<std::pair<int64_t, std::string>>& after, int limit) {
+  db::Params p;
+  std::string sql = "SELECT data FROM meetings WHERE 1 = 1";
+  if (!account.empty()) sql += " AND account = " + p.Add(account);
+  if (!owner.empty()) sql += " AND owner = " + p.Add(owner);
+  if (state != Meeting::STATE_UNSPECIFIED) sql += " AND state = " + p.Add(state);
+  sql += After(p, "create_micros, id", "<", after);
+  sql += " ORDER BY create_micros DESC, id DESC LIMIT " + p.Add(limit);
+  return db::Messages<Meeting>(tx_.Query(sql, p.args()), "meeting");
+}
+
+absl::StatusOr<std::vector<Meeting>> MeetingsTx::MeetingsBetween(int64_t start, int64_t end) {
+  return db::Messages<Meeting>(
+      tx_.Query("SELECT data FROM meetings WHERE start_micros > 0 AND start_micros < $1 AND start_micros >= $2"
+                " AND end_micros > $3 ORDER BY start_micros, id",
+                {end, start - kLongestMeetingMicros, start}),
+      "meeting");
+}
+
+absl::StatusOr<std::optional<Room>> MeetingsTx::GetRoom(const std::string& id) {
+  return db::Message<Room>(tx_.Query("SELECT data FROM rooms WHERE id = $1", {id}), "room");
+}
+
+absl::Status MeetingsTx::InsertRoom(const std::string& id, const Room& room) {
+  return tx_.Exec("INSERT INTO rooms(id, data) VALUES ($1, $2)", {id, Arg::Blob(room.SerializeAsString())});
+}
+
+absl::Status MeetingsTx::PutRoom(const std::string& id, const Room& room) {
+  return tx_.Exec("UPDATE rooms SET data = $1 WHERE id = $2", {Arg::Blob(room.SerializeAsString()), id});
+}
+
+absl::StatusOr<std::vector<Room>> MeetingsTx::ListRooms(const std::string& after_id, int limit) {
+  return db::Messages<Room>(tx_.Query("SELECT data FROM rooms WHERE id > $1 ORDER BY id LIMIT $2", {after_id, limit}),
+                            "room");
+}
+
+absl::StatusOr<std::optional<Booking>> MeetingsTx::GetBooking(const std::string& name) {
+  return db::Message<Booking>(tx_.Query("SELECT data FROM bookings WHERE name = $1", {name}), "booking");
+}
+
+absl::Status MeetingsTx::PutBooking(const std::string& meeting_id, const Booking& b,
+                                    const std::vector<std::string>& units) {
+  absl::Status s = tx_.Exec(
+      "INSERT INTO bookings(name, meeting_id, start_micros, state, data) VALUES ($1, $2, $3, $4, $5)"
+      " ON CONFLICT (name) DO UPDATE SET state = excluded.state, data = excluded.data,"
+      " start_micros = excluded.start_micros",
+      {b.name(), meeting_id, ToUnixMicros(b.start_time()), b.state(), Arg::Blob(b.SerializeAsString())});
+  if (s.ok()) s = tx_.Exec("DELETE FROM occupancy WHERE booking = $1", {b.name()});
+  if (!s.ok() || b.state() != Booking::ACTIVE) return s;
+  const int64_t start = ToUnixMicros(b.start_time()) - int64_t{b.setup_minutes()} * 60 * 1000000;
+  const int64_t end = ToUnixMicros(b.end_time()) + int64_t{b.teardown_minutes()} * 60 * 1000000;
+  // The longest occupancy ever stored bounds the searches (Overlapping).
+  s = tx_.Exec(
+      "INSERT INTO diary_meta(key, value) VALUES ('longest_occupancy', $1) ON CONFLICT (key)"
+      " DO UPDATE SET value = excluded.value WHERE excluded.value > diary_meta.value",
+      {end - start});
+  for (size_t i = 0; s.ok() && i < units.size(); ++i) {
+    s = tx_.Exec(
+        "INSERT INTO occupancy(unit, start_micros, end_micros, booking, meeting, room, hold)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        {units[i], start, end, b.name(), absl::StrCat("meetings/", meeting_id), b.room(), b.hold()});
+  }
+  return s;
+}
+
+absl::StatusOr<std::vector<Booking>> MeetingsTx::ListBookings(
+    const std::string& meeting_id, bool show_cancelled, const std::optional<std::pair<int64_t, std::string>>& after,
+    int limit) {
+  db::Params p;
+  std::string sql = "SELECT data FROM bookings WHERE 1 = 1";
+  if (!meeting_id.empty()) sql += " AND meeting_id = " + p.Add(meeting_id);
+  if (!show_cancelled) sql += " AND state = " + p.Add(Booking::ACTIVE);
+  sql += After(p, "start_micros, name", ">", after);
+  sql += " ORDER BY start_micros, name LIMIT " + p.Add(limit);
+  return db::Messages<Booking>(tx_.Query(sql, p.args()), "booking");
+}
+
+absl::StatusOr<std::vector<Occupancy>> MeetingsTx::Occupancies(const std::vector<std::string>& units, int64_t start,
+                                                               int64_t end, int limit) {
+  std::vector<Occupancy> out;
+  for (const auto& unit : units) {
+    auto found = Overlapping(tx_, unit, start, end, limit);
+    if (!found.ok()) return found.status();
+    out.insert(out.end(), found->begin(), found->end());
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Occupancy>> MeetingsTx::AllOccupancies(int64_t start, int64_t end, int limit) {
+  return Overlapping(tx_, "", start, end, limit);
+}
+
+absl::StatusOr<std::optional<Record>> MeetingsTx::GetRecord(const std::string& name) {
+  auto r = Records(tx_.Query(absl::StrCat(kRecordColumns, " WHERE name = $1"), {name}));
+  if (!r.ok()) return r.status();
+  if (r->empty()) return std::optional<Record>();
+  return std::optional<Record>(std::move(r->front()));
+}
+
+absl::Status MeetingsTx::PutRecord(const Record& r) {
+  return tx_.Exec(
+      "INSERT INTO records(name, kind, parent, tag, seq, data) VALUES ($1, $2, $3, $4, $5, $6)"
+      " ON CONFLICT (name) DO UPDATE SET tag = excluded.tag, data = excluded.data",
+      {r.name, r.kind, r.parent, r.tag, r.seq, Arg::Blob(r.data)});
+}
+
+absl::StatusOr<std::vector<Record>> MeetingsTx::ListRecords(const std::string& kind, const std::string& key,
+                                                            bool by_tag,
+                                                            const std::optional<std::pair<int64_t, std::string>>& after,
+                                                            int limit) {
+  db::Params p;
+  std::string sql = absl::StrCat(kRecordColumns, " WHERE kind = ", p.Add(kind));
+  sql += by_tag ? " AND tag <> '' AND tag = " + p.Add(key) : " AND parent = " + p.Add(key);
+  sql += After(p, "seq, name", ">", after);
+  sql += " ORDER BY seq, name LIMIT " + p.Add(limit);
+  return Records(tx_.Query(sql, p.args()));
+}
+
+absl::StatusOr<MeetingsGauges> MeetingsTx::ReadGauges(int64_t now) {
+  MeetingsGauges out;
+  // Occupancy rows of combinations count once per booking.
+  auto r = tx_.Query("SELECT hold, COUNT(DISTINCT booking) FROM occupancy WHERE end_micros > $1 GROUP BY hold", {now});
+  if (!r.ok()) return r.status();
+  for (int i = 0; i < r->size(); ++i) out.active_bookings[static_cast<int>(r->Int(i, 0))] = r->Int(i, 1);
+  auto o = tx_.Query("SELECT kind, COUNT(*) FROM outbox GROUP BY kind");
+  if (!o.ok()) return o.status();
+  for (int i = 0; i < o->size(); ++i) out.outbox[static_cast<int>(o->Int(i, 0))] = o->Int(i, 1);
+  return out;
+}
+
+absl::StatusOr<std::vector<OutboxMessage>> MeetingsTx::DueOutbox(int64_t now, int limit) {
+  // (The kind is spelled out, for the partial index outbox_notices to match.)
+  auto r = tx_.Query(absl::StrCat("SELECT id, peer, method, body, traceparent, attempts, label, kind, key FROM outbox o"
+                                  " WHERE next_attempt_micros <= $1 AND NOT (kind = ",
+                                  OutboxEntry::kNotice, " AND EXISTS (SELECT 1 FROM outbox p WHERE p.kind = ",
+                                  OutboxEntry::kNotice, " AND p.key = o.key AND p.id < o.id)) ORDER BY id LIMIT $2"),
+                     {now, limit});
+  if (!r.ok()) return r.status();
+  std::vector<OutboxMessage> out;
+  for (int i = 0; i < r->size(); ++i) {
+    out.push_back(OutboxMessage{r->Int(i, 0), r->Text(i, 1), r->Text(i, 2), r->Bytes(i, 3), r->Text(i, 4),
+                                static_cast<int>(r->Int(i, 5)), r->Text(i, 6), static_cast<int>(r->Int(i, 7)),
+                                r->Text(i, 8)});
+  }
+  return out;
+}
+
+absl::Status UpgradeRows(MeetingsStore& store) {
+  return store.Write([](MeetingsTx& t) -> absl::Status {
+    db::Tx& tx = t.db();
+    // meetings.state of rows written before it had a column (SQLite step 5,
+    // PostgreSQL step 2), from the stored message.
+    for (std::string last;;) {
+      auto r = tx.Query("SELECT id, data FROM meetings WHERE state = 0 AND id > $1 ORDER BY id LIMIT 500", {last});
+      if (!r.ok()) return r.status();
+      if (r->empty()) break;
+      for (int i = 0; i < r->size(); ++i) {
+        Meeting m;
+        if (!r->Parse(i, 1, &m)) return absl::DataLossError("a stored meeting is corrupt");
+        absl::Status s = tx.Exec("UPDATE meetings SET state = $1 WHERE id = $2", {m.state(), r->Text(i, 0)});
+        if (!s.ok()) return s;
+      }
+      last = r->Text(r->size() - 1, 0);
+    }
+    // The writes earlier releases left waiting in activity_outbox, in their
+    // order and due when they were: the request an activity stands for is
+    // built here (ToMessage), so no SQL step can move them. Their failed
+    // attempts start again from 0. (A later release may drop the table.)
+    auto r = tx.Query(
+        "SELECT id, account, request_id, summary, detail, subject, attempts, kind, body, traceparent,"
+        " next_attempt_micros FROM activity_outbox ORDER BY id");
+    if (!r.ok()) return r.status();
+    if (r->empty()) return absl::OkStatus();
+    for (int i = 0; i < r->size(); ++i) {
+      const OutboxMessage m = ToMessage(OutboxEntry{r->Int(i, 0), r->Text(i, 1), r->Text(i, 2), r->Text(i, 3),
+                                                    r->Text(i, 4), r->Text(i, 5), static_cast<int>(r->Int(i, 6)),
+                                                    static_cast<int>(r->Int(i, 7)), r->Bytes(i, 8), r->Text(i, 9)});
+      RETURN_IF_ERROR(t.AddOutbox(m, r->Int(i, 10)));
+    }
+    return tx.Exec("DELETE FROM activity_outbox");
+  });
+}
+
+}  // namespace atrium::meetings
