@@ -42,12 +42,14 @@ int main(int argc, char** argv) {
   double seconds = 3;
   int threads = 64;  // "many concurrent calls"; also what lets group commit batch
   int samples = 200;
+  int workers = ServerOptions().workers;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--accounts=", 0) == 0) accounts = std::stol(a.substr(11));
     if (a.rfind("--seconds=", 0) == 0) seconds = std::stod(a.substr(10));
     if (a.rfind("--threads=", 0) == 0) threads = std::stoi(a.substr(10));
     if (a.rfind("--samples=", 0) == 0) samples = std::stoi(a.substr(10));
+    if (a.rfind("--workers=", 0) == 0) workers = std::stoi(a.substr(10));
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   spdlog::set_level(spdlog::level::warn);
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
   Archive archive(store->get(), &clock, PageTokens("bench"), zone);
   bench::EmptyService empty;
   ServerOptions options;
+  options.workers = workers;
   ServiceRunner runner("atrium.clients.v1.ClientsService", options);
   ClientsHandler handler(&archive, &verifier, runner.executor());
   runner.AddService(&handler);

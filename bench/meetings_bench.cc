@@ -211,7 +211,7 @@ int main(int argc, char** argv) {
     *req.mutable_start_time() = ToProto(from);
     *req.mutable_end_time() = ToProto(from + absl::Hours(24 * 7));
     const absl::Time a = absl::Now();
-    auto out = meetings.GetAvailability(manager, req);
+    auto out = meetings.diary().GetAvailability(manager, req);
     direct.push_back(absl::ToDoubleMilliseconds(absl::Now() - a));
     if (out.ok() && i == 0) {
       for (const auto& r : out->rooms()) holds += r.holds_size();

@@ -26,6 +26,11 @@ bool Executor::TrySubmit(std::function<void()> task) {
   return true;
 }
 
+int Executor::queued() {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(queue_.size());
+}
+
 void Executor::Work() {
   for (;;) {
     std::function<void()> task;
@@ -53,15 +58,14 @@ Bindings::Bindings(const std::string& service, const TokenVerifier* verifier, Ex
     paths_.push_back("/" + service_->full_name() + "/" + service_->method(i)->name());
   }
   bound_.assign(paths_.size(), false);
-  handlers_.assign(paths_.size(), nullptr);
 }
 
 const Bindings::Method& Bindings::Bind(const google::protobuf::Descriptor* request,
                                        const google::protobuf::Descriptor* response, bool server_streaming) {
   for (int i = 0; i < service_->method_count(); ++i) {
     const google::protobuf::MethodDescriptor* m = service_->method(i);
-    if (m->input_type() != request) continue;
-    if (m->output_type() != response || m->client_streaming() || m->server_streaming() != server_streaming) {
+    if (m->input_type() != request || m->server_streaming() != server_streaming) continue;
+    if (m->output_type() != response || m->client_streaming()) {
       spdlog::critical("{}: bound with the wrong response type or streaming", m->full_name());
       std::abort();
     }
@@ -82,12 +86,11 @@ void Bindings::Seal() {
       spdlog::critical("{} is not bound", service_->method(static_cast<int>(i))->full_name());
       std::abort();
     }
-    const bool streaming = handlers_[i] != nullptr;
-    // The synchronous handler is given with the method; a callback one is
-    // marked on it below (grpc::Service keeps them by index).
+    const bool streaming = service_->method(static_cast<int>(i))->server_streaming();
+    // The handler is marked on the method below (grpc::Service keeps them by index).
     AddMethod(new grpc::internal::RpcServiceMethod(
         paths_[i].c_str(),
-        streaming ? grpc::internal::RpcMethod::SERVER_STREAMING : grpc::internal::RpcMethod::NORMAL_RPC, handlers_[i]));
+        streaming ? grpc::internal::RpcMethod::SERVER_STREAMING : grpc::internal::RpcMethod::NORMAL_RPC, nullptr));
   }
   for (const auto& mark : pending_) mark();
   pending_.clear();
@@ -97,7 +100,7 @@ void Bindings::Dispatch(grpc::CallbackServerContext* ctx, grpc::ServerUnaryReact
                         std::function<absl::Status(const Principal&)> run) {
   const absl::Time arrived = absl::Now();
   const bool queued = executor_->TrySubmit([this, ctx, reactor, &method, arrived, run = std::move(run)] {
-    if (ctx->IsCancelled()) {
+    if (ctx->IsCancelled() || ctx->deadline() <= std::chrono::system_clock::now()) {
       // The client gave up (or its deadline passed) while the call waited.
       Metrics::Get().ObserveCall(method, grpc::StatusCode::CANCELLED, absl::Now() - arrived);
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the call ended before it could run"));

@@ -22,7 +22,8 @@
 // metrics run there (common/handler.h: Handle). A full queue refuses the call
 // with RESOURCE_EXHAUSTED, so a slow database or a flood of calls holds a
 // bounded number of threads and of waiting calls; a call whose client gave up
-// while it waited is not run.
+// while it waited is not run. A streaming method is a reactor of its own
+// (ServerStream): it holds no thread while it waits.
 #pragma once
 
 #include <deque>
@@ -41,7 +42,9 @@
 #include "common/handler.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/grpcpp.h"
-#include "grpcpp/support/method_handler.h"
+#include "grpcpp/impl/codegen/server_callback_handlers.h"
+#include "grpcpp/impl/rpc_service_method.h"
+#include "grpcpp/impl/service_type.h"
 
 namespace atrium {
 
@@ -57,6 +60,8 @@ class Executor final {
   // False, and `task` is dropped, when `max_queued` tasks already wait.
   bool TrySubmit(std::function<void()> task);
   int threads() const { return static_cast<int>(threads_.size()); }
+  // Tasks waiting for a thread.
+  int queued();
   int max_queued() const { return max_queued_; }
 
  private:
@@ -102,27 +107,23 @@ class Bindings : public grpc::Service {
     Unary<Req, Resp>([domain, method](const Principal& who, const Req& req) { return (domain->*method)(who, req); });
   }
 
-  // A server-streaming method whose request is Req. It stays on gRPC's
-  // synchronous API: an open stream holds one of gRPC's threads (bounded by
-  // ServerOptions::grpc_max_threads) until it ends.
+  // A server-streaming method whose request is Req, served by the reactor
+  // `start` returns (gRPC's callback API: an open stream holds no thread;
+  // the reactor hands its blocking work to executor()).
   template <typename Req, typename Resp>
-  void ServerStream(
-      std::function<absl::Status(const Principal&, grpc::ServerContext*, const Req&, grpc::ServerWriter<Resp>*)> fn) {
+  void ServerStream(std::function<grpc::ServerWriteReactor<Resp>*(grpc::CallbackServerContext*, const Req*)> start) {
     const Method& m = Bind(Req::descriptor(), Resp::descriptor(), true);
-    const std::string* name = &m.descriptor->name();
-    handlers_[static_cast<size_t>(m.index)] = new grpc::internal::ServerStreamingHandler<Bindings, Req, Resp>(
-        [fn = std::move(fn), name](Bindings* self, grpc::ServerContext* ctx, const Req* req,
-                                   grpc::ServerWriter<Resp>* writer) {
-          return Handle(*self->verifier_, ctx, name->c_str(),
-                        [&](const Principal& who) { return fn(who, ctx, *req, writer); });
-        },
-        this);
+    pending_.push_back([this, index = m.index, start = std::move(start)] {
+      MarkMethodCallback(index, new grpc::internal::CallbackServerStreamingHandler<Req, Resp>(start));
+    });
   }
 
  protected:
   // Registers every method with gRPC; aborts naming a method left unbound
   // (a programming error every test of the service finds).
   void Seal();
+  Executor* executor() const { return executor_; }
+  const TokenVerifier* verifier() const { return verifier_; }
 
  private:
   struct Method {
@@ -143,8 +144,7 @@ class Bindings : public grpc::Service {
   std::vector<std::string> paths_;  // "/package.Service/Method", by index
   std::vector<Method> bindings_;
   std::vector<bool> bound_;
-  std::vector<grpc::internal::MethodHandler*> handlers_;  // synchronous ones, by index
-  std::vector<std::function<void()>> pending_;            // callback ones, marked once the methods exist
+  std::vector<std::function<void()>> pending_;  // the handlers, marked once the methods exist
 };
 
 }  // namespace atrium

@@ -51,7 +51,7 @@ struct ServerOptions {
   int grpc_max_threads = 512;
   // The executor calls run on (common/serve.h): its threads, and how many
   // calls may wait for one before a call is refused with RESOURCE_EXHAUSTED.
-  int workers = 16;
+  int workers = 64;
   int max_queued_calls = 1000;
   // host:port of the Prometheus /metrics endpoint; empty = none.
   std::string metrics_listen;

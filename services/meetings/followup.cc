@@ -1,5 +1,6 @@
-// The meeting after the preparation: full tracking (全程跟踪), settlement of
-// the bill, the guests' preferences, and today's view (当日客情).
+// The follow-up (FollowUp): the meeting from the guests' arrival on: full
+// tracking (全程跟踪), settlement of the bill, the guests' preferences, and
+// today's view (当日客情).
 #include <algorithm>
 #include <map>
 #include <set>
@@ -69,7 +70,7 @@ const char* KindName(TrackingEntry::Kind k) {
 
 }  // namespace
 
-absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who,
+absl::StatusOr<TrackingEntry> FollowUp::CreateTrackingEntry(const Principal& who,
                                                             const v1::CreateTrackingEntryRequest& req) {
   RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kDepartment},
                               "tracking is recorded by the manager, key account managers, clerks and departments"));
@@ -96,12 +97,12 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
   if (e.has_occur_time()) {
     RETURN_IF_ERROR(CheckTimestamp(e.occur_time(), "tracking_entry.occur_time"));
   }
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   if (!e.has_occur_time()) *e.mutable_occur_time() = ToProto(now);
   e.set_name(absl::StrCat(req.parent(), "/trackingEntries/", NewId(now)));
   *e.mutable_audit() = NewAudit(who, now);
   TrackingEntry out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
@@ -138,19 +139,19 @@ absl::StatusOr<TrackingEntry> Meetings::CreateTrackingEntry(const Principal& who
   return out;
 }
 
-absl::StatusOr<v1::ListTrackingEntriesResponse> Meetings::ListTrackingEntries(
+absl::StatusOr<v1::ListTrackingEntriesResponse> FollowUp::ListTrackingEntries(
     const Principal& who, const v1::ListTrackingEntriesRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "tracking is read by staff, departments and services"));
   v1::ListTrackingEntriesResponse out;
   auto next =
-      ListMeetingRecords(*store_, page_tokens_, kTrackingKind, req.parent(), req.page_size(), req.page_token(),
+      ListMeetingRecords(*ctx_.store, ctx_.page_tokens, kTrackingKind, req.parent(), req.page_size(), req.page_token(),
                          [&](const std::string& data) { return out.add_tracking_entries()->ParseFromString(data); });
   if (!next.ok()) return next.status();
   out.set_next_page_token(*next);
   return out;
 }
 
-absl::StatusOr<Settlement> Meetings::LoadSettlement(MeetingsTx& tx, const Meeting& m) {
+absl::StatusOr<Settlement> FollowUp::LoadSettlement(MeetingsTx& tx, const Meeting& m) {
   const std::string name = absl::StrCat(m.name(), "/settlement");
   auto stored = GetAs<Settlement>(tx, name);
   if (!stored.ok()) return stored.status();
@@ -217,15 +218,15 @@ absl::StatusOr<Settlement> Meetings::LoadSettlement(MeetingsTx& tx, const Meetin
   return s;
 }
 
-absl::StatusOr<Settlement> Meetings::ChangeSettlement(
+absl::StatusOr<Settlement> FollowUp::ChangeSettlement(
     const Principal& who, const std::string& name, std::initializer_list<Role>, const char* rule,
     const std::function<absl::Status(MeetingsTx&, Meeting&, Settlement&)>& fn) {
   RETURN_IF_ERROR(RequireBiller(who, rule));
   auto id = SingletonOf(name, "settlement", "name");
   if (!id.ok()) return id.status();
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   Settlement out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
@@ -247,14 +248,14 @@ absl::StatusOr<Settlement> Meetings::ChangeSettlement(
   return out;
 }
 
-absl::StatusOr<Settlement> Meetings::GetSettlement(const Principal& who, const v1::GetSettlementRequest& req) {
+absl::StatusOr<Settlement> FollowUp::GetSettlement(const Principal& who, const v1::GetSettlementRequest& req) {
   if (auto s = who.Require(kStaffAndService, "the bill is read by staff and services"); !s.ok()) {
     if (!who.IsDepartment("finance")) return s;
   }
   auto id = SingletonOf(req.name(), "settlement", "name");
   if (!id.ok()) return id.status();
   Settlement out;
-  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
     auto s = LoadSettlement(tx, *m);
@@ -266,7 +267,7 @@ absl::StatusOr<Settlement> Meetings::GetSettlement(const Principal& who, const v
   return out;
 }
 
-absl::StatusOr<Settlement> Meetings::RecordCharges(const Principal& who, const v1::RecordChargesRequest& req) {
+absl::StatusOr<Settlement> FollowUp::RecordCharges(const Principal& who, const v1::RecordChargesRequest& req) {
   if (req.charges_size() == 0) return InvalidArgument("charges", "at least one charge is required");
   std::set<int> seen;
   for (int i = 0; i < req.charges_size(); ++i) {
@@ -311,7 +312,7 @@ absl::StatusOr<Settlement> Meetings::RecordCharges(const Principal& who, const v
       });
 }
 
-absl::StatusOr<Settlement> Meetings::RecordBillReview(const Principal& who, const v1::RecordBillReviewRequest& req) {
+absl::StatusOr<Settlement> FollowUp::RecordBillReview(const Principal& who, const v1::RecordBillReviewRequest& req) {
   // The client reviews the bill with the sales side; finance records the
   // charges and payments and settles, but does not speak for the client.
   RETURN_IF_ERROR(who.Require(kHandlers, "the client's review is recorded by the manager and the KAM"));
@@ -332,7 +333,7 @@ absl::StatusOr<Settlement> Meetings::RecordBillReview(const Principal& who, cons
                           });
 }
 
-absl::StatusOr<Settlement> Meetings::RecordPayment(const Principal& who, const v1::RecordPaymentRequest& req) {
+absl::StatusOr<Settlement> FollowUp::RecordPayment(const Principal& who, const v1::RecordPaymentRequest& req) {
   const v1::Payment& p = req.payment();
   if (!p.has_amount()) return InvalidArgument("payment.amount", "is required");
   RETURN_IF_ERROR(ValidateAmount(p.amount(), "payment.amount", false));
@@ -362,13 +363,13 @@ absl::StatusOr<Settlement> Meetings::RecordPayment(const Principal& who, const v
       });
 }
 
-absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::SettleMeetingRequest& req) {
+absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::SettleMeetingRequest& req) {
   RETURN_IF_ERROR(RequireBiller(who, "meetings are settled by the manager, the key account manager and finance"));
   auto id = MeetingIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   Meeting out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
@@ -405,7 +406,7 @@ absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::
       *e->mutable_amount() = Cny(balance);
       e->set_reference(s->name());
       e->set_description(absl::StrCat(m->title(), ": unpaid remainder of the bill"));
-      *e->mutable_entry_date() = Today(now, policy_.zone);
+      *e->mutable_entry_date() = Today(now, ctx_.policy.zone);
       OutboxEntry entry;
       entry.kind = OutboxEntry::kLedger;
       entry.account = m->account();
@@ -434,7 +435,7 @@ absl::StatusOr<Meeting> Meetings::SettleMeeting(const Principal& who, const v1::
   return out;
 }
 
-absl::StatusOr<Meeting> Meetings::RecordGuestPreferences(const Principal& who,
+absl::StatusOr<Meeting> FollowUp::RecordGuestPreferences(const Principal& who,
                                                          const v1::RecordGuestPreferencesRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "guest preferences are recorded by the manager and the KAM"));
   auto id = MeetingIdOf(req.name(), "name");
@@ -454,9 +455,9 @@ absl::StatusOr<Meeting> Meetings::RecordGuestPreferences(const Principal& who,
     RETURN_IF_ERROR(CheckText(p.description(), f + ".description", 1000, true, true));
     RETURN_IF_ERROR(CheckText(p.guest_name(), f + ".guest_name", 100));
   }
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   Meeting out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *id);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
@@ -494,22 +495,22 @@ absl::StatusOr<Meeting> Meetings::RecordGuestPreferences(const Principal& who,
   return out;
 }
 
-absl::StatusOr<v1::TodayView> Meetings::GetTodayView(const Principal& who, const v1::GetTodayViewRequest& req) {
+absl::StatusOr<v1::TodayView> FollowUp::GetTodayView(const Principal& who, const v1::GetTodayViewRequest& req) {
   RETURN_IF_ERROR(
       who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kGmOffice, Role::kDepartment},
                   "today's view is read by staff and departments"));
   if (req.has_date()) {
     RETURN_IF_ERROR(CheckDate(req.date(), "date"));
   }
-  const absl::Time now = clock_->Now();
-  const type::v1::Date date = req.has_date() ? req.date() : Today(now, policy_.zone);
+  const absl::Time now = ctx_.clock->Now();
+  const type::v1::Date date = req.has_date() ? req.date() : Today(now, ctx_.policy.zone);
   const absl::CivilDay day = ToCivilDay(date);
-  const absl::Time start = absl::FromCivil(day, policy_.zone);
-  const absl::Time end = absl::FromCivil(day + 1, policy_.zone);
+  const absl::Time start = absl::FromCivil(day, ctx_.policy.zone);
+  const absl::Time end = absl::FromCivil(day + 1, ctx_.policy.zone);
   v1::TodayView out;
   *out.mutable_date() = date;
   std::vector<Meeting> meetings;
-  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     auto rows = tx.MeetingsBetween(absl::ToUnixMicros(start), absl::ToUnixMicros(end));
     if (!rows.ok()) return rows.status();
     for (Meeting& m : *rows) {
@@ -521,8 +522,8 @@ absl::StatusOr<v1::TodayView> Meetings::GetTodayView(const Principal& who, const
       t->set_owner(m.owner());
       t->set_state(m.state());
       t->set_attendees(m.expected_attendees());
-      t->set_arriving(absl::ToCivilDay(FromProto(m.start_time()), policy_.zone) == day);
-      t->set_departing(absl::ToCivilDay(FromProto(m.end_time()) - absl::Microseconds(1), policy_.zone) == day);
+      t->set_arriving(absl::ToCivilDay(FromProto(m.start_time()), ctx_.policy.zone) == day);
+      t->set_departing(absl::ToCivilDay(FromProto(m.end_time()) - absl::Microseconds(1), ctx_.policy.zone) == day);
       auto a = GetAs<v1::Agreement>(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version()));
       if (!a.ok()) return a.status();
       if (*a) {
@@ -542,11 +543,11 @@ absl::StatusOr<v1::TodayView> Meetings::GetTodayView(const Principal& who, const
   });
   if (!status.ok()) return status;
   // Signatures from the notifications service, on the caller's behalf.
-  out.set_signatures_known(notices_ != nullptr);
-  for (int i = 0; i < out.meetings_size() && notices_ != nullptr; ++i) {
+  out.set_signatures_known(ctx_.notices != nullptr);
+  for (int i = 0; i < out.meetings_size() && ctx_.notices != nullptr; ++i) {
     const Meeting& m = meetings[i];
     if (m.notice_revision() == 0) continue;
-    auto board = notices_->Status(who, NoticeIdOf(m.name().substr(sizeof("meetings/") - 1)));
+    auto board = ctx_.notices->Status(who, NoticeIdOf(m.name().substr(sizeof("meetings/") - 1)));
     if (!board.ok()) {
       out.set_signatures_known(false);
       break;

@@ -1,7 +1,8 @@
-// gRPC bindings of atrium.meetings.v1.MeetingsService: each method is the Meetings
-// method of the same request type (common/serve.h), which authenticates the
-// caller, runs it on the executor and translates its status. Nothing else
-// happens here.
+// gRPC bindings of atrium.meetings.v1.MeetingsService: each method is the
+// method of the same request type on one part of Meetings (meetings.h: the
+// pipeline, the diary, sales, the preparation, the follow-up), bound through
+// common/serve.h, which authenticates the caller, runs it on the executor and
+// translates its status. Nothing else happens here.
 #pragma once
 
 #include "atrium/meetings/v1/meetings.grpc.pb.h"

@@ -1,7 +1,9 @@
-// Helpers shared by the files of the meetings domain (meetings.cc, sales.cc,
-// followup.cc). Not API.
+// Helpers shared by the parts of the meetings domain (meetings.h): the
+// roles, names, and the steps more than one part takes (moving a meeting,
+// issuing a notice revision). Not API.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 #include "common/audit.h"
 #include "common/auth.h"
 #include "common/page_token.h"
+#include "services/meetings/context.h"
 #include "services/meetings/forwarder.h"
 #include "services/meetings/store.h"
 
@@ -48,10 +51,23 @@ absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::str
                             const std::string& summary, const std::string& detail, const Principal& who,
                             absl::Time now);
 
-// FAILED_PRECONDITION ROOM_RETIRED when `room`, or a part of it, is retired.
-absl::Status CheckBookable(MeetingsTx& tx, const v1::Room& room);
-// The capacities of `r`: known styles, each once, 1..10000 seats.
-absl::Status CheckCapacities(const v1::Room& r, const std::string& field);
+using MoveHook = std::function<absl::Status(MeetingsTx&, v1::Meeting&)>;
+// Moves a meeting from one of `from` to `to`, recording who, when and why;
+// `release_rooms` cancels its bookings in the same transaction, `also` runs
+// in it before the move (meetings.cc). The pipeline and the preparation
+// move meetings.
+absl::StatusOr<v1::Meeting> Move(const Context& ctx, const Principal& who, const std::string& name,
+                                 const std::string& etag, const std::string& note,
+                                 std::initializer_list<v1::Meeting::State> from, v1::Meeting::State to,
+                                 bool release_rooms, const MoveHook& also = {});
+// Generates the next notice revision of `m` from its agreement in force
+// (or a cancellation), puts it in the outbox and re-derives the checklist
+// (preparation.cc). Also on cancelling and on signing a new agreement.
+absl::Status IssueRevision(const Context& ctx, MeetingsTx& tx, v1::Meeting& m, const Principal& who,
+                           const std::string& cancelled_reason = "");
+// The agreement `name` (meetings/{m}/agreements/{v}), NOT_FOUND if none
+// (sales.cc).
+absl::StatusOr<v1::Agreement> MustGetAgreement(MeetingsTx& tx, const std::string& name);
 
 // Reads and writes a stored message under its resource name.
 template <typename T>

@@ -59,7 +59,7 @@ class MeetingsTest : public ::testing::Test {
     c->set_style(v1::THEATRE);
     c->set_seats(seats);
     for (auto& p : parts) req.mutable_room()->add_parts(p);
-    auto r = meetings_->CreateRoom(kManager, req);
+    auto r = meetings_->diary().CreateRoom(kManager, req);
     ASSERT_TRUE(r.ok()) << r.status();
   }
 
@@ -68,7 +68,7 @@ class MeetingsTest : public ::testing::Test {
     req.mutable_meeting()->set_account(account);
     req.mutable_meeting()->set_title("2027 华东区经销商年会");
     req.mutable_meeting()->set_origin(Meeting::WALK_IN);
-    auto m = meetings_->CreateMeeting(who, req);
+    auto m = meetings_->pipeline().CreateMeeting(who, req);
     EXPECT_TRUE(m.ok()) << m.status();
     return m.ok() ? *m : Meeting();
   }
@@ -107,20 +107,20 @@ TEST_F(MeetingsTest, CreateMeetingChecksTheAccountWithTheClientsService) {
   req.mutable_meeting()->set_account("accounts/nobody");
   req.mutable_meeting()->set_title("x");
   req.mutable_meeting()->set_origin(Meeting::OUTREACH);
-  EXPECT_EQ(CodeOf(meetings_->CreateMeeting(kKam, req)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().CreateMeeting(kKam, req)), Code::kNotFound);
   req.mutable_meeting()->set_account("accounts/old");
-  EXPECT_EQ(ReasonOf(meetings_->CreateMeeting(kKam, req).status()), "ACCOUNT_ARCHIVED");
+  EXPECT_EQ(ReasonOf(meetings_->pipeline().CreateMeeting(kKam, req).status()), "ACCOUNT_ARCHIVED");
   req.mutable_meeting()->set_account("accounts/acme");
-  EXPECT_EQ(CodeOf(meetings_->CreateMeeting(kKam2, req)), Code::kPermissionDenied);  // not their account
-  EXPECT_EQ(CodeOf(meetings_->CreateMeeting(kFnb, req)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().CreateMeeting(kKam2, req)), Code::kPermissionDenied);  // not their account
+  EXPECT_EQ(CodeOf(meetings_->pipeline().CreateMeeting(kFnb, req)), Code::kPermissionDenied);
   directory_.down = true;
-  EXPECT_EQ(CodeOf(meetings_->CreateMeeting(kKam, req)), Code::kUnavailable);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().CreateMeeting(kKam, req)), Code::kUnavailable);
   directory_.down = false;
 
   auto bad = [&](auto mutate) {
     v1::CreateMeetingRequest r = req;
     mutate(*r.mutable_meeting());
-    return FieldOf(meetings_->CreateMeeting(kKam, r).status());
+    return FieldOf(meetings_->pipeline().CreateMeeting(kKam, r).status());
   };
   EXPECT_EQ(bad([](Meeting& x) { x.set_account("acme"); }), "meeting.account");
   EXPECT_EQ(bad([](Meeting& x) { x.set_title(""); }), "meeting.title");
@@ -135,122 +135,122 @@ TEST_F(MeetingsTest, CreateMeetingChecksTheAccountWithTheClientsService) {
 
   // request_id: a retry returns the first meeting.
   req.set_request_id("enquiry-42");
-  auto first = meetings_->CreateMeeting(kKam, req);
-  auto again = meetings_->CreateMeeting(kKam, req);
+  auto first = meetings_->pipeline().CreateMeeting(kKam, req);
+  auto again = meetings_->pipeline().CreateMeeting(kKam, req);
   ASSERT_TRUE(first.ok() && again.ok());
   EXPECT_EQ(first->name(), again->name());
 
   v1::ListMeetingsRequest list;
   list.set_owner("kam-li");
   list.set_page_size(1);
-  auto page = meetings_->ListMeetings(kManager, list);
+  auto page = meetings_->pipeline().ListMeetings(kManager, list);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->meetings_size(), 1);
   EXPECT_EQ(page->meetings(0).name(), first->name());  // newest first
   EXPECT_FALSE(page->next_page_token().empty());
   list.set_page_token(page->next_page_token());
-  auto second = meetings_->ListMeetings(kManager, list);
+  auto second = meetings_->pipeline().ListMeetings(kManager, list);
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(second->meetings_size(), 1);
   EXPECT_EQ(second->meetings(0).name(), m.name());
   list.set_account("accounts/acme");  // the token belongs to another query
-  EXPECT_EQ(FieldOf(meetings_->ListMeetings(kManager, list).status()), "page_token");
-  EXPECT_EQ(CodeOf(meetings_->ListMeetings(kFnb, v1::ListMeetingsRequest())), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(meetings_->pipeline().ListMeetings(kManager, list).status()), "page_token");
+  EXPECT_EQ(CodeOf(meetings_->pipeline().ListMeetings(kFnb, v1::ListMeetingsRequest())), Code::kPermissionDenied);
   v1::GetMeetingRequest get;
   get.set_name("meetings/none");
-  EXPECT_EQ(CodeOf(meetings_->GetMeeting(kFnb, get)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().GetMeeting(kFnb, get)), Code::kNotFound);
   get.set_name("m1");
-  EXPECT_EQ(FieldOf(meetings_->GetMeeting(kFnb, get).status()), "name");
-  EXPECT_EQ(CodeOf(meetings_->GetMeeting(kInspector, get)), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(meetings_->pipeline().GetMeeting(kFnb, get).status()), "name");
+  EXPECT_EQ(CodeOf(meetings_->pipeline().GetMeeting(kInspector, get)), Code::kPermissionDenied);
 }
 
 TEST_F(MeetingsTest, RoomsAndCombinations) {
   v1::CreateRoomRequest req;
   req.set_room_id("hall-a");
   req.mutable_room()->set_display_name("again");
-  EXPECT_EQ(CodeOf(meetings_->CreateRoom(kManager, req)), Code::kAlreadyExists);
+  EXPECT_EQ(CodeOf(meetings_->diary().CreateRoom(kManager, req)), Code::kAlreadyExists);
   req.set_room_id("big");
   req.mutable_room()->add_parts("rooms/hall");  // a combination of combinations
   req.mutable_room()->add_parts("rooms/boardroom");
-  EXPECT_EQ(ReasonOf(meetings_->CreateRoom(kManager, req).status()), "PART_IS_COMBINATION");
+  EXPECT_EQ(ReasonOf(meetings_->diary().CreateRoom(kManager, req).status()), "PART_IS_COMBINATION");
   req.mutable_room()->set_parts(0, "rooms/ghost");
-  EXPECT_EQ(ReasonOf(meetings_->CreateRoom(kManager, req).status()), "PART_NOT_FOUND");
+  EXPECT_EQ(ReasonOf(meetings_->diary().CreateRoom(kManager, req).status()), "PART_NOT_FOUND");
   req.mutable_room()->set_parts(0, "rooms/boardroom");
-  EXPECT_EQ(FieldOf(meetings_->CreateRoom(kManager, req).status()), "room.parts[1]");
+  EXPECT_EQ(FieldOf(meetings_->diary().CreateRoom(kManager, req).status()), "room.parts[1]");
   req.mutable_room()->clear_parts();
   req.set_room_id("Big Room");
-  EXPECT_EQ(FieldOf(meetings_->CreateRoom(kManager, req).status()), "room_id");
-  EXPECT_EQ(CodeOf(meetings_->CreateRoom(kKam, req)), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(meetings_->diary().CreateRoom(kManager, req).status()), "room_id");
+  EXPECT_EQ(CodeOf(meetings_->diary().CreateRoom(kKam, req)), Code::kPermissionDenied);
   v1::ListRoomsRequest list;
   list.set_page_size(3);
-  auto page = meetings_->ListRooms(kFnb, list);
+  auto page = meetings_->diary().ListRooms(kFnb, list);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->rooms_size(), 3);
   EXPECT_EQ(page->rooms(0).name(), "rooms/boardroom");
   list.set_page_token(page->next_page_token());
-  EXPECT_EQ(meetings_->ListRooms(kFnb, list)->rooms_size(), 1);
+  EXPECT_EQ(meetings_->diary().ListRooms(kFnb, list)->rooms_size(), 1);
   v1::GetRoomRequest get;
   get.set_name("rooms/nope");
-  EXPECT_EQ(CodeOf(meetings_->GetRoom(kKam, get)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->diary().GetRoom(kKam, get)), Code::kNotFound);
 }
 
 TEST_F(MeetingsTest, BookingsConflictOnTheRoomItsPartsAndCombinations) {
   Meeting m1 = NewMeeting();
   Meeting m2 = NewMeeting(kManager);
   // m1 holds hall-a 09:00-17:00 with an hour of set-up and of tear-down.
-  auto first =
-      meetings_->CreateBooking(kKam, BookingRequest(m1, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8), 60, 60));
+  auto first = meetings_->diary().CreateBooking(
+      kKam, BookingRequest(m1, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8), 60, 60));
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->hold(), Booking::TENTATIVE);
 
   // The same room during its tear-down: refused, naming the meeting in the way.
-  auto clash = meetings_->CreateBooking(
+  auto clash = meetings_->diary().CreateBooking(
       kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(17) + absl::Minutes(30), absl::Hours(2)));
   EXPECT_EQ(CodeOf(clash), Code::kAborted);
   EXPECT_EQ(ReasonOf(clash.status()), "ROOM_CONFLICT");
   EXPECT_NE(std::string(clash.status().message()).find(m1.name()), std::string::npos);
   // The combination containing it: refused too.
   EXPECT_EQ(
-      ReasonOf(
-          meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall", kDay + absl::Hours(12), absl::Hours(1)))
-              .status()),
+      ReasonOf(meetings_->diary()
+                   .CreateBooking(kManager, BookingRequest(m2, "rooms/hall", kDay + absl::Hours(12), absl::Hours(1)))
+                   .status()),
       "ROOM_CONFLICT");
   // The other part, and the same room after tear-down: fine.
-  EXPECT_TRUE(
-      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-b", kDay + absl::Hours(9), absl::Hours(8)))
-          .ok());
-  auto evening =
-      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(18), absl::Hours(3)));
+  EXPECT_TRUE(meetings_->diary()
+                  .CreateBooking(kManager, BookingRequest(m2, "rooms/hall-b", kDay + absl::Hours(9), absl::Hours(8)))
+                  .ok());
+  auto evening = meetings_->diary().CreateBooking(
+      kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(18), absl::Hours(3)));
   ASSERT_TRUE(evening.ok()) << evening.status();
   // A combination booked holds both parts.
-  auto next_day =
-      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall", kDay + absl::Hours(33), absl::Hours(4)));
+  auto next_day = meetings_->diary().CreateBooking(
+      kManager, BookingRequest(m2, "rooms/hall", kDay + absl::Hours(33), absl::Hours(4)));
   ASSERT_TRUE(next_day.ok());
   EXPECT_EQ(
-      ReasonOf(
-          meetings_->CreateBooking(kKam, BookingRequest(m1, "rooms/hall-b", kDay + absl::Hours(34), absl::Hours(1)))
-              .status()),
+      ReasonOf(meetings_->diary()
+                   .CreateBooking(kKam, BookingRequest(m1, "rooms/hall-b", kDay + absl::Hours(34), absl::Hours(1)))
+                   .status()),
       "ROOM_CONFLICT");
 
   // Cancelling releases the room; cancelling again is harmless.
   v1::CancelBookingRequest cancel;
   cancel.set_name(first->name());
-  EXPECT_EQ(FieldOf(meetings_->CancelBooking(kKam, cancel).status()), "reason");
+  EXPECT_EQ(FieldOf(meetings_->diary().CancelBooking(kKam, cancel).status()), "reason");
   cancel.set_reason("客户改期");
-  EXPECT_EQ(CodeOf(meetings_->CancelBooking(kKam2, cancel)), Code::kPermissionDenied);
-  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
-  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
-  EXPECT_TRUE(
-      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(10), absl::Hours(1)))
-          .ok());
+  EXPECT_EQ(CodeOf(meetings_->diary().CancelBooking(kKam2, cancel)), Code::kPermissionDenied);
+  ASSERT_TRUE(meetings_->diary().CancelBooking(kKam, cancel).ok());
+  ASSERT_TRUE(meetings_->diary().CancelBooking(kKam, cancel).ok());
+  EXPECT_TRUE(meetings_->diary()
+                  .CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(10), absl::Hours(1)))
+                  .ok());
   v1::ConfirmBookingRequest confirm;
   confirm.set_name(first->name());
-  EXPECT_EQ(ReasonOf(meetings_->ConfirmBooking(kKam, confirm).status()), "BOOKING_CANCELLED");
+  EXPECT_EQ(ReasonOf(meetings_->diary().ConfirmBooking(kKam, confirm).status()), "BOOKING_CANCELLED");
   confirm.set_name(evening->name());
-  auto definite = meetings_->ConfirmBooking(kManager, confirm);
+  auto definite = meetings_->diary().ConfirmBooking(kManager, confirm);
   ASSERT_TRUE(definite.ok());
   EXPECT_EQ(definite->hold(), Booking::DEFINITE);
-  EXPECT_EQ(ReasonOf(meetings_->ConfirmBooking(kManager, confirm).status()), "ALREADY_DEFINITE");
+  EXPECT_EQ(ReasonOf(meetings_->diary().ConfirmBooking(kManager, confirm).status()), "ALREADY_DEFINITE");
 }
 
 TEST_F(MeetingsTest, BookingValidation) {
@@ -258,7 +258,7 @@ TEST_F(MeetingsTest, BookingValidation) {
   auto field = [&](auto mutate) {
     auto req = BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2));
     mutate(req);
-    return FieldOf(meetings_->CreateBooking(kKam, req).status());
+    return FieldOf(meetings_->diary().CreateBooking(kKam, req).status());
   };
   EXPECT_EQ(field([](auto& r) { r.set_parent("m"); }), "parent");
   EXPECT_EQ(field([](auto& r) { r.mutable_booking()->set_room("hall-a"); }), "booking.room");
@@ -271,39 +271,39 @@ TEST_F(MeetingsTest, BookingValidation) {
   EXPECT_EQ(field([](auto& r) { r.mutable_booking()->clear_style(); }), "booking.style");
   EXPECT_EQ(field([](auto& r) { r.mutable_booking()->set_attendees(0); }), "booking.attendees");
   auto big = BookingRequest(m, "rooms/boardroom", kDay, absl::Hours(2));
-  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, big).status()), "ROOM_TOO_SMALL");
+  EXPECT_EQ(ReasonOf(meetings_->diary().CreateBooking(kKam, big).status()), "ROOM_TOO_SMALL");
   big.mutable_booking()->set_style(v1::BANQUET);  // not offered there
-  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, big).status()), "ROOM_TOO_SMALL");
-  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/ghost", kDay, absl::Hours(1)))),
+  EXPECT_EQ(ReasonOf(meetings_->diary().CreateBooking(kKam, big).status()), "ROOM_TOO_SMALL");
+  EXPECT_EQ(CodeOf(meetings_->diary().CreateBooking(kKam, BookingRequest(m, "rooms/ghost", kDay, absl::Hours(1)))),
             Code::kNotFound);
   auto other = BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1));
   other.set_parent("meetings/ghost");
-  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam, other)), Code::kNotFound);
-  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam2, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1)))),
+  EXPECT_EQ(CodeOf(meetings_->diary().CreateBooking(kKam, other)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->diary().CreateBooking(kKam2, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1)))),
             Code::kPermissionDenied);
-  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kFnb, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1)))),
+  EXPECT_EQ(CodeOf(meetings_->diary().CreateBooking(kFnb, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1)))),
             Code::kPermissionDenied);
 
   // request_id makes a retry return the same booking, even though the room is now held.
   auto req = BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(1));
   req.set_request_id("hold-1");
-  auto a = meetings_->CreateBooking(kKam, req);
-  auto b = meetings_->CreateBooking(kKam, req);
+  auto a = meetings_->diary().CreateBooking(kKam, req);
+  auto b = meetings_->diary().CreateBooking(kKam, req);
   ASSERT_TRUE(a.ok() && b.ok()) << b.status();
   EXPECT_EQ(a->name(), b->name());
   Meeting m2 = NewMeeting();
   auto reuse = BookingRequest(m2, "rooms/hall-b", kDay, absl::Hours(1));
   reuse.set_request_id("hold-1");
-  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam, reuse)), Code::kAlreadyExists);
+  EXPECT_EQ(CodeOf(meetings_->diary().CreateBooking(kKam, reuse)), Code::kAlreadyExists);
 
   v1::ListBookingsRequest list;
   list.set_parent("meetings/-");
-  EXPECT_EQ(meetings_->ListBookings(kFnb, list)->bookings_size(), 1);
+  EXPECT_EQ(meetings_->diary().ListBookings(kFnb, list)->bookings_size(), 1);
   list.set_parent("rooms/x");
-  EXPECT_EQ(FieldOf(meetings_->ListBookings(kFnb, list).status()), "parent");
+  EXPECT_EQ(FieldOf(meetings_->diary().ListBookings(kFnb, list).status()), "parent");
   v1::GetBookingRequest get;
   get.set_name(m.name() + "/bookings/none");
-  EXPECT_EQ(CodeOf(meetings_->GetBooking(kFnb, get)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->diary().GetBooking(kFnb, get)), Code::kNotFound);
 }
 
 // The example: a request id that created a booking, since cancelled,
@@ -313,20 +313,20 @@ TEST_F(MeetingsTest, ARequestIdOfACancelledBookingIsNotReusedForAnotherSlot) {
   Meeting m = NewMeeting();
   auto first = BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2));
   first.set_request_id("slot-1");
-  auto booked = meetings_->CreateBooking(kKam, first);
+  auto booked = meetings_->diary().CreateBooking(kKam, first);
   ASSERT_TRUE(booked.ok()) << booked.status();
   v1::CancelBookingRequest cancel;
   cancel.set_name(booked->name());
   cancel.set_reason("客户改期");
-  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
+  ASSERT_TRUE(meetings_->diary().CancelBooking(kKam, cancel).ok());
 
   auto other = BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(24), absl::Hours(2));
   other.set_request_id("slot-1");
-  auto reused = meetings_->CreateBooking(kKam, other);
+  auto reused = meetings_->diary().CreateBooking(kKam, other);
   EXPECT_EQ(CodeOf(reused), Code::kAlreadyExists);
   EXPECT_EQ(ReasonOf(reused.status()), "REQUEST_ID_REUSED");
   // A true retry of the first request still answers with what it created.
-  auto retry = meetings_->CreateBooking(kKam, first);
+  auto retry = meetings_->diary().CreateBooking(kKam, first);
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->name(), booked->name());
   EXPECT_EQ(retry->state(), Booking::CANCELLED);
@@ -341,31 +341,31 @@ TEST_F(MeetingsTest, ARequestIdBelongsToItsCaller) {
   req.mutable_meeting()->set_title("年会");
   req.mutable_meeting()->set_origin(Meeting::OUTREACH);
   req.set_request_id("enquiry-1");
-  auto mine = meetings_->CreateMeeting(kKam, req);
+  auto mine = meetings_->pipeline().CreateMeeting(kKam, req);
   ASSERT_TRUE(mine.ok()) << mine.status();
   req.mutable_meeting()->set_account("accounts/zeta");
-  auto theirs = meetings_->CreateMeeting(kKam2, req);
+  auto theirs = meetings_->pipeline().CreateMeeting(kKam2, req);
   ASSERT_TRUE(theirs.ok()) << theirs.status();
   EXPECT_NE(theirs->name(), mine->name());
   EXPECT_EQ(theirs->account(), "accounts/zeta");
   EXPECT_EQ(theirs->owner(), "kam-zhao");
-  auto retry = meetings_->CreateMeeting(kKam2, req);
+  auto retry = meetings_->pipeline().CreateMeeting(kKam2, req);
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->name(), theirs->name());
   req.mutable_meeting()->set_title("另一个会");
-  auto reused = meetings_->CreateMeeting(kKam2, req);
+  auto reused = meetings_->pipeline().CreateMeeting(kKam2, req);
   EXPECT_EQ(CodeOf(reused), Code::kAlreadyExists);
   EXPECT_EQ(ReasonOf(reused.status()), "REQUEST_ID_REUSED");
 
   auto hold = BookingRequest(*mine, "rooms/hall-a", kDay, absl::Hours(1));
   hold.set_request_id("hold-1");
-  auto my_booking = meetings_->CreateBooking(kKam, hold);
+  auto my_booking = meetings_->diary().CreateBooking(kKam, hold);
   ASSERT_TRUE(my_booking.ok()) << my_booking.status();
   // Someone else's meeting: refused before the request id is looked at.
-  EXPECT_EQ(CodeOf(meetings_->CreateBooking(kKam2, hold)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->diary().CreateBooking(kKam2, hold)), Code::kPermissionDenied);
   auto their_hold = BookingRequest(*theirs, "rooms/hall-b", kDay, absl::Hours(1));
   their_hold.set_request_id("hold-1");
-  auto their_booking = meetings_->CreateBooking(kKam2, their_hold);
+  auto their_booking = meetings_->diary().CreateBooking(kKam2, their_hold);
   ASSERT_TRUE(their_booking.ok()) << their_booking.status();
   EXPECT_EQ(their_booking->name().rfind(theirs->name() + "/bookings/", 0), 0u);
 }
@@ -377,23 +377,23 @@ TEST_F(MeetingsTest, MalformedNamesAreInvalidArgumentNotNotFound) {
   v1::GetAgreementRequest agreement;
   for (const std::string version : {"+1", " 1", "01", "0", "1 ", "2147483648"}) {
     agreement.set_name(m.name() + "/agreements/" + version);
-    auto got = meetings_->GetAgreement(kManager, agreement);
+    auto got = meetings_->sales().GetAgreement(kManager, agreement);
     EXPECT_EQ(CodeOf(got), Code::kInvalidArgument) << agreement.name();
     EXPECT_EQ(FieldOf(got.status()), "name") << agreement.name();
   }
   agreement.set_name(m.name() + "/agreements/1");
-  EXPECT_EQ(CodeOf(meetings_->GetAgreement(kManager, agreement)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->sales().GetAgreement(kManager, agreement)), Code::kNotFound);
   v1::GetMeetingRequest get;
   get.set_name("meetings/-");
-  EXPECT_EQ(FieldOf(meetings_->GetMeeting(kManager, get).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->pipeline().GetMeeting(kManager, get).status()), "name");
   v1::GetBookingRequest booking;
   booking.set_name("meetings/-/bookings/x");
-  EXPECT_EQ(FieldOf(meetings_->GetBooking(kManager, booking).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->diary().GetBooking(kManager, booking).status()), "name");
   auto req = BookingRequest(m, "rooms/-", kDay, absl::Hours(1));
-  EXPECT_EQ(FieldOf(meetings_->CreateBooking(kKam, req).status()), "booking.room");
+  EXPECT_EQ(FieldOf(meetings_->diary().CreateBooking(kKam, req).status()), "booking.room");
   v1::ListBookingsRequest all;
   all.set_parent("meetings/-");  // the wildcard is the List's to take
-  EXPECT_TRUE(meetings_->ListBookings(kManager, all).ok());
+  EXPECT_TRUE(meetings_->diary().ListBookings(kManager, all).ok());
 }
 
 TEST_F(MeetingsTest, ConcurrentRequestsForOverlappingSlotsExactlyOneWins) {
@@ -405,7 +405,7 @@ TEST_F(MeetingsTest, ConcurrentRequestsForOverlappingSlotsExactlyOneWins) {
     threads.emplace_back([&, i] {
       // Each asks for the hall, or one of its parts, at overlapping times.
       const char* rooms[] = {"rooms/hall", "rooms/hall-a", "rooms/hall-b"};
-      auto r = meetings_->CreateBooking(
+      auto r = meetings_->diary().CreateBooking(
           kManager, BookingRequest(contenders[i], rooms[i % 3], kDay + absl::Minutes(10 * i), absl::Hours(4)));
       if (r.ok()) {
         won++;
@@ -421,7 +421,7 @@ TEST_F(MeetingsTest, ConcurrentRequestsForOverlappingSlotsExactlyOneWins) {
   *req.mutable_end_time() = ToProto(kDay + absl::Hours(24));
   req.add_rooms("rooms/hall-a");
   req.add_rooms("rooms/hall-b");
-  auto diary = meetings_->GetAvailability(kFnb, req);
+  auto diary = meetings_->diary().GetAvailability(kFnb, req);
   ASSERT_TRUE(diary.ok()) << diary.status();
   EXPECT_EQ(diary->rooms(0).holds_size(), 1);  // never two holds on one part
   EXPECT_EQ(diary->rooms(1).holds_size(), 1);
@@ -431,13 +431,13 @@ TEST_F(MeetingsTest, ConcurrentRequestsForOverlappingSlotsExactlyOneWins) {
 
 TEST_F(MeetingsTest, AvailabilityShowsHoldsOfTheRoomItsPartsAndCombinations) {
   Meeting m = NewMeeting();
-  ASSERT_TRUE(
-      meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(9), absl::Hours(3), 30, 30))
-          .ok());
+  ASSERT_TRUE(meetings_->diary()
+                  .CreateBooking(kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(9), absl::Hours(3), 30, 30))
+                  .ok());
   v1::GetAvailabilityRequest req;
   *req.mutable_start_time() = ToProto(kDay);
   *req.mutable_end_time() = ToProto(kDay + absl::Hours(24 * 7));
-  auto diary = meetings_->GetAvailability(kKam, req);
+  auto diary = meetings_->diary().GetAvailability(kKam, req);
   ASSERT_TRUE(diary.ok());
   ASSERT_EQ(diary->rooms_size(), 4);
   for (const auto& r : diary->rooms()) {
@@ -451,52 +451,54 @@ TEST_F(MeetingsTest, AvailabilityShowsHoldsOfTheRoomItsPartsAndCombinations) {
     EXPECT_EQ(FromProto(r.holds(0).start_time()), kDay + absl::Hours(9) - absl::Minutes(30));
   }
   req.add_rooms("rooms/ghost");
-  EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, req).status()), "rooms[0]");
+  EXPECT_EQ(FieldOf(meetings_->diary().GetAvailability(kKam, req).status()), "rooms[0]");
   req.clear_rooms();
   *req.mutable_end_time() = ToProto(kDay + absl::Hours(24 * 40));
-  EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, req).status()), "end_time");
+  EXPECT_EQ(FieldOf(meetings_->diary().GetAvailability(kKam, req).status()), "end_time");
   req.clear_start_time();
-  EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, req).status()), "start_time");
-  EXPECT_EQ(CodeOf(meetings_->GetAvailability(kInspector, req)), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(meetings_->diary().GetAvailability(kKam, req).status()), "start_time");
+  EXPECT_EQ(CodeOf(meetings_->diary().GetAvailability(kInspector, req)), Code::kPermissionDenied);
 }
 
 TEST_F(MeetingsTest, LostAndCancelledMeetingsReleaseTheirRooms) {
   Meeting m = NewMeeting();
-  ASSERT_TRUE(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2))).ok());
+  ASSERT_TRUE(meetings_->diary().CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2))).ok());
   testing::MeetingRequest lost;
   lost.set_name(m.name());
-  EXPECT_EQ(FieldOf(meetings_->MarkMeetingLost(kKam, lost).status()), "reason");
+  EXPECT_EQ(FieldOf(meetings_->pipeline().MarkMeetingLost(kKam, lost).status()), "reason");
   lost.set_reason("选择了其他酒店");
-  EXPECT_EQ(CodeOf(meetings_->MarkMeetingLost(kKam2, lost)), Code::kPermissionDenied);
-  EXPECT_EQ(CodeOf(meetings_->MarkMeetingLost(kClerk, lost)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().MarkMeetingLost(kKam2, lost)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().MarkMeetingLost(kClerk, lost)), Code::kPermissionDenied);
   lost.set_etag("stale");
-  EXPECT_EQ(CodeOf(meetings_->MarkMeetingLost(kKam, lost)), Code::kAborted);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().MarkMeetingLost(kKam, lost)), Code::kAborted);
   lost.set_etag(m.etag());
-  auto closed = meetings_->MarkMeetingLost(kKam, lost);
+  auto closed = meetings_->pipeline().MarkMeetingLost(kKam, lost);
   ASSERT_TRUE(closed.ok()) << closed.status();
   EXPECT_EQ(closed->state(), Meeting::LOST);
   EXPECT_EQ(closed->close_reason(), "选择了其他酒店");
   // Its room is free again; it cannot book, be lost or cancelled again.
   Meeting other = NewMeeting();
-  EXPECT_TRUE(meetings_->CreateBooking(kKam, BookingRequest(other, "rooms/hall-a", kDay, absl::Hours(2))).ok());
-  EXPECT_EQ(ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-b", kDay, absl::Hours(2))).status()),
-            "MEETING_CLOSED");
+  EXPECT_TRUE(meetings_->diary().CreateBooking(kKam, BookingRequest(other, "rooms/hall-a", kDay, absl::Hours(2))).ok());
+  EXPECT_EQ(
+      ReasonOf(
+          meetings_->diary().CreateBooking(kKam, BookingRequest(m, "rooms/hall-b", kDay, absl::Hours(2))).status()),
+      "MEETING_CLOSED");
   lost.clear_etag();
-  auto again = meetings_->MarkMeetingLost(kKam, lost);
+  auto again = meetings_->pipeline().MarkMeetingLost(kKam, lost);
   EXPECT_EQ(ReasonOf(again.status()), "INVALID_STATE_TRANSITION");
   EXPECT_NE(std::string(again.status().message()).find("LOST"), std::string::npos);
-  EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam, lost)), Code::kFailedPrecondition);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().CancelMeeting(kKam, lost)), Code::kFailedPrecondition);
   testing::MeetingRequest cancel;
   cancel.set_name(other.name());
   cancel.set_reason("客户取消");
-  auto cancelled = meetings_->CancelMeeting(kManager, cancel);
+  auto cancelled = meetings_->pipeline().CancelMeeting(kManager, cancel);
   ASSERT_TRUE(cancelled.ok());
   EXPECT_EQ(cancelled->state(), Meeting::CANCELLED);
   v1::ListBookingsRequest list;
   list.set_parent(other.name());
-  EXPECT_EQ(meetings_->ListBookings(kKam, list)->bookings_size(), 0);
+  EXPECT_EQ(meetings_->diary().ListBookings(kKam, list)->bookings_size(), 0);
   list.set_show_cancelled(true);
-  auto all = meetings_->ListBookings(kKam, list);
+  auto all = meetings_->diary().ListBookings(kKam, list);
   ASSERT_EQ(all->bookings_size(), 1);
   EXPECT_EQ(all->bookings(0).state(), Booking::CANCELLED);
 }
@@ -508,24 +510,24 @@ TEST_F(MeetingsTest, TheSalesStagesBeforeTheContractAreRecordedInOrder) {
     req.set_name(m.name());
     req.set_note(note);
     req.set_etag(etag);
-    return (meetings_.get()->*method)(who, req);
+    return (meetings_->pipeline().*method)(who, req);
   };
   // Intent before negotiating is refused, naming the current state.
-  auto early = move(&Meetings::RecordIntent, kKam);
+  auto early = move(&Pipeline::RecordIntent, kKam);
   EXPECT_EQ(ReasonOf(early.status()), "INVALID_STATE_TRANSITION");
   EXPECT_NE(std::string(early.status().message()).find("ENQUIRY"), std::string::npos);
-  EXPECT_EQ(CodeOf(move(&Meetings::RecordSiteVisit, kClerk)), Code::kPermissionDenied);
-  EXPECT_EQ(CodeOf(move(&Meetings::RecordSiteVisit, kKam2)), Code::kPermissionDenied);
-  EXPECT_EQ(FieldOf(move(&Meetings::RecordSiteVisit, kKam, std::string(2001, 'x')).status()), "note");
-  EXPECT_EQ(CodeOf(move(&Meetings::RecordSiteVisit, kKam, "", "stale")), Code::kAborted);
+  EXPECT_EQ(CodeOf(move(&Pipeline::RecordSiteVisit, kClerk)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(move(&Pipeline::RecordSiteVisit, kKam2)), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(move(&Pipeline::RecordSiteVisit, kKam, std::string(2001, 'x')).status()), "note");
+  EXPECT_EQ(CodeOf(move(&Pipeline::RecordSiteVisit, kKam, "", "stale")), Code::kAborted);
   clock_.Advance(absl::Hours(1));
-  auto visited = move(&Meetings::RecordSiteVisit, kKam, "参观了大宴会厅和客房", m.etag());
+  auto visited = move(&Pipeline::RecordSiteVisit, kKam, "参观了大宴会厅和客房", m.etag());
   ASSERT_TRUE(visited.ok()) << visited.status();
   EXPECT_EQ(visited->state(), Meeting::SITE_VISIT);
-  EXPECT_EQ(CodeOf(move(&Meetings::RecordSiteVisit, kKam)), Code::kFailedPrecondition);  // once
+  EXPECT_EQ(CodeOf(move(&Pipeline::RecordSiteVisit, kKam)), Code::kFailedPrecondition);  // once
   clock_.Advance(absl::Hours(24));
-  ASSERT_TRUE(move(&Meetings::StartNegotiation, kManager, "报价: 会议套餐 680 元/人").ok());
-  auto intent = move(&Meetings::RecordIntent, kKam, "客户确认意向");
+  ASSERT_TRUE(move(&Pipeline::StartNegotiation, kManager, "报价: 会议套餐 680 元/人").ok());
+  auto intent = move(&Pipeline::RecordIntent, kKam, "客户确认意向");
   ASSERT_TRUE(intent.ok());
   EXPECT_EQ(intent->state(), Meeting::INTENT);
   ASSERT_EQ(intent->history_size(), 3);
@@ -540,86 +542,87 @@ TEST_F(MeetingsTest, TheSalesStagesBeforeTheContractAreRecordedInOrder) {
   Meeting other = NewMeeting();
   testing::MeetingRequest req;
   req.set_name(other.name());
-  EXPECT_TRUE(meetings_->StartNegotiation(kKam, req).ok());
+  EXPECT_TRUE(meetings_->pipeline().StartNegotiation(kKam, req).ok());
   // Lost from any stage before the contract; nothing moves after.
   testing::MeetingRequest lost;
   lost.set_name(m.name());
   lost.set_reason("预算不足");
-  auto closed = meetings_->MarkMeetingLost(kKam, lost);
+  auto closed = meetings_->pipeline().MarkMeetingLost(kKam, lost);
   ASSERT_TRUE(closed.ok());
   EXPECT_EQ(closed->history(3).to(), Meeting::LOST);
-  EXPECT_EQ(CodeOf(move(&Meetings::StartNegotiation, kKam)), Code::kFailedPrecondition);
+  EXPECT_EQ(CodeOf(move(&Pipeline::StartNegotiation, kKam)), Code::kFailedPrecondition);
   v1::GetMeetingRequest get;
   get.set_name("meetings/missing");
   req.set_name("meetings/missing");
-  EXPECT_EQ(CodeOf(meetings_->RecordSiteVisit(kKam, req)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().RecordSiteVisit(kKam, req)), Code::kNotFound);
   req.set_name("missing");
-  EXPECT_EQ(FieldOf(meetings_->RecordSiteVisit(kKam, req).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->pipeline().RecordSiteVisit(kKam, req).status()), "name");
 }
 
 TEST_F(MeetingsTest, RoomAndBookingReadsAndChangesRefuseWhatTheyDocument) {
   Meeting m = NewMeeting();
-  auto booked = meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2)));
+  auto booked = meetings_->diary().CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(2)));
   ASSERT_TRUE(booked.ok());
 
   v1::GetRoomRequest room;
   room.set_name("hall-a");
-  EXPECT_EQ(FieldOf(meetings_->GetRoom(kFnb, room).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->diary().GetRoom(kFnb, room).status()), "name");
   room.set_name("rooms/hall-a");
-  EXPECT_EQ(CodeOf(meetings_->GetRoom(kInspector, room)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->diary().GetRoom(kInspector, room)), Code::kPermissionDenied);
   v1::ListRoomsRequest rooms;
   rooms.set_page_token("forged");
-  EXPECT_EQ(FieldOf(meetings_->ListRooms(kFnb, rooms).status()), "page_token");
-  EXPECT_EQ(CodeOf(meetings_->ListRooms(kInspector, v1::ListRoomsRequest())), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(meetings_->diary().ListRooms(kFnb, rooms).status()), "page_token");
+  EXPECT_EQ(CodeOf(meetings_->diary().ListRooms(kInspector, v1::ListRoomsRequest())), Code::kPermissionDenied);
 
   v1::GetBookingRequest get;
   get.set_name("bookings/x");
-  EXPECT_EQ(FieldOf(meetings_->GetBooking(kFnb, get).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->diary().GetBooking(kFnb, get).status()), "name");
   get.set_name(booked->name());
-  EXPECT_EQ(CodeOf(meetings_->GetBooking(kInspector, get)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->diary().GetBooking(kInspector, get)), Code::kPermissionDenied);
   v1::ListBookingsRequest list;
   list.set_parent(m.name());
-  EXPECT_EQ(CodeOf(meetings_->ListBookings(kInspector, list)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->diary().ListBookings(kInspector, list)), Code::kPermissionDenied);
   list.set_page_token("forged");
-  EXPECT_EQ(FieldOf(meetings_->ListBookings(kFnb, list).status()), "page_token");
+  EXPECT_EQ(FieldOf(meetings_->diary().ListBookings(kFnb, list).status()), "page_token");
 
   v1::ConfirmBookingRequest confirm;
   confirm.set_name("x");
-  EXPECT_EQ(FieldOf(meetings_->ConfirmBooking(kKam, confirm).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->diary().ConfirmBooking(kKam, confirm).status()), "name");
   confirm.set_name(m.name() + "/bookings/none");
-  EXPECT_EQ(CodeOf(meetings_->ConfirmBooking(kKam, confirm)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->diary().ConfirmBooking(kKam, confirm)), Code::kNotFound);
   confirm.set_name(booked->name());
-  EXPECT_EQ(CodeOf(meetings_->ConfirmBooking(kKam2, confirm)), Code::kPermissionDenied);
-  EXPECT_EQ(CodeOf(meetings_->ConfirmBooking(kFnb, confirm)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->diary().ConfirmBooking(kKam2, confirm)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->diary().ConfirmBooking(kFnb, confirm)), Code::kPermissionDenied);
 
   v1::CancelBookingRequest cancel;
   cancel.set_name(m.name() + "/bookings/none");
   cancel.set_reason("r");
-  EXPECT_EQ(CodeOf(meetings_->CancelBooking(kKam, cancel)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->diary().CancelBooking(kKam, cancel)), Code::kNotFound);
   cancel.set_name("x");
-  EXPECT_EQ(FieldOf(meetings_->CancelBooking(kKam, cancel).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->diary().CancelBooking(kKam, cancel).status()), "name");
 
   // Cancelling a meeting: the same rules as marking it lost.
   testing::MeetingRequest close;
   close.set_name(m.name());
-  EXPECT_EQ(FieldOf(meetings_->CancelMeeting(kKam, close).status()), "reason");
+  EXPECT_EQ(FieldOf(meetings_->pipeline().CancelMeeting(kKam, close).status()), "reason");
   close.set_reason("客户取消");
   close.set_etag("stale");
-  EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam, close)), Code::kAborted);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().CancelMeeting(kKam, close)), Code::kAborted);
   close.clear_etag();
-  EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam2, close)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().CancelMeeting(kKam2, close)), Code::kPermissionDenied);
   close.set_name("meetings/none");
-  EXPECT_EQ(CodeOf(meetings_->CancelMeeting(kKam, close)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->pipeline().CancelMeeting(kKam, close)), Code::kNotFound);
   testing::MeetingRequest move;
   move.set_name(m.name());
   move.set_note(std::string(2001, 'x'));
-  EXPECT_EQ(FieldOf(meetings_->StartNegotiation(kKam, move).status()), "note");
-  EXPECT_EQ(FieldOf(meetings_->RecordIntent(kKam, move).status()), "note");
+  EXPECT_EQ(FieldOf(meetings_->pipeline().StartNegotiation(kKam, move).status()), "note");
+  EXPECT_EQ(FieldOf(meetings_->pipeline().RecordIntent(kKam, move).status()), "note");
 }
 
 TEST_F(MeetingsTest, ARoomChangesAndRetiresKeepingItsBookings) {
   Meeting m = NewMeeting();
-  auto held = meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8)));
+  auto held =
+      meetings_->diary().CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8)));
   ASSERT_TRUE(held.ok()) << held.status();
 
   v1::UpdateRoomRequest update;
@@ -627,88 +630,89 @@ TEST_F(MeetingsTest, ARoomChangesAndRetiresKeepingItsBookings) {
   update.mutable_room()->set_display_name("宴会厅A（新）");
   update.mutable_room()->set_location("ignored: not in the mask");
   update.mutable_update_mask()->add_paths("display_name");
-  EXPECT_EQ(CodeOf(meetings_->UpdateRoom(kKam, update)), Code::kPermissionDenied);
-  auto changed = meetings_->UpdateRoom(kManager, update);
+  EXPECT_EQ(CodeOf(meetings_->diary().UpdateRoom(kKam, update)), Code::kPermissionDenied);
+  auto changed = meetings_->diary().UpdateRoom(kManager, update);
   ASSERT_TRUE(changed.ok()) << changed.status();
   EXPECT_EQ(changed->display_name(), "宴会厅A（新）");
   EXPECT_EQ(changed->location(), "");
   EXPECT_EQ(changed->capacities_size(), 1);  // not in the mask: kept
   EXPECT_EQ(changed->state(), v1::Room::ACTIVE);
   update.mutable_room()->set_etag("stale");
-  EXPECT_EQ(CodeOf(meetings_->UpdateRoom(kManager, update)), Code::kAborted);
+  EXPECT_EQ(CodeOf(meetings_->diary().UpdateRoom(kManager, update)), Code::kAborted);
   update.mutable_room()->set_etag(changed->etag());
   update.mutable_update_mask()->set_paths(0, "parts");
-  EXPECT_EQ(FieldOf(meetings_->UpdateRoom(kManager, update).status()), "update_mask");
+  EXPECT_EQ(FieldOf(meetings_->diary().UpdateRoom(kManager, update).status()), "update_mask");
   update.mutable_update_mask()->set_paths(0, "capacities");
   update.mutable_room()->add_capacities()->set_style(v1::THEATRE);
-  EXPECT_EQ(FieldOf(meetings_->UpdateRoom(kManager, update).status()), "room.capacities[0].seats");
+  EXPECT_EQ(FieldOf(meetings_->diary().UpdateRoom(kManager, update).status()), "room.capacities[0].seats");
   update.mutable_room()->set_name("rooms/ghost");
-  EXPECT_EQ(CodeOf(meetings_->UpdateRoom(kManager, update)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->diary().UpdateRoom(kManager, update)), Code::kNotFound);
 
   v1::RetireRoomRequest retire;
   retire.set_name("rooms/hall-a");
-  EXPECT_EQ(FieldOf(meetings_->RetireRoom(kManager, retire).status()), "reason");
+  EXPECT_EQ(FieldOf(meetings_->diary().RetireRoom(kManager, retire).status()), "reason");
   retire.set_reason("改建为餐厅");
-  EXPECT_EQ(CodeOf(meetings_->RetireRoom(kClerk, retire)), Code::kPermissionDenied);
-  auto retired = meetings_->RetireRoom(kManager, retire);
+  EXPECT_EQ(CodeOf(meetings_->diary().RetireRoom(kClerk, retire)), Code::kPermissionDenied);
+  auto retired = meetings_->diary().RetireRoom(kManager, retire);
   ASSERT_TRUE(retired.ok()) << retired.status();
   EXPECT_EQ(retired->state(), v1::Room::RETIRED);
   EXPECT_EQ(retired->retire_reason(), "改建为餐厅");
-  EXPECT_TRUE(meetings_->RetireRoom(kManager, retire).ok());  // harmless again
+  EXPECT_TRUE(meetings_->diary().RetireRoom(kManager, retire).ok());  // harmless again
 
   // The booking made before stays; no new one, neither of the room nor of a
   // combination containing it; a retired room no longer changes.
   v1::GetBookingRequest get;
   get.set_name(held->name());
-  EXPECT_EQ(meetings_->GetBooking(kFnb, get)->state(), Booking::ACTIVE);
-  EXPECT_EQ(
-      ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(48), absl::Hours(2)))
-                   .status()),
-      "ROOM_RETIRED");
-  EXPECT_EQ(
-      ReasonOf(meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(48), absl::Hours(2)))
-                   .status()),
-      "ROOM_RETIRED");
+  EXPECT_EQ(meetings_->diary().GetBooking(kFnb, get)->state(), Booking::ACTIVE);
+  EXPECT_EQ(ReasonOf(meetings_->diary()
+                         .CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay + absl::Hours(48), absl::Hours(2)))
+                         .status()),
+            "ROOM_RETIRED");
+  EXPECT_EQ(ReasonOf(meetings_->diary()
+                         .CreateBooking(kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(48), absl::Hours(2)))
+                         .status()),
+            "ROOM_RETIRED");
   update.mutable_room()->set_name("rooms/hall-a");
   update.mutable_room()->clear_capacities();
   update.mutable_room()->clear_etag();
   update.mutable_update_mask()->set_paths(0, "display_name");
-  EXPECT_EQ(ReasonOf(meetings_->UpdateRoom(kManager, update).status()), "ROOM_RETIRED");
+  EXPECT_EQ(ReasonOf(meetings_->diary().UpdateRoom(kManager, update).status()), "ROOM_RETIRED");
   v1::GetRoomRequest room;
   room.set_name("rooms/hall-a");
-  EXPECT_EQ(meetings_->GetRoom(kFnb, room)->state(), v1::Room::RETIRED);
+  EXPECT_EQ(meetings_->diary().GetRoom(kFnb, room)->state(), v1::Room::RETIRED);
   v1::MoveBookingRequest move;
   move.set_name(held->name());
   *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
   *move.mutable_end_time() = ToProto(kDay + absl::Hours(12));
-  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "ROOM_RETIRED");
+  EXPECT_EQ(ReasonOf(meetings_->diary().MoveBooking(kKam, move).status()), "ROOM_RETIRED");
 }
 
 TEST_F(MeetingsTest, AMovedBookingKeepsItsSlotUntilTheNewOneIsHeld) {
   Meeting m1 = NewMeeting();
   Meeting m2 = NewMeeting(kManager);
-  auto b1 = meetings_->CreateBooking(kKam, BookingRequest(m1, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8)));
+  auto b1 =
+      meetings_->diary().CreateBooking(kKam, BookingRequest(m1, "rooms/hall-a", kDay + absl::Hours(9), absl::Hours(8)));
   ASSERT_TRUE(b1.ok()) << b1.status();
-  auto b2 =
-      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-b", kDay + absl::Hours(9), absl::Hours(8)));
+  auto b2 = meetings_->diary().CreateBooking(kManager,
+                                             BookingRequest(m2, "rooms/hall-b", kDay + absl::Hours(9), absl::Hours(8)));
   ASSERT_TRUE(b2.ok()) << b2.status();
 
   v1::MoveBookingRequest move;
   move.set_name(b1->name());
   *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
-  EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, move).status()), "end_time");
+  EXPECT_EQ(FieldOf(meetings_->diary().MoveBooking(kKam, move).status()), "end_time");
   *move.mutable_end_time() = ToProto(kDay + absl::Hours(18));
   // A time out of range is refused before any arithmetic on it.
   move.mutable_start_time()->set_seconds(int64_t{1} << 62);
-  EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, move).status()), "start_time");
+  EXPECT_EQ(FieldOf(meetings_->diary().MoveBooking(kKam, move).status()), "start_time");
   *move.mutable_start_time() = ToProto(kDay + absl::Hours(10));
   move.mutable_end_time()->set_nanos(1'000'000'000);
-  EXPECT_EQ(FieldOf(meetings_->MoveBooking(kKam, move).status()), "end_time.nanos");
+  EXPECT_EQ(FieldOf(meetings_->diary().MoveBooking(kKam, move).status()), "end_time.nanos");
   *move.mutable_end_time() = ToProto(kDay + absl::Hours(18));
-  EXPECT_EQ(CodeOf(meetings_->MoveBooking(kKam2, move)), Code::kPermissionDenied);  // not their meeting
-  EXPECT_EQ(CodeOf(meetings_->MoveBooking(kFnb, move)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->diary().MoveBooking(kKam2, move)), Code::kPermissionDenied);  // not their meeting
+  EXPECT_EQ(CodeOf(meetings_->diary().MoveBooking(kFnb, move)), Code::kPermissionDenied);
   // An hour later in the same room overlaps only itself.
-  auto later = meetings_->MoveBooking(kKam, move);
+  auto later = meetings_->diary().MoveBooking(kKam, move);
   ASSERT_TRUE(later.ok()) << later.status();
   EXPECT_EQ(later->start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(10)));
   EXPECT_EQ(later->room(), "rooms/hall-a");
@@ -716,41 +720,41 @@ TEST_F(MeetingsTest, AMovedBookingKeepsItsSlotUntilTheNewOneIsHeld) {
   // Into hall-b, or the combination of both halls, while m2 holds hall-b:
   // refused, and the booking is where it was.
   move.set_room("rooms/hall-b");
-  auto refused = meetings_->MoveBooking(kKam, move);
+  auto refused = meetings_->diary().MoveBooking(kKam, move);
   EXPECT_EQ(ReasonOf(refused.status()), "ROOM_CONFLICT");
   move.set_room("rooms/hall");
   move.set_setup_minutes(30);
-  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "ROOM_CONFLICT");
+  EXPECT_EQ(ReasonOf(meetings_->diary().MoveBooking(kKam, move).status()), "ROOM_CONFLICT");
   move.set_room("rooms/boardroom");  // 20 seats for 100
-  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "ROOM_TOO_SMALL");
+  EXPECT_EQ(ReasonOf(meetings_->diary().MoveBooking(kKam, move).status()), "ROOM_TOO_SMALL");
   v1::GetBookingRequest get;
   get.set_name(b1->name());
-  auto unchanged = meetings_->GetBooking(kFnb, get);
+  auto unchanged = meetings_->diary().GetBooking(kFnb, get);
   ASSERT_TRUE(unchanged.ok());
   EXPECT_EQ(unchanged->room(), "rooms/hall-a");
   EXPECT_EQ(unchanged->setup_minutes(), 0);
   EXPECT_EQ(unchanged->start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(10)));
   // m2 still cannot take hall-a at that time.
   EXPECT_EQ(
-      ReasonOf(
-          meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11), absl::Hours(1)))
-              .status()),
+      ReasonOf(meetings_->diary()
+                   .CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11), absl::Hours(1)))
+                   .status()),
       "ROOM_CONFLICT");
 
   // The next day in hall-b: the old slot is free at once.
   move.set_room("rooms/hall-b");
   *move.mutable_start_time() = ToProto(kDay + absl::Hours(24 + 9));
   *move.mutable_end_time() = ToProto(kDay + absl::Hours(24 + 17));
-  auto moved = meetings_->MoveBooking(kClerk, move);
+  auto moved = meetings_->diary().MoveBooking(kClerk, move);
   ASSERT_TRUE(moved.ok()) << moved.status();
   EXPECT_EQ(moved->room(), "rooms/hall-b");
   EXPECT_EQ(moved->setup_minutes(), 30);
-  EXPECT_TRUE(
-      meetings_->CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11), absl::Hours(1)))
-          .ok());
+  EXPECT_TRUE(meetings_->diary()
+                  .CreateBooking(kManager, BookingRequest(m2, "rooms/hall-a", kDay + absl::Hours(11), absl::Hours(1)))
+                  .ok());
   v1::ListBookingsRequest list;
   list.set_parent(m1.name());
-  auto listed = meetings_->ListBookings(kFnb, list);
+  auto listed = meetings_->diary().ListBookings(kFnb, list);
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->bookings_size(), 1);
   EXPECT_EQ(listed->bookings(0).start_time().seconds(), absl::ToUnixSeconds(kDay + absl::Hours(24 + 9)));
@@ -758,8 +762,8 @@ TEST_F(MeetingsTest, AMovedBookingKeepsItsSlotUntilTheNewOneIsHeld) {
   v1::CancelBookingRequest cancel;
   cancel.set_name(b1->name());
   cancel.set_reason("client cancelled");
-  ASSERT_TRUE(meetings_->CancelBooking(kKam, cancel).ok());
-  EXPECT_EQ(ReasonOf(meetings_->MoveBooking(kKam, move).status()), "BOOKING_CANCELLED");
+  ASSERT_TRUE(meetings_->diary().CancelBooking(kKam, cancel).ok());
+  EXPECT_EQ(ReasonOf(meetings_->diary().MoveBooking(kKam, move).status()), "BOOKING_CANCELLED");
 }
 
 TEST_F(MeetingsTest, MeetingsAreListedByState) {
@@ -768,24 +772,24 @@ TEST_F(MeetingsTest, MeetingsAreListedByState) {
   Meeting visited = NewMeeting();
   testing::MeetingRequest move;
   move.set_name(visited.name());
-  ASSERT_TRUE(meetings_->RecordSiteVisit(kKam, move).ok());
+  ASSERT_TRUE(meetings_->pipeline().RecordSiteVisit(kKam, move).ok());
 
   v1::ListMeetingsRequest list;
   list.set_state(Meeting::SITE_VISIT);
-  auto sited = meetings_->ListMeetings(kManager, list);
+  auto sited = meetings_->pipeline().ListMeetings(kManager, list);
   ASSERT_TRUE(sited.ok()) << sited.status();
   ASSERT_EQ(sited->meetings_size(), 1);
   EXPECT_EQ(sited->meetings(0).name(), visited.name());
   list.set_state(Meeting::ENQUIRY);
   list.set_owner("kam-li");
-  auto open = meetings_->ListMeetings(kManager, list);
+  auto open = meetings_->pipeline().ListMeetings(kManager, list);
   ASSERT_TRUE(open.ok());
   ASSERT_EQ(open->meetings_size(), 1);
   EXPECT_EQ(open->meetings(0).name(), enquiry.name());
   list.set_state(Meeting::CANCELLED);
-  EXPECT_EQ(meetings_->ListMeetings(kManager, list)->meetings_size(), 0);
+  EXPECT_EQ(meetings_->pipeline().ListMeetings(kManager, list)->meetings_size(), 0);
   list.set_state(static_cast<Meeting::State>(99));
-  EXPECT_EQ(FieldOf(meetings_->ListMeetings(kManager, list).status()), "state");
+  EXPECT_EQ(FieldOf(meetings_->pipeline().ListMeetings(kManager, list).status()), "state");
 }
 
 // ---- Values out of range ----
@@ -811,16 +815,16 @@ TEST_F(MeetingsTest, ABookingInTheYear9e9IsRefusedAndLeavesNoGhostOnARealDay) {
   ghost.mutable_booking()->mutable_start_time()->set_nanos(0);
   ghost.mutable_booking()->mutable_end_time()->set_seconds(ghost_seconds + 7200);
   ghost.mutable_booking()->mutable_end_time()->set_nanos(0);
-  auto refused = meetings_->CreateBooking(kKam, ghost);
+  auto refused = meetings_->diary().CreateBooking(kKam, ghost);
   EXPECT_EQ(CodeOf(refused), Code::kInvalidArgument);
   EXPECT_EQ(FieldOf(refused.status()), "booking.start_time");
   // The real booking of that day is not refused by a ghost.
-  auto real = meetings_->CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", real_start, absl::Hours(2)));
+  auto real = meetings_->diary().CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", real_start, absl::Hours(2)));
   EXPECT_TRUE(real.ok()) << real.status();
   v1::ListBookingsRequest list;
   list.set_parent(m.name());
   list.set_show_cancelled(true);
-  auto all = meetings_->ListBookings(kKam, list);
+  auto all = meetings_->diary().ListBookings(kKam, list);
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(all->bookings_size(), 1);
 }
@@ -831,7 +835,7 @@ TEST_F(MeetingsTest, BookingsAndMeetingsOutsideTheirRangeAreRefusedByField) {
     v1::CreateBookingRequest req = BookingRequest(m, "rooms/boardroom", start, absl::Hours(1));
     req.mutable_booking()->set_attendees(10);
     req.mutable_booking()->mutable_start_time()->set_nanos(nanos);
-    return FieldOf(meetings_->CreateBooking(kKam, req).status());
+    return FieldOf(meetings_->diary().CreateBooking(kKam, req).status());
   };
   // The default horizon is 1096 days ahead; a day back is still taken.
   EXPECT_EQ(field(kStart + absl::Hours(24 * 1097)), "booking.start_time");
@@ -840,18 +844,18 @@ TEST_F(MeetingsTest, BookingsAndMeetingsOutsideTheirRangeAreRefusedByField) {
   EXPECT_EQ(field(kDay, 1'000'000'000), "booking.start_time.nanos");
   v1::CreateBookingRequest year0 = BookingRequest(m, "rooms/boardroom", kDay, absl::Hours(1));
   year0.mutable_booking()->mutable_end_time()->set_seconds(-62167219200);
-  EXPECT_EQ(FieldOf(meetings_->CreateBooking(kKam, year0).status()), "booking.end_time");
+  EXPECT_EQ(FieldOf(meetings_->diary().CreateBooking(kKam, year0).status()), "booking.end_time");
   EXPECT_EQ(field(kStart + absl::Hours(24 * 1000)), "");  // accepted
   v1::ListBookingsRequest list;
   list.set_parent(m.name());
-  EXPECT_EQ(meetings_->ListBookings(kKam, list)->bookings_size(), 1);
+  EXPECT_EQ(meetings_->diary().ListBookings(kKam, list)->bookings_size(), 1);
 
   // The horizon is a setting of the service.
   Policy near;
   near.booking_horizon = absl::Hours(24 * 30);
   Meetings short_sighted(store_.get(), &directory_, &clock_, PageTokens("secret"), nullptr, near);
   v1::CreateBookingRequest later = BookingRequest(m, "rooms/hall-b", kStart + absl::Hours(24 * 31), absl::Hours(1));
-  EXPECT_EQ(FieldOf(short_sighted.CreateBooking(kKam, later).status()), "booking.start_time");
+  EXPECT_EQ(FieldOf(short_sighted.diary().CreateBooking(kKam, later).status()), "booking.start_time");
 
   v1::CreateMeetingRequest meeting;
   meeting.mutable_meeting()->set_account("accounts/acme");
@@ -860,12 +864,12 @@ TEST_F(MeetingsTest, BookingsAndMeetingsOutsideTheirRangeAreRefusedByField) {
   const int64_t year_50000 = absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(50000, 1, 1), absl::UTCTimeZone()));
   meeting.mutable_meeting()->mutable_start_time()->set_seconds(year_50000);
   meeting.mutable_meeting()->mutable_end_time()->set_seconds(year_50000 + 7200);
-  EXPECT_EQ(FieldOf(meetings_->CreateMeeting(kKam, meeting).status()), "meeting.start_time");
+  EXPECT_EQ(FieldOf(meetings_->pipeline().CreateMeeting(kKam, meeting).status()), "meeting.start_time");
 
   v1::GetAvailabilityRequest diary;
   diary.mutable_start_time()->set_seconds(std::numeric_limits<int64_t>::max() - 100);
   diary.mutable_end_time()->set_seconds(std::numeric_limits<int64_t>::max());
-  EXPECT_EQ(FieldOf(meetings_->GetAvailability(kKam, diary).status()), "start_time");
+  EXPECT_EQ(FieldOf(meetings_->diary().GetAvailability(kKam, diary).status()), "start_time");
 }
 
 // What the relay sends for each kind of stored entry: the request, to the

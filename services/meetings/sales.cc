@@ -1,27 +1,34 @@
-// The sales part of the meetings domain: the price list and discount
-// authority, agreement versions and approvals, the notice and the
-// pre-meeting check.
-#include <algorithm>
-#include <map>
-#include <set>
+// Sales (Sales): the price list and discount authority, the versions of a
+// meeting's agreement (drafted, revised, signed, discarded) and the
+// approvals of discounts beyond their author's authority.
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/names.h"
 #include "common/status_macros.h"
 #include "common/text.h"
-#include "common/trace.h"
 #include "common/validate.h"
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
-#include "services/meetings/notice.h"
-#include "spdlog/spdlog.h"
 
 namespace atrium::meetings {
+namespace internal {
+
+absl::StatusOr<v1::Agreement> MustGetAgreement(MeetingsTx& tx, const std::string& name) {
+  auto a = GetAs<v1::Agreement>(tx, name);
+  if (!a.ok()) return a.status();
+  if (!*a) return NotFound("agreement", name);
+  return std::move(**a);
+}
+
+}  // namespace internal
+
 namespace {
 
 using namespace internal;  // NOLINT: the domain's own helpers
@@ -32,7 +39,6 @@ using v1::Meeting;
 constexpr char kPriceListName[] = "priceList";
 constexpr char kAgreementKind[] = "agreement";
 constexpr char kApprovalKind[] = "approval";
-constexpr char kNoticeKind[] = "notice";
 // Versions of one meeting's agreement (signed, superseded and discarded).
 constexpr size_t kMaxVersions = 100;
 
@@ -77,13 +83,6 @@ absl::StatusOr<std::vector<Agreement>> Versions(MeetingsTx& tx, const std::strin
   }
 }
 
-absl::StatusOr<Agreement> MustGetAgreement(MeetingsTx& tx, const std::string& name) {
-  auto a = GetAs<Agreement>(tx, name);
-  if (!a.ok()) return a.status();
-  if (!*a) return NotFound("agreement", name);
-  return std::move(**a);
-}
-
 absl::StatusOr<v1::PriceList> LoadPriceList(MeetingsTx& tx) {
   auto list = GetAs<v1::PriceList>(tx, kPriceListName);
   if (!list.ok()) return list.status();
@@ -113,11 +112,11 @@ std::string OfferSummary(const Agreement& a) {
 
 }  // namespace
 
-absl::StatusOr<v1::PriceList> Meetings::GetPriceList(const Principal& who, const v1::GetPriceListRequest& req) {
+absl::StatusOr<v1::PriceList> Sales::GetPriceList(const Principal& who, const v1::GetPriceListRequest& req) {
   RETURN_IF_ERROR(who.Require(kStaffAndService, "the price list is read by staff and services"));
   if (!req.name().empty() && req.name() != kPriceListName) return InvalidArgument("name", "must be \"priceList\"");
   v1::PriceList out;
-  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     auto list = LoadPriceList(tx);
     if (!list.ok()) return list.status();
     out = std::move(*list);
@@ -127,7 +126,7 @@ absl::StatusOr<v1::PriceList> Meetings::GetPriceList(const Principal& who, const
   return out;
 }
 
-absl::StatusOr<v1::PriceList> Meetings::UpdatePriceList(const Principal& who, const v1::UpdatePriceListRequest& req) {
+absl::StatusOr<v1::PriceList> Sales::UpdatePriceList(const Principal& who, const v1::UpdatePriceListRequest& req) {
   RETURN_IF_ERROR(who.Require({Role::kManager}, "the price list is kept by the manager"));
   for (const auto& path : req.update_mask().paths()) {
     if (path != "items") return InvalidArgument("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
@@ -136,9 +135,9 @@ absl::StatusOr<v1::PriceList> Meetings::UpdatePriceList(const Principal& who, co
     return InvalidArgument("price_list.name", "must be \"priceList\"");
   }
   RETURN_IF_ERROR(ValidatePriceList(req.price_list()));
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   v1::PriceList out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto list = LoadPriceList(tx);
     if (!list.ok()) return list.status();
     if (!req.price_list().etag().empty() && req.price_list().etag() != list->etag()) return StaleEtag(kPriceListName);
@@ -157,7 +156,7 @@ absl::StatusOr<v1::PriceList> Meetings::UpdatePriceList(const Principal& who, co
   return out;
 }
 
-absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const v1::CreateAgreementRequest& req) {
+absl::StatusOr<Agreement> Sales::CreateAgreement(const Principal& who, const v1::CreateAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "agreements are drafted by the manager and the key account manager"));
   auto meeting_id = MeetingIdOf(req.parent(), "parent");
   if (!meeting_id.ok()) return meeting_id.status();
@@ -165,9 +164,9 @@ absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const 
   const bool copy = draft.ByteSizeLong() == 0;
   KeepContent(&draft);
   RETURN_IF_ERROR(ValidateAgreementContent(draft, "agreement"));
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   Agreement out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *meeting_id);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
@@ -194,7 +193,7 @@ absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const 
     const int version = versions->empty() ? 1 : versions->back().version() + 1;
     auto list = LoadPriceList(tx);
     if (!list.ok()) return list.status();
-    RETURN_IF_ERROR(PriceAgreement(&a, *list, policy_.authority, "agreement"));
+    RETURN_IF_ERROR(PriceAgreement(&a, *list, ctx_.policy.authority, "agreement"));
     a.set_name(absl::StrCat(m->name(), "/agreements/", version));
     a.set_version(version);
     a.set_state(Agreement::DRAFT);
@@ -212,11 +211,11 @@ absl::StatusOr<Agreement> Meetings::CreateAgreement(const Principal& who, const 
   return out;
 }
 
-absl::StatusOr<Agreement> Meetings::GetAgreement(const Principal& who, const v1::GetAgreementRequest& req) {
+absl::StatusOr<Agreement> Sales::GetAgreement(const Principal& who, const v1::GetAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kStaffAndService, "agreements are read by staff and services"));
   if (auto id = AgreementIdOf(req.name(), "name"); !id.ok()) return id.status();
   Agreement out;
-  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     auto a = MustGetAgreement(tx, req.name());
     if (!a.ok()) return a.status();
     out = std::move(*a);
@@ -226,18 +225,19 @@ absl::StatusOr<Agreement> Meetings::GetAgreement(const Principal& who, const v1:
   return out;
 }
 
-absl::StatusOr<v1::ListAgreementsResponse> Meetings::ListAgreements(const Principal& who,
-                                                                    const v1::ListAgreementsRequest& req) {
+absl::StatusOr<v1::ListAgreementsResponse> Sales::ListAgreements(const Principal& who,
+                                                                 const v1::ListAgreementsRequest& req) {
   RETURN_IF_ERROR(who.Require(kStaffAndService, "agreements are read by staff and services"));
   v1::ListAgreementsResponse out;
-  auto next = ListMeetingRecords(*store_, page_tokens_, kAgreementKind, req.parent(), req.page_size(), req.page_token(),
-                                 [&](const std::string& data) { return out.add_agreements()->ParseFromString(data); });
+  auto next =
+      ListMeetingRecords(*ctx_.store, ctx_.page_tokens, kAgreementKind, req.parent(), req.page_size(), req.page_token(),
+                         [&](const std::string& data) { return out.add_agreements()->ParseFromString(data); });
   if (!next.ok()) return next.status();
   out.set_next_page_token(*next);
   return out;
 }
 
-absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const v1::UpdateAgreementRequest& req) {
+absl::StatusOr<Agreement> Sales::UpdateAgreement(const Principal& who, const v1::UpdateAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "agreements are changed by the manager and the key account manager"));
   auto id = AgreementIdOf(req.agreement().name(), "agreement.name");
   if (!id.ok()) return id.status();
@@ -248,9 +248,9 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
   }
   Agreement changes = req.agreement();
   KeepContent(&changes);
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   Agreement out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, id->first);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
@@ -272,7 +272,7 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
     RETURN_IF_ERROR(ValidateAgreementContent(content, "agreement"));
     auto list = LoadPriceList(tx);
     if (!list.ok()) return list.status();
-    RETURN_IF_ERROR(PriceAgreement(&content, *list, policy_.authority, "agreement"));
+    RETURN_IF_ERROR(PriceAgreement(&content, *list, ctx_.policy.authority, "agreement"));
     content.set_name(a->name());
     content.set_version(a->version());
     content.set_state(Agreement::DRAFT);
@@ -292,14 +292,14 @@ absl::StatusOr<Agreement> Meetings::UpdateAgreement(const Principal& who, const 
   return out;
 }
 
-absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1::SignAgreementRequest& req) {
+absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::SignAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "agreements are signed by the manager and the key account manager"));
   auto id = AgreementIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
   RETURN_IF_ERROR(CheckText(req.client_signatory(), "client_signatory", 100, true));
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   Agreement out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, id->first);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
@@ -319,9 +319,9 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
     // Prices as of now: the list may have changed since the draft.
     auto list = LoadPriceList(tx);
     if (!list.ok()) return list.status();
-    RETURN_IF_ERROR(PriceAgreement(&*a, *list, policy_.authority, "agreement"));
+    RETURN_IF_ERROR(PriceAgreement(&*a, *list, ctx_.policy.authority, "agreement"));
     const int discount = a->discount_basis_points();
-    if (discount > policy_.authority.Of(a->author_role())) {
+    if (discount > ctx_.policy.authority.Of(a->author_role())) {
       // Beyond the author's authority: an approval of this very draft is needed.
       std::string approval;
       std::optional<std::pair<int64_t, std::string>> after;
@@ -340,7 +340,7 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
         if (more) after = std::make_pair(rows->back().seq, rows->back().name);
       }
       if (approval.empty()) {
-        const std::string approver = policy_.authority.ApproverFor(discount);
+        const std::string approver = ctx_.policy.authority.ApproverFor(discount);
         return FailedPrecondition(
             "APPROVAL_REQUIRED",
             absl::StrCat(a->name(), " is ", Percent(discount), "% below list, beyond the authority of its author (",
@@ -375,7 +375,7 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
       AddChange(*m, Meeting::CONTRACTED, who, now, note);
     } else if (m->notice_revision() > 0) {
       // The departments get the change and sign again.
-      RETURN_IF_ERROR(IssueRevision(tx, *m, who));
+      RETURN_IF_ERROR(IssueRevision(ctx_, tx, *m, who));
       if (m->state() == Meeting::PREPARED) {
         m->clear_prepared_override();
         AddChange(*m, Meeting::NOTICE_ISSUED, who, now,
@@ -396,8 +396,8 @@ absl::StatusOr<Agreement> Meetings::SignAgreement(const Principal& who, const v1
   return out;
 }
 
-absl::StatusOr<ApprovalRequest> Meetings::CreateApprovalRequest(const Principal& who,
-                                                                const v1::CreateApprovalRequestRequest& req) {
+absl::StatusOr<ApprovalRequest> Sales::CreateApprovalRequest(const Principal& who,
+                                                             const v1::CreateApprovalRequestRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "approvals are asked for by the manager and the key account manager"));
   auto meeting_id = MeetingIdOf(req.parent(), "parent");
   if (!meeting_id.ok()) return meeting_id.status();
@@ -408,9 +408,9 @@ absl::StatusOr<ApprovalRequest> Meetings::CreateApprovalRequest(const Principal&
     return InvalidArgument("approval_request.agreement", "must be an agreement of the parent meeting");
   }
   RETURN_IF_ERROR(CheckText(in.justification(), "approval_request.justification", 1000, false, true));
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   ApprovalRequest out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, *meeting_id);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
@@ -420,11 +420,11 @@ absl::StatusOr<ApprovalRequest> Meetings::CreateApprovalRequest(const Principal&
       return FailedPrecondition("NOT_A_DRAFT", absl::StrCat(a->name(), " is ", Agreement::State_Name(a->state())));
     }
     const int discount = a->discount_basis_points();
-    if (discount <= policy_.authority.Of(a->author_role())) {
+    if (discount <= ctx_.policy.authority.Of(a->author_role())) {
       return FailedPrecondition("WITHIN_AUTHORITY", absl::StrCat(a->name(), " is ", Percent(discount),
                                                                  "% below list, within its author's authority"));
     }
-    const std::string approver = policy_.authority.ApproverFor(discount);
+    const std::string approver = ctx_.policy.authority.ApproverFor(discount);
     if (approver.empty()) {
       return FailedPrecondition("BEYOND_AUTHORITY",
                                 absl::StrCat("no role may grant ", Percent(discount), "% below list"));
@@ -464,12 +464,12 @@ absl::StatusOr<ApprovalRequest> Meetings::CreateApprovalRequest(const Principal&
   return out;
 }
 
-absl::StatusOr<ApprovalRequest> Meetings::GetApprovalRequest(const Principal& who,
-                                                             const v1::GetApprovalRequestRequest& req) {
+absl::StatusOr<ApprovalRequest> Sales::GetApprovalRequest(const Principal& who,
+                                                          const v1::GetApprovalRequestRequest& req) {
   RETURN_IF_ERROR(who.Require(kStaff, "approval requests are read by staff"));
   if (auto ids = ParseName(req.name(), {"meetings", "approvals"}, "name"); !ids.ok()) return ids.status();
   ApprovalRequest out;
-  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     auto r = GetAs<ApprovalRequest>(tx, req.name());
     if (!r.ok()) return r.status();
     if (!*r) return NotFound("approval request", req.name());
@@ -480,7 +480,7 @@ absl::StatusOr<ApprovalRequest> Meetings::GetApprovalRequest(const Principal& wh
   return out;
 }
 
-absl::StatusOr<v1::ListApprovalRequestsResponse> Meetings::ListApprovalRequests(
+absl::StatusOr<v1::ListApprovalRequestsResponse> Sales::ListApprovalRequests(
     const Principal& who, const v1::ListApprovalRequestsRequest& req) {
   RETURN_IF_ERROR(who.Require(kStaff, "approval requests are read by staff"));
   auto ids = ParseName(req.parent(), {"meetings"}, "parent", /*allow_wildcard=*/true);
@@ -493,10 +493,10 @@ absl::StatusOr<v1::ListApprovalRequestsResponse> Meetings::ListApprovalRequests(
   if (!size.ok()) return size.status();
   const std::string tag = absl::StrCat("pending/", std::string(RoleName(who.role)));
   const std::string query = absl::StrCat("approvals|", req.parent(), "|", req.pending_for_me() ? tag : "");
-  auto after = Position(page_tokens_, req.page_token(), query);
+  auto after = Position(ctx_.page_tokens, req.page_token(), query);
   if (!after.ok()) return after.status();
   v1::ListApprovalRequestsResponse out;
-  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     std::optional<std::pair<int64_t, std::string>> position = *after;
     for (;;) {
       auto rows = all ? tx.ListRecords(kApprovalKind, tag, true, position, *size + 1)
@@ -506,7 +506,7 @@ absl::StatusOr<v1::ListApprovalRequestsResponse> Meetings::ListApprovalRequests(
         if (out.approval_requests_size() == *size) {
           const auto& last = out.approval_requests(out.approval_requests_size() - 1);
           out.set_next_page_token(
-              page_tokens_.Encode(query, {absl::StrCat(ToUnixMicros(last.audit().create_time())), last.name()}));
+              ctx_.page_tokens.Encode(query, {absl::StrCat(ToUnixMicros(last.audit().create_time())), last.name()}));
           return absl::OkStatus();
         }
         if (req.pending_for_me() && r.tag != tag) continue;
@@ -522,24 +522,24 @@ absl::StatusOr<v1::ListApprovalRequestsResponse> Meetings::ListApprovalRequests(
   return out;
 }
 
-absl::StatusOr<ApprovalRequest> Meetings::ApproveRequest(const Principal& who, const v1::ApproveRequestRequest& req) {
+absl::StatusOr<ApprovalRequest> Sales::ApproveRequest(const Principal& who, const v1::ApproveRequestRequest& req) {
   return Decide(who, req.name(), req.reason(), true);
 }
 
-absl::StatusOr<ApprovalRequest> Meetings::RejectRequest(const Principal& who, const v1::RejectRequestRequest& req) {
+absl::StatusOr<ApprovalRequest> Sales::RejectRequest(const Principal& who, const v1::RejectRequestRequest& req) {
   return Decide(who, req.name(), req.reason(), false);
 }
 
-absl::StatusOr<ApprovalRequest> Meetings::Decide(const Principal& who, const std::string& name,
-                                                 const std::string& reason, bool approve) {
+absl::StatusOr<ApprovalRequest> Sales::Decide(const Principal& who, const std::string& name, const std::string& reason,
+                                              bool approve) {
   RETURN_IF_ERROR(
       who.Require({Role::kManager, Role::kGmOffice}, "discounts are approved by the manager or the GM office"));
   auto ids = ParseName(name, {"meetings", "approvals"}, "name");
   if (!ids.ok()) return ids.status();
   RETURN_IF_ERROR(CheckText(reason, "reason", 1000, !approve, true));
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   ApprovalRequest out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto r = GetAs<ApprovalRequest>(tx, name);
     if (!r.ok()) return r.status();
     if (!*r) return NotFound("approval request", name);
@@ -548,7 +548,7 @@ absl::StatusOr<ApprovalRequest> Meetings::Decide(const Principal& who, const std
       return FailedPrecondition("ALREADY_DECIDED",
                                 absl::StrCat(ar.name(), " is ", ApprovalRequest::State_Name(ar.state())));
     }
-    const int mine = policy_.authority.Of(std::string(RoleName(who.role)));
+    const int mine = ctx_.policy.authority.Of(std::string(RoleName(who.role)));
     if (approve && mine < ar.discount_basis_points()) {
       return PermissionDenied(absl::StrCat("your authority covers ", Percent(mine), "% below list; this discount is ",
                                            Percent(ar.discount_basis_points()), "%"));
@@ -578,178 +578,13 @@ absl::StatusOr<ApprovalRequest> Meetings::Decide(const Principal& who, const std
   return out;
 }
 
-absl::Status Meetings::IssueRevision(MeetingsTx& tx, Meeting& m, const Principal& who,
-                                     const std::string& cancelled_reason) {
-  auto a = MustGetAgreement(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version()));
-  if (!a.ok()) return a.status();
-  const absl::Time now = clock_->Now();
-  const int revision = m.notice_revision() + 1;
-  std::map<std::string, std::string> room_names;
-  for (const auto& v : a->venues()) {
-    auto room = tx.GetRoom(v.room().substr(sizeof("rooms/") - 1));
-    if (!room.ok()) return room.status();
-    if (*room) room_names[v.room()] = (*room)->display_name();
-  }
-  notifications::v1::NoticeRevision notice = BuildNotice(m, *a, revision, policy_.zone, room_names, cancelled_reason);
-  notice.set_name(absl::StrCat("notices/", notice.notice_id(), "/revisions/", revision));
-  notice.set_sender(who.subject);
-  *notice.mutable_create_time() = ToProto(now);
-  RETURN_IF_ERROR(tx.PutRecord(
-      Record{absl::StrCat(m.name(), "/notice"), kNoticeKind, m.name(), "", 0, notice.SerializeAsString()}));
-  notifications::v1::DispatchNoticeRequest dispatch;
-  *dispatch.mutable_revision() = notice;
-  dispatch.mutable_revision()->clear_name();
-  dispatch.mutable_revision()->clear_sender();
-  dispatch.mutable_revision()->clear_create_time();
-  OutboxEntry entry;
-  entry.kind = OutboxEntry::kNotice;
-  entry.account = m.account();
-  entry.request_id = notice.name();
-  entry.subject = m.name();
-  entry.body = dispatch.SerializeAsString();
-  entry.traceparent = CurrentTraceparent();
-  RETURN_IF_ERROR(tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now)));
-  m.set_notice_revision(revision);
-  *m.mutable_checklist() = DeriveChecklist(notice, m.checklist());
-  spdlog::info("{}: notice revision {} issued by {} ({})", m.name(), revision, who.subject, notice.name());
-  return RecordActivity(
-      tx, m, notice.name(),
-      absl::StrCat("notice revision ", revision, cancelled_reason.empty() ? " issued" : " (cancellation) issued"), "",
-      who, now);
-}
-
-absl::StatusOr<Meeting> Meetings::IssueNotice(const Principal& who, const v1::IssueNoticeRequest& req) {
-  RETURN_IF_ERROR(CheckText(req.note(), "note", 2000, false, true));
-  return Move(who, req.name(), req.etag(), req.note(), {Meeting::CONTRACTED}, Meeting::NOTICE_ISSUED, false,
-              [&](MeetingsTx& tx, Meeting& m) { return IssueRevision(tx, m, who); });
-}
-
-absl::StatusOr<v1::MeetingNotice> Meetings::GetMeetingNotice(const Principal& who,
-                                                             const v1::GetMeetingNoticeRequest& req) {
-  RETURN_IF_ERROR(who.Require(kReaders, "notices are read by staff, departments and services"));
-  auto meeting_id = SingletonOf(req.name(), "notice", "name");
-  if (!meeting_id.ok()) return meeting_id.status();
-  v1::MeetingNotice out;
-  absl::Status status = store_->Read([&](MeetingsTx& tx) -> absl::Status {
-    if (auto m = MustGetMeeting(tx, *meeting_id); !m.ok()) return m.status();
-    auto n = GetAs<notifications::v1::NoticeRevision>(tx, req.name());
-    if (!n.ok()) return n.status();
-    if (!*n) return NotFound("notice", req.name());
-    out.set_name(req.name());
-    out.set_notice(absl::StrCat("notices/", (*n)->notice_id()));
-    out.set_revision((*n)->revision());
-    *out.mutable_content() = std::move(**n);
-    if (who.Is(Role::kDepartment)) KeepDepartment(out.mutable_content(), who.department);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (notices_ != nullptr) {
-    auto board = notices_->Status(who, NoticeIdOf(*meeting_id));
-    if (board.ok()) {
-      out.set_signatures_known(true);
-      if (*board) {
-        out.set_delivered_revision((*board)->current_revision);
-        for (auto& d : (*board)->departments) *out.add_departments() = std::move(d);
-      }
-    }
-  }
-  return out;
-}
-
-absl::StatusOr<Meeting> Meetings::CheckItem(const Principal& who, const v1::CheckItemRequest& req) {
-  RETURN_IF_ERROR(who.Require(kHandlers, "checks are marked by the manager and the key account manager"));
-  auto id = MeetingIdOf(req.meeting(), "meeting");
-  if (!id.ok()) return id.status();
-  RETURN_IF_ERROR(CheckText(req.item(), "item", 300, true));
-  RETURN_IF_ERROR(CheckText(req.note(), "note", 500, false, true));
-  const absl::Time now = clock_->Now();
-  Meeting out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    if (m->state() != Meeting::NOTICE_ISSUED && m->state() != Meeting::PREPARED) {
-      return WrongState(*m, "the pre-meeting check runs between the notice and the guests' arrival");
-    }
-    auto it = std::find_if(m->mutable_checklist()->begin(), m->mutable_checklist()->end(),
-                           [&](const v1::ChecklistItem& c) { return c.id() == req.item(); });
-    if (it == m->mutable_checklist()->end()) return NotFound("checklist item", req.item());
-    if (!it->checked()) {
-      it->set_checked(true);
-      it->set_checked_by(who.subject);
-      *it->mutable_check_time() = ToProto(now);
-      it->set_note(req.note());
-      Touch(m->mutable_audit(), who, now);
-      m->set_etag(NewEtag());
-      RETURN_IF_ERROR(tx.PutMeeting(*id, *m));
-    }
-    out = std::move(*m);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return out;
-}
-
-absl::StatusOr<Meeting> Meetings::MarkPrepared(const Principal& who, const v1::MarkPreparedRequest& req) {
-  RETURN_IF_ERROR(CheckText(req.override_reason(), "override_reason", 500, false, true));
-  const bool overriding = !req.override_reason().empty();
-  if (overriding && !who.Is(Role::kManager)) {
-    return PermissionDenied("only the manager declares a meeting prepared without every signature and check");
-  }
-  auto id = MeetingIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
-  // The signatures are asked of the notifications service on the caller's
-  // behalf, before the transaction; unreachable means nothing changes.
-  std::optional<NoticeStatus> board;
-  if (!overriding) {
-    if (notices_ == nullptr) return absl::UnavailableError("the notifications service is not configured");
-    auto s = notices_->Status(who, NoticeIdOf(*id));
-    if (!s.ok()) return s.status();
-    board = std::move(*s);
-  }
-  const std::string note = overriding ? absl::StrCat("manager's override: ", req.override_reason())
-                                      : "every department signed the notice; every check done";
-  return Move(who, req.name(), req.etag(), note, {Meeting::NOTICE_ISSUED}, Meeting::PREPARED, false,
-              [&](MeetingsTx&, Meeting& m) -> absl::Status {
-                if (overriding) {
-                  m.set_prepared_override(req.override_reason());
-                  return absl::OkStatus();
-                }
-                const std::vector<std::string> unsigned_departments = UnsignedDepartments(m, board);
-                int unchecked = 0;
-                for (const auto& item : m.checklist()) unchecked += item.checked() ? 0 : 1;
-                if (!unsigned_departments.empty() || unchecked > 0) {
-                  return FailedPrecondition(
-                      "NOT_PREPARED",
-                      absl::StrCat(m.name(), ": ",
-                                   unsigned_departments.empty()
-                                       ? ""
-                                       : absl::StrCat("not signed by ", absl::StrJoin(unsigned_departments, ", "),
-                                                      " (revision ", m.notice_revision(), "); "),
-                                   unchecked, " checklist item(s) unchecked"),
-                      {{"unsigned", absl::StrJoin(unsigned_departments, ",")}, {"unchecked", absl::StrCat(unchecked)}});
-                }
-                return absl::OkStatus();
-              });
-}
-
-absl::StatusOr<Meeting> Meetings::StartMeeting(const Principal& who, const v1::StartMeetingRequest& req) {
-  RETURN_IF_ERROR(CheckText(req.note(), "note", 2000, false, true));
-  return Move(who, req.name(), req.etag(), req.note(), {Meeting::PREPARED}, Meeting::IN_PROGRESS, false);
-}
-
-absl::StatusOr<Meeting> Meetings::CompleteMeeting(const Principal& who, const v1::CompleteMeetingRequest& req) {
-  RETURN_IF_ERROR(CheckText(req.note(), "note", 2000, false, true));
-  return Move(who, req.name(), req.etag(), req.note(), {Meeting::IN_PROGRESS}, Meeting::COMPLETED, false);
-}
-
-absl::StatusOr<Agreement> Meetings::DiscardAgreement(const Principal& who, const v1::DiscardAgreementRequest& req) {
+absl::StatusOr<Agreement> Sales::DiscardAgreement(const Principal& who, const v1::DiscardAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "agreements are discarded by the manager and the key account manager"));
   auto id = AgreementIdOf(req.name(), "name");
   if (!id.ok()) return id.status();
-  const absl::Time now = clock_->Now();
+  const absl::Time now = ctx_.clock->Now();
   Agreement out;
-  absl::Status status = store_->Write([&](MeetingsTx& tx) -> absl::Status {
+  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
     auto m = MustGetMeeting(tx, id->first);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));

@@ -74,7 +74,7 @@ class SalesTest : public ::testing::Test {
     add(v1::ROOMS, "deluxe-king", 800);
     add(v1::FNB, "lunch-150", 150);
     add(v1::VENUE, "rooms/hall-a", 10000);
-    auto list = meetings_->UpdatePriceList(kManager, prices);
+    auto list = meetings_->sales().UpdatePriceList(kManager, prices);
     ASSERT_TRUE(list.ok()) << list.status();
   }
 
@@ -84,12 +84,12 @@ class SalesTest : public ::testing::Test {
     req.mutable_meeting()->set_account("accounts/acme");
     req.mutable_meeting()->set_title("2027 华东区经销商年会");
     req.mutable_meeting()->set_origin(Meeting::OUTREACH);
-    auto m = meetings_->CreateMeeting(kKam, req);
+    auto m = meetings_->pipeline().CreateMeeting(kKam, req);
     EXPECT_TRUE(m.ok()) << m.status();
     testing::MeetingRequest move;
     move.set_name(m->name());
-    EXPECT_TRUE(meetings_->StartNegotiation(kKam, move).ok());
-    auto intent = meetings_->RecordIntent(kKam, move);
+    EXPECT_TRUE(meetings_->pipeline().StartNegotiation(kKam, move).ok());
+    auto intent = meetings_->pipeline().RecordIntent(kKam, move);
     EXPECT_TRUE(intent.ok()) << intent.status();
     return *intent;
   }
@@ -141,20 +141,20 @@ class SalesTest : public ::testing::Test {
     v1::CreateAgreementRequest req;
     req.set_parent(m.name());
     *req.mutable_agreement() = content;
-    return meetings_->CreateAgreement(who, req);
+    return meetings_->sales().CreateAgreement(who, req);
   }
 
   absl::StatusOr<Agreement> Sign(const Agreement& a, const Principal& who = kKam) {
     v1::SignAgreementRequest req;
     req.set_name(a.name());
     req.set_client_signatory("ACME 王经理");
-    return meetings_->SignAgreement(who, req);
+    return meetings_->sales().SignAgreement(who, req);
   }
 
   absl::StatusOr<Meeting> Get(const Meeting& m) {
     v1::GetMeetingRequest req;
     req.set_name(m.name());
-    return meetings_->GetMeeting(kManager, req);
+    return meetings_->pipeline().GetMeeting(kManager, req);
   }
 
   testing::MeetingRequest MoveOf(const Meeting& m) {
@@ -169,7 +169,7 @@ class SalesTest : public ::testing::Test {
     auto a = Draft(m, Content());
     EXPECT_TRUE(a.ok()) << a.status();
     EXPECT_TRUE(Sign(*a).ok());
-    auto issued = meetings_->IssueNotice(kKam, MoveOf(m));
+    auto issued = meetings_->preparation().IssueNotice(kKam, MoveOf(m));
     EXPECT_TRUE(issued.ok()) << issued.status();
     return *issued;
   }
@@ -182,20 +182,20 @@ class SalesTest : public ::testing::Test {
       v1::CheckItemRequest check;
       check.set_meeting(m.name());
       check.set_item(item.id());
-      EXPECT_TRUE(meetings_->CheckItem(kKam, check).ok());
+      EXPECT_TRUE(meetings_->preparation().CheckItem(kKam, check).ok());
     }
     board_.Deliver(IdOf(m), 1, {"fnb", "rooms", "front_office", "engineering"});
     v1::MarkPreparedRequest req;
     req.set_name(m.name());
-    auto prepared = meetings_->MarkPrepared(kKam, req);
+    auto prepared = meetings_->preparation().MarkPrepared(kKam, req);
     EXPECT_TRUE(prepared.ok()) << prepared.status();
     return *prepared;
   }
 
   Meeting Completed() {
     Meeting m = Prepared();
-    EXPECT_TRUE(meetings_->StartMeeting(kKam, MoveOf(m)).ok());
-    auto done = meetings_->CompleteMeeting(kKam, MoveOf(m));
+    EXPECT_TRUE(meetings_->preparation().StartMeeting(kKam, MoveOf(m)).ok());
+    auto done = meetings_->preparation().CompleteMeeting(kKam, MoveOf(m));
     EXPECT_TRUE(done.ok()) << done.status();
     return *done;
   }
@@ -228,19 +228,20 @@ TEST_F(SalesTest, PriceListIsTheManagersAndRefusesBadItems) {
   item->set_category(v1::ROOMS);
   item->set_item("suite");
   *item->mutable_unit_price() = Yuan(2000);
-  EXPECT_EQ(CodeOf(meetings_->UpdatePriceList(kKam, req)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->sales().UpdatePriceList(kKam, req)), Code::kPermissionDenied);
   *req.mutable_price_list()->add_items() = *item;
-  EXPECT_EQ(FieldOf(meetings_->UpdatePriceList(kManager, req).status()), "price_list.items[1].item");
+  EXPECT_EQ(FieldOf(meetings_->sales().UpdatePriceList(kManager, req).status()), "price_list.items[1].item");
   req.mutable_price_list()->mutable_items()->RemoveLast();
   req.mutable_price_list()->mutable_items(0)->mutable_unit_price()->set_amount_minor(0);
-  EXPECT_EQ(FieldOf(meetings_->UpdatePriceList(kManager, req).status()), "price_list.items[0].unit_price.amount_minor");
+  EXPECT_EQ(FieldOf(meetings_->sales().UpdatePriceList(kManager, req).status()),
+            "price_list.items[0].unit_price.amount_minor");
   req.mutable_price_list()->mutable_items(0)->mutable_unit_price()->set_amount_minor(100);
   req.mutable_price_list()->set_etag("stale");
-  EXPECT_EQ(CodeOf(meetings_->UpdatePriceList(kManager, req)), Code::kAborted);
-  auto list = meetings_->GetPriceList(kKam, {});
+  EXPECT_EQ(CodeOf(meetings_->sales().UpdatePriceList(kManager, req)), Code::kAborted);
+  auto list = meetings_->sales().GetPriceList(kKam, {});
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->items_size(), 3);  // nothing changed
-  EXPECT_EQ(CodeOf(meetings_->GetPriceList(kFnb, {})), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->sales().GetPriceList(kFnb, {})), Code::kPermissionDenied);
 }
 
 TEST_F(SalesTest, AgreementIsPricedAgainstTheListAndValidated) {
@@ -279,15 +280,15 @@ TEST_F(SalesTest, AgreementIsPricedAgainstTheListAndValidated) {
   update.mutable_agreement()->set_organiser("ignored");
   update.mutable_update_mask()->add_paths("attendees");
   update.mutable_agreement()->set_etag(a->etag());
-  auto changed = meetings_->UpdateAgreement(kKam, update);
+  auto changed = meetings_->sales().UpdateAgreement(kKam, update);
   ASSERT_TRUE(changed.ok()) << changed.status();
   EXPECT_EQ(changed->attendees(), 150);
   EXPECT_EQ(changed->organiser(), "ACME 华东区");
   EXPECT_EQ(changed->prices_size(), 3);
-  EXPECT_EQ(CodeOf(meetings_->UpdateAgreement(kKam, update)), Code::kAborted);  // the old etag
+  EXPECT_EQ(CodeOf(meetings_->sales().UpdateAgreement(kKam, update)), Code::kAborted);  // the old etag
   update.mutable_agreement()->clear_etag();
   update.mutable_update_mask()->set_paths(0, "state");
-  EXPECT_EQ(FieldOf(meetings_->UpdateAgreement(kKam, update).status()), "update_mask");
+  EXPECT_EQ(FieldOf(meetings_->sales().UpdateAgreement(kKam, update).status()), "update_mask");
 }
 
 TEST_F(SalesTest, SigningFollowsTheProcessAndKeepsEveryVersion) {
@@ -296,10 +297,10 @@ TEST_F(SalesTest, SigningFollowsTheProcessAndKeepsEveryVersion) {
   create.mutable_meeting()->set_account("accounts/acme");
   create.mutable_meeting()->set_title("早期洽谈");
   create.mutable_meeting()->set_origin(Meeting::WALK_IN);
-  auto early = meetings_->CreateMeeting(kKam, create);
+  auto early = meetings_->pipeline().CreateMeeting(kKam, create);
   ASSERT_TRUE(early.ok());
   EXPECT_EQ(ReasonOf(Draft(*early, Content()).status()), "INVALID_STATE_TRANSITION");  // ENQUIRY
-  ASSERT_TRUE(meetings_->StartNegotiation(kKam, MoveOf(*early)).ok());
+  ASSERT_TRUE(meetings_->pipeline().StartNegotiation(kKam, MoveOf(*early)).ok());
   auto early_draft = Draft(*early, Content());
   ASSERT_TRUE(early_draft.ok());
   EXPECT_EQ(ReasonOf(Sign(*early_draft).status()), "INVALID_STATE_TRANSITION");  // NEGOTIATING
@@ -315,10 +316,10 @@ TEST_F(SalesTest, SigningFollowsTheProcessAndKeepsEveryVersion) {
   fix.mutable_agreement()->set_name(draft->name());
   fix.mutable_agreement()->set_organiser("ACME 华东区");
   fix.mutable_update_mask()->add_paths("organiser");
-  ASSERT_TRUE(meetings_->UpdateAgreement(kKam, fix).ok());
+  ASSERT_TRUE(meetings_->sales().UpdateAgreement(kKam, fix).ok());
   v1::SignAgreementRequest no_signatory;
   no_signatory.set_name(draft->name());
-  EXPECT_EQ(FieldOf(meetings_->SignAgreement(kKam, no_signatory).status()), "client_signatory");
+  EXPECT_EQ(FieldOf(meetings_->sales().SignAgreement(kKam, no_signatory).status()), "client_signatory");
   auto v1 = Sign(*draft);
   ASSERT_TRUE(v1.ok()) << v1.status();
   EXPECT_EQ(v1->state(), Agreement::SIGNED);
@@ -332,17 +333,17 @@ TEST_F(SalesTest, SigningFollowsTheProcessAndKeepsEveryVersion) {
 
   // A signed version never changes: a change is a new version.
   fix.mutable_agreement()->set_name(v1->name());
-  EXPECT_EQ(ReasonOf(meetings_->UpdateAgreement(kKam, fix).status()), "AGREEMENT_SIGNED");
+  EXPECT_EQ(ReasonOf(meetings_->sales().UpdateAgreement(kKam, fix).status()), "AGREEMENT_SIGNED");
   v1::CreateAgreementRequest copy;
   copy.set_parent(m.name());
-  auto v2 = meetings_->CreateAgreement(kKam, copy);
+  auto v2 = meetings_->sales().CreateAgreement(kKam, copy);
   ASSERT_TRUE(v2.ok()) << v2.status();
   EXPECT_EQ(v2->version(), 2);
   EXPECT_EQ(v2->organiser(), "ACME 华东区");  // copied from version 1
   ASSERT_TRUE(Sign(*v2).ok());
   v1::ListAgreementsRequest list;
   list.set_parent(m.name());
-  auto all = meetings_->ListAgreements(kManager, list);
+  auto all = meetings_->sales().ListAgreements(kManager, list);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->agreements_size(), 2);
   EXPECT_EQ(all->agreements(0).state(), Agreement::SUPERSEDED);
@@ -364,40 +365,40 @@ TEST_F(SalesTest, DiscountBeyondAuthorityNeedsAnApprovalOfThatDraft) {
   ask.set_parent(m.name());
   ask.mutable_approval_request()->set_agreement(a->name());
   ask.mutable_approval_request()->set_justification("三年框架客户");
-  auto request = meetings_->CreateApprovalRequest(kKam, ask);
+  auto request = meetings_->sales().CreateApprovalRequest(kKam, ask);
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->approver_role(), "manager");
   EXPECT_EQ(request->state(), v1::ApprovalRequest::PENDING);
-  EXPECT_EQ(ReasonOf(meetings_->CreateApprovalRequest(kKam, ask).status()), "APPROVAL_PENDING");
+  EXPECT_EQ(ReasonOf(meetings_->sales().CreateApprovalRequest(kKam, ask).status()), "APPROVAL_PENDING");
 
   // The manager's queue lists it; the GM office's does not.
   v1::ListApprovalRequestsRequest queue;
   queue.set_parent("meetings/-");
   queue.set_pending_for_me(true);
-  auto mine = meetings_->ListApprovalRequests(kManager, queue);
+  auto mine = meetings_->sales().ListApprovalRequests(kManager, queue);
   ASSERT_TRUE(mine.ok()) << mine.status();
   ASSERT_EQ(mine->approval_requests_size(), 1);
   EXPECT_EQ(mine->approval_requests(0).name(), request->name());
-  EXPECT_EQ(meetings_->ListApprovalRequests(kGm, queue)->approval_requests_size(), 0);
+  EXPECT_EQ(meetings_->sales().ListApprovalRequests(kGm, queue)->approval_requests_size(), 0);
   queue.set_pending_for_me(false);
-  EXPECT_EQ(FieldOf(meetings_->ListApprovalRequests(kManager, queue).status()), "parent");
+  EXPECT_EQ(FieldOf(meetings_->sales().ListApprovalRequests(kManager, queue).status()), "parent");
 
   testing::MeetingRequest decide;
   decide.set_name(request->name());
-  EXPECT_EQ(CodeOf(meetings_->ApproveRequest(kKam, decide)), Code::kPermissionDenied);
-  EXPECT_EQ(FieldOf(meetings_->RejectRequest(kManager, decide).status()), "reason");
-  auto approved = meetings_->ApproveRequest(kManager, decide);
+  EXPECT_EQ(CodeOf(meetings_->sales().ApproveRequest(kKam, decide)), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(meetings_->sales().RejectRequest(kManager, decide).status()), "reason");
+  auto approved = meetings_->sales().ApproveRequest(kManager, decide);
   ASSERT_TRUE(approved.ok()) << approved.status();
   EXPECT_EQ(approved->decider(), "mgr-wang");
-  EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "ALREADY_DECIDED");
-  EXPECT_EQ(meetings_
-                ->ListApprovalRequests(kManager,
-                                       [&] {
-                                         v1::ListApprovalRequestsRequest q;
-                                         q.set_parent("meetings/-");
-                                         q.set_pending_for_me(true);
-                                         return q;
-                                       }())
+  EXPECT_EQ(ReasonOf(meetings_->sales().ApproveRequest(kManager, decide).status()), "ALREADY_DECIDED");
+  EXPECT_EQ(meetings_->sales()
+                .ListApprovalRequests(kManager,
+                                      [&] {
+                                        v1::ListApprovalRequestsRequest q;
+                                        q.set_parent("meetings/-");
+                                        q.set_pending_for_me(true);
+                                        return q;
+                                      }())
                 ->approval_requests_size(),
             0);
 
@@ -406,13 +407,13 @@ TEST_F(SalesTest, DiscountBeyondAuthorityNeedsAnApprovalOfThatDraft) {
   change.mutable_agreement()->set_name(a->name());
   change.mutable_agreement()->set_special_arrangements("欢迎横幅");
   change.mutable_update_mask()->add_paths("special_arrangements");
-  auto changed = meetings_->UpdateAgreement(kKam, change);
+  auto changed = meetings_->sales().UpdateAgreement(kKam, change);
   ASSERT_TRUE(changed.ok());
   EXPECT_EQ(ReasonOf(Sign(*changed).status()), "APPROVAL_REQUIRED");
-  auto again = meetings_->CreateApprovalRequest(kKam, ask);
+  auto again = meetings_->sales().CreateApprovalRequest(kKam, ask);
   ASSERT_TRUE(again.ok()) << again.status();
   decide.set_name(again->name());
-  ASSERT_TRUE(meetings_->ApproveRequest(kManager, decide).ok());
+  ASSERT_TRUE(meetings_->sales().ApproveRequest(kManager, decide).ok());
   auto signed_one = Sign(*changed);
   ASSERT_TRUE(signed_one.ok()) << signed_one.status();
   EXPECT_EQ(signed_one->approval(), again->name());
@@ -425,25 +426,25 @@ TEST_F(SalesTest, DeepDiscountGoesToTheGmOfficeAndAnAuthorsOwnAuthorityCounts) {
   v1::CreateApprovalRequestRequest ask;
   ask.set_parent(m.name());
   ask.mutable_approval_request()->set_agreement(deep->name());
-  auto request = meetings_->CreateApprovalRequest(kKam, ask);
+  auto request = meetings_->sales().CreateApprovalRequest(kKam, ask);
   ASSERT_TRUE(request.ok());
   EXPECT_EQ(request->approver_role(), "gm_office");
   testing::MeetingRequest decide;
   decide.set_name(request->name());
-  EXPECT_EQ(CodeOf(meetings_->ApproveRequest(kManager, decide)), Code::kPermissionDenied);  // 20% authority
+  EXPECT_EQ(CodeOf(meetings_->sales().ApproveRequest(kManager, decide)), Code::kPermissionDenied);  // 20% authority
   decide.set_reason("同意，战略客户");
-  ASSERT_TRUE(meetings_->RejectRequest(kGm, decide).ok());
+  ASSERT_TRUE(meetings_->sales().RejectRequest(kGm, decide).ok());
   EXPECT_EQ(ReasonOf(Sign(*deep).status()), "APPROVAL_REQUIRED");
 
   // The manager as author: 15% is within the manager's own authority.
   v1::UpdateAgreementRequest rewrite;
   *rewrite.mutable_agreement() = Content(680);
   rewrite.mutable_agreement()->set_name(deep->name());
-  auto by_manager = meetings_->UpdateAgreement(kManager, rewrite);
+  auto by_manager = meetings_->sales().UpdateAgreement(kManager, rewrite);
   ASSERT_TRUE(by_manager.ok()) << by_manager.status();
   EXPECT_EQ(by_manager->author_role(), "manager");
   ask.mutable_approval_request()->set_agreement(by_manager->name());
-  EXPECT_EQ(ReasonOf(meetings_->CreateApprovalRequest(kManager, ask).status()), "WITHIN_AUTHORITY");
+  EXPECT_EQ(ReasonOf(meetings_->sales().CreateApprovalRequest(kManager, ask).status()), "WITHIN_AUTHORITY");
   EXPECT_TRUE(Sign(*by_manager, kManager).ok());
 }
 
@@ -466,7 +467,7 @@ TEST_F(SalesTest, NoShapeOfAgreementGetsPastTheAuthority) {
     v1::UpdateAgreementRequest update;
     *update.mutable_agreement() = content;
     update.mutable_agreement()->set_name(draft->name());
-    auto changed = meetings_->UpdateAgreement(kKam, update);
+    auto changed = meetings_->sales().UpdateAgreement(kKam, update);
     if (!changed.ok()) return std::string(changed.status().message());
     return ReasonOf(Sign(*changed).status());
   };
@@ -480,7 +481,7 @@ TEST_F(SalesTest, NoShapeOfAgreementGetsPastTheAuthority) {
     v1::UpdateAgreementRequest update;
     *update.mutable_agreement() = cheap;
     update.mutable_agreement()->set_name(draft->name());
-    auto priced = meetings_->UpdateAgreement(kKam, update);
+    auto priced = meetings_->sales().UpdateAgreement(kKam, update);
     ASSERT_TRUE(priced.ok()) << priced.status();
     const auto& line = priced->prices(priced->prices_size() - 1);
     EXPECT_EQ(line.list_unit_price().amount_minor(), 80000);
@@ -510,7 +511,7 @@ TEST_F(SalesTest, NoShapeOfAgreementGetsPastTheAuthority) {
     v1::UpdateAgreementRequest update;
     *update.mutable_agreement() = off_list(Content(800), v1::AV, 1, 1);
     update.mutable_agreement()->set_name(draft->name());
-    EXPECT_EQ(FieldOf(meetings_->UpdateAgreement(kKam, update).status()), "agreement.prices[3].category");
+    EXPECT_EQ(FieldOf(meetings_->sales().UpdateAgreement(kKam, update).status()), "agreement.prices[3].category");
   }
   // Off the list at or above its category's lowest price: no discount, and
   // the KAM signs it.
@@ -518,7 +519,7 @@ TEST_F(SalesTest, NoShapeOfAgreementGetsPastTheAuthority) {
     v1::UpdateAgreementRequest update;
     *update.mutable_agreement() = off_list(Content(800), v1::ROOMS, 2, 90000);
     update.mutable_agreement()->set_name(draft->name());
-    return meetings_->UpdateAgreement(kKam, update);
+    return meetings_->sales().UpdateAgreement(kKam, update);
   }();
   ASSERT_TRUE(fair.ok()) << fair.status();
   EXPECT_EQ(fair->discount_basis_points(), 0);
@@ -528,38 +529,38 @@ TEST_F(SalesTest, NoShapeOfAgreementGetsPastTheAuthority) {
   v1::UpdateAgreementRequest update;
   *update.mutable_agreement() = Content(680);
   update.mutable_agreement()->set_name(draft->name());
-  auto at15 = meetings_->UpdateAgreement(kKam, update);
+  auto at15 = meetings_->sales().UpdateAgreement(kKam, update);
   ASSERT_TRUE(at15.ok()) << at15.status();
   v1::CreateApprovalRequestRequest ask;
   ask.set_parent(m.name());
   ask.mutable_approval_request()->set_agreement(draft->name());
-  auto request = meetings_->CreateApprovalRequest(kKam, ask);
+  auto request = meetings_->sales().CreateApprovalRequest(kKam, ask);
   ASSERT_TRUE(request.ok()) << request.status();
   testing::MeetingRequest decide;
   decide.set_name(request->name());
-  ASSERT_TRUE(meetings_->ApproveRequest(kManager, decide).ok());
+  ASSERT_TRUE(meetings_->sales().ApproveRequest(kManager, decide).ok());
   EXPECT_EQ(refused(Content(560)), "APPROVAL_REQUIRED");  // 30%: the approval was of the 15% draft
   *update.mutable_agreement() = Content(680);
   update.mutable_agreement()->set_name(draft->name());
-  at15 = meetings_->UpdateAgreement(kKam, update);
+  at15 = meetings_->sales().UpdateAgreement(kKam, update);
   ASSERT_TRUE(at15.ok());
-  request = meetings_->CreateApprovalRequest(kKam, ask);
+  request = meetings_->sales().CreateApprovalRequest(kKam, ask);
   ASSERT_TRUE(request.ok()) << request.status();
   decide.set_name(request->name());
-  ASSERT_TRUE(meetings_->ApproveRequest(kManager, decide).ok());
+  ASSERT_TRUE(meetings_->sales().ApproveRequest(kManager, decide).ok());
   // The manager raises the list price after the approval: 680 is now 32%
   // below 1000, beyond what was approved.
   v1::UpdatePriceListRequest raise;
-  auto list = meetings_->GetPriceList(kManager, {});
+  auto list = meetings_->sales().GetPriceList(kManager, {});
   ASSERT_TRUE(list.ok());
   *raise.mutable_price_list() = *list;
   raise.mutable_price_list()->mutable_items(0)->mutable_unit_price()->set_amount_minor(100000);
-  ASSERT_TRUE(meetings_->UpdatePriceList(kManager, raise).ok());
+  ASSERT_TRUE(meetings_->sales().UpdatePriceList(kManager, raise).ok());
   EXPECT_EQ(ReasonOf(Sign(*at15).status()), "APPROVAL_REQUIRED");
   // Back at 800, the approval of that draft holds.
   raise.mutable_price_list()->mutable_items(0)->mutable_unit_price()->set_amount_minor(80000);
   raise.mutable_price_list()->clear_etag();
-  ASSERT_TRUE(meetings_->UpdatePriceList(kManager, raise).ok());
+  ASSERT_TRUE(meetings_->sales().UpdatePriceList(kManager, raise).ok());
   auto signed_one = Sign(*at15);
   ASSERT_TRUE(signed_one.ok()) << signed_one.status();
   EXPECT_EQ(signed_one->approval(), request->name());
@@ -581,7 +582,7 @@ TEST_F(SalesTest, DiscountAuthorityConfiguration) {
 
 TEST_F(SalesTest, NoticeHasASectionPerDepartmentAndGoesThroughTheOutbox) {
   Meeting m = AtIntent();
-  EXPECT_EQ(ReasonOf(meetings_->IssueNotice(kKam, MoveOf(m)).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->preparation().IssueNotice(kKam, MoveOf(m)).status()), "INVALID_STATE_TRANSITION");
   Meeting issued = Issued();
   EXPECT_EQ(issued.state(), Meeting::NOTICE_ISSUED);
   EXPECT_EQ(issued.notice_revision(), 1);
@@ -611,21 +612,21 @@ TEST_F(SalesTest, NoticeHasASectionPerDepartmentAndGoesThroughTheOutbox) {
 
   v1::GetMeetingNoticeRequest get;
   get.set_name(issued.name() + "/notice");
-  auto shown = meetings_->GetMeetingNotice(kFnb, get);
+  auto shown = meetings_->preparation().GetMeetingNotice(kFnb, get);
   ASSERT_TRUE(shown.ok()) << shown.status();
   EXPECT_EQ(shown->revision(), 1);
   EXPECT_TRUE(shown->signatures_known());
   EXPECT_EQ(shown->delivered_revision(), 0);  // not delivered yet
   board_.Deliver(IdOf(issued), 1, {"fnb"});
-  shown = meetings_->GetMeetingNotice(kFnb, get);
+  shown = meetings_->preparation().GetMeetingNotice(kFnb, get);
   EXPECT_EQ(shown->delivered_revision(), 1);
   EXPECT_EQ(shown->departments_size(), 4);
   board_.down = true;
-  shown = meetings_->GetMeetingNotice(kFnb, get);
+  shown = meetings_->preparation().GetMeetingNotice(kFnb, get);
   ASSERT_TRUE(shown.ok());
   EXPECT_FALSE(shown->signatures_known());
   get.set_name(m.name() + "/notice");
-  EXPECT_EQ(CodeOf(meetings_->GetMeetingNotice(kFnb, get)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->preparation().GetMeetingNotice(kFnb, get)), Code::kNotFound);
 }
 
 TEST_F(SalesTest, PreparedOnlyWhenEverySignatureAndCheckIsInOrTheManagerOverrides) {
@@ -633,32 +634,33 @@ TEST_F(SalesTest, PreparedOnlyWhenEverySignatureAndCheckIsInOrTheManagerOverride
   v1::MarkPreparedRequest prepare;
   prepare.set_name(m.name());
   board_.down = true;
-  EXPECT_EQ(CodeOf(meetings_->MarkPrepared(kKam, prepare)), Code::kUnavailable);
+  EXPECT_EQ(CodeOf(meetings_->preparation().MarkPrepared(kKam, prepare)), Code::kUnavailable);
   board_.down = false;
   board_.Deliver(IdOf(m), 1, {"fnb", "rooms"});
-  auto refused = meetings_->MarkPrepared(kKam, prepare);
+  auto refused = meetings_->preparation().MarkPrepared(kKam, prepare);
   EXPECT_EQ(ReasonOf(refused.status()), "NOT_PREPARED");
   EXPECT_NE(std::string(refused.status().message()).find("front_office, engineering"), std::string::npos)
       << refused.status();
 
   board_.Deliver(IdOf(m), 1, {"fnb", "rooms", "front_office", "engineering"});
-  EXPECT_EQ(ReasonOf(meetings_->MarkPrepared(kKam, prepare).status()), "NOT_PREPARED");  // unchecked items
+  EXPECT_EQ(ReasonOf(meetings_->preparation().MarkPrepared(kKam, prepare).status()),
+            "NOT_PREPARED");  // unchecked items
   v1::CheckItemRequest check;
   check.set_meeting(m.name());
   check.set_item("fnb/nothing");
-  EXPECT_EQ(CodeOf(meetings_->CheckItem(kKam, check)), Code::kNotFound);
-  EXPECT_EQ(CodeOf(meetings_->CheckItem(kClerk, check)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->preparation().CheckItem(kKam, check)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->preparation().CheckItem(kClerk, check)), Code::kPermissionDenied);
   for (const auto& item : m.checklist()) {
     check.set_item(item.id());
     check.set_note("已核对");
-    auto checked = meetings_->CheckItem(kKam, check);
+    auto checked = meetings_->preparation().CheckItem(kKam, check);
     ASSERT_TRUE(checked.ok()) << checked.status();
   }
   EXPECT_EQ(Get(m)->state(), Meeting::NOTICE_ISSUED);  // nothing changed by the refusals
   v1::MarkPreparedRequest stale = prepare;
   stale.set_etag("stale");
-  EXPECT_EQ(CodeOf(meetings_->MarkPrepared(kKam, stale)), Code::kAborted);
-  auto prepared = meetings_->MarkPrepared(kKam, prepare);
+  EXPECT_EQ(CodeOf(meetings_->preparation().MarkPrepared(kKam, stale)), Code::kAborted);
+  auto prepared = meetings_->preparation().MarkPrepared(kKam, prepare);
   ASSERT_TRUE(prepared.ok()) << prepared.status();
   EXPECT_EQ(prepared->state(), Meeting::PREPARED);
   EXPECT_TRUE(prepared->checklist(0).checked());
@@ -669,8 +671,8 @@ TEST_F(SalesTest, PreparedOnlyWhenEverySignatureAndCheckIsInOrTheManagerOverride
   v1::MarkPreparedRequest override_it;
   override_it.set_name(other.name());
   override_it.set_override_reason("工程部已口头确认，书面签收补办");
-  EXPECT_EQ(CodeOf(meetings_->MarkPrepared(kKam, override_it)), Code::kPermissionDenied);
-  auto overridden = meetings_->MarkPrepared(kManager, override_it);
+  EXPECT_EQ(CodeOf(meetings_->preparation().MarkPrepared(kKam, override_it)), Code::kPermissionDenied);
+  auto overridden = meetings_->preparation().MarkPrepared(kManager, override_it);
   ASSERT_TRUE(overridden.ok()) << overridden.status();
   EXPECT_EQ(overridden->prepared_override(), "工程部已口头确认，书面签收补办");
 }
@@ -680,7 +682,7 @@ TEST_F(SalesTest, AChangedAgreementIssuesTheNextRevisionAndDepartmentsSignAgain)
   v1::CreateAgreementRequest next;
   next.set_parent(m.name());
   *next.mutable_agreement() = Content(760, 150);  // lunch for 150 instead of 120
-  auto v2 = meetings_->CreateAgreement(kKam, next);
+  auto v2 = meetings_->sales().CreateAgreement(kKam, next);
   ASSERT_TRUE(v2.ok()) << v2.status();
   ASSERT_TRUE(Sign(*v2).ok());
   auto after = Get(m);
@@ -693,13 +695,13 @@ TEST_F(SalesTest, AChangedAgreementIssuesTheNextRevisionAndDepartmentsSignAgain)
   }
   v1::GetMeetingNoticeRequest get;
   get.set_name(m.name() + "/notice");
-  auto notice = meetings_->GetMeetingNotice(kManager, get);
+  auto notice = meetings_->preparation().GetMeetingNotice(kManager, get);
   ASSERT_TRUE(notice.ok());
   EXPECT_EQ(notice->revision(), 2);
   v1::MarkPreparedRequest prepare;
   prepare.set_name(m.name());
   // The notifications service still reports revision 1 as fully signed: not enough.
-  EXPECT_EQ(ReasonOf(meetings_->MarkPrepared(kKam, prepare).status()), "NOT_PREPARED");
+  EXPECT_EQ(ReasonOf(meetings_->preparation().MarkPrepared(kKam, prepare).status()), "NOT_PREPARED");
 
   // Revision 2 waits in the outbox behind revision 1 of the same meeting.
   auto queued = Outbox(OutboxEntry::kNotice);
@@ -717,45 +719,45 @@ TEST_F(SalesTest, CancellingAfterTheNoticeTellsTheDepartments) {
   testing::MeetingRequest cancel;
   cancel.set_name(m.name());
   cancel.set_reason("客户预算取消");
-  auto cancelled = meetings_->CancelMeeting(kKam, cancel);
+  auto cancelled = meetings_->pipeline().CancelMeeting(kKam, cancel);
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->notice_revision(), 2);
   v1::GetMeetingNoticeRequest get;
   get.set_name(m.name() + "/notice");
-  auto notice = meetings_->GetMeetingNotice(kManager, get);
+  auto notice = meetings_->preparation().GetMeetingNotice(kManager, get);
   ASSERT_TRUE(notice.ok());
   EXPECT_EQ(notice->content().sections(0).fields(0).value(), "已取消：客户预算取消");
 
   Meeting running = Prepared();
-  ASSERT_TRUE(meetings_->StartMeeting(kKam, MoveOf(running)).ok());
+  ASSERT_TRUE(meetings_->preparation().StartMeeting(kKam, MoveOf(running)).ok());
   cancel.set_name(running.name());
-  EXPECT_EQ(ReasonOf(meetings_->CancelMeeting(kKam, cancel).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->pipeline().CancelMeeting(kKam, cancel).status()), "INVALID_STATE_TRANSITION");
   testing::MeetingRequest lose;
   lose.set_name(running.name());
   lose.set_reason("x");
-  EXPECT_EQ(ReasonOf(meetings_->MarkMeetingLost(kKam, lose).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->pipeline().MarkMeetingLost(kKam, lose).status()), "INVALID_STATE_TRANSITION");
 }
 
 TEST_F(SalesTest, EveryMoveChecksTheCurrentState) {
   Meeting m = AtIntent();
-  EXPECT_EQ(ReasonOf(meetings_->StartMeeting(kKam, MoveOf(m)).status()), "INVALID_STATE_TRANSITION");
-  EXPECT_EQ(ReasonOf(meetings_->CompleteMeeting(kKam, MoveOf(m)).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->preparation().StartMeeting(kKam, MoveOf(m)).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->preparation().CompleteMeeting(kKam, MoveOf(m)).status()), "INVALID_STATE_TRANSITION");
   v1::MarkPreparedRequest prepare;
   prepare.set_name(m.name());
-  EXPECT_EQ(ReasonOf(meetings_->MarkPrepared(kKam, prepare).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->preparation().MarkPrepared(kKam, prepare).status()), "INVALID_STATE_TRANSITION");
   v1::SettleMeetingRequest settle;
   settle.set_name(m.name());
-  auto s = meetings_->SettleMeeting(kKam, settle);
+  auto s = meetings_->followup().SettleMeeting(kKam, settle);
   EXPECT_EQ(ReasonOf(s.status()), "INVALID_STATE_TRANSITION");
   EXPECT_EQ(testing::MetadataOf(s.status(), "current_state"), "INTENT");
   v1::CheckItemRequest check;
   check.set_meeting(m.name());
   check.set_item("fnb/x");
-  EXPECT_EQ(ReasonOf(meetings_->CheckItem(kKam, check).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->preparation().CheckItem(kKam, check).status()), "INVALID_STATE_TRANSITION");
 
   Meeting done = Completed();
-  EXPECT_EQ(ReasonOf(meetings_->StartMeeting(kKam, MoveOf(done)).status()), "INVALID_STATE_TRANSITION");
-  EXPECT_EQ(ReasonOf(meetings_->IssueNotice(kKam, MoveOf(done)).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->preparation().StartMeeting(kKam, MoveOf(done)).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->preparation().IssueNotice(kKam, MoveOf(done)).status()), "INVALID_STATE_TRANSITION");
   EXPECT_EQ(ReasonOf(Draft(done, Content()).status()), "INVALID_STATE_TRANSITION");
   auto history = Get(done)->history();
   std::vector<Meeting::State> path;
@@ -763,7 +765,7 @@ TEST_F(SalesTest, EveryMoveChecksTheCurrentState) {
   EXPECT_EQ(path, (std::vector<Meeting::State>{Meeting::NEGOTIATING, Meeting::INTENT, Meeting::CONTRACTED,
                                                Meeting::NOTICE_ISSUED, Meeting::PREPARED, Meeting::IN_PROGRESS,
                                                Meeting::COMPLETED}));
-  EXPECT_EQ(CodeOf(meetings_->CompleteMeeting(kKam2, MoveOf(done))), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->preparation().CompleteMeeting(kKam2, MoveOf(done))), Code::kPermissionDenied);
 }
 
 TEST_F(SalesTest, TrackingRecordsFeedbackIncidentsAndExtras) {
@@ -775,77 +777,78 @@ TEST_F(SalesTest, TrackingRecordsFeedbackIncidentsAndExtras) {
   e->set_aspect(v1::TrackingEntry::VENUE);
   e->set_description("投影仪故障");
   e->set_action_taken("10分钟内更换备用机");
-  EXPECT_EQ(ReasonOf(meetings_->CreateTrackingEntry(kKam, req).status()), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(ReasonOf(meetings_->followup().CreateTrackingEntry(kKam, req).status()), "INVALID_STATE_TRANSITION");
 
   Meeting running = Prepared();
-  ASSERT_TRUE(meetings_->StartMeeting(kKam, MoveOf(running)).ok());
+  ASSERT_TRUE(meetings_->preparation().StartMeeting(kKam, MoveOf(running)).ok());
   req.set_parent(running.name());
   req.set_request_id("incident-1");
-  auto incident = meetings_->CreateTrackingEntry(kFnb, req);  // a department reports it
+  auto incident = meetings_->followup().CreateTrackingEntry(kFnb, req);  // a department reports it
   ASSERT_TRUE(incident.ok()) << incident.status();
-  EXPECT_EQ(meetings_->CreateTrackingEntry(kFnb, req)->name(), incident->name());  // retried: same entry
+  EXPECT_EQ(meetings_->followup().CreateTrackingEntry(kFnb, req)->name(), incident->name());  // retried: same entry
   e->set_kind(v1::TrackingEntry::EXTRA_SERVICE);
   e->set_description("加开茶歇");
   req.clear_request_id();
-  EXPECT_EQ(FieldOf(meetings_->CreateTrackingEntry(kKam, req).status()), "tracking_entry.charge");
+  EXPECT_EQ(FieldOf(meetings_->followup().CreateTrackingEntry(kKam, req).status()), "tracking_entry.charge");
   *e->mutable_charge() = Yuan(1500);
-  ASSERT_TRUE(meetings_->CreateTrackingEntry(kKam, req).ok());
+  ASSERT_TRUE(meetings_->followup().CreateTrackingEntry(kKam, req).ok());
   e->set_kind(v1::TrackingEntry::FEEDBACK);
-  EXPECT_EQ(FieldOf(meetings_->CreateTrackingEntry(kKam, req).status()), "tracking_entry.charge");
+  EXPECT_EQ(FieldOf(meetings_->followup().CreateTrackingEntry(kKam, req).status()), "tracking_entry.charge");
   e->clear_charge();
   e->clear_description();
-  EXPECT_EQ(FieldOf(meetings_->CreateTrackingEntry(kKam, req).status()), "tracking_entry.description");
+  EXPECT_EQ(FieldOf(meetings_->followup().CreateTrackingEntry(kKam, req).status()), "tracking_entry.description");
   e->set_description("客房安静，满意");
   e->set_aspect(v1::TrackingEntry::ASPECT_UNSPECIFIED);
-  EXPECT_EQ(FieldOf(meetings_->CreateTrackingEntry(kKam, req).status()), "tracking_entry.aspect");
+  EXPECT_EQ(FieldOf(meetings_->followup().CreateTrackingEntry(kKam, req).status()), "tracking_entry.aspect");
   e->set_aspect(v1::TrackingEntry::GUEST_ROOMS);
-  ASSERT_TRUE(meetings_->CreateTrackingEntry(kKam, req).ok());
+  ASSERT_TRUE(meetings_->followup().CreateTrackingEntry(kKam, req).ok());
   // The same request_id for another meeting is a mistake, not a retry.
   Meeting other = Prepared();
-  ASSERT_TRUE(meetings_->StartMeeting(kKam, MoveOf(other)).ok());
+  ASSERT_TRUE(meetings_->preparation().StartMeeting(kKam, MoveOf(other)).ok());
   v1::CreateTrackingEntryRequest reused = req;
   reused.set_parent(other.name());
   reused.set_request_id("incident-1");
-  EXPECT_EQ(CodeOf(meetings_->CreateTrackingEntry(kFnb, reused)), Code::kAlreadyExists);
+  EXPECT_EQ(CodeOf(meetings_->followup().CreateTrackingEntry(kFnb, reused)), Code::kAlreadyExists);
   v1::ListTrackingEntriesRequest list;
   list.set_parent(running.name());
-  auto entries = meetings_->ListTrackingEntries(kFnb, list);
+  auto entries = meetings_->followup().ListTrackingEntries(kFnb, list);
   ASSERT_TRUE(entries.ok());
   EXPECT_EQ(entries->tracking_entries_size(), 3);
 }
 
 TEST_F(SalesTest, SettlementReconcilesPostsTheRemainderOnceAndRecordsPreferences) {
   Meeting m = Prepared();
-  ASSERT_TRUE(meetings_->StartMeeting(kKam, MoveOf(m)).ok());
+  ASSERT_TRUE(meetings_->preparation().StartMeeting(kKam, MoveOf(m)).ok());
   v1::CreateTrackingEntryRequest extra;
   extra.set_parent(m.name());
   extra.mutable_tracking_entry()->set_kind(v1::TrackingEntry::EXTRA_SERVICE);
   extra.mutable_tracking_entry()->set_aspect(v1::TrackingEntry::CATERING);
   extra.mutable_tracking_entry()->set_description("加开茶歇");
   *extra.mutable_tracking_entry()->mutable_charge() = Yuan(1500);
-  ASSERT_TRUE(meetings_->CreateTrackingEntry(kKam, extra).ok());
+  ASSERT_TRUE(meetings_->followup().CreateTrackingEntry(kKam, extra).ok());
   const std::string bill = m.name() + "/settlement";
   v1::RecordPaymentRequest deposit;
   deposit.set_name(bill);
   *deposit.mutable_payment()->mutable_amount() = Yuan(20000);
   deposit.mutable_payment()->set_reference("R-001");
   *deposit.mutable_payment()->mutable_date() = D(2026, 12, 1);
-  ASSERT_TRUE(meetings_->RecordPayment(kFinance, deposit).ok());
-  ASSERT_TRUE(meetings_->RecordPayment(kFinance, deposit).ok());  // the same receipt again: nothing new
+  ASSERT_TRUE(meetings_->followup().RecordPayment(kFinance, deposit).ok());
+  ASSERT_TRUE(meetings_->followup().RecordPayment(kFinance, deposit).ok());  // the same receipt again: nothing new
   deposit.mutable_payment()->mutable_amount()->set_amount_minor(1);
-  EXPECT_EQ(CodeOf(meetings_->RecordPayment(kFinance, deposit)), Code::kAlreadyExists);
+  EXPECT_EQ(CodeOf(meetings_->followup().RecordPayment(kFinance, deposit)), Code::kAlreadyExists);
 
   v1::RecordChargesRequest charges;
   charges.set_name(bill);
   auto* fnb = charges.add_charges();
   fnb->set_category(v1::FNB);
   *fnb->mutable_amount() = Yuan(120 * 150);
-  EXPECT_EQ(ReasonOf(meetings_->RecordCharges(kKam, charges).status()), "INVALID_STATE_TRANSITION");  // running
-  ASSERT_TRUE(meetings_->CompleteMeeting(kKam, MoveOf(m)).ok());
-  EXPECT_EQ(CodeOf(meetings_->RecordCharges(kFnb, charges)), Code::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(meetings_->followup().RecordCharges(kKam, charges).status()),
+            "INVALID_STATE_TRANSITION");  // running
+  ASSERT_TRUE(meetings_->preparation().CompleteMeeting(kKam, MoveOf(m)).ok());
+  EXPECT_EQ(CodeOf(meetings_->followup().RecordCharges(kFnb, charges)), Code::kPermissionDenied);
   fnb->set_category(v1::FNB);
   *fnb->mutable_amount() = Yuan(125 * 150);  // five more guests for lunch
-  EXPECT_EQ(FieldOf(meetings_->RecordCharges(kKam, charges).status()), "charges[0].explanation");
+  EXPECT_EQ(FieldOf(meetings_->followup().RecordCharges(kKam, charges).status()), "charges[0].explanation");
   fnb->set_explanation("午餐实到125人");
   auto add = [&](v1::ChargeCategory c, int64_t yuan) {
     auto* ch = charges.add_charges();
@@ -853,24 +856,24 @@ TEST_F(SalesTest, SettlementReconcilesPostsTheRemainderOnceAndRecordsPreferences
     *ch->mutable_amount() = Yuan(yuan);
   };
   add(v1::ROOMS, 60 * 760);
-  auto partial = meetings_->RecordCharges(kKam, charges);
+  auto partial = meetings_->followup().RecordCharges(kKam, charges);
   ASSERT_TRUE(partial.ok()) << partial.status();
 
   v1::SettleMeetingRequest settle;
   settle.set_name(m.name());
-  EXPECT_EQ(ReasonOf(meetings_->SettleMeeting(kKam, settle).status()), "CHARGES_MISSING");  // venue, extras
+  EXPECT_EQ(ReasonOf(meetings_->followup().SettleMeeting(kKam, settle).status()), "CHARGES_MISSING");  // venue, extras
   charges.clear_charges();
   add(v1::VENUE, 10000);
   add(v1::EXTRAS, 1500);
-  ASSERT_TRUE(meetings_->RecordCharges(kKam, charges).ok());
-  EXPECT_EQ(ReasonOf(meetings_->SettleMeeting(kKam, settle).status()), "BILL_NOT_ACCEPTED");
+  ASSERT_TRUE(meetings_->followup().RecordCharges(kKam, charges).ok());
+  EXPECT_EQ(ReasonOf(meetings_->followup().SettleMeeting(kKam, settle).status()), "BILL_NOT_ACCEPTED");
   v1::RecordBillReviewRequest review;
   review.set_name(bill);
   review.set_reviewer("ACME 王经理");
   review.set_accepted(false);
-  EXPECT_EQ(FieldOf(meetings_->RecordBillReview(kKam, review).status()), "comment");
+  EXPECT_EQ(FieldOf(meetings_->followup().RecordBillReview(kKam, review).status()), "comment");
   review.set_accepted(true);
-  auto reviewed = meetings_->RecordBillReview(kKam, review);
+  auto reviewed = meetings_->followup().RecordBillReview(kKam, review);
   ASSERT_TRUE(reviewed.ok()) << reviewed.status();
   const int64_t actual = (125 * 150 + 60 * 760 + 10000 + 1500) * 100;
   EXPECT_EQ(reviewed->actual_total().amount_minor(), actual);
@@ -878,10 +881,10 @@ TEST_F(SalesTest, SettlementReconcilesPostsTheRemainderOnceAndRecordsPreferences
   EXPECT_EQ(reviewed->lines(1).difference().amount_minor(), 5 * 150 * 100);  // FNB
   EXPECT_EQ(reviewed->balance().amount_minor(), actual - 20000 * 100);
 
-  auto settled = meetings_->SettleMeeting(kFinance, settle);
+  auto settled = meetings_->followup().SettleMeeting(kFinance, settle);
   ASSERT_TRUE(settled.ok()) << settled.status();
   EXPECT_EQ(settled->state(), Meeting::SETTLED);
-  auto again = meetings_->SettleMeeting(kFinance, settle);  // a retry
+  auto again = meetings_->followup().SettleMeeting(kFinance, settle);  // a retry
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->etag(), settled->etag());
   auto ledger = Outbox(OutboxEntry::kLedger);
@@ -892,7 +895,7 @@ TEST_F(SalesTest, SettlementReconcilesPostsTheRemainderOnceAndRecordsPreferences
   EXPECT_EQ(posted.entry().type(), clients::v1::LedgerEntry::CHARGE);
   EXPECT_EQ(posted.entry().amount().amount_minor(), actual - 20000 * 100);
   EXPECT_EQ(posted.entry().reference(), bill);
-  EXPECT_EQ(CodeOf(meetings_->RecordPayment(kFinance, deposit)), Code::kFailedPrecondition);
+  EXPECT_EQ(CodeOf(meetings_->followup().RecordPayment(kFinance, deposit)), Code::kFailedPrecondition);
 
   v1::RecordGuestPreferencesRequest prefs;
   prefs.set_name(m.name());
@@ -903,10 +906,10 @@ TEST_F(SalesTest, SettlementReconcilesPostsTheRemainderOnceAndRecordsPreferences
   p = prefs.add_preferences();
   p->set_category("SMELL");
   p->set_description("x");
-  EXPECT_EQ(FieldOf(meetings_->RecordGuestPreferences(kKam, prefs).status()), "preferences[1].category");
+  EXPECT_EQ(FieldOf(meetings_->followup().RecordGuestPreferences(kKam, prefs).status()), "preferences[1].category");
   p->set_category("ROOM");
   p->set_description("高楼层，远离电梯");
-  auto recorded = meetings_->RecordGuestPreferences(kKam, prefs);
+  auto recorded = meetings_->followup().RecordGuestPreferences(kKam, prefs);
   ASSERT_TRUE(recorded.ok()) << recorded.status();
   EXPECT_EQ(recorded->preferences_recorded(), 2);
   auto sent = Outbox(OutboxEntry::kPreference);
@@ -923,7 +926,7 @@ TEST_F(SalesTest, TodayViewShowsMeetingsInHouseTheirVipsRoomsAndUnsignedDepartme
   board_.Deliver(IdOf(m), 1, {"fnb", "rooms"});
   v1::GetTodayViewRequest req;
   *req.mutable_date() = D(2026, 12, 17);
-  auto today = meetings_->GetTodayView(kFnb, req);
+  auto today = meetings_->followup().GetTodayView(kFnb, req);
   ASSERT_TRUE(today.ok()) << today.status();
   ASSERT_EQ(today->meetings_size(), 1);
   const auto& t = today->meetings(0);
@@ -937,18 +940,18 @@ TEST_F(SalesTest, TodayViewShowsMeetingsInHouseTheirVipsRoomsAndUnsignedDepartme
   EXPECT_TRUE(today->signatures_known());
 
   *req.mutable_date() = D(2026, 12, 18);
-  today = meetings_->GetTodayView(kManager, req);
+  today = meetings_->followup().GetTodayView(kManager, req);
   ASSERT_EQ(today->meetings_size(), 1);
   EXPECT_TRUE(today->meetings(0).departing());
   *req.mutable_date() = D(2026, 12, 19);
-  EXPECT_EQ(meetings_->GetTodayView(kManager, req)->meetings_size(), 0);
+  EXPECT_EQ(meetings_->followup().GetTodayView(kManager, req)->meetings_size(), 0);
   clock_.Set(kMeetingStart);  // no date: the hotel's today
   req.clear_date();
-  EXPECT_EQ(meetings_->GetTodayView(kManager, req)->meetings_size(), 1);
+  EXPECT_EQ(meetings_->followup().GetTodayView(kManager, req)->meetings_size(), 1);
   board_.down = true;
-  EXPECT_FALSE(meetings_->GetTodayView(kManager, req)->signatures_known());
+  EXPECT_FALSE(meetings_->followup().GetTodayView(kManager, req)->signatures_known());
   req.mutable_date()->set_month(13);
-  EXPECT_EQ(FieldOf(meetings_->GetTodayView(kManager, req).status()), "date");
+  EXPECT_EQ(FieldOf(meetings_->followup().GetTodayView(kManager, req).status()), "date");
 }
 
 // Each RPC's "Callers:" line of the proto, for every role: the roles it
@@ -977,59 +980,61 @@ TEST_F(SalesTest, RoleMatrixFollowsTheProto) {
        [&](const Principal& who) {
          v1::GetMeetingRequest r;
          r.set_name(m.name());
-         return meetings_->GetMeeting(who, r).status();
+         return meetings_->pipeline().GetMeeting(who, r).status();
        }},
       {"ListMeetings", with(staff, {"service"}),
-       [&](const Principal& who) { return meetings_->ListMeetings(who, {}).status(); }},
-      {"CreateRoom", {"manager"}, [&](const Principal& who) { return meetings_->CreateRoom(who, {}).status(); }},
+       [&](const Principal& who) { return meetings_->pipeline().ListMeetings(who, {}).status(); }},
+      {"CreateRoom",
+       {"manager"},
+       [&](const Principal& who) { return meetings_->diary().CreateRoom(who, {}).status(); }},
       {"GetPriceList", with(staff, {"service"}),
-       [&](const Principal& who) { return meetings_->GetPriceList(who, {}).status(); }},
+       [&](const Principal& who) { return meetings_->sales().GetPriceList(who, {}).status(); }},
       {"UpdatePriceList",
        {"manager"},
        [&](const Principal& who) {
          v1::UpdatePriceListRequest r;
          r.mutable_update_mask()->add_paths("state");
-         return meetings_->UpdatePriceList(who, r).status();
+         return meetings_->sales().UpdatePriceList(who, r).status();
        }},
       {"ListAgreements", with(staff, {"service"}),
        [&](const Principal& who) {
          v1::ListAgreementsRequest r;
          r.set_parent(m.name());
-         return meetings_->ListAgreements(who, r).status();
+         return meetings_->sales().ListAgreements(who, r).status();
        }},
       {"CreateAgreement", handlers,
        [&](const Principal& who) {
          v1::CreateAgreementRequest r;
          r.set_parent(m.name());
-         return meetings_->CreateAgreement(who, r).status();
+         return meetings_->sales().CreateAgreement(who, r).status();
        }},
       {"ListApprovalRequests", staff,
        [&](const Principal& who) {
          v1::ListApprovalRequestsRequest r;
          r.set_parent(m.name());
-         return meetings_->ListApprovalRequests(who, r).status();
+         return meetings_->sales().ListApprovalRequests(who, r).status();
        }},
       {"ApproveRequest",
        {"manager", "gm_office"},
-       [&](const Principal& who) { return meetings_->ApproveRequest(who, {}).status(); }},
+       [&](const Principal& who) { return meetings_->sales().ApproveRequest(who, {}).status(); }},
       {"RejectRequest",
        {"manager", "gm_office"},
-       [&](const Principal& who) { return meetings_->RejectRequest(who, {}).status(); }},
+       [&](const Principal& who) { return meetings_->sales().RejectRequest(who, {}).status(); }},
       {"GetMeetingNotice", with(staff, {"service", "fnb", "finance"}),
        [&](const Principal& who) {
          v1::GetMeetingNoticeRequest r;
          r.set_name(m.name() + "/notice");
-         return meetings_->GetMeetingNotice(who, r).status();
+         return meetings_->preparation().GetMeetingNotice(who, r).status();
        }},
       {"CheckItem", handlers,
        [&](const Principal& who) {
          v1::CheckItemRequest r;
          r.set_meeting(m.name());
          r.set_item("x");
-         return meetings_->CheckItem(who, r).status();
+         return meetings_->preparation().CheckItem(who, r).status();
        }},
       {"StartMeeting", handlers,
-       [&](const Principal& who) { return meetings_->StartMeeting(who, MoveOf(m)).status(); }},
+       [&](const Principal& who) { return meetings_->preparation().StartMeeting(who, MoveOf(m)).status(); }},
       {"CreateTrackingEntry",
        {"manager", "kam", "clerk", "fnb", "finance"},
        [&](const Principal& who) {
@@ -1038,20 +1043,20 @@ TEST_F(SalesTest, RoleMatrixFollowsTheProto) {
          r.mutable_tracking_entry()->set_kind(v1::TrackingEntry::FEEDBACK);
          r.mutable_tracking_entry()->set_aspect(v1::TrackingEntry::OTHER);
          r.mutable_tracking_entry()->set_description("客房安静");
-         return meetings_->CreateTrackingEntry(who, r).status();
+         return meetings_->followup().CreateTrackingEntry(who, r).status();
        }},
       {"ListTrackingEntries", with(staff, {"service", "fnb", "finance"}),
        [&](const Principal& who) {
          v1::ListTrackingEntriesRequest r;
          r.set_parent(m.name());
-         return meetings_->ListTrackingEntries(who, r).status();
+         return meetings_->followup().ListTrackingEntries(who, r).status();
        }},
       // Finance records the charges and payments and settles: it reads the bill.
       {"GetSettlement", with(staff, {"service", "finance"}),
        [&](const Principal& who) {
          v1::GetSettlementRequest r;
          r.set_name(bill);
-         return meetings_->GetSettlement(who, r).status();
+         return meetings_->followup().GetSettlement(who, r).status();
        }},
       {"RecordCharges",
        {"manager", "kam", "finance"},
@@ -1062,7 +1067,7 @@ TEST_F(SalesTest, RoleMatrixFollowsTheProto) {
          c->set_category(v1::ROOMS);
          *c->mutable_amount() = Yuan(1);
          c->set_explanation("核对");
-         return meetings_->RecordCharges(who, r).status();
+         return meetings_->followup().RecordCharges(who, r).status();
        }},
       // The client's review is the sales side's, not finance's.
       {"RecordBillReview", handlers,
@@ -1071,7 +1076,7 @@ TEST_F(SalesTest, RoleMatrixFollowsTheProto) {
          r.set_name(bill);
          r.set_reviewer("王经理");
          r.set_accepted(true);
-         return meetings_->RecordBillReview(who, r).status();
+         return meetings_->followup().RecordBillReview(who, r).status();
        }},
       {"RecordGuestPreferences", handlers,
        [&](const Principal& who) {
@@ -1080,10 +1085,10 @@ TEST_F(SalesTest, RoleMatrixFollowsTheProto) {
          auto* p = r.add_preferences();
          p->set_category("DIETARY");
          p->set_description("张总不吃辣");
-         return meetings_->RecordGuestPreferences(who, r).status();
+         return meetings_->followup().RecordGuestPreferences(who, r).status();
        }},
       {"GetTodayView", with(staff, {"fnb", "finance"}),
-       [&](const Principal& who) { return meetings_->GetTodayView(who, {}).status(); }},
+       [&](const Principal& who) { return meetings_->followup().GetTodayView(who, {}).status(); }},
   };
   for (const Row& row : rows) {
     for (const auto& [role, who] : roles) {
@@ -1099,10 +1104,10 @@ TEST_F(SalesTest, ADepartmentReadsItsOwnSectionOfTheMeetingsNotice) {
   Meeting m = Issued();
   v1::GetMeetingNoticeRequest req;
   req.set_name(m.name() + "/notice");
-  auto all = meetings_->GetMeetingNotice(kManager, req);
+  auto all = meetings_->preparation().GetMeetingNotice(kManager, req);
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_GT(all->content().sections_size(), 1);
-  auto own = meetings_->GetMeetingNotice(kFnb, req);
+  auto own = meetings_->preparation().GetMeetingNotice(kFnb, req);
   ASSERT_TRUE(own.ok()) << own.status();
   ASSERT_EQ(own->content().sections_size(), 1);
   EXPECT_EQ(own->content().sections(0).department(), "fnb");
@@ -1112,30 +1117,31 @@ TEST_F(SalesTest, ReadsAndRefusalsTheProtoDocuments) {
   Meeting m = AtIntent();
   v1::GetAgreementRequest get;
   get.set_name(m.name() + "/agreements/1");
-  EXPECT_EQ(CodeOf(meetings_->GetAgreement(kKam, get)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->sales().GetAgreement(kKam, get)), Code::kNotFound);
   get.set_name(m.name() + "/agreements/first");
-  EXPECT_EQ(FieldOf(meetings_->GetAgreement(kKam, get).status()), "name");
-  EXPECT_EQ(CodeOf(meetings_->GetAgreement(kFnb, get)), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(meetings_->sales().GetAgreement(kKam, get).status()), "name");
+  EXPECT_EQ(CodeOf(meetings_->sales().GetAgreement(kFnb, get)), Code::kPermissionDenied);
   v1::ListAgreementsRequest list;
   list.set_parent("meetings/nosuchmeeting");
-  EXPECT_EQ(CodeOf(meetings_->ListAgreements(kKam, list)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->sales().ListAgreements(kKam, list)), Code::kNotFound);
   list.set_parent(m.name());
   list.set_page_token("forged");
-  EXPECT_EQ(FieldOf(meetings_->ListAgreements(kKam, list).status()), "page_token");
+  EXPECT_EQ(FieldOf(meetings_->sales().ListAgreements(kKam, list).status()), "page_token");
   v1::GetApprovalRequestRequest get_approval;
   get_approval.set_name(m.name() + "/approvals/nothing");
-  EXPECT_EQ(CodeOf(meetings_->GetApprovalRequest(kManager, get_approval)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->sales().GetApprovalRequest(kManager, get_approval)), Code::kNotFound);
   v1::GetSettlementRequest bill;
   bill.set_name(m.name() + "/bill");
-  EXPECT_EQ(FieldOf(meetings_->GetSettlement(kManager, bill).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->followup().GetSettlement(kManager, bill).status()), "name");
   v1::RecordPaymentRequest pay;
   pay.set_name(m.name() + "/settlement");
   *pay.mutable_payment()->mutable_amount() = Yuan(100);
   pay.mutable_payment()->set_reference("R-1");
   *pay.mutable_payment()->mutable_date() = D(2026, 12, 1);
-  EXPECT_EQ(ReasonOf(meetings_->RecordPayment(kFinance, pay).status()), "INVALID_STATE_TRANSITION");  // no agreement
+  EXPECT_EQ(ReasonOf(meetings_->followup().RecordPayment(kFinance, pay).status()),
+            "INVALID_STATE_TRANSITION");  // no agreement
   pay.mutable_payment()->mutable_date()->set_day(32);
-  EXPECT_EQ(FieldOf(meetings_->RecordPayment(kFinance, pay).status()), "payment.date");
+  EXPECT_EQ(FieldOf(meetings_->followup().RecordPayment(kFinance, pay).status()), "payment.date");
 
   // Approval requests: not for a draft within authority, a signed version, or
   // a discount no role may grant; a stale request cannot be approved.
@@ -1144,45 +1150,45 @@ TEST_F(SalesTest, ReadsAndRefusalsTheProtoDocuments) {
   v1::CreateApprovalRequestRequest ask;
   ask.set_parent(m.name());
   ask.mutable_approval_request()->set_agreement(within->name());
-  EXPECT_EQ(ReasonOf(meetings_->CreateApprovalRequest(kKam, ask).status()), "WITHIN_AUTHORITY");
+  EXPECT_EQ(ReasonOf(meetings_->sales().CreateApprovalRequest(kKam, ask).status()), "WITHIN_AUTHORITY");
   ask.mutable_approval_request()->set_agreement("meetings/other/agreements/1");
-  EXPECT_EQ(FieldOf(meetings_->CreateApprovalRequest(kKam, ask).status()), "approval_request.agreement");
+  EXPECT_EQ(FieldOf(meetings_->sales().CreateApprovalRequest(kKam, ask).status()), "approval_request.agreement");
   v1::UpdateAgreementRequest free;
   *free.mutable_agreement() = Content(0);
   free.mutable_agreement()->set_name(within->name());
-  auto given_away = meetings_->UpdateAgreement(kKam, free);
+  auto given_away = meetings_->sales().UpdateAgreement(kKam, free);
   ASSERT_TRUE(given_away.ok()) << given_away.status();
   ask.mutable_approval_request()->set_agreement(within->name());
-  auto to_gm = meetings_->CreateApprovalRequest(kKam, ask);  // 100% below list: only the GM office may
+  auto to_gm = meetings_->sales().CreateApprovalRequest(kKam, ask);  // 100% below list: only the GM office may
   ASSERT_TRUE(to_gm.ok()) << to_gm.status();
   EXPECT_EQ(to_gm->approver_role(), "gm_office");
   free.mutable_agreement()->mutable_prices(0)->mutable_unit_price()->set_amount_minor(68000);
-  auto at_15 = meetings_->UpdateAgreement(kKam, free);
+  auto at_15 = meetings_->sales().UpdateAgreement(kKam, free);
   ASSERT_TRUE(at_15.ok());
-  auto request = meetings_->CreateApprovalRequest(kKam, ask);
+  auto request = meetings_->sales().CreateApprovalRequest(kKam, ask);
   ASSERT_TRUE(request.ok()) << request.status();
   free.mutable_agreement()->set_special_arrangements("改了");
-  ASSERT_TRUE(meetings_->UpdateAgreement(kKam, free).ok());
+  ASSERT_TRUE(meetings_->sales().UpdateAgreement(kKam, free).ok());
   testing::MeetingRequest decide;
   decide.set_name(request->name());
-  EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "AGREEMENT_CHANGED");
+  EXPECT_EQ(ReasonOf(meetings_->sales().ApproveRequest(kManager, decide).status()), "AGREEMENT_CHANGED");
 
   v1::GetPriceListRequest bad_list;
   bad_list.set_name("prices");
-  EXPECT_EQ(FieldOf(meetings_->GetPriceList(kManager, bad_list).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->sales().GetPriceList(kManager, bad_list).status()), "name");
   v1::GetMeetingNoticeRequest bad_notice;
   bad_notice.set_name(m.name());
-  EXPECT_EQ(FieldOf(meetings_->GetMeetingNotice(kManager, bad_notice).status()), "name");
+  EXPECT_EQ(FieldOf(meetings_->preparation().GetMeetingNotice(kManager, bad_notice).status()), "name");
   v1::RecordChargesRequest nowhere;
   nowhere.set_name("meetings/nosuchmeeting/settlement");
   auto* charge = nowhere.add_charges();
   charge->set_category(v1::AV);
   *charge->mutable_amount() = Yuan(1);
-  EXPECT_EQ(CodeOf(meetings_->RecordCharges(kKam, nowhere)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->followup().RecordCharges(kKam, nowhere)), Code::kNotFound);
   v1::RecordPaymentRequest pay_nowhere = pay;
   pay_nowhere.set_name("meetings/nosuchmeeting/settlement");
   pay_nowhere.mutable_payment()->mutable_date()->set_day(2);
-  EXPECT_EQ(CodeOf(meetings_->RecordPayment(kFinance, pay_nowhere)), Code::kNotFound);
+  EXPECT_EQ(CodeOf(meetings_->followup().RecordPayment(kFinance, pay_nowhere)), Code::kNotFound);
 
   // A charge review before any charge.
   Meeting done = Completed();
@@ -1190,21 +1196,21 @@ TEST_F(SalesTest, ReadsAndRefusalsTheProtoDocuments) {
   review.set_name(done.name() + "/settlement");
   review.set_accepted(true);
   review.set_reviewer("王经理");
-  EXPECT_EQ(ReasonOf(meetings_->RecordBillReview(kKam, review).status()), "CHARGES_MISSING");
+  EXPECT_EQ(ReasonOf(meetings_->followup().RecordBillReview(kKam, review).status()), "CHARGES_MISSING");
   v1::RecordChargesRequest charges;
   charges.set_name(done.name() + "/settlement");
-  EXPECT_EQ(FieldOf(meetings_->RecordCharges(kKam, charges).status()), "charges");
+  EXPECT_EQ(FieldOf(meetings_->followup().RecordCharges(kKam, charges).status()), "charges");
   auto* c = charges.add_charges();
   c->set_category(v1::AV);
   *c->mutable_amount() = Yuan(10);
   *charges.add_charges() = *c;
-  EXPECT_EQ(FieldOf(meetings_->RecordCharges(kKam, charges).status()), "charges[1].category");
-  EXPECT_EQ(CodeOf(meetings_->GetSettlement(kFnb,
-                                            [&] {
-                                              v1::GetSettlementRequest r;
-                                              r.set_name(done.name() + "/settlement");
-                                              return r;
-                                            }())),
+  EXPECT_EQ(FieldOf(meetings_->followup().RecordCharges(kKam, charges).status()), "charges[1].category");
+  EXPECT_EQ(CodeOf(meetings_->followup().GetSettlement(kFnb,
+                                                       [&] {
+                                                         v1::GetSettlementRequest r;
+                                                         r.set_name(done.name() + "/settlement");
+                                                         return r;
+                                                       }())),
             Code::kPermissionDenied);
 }
 
@@ -1215,32 +1221,32 @@ TEST_F(SalesTest, ADiscardedDraftMakesWayForANewVersion) {
   v1::CreateApprovalRequestRequest ask;
   ask.set_parent(m.name());
   ask.mutable_approval_request()->set_agreement(first->name());
-  auto pending = meetings_->CreateApprovalRequest(kKam, ask);
+  auto pending = meetings_->sales().CreateApprovalRequest(kKam, ask);
   ASSERT_TRUE(pending.ok()) << pending.status();
 
   v1::DiscardAgreementRequest discard;
   discard.set_name(first->name());
-  EXPECT_EQ(CodeOf(meetings_->DiscardAgreement(kKam2, discard)), Code::kPermissionDenied);  // not their meeting
-  EXPECT_EQ(CodeOf(meetings_->DiscardAgreement(kClerk, discard)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(meetings_->sales().DiscardAgreement(kKam2, discard)), Code::kPermissionDenied);  // not their meeting
+  EXPECT_EQ(CodeOf(meetings_->sales().DiscardAgreement(kClerk, discard)), Code::kPermissionDenied);
   discard.set_etag("stale");
-  EXPECT_EQ(CodeOf(meetings_->DiscardAgreement(kKam, discard)), Code::kAborted);
+  EXPECT_EQ(CodeOf(meetings_->sales().DiscardAgreement(kKam, discard)), Code::kAborted);
   discard.clear_etag();
-  auto discarded = meetings_->DiscardAgreement(kKam, discard);
+  auto discarded = meetings_->sales().DiscardAgreement(kKam, discard);
   ASSERT_TRUE(discarded.ok()) << discarded.status();
   EXPECT_EQ(discarded->state(), Agreement::DISCARDED);
-  EXPECT_TRUE(meetings_->DiscardAgreement(kKam, discard).ok());  // harmless again
+  EXPECT_TRUE(meetings_->sales().DiscardAgreement(kKam, discard).ok());  // harmless again
   EXPECT_EQ(ReasonOf(Sign(*first).status()), "NOT_A_DRAFT");
   // Its approval request is out of the manager's queue and cannot be granted.
   v1::GetApprovalRequestRequest get_request;
   get_request.set_name(pending->name());
-  EXPECT_EQ(meetings_->GetApprovalRequest(kManager, get_request)->state(), v1::ApprovalRequest::WITHDRAWN);
+  EXPECT_EQ(meetings_->sales().GetApprovalRequest(kManager, get_request)->state(), v1::ApprovalRequest::WITHDRAWN);
   v1::ListApprovalRequestsRequest queue;
   queue.set_parent("meetings/-");
   queue.set_pending_for_me(true);
-  EXPECT_EQ(meetings_->ListApprovalRequests(kManager, queue)->approval_requests_size(), 0);
+  EXPECT_EQ(meetings_->sales().ListApprovalRequests(kManager, queue)->approval_requests_size(), 0);
   testing::MeetingRequest decide;
   decide.set_name(pending->name());
-  EXPECT_EQ(ReasonOf(meetings_->ApproveRequest(kManager, decide).status()), "ALREADY_DECIDED");
+  EXPECT_EQ(ReasonOf(meetings_->sales().ApproveRequest(kManager, decide).status()), "ALREADY_DECIDED");
 
   // The next draft is version 2; a copy of nothing signed is empty.
   auto second = Draft(m, Content(760));
@@ -1248,7 +1254,7 @@ TEST_F(SalesTest, ADiscardedDraftMakesWayForANewVersion) {
   EXPECT_EQ(second->version(), 2);
   ASSERT_TRUE(Sign(*second).ok());
   discard.set_name(second->name());
-  EXPECT_EQ(ReasonOf(meetings_->DiscardAgreement(kKam, discard).status()), "NOT_A_DRAFT");
+  EXPECT_EQ(ReasonOf(meetings_->sales().DiscardAgreement(kKam, discard).status()), "NOT_A_DRAFT");
 
   // A copy is of the signed version, not of a discarded draft.
   auto third = Draft(m, Agreement());
@@ -1257,9 +1263,9 @@ TEST_F(SalesTest, ADiscardedDraftMakesWayForANewVersion) {
   update.mutable_agreement()->set_name(third->name());
   update.mutable_agreement()->set_attendees(999);
   update.mutable_update_mask()->add_paths("attendees");
-  ASSERT_TRUE(meetings_->UpdateAgreement(kKam, update).ok());
+  ASSERT_TRUE(meetings_->sales().UpdateAgreement(kKam, update).ok());
   discard.set_name(third->name());
-  ASSERT_TRUE(meetings_->DiscardAgreement(kManager, discard).ok());
+  ASSERT_TRUE(meetings_->sales().DiscardAgreement(kManager, discard).ok());
   auto fourth = Draft(m, Agreement());
   ASSERT_TRUE(fourth.ok()) << fourth.status();
   EXPECT_EQ(fourth->version(), 4);
@@ -1267,7 +1273,7 @@ TEST_F(SalesTest, ADiscardedDraftMakesWayForANewVersion) {
   EXPECT_EQ(fourth->prices(0).unit_price().amount_minor(), 76000);
   v1::ListAgreementsRequest list;
   list.set_parent(m.name());
-  auto all = meetings_->ListAgreements(kManager, list);
+  auto all = meetings_->sales().ListAgreements(kManager, list);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->agreements_size(), 4);  // the discarded ones are kept
   EXPECT_EQ(all->agreements(0).state(), Agreement::DISCARDED);
@@ -1334,7 +1340,7 @@ TEST_F(SalesTest, AgreementTimesAndDatesOutOfRangeAreRefusedByField) {
   EXPECT_EQ(Get(m)->agreement_version(), 0);
   v1::GetTodayViewRequest today;
   *today.mutable_date() = D(0, 1, 1);
-  EXPECT_EQ(FieldOf(meetings_->GetTodayView(kManager, today).status()), "date");
+  EXPECT_EQ(FieldOf(meetings_->followup().GetTodayView(kManager, today).status()), "date");
 }
 
 TEST_F(SalesTest, PaymentsNeverSumBeyondTheLargestAmount) {
@@ -1344,25 +1350,25 @@ TEST_F(SalesTest, PaymentsNeverSumBeyondTheLargestAmount) {
   pay.mutable_payment()->mutable_amount()->set_amount_minor(kMaxAmountMinor);
   pay.mutable_payment()->set_reference("R-1");
   *pay.mutable_payment()->mutable_date() = D(2026, 12, 1);
-  auto first = meetings_->RecordPayment(kFinance, pay);
+  auto first = meetings_->followup().RecordPayment(kFinance, pay);
   ASSERT_TRUE(first.ok()) << first.status();
   pay.mutable_payment()->mutable_amount()->set_amount_minor(1);
   pay.mutable_payment()->set_reference("R-2");
-  auto over = meetings_->RecordPayment(kFinance, pay);
+  auto over = meetings_->followup().RecordPayment(kFinance, pay);
   EXPECT_EQ(CodeOf(over), Code::kInvalidArgument);
   EXPECT_EQ(FieldOf(over.status()), "payment.amount");
   pay.mutable_payment()->mutable_amount()->set_amount_minor(std::numeric_limits<int64_t>::max());
-  EXPECT_EQ(FieldOf(meetings_->RecordPayment(kFinance, pay).status()), "payment.amount.amount_minor");
+  EXPECT_EQ(FieldOf(meetings_->followup().RecordPayment(kFinance, pay).status()), "payment.amount.amount_minor");
   v1::GetSettlementRequest get;
   get.set_name(m.name() + "/settlement");
-  auto bill = meetings_->GetSettlement(kManager, get);
+  auto bill = meetings_->followup().GetSettlement(kManager, get);
   ASSERT_TRUE(bill.ok()) << bill.status();
   EXPECT_EQ(bill->paid().amount_minor(), kMaxAmountMinor);
   EXPECT_EQ(bill->payments_size(), 1);
   EXPECT_EQ(bill->balance().amount_minor(), -kMaxAmountMinor);
   *pay.mutable_payment()->mutable_date() = D(2201, 1, 1);
   pay.mutable_payment()->mutable_amount()->set_amount_minor(1);
-  EXPECT_EQ(FieldOf(meetings_->RecordPayment(kFinance, pay).status()), "payment.date");
+  EXPECT_EQ(FieldOf(meetings_->followup().RecordPayment(kFinance, pay).status()), "payment.date");
 }
 
 }  // namespace

@@ -99,8 +99,7 @@ grpc::Status NotificationsHandler::WatchDispatches(grpc::ServerContext* context,
     });
     // Returns false when the stream is over: the client left or fell behind.
     auto write = [&](v1::DispatchEvent e) {
-      if (!(*sub)->behind().empty()) return false;
-      (*sub)->StartWrite();
+      if (!(*sub)->StartWrite()) return false;
       const bool ok = writer->Write(e);
       (*sub)->WriteDone();
       return ok;

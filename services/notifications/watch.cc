@@ -31,9 +31,13 @@ Broadcaster::Subscription::Next Broadcaster::Subscription::Wait(absl::Duration t
   return {closed ? Outcome::kClosed : Outcome::kTimeout, nullptr};
 }
 
-void Broadcaster::Subscription::StartWrite() {
+bool Broadcaster::Subscription::StartWrite() {
   absl::MutexLock lock(&mu);
+  // Checked with the mark set under one lock: a stream that falls behind
+  // from now on sees the write running and is ended from outside.
+  if (!behind_why.empty()) return false;
   writing_since = absl::Now();
+  return true;
 }
 
 void Broadcaster::Subscription::WriteDone() {

@@ -64,8 +64,9 @@ class Broadcaster final : public DispatchSink {
     // Waits up to `timeout` for the next dispatch.
     Next Wait(absl::Duration timeout);
     // Called around each write to the client: a write still running after
-    // the write timeout, or running when the buffer overflows, ends the stream.
-    void StartWrite();
+    // the write timeout, or running when the buffer overflows, ends the
+    // stream. StartWrite is false (write nothing) once the stream fell behind.
+    bool StartWrite();
     void WriteDone();
     // How the stream is ended from outside its handler's thread, with the
     // reason (e.g. cancel the call with a status); called at most once, never

@@ -1,0 +1,33 @@
+// What every part of the meetings domain (meetings.h) works with: the store,
+// the peers asked on the caller's behalf, the clock, the page tokens and the
+// hotel's policy. Built once by Meetings and shared by its parts.
+#pragma once
+
+#include "absl/time/time.h"
+#include "common/page_token.h"
+#include "common/time_util.h"
+#include "services/meetings/agreement.h"
+#include "services/meetings/directory.h"
+#include "services/meetings/store.h"
+
+namespace atrium::meetings {
+
+struct Policy {
+  DiscountAuthority authority;
+  // The hotel's time zone: dates of the notice and of today's view.
+  absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
+  // How far ahead of now a room can be booked and a meeting (or its
+  // agreement) can start: the `booking-horizon` setting.
+  absl::Duration booking_horizon = absl::Hours(24 * 1096);
+};
+
+struct Context {
+  MeetingsStore* store;
+  AccountDirectory* accounts;
+  const Clock* clock;
+  PageTokens page_tokens;
+  NoticeBoard* notices;  // may be null: no notifications service configured
+  Policy policy;
+};
+
+}  // namespace atrium::meetings
