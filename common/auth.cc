@@ -280,8 +280,7 @@ absl::StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token, 
   if (alg == nullptr || alg != AlgorithmName(alg_)) {
     return Unauthenticated(absl::StrCat("token header alg must be ", std::string(AlgorithmName(alg_)), " exactly"));
   }
-  auto claims = StrictJsonPart(parts[1], "claims");
-  if (!claims.ok()) return claims.status();
+  ASSIGN_OR_RETURN(auto claims, StrictJsonPart(parts[1], "claims"));
   jwt_t* raw = nullptr;
   std::string t(token);
   int rc =
@@ -291,27 +290,22 @@ absl::StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token, 
   if (jwt_get_alg(jwt.get()) != ToLib(alg_)) {
     return Unauthenticated(absl::StrCat("token header alg must be ", std::string(AlgorithmName(alg_)), " exactly"));
   }
-  json_t* c = claims->get();
+  json_t* c = claims.get();
   auto exp = TimeClaim(c, "exp", true);
   if (!exp.ok()) return exp.status();
   auto iat = TimeClaim(c, "iat", true);
   if (!iat.ok()) return iat.status();
-  auto nbf = TimeClaim(c, "nbf", false);
-  if (!nbf.ok()) return nbf.status();
+  ASSIGN_OR_RETURN(auto nbf, TimeClaim(c, "nbf", false));
   const absl::Time now = clock_->Now();
   if (absl::FromUnixSeconds(*exp) <= now) return Unauthenticated("token has expired");
   // Not cached: both become valid later.
   if (absl::FromUnixSeconds(*iat) > now + kClockSkew) return Unauthenticated("token claim iat is in the future");
-  if (*nbf > 0 && absl::FromUnixSeconds(*nbf) > now + kClockSkew) return Unauthenticated("token is not valid yet");
-  auto sub = StringClaim(c, "sub");
-  if (!sub.ok()) return sub.status();
-  auto name = StringClaim(c, "name");
-  if (!name.ok()) return name.status();
-  auto role = StringClaim(c, "role");
-  if (!role.ok()) return role.status();
-  auto department = StringClaim(c, "department");
-  if (!department.ok()) return department.status();
-  auto who = PrincipalFromClaims(*sub, *name, *role, *department, rules_.departments);
+  if (nbf > 0 && absl::FromUnixSeconds(nbf) > now + kClockSkew) return Unauthenticated("token is not valid yet");
+  ASSIGN_OR_RETURN(auto sub, StringClaim(c, "sub"));
+  ASSIGN_OR_RETURN(auto name, StringClaim(c, "name"));
+  ASSIGN_OR_RETURN(auto role, StringClaim(c, "role"));
+  ASSIGN_OR_RETURN(auto department, StringClaim(c, "department"));
+  auto who = PrincipalFromClaims(sub, name, role, department, rules_.departments);
   if (!who.ok()) return who.status();
   // Both are positive int64 values: the difference cannot overflow.
   const absl::Duration lifetime = absl::Seconds(*exp - *iat);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/pg.h"
 #include "common/sqlite.h"
+#include "common/status_macros.h"
 
 namespace atrium::db {
 
@@ -97,9 +98,8 @@ std::vector<pg::Param> PgParams(absl::Span<const Arg> args) {
 absl::StatusOr<Rows> Tx::Query(const std::string& sql, absl::Span<const Arg> args) {
   Rows rows;
   if (pg_ != nullptr) {
-    auto r = pg_->Exec(sql, PgParams(args));
-    if (!r.ok()) return r.status();
-    rows.pg_ = std::make_unique<pg::Result>(std::move(*r));
+    ASSIGN_OR_RETURN(auto r, pg_->Exec(sql, PgParams(args)));
+    rows.pg_ = std::make_unique<pg::Result>(std::move(r));
     return rows;
   }
   sqlite::Statement& st = sqlite_->Prepare(sql);
@@ -135,9 +135,8 @@ absl::StatusOr<Rows> Tx::Query(const std::string& sql, absl::Span<const Arg> arg
 absl::StatusOr<int64_t> Tx::Change(const std::string& sql, absl::Span<const Arg> args) {
   if (!writable_) return absl::InternalError("a write in a read transaction");
   if (pg_ != nullptr) {
-    auto r = pg_->Exec(sql, PgParams(args));
-    if (!r.ok()) return r.status();
-    return r->affected();
+    ASSIGN_OR_RETURN(auto r, pg_->Exec(sql, PgParams(args)));
+    return r.affected();
   }
   sqlite::Statement& st = sqlite_->Prepare(sql);
   BindAll(st, args);
@@ -327,9 +326,8 @@ absl::Status TxBase::RetryOutbox(int64_t id, int64_t next_attempt_micros) {
 }
 
 absl::StatusOr<std::pair<int64_t, int64_t>> TxBase::OutboxDepth() {
-  auto r = tx_.Query("SELECT COUNT(*), COALESCE(MIN(create_micros), 0) FROM outbox");
-  if (!r.ok()) return r.status();
-  return std::make_pair(r->Int(0, 0), r->Int(0, 1));
+  ASSIGN_OR_RETURN(auto r, tx_.Query("SELECT COUNT(*), COALESCE(MIN(create_micros), 0) FROM outbox"));
+  return std::make_pair(r.Int(0, 0), r.Int(0, 1));
 }
 
 absl::StatusOr<std::optional<int64_t>> TxBase::GetMark(const std::string& name) {

@@ -7,6 +7,7 @@
 #include "common/auth.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 
 namespace atrium {
 namespace {
@@ -135,10 +136,9 @@ absl::StatusOr<std::vector<std::string>> ParseName(std::string_view name, const 
   std::string pattern;
   for (const auto& c : collections)
     absl::StrAppend(&pattern, pattern.empty() ? "" : "/", c, "/{", c, allow_wildcard ? "|-}" : "}");
-  auto parsed = ParseResourceName(name, pattern, field);
-  if (!parsed.ok()) return parsed.status();
+  ASSIGN_OR_RETURN(auto parsed, ParseResourceName(name, pattern, field));
   std::vector<std::string> ids;
-  for (const auto& c : collections) ids.push_back(parsed->Id(c));
+  for (const auto& c : collections) ids.push_back(parsed.Id(c));
   return ids;
 }
 

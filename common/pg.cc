@@ -95,40 +95,37 @@ absl::Status Connection::ExecScript(const std::string& sql) {
 absl::StatusOr<std::unique_ptr<Pool>> Pool::Open(const std::string& url, const Migrations& migrations, int size) {
   std::unique_ptr<Pool> pool(new Pool());
   pool->url_ = url;
-  auto c = Connection::Open(url);
-  if (!c.ok()) return c.status();
+  ASSIGN_OR_RETURN(auto c, Connection::Open(url));
   // Migrations, once, whoever starts first.
   absl::Status s = [&]() -> absl::Status {
-    if (auto r = (*c)->Exec("BEGIN"); !r.ok()) return r.status();
-    if (auto r = (*c)->Exec("SELECT pg_advisory_xact_lock(7478246)"); !r.ok()) return r.status();
-    if (auto r = (*c)->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"); !r.ok()) {
+    if (auto r = (c)->Exec("BEGIN"); !r.ok()) return r.status();
+    if (auto r = (c)->Exec("SELECT pg_advisory_xact_lock(7478246)"); !r.ok()) return r.status();
+    if (auto r = (c)->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"); !r.ok()) {
       return r.status();
     }
-    auto v = (*c)->Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-    if (!v.ok()) return v.status();
-    const int64_t current = v->Int(0, 0);
+    ASSIGN_OR_RETURN(auto v, (c)->Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    const int64_t current = v.Int(0, 0);
     if (current > static_cast<int64_t>(migrations.size())) {
       return absl::FailedPreconditionError(absl::StrCat("the database is at schema version ", current,
                                                         ", newer than this binary knows (", migrations.size(), ")"));
     }
     for (size_t i = static_cast<size_t>(current); i < migrations.size(); ++i) {
-      RETURN_IF_ERROR((*c)->ExecScript(migrations[i]));
-      if (auto r = (*c)->Exec("INSERT INTO schema_migrations(version) VALUES ($1)", {Int(static_cast<int64_t>(i + 1))});
+      RETURN_IF_ERROR((c)->ExecScript(migrations[i]));
+      if (auto r = (c)->Exec("INSERT INTO schema_migrations(version) VALUES ($1)", {Int(static_cast<int64_t>(i + 1))});
           !r.ok()) {
         return r.status();
       }
       spdlog::info("applied migration {} to the PostgreSQL database", i + 1);
     }
-    auto done = (*c)->Exec("COMMIT");
+    auto done = (c)->Exec("COMMIT");
     return done.status();
   }();
   if (!s.ok()) return s;
   absl::MutexLock lock(&pool->mu_);
-  pool->idle_.push_back(std::move(*c));
+  pool->idle_.push_back(std::move(c));
   for (int i = 1; i < size; ++i) {
-    auto more = Connection::Open(url);
-    if (!more.ok()) return more.status();
-    pool->idle_.push_back(std::move(*more));
+    ASSIGN_OR_RETURN(auto more, Connection::Open(url));
+    pool->idle_.push_back(std::move(more));
   }
   return pool;
 }
@@ -153,16 +150,15 @@ void Pool::Give(std::unique_ptr<Connection> c) {
 
 absl::Status Pool::Run(const char* begin, const std::function<absl::Status(Connection&)>& fn, bool retry) {
   for (int attempt = 0;; ++attempt) {
-    auto c = Take();
-    if (!c.ok()) return c.status();
-    absl::Status s = (*c)->Exec(begin).status();
-    if (s.ok()) s = fn(**c);
+    ASSIGN_OR_RETURN(auto c, Take());
+    absl::Status s = (c)->Exec(begin).status();
+    if (s.ok()) s = fn(*c);
     if (s.ok()) {
-      s = (*c)->Exec("COMMIT").status();
+      s = (c)->Exec("COMMIT").status();
     } else {
-      (void)(*c)->Exec("ROLLBACK");
+      (void)(c)->Exec("ROLLBACK");
     }
-    Give(std::move(*c));
+    Give(std::move(c));
     if (!retry || !IsConflict(s) || attempt >= 20) return s;
     absl::SleepFor(absl::Milliseconds(1 + attempt * 2));
   }

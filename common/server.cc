@@ -60,10 +60,8 @@ std::map<std::string, Setting> CommonSettings(const std::string& default_listen,
 }
 
 absl::StatusOr<std::unique_ptr<TokenVerifier>> VerifierFrom(const Config& config, const Clock* clock) {
-  auto alg = ParseAlgorithm(config.String("jwt-alg"));
-  if (!alg.ok()) return alg.status();
-  auto key = ReadSettingFile("jwt-key-file", config.String("jwt-key-file"));
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(auto alg, ParseAlgorithm(config.String("jwt-alg")));
+  ASSIGN_OR_RETURN(auto key, ReadSettingFile("jwt-key-file", config.String("jwt-key-file")));
   TokenRules rules;
   rules.max_lifetime = config.Duration("jwt-max-lifetime");
   if (rules.max_lifetime <= absl::ZeroDuration()) {
@@ -72,22 +70,19 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> VerifierFrom(const Config& config
   auto departments = ParseDepartments(config.String("departments"), "departments");
   if (!departments.ok()) return departments.status();
   rules.departments = *std::move(departments);
-  return std::make_unique<TokenVerifier>(*alg, *key, clock, std::move(rules));
+  return std::make_unique<TokenVerifier>(alg, key, clock, std::move(rules));
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFrom(const Config& config) {
   if (config.String("tls-ca-file").empty()) return grpc::InsecureChannelCredentials();
   grpc::SslCredentialsOptions ssl;
-  auto ca = ReadSettingFile("tls-ca-file", config.String("tls-ca-file"));
-  if (!ca.ok()) return ca.status();
-  ssl.pem_root_certs = *ca;
+  ASSIGN_OR_RETURN(auto ca, ReadSettingFile("tls-ca-file", config.String("tls-ca-file")));
+  ssl.pem_root_certs = ca;
   if (!config.String("tls-cert-file").empty()) {
-    auto cert = ReadSettingFile("tls-cert-file", config.String("tls-cert-file"));
-    if (!cert.ok()) return cert.status();
-    auto key = ReadSettingFile("tls-key-file", config.String("tls-key-file"));
-    if (!key.ok()) return key.status();
-    ssl.pem_cert_chain = *cert;
-    ssl.pem_private_key = *key;
+    ASSIGN_OR_RETURN(auto cert, ReadSettingFile("tls-cert-file", config.String("tls-cert-file")));
+    ASSIGN_OR_RETURN(auto key, ReadSettingFile("tls-key-file", config.String("tls-key-file")));
+    ssl.pem_cert_chain = cert;
+    ssl.pem_private_key = key;
   }
   return grpc::SslCredentials(ssl);
 }
@@ -158,18 +153,15 @@ absl::Status ServiceRunner::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
-    auto cert = ReadSettingFile("tls-cert-file", options_.tls_cert_file);
-    if (!cert.ok()) return cert.status();
-    auto key = ReadSettingFile("tls-key-file", options_.tls_key_file);
-    if (!key.ok()) return key.status();
+    ASSIGN_OR_RETURN(auto cert, ReadSettingFile("tls-cert-file", options_.tls_cert_file));
+    ASSIGN_OR_RETURN(auto key, ReadSettingFile("tls-key-file", options_.tls_key_file));
     grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
     if (!options_.tls_client_ca_file.empty()) {
-      auto ca = ReadSettingFile("tls-client-ca-file", options_.tls_client_ca_file);
-      if (!ca.ok()) return ca.status();
-      ssl.pem_root_certs = *ca;
+      ASSIGN_OR_RETURN(auto ca, ReadSettingFile("tls-client-ca-file", options_.tls_client_ca_file));
+      ssl.pem_root_certs = ca;
       ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
     }
-    ssl.pem_key_cert_pairs.push_back({*key, *cert});
+    ssl.pem_key_cert_pairs.push_back({key, cert});
     credentials = grpc::SslServerCredentials(ssl);
   } else if (!options_.tls_client_ca_file.empty()) {
     return absl::InvalidArgumentError("configuration tls-client-ca-file: needs tls-cert-file and tls-key-file");

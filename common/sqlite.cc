@@ -50,8 +50,7 @@ absl::StatusOr<bool> Statement::Step() {
 }
 
 absl::Status Statement::Run() {
-  auto r = Step();
-  if (!r.ok()) return r.status();
+  RETURN_IF_ERROR(Step());
   return absl::OkStatus();
 }
 
@@ -179,8 +178,7 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::
   Connection& w = **writer;
   RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
   Statement& v = w.Prepare("PRAGMA user_version");
-  auto row = v.Step();
-  if (!row.ok()) return row.status();
+  RETURN_IF_ERROR(v.Step());
   int version = static_cast<int>(v.Int(0));
   v.Reset();
   if (version > static_cast<int>(migrations.size())) {
@@ -216,19 +214,17 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::
   } else {
     spdlog::warn("no WAL file beside {} ({}): each commit syncs on its own", path, std::strerror(errno));
   }
-  auto checkpoint_conn = Connection::Open(path);
-  if (!checkpoint_conn.ok()) return checkpoint_conn.status();
+  ASSIGN_OR_RETURN(auto checkpoint_conn, Connection::Open(path));
   pool->checkpointer_ =
-      std::thread([p = pool.get(), c = std::move(*checkpoint_conn)]() mutable { p->CheckpointLoop(std::move(c)); });
+      std::thread([p = pool.get(), c = std::move(checkpoint_conn)]() mutable { p->CheckpointLoop(std::move(c)); });
   {
     absl::MutexLock lock(&pool->write_mu_);
     pool->writer_ = std::move(*writer);
   }
   absl::MutexLock lock(&pool->read_mu_);
   for (int i = 0; i < readers; ++i) {
-    auto r = Connection::Open(path);
-    if (!r.ok()) return r.status();
-    pool->idle_readers_.push_back(std::move(*r));
+    ASSIGN_OR_RETURN(auto r, Connection::Open(path));
+    pool->idle_readers_.push_back(std::move(r));
   }
   return pool;
 }

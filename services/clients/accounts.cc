@@ -71,20 +71,18 @@ absl::Status ValidateAccount(const Account& a) {
 // ALREADY_EXISTS when another account has the same credit code or name.
 absl::Status CheckUnique(ClientsTx& tx, const Account& a, const std::string& self_id) {
   if (!a.credit_code().empty()) {
-    auto id = tx.FindAccountByCreditCode(a.credit_code());
-    if (!id.ok()) return id.status();
-    if (*id && **id != self_id) {
+    ASSIGN_OR_RETURN(auto id, tx.FindAccountByCreditCode(a.credit_code()));
+    if (id && *id != self_id) {
       return AlreadyExists("DUPLICATE_CREDIT_CODE",
-                           absl::StrCat("accounts/", **id, " already has credit code ", a.credit_code()),
-                           {{"existing_account", "accounts/" + **id}});
+                           absl::StrCat("accounts/", *id, " already has credit code ", a.credit_code()),
+                           {{"existing_account", "accounts/" + *id}});
     }
   }
-  auto id = tx.FindAccountByNormalizedName(NormalizeName(a.display_name()));
-  if (!id.ok()) return id.status();
-  if (*id && **id != self_id) {
+  ASSIGN_OR_RETURN(auto id, tx.FindAccountByNormalizedName(NormalizeName(a.display_name())));
+  if (id && *id != self_id) {
     return AlreadyExists("DUPLICATE_ACCOUNT_NAME",
-                         absl::StrCat("accounts/", **id, " has the same name as \"", a.display_name(), "\""),
-                         {{"existing_account", "accounts/" + **id}});
+                         absl::StrCat("accounts/", *id, " has the same name as \"", a.display_name(), "\""),
+                         {{"existing_account", "accounts/" + *id}});
   }
   return absl::OkStatus();
 }
@@ -145,12 +143,10 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
                                               absl::StrCat("account created: ", a.display_name()), "", a.name(), now);
   absl::StatusOr<Account> result;
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
-    auto prior = OriginalOf(tx, *key);
-    if (!prior.ok()) return prior.status();
-    if (*prior) {
-      auto prior_id = AccountIdOf(**prior, "request_id");
-      if (!prior_id.ok()) return prior_id.status();
-      result = MustGetAccount(tx, *prior_id);
+    ASSIGN_OR_RETURN(auto prior, OriginalOf(tx, *key));
+    if (prior) {
+      ASSIGN_OR_RETURN(auto prior_id, AccountIdOf(*prior, "request_id"));
+      result = MustGetAccount(tx, prior_id);
       return result.status();
     }
     RETURN_IF_ERROR(CheckUnique(tx, a, ""));
@@ -166,11 +162,10 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
 
 absl::StatusOr<Account> Archive::GetAccount(const Principal& who, const v1::GetAccountRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "GetAccount is for staff, departments and services"));
-  auto id = AccountIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, AccountIdOf(req.name(), "name"));
   absl::StatusOr<Account> result;
   absl::Status status = store_->Read([&](ClientsTx& tx) {
-    result = MustGetAccount(tx, *id);
+    result = MustGetAccount(tx, id);
     return result.status();
   });
   if (!status.ok()) return status;
@@ -180,8 +175,7 @@ absl::StatusOr<Account> Archive::GetAccount(const Principal& who, const v1::GetA
 absl::StatusOr<v1::ListAccountsResponse> Archive::ListAccounts(const Principal& who,
                                                                const v1::ListAccountsRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "ListAccounts is for staff, departments and services"));
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   AccountQuery q;
   RETURN_IF_ERROR(CheckStaffId(req.owner(), "owner", false));
   q.owner = req.owner();
@@ -211,21 +205,19 @@ absl::StatusOr<v1::ListAccountsResponse> Archive::ListAccounts(const Principal& 
   const std::string fingerprint =
       absl::StrCat("accounts|", q.owner, "|", q.industry_segment, "|", q.kind, "|", q.min_vip_level, "|", q.state, "|",
                    q.name_contains, "|", static_cast<int>(q.order));
-  auto pos = tokens_.Decode(req.page_token(), fingerprint);
-  if (!pos.ok()) return pos.status();
-  if (pos->size() == 2) {
-    q.after = std::make_pair((*pos)[0], (*pos)[1]);
-  } else if (!pos->empty()) {
+  ASSIGN_OR_RETURN(auto pos, tokens_.Decode(req.page_token(), fingerprint));
+  if (pos.size() == 2) {
+    q.after = std::make_pair((pos)[0], (pos)[1]);
+  } else if (!pos.empty()) {
     return InvalidArgument("page_token", "is malformed");
   }
-  q.limit = *size + 1;
+  q.limit = size + 1;
   v1::ListAccountsResponse resp;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
-    auto rows = tx.ListAccounts(q);
-    if (!rows.ok()) return rows.status();
-    for (size_t i = 0; i < rows->size() && static_cast<int>(i) < *size; ++i) *resp.add_accounts() = (*rows)[i];
-    if (static_cast<int>(rows->size()) > *size) {
-      const Account& last = (*rows)[*size - 1];
+    ASSIGN_OR_RETURN(auto rows, tx.ListAccounts(q));
+    for (size_t i = 0; i < rows.size() && static_cast<int>(i) < size; ++i) *resp.add_accounts() = (rows)[i];
+    if (static_cast<int>(rows.size()) > size) {
+      const Account& last = (rows)[size - 1];
       std::string key;
       switch (q.order) {
         case AccountOrder::kDisplayName: key = last.display_name(); break;
@@ -244,8 +236,7 @@ absl::StatusOr<v1::ListAccountsResponse> Archive::ListAccounts(const Principal& 
 absl::StatusOr<Account> Archive::UpdateAccount(const Principal& who, const v1::UpdateAccountRequest& req) {
   RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
                               "UpdateAccount is for the manager, key account managers and clerks"));
-  auto id = AccountIdOf(req.account().name(), "account.name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, AccountIdOf(req.account().name(), "account.name"));
   if (req.update_mask().paths_size() == 0) return InvalidArgument("update_mask", "must name at least one field");
   std::vector<std::string> paths(req.update_mask().paths().begin(), req.update_mask().paths().end());
   for (const auto& p : paths) {
@@ -259,23 +250,22 @@ absl::StatusOr<Account> Archive::UpdateAccount(const Principal& who, const v1::U
   const absl::Time now = Now();
   absl::StatusOr<Account> result;
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
-    auto current = MustGetAccount(tx, *id);
-    if (!current.ok()) return current.status();
-    RETURN_IF_ERROR(CheckCanChange(who, *current, ClerkMay::kYes));
-    RETURN_IF_ERROR(CheckEtag(req.account().etag(), current->etag(), current->name()));
-    RETURN_IF_ERROR(CheckActive(*current));
-    Account updated = *current;
+    ASSIGN_OR_RETURN(auto current, MustGetAccount(tx, id));
+    RETURN_IF_ERROR(CheckCanChange(who, current, ClerkMay::kYes));
+    RETURN_IF_ERROR(CheckEtag(req.account().etag(), current.etag(), current.name()));
+    RETURN_IF_ERROR(CheckActive(current));
+    Account updated = current;
     google::protobuf::FieldMask mask = req.update_mask();
     ApplyFieldMask(req.account(), mask, &updated);
     RETURN_IF_ERROR(ValidateAccount(updated));
-    RETURN_IF_ERROR(CheckUnique(tx, updated, *id));
-    std::string changes = DescribeChanges(*current, updated, paths);
+    RETURN_IF_ERROR(CheckUnique(tx, updated, id));
+    std::string changes = DescribeChanges(current, updated, paths);
     Touch(updated.mutable_audit(), who, now);
     updated.set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutAccount(*id, updated));
+    RETURN_IF_ERROR(tx.PutAccount(id, updated));
     if (!changes.empty()) {
       RETURN_IF_ERROR(
-          AppendActivity(tx, who, *id, v1::Activity::ACCOUNT_CHANGE, "account updated", changes, updated.name(), now));
+          AppendActivity(tx, who, id, v1::Activity::ACCOUNT_CHANGE, "account updated", changes, updated.name(), now));
     }
     result = std::move(updated);
     return absl::OkStatus();
@@ -289,27 +279,25 @@ namespace {
 absl::StatusOr<Account> MoveAccountState(ClientsStore* store, const Principal& who, const std::string& name,
                                          const std::string& etag, Account::State from, Account::State to,
                                          const std::string& note, absl::Time now) {
-  auto id = AccountIdOf(name, "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, AccountIdOf(name, "name"));
   absl::StatusOr<Account> result;
   absl::Status status = store->Write([&](ClientsTx& tx) -> absl::Status {
-    auto current = MustGetAccount(tx, *id);
-    if (!current.ok()) return current.status();
-    RETURN_IF_ERROR(CheckCanChange(who, *current, ClerkMay::kNo));
-    RETURN_IF_ERROR(CheckEtag(etag, current->etag(), current->name()));
-    if (current->state() != from) {
+    ASSIGN_OR_RETURN(auto current, MustGetAccount(tx, id));
+    RETURN_IF_ERROR(CheckCanChange(who, current, ClerkMay::kNo));
+    RETURN_IF_ERROR(CheckEtag(etag, current.etag(), current.name()));
+    if (current.state() != from) {
       return FailedPrecondition(to == Account::ARCHIVED ? "ACCOUNT_ARCHIVED" : "ACCOUNT_NOT_ARCHIVED",
-                                absl::StrCat(current->name(), " is ", Account::State_Name(current->state())),
-                                {{"state", Account::State_Name(current->state())}});
+                                absl::StrCat(current.name(), " is ", Account::State_Name(current.state())),
+                                {{"state", Account::State_Name(current.state())}});
     }
-    current->set_state(to);
-    Touch(current->mutable_audit(), who, now);
-    current->set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutAccount(*id, *current));
-    RETURN_IF_ERROR(AppendActivity(tx, who, *id, v1::Activity::ACCOUNT_CHANGE,
+    current.set_state(to);
+    Touch(current.mutable_audit(), who, now);
+    current.set_etag(NewEtag());
+    RETURN_IF_ERROR(tx.PutAccount(id, current));
+    RETURN_IF_ERROR(AppendActivity(tx, who, id, v1::Activity::ACCOUNT_CHANGE,
                                    to == Account::ARCHIVED ? "account archived" : "account restored", note,
-                                   current->name(), now));
-    result = std::move(*current);
+                                   current.name(), now));
+    result = std::move(current);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -85,13 +85,11 @@ absl::StatusOr<std::vector<Agreement>> AllAgreements(ClientsTx& tx, const std::s
   q.kind = kAgreement;
   q.account_id = account_id;
   q.limit = 100000;
-  auto rows = tx.ListChildren(q);
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(auto rows, tx.ListChildren(q));
   std::vector<Agreement> out;
-  for (const auto& r : *rows) {
-    auto g = Unpack<Agreement>(r);
-    if (!g.ok()) return g.status();
-    out.push_back(std::move(*g));
+  for (const auto& r : rows) {
+    ASSIGN_OR_RETURN(auto g, Unpack<Agreement>(r));
+    out.push_back(std::move(g));
   }
   return out;
 }
@@ -195,9 +193,8 @@ absl::StatusOr<Agreement> Archive::ActivateAgreement(const Principal& who, const
         if (DateKey(g.end_date()) < DateKey(today)) {
           return FailedPrecondition("AGREEMENT_ENDED", absl::StrCat(g.name(), " ended before today"));
         }
-        auto all = AllAgreements(tx, account.name().substr(9));
-        if (!all.ok()) return all.status();
-        for (const auto& other : *all) {
+        ASSIGN_OR_RETURN(auto all, AllAgreements(tx, account.name().substr(9)));
+        for (const auto& other : all) {
           if (other.state() == Agreement::ACTIVE && Overlaps(other, g)) {
             return FailedPrecondition("AGREEMENT_OVERLAP",
                                       absl::StrCat(g.name(), " overlaps the active agreement ", other.name()),
@@ -237,18 +234,16 @@ absl::StatusOr<Agreement> Archive::TerminateAgreement(const Principal& who, cons
 absl::StatusOr<Agreement> Archive::GetAgreementInForce(const Principal& who,
                                                        const v1::GetAgreementInForceRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "GetAgreementInForce is for staff, departments and services"));
-  auto account_id = AccountIdOf(req.account(), "account");
-  if (!account_id.ok()) return account_id.status();
+  ASSIGN_OR_RETURN(auto account_id, AccountIdOf(req.account(), "account"));
   if (!req.has_date()) return InvalidArgument("date", "is required");
   RETURN_IF_ERROR(CheckDate(req.date(), "date"));
   const auto today = Today(Now(), zone_);
   absl::StatusOr<Agreement> result;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
-    if (auto a = MustGetAccount(tx, *account_id); !a.ok()) return a.status();
-    auto all = AllAgreements(tx, *account_id);
-    if (!all.ok()) return all.status();
+    if (auto a = MustGetAccount(tx, account_id); !a.ok()) return a.status();
+    ASSIGN_OR_RETURN(auto all, AllAgreements(tx, account_id));
     const int64_t d = DateKey(req.date());
-    for (auto& g : *all) {
+    for (auto& g : all) {
       if (g.state() == Agreement::ACTIVE && DateKey(g.start_date()) <= d && d <= DateKey(g.end_date())) {
         result = View(std::move(g), today);
         return absl::OkStatus();

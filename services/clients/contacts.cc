@@ -91,8 +91,7 @@ absl::StatusOr<v1::ListContactsResponse> Archive::ListContacts(const Principal& 
 
 absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::UpdateContactRequest& req) {
   RETURN_IF_ERROR(who.Require(kWriters, "UpdateContact is for the manager, key account managers and clerks"));
-  auto account_id = ChildAccountIdOf(req.contact().name(), "contacts", "contact.name");
-  if (!account_id.ok()) return account_id.status();
+  ASSIGN_OR_RETURN(auto account_id, ChildAccountIdOf(req.contact().name(), "contacts", "contact.name"));
   static const std::set<std::string> kPaths = {"display_name",      "title", "phones", "fax", "email",
                                                "preferred_channel", "note"};
   if (req.update_mask().paths_size() == 0) return InvalidArgument("update_mask", "must name at least one field");
@@ -104,19 +103,18 @@ absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::U
   const absl::Time now = Now();
   absl::StatusOr<Contact> result;
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
-    auto account = MustGetAccount(tx, *account_id);
-    if (!account.ok()) return account.status();
+    ASSIGN_OR_RETURN(auto account, MustGetAccount(tx, account_id));
     auto current = MustGetChild<Contact>(tx, req.contact().name(), kContact, "contact");
     if (!current.ok()) return current.status();
-    RETURN_IF_ERROR(CheckCanChange(who, *account, ClerkMay::kYes));
+    RETURN_IF_ERROR(CheckCanChange(who, account, ClerkMay::kYes));
     RETURN_IF_ERROR(CheckEtag(req.contact().etag(), current->first.etag(), req.contact().name()));
-    RETURN_IF_ERROR(CheckActive(*account));
+    RETURN_IF_ERROR(CheckActive(account));
     Contact updated = current->first;
     ApplyFieldMask(req.contact(), req.update_mask(), &updated);
     RETURN_IF_ERROR(ValidateContact(updated));
     Touch(updated.mutable_audit(), who, now);
     updated.set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutChild(ToRecord(updated, *account_id)));
+    RETURN_IF_ERROR(tx.PutChild(ToRecord(updated, account_id)));
     result = std::move(updated);
     return absl::OkStatus();
   });
@@ -127,14 +125,12 @@ absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::U
 absl::StatusOr<google::protobuf::Empty> Archive::DeleteContact(const Principal& who,
                                                                const v1::DeleteContactRequest& req) {
   RETURN_IF_ERROR(who.Require(kWriters, "DeleteContact is for the manager, key account managers and clerks"));
-  auto account_id = ChildAccountIdOf(req.name(), "contacts", "name");
-  if (!account_id.ok()) return account_id.status();
+  ASSIGN_OR_RETURN(auto account_id, ChildAccountIdOf(req.name(), "contacts", "name"));
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
-    auto account = MustGetAccount(tx, *account_id);
-    if (!account.ok()) return account.status();
+    ASSIGN_OR_RETURN(auto account, MustGetAccount(tx, account_id));
     auto current = MustGetChild<Contact>(tx, req.name(), kContact, "contact");
     if (!current.ok()) return current.status();
-    RETURN_IF_ERROR(CheckCanChange(who, *account, ClerkMay::kYes));
+    RETURN_IF_ERROR(CheckCanChange(who, account, ClerkMay::kYes));
     RETURN_IF_ERROR(CheckEtag(req.etag(), current->first.etag(), req.name()));
     return tx.DeleteChild(req.name());
   });

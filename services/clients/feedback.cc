@@ -169,9 +169,8 @@ absl::StatusOr<Feedback> Archive::CreateFeedback(const Principal& who, const v1:
         }
         // Received already past its due time, before what the last check
         // reported: it is overdue now (later ones the check finds).
-        auto mark = tx.GetMark(kOverdueMark);
-        if (!mark.ok()) return mark.status();
-        if (ToUnixMicros(x.response_due_time()) < mark->value_or(0)) return QueueOverdue(tx, x, now);
+        ASSIGN_OR_RETURN(auto mark, tx.GetMark(kOverdueMark));
+        if (ToUnixMicros(x.response_due_time()) < mark.value_or(0)) return QueueOverdue(tx, x, now);
         return absl::OkStatus();
       },
       ToRecord);
@@ -224,27 +223,25 @@ absl::StatusOr<int> Archive::ReportOverdueFeedback() {
   int reported = 0;
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
     reported = 0;
-    auto mark = tx.GetMark(kOverdueMark);
-    if (!mark.ok()) return mark.status();
+    ASSIGN_OR_RETURN(auto mark, tx.GetMark(kOverdueMark));
     // Entries falling due since the last check; on the first check, every
     // open entry past its due time.
     ChildQuery q;
     q.kind = kFeedback;
     q.states = {Feedback::RECEIVED, Feedback::ASSIGNED};
-    q.due_from = std::max<int64_t>(mark->value_or(0), 1);
+    q.due_from = std::max<int64_t>(mark.value_or(0), 1);
     q.due_before = absl::ToUnixMicros(now);
     q.limit = 100;
     for (;;) {
-      auto rows = tx.ListChildren(q);
-      if (!rows.ok()) return rows.status();
-      for (const ChildRecord& r : *rows) {
+      ASSIGN_OR_RETURN(auto rows, tx.ListChildren(q));
+      for (const ChildRecord& r : rows) {
         Feedback f;
         if (!f.ParseFromString(r.data)) return absl::DataLossError(absl::StrCat("stored ", r.name, " is corrupt"));
         RETURN_IF_ERROR(QueueOverdue(tx, f, now));
         ++reported;
       }
-      if (static_cast<int>(rows->size()) < q.limit) break;
-      q.after = std::make_pair(rows->back().sort_key, rows->back().name);
+      if (static_cast<int>(rows.size()) < q.limit) break;
+      q.after = std::make_pair(rows.back().sort_key, rows.back().name);
     }
     return tx.SetMark(kOverdueMark, absl::ToUnixMicros(now));
   });

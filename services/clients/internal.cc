@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/time_util.h"
 
@@ -64,10 +65,9 @@ absl::StatusOr<std::string> ChildAccountIdOf(std::string_view name, std::string_
 }
 
 absl::StatusOr<v1::Account> MustGetAccount(ClientsTx& tx, const std::string& id) {
-  auto a = tx.GetAccount(id);
-  if (!a.ok()) return a.status();
-  if (!*a) return NotFound("account", "accounts/" + id);
-  return std::move(**a);
+  ASSIGN_OR_RETURN(auto a, tx.GetAccount(id));
+  if (!a) return NotFound("account", "accounts/" + id);
+  return std::move(*a);
 }
 
 absl::Status CheckCanChange(const Principal& who, const v1::Account& account, ClerkMay clerk) {

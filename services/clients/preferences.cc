@@ -82,13 +82,11 @@ absl::StatusOr<google::protobuf::Empty> Archive::DeletePreference(const Principa
                                                                   const v1::DeletePreferenceRequest& req) {
   RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk},
                               "DeletePreference is for the manager, key account managers and clerks"));
-  auto account_id = ChildAccountIdOf(req.name(), "preferences", "name");
-  if (!account_id.ok()) return account_id.status();
+  ASSIGN_OR_RETURN(auto account_id, ChildAccountIdOf(req.name(), "preferences", "name"));
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
-    auto account = MustGetAccount(tx, *account_id);
-    if (!account.ok()) return account.status();
+    ASSIGN_OR_RETURN(auto account, MustGetAccount(tx, account_id));
     if (auto p = MustGetChild<Preference>(tx, req.name(), kPreference, "preference"); !p.ok()) return p.status();
-    RETURN_IF_ERROR(CheckCanChange(who, *account, ClerkMay::kYes));
+    RETURN_IF_ERROR(CheckCanChange(who, account, ClerkMay::kYes));
     return tx.DeleteChild(req.name());
   });
   if (!status.ok()) return status;

@@ -74,15 +74,13 @@ absl::Status CheckAccountTotals(ClientsTx& tx, const std::string& account_id, co
   q.account_id = account_id;
   q.limit = 10000;
   for (;;) {
-    auto rows = tx.ListChildren(q);
-    if (!rows.ok()) return rows.status();
-    for (const auto& r : *rows) {
-      auto e = Unpack<LedgerEntry>(r);
-      if (!e.ok()) return e.status();
-      RETURN_IF_ERROR(count(*e));
+    ASSIGN_OR_RETURN(auto rows, tx.ListChildren(q));
+    for (const auto& r : rows) {
+      ASSIGN_OR_RETURN(auto e, Unpack<LedgerEntry>(r));
+      RETURN_IF_ERROR(count(e));
     }
-    if (static_cast<int>(rows->size()) < q.limit) break;
-    q.after = std::make_pair(rows->back().sort_key, rows->back().name);
+    if (static_cast<int>(rows.size()) < q.limit) break;
+    q.after = std::make_pair(rows.back().sort_key, rows.back().name);
   }
   return absl::OkStatus();
 }
@@ -121,18 +119,16 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
   absl::StatusOr<LedgerEntry> result;
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
     if (auto a = MustGetAccount(tx, *account_id); !a.ok()) return a.status();
-    auto prior = tx.FindChildByReference(kLedgerEntry, *account_id, e.reference());
-    if (!prior.ok()) return prior.status();
-    if (*prior) {
-      auto stored = Unpack<LedgerEntry>(**prior);
-      if (!stored.ok()) return stored.status();
-      if (!SameEntry(*stored, e)) {
+    ASSIGN_OR_RETURN(auto prior, tx.FindChildByReference(kLedgerEntry, *account_id, e.reference()));
+    if (prior) {
+      ASSIGN_OR_RETURN(auto stored, Unpack<LedgerEntry>(*prior));
+      if (!SameEntry(stored, e)) {
         return AlreadyExists(
             "REFERENCE_REUSED",
-            absl::StrCat("reference ", e.reference(), " was already posted as ", stored->name(), " with other values"),
-            {{"existing_entry", stored->name()}});
+            absl::StrCat("reference ", e.reference(), " was already posted as ", stored.name(), " with other values"),
+            {{"existing_entry", stored.name()}});
       }
-      result = std::move(*stored);
+      result = std::move(stored);
       return absl::OkStatus();
     }
     RETURN_IF_ERROR(CheckAccountTotals(tx, *account_id, e));
@@ -161,9 +157,8 @@ absl::StatusOr<v1::ListLedgerEntriesResponse> Archive::ListLedgerEntries(const P
   if (!account_id.ok()) return account_id.status();
   v1::ListLedgerEntriesResponse resp;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
-    auto account = MustGetAccount(tx, *account_id);
-    if (!account.ok()) return account.status();
-    RETURN_IF_ERROR(CheckLedgerReader(who, &*account));
+    ASSIGN_OR_RETURN(auto account, MustGetAccount(tx, *account_id));
+    RETURN_IF_ERROR(CheckLedgerReader(who, &account));
     ChildQuery q;
     q.kind = kLedgerEntry;
     q.account_id = *account_id;
@@ -193,24 +188,21 @@ absl::StatusOr<v1::Receivables> Archive::GetReceivables(const Principal& who, co
     if (account_id == "-") {
       RETURN_IF_ERROR(CheckLedgerReader(who, nullptr));
     } else {
-      auto account = MustGetAccount(tx, account_id);
-      if (!account.ok()) return account.status();
-      RETURN_IF_ERROR(CheckLedgerReader(who, &*account));
+      ASSIGN_OR_RETURN(auto account, MustGetAccount(tx, account_id));
+      RETURN_IF_ERROR(CheckLedgerReader(who, &account));
       q.account_id = account_id;
     }
     // Payments settle charges of their own account only, so age per account.
     std::map<std::string, std::vector<LedgerLine>> by_account;
     q.limit = 10000;
     for (;;) {
-      auto rows = tx.ListChildren(q);
-      if (!rows.ok()) return rows.status();
-      for (const auto& r : *rows) {
-        auto e = Unpack<LedgerEntry>(r);
-        if (!e.ok()) return e.status();
-        by_account[r.account_id].push_back(ToLine(*e));
+      ASSIGN_OR_RETURN(auto rows, tx.ListChildren(q));
+      for (const auto& r : rows) {
+        ASSIGN_OR_RETURN(auto e, Unpack<LedgerEntry>(r));
+        by_account[r.account_id].push_back(ToLine(e));
       }
-      if (static_cast<int>(rows->size()) < q.limit) break;
-      q.after = std::make_pair(rows->back().sort_key, rows->back().name);
+      if (static_cast<int>(rows.size()) < q.limit) break;
+      q.after = std::make_pair(rows.back().sort_key, rows.back().name);
     }
     for (auto& [id, lines] : by_account) {
       if (!total.Add(AgeAccount(std::move(lines), as_of_day))) {

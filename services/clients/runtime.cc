@@ -24,12 +24,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   std::unique_ptr<Runtime> rt(new Runtime());
   if (clock == nullptr) clock = &rt->system_clock_;
 
-  auto zone = TimeZoneFrom(config);
-  if (!zone.ok()) return zone.status();
-  auto verifier = VerifierFrom(config, clock);
-  if (!verifier.ok()) return verifier.status();
-  auto page_secret = PageTokenSecretFrom(config);
-  if (!page_secret.ok()) return page_secret.status();
+  ASSIGN_OR_RETURN(auto zone, TimeZoneFrom(config));
+  ASSIGN_OR_RETURN(auto verifier, VerifierFrom(config, clock));
+  ASSIGN_OR_RETURN(auto page_secret, PageTokenSecretFrom(config));
   for (const char* d : {"peer-deadline", "poll-interval", "overdue-check-interval"}) {
     if (config.Duration(d) <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError(absl::StrCat("configuration ", d, ": must be positive"));
@@ -37,28 +34,24 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   }
   auto departments = ParseDepartments(config.String("departments"), "departments");
   if (!departments.ok()) return departments.status();
-  auto alg = ParseAlgorithm(config.String("jwt-alg"));
-  if (!alg.ok()) return alg.status();
-  auto signing_key = SigningKeyFrom(config);
-  if (!signing_key.ok()) return signing_key.status();
-  auto peer_credentials = ChannelCredentialsFrom(config);
-  if (!peer_credentials.ok()) return peer_credentials.status();
+  ASSIGN_OR_RETURN(auto alg, ParseAlgorithm(config.String("jwt-alg")));
+  ASSIGN_OR_RETURN(auto signing_key, SigningKeyFrom(config));
+  ASSIGN_OR_RETURN(auto peer_credentials, ChannelCredentialsFrom(config));
 
   // One SQLite file by default; PostgreSQL for several replicas.
-  auto store = ClientsStore::Of(db::Database::Open(config, ClientsSchema()));
-  if (!store.ok()) return store.status();
-  rt->store_ = std::move(*store);
-  rt->verifier_ = std::move(*verifier);
+  ASSIGN_OR_RETURN(auto store, ClientsStore::Of(db::Database::Open(config, ClientsSchema())));
+  rt->store_ = std::move(store);
+  rt->verifier_ = std::move(verifier);
   rt->archive_ =
-      std::make_unique<Archive>(rt->store_.get(), clock, PageTokens(*page_secret), *zone, *std::move(departments));
+      std::make_unique<Archive>(rt->store_.get(), clock, PageTokens(page_secret), zone, *std::move(departments));
   // Feedback alerts go to the notifications service through the outbox.
   rt->outbox_ = std::make_unique<StoreOutbox<ClientsStore, ClientsTx>>(rt->store_.get());
   OutboxRelay::Options relay;
   relay.deadline = config.Duration("peer-deadline");
   relay.poll_interval = config.Duration("poll-interval");
-  rt->relay_ = std::make_unique<OutboxRelay>("clients", rt->outbox_.get(), clock, *alg, *signing_key, relay);
+  rt->relay_ = std::make_unique<OutboxRelay>("clients", rt->outbox_.get(), clock, alg, signing_key, relay);
   rt->relay_->AddPeer("notifications", OutboxRelay::ByMethod(grpc::CreateChannel(config.String("notifications-address"),
-                                                                                 *peer_credentials)));
+                                                                                 peer_credentials)));
   Archive* archive = rt->archive_.get();
   rt->relay_->Every(config.Duration("overdue-check-interval"), [archive] {
     auto reported = archive->ReportOverdueFeedback();
@@ -92,9 +85,8 @@ absl::Status Runtime::Start() {
   auto depth = [store] {
     std::pair<int64_t, int64_t> d{0, 0};
     absl::Status s = store->Read([&](ClientsTx& tx) -> absl::Status {
-      auto r = tx.OutboxDepth();
-      if (!r.ok()) return r.status();
-      d = *r;
+      ASSIGN_OR_RETURN(auto r, tx.OutboxDepth());
+      d = r;
       return absl::OkStatus();
     });
     if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));

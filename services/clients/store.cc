@@ -3,6 +3,7 @@
 #include "services/clients/store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "common/time_util.h"
 
@@ -193,9 +194,8 @@ absl::StatusOr<std::vector<ChildRecord>> ClientsTx::ListChildren(const ChildQuer
     sql += " AND (sort_key, name) > (" + key + ", " + p.Add(q.after->second) + ")";
   }
   sql += " ORDER BY sort_key, name LIMIT " + p.Add(q.limit);
-  auto r = tx_.Query(sql, p.args());
-  if (!r.ok()) return r.status();
-  return Children(*r);
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  return Children(r);
 }
 
 }  // namespace atrium::clients

@@ -38,10 +38,9 @@ absl::StatusOr<std::string> PointIdOf(const std::string& name, const std::string
 }
 
 absl::StatusOr<InspectionPoint> MustGetPoint(InspectionsTx& tx, const std::string& id) {
-  auto p = tx.GetPoint(id);
-  if (!p.ok()) return p.status();
-  if (!*p) return NotFound("inspection point", absl::StrCat("points/", id));
-  return std::move(**p);
+  ASSIGN_OR_RETURN(auto p, tx.GetPoint(id));
+  if (!p) return NotFound("inspection point", absl::StrCat("points/", id));
+  return std::move(*p);
 }
 
 std::string DayString(absl::CivilDay d) { return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day()); }
@@ -56,11 +55,9 @@ absl::StatusOr<absl::CivilDay> ParseDay(const std::string& s, const std::string&
 
 absl::Status ValidatePoint(const InspectionPoint& p) {
   RETURN_IF_ERROR(CheckText(p.display_name(), "point.display_name", 100, true));
-  auto start = ParseClock(p.window_start(), "point.window_start");
-  if (!start.ok()) return start.status();
-  auto end = ParseClock(p.window_end(), "point.window_end");
-  if (!end.ok()) return end.status();
-  if (*end <= *start) return InvalidArgument("point.window_end", "must be after window_start");
+  ASSIGN_OR_RETURN(auto start, ParseClock(p.window_start(), "point.window_start"));
+  ASSIGN_OR_RETURN(auto end, ParseClock(p.window_end(), "point.window_end"));
+  if (end <= start) return InvalidArgument("point.window_end", "must be after window_start");
   if (p.items_size() == 0) return InvalidArgument("point.items", "at least one item is checked");
   if (p.items_size() > 50) return InvalidArgument("point.items", "at most 50 items");
   std::set<std::string> ids;
@@ -130,9 +127,8 @@ absl::StatusOr<InspectionPoint> Inspections::CreatePoint(const Principal& who, c
   *p.mutable_audit() = NewAudit(who, now);
   p.set_etag(NewEtag());
   absl::Status status = store_->Write([&](InspectionsTx& tx) -> absl::Status {
-    auto existing = tx.GetPoint(req.point_id());
-    if (!existing.ok()) return existing.status();
-    if (*existing) {
+    ASSIGN_OR_RETURN(auto existing, tx.GetPoint(req.point_id()));
+    if (existing) {
       return AlreadyExists("POINT_EXISTS", absl::StrCat(p.name(), " exists already"), {{"existing_point", p.name()}});
     }
     return tx.PutPoint(req.point_id(), p);
@@ -143,13 +139,11 @@ absl::StatusOr<InspectionPoint> Inspections::CreatePoint(const Principal& who, c
 
 absl::StatusOr<InspectionPoint> Inspections::GetPoint(const Principal& who, const v1::GetPointRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "inspection points are read by staff and services"));
-  auto id = PointIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, PointIdOf(req.name(), "name"));
   InspectionPoint out;
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
-    auto p = MustGetPoint(tx, *id);
-    if (!p.ok()) return p.status();
-    out = std::move(*p);
+    ASSIGN_OR_RETURN(auto p, MustGetPoint(tx, id));
+    out = std::move(p);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -158,28 +152,25 @@ absl::StatusOr<InspectionPoint> Inspections::GetPoint(const Principal& who, cons
 
 absl::StatusOr<v1::ListPointsResponse> Inspections::ListPoints(const Principal& who, const v1::ListPointsRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "inspection points are read by staff and services"));
-  auto size = ClampPageSize(req.page_size(), 100, 1000);
-  if (!size.ok()) return size.status();
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size(), 100, 1000));
   const std::string query = absl::StrCat("points|", req.show_retired());
-  auto pos = page_tokens_.Decode(req.page_token(), query);
-  if (!pos.ok()) return pos.status();
-  std::string after = pos->empty() ? "" : (*pos)[0];
+  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
+  std::string after = pos.empty() ? "" : (pos)[0];
   v1::ListPointsResponse out;
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
     for (;;) {
-      auto rows = tx.ListPoints(after, 200);
-      if (!rows.ok()) return rows.status();
-      for (auto& p : *rows) {
+      ASSIGN_OR_RETURN(auto rows, tx.ListPoints(after, 200));
+      for (auto& p : rows) {
         after = p.name().substr(sizeof("points/") - 1);
         if (!req.show_retired() && p.state() == InspectionPoint::RETIRED) continue;
-        if (out.points_size() == *size) {
+        if (out.points_size() == size) {
           out.set_next_page_token(
               page_tokens_.Encode(query, {out.points(out.points_size() - 1).name().substr(sizeof("points/") - 1)}));
           return absl::OkStatus();
         }
         *out.add_points() = std::move(p);
       }
-      if (rows->size() < 200) return absl::OkStatus();
+      if (rows.size() < 200) return absl::OkStatus();
     }
   });
   if (!status.ok()) return status;
@@ -188,8 +179,7 @@ absl::StatusOr<v1::ListPointsResponse> Inspections::ListPoints(const Principal& 
 
 absl::StatusOr<InspectionPoint> Inspections::UpdatePoint(const Principal& who, const v1::UpdatePointRequest& req) {
   RETURN_IF_ERROR(who.Require(kKeepers, "inspection points are kept by the GM office and the manager"));
-  auto id = PointIdOf(req.point().name(), "point.name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, PointIdOf(req.point().name(), "point.name"));
   for (const auto& path : req.update_mask().paths()) {
     if (!UpdatableFields().count(path)) {
       return InvalidArgument("update_mask", absl::StrCat("\"", path, "\" is not a field that can change"));
@@ -198,26 +188,25 @@ absl::StatusOr<InspectionPoint> Inspections::UpdatePoint(const Principal& who, c
   const absl::Time now = clock_->Now();
   InspectionPoint out;
   absl::Status status = store_->Write([&](InspectionsTx& tx) -> absl::Status {
-    auto p = MustGetPoint(tx, *id);
-    if (!p.ok()) return p.status();
-    if (p->state() == InspectionPoint::RETIRED) {
-      return FailedPrecondition("POINT_RETIRED", absl::StrCat(p->name(), " is retired"));
+    ASSIGN_OR_RETURN(auto p, MustGetPoint(tx, id));
+    if (p.state() == InspectionPoint::RETIRED) {
+      return FailedPrecondition("POINT_RETIRED", absl::StrCat(p.name(), " is retired"));
     }
-    if (!req.point().etag().empty() && req.point().etag() != p->etag()) return StaleEtag(p->name());
-    InspectionPoint content = Content(*p);
+    if (!req.point().etag().empty() && req.point().etag() != p.etag()) return StaleEtag(p.name());
+    InspectionPoint content = Content(p);
     if (req.update_mask().paths_size() == 0) {
       content = Content(req.point());
     } else {
       ApplyFieldMask(Content(req.point()), req.update_mask(), &content);
     }
     RETURN_IF_ERROR(ValidatePoint(content));
-    InspectionPoint updated = *p;
+    InspectionPoint updated = p;
     updated.MergeFrom(content);
     *updated.mutable_items() = content.items();
-    updated.set_version(p->version() + 1);
+    updated.set_version(p.version() + 1);
     Touch(updated.mutable_audit(), who, now);
     updated.set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutPoint(*id, updated));
+    RETURN_IF_ERROR(tx.PutPoint(id, updated));
     out = std::move(updated);
     return absl::OkStatus();
   });
@@ -227,13 +216,12 @@ absl::StatusOr<InspectionPoint> Inspections::UpdatePoint(const Principal& who, c
 
 absl::StatusOr<InspectionPoint> Inspections::RetirePoint(const Principal& who, const v1::RetirePointRequest& req) {
   RETURN_IF_ERROR(who.Require(kKeepers, "inspection points are kept by the GM office and the manager"));
-  auto id = PointIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, PointIdOf(req.name(), "name"));
   RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   const absl::Time now = clock_->Now();
   InspectionPoint out;
   absl::Status status = store_->Write([&](InspectionsTx& tx) -> absl::Status {
-    auto p = MustGetPoint(tx, *id);
+    auto p = MustGetPoint(tx, id);
     if (!p.ok()) return p.status();
     if (p->state() != InspectionPoint::RETIRED) {
       p->set_state(InspectionPoint::RETIRED);
@@ -242,7 +230,7 @@ absl::StatusOr<InspectionPoint> Inspections::RetirePoint(const Principal& who, c
       p->set_version(p->version() + 1);
       Touch(p->mutable_audit(), who, now);
       p->set_etag(NewEtag());
-      RETURN_IF_ERROR(tx.PutPoint(*id, *p));
+      RETURN_IF_ERROR(tx.PutPoint(id, *p));
     }
     out = std::move(*p);
     return absl::OkStatus();
@@ -264,9 +252,8 @@ absl::StatusOr<v1::ListDueInspectionsResponse> Inspections::ListDueInspections(
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
     std::string after;
     for (;;) {
-      auto rows = tx.ListPoints(after, 200);
-      if (!rows.ok()) return rows.status();
-      for (const auto& p : *rows) {
+      ASSIGN_OR_RETURN(auto rows, tx.ListPoints(after, 200));
+      for (const auto& p : rows) {
         after = p.name().substr(sizeof("points/") - 1);
         if (!DueOn(p, day)) continue;
         const Window w = WindowOn(p, day, options_.zone);
@@ -275,11 +262,10 @@ absl::StatusOr<v1::ListDueInspectionsResponse> Inspections::ListDueInspections(
         d->set_point_display_name(p.display_name());
         *d->mutable_window_start() = ToProto(w.start);
         *d->mutable_window_end() = ToProto(w.end);
-        auto form = tx.GetForm(after, DayKey(day));
-        if (!form.ok()) return form.status();
-        if (*form) {
+        ASSIGN_OR_RETURN(auto form, tx.GetForm(after, DayKey(day)));
+        if (form) {
           d->set_status(v1::DueInspection::RECORDED);
-          d->set_inspection((*form)->name());
+          d->set_inspection((form)->name());
         } else if (now < w.start) {
           d->set_status(v1::DueInspection::UPCOMING);
         } else if (now <= w.end) {
@@ -288,7 +274,7 @@ absl::StatusOr<v1::ListDueInspectionsResponse> Inspections::ListDueInspections(
           d->set_status(v1::DueInspection::MISSED);
         }
       }
-      if (rows->size() < 200) return absl::OkStatus();
+      if (rows.size() < 200) return absl::OkStatus();
     }
   });
   if (!status.ok()) return status;
@@ -297,8 +283,7 @@ absl::StatusOr<v1::ListDueInspectionsResponse> Inspections::ListDueInspections(
 
 absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, const v1::RecordInspectionRequest& req) {
   RETURN_IF_ERROR(who.Require(kInspectors, "inspections are recorded by inspectors and the GM office"));
-  auto id = PointIdOf(req.parent(), "parent");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, PointIdOf(req.parent(), "parent"));
   const Inspection& in = req.inspection();
   RETURN_IF_ERROR(CheckText(in.responsible_person(), "inspection.responsible_person", 100));
   RETURN_IF_ERROR(CheckText(in.remark(), "inspection.remark", 1000, false, true));
@@ -318,56 +303,54 @@ absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, c
   const absl::CivilDay today = absl::ToCivilDay(now, options_.zone);
   Inspection out;
   absl::Status status = store_->Write([&](InspectionsTx& tx) -> absl::Status {
-    auto p = MustGetPoint(tx, *id);
-    if (!p.ok()) return p.status();
-    if (p->state() == InspectionPoint::RETIRED || !DueOn(*p, today)) {
-      return FailedPrecondition("POINT_RETIRED", absl::StrCat(p->name(), " is retired: no inspection is due"));
+    ASSIGN_OR_RETURN(auto p, MustGetPoint(tx, id));
+    if (p.state() == InspectionPoint::RETIRED || !DueOn(p, today)) {
+      return FailedPrecondition("POINT_RETIRED", absl::StrCat(p.name(), " is retired: no inspection is due"));
     }
-    const Window w = WindowOn(*p, today, options_.zone);
+    const Window w = WindowOn(p, today, options_.zone);
     if (now < w.start || now > w.end) {
-      return FailedPrecondition("OUTSIDE_WINDOW",
-                                absl::StrCat(p->name(), " is inspected between ", p->window_start(), " and ",
-                                             p->window_end(), " (hotel time)"),
-                                {{"window_start", p->window_start()}, {"window_end", p->window_end()}});
+      return FailedPrecondition(
+          "OUTSIDE_WINDOW",
+          absl::StrCat(p.name(), " is inspected between ", p.window_start(), " and ", p.window_end(), " (hotel time)"),
+          {{"window_start", p.window_start()}, {"window_end", p.window_end()}});
     }
     // Every item of the point exactly once.
     std::set<std::string> seen;
     for (int i = 0; i < in.results_size(); ++i) {
       const std::string& item = in.results(i).item();
       const bool known =
-          std::any_of(p->items().begin(), p->items().end(), [&](const v1::Item& x) { return x.id() == item; });
+          std::any_of(p.items().begin(), p.items().end(), [&](const v1::Item& x) { return x.id() == item; });
       if (!known) {
         return InvalidArgument(absl::StrCat("inspection.results[", i, "].item"),
-                               absl::StrCat("\"", item, "\" is not an item of ", p->name()));
+                               absl::StrCat("\"", item, "\" is not an item of ", p.name()));
       }
       if (!seen.insert(item).second) {
         return InvalidArgument(absl::StrCat("inspection.results[", i, "].item"), "appears twice");
       }
     }
-    for (const auto& item : p->items()) {
+    for (const auto& item : p.items()) {
       if (!seen.count(item.id())) {
         return InvalidArgument("inspection.results", absl::StrCat("item \"", item.id(), "\" has no result"));
       }
     }
-    auto existing = tx.GetForm(*id, DayKey(today));
-    if (!existing.ok()) return existing.status();
-    if (*existing) {
+    ASSIGN_OR_RETURN(auto existing, tx.GetForm(id, DayKey(today)));
+    if (existing) {
       return AlreadyExists("INSPECTION_RECORDED",
-                           absl::StrCat((*existing)->name(), " was recorded by ", (*existing)->inspector()),
-                           {{"existing_inspection", (*existing)->name()}});
+                           absl::StrCat((existing)->name(), " was recorded by ", (existing)->inspector()),
+                           {{"existing_inspection", (existing)->name()}});
     }
     Inspection form;
-    form.set_name(absl::StrCat(p->name(), "/inspections/", DayString(today)));
-    form.set_point_display_name(p->display_name());
-    form.set_point_version(p->version());
+    form.set_name(absl::StrCat(p.name(), "/inspections/", DayString(today)));
+    form.set_point_display_name(p.display_name());
+    form.set_point_version(p.version());
     *form.mutable_date() = ToDate(today);
     form.set_inspector(who.subject);
     form.set_inspector_name(who.display_name);
     *form.mutable_check_time() = ToProto(now);
-    form.set_responsible_person(in.responsible_person().empty() ? p->responsible() : in.responsible_person());
+    form.set_responsible_person(in.responsible_person().empty() ? p.responsible() : in.responsible_person());
     form.set_remark(in.remark());
     std::vector<std::string> failed;
-    for (const auto& item : p->items()) {  // in the point's order
+    for (const auto& item : p.items()) {  // in the point's order
       const auto& given = *std::find_if(in.results().begin(), in.results().end(),
                                         [&](const v1::ItemResult& r) { return r.item() == item.id(); });
       v1::ItemResult* r = form.add_results();
@@ -381,7 +364,7 @@ absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, c
       const std::string action_id = NewId(now);
       a.set_name(absl::StrCat("actions/", action_id));
       a.set_inspection(form.name());
-      a.set_point(p->name());
+      a.set_point(p.name());
       a.set_item(item.id());
       a.set_description(item.description());
       a.set_remark(given.remark());
@@ -396,18 +379,18 @@ absl::StatusOr<Inspection> Inspections::RecordInspection(const Principal& who, c
       failed.push_back(absl::StrCat(item.description(), "：", given.remark()));
     }
     form.set_failures(static_cast<int>(failed.size()));
-    RETURN_IF_ERROR(tx.InsertForm(*id, DayKey(today), form));
-    if (!failed.empty() && !p->room().empty()) {
+    RETURN_IF_ERROR(tx.InsertForm(id, DayKey(today), form));
+    if (!failed.empty() && !p.room().empty()) {
       // The KAM of the next meeting in this room is told (the outbox finds
       // the meeting through the meetings service).
       notifications::v1::CreateAlertRequest alert;
       alert.set_request_id(absl::StrCat(form.name(), "/room"));
-      alert.mutable_alert()->set_title(absl::StrCat("会议室检查不合格：", p->display_name()));
+      alert.mutable_alert()->set_title(absl::StrCat("会议室检查不合格：", p.display_name()));
       alert.mutable_alert()->set_body(absl::StrCat(DayString(today), " ", who.display_name, " 检查：",
                                                    absl::StrJoin(failed, "；"), "。整改负责人：",
                                                    form.responsible_person()));
       alert.mutable_alert()->set_source(form.name());
-      OutboxMessage m = AlertMessage(kRoomFailure, alert, p->room());
+      OutboxMessage m = AlertMessage(kRoomFailure, alert, p.room());
       m.traceparent = CurrentTraceparent();
       RETURN_IF_ERROR(tx.AddOutbox(m, absl::ToUnixMicros(now)));
     }
@@ -422,15 +405,13 @@ absl::StatusOr<Inspection> Inspections::GetInspection(const Principal& who, cons
   RETURN_IF_ERROR(who.Require(kReaders, "inspection forms are read by staff and services"));
   auto ids = ParseName(req.name(), {"points", "inspections"}, "name");
   if (!ids.ok()) return ids.status();
-  auto day = ParseDay((*ids)[1], "name");
-  if (!day.ok()) return day.status();
+  ASSIGN_OR_RETURN(auto day, ParseDay((*ids)[1], "name"));
   Inspection out;
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
     if (auto p = MustGetPoint(tx, (*ids)[0]); !p.ok()) return p.status();
-    auto form = tx.GetForm((*ids)[0], DayKey(*day));
-    if (!form.ok()) return form.status();
-    if (!*form) return NotFound("inspection", req.name());
-    out = std::move(**form);
+    ASSIGN_OR_RETURN(auto form, tx.GetForm((*ids)[0], DayKey(day)));
+    if (!form) return NotFound("inspection", req.name());
+    out = std::move(*form);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -443,26 +424,22 @@ absl::StatusOr<v1::ListInspectionsResponse> Inspections::ListInspections(const P
   auto id = PointIdOf(req.parent(), "parent", /*wildcard=*/true);
   if (!id.ok()) return id.status();
   const std::string point = *id == "-" ? "" : *id;
-  auto range = Range(req.start_date(), req.end_date(), req.has_start_date(), req.has_end_date());
-  if (!range.ok()) return range.status();
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
-  const std::string query = absl::StrCat("inspections|", point, "|", DayKey(range->first), "|", DayKey(range->second));
-  auto pos = page_tokens_.Decode(req.page_token(), query);
-  if (!pos.ok()) return pos.status();
+  ASSIGN_OR_RETURN(auto range, Range(req.start_date(), req.end_date(), req.has_start_date(), req.has_end_date()));
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
+  const std::string query = absl::StrCat("inspections|", point, "|", DayKey(range.first), "|", DayKey(range.second));
+  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
   std::optional<std::pair<int64_t, std::string>> after;
-  if (pos->size() == 2) {
+  if (pos.size() == 2) {
     int64_t day = 0;
-    if (!absl::SimpleAtoi((*pos)[0], &day)) return InvalidArgument("page_token", "is malformed");
-    after = std::make_pair(day, (*pos)[1]);
+    if (!absl::SimpleAtoi((pos)[0], &day)) return InvalidArgument("page_token", "is malformed");
+    after = std::make_pair(day, (pos)[1]);
   }
   v1::ListInspectionsResponse out;
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
-    auto rows = tx.ListForms(point, DayKey(range->first), DayKey(range->second), after, *size + 1);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (auto& f : *rows) *out.add_inspections() = std::move(f);
+    ASSIGN_OR_RETURN(auto rows, tx.ListForms(point, DayKey(range.first), DayKey(range.second), after, size + 1));
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.pop_back();
+    for (auto& f : rows) *out.add_inspections() = std::move(f);
     if (more) {
       const Inspection& last = out.inspections(out.inspections_size() - 1);
       const std::string last_point = last.name().substr(7, last.name().find("/inspections/") - 7);
@@ -484,10 +461,9 @@ absl::StatusOr<CorrectiveAction> Inspections::GetAction(const Principal& who, co
   if (!ids.ok()) return ids.status();
   CorrectiveAction out;
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
-    auto a = tx.GetAction((*ids)[0]);
-    if (!a.ok()) return a.status();
-    if (!*a) return NotFound("corrective action", req.name());
-    out = std::move(**a);
+    ASSIGN_OR_RETURN(auto a, tx.GetAction((*ids)[0]));
+    if (!a) return NotFound("corrective action", req.name());
+    out = std::move(*a);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -504,29 +480,25 @@ absl::StatusOr<v1::ListActionsResponse> Inspections::ListActions(const Principal
   RETURN_IF_ERROR(CheckText(req.assignee(), "assignee", 100));
   filter.assignee = req.assignee();
   if (!req.point().empty()) {
-    auto id = PointIdOf(req.point(), "point");
-    if (!id.ok()) return id.status();
-    filter.point = *id;
+    ASSIGN_OR_RETURN(auto id, PointIdOf(req.point(), "point"));
+    filter.point = id;
   }
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
-  filter.limit = *size + 1;
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
+  filter.limit = size + 1;
   const std::string query =
       absl::StrCat("actions|", req.open_only(), "|", req.overdue_only(), "|", req.assignee(), "|", req.point());
-  auto pos = page_tokens_.Decode(req.page_token(), query);
-  if (!pos.ok()) return pos.status();
-  if (pos->size() == 2) {
+  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
+  if (pos.size() == 2) {
     int64_t due = 0;
-    if (!absl::SimpleAtoi((*pos)[0], &due)) return InvalidArgument("page_token", "is malformed");
-    filter.after = std::make_pair(due, (*pos)[1]);
+    if (!absl::SimpleAtoi((pos)[0], &due)) return InvalidArgument("page_token", "is malformed");
+    filter.after = std::make_pair(due, (pos)[1]);
   }
   v1::ListActionsResponse out;
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
-    auto rows = tx.ListActions(filter);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (auto& a : *rows) {
+    ASSIGN_OR_RETURN(auto rows, tx.ListActions(filter));
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.pop_back();
+    for (auto& a : rows) {
       MarkOverdue(&a);
       *out.add_actions() = std::move(a);
     }

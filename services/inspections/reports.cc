@@ -23,10 +23,9 @@ absl::StatusOr<std::vector<InspectionPoint>> AllPoints(InspectionsTx& tx) {
   std::vector<InspectionPoint> out;
   std::string after;
   for (;;) {
-    auto rows = tx.ListPoints(after, 500);
-    if (!rows.ok()) return rows.status();
-    for (auto& p : *rows) out.push_back(std::move(p));
-    if (rows->size() < 500) return out;
+    ASSIGN_OR_RETURN(auto rows, tx.ListPoints(after, 500));
+    for (auto& p : rows) out.push_back(std::move(p));
+    if (rows.size() < 500) return out;
     after = out.back().name().substr(sizeof("points/") - 1);
   }
 }
@@ -78,21 +77,17 @@ absl::StatusOr<v1::ComplianceReport> Inspections::GetComplianceReport(const Prin
       }
     };
     if (split.month_from <= split.month_to) {
-      auto rows = tx.TallyMonths(split.month_from, split.month_to);
-      if (!rows.ok()) return rows.status();
-      add(*rows);
+      ASSIGN_OR_RETURN(auto rows, tx.TallyMonths(split.month_from, split.month_to));
+      add(rows);
     }
     for (const auto& [a, b] : split.day_ranges) {
-      auto rows = tx.TallyDays(a, b);
-      if (!rows.ok()) return rows.status();
-      add(*rows);
+      ASSIGN_OR_RETURN(auto rows, tx.TallyDays(a, b));
+      add(rows);
     }
     auto points = AllPoints(tx);
     if (!points.ok()) return points.status();
-    auto forms = tx.CountForms(DayKey(from), DayKey(to));
-    if (!forms.ok()) return forms.status();
-    auto open = tx.CountOpenActions(DayKey(from), DayKey(to));
-    if (!open.ok()) return open.status();
+    ASSIGN_OR_RETURN(auto forms, tx.CountForms(DayKey(from), DayKey(to)));
+    ASSIGN_OR_RETURN(auto open, tx.CountOpenActions(DayKey(from), DayKey(to)));
 
     ComplianceRow total;
     if (!by_person) {
@@ -105,16 +100,16 @@ absl::StatusOr<v1::ComplianceReport> Inspections::GetComplianceReport(const Prin
       for (const auto& p : *points) {
         const std::string id = p.name().substr(sizeof("points/") - 1);
         const int64_t due = PastDueDays(p, from, to, LastPastDay(p, now, options_.zone));
-        auto f = forms->find(id);
-        const int64_t recorded = f == forms->end() ? 0 : f->second;
+        auto f = forms.find(id);
+        const int64_t recorded = f == forms.end() ? 0 : f->second;
         auto it = items.find(id);
         if (due == 0 && recorded == 0 && it == items.end()) continue;  // not in force then
         ComplianceRow* row = out.add_rows();
         row->set_point(p.name());
         row->set_responsible(p.responsible());
         row->set_missed(std::max<int64_t>(0, due - recorded));
-        auto o = open->first.find(id);
-        row->set_open_actions(o == open->first.end() ? 0 : o->second);
+        auto o = open.first.find(id);
+        row->set_open_actions(o == open.first.end() ? 0 : o->second);
         std::vector<ComplianceRow> item_rows;
         if (it != items.end()) {
           for (auto& [item, r] : it->second) {
@@ -140,11 +135,11 @@ absl::StatusOr<v1::ComplianceReport> Inspections::GetComplianceReport(const Prin
       for (const auto& p : *points) {
         const std::string id = p.name().substr(sizeof("points/") - 1);
         const int64_t due = PastDueDays(p, from, to, LastPastDay(p, now, options_.zone));
-        auto f = forms->find(id);
-        const int64_t missed = std::max<int64_t>(0, due - (f == forms->end() ? 0 : f->second));
+        auto f = forms.find(id);
+        const int64_t missed = std::max<int64_t>(0, due - (f == forms.end() ? 0 : f->second));
         if (missed > 0) people[p.responsible()].set_missed(people[p.responsible()].missed() + missed);
       }
-      for (const auto& [person, count] : open->second) people[person].set_open_actions(count);
+      for (const auto& [person, count] : open.second) people[person].set_open_actions(count);
       for (auto& [person, row] : people) {
         row.set_responsible(person);
         Finish(&row);
@@ -170,18 +165,16 @@ absl::StatusOr<int> Inspections::ReportMissed() {
     for (const auto& p : *points) {
       const std::string id = p.name().substr(sizeof("points/") - 1);
       const std::string key = absl::StrCat("missed-reported/", id);
-      auto mark = tx.GetMark(key);
-      if (!mark.ok()) return mark.status();
+      ASSIGN_OR_RETURN(auto mark, tx.GetMark(key));
       absl::CivilDay first = today - options_.report_missed_days;
       if (p.has_active_from()) first = std::max(first, ToCivilDay(p.active_from()));
-      if (*mark) first = std::max(first, FromDayKey(**mark) + 1);
+      if (mark) first = std::max(first, FromDayKey(*mark) + 1);
       absl::CivilDay last = LastPastDay(p, now, options_.zone);
       if (p.has_active_until()) last = std::min(last, ToCivilDay(p.active_until()));
       if (last < first) continue;
       for (absl::CivilDay day = first; day <= last; ++day) {
-        auto form = tx.GetForm(id, DayKey(day));
-        if (!form.ok()) return form.status();
-        if (*form) continue;
+        ASSIGN_OR_RETURN(auto form, tx.GetForm(id, DayKey(day)));
+        if (form) continue;
         const std::string inspection = absl::StrCat(p.name(), "/inspections/", DayString(day));
         notifications::v1::CreateAlertRequest alert;
         alert.set_request_id(absl::StrCat(inspection, "/missed"));
@@ -204,9 +197,8 @@ absl::StatusOr<int> Inspections::ReportMissed() {
 absl::Status Inspections::SeedDefaultPoints() {
   const absl::Time now = clock_->Now();
   return store_->Write([&](InspectionsTx& tx) -> absl::Status {
-    auto any = tx.ListPoints("", 1);
-    if (!any.ok()) return any.status();
-    if (!any->empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(auto any, tx.ListPoints("", 1));
+    if (!any.empty()) return absl::OkStatus();
     struct Default {
       const char* id;
       const char* name;

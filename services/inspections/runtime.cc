@@ -28,10 +28,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   std::unique_ptr<Runtime> rt(new Runtime());
   if (clock == nullptr) clock = &rt->system_clock_;
   rt->clock_ = clock;
-  auto verifier = VerifierFrom(config, clock);
-  if (!verifier.ok()) return verifier.status();
-  auto page_secret = PageTokenSecretFrom(config);
-  if (!page_secret.ok()) return page_secret.status();
+  ASSIGN_OR_RETURN(auto verifier, VerifierFrom(config, clock));
+  ASSIGN_OR_RETURN(auto page_secret, PageTokenSecretFrom(config));
   auto zone = TimeZoneFrom(config);
   if (!zone.ok()) return zone.status();
   for (const char* d : {"peer-deadline", "action-due-within", "poll-interval", "missed-check-interval"}) {
@@ -40,30 +38,26 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     }
   }
   // One SQLite file by default; PostgreSQL for several replicas.
-  auto store = InspectionsStore::Of(db::Database::Open(config, InspectionsSchema()));
-  if (!store.ok()) return store.status();
-  rt->store_ = std::move(*store);
-  rt->verifier_ = std::move(*verifier);
-  auto alg = ParseAlgorithm(config.String("jwt-alg"));
-  if (!alg.ok()) return alg.status();
-  auto signing_key = SigningKeyFrom(config);
-  if (!signing_key.ok()) return signing_key.status();
+  ASSIGN_OR_RETURN(auto store, InspectionsStore::Of(db::Database::Open(config, InspectionsSchema())));
+  rt->store_ = std::move(store);
+  rt->verifier_ = std::move(verifier);
+  ASSIGN_OR_RETURN(auto alg, ParseAlgorithm(config.String("jwt-alg")));
+  ASSIGN_OR_RETURN(auto signing_key, SigningKeyFrom(config));
   InspectionsOptions options;
   options.zone = *zone;
   options.action_due_within = config.Duration("action-due-within");
-  rt->inspections_ = std::make_unique<Inspections>(rt->store_.get(), clock, PageTokens(*page_secret), options);
+  rt->inspections_ = std::make_unique<Inspections>(rt->store_.get(), clock, PageTokens(page_secret), options);
   RETURN_IF_ERROR(rt->inspections_->SeedDefaultPoints());
-  auto peer_credentials = ChannelCredentialsFrom(config);
-  if (!peer_credentials.ok()) return peer_credentials.status();
+  ASSIGN_OR_RETURN(auto peer_credentials, ChannelCredentialsFrom(config));
   rt->outbox_ = std::make_unique<InspectionsOutbox>(rt->store_.get());
   OutboxRelay::Options relay;
   relay.deadline = config.Duration("peer-deadline");
   relay.poll_interval = config.Duration("poll-interval");
-  rt->relay_ = std::make_unique<OutboxRelay>("inspections", rt->outbox_.get(), clock, *alg, *signing_key, relay);
+  rt->relay_ = std::make_unique<OutboxRelay>("inspections", rt->outbox_.get(), clock, alg, signing_key, relay);
   rt->relay_->AddPeer("notifications",
                       AlertSender(rt->relay_.get(), clock,
-                                  grpc::CreateChannel(config.String("notifications-address"), *peer_credentials),
-                                  grpc::CreateChannel(config.String("meetings-address"), *peer_credentials)));
+                                  grpc::CreateChannel(config.String("notifications-address"), peer_credentials),
+                                  grpc::CreateChannel(config.String("meetings-address"), peer_credentials)));
   // Missed inspections reach the outbox on the relay's schedule.
   Inspections* domain = rt->inspections_.get();
   rt->relay_->Every(config.Duration("missed-check-interval"), [domain] {
@@ -91,9 +85,8 @@ constexpr const char* kGauges[] = {"atrium_corrective_actions_open", "atrium_cor
 InspectionsGauges ReadGauges(InspectionsStore* store, const Clock* clock) {
   InspectionsGauges g;
   absl::Status s = store->Read([&](InspectionsTx& tx) -> absl::Status {
-    auto r = tx.ReadGauges(ToUnixMicros(clock->Now()));
-    if (!r.ok()) return r.status();
-    g = *r;
+    ASSIGN_OR_RETURN(auto r, tx.ReadGauges(ToUnixMicros(clock->Now())));
+    g = r;
     return absl::OkStatus();
   });
   if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));

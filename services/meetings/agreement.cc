@@ -272,12 +272,10 @@ absl::Status PriceAgreement(Agreement* a, const v1::PriceList& list, const Disco
     line->mutable_unit_price()->set_currency_code("CNY");
     const int64_t unit = line->unit_price().amount_minor();
     const std::string f = absl::StrCat(p, ".prices[", i, "]");
-    auto amount = MultiplyAmount(unit, line->quantity(), f);
-    if (!amount.ok()) return amount.status();
-    *line->mutable_amount() = Cny(*amount);
-    auto sum = AddAmounts(total, *amount, p + ".prices");
-    if (!sum.ok()) return sum.status();
-    total = *sum;
+    ASSIGN_OR_RETURN(auto amount, MultiplyAmount(unit, line->quantity(), f));
+    *line->mutable_amount() = Cny(amount);
+    ASSIGN_OR_RETURN(auto sum, AddAmounts(total, amount, p + ".prices"));
+    total = sum;
     line->clear_list_unit_price();
     int64_t list_unit = 0;
     if (line->item().empty()) {
@@ -302,11 +300,9 @@ absl::Status PriceAgreement(Agreement* a, const v1::PriceList& list, const Disco
       list_unit = it->second;
     }
     *line->mutable_list_unit_price() = Cny(list_unit);
-    auto list_amount = MultiplyAmount(list_unit, line->quantity(), f);
-    if (!list_amount.ok()) return list_amount.status();
-    auto list_sum = AddAmounts(list_total, *list_amount, p + ".prices");
-    if (!list_sum.ok()) return list_sum.status();
-    list_total = *list_sum;
+    ASSIGN_OR_RETURN(auto list_amount, MultiplyAmount(list_unit, line->quantity(), f));
+    ASSIGN_OR_RETURN(auto list_sum, AddAmounts(list_total, list_amount, p + ".prices"));
+    list_total = list_sum;
     if (unit < list_unit) {
       // Rounded up: 10.001% below list is beyond a 10% authority.
       const int64_t off = list_unit - unit;

@@ -47,15 +47,14 @@ absl::StatusOr<std::vector<TrackingEntry>> AllTracking(MeetingsTx& tx, const std
   std::vector<TrackingEntry> out;
   std::optional<std::pair<int64_t, std::string>> after;
   for (;;) {
-    auto rows = tx.ListRecords(kTrackingKind, meeting_name, false, after, 500);
-    if (!rows.ok()) return rows.status();
-    for (const auto& r : *rows) {
+    ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kTrackingKind, meeting_name, false, after, 500));
+    for (const auto& r : rows) {
       TrackingEntry e;
       if (!e.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
       out.push_back(std::move(e));
     }
-    if (rows->size() < 500) return out;
-    after = std::make_pair(rows->back().seq, rows->back().name);
+    if (rows.size() < 500) return out;
+    after = std::make_pair(rows.back().seq, rows.back().name);
   }
 }
 
@@ -74,10 +73,8 @@ absl::StatusOr<TrackingEntry> FollowUp::CreateTrackingEntry(const Principal& who
                                                             const v1::CreateTrackingEntryRequest& req) {
   RETURN_IF_ERROR(who.Require({Role::kManager, Role::kKeyAccountManager, Role::kClerk, Role::kDepartment},
                               "tracking is recorded by the manager, key account managers, clerks and departments"));
-  auto id = MeetingIdOf(req.parent(), "parent");
-  if (!id.ok()) return id.status();
-  auto key = RequestKeyOf(kCreateTrackingEntry, who, req, req.request_id());
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(auto id, MeetingIdOf(req.parent(), "parent"));
+  ASSIGN_OR_RETURN(auto key, RequestKeyOf(kCreateTrackingEntry, who, req, req.request_id()));
   TrackingEntry e = req.tracking_entry();
   if (e.kind() == TrackingEntry::KIND_UNSPECIFIED || !TrackingEntry::Kind_IsValid(e.kind())) {
     return InvalidArgument("tracking_entry.kind", "must be FEEDBACK, INCIDENT or EXTRA_SERVICE");
@@ -103,27 +100,25 @@ absl::StatusOr<TrackingEntry> FollowUp::CreateTrackingEntry(const Principal& who
   *e.mutable_audit() = NewAudit(who, now);
   TrackingEntry out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    auto prior = OriginalOf(tx, *key);
-    if (!prior.ok()) return prior.status();
-    if (*prior) {
-      auto existing = GetAs<TrackingEntry>(tx, **prior);
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    ASSIGN_OR_RETURN(auto prior, OriginalOf(tx, key));
+    if (prior) {
+      auto existing = GetAs<TrackingEntry>(tx, *prior);
       if (!existing.ok()) return existing.status();
-      if (!*existing) return NotFound("tracking entry", **prior);
+      if (!*existing) return NotFound("tracking entry", *prior);
       out = std::move(**existing);
       return absl::OkStatus();
     }
-    RETURN_IF_ERROR(RememberOriginal(tx, *key, e.name(), now));
-    if (m->state() != Meeting::PREPARED && m->state() != Meeting::IN_PROGRESS && m->state() != Meeting::COMPLETED) {
-      return WrongState(*m, "tracking runs from the guests' arrival to the end of the meeting");
+    RETURN_IF_ERROR(RememberOriginal(tx, key, e.name(), now));
+    if (m.state() != Meeting::PREPARED && m.state() != Meeting::IN_PROGRESS && m.state() != Meeting::COMPLETED) {
+      return WrongState(m, "tracking runs from the guests' arrival to the end of the meeting");
     }
     RETURN_IF_ERROR(tx.PutRecord(
         Record{e.name(), kTrackingKind, req.parent(), "", absl::ToUnixMicros(now), e.SerializeAsString()}));
     // The extras sold count in the bill: refused if they pass its bound.
     if (e.kind() == TrackingEntry::EXTRA_SERVICE) {
-      if (auto bill = LoadSettlement(tx, *m); !bill.ok()) {
+      if (auto bill = LoadSettlement(tx, m); !bill.ok()) {
         if (bill.status().code() != absl::StatusCode::kInvalidArgument) return bill.status();
         return InvalidArgument("tracking_entry.charge", "takes the bill beyond the largest amount, 10^15 fen");
       }
@@ -131,7 +126,7 @@ absl::StatusOr<TrackingEntry> FollowUp::CreateTrackingEntry(const Principal& who
     std::string detail = e.description();
     if (!e.action_taken().empty()) absl::StrAppend(&detail, "\nDone: ", e.action_taken());
     if (e.has_charge()) absl::StrAppend(&detail, "\nCharge: ", Yuan(e.charge().amount_minor()), " CNY");
-    RETURN_IF_ERROR(RecordActivity(tx, *m, e.name(), KindName(e.kind()), detail, who, now));
+    RETURN_IF_ERROR(RecordActivity(tx, m, e.name(), KindName(e.kind()), detail, who, now));
     out = e;
     return absl::OkStatus();
   });
@@ -164,19 +159,17 @@ absl::StatusOr<Settlement> FollowUp::LoadSettlement(MeetingsTx& tx, const Meetin
     if (!a.ok()) return a.status();
     if (*a) {
       for (const auto& line : (*a)->prices()) {
-        auto sum = AddAmounts(agreed[line.category()], line.amount().amount_minor(), "settlement.lines.agreed");
-        if (!sum.ok()) return sum.status();
-        agreed[line.category()] = *sum;
+        ASSIGN_OR_RETURN(auto sum,
+                         AddAmounts(agreed[line.category()], line.amount().amount_minor(), "settlement.lines.agreed"));
+        agreed[line.category()] = sum;
       }
     }
   }
-  auto tracking = AllTracking(tx, m.name());
-  if (!tracking.ok()) return tracking.status();
-  for (const auto& e : *tracking) {
+  ASSIGN_OR_RETURN(auto tracking, AllTracking(tx, m.name()));
+  for (const auto& e : tracking) {
     if (e.kind() != TrackingEntry::EXTRA_SERVICE) continue;
-    auto sum = AddAmounts(agreed[v1::EXTRAS], e.charge().amount_minor(), "settlement.lines.agreed");
-    if (!sum.ok()) return sum.status();
-    agreed[v1::EXTRAS] = *sum;
+    ASSIGN_OR_RETURN(auto sum, AddAmounts(agreed[v1::EXTRAS], e.charge().amount_minor(), "settlement.lines.agreed"));
+    agreed[v1::EXTRAS] = sum;
   }
   std::map<int, v1::SettlementLine> before;
   for (const auto& line : s.lines()) before[line.category()] = line;
@@ -190,31 +183,27 @@ absl::StatusOr<Settlement> FollowUp::LoadSettlement(MeetingsTx& tx, const Meetin
     *line->mutable_agreed() = Cny(agreed[c]);
     // Every sum is checked: a bill never shows a wrapped number.
     if (line->charged()) {
-      auto difference = SubtractAmounts(line->actual().amount_minor(), agreed[c], "settlement.lines.difference");
-      if (!difference.ok()) return difference.status();
-      *line->mutable_difference() = Cny(*difference);
-      auto sum = AddAmounts(actual_total, line->actual().amount_minor(), "settlement.actual_total");
-      if (!sum.ok()) return sum.status();
-      actual_total = *sum;
+      ASSIGN_OR_RETURN(auto difference,
+                       SubtractAmounts(line->actual().amount_minor(), agreed[c], "settlement.lines.difference"));
+      *line->mutable_difference() = Cny(difference);
+      ASSIGN_OR_RETURN(auto sum, AddAmounts(actual_total, line->actual().amount_minor(), "settlement.actual_total"));
+      actual_total = sum;
     } else {
       line->clear_actual();
       line->clear_difference();
     }
-    auto sum = AddAmounts(agreed_total, agreed[c], "settlement.agreed_total");
-    if (!sum.ok()) return sum.status();
-    agreed_total = *sum;
+    ASSIGN_OR_RETURN(auto sum, AddAmounts(agreed_total, agreed[c], "settlement.agreed_total"));
+    agreed_total = sum;
   }
   for (const auto& p : s.payments()) {
-    auto sum = AddAmounts(paid, p.amount().amount_minor(), "settlement.paid");
-    if (!sum.ok()) return sum.status();
-    paid = *sum;
+    ASSIGN_OR_RETURN(auto sum, AddAmounts(paid, p.amount().amount_minor(), "settlement.paid"));
+    paid = sum;
   }
-  auto balance = SubtractAmounts(actual_total, paid, "settlement.balance");
-  if (!balance.ok()) return balance.status();
+  ASSIGN_OR_RETURN(auto balance, SubtractAmounts(actual_total, paid, "settlement.balance"));
   *s.mutable_agreed_total() = Cny(agreed_total);
   *s.mutable_actual_total() = Cny(actual_total);
   *s.mutable_paid() = Cny(paid);
-  *s.mutable_balance() = Cny(*balance);
+  *s.mutable_balance() = Cny(balance);
   return s;
 }
 
@@ -222,26 +211,23 @@ absl::StatusOr<Settlement> FollowUp::ChangeSettlement(
     const Principal& who, const std::string& name, std::initializer_list<Role>, const char* rule,
     const std::function<absl::Status(MeetingsTx&, Meeting&, Settlement&)>& fn) {
   RETURN_IF_ERROR(RequireBiller(who, rule));
-  auto id = SingletonOf(name, "settlement", "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, SingletonOf(name, "settlement", "name"));
   const absl::Time now = ctx_.clock->Now();
   Settlement out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    auto s = LoadSettlement(tx, *m);
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    auto s = LoadSettlement(tx, m);
     if (!s.ok()) return s.status();
-    RETURN_IF_ERROR(fn(tx, *m, *s));
+    RETURN_IF_ERROR(fn(tx, m, *s));
     if (s->has_audit()) {
       Touch(s->mutable_audit(), who, now);
     } else {
       *s->mutable_audit() = NewAudit(who, now);
     }
-    RETURN_IF_ERROR(tx.PutRecord(Record{s->name(), kSettlementKind, m->name(), "", 0, s->SerializeAsString()}));
-    auto reloaded = LoadSettlement(tx, *m);
-    if (!reloaded.ok()) return reloaded.status();
-    out = std::move(*reloaded);
+    RETURN_IF_ERROR(tx.PutRecord(Record{s->name(), kSettlementKind, m.name(), "", 0, s->SerializeAsString()}));
+    ASSIGN_OR_RETURN(auto reloaded, LoadSettlement(tx, m));
+    out = std::move(reloaded);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -252,15 +238,12 @@ absl::StatusOr<Settlement> FollowUp::GetSettlement(const Principal& who, const v
   if (auto s = who.Require(kStaffAndService, "the bill is read by staff and services"); !s.ok()) {
     if (!who.IsDepartment("finance")) return s;
   }
-  auto id = SingletonOf(req.name(), "settlement", "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, SingletonOf(req.name(), "settlement", "name"));
   Settlement out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *id);
-    if (!m.ok()) return m.status();
-    auto s = LoadSettlement(tx, *m);
-    if (!s.ok()) return s.status();
-    out = std::move(*s);
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
+    ASSIGN_OR_RETURN(auto s, LoadSettlement(tx, m));
+    out = std::move(s);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -300,9 +283,8 @@ absl::StatusOr<Settlement> FollowUp::RecordCharges(const Principal& who, const v
         int64_t total = 0;
         for (const auto& line : s.lines()) {
           if (!line.charged()) continue;
-          auto sum = AddAmounts(total, line.actual().amount_minor(), "charges");
-          if (!sum.ok()) return sum.status();
-          total = *sum;
+          ASSIGN_OR_RETURN(auto sum, AddAmounts(total, line.actual().amount_minor(), "charges"));
+          total = sum;
         }
         // The client reviews the bill as it now stands.
         s.set_review(Settlement::PENDING);
@@ -365,21 +347,19 @@ absl::StatusOr<Settlement> FollowUp::RecordPayment(const Principal& who, const v
 
 absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::SettleMeetingRequest& req) {
   RETURN_IF_ERROR(RequireBiller(who, "meetings are settled by the manager, the key account manager and finance"));
-  auto id = MeetingIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, MeetingIdOf(req.name(), "name"));
   const absl::Time now = ctx_.clock->Now();
   Meeting out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    if (m->state() == Meeting::SETTLED) {  // a retry: the receivables were posted once
-      out = std::move(*m);
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    if (m.state() == Meeting::SETTLED) {  // a retry: the receivables were posted once
+      out = std::move(m);
       return absl::OkStatus();
     }
-    if (!req.etag().empty() && req.etag() != m->etag()) return StaleEtag(req.name());
-    if (m->state() != Meeting::COMPLETED) return WrongState(*m, "it cannot become SETTLED");
-    auto s = LoadSettlement(tx, *m);
+    if (!req.etag().empty() && req.etag() != m.etag()) return StaleEtag(req.name());
+    if (m.state() != Meeting::COMPLETED) return WrongState(m, "it cannot become SETTLED");
+    auto s = LoadSettlement(tx, m);
     if (!s.ok()) return s.status();
     std::vector<std::string> missing;
     for (const auto& line : s->lines()) {
@@ -400,18 +380,18 @@ absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::
       // The remainder goes to the account's receivables once: the reference
       // makes the ledger entry idempotent in the clients service.
       clients::v1::CreateLedgerEntryRequest ledger;
-      ledger.set_parent(m->account());
+      ledger.set_parent(m.account());
       auto* e = ledger.mutable_entry();
       e->set_type(balance > 0 ? clients::v1::LedgerEntry::CHARGE : clients::v1::LedgerEntry::ADJUSTMENT);
       *e->mutable_amount() = Cny(balance);
       e->set_reference(s->name());
-      e->set_description(absl::StrCat(m->title(), ": unpaid remainder of the bill"));
+      e->set_description(absl::StrCat(m.title(), ": unpaid remainder of the bill"));
       *e->mutable_entry_date() = Today(now, ctx_.policy.zone);
       OutboxEntry entry;
       entry.kind = OutboxEntry::kLedger;
-      entry.account = m->account();
+      entry.account = m.account();
       entry.request_id = s->name();
-      entry.subject = m->name();
+      entry.subject = m.name();
       entry.body = ledger.SerializeAsString();
       entry.traceparent = CurrentTraceparent();
       RETURN_IF_ERROR(tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now)));
@@ -419,16 +399,16 @@ absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::
     *s->mutable_posted_to_receivables() = Cny(balance);
     *s->mutable_settle_time() = ToProto(now);
     Touch(s->mutable_audit(), who, now);
-    RETURN_IF_ERROR(tx.PutRecord(Record{s->name(), kSettlementKind, m->name(), "", 0, s->SerializeAsString()}));
+    RETURN_IF_ERROR(tx.PutRecord(Record{s->name(), kSettlementKind, m.name(), "", 0, s->SerializeAsString()}));
     const std::string note = absl::StrCat("bill ", Yuan(s->actual_total().amount_minor()), " CNY, paid ",
                                           Yuan(s->paid().amount_minor()), ", to receivables ", Yuan(balance));
-    AddChange(*m, Meeting::SETTLED, who, now, note);
-    Touch(m->mutable_audit(), who, now);
-    m->set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutMeeting(*id, *m));
-    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(req.name(), "/history/", m->history_size()),
+    AddChange(m, Meeting::SETTLED, who, now, note);
+    Touch(m.mutable_audit(), who, now);
+    m.set_etag(NewEtag());
+    RETURN_IF_ERROR(tx.PutMeeting(id, m));
+    RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(req.name(), "/history/", m.history_size()),
                                    "COMPLETED -> SETTLED", note, who, now));
-    out = std::move(*m);
+    out = std::move(m);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -438,8 +418,7 @@ absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::
 absl::StatusOr<Meeting> FollowUp::RecordGuestPreferences(const Principal& who,
                                                          const v1::RecordGuestPreferencesRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "guest preferences are recorded by the manager and the KAM"));
-  auto id = MeetingIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, MeetingIdOf(req.name(), "name"));
   if (req.preferences_size() == 0) return InvalidArgument("preferences", "at least one preference is required");
   if (req.preferences_size() > 100) return InvalidArgument("preferences", "at most 100 at a time");
   std::vector<clients::v1::Preference::Category> categories;
@@ -458,37 +437,36 @@ absl::StatusOr<Meeting> FollowUp::RecordGuestPreferences(const Principal& who,
   const absl::Time now = ctx_.clock->Now();
   Meeting out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    if (m->state() != Meeting::COMPLETED && m->state() != Meeting::SETTLED) {
-      return WrongState(*m, "guest preferences are recorded after the meeting");
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    if (m.state() != Meeting::COMPLETED && m.state() != Meeting::SETTLED) {
+      return WrongState(m, "guest preferences are recorded after the meeting");
     }
     for (int i = 0; i < req.preferences_size(); ++i) {
-      const int n = m->preferences_recorded() + 1;
+      const int n = m.preferences_recorded() + 1;
       clients::v1::CreatePreferenceRequest pref;
-      pref.set_parent(m->account());
-      pref.set_request_id(absl::StrCat(m->name(), "/preferences/", n));
+      pref.set_parent(m.account());
+      pref.set_request_id(absl::StrCat(m.name(), "/preferences/", n));
       auto* p = pref.mutable_preference();
       p->set_category(categories[i]);
       p->set_description(req.preferences(i).description());
       p->set_guest_name(req.preferences(i).guest_name());
       p->set_source_type(clients::v1::Preference::MEETING);
-      p->set_source(m->name());
+      p->set_source(m.name());
       OutboxEntry entry;
       entry.kind = OutboxEntry::kPreference;
-      entry.account = m->account();
+      entry.account = m.account();
       entry.request_id = pref.request_id();
-      entry.subject = m->name();
+      entry.subject = m.name();
       entry.body = pref.SerializeAsString();
       entry.traceparent = CurrentTraceparent();
       RETURN_IF_ERROR(tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now)));
-      m->set_preferences_recorded(n);
+      m.set_preferences_recorded(n);
     }
-    Touch(m->mutable_audit(), who, now);
-    m->set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutMeeting(*id, *m));
-    out = std::move(*m);
+    Touch(m.mutable_audit(), who, now);
+    m.set_etag(NewEtag());
+    RETURN_IF_ERROR(tx.PutMeeting(id, m));
+    out = std::move(m);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -511,9 +489,8 @@ absl::StatusOr<v1::TodayView> FollowUp::GetTodayView(const Principal& who, const
   *out.mutable_date() = date;
   std::vector<Meeting> meetings;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto rows = tx.MeetingsBetween(absl::ToUnixMicros(start), absl::ToUnixMicros(end));
-    if (!rows.ok()) return rows.status();
-    for (Meeting& m : *rows) {
+    ASSIGN_OR_RETURN(auto rows, tx.MeetingsBetween(absl::ToUnixMicros(start), absl::ToUnixMicros(end)));
+    for (Meeting& m : rows) {
       if (m.state() < Meeting::CONTRACTED || m.state() > Meeting::COMPLETED) continue;
       auto* t = out.add_meetings();
       t->set_meeting(m.name());
@@ -532,9 +509,8 @@ absl::StatusOr<v1::TodayView> FollowUp::GetTodayView(const Principal& who, const
         }
       }
       const std::string meeting_id = m.name().substr(sizeof("meetings/") - 1);
-      auto bookings = tx.ListBookings(meeting_id, false, std::nullopt, 1000);
-      if (!bookings.ok()) return bookings.status();
-      for (auto& b : *bookings) {
+      ASSIGN_OR_RETURN(auto bookings, tx.ListBookings(meeting_id, false, std::nullopt, 1000));
+      for (auto& b : bookings) {
         if (FromProto(b.start_time()) < end && FromProto(b.end_time()) > start) *t->add_rooms() = std::move(b);
       }
       meetings.push_back(std::move(m));

@@ -44,10 +44,9 @@ absl::StatusOr<std::string> SingletonOf(const std::string& name, const std::stri
 }
 
 absl::StatusOr<v1::Meeting> MustGetMeeting(MeetingsTx& tx, const std::string& id) {
-  auto m = tx.GetMeeting(id);
-  if (!m.ok()) return m.status();
-  if (!*m) return NotFound("meeting", absl::StrCat("meetings/", id));
-  return std::move(**m);
+  ASSIGN_OR_RETURN(auto m, tx.GetMeeting(id));
+  if (!m) return NotFound("meeting", absl::StrCat("meetings/", id));
+  return std::move(*m);
 }
 
 const char* StateName(v1::Meeting::State s) {
@@ -79,12 +78,11 @@ absl::Status WrongState(const v1::Meeting& m, const std::string& what) {
 absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> Position(const PageTokens& tokens,
                                                                         const std::string& token,
                                                                         const std::string& query) {
-  auto pos = tokens.Decode(token, query);
-  if (!pos.ok()) return pos.status();
-  if (pos->size() != 2) return std::optional<std::pair<int64_t, std::string>>();
+  ASSIGN_OR_RETURN(auto pos, tokens.Decode(token, query));
+  if (pos.size() != 2) return std::optional<std::pair<int64_t, std::string>>();
   int64_t micros = 0;
-  if (!absl::SimpleAtoi((*pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
-  return std::optional<std::pair<int64_t, std::string>>(std::make_pair(micros, (*pos)[1]));
+  if (!absl::SimpleAtoi((pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
+  return std::optional<std::pair<int64_t, std::string>>(std::make_pair(micros, (pos)[1]));
 }
 
 absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::string& request_id,
@@ -174,14 +172,11 @@ absl::StatusOr<Meeting> Pipeline::CreateMeeting(const Principal& who, const v1::
   m.set_etag(NewEtag());
   Meeting out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto prior = OriginalOf(tx, *key);
-    if (!prior.ok()) return prior.status();
-    if (*prior) {
-      auto prior_id = MeetingIdOf(**prior, "request_id");
-      if (!prior_id.ok()) return prior_id.status();
-      auto existing = MustGetMeeting(tx, *prior_id);
-      if (!existing.ok()) return existing.status();
-      out = std::move(*existing);
+    ASSIGN_OR_RETURN(auto prior, OriginalOf(tx, *key));
+    if (prior) {
+      ASSIGN_OR_RETURN(auto prior_id, MeetingIdOf(*prior, "request_id"));
+      ASSIGN_OR_RETURN(auto existing, MustGetMeeting(tx, prior_id));
+      out = std::move(existing);
       return absl::OkStatus();
     }
     RETURN_IF_ERROR(RememberOriginal(tx, *key, m.name(), now));
@@ -199,11 +194,10 @@ absl::StatusOr<Meeting> Pipeline::CreateMeeting(const Principal& who, const v1::
 
 absl::StatusOr<Meeting> Pipeline::GetMeeting(const Principal& who, const v1::GetMeetingRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "meetings are read by staff, departments and services"));
-  auto id = MeetingIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, MeetingIdOf(req.name(), "name"));
   absl::StatusOr<Meeting> out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) {
-    out = MustGetMeeting(tx, *id);
+    out = MustGetMeeting(tx, id);
     return out.status();
   });
   if (!status.ok()) return status;
@@ -218,18 +212,15 @@ absl::StatusOr<v1::ListMeetingsResponse> Pipeline::ListMeetings(const Principal&
   }
   RETURN_IF_ERROR(CheckText(req.owner(), "owner", 128));
   if (!Meeting::State_IsValid(req.state())) return InvalidArgument("state", "is not a meeting state");
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string query = absl::StrCat("meetings|", req.account(), "|", req.owner(), "|", req.state());
-  auto after = Position(ctx_.page_tokens, req.page_token(), query);
-  if (!after.ok()) return after.status();
+  ASSIGN_OR_RETURN(auto after, Position(ctx_.page_tokens, req.page_token(), query));
   v1::ListMeetingsResponse out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto rows = tx.ListMeetings(req.account(), req.owner(), req.state(), *after, *size + 1);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (auto& m : *rows) *out.add_meetings() = std::move(m);
+    ASSIGN_OR_RETURN(auto rows, tx.ListMeetings(req.account(), req.owner(), req.state(), after, size + 1));
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.pop_back();
+    for (auto& m : rows) *out.add_meetings() = std::move(m);
     if (more) {
       const Meeting& last = out.meetings(out.meetings_size() - 1);
       out.set_next_page_token(ctx_.page_tokens.Encode(query, {absl::StrCat(ToUnixMicros(last.audit().create_time())),
@@ -284,46 +275,43 @@ absl::StatusOr<Meeting> Move(const Context& ctx, const Principal& who, const std
                              bool release_rooms, const MoveHook& also) {
   RETURN_IF_ERROR(
       who.Require(kHandlers, "meetings are moved by the manager and the key account manager handling them"));
-  auto id = MeetingIdOf(name, "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, MeetingIdOf(name, "name"));
   const absl::Time now = ctx.clock->Now();
   Meeting out;
   absl::Status status = ctx.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    if (!etag.empty() && etag != m->etag()) return StaleEtag(name);
-    if (std::find(from.begin(), from.end(), m->state()) == from.end()) {
-      return WrongState(*m, absl::StrCat("it cannot become ", StateName(to)));
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    if (!etag.empty() && etag != m.etag()) return StaleEtag(name);
+    if (std::find(from.begin(), from.end(), m.state()) == from.end()) {
+      return WrongState(m, absl::StrCat("it cannot become ", StateName(to)));
     }
-    const Meeting::State was = m->state();
+    const Meeting::State was = m.state();
     if (also) {
-      RETURN_IF_ERROR(also(tx, *m));
+      RETURN_IF_ERROR(also(tx, m));
     }
-    AddChange(*m, to, who, now, note);
-    if (to == Meeting::LOST || to == Meeting::CANCELLED) m->set_close_reason(note);
-    Touch(m->mutable_audit(), who, now);
-    m->set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutMeeting(*id, *m));
+    AddChange(m, to, who, now, note);
+    if (to == Meeting::LOST || to == Meeting::CANCELLED) m.set_close_reason(note);
+    Touch(m.mutable_audit(), who, now);
+    m.set_etag(NewEtag());
+    RETURN_IF_ERROR(tx.PutMeeting(id, m));
     // The step goes to the account's sales record too, through the outbox.
-    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(name, "/history/", m->history_size()),
+    RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(name, "/history/", m.history_size()),
                                    absl::StrCat(StateName(was), " -> ", StateName(to)), note, who, now));
     if (release_rooms) {
       std::optional<std::pair<int64_t, std::string>> after;
       for (;;) {
-        auto bookings = tx.ListBookings(*id, false, after, 500);
-        if (!bookings.ok()) return bookings.status();
-        for (Booking b : *bookings) {
+        ASSIGN_OR_RETURN(auto bookings, tx.ListBookings(id, false, after, 500));
+        for (Booking b : bookings) {
           b.set_state(Booking::CANCELLED);
           b.set_cancel_reason(absl::StrCat("meeting ", StateName(to), ": ", note));
           Touch(b.mutable_audit(), who, now);
-          RETURN_IF_ERROR(tx.PutBooking(*id, b, {}));
+          RETURN_IF_ERROR(tx.PutBooking(id, b, {}));
         }
-        if (bookings->size() < 500) break;
-        after = std::make_pair(ToUnixMicros(bookings->back().start_time()), bookings->back().name());
+        if (bookings.size() < 500) break;
+        after = std::make_pair(ToUnixMicros(bookings.back().start_time()), bookings.back().name());
       }
     }
-    out = std::move(*m);
+    out = std::move(m);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

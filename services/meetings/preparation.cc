@@ -32,18 +32,15 @@ namespace internal {
 
 absl::Status IssueRevision(const Context& ctx, MeetingsTx& tx, Meeting& m, const Principal& who,
                            const std::string& cancelled_reason) {
-  auto a = MustGetAgreement(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version()));
-  if (!a.ok()) return a.status();
+  ASSIGN_OR_RETURN(auto a, MustGetAgreement(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version())));
   const absl::Time now = ctx.clock->Now();
   const int revision = m.notice_revision() + 1;
   std::map<std::string, std::string> room_names;
-  for (const auto& v : a->venues()) {
-    auto room = tx.GetRoom(v.room().substr(sizeof("rooms/") - 1));
-    if (!room.ok()) return room.status();
-    if (*room) room_names[v.room()] = (*room)->display_name();
+  for (const auto& v : a.venues()) {
+    ASSIGN_OR_RETURN(auto room, tx.GetRoom(v.room().substr(sizeof("rooms/") - 1)));
+    if (room) room_names[v.room()] = (room)->display_name();
   }
-  notifications::v1::NoticeRevision notice =
-      BuildNotice(m, *a, revision, ctx.policy.zone, room_names, cancelled_reason);
+  notifications::v1::NoticeRevision notice = BuildNotice(m, a, revision, ctx.policy.zone, room_names, cancelled_reason);
   notice.set_name(absl::StrCat("notices/", notice.notice_id(), "/revisions/", revision));
   notice.set_sender(who.subject);
   *notice.mutable_create_time() = ToProto(now);
@@ -82,11 +79,10 @@ absl::StatusOr<Meeting> Preparation::IssueNotice(const Principal& who, const v1:
 absl::StatusOr<v1::MeetingNotice> Preparation::GetMeetingNotice(const Principal& who,
                                                                 const v1::GetMeetingNoticeRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "notices are read by staff, departments and services"));
-  auto meeting_id = SingletonOf(req.name(), "notice", "name");
-  if (!meeting_id.ok()) return meeting_id.status();
+  ASSIGN_OR_RETURN(auto meeting_id, SingletonOf(req.name(), "notice", "name"));
   v1::MeetingNotice out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    if (auto m = MustGetMeeting(tx, *meeting_id); !m.ok()) return m.status();
+    if (auto m = MustGetMeeting(tx, meeting_id); !m.ok()) return m.status();
     auto n = GetAs<notifications::v1::NoticeRevision>(tx, req.name());
     if (!n.ok()) return n.status();
     if (!*n) return NotFound("notice", req.name());
@@ -99,7 +95,7 @@ absl::StatusOr<v1::MeetingNotice> Preparation::GetMeetingNotice(const Principal&
   });
   if (!status.ok()) return status;
   if (ctx_.notices != nullptr) {
-    auto board = ctx_.notices->Status(who, NoticeIdOf(*meeting_id));
+    auto board = ctx_.notices->Status(who, NoticeIdOf(meeting_id));
     if (board.ok()) {
       out.set_signatures_known(true);
       if (*board) {
@@ -113,32 +109,30 @@ absl::StatusOr<v1::MeetingNotice> Preparation::GetMeetingNotice(const Principal&
 
 absl::StatusOr<Meeting> Preparation::CheckItem(const Principal& who, const v1::CheckItemRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "checks are marked by the manager and the key account manager"));
-  auto id = MeetingIdOf(req.meeting(), "meeting");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, MeetingIdOf(req.meeting(), "meeting"));
   RETURN_IF_ERROR(CheckText(req.item(), "item", 300, true));
   RETURN_IF_ERROR(CheckText(req.note(), "note", 500, false, true));
   const absl::Time now = ctx_.clock->Now();
   Meeting out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    if (m->state() != Meeting::NOTICE_ISSUED && m->state() != Meeting::PREPARED) {
-      return WrongState(*m, "the pre-meeting check runs between the notice and the guests' arrival");
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    if (m.state() != Meeting::NOTICE_ISSUED && m.state() != Meeting::PREPARED) {
+      return WrongState(m, "the pre-meeting check runs between the notice and the guests' arrival");
     }
-    auto it = std::find_if(m->mutable_checklist()->begin(), m->mutable_checklist()->end(),
+    auto it = std::find_if(m.mutable_checklist()->begin(), m.mutable_checklist()->end(),
                            [&](const v1::ChecklistItem& c) { return c.id() == req.item(); });
-    if (it == m->mutable_checklist()->end()) return NotFound("checklist item", req.item());
+    if (it == m.mutable_checklist()->end()) return NotFound("checklist item", req.item());
     if (!it->checked()) {
       it->set_checked(true);
       it->set_checked_by(who.subject);
       *it->mutable_check_time() = ToProto(now);
       it->set_note(req.note());
-      Touch(m->mutable_audit(), who, now);
-      m->set_etag(NewEtag());
-      RETURN_IF_ERROR(tx.PutMeeting(*id, *m));
+      Touch(m.mutable_audit(), who, now);
+      m.set_etag(NewEtag());
+      RETURN_IF_ERROR(tx.PutMeeting(id, m));
     }
-    out = std::move(*m);
+    out = std::move(m);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -151,16 +145,14 @@ absl::StatusOr<Meeting> Preparation::MarkPrepared(const Principal& who, const v1
   if (overriding && !who.Is(Role::kManager)) {
     return PermissionDenied("only the manager declares a meeting prepared without every signature and check");
   }
-  auto id = MeetingIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, MeetingIdOf(req.name(), "name"));
   // The signatures are asked of the notifications service on the caller's
   // behalf, before the transaction; unreachable means nothing changes.
   std::optional<NoticeStatus> board;
   if (!overriding) {
     if (ctx_.notices == nullptr) return absl::UnavailableError("the notifications service is not configured");
-    auto s = ctx_.notices->Status(who, NoticeIdOf(*id));
-    if (!s.ok()) return s.status();
-    board = std::move(*s);
+    ASSIGN_OR_RETURN(auto s, ctx_.notices->Status(who, NoticeIdOf(id)));
+    board = std::move(s);
   }
   const std::string note = overriding ? absl::StrCat("manager's override: ", req.override_reason())
                                       : "every department signed the notice; every check done";

@@ -33,10 +33,9 @@ absl::StatusOr<std::string> RoomIdOf(const std::string& name, const std::string&
 }
 
 absl::StatusOr<Room> MustGetRoom(MeetingsTx& tx, const std::string& id) {
-  auto r = tx.GetRoom(id);
-  if (!r.ok()) return r.status();
-  if (!*r) return NotFound("room", absl::StrCat("rooms/", id));
-  return std::move(**r);
+  ASSIGN_OR_RETURN(auto r, tx.GetRoom(id));
+  if (!r) return NotFound("room", absl::StrCat("rooms/", id));
+  return std::move(*r);
 }
 
 // FAILED_PRECONDITION ROOM_RETIRED when `room`, or a part of it, is retired.
@@ -46,11 +45,10 @@ absl::Status CheckBookable(MeetingsTx& tx, const v1::Room& room) {
                               {{"retired_room", room.name()}});
   }
   for (const auto& part : room.parts()) {
-    auto p = tx.GetRoom(part.substr(sizeof("rooms/") - 1));
-    if (!p.ok()) return p.status();
-    if (*p && (*p)->state() == v1::Room::RETIRED) {
+    ASSIGN_OR_RETURN(auto p, tx.GetRoom(part.substr(sizeof("rooms/") - 1)));
+    if (p && (p)->state() == v1::Room::RETIRED) {
       return FailedPrecondition(
-          "ROOM_RETIRED", absl::StrCat(room.name(), " contains ", part, ", which is retired: ", (*p)->retire_reason()),
+          "ROOM_RETIRED", absl::StrCat(room.name(), " contains ", part, ", which is retired: ", (p)->retire_reason()),
           {{"retired_room", part}});
     }
   }
@@ -90,9 +88,8 @@ absl::StatusOr<Room> Diary::CreateRoom(const Principal& who, const v1::CreateRoo
   RETURN_IF_ERROR(CheckCapacities(r, "room"));
   std::set<std::string> parts;
   for (int i = 0; i < r.parts_size(); ++i) {
-    auto part = RoomIdOf(r.parts(i), absl::StrCat("room.parts[", i, "]"));
-    if (!part.ok()) return part.status();
-    if (!parts.insert(*part).second) return InvalidArgument(absl::StrCat("room.parts[", i, "]"), "appears twice");
+    ASSIGN_OR_RETURN(auto part, RoomIdOf(r.parts(i), absl::StrCat("room.parts[", i, "]")));
+    if (!parts.insert(part).second) return InvalidArgument(absl::StrCat("room.parts[", i, "]"), "appears twice");
   }
   if (r.parts_size() == 1) return InvalidArgument("room.parts", "a combination is made of two rooms or more");
   const absl::Time now = ctx_.clock->Now();
@@ -102,16 +99,14 @@ absl::StatusOr<Room> Diary::CreateRoom(const Principal& who, const v1::CreateRoo
   r.set_etag(NewEtag());
   *r.mutable_audit() = NewAudit(who, now);
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto existing = tx.GetRoom(req.room_id());
-    if (!existing.ok()) return existing.status();
-    if (*existing) {
+    ASSIGN_OR_RETURN(auto existing, tx.GetRoom(req.room_id()));
+    if (existing) {
       return AlreadyExists("ROOM_EXISTS", absl::StrCat(r.name(), " exists already"), {{"existing_room", r.name()}});
     }
     for (const auto& part : parts) {
-      auto p = tx.GetRoom(part);
-      if (!p.ok()) return p.status();
-      if (!*p) return FailedPrecondition("PART_NOT_FOUND", absl::StrCat("rooms/", part, " does not exist"));
-      if ((*p)->parts_size() > 0) {
+      ASSIGN_OR_RETURN(auto p, tx.GetRoom(part));
+      if (!p) return FailedPrecondition("PART_NOT_FOUND", absl::StrCat("rooms/", part, " does not exist"));
+      if ((p)->parts_size() > 0) {
         return FailedPrecondition("PART_IS_COMBINATION", absl::StrCat("rooms/", part, " is itself a combination"));
       }
     }
@@ -123,14 +118,12 @@ absl::StatusOr<Room> Diary::CreateRoom(const Principal& who, const v1::CreateRoo
 
 absl::StatusOr<Room> Diary::GetRoom(const Principal& who, const v1::GetRoomRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "rooms are read by staff, departments and services"));
-  auto id = RoomIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, RoomIdOf(req.name(), "name"));
   Room out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto r = tx.GetRoom(*id);
-    if (!r.ok()) return r.status();
-    if (!*r) return NotFound("room", req.name());
-    out = std::move(**r);
+    ASSIGN_OR_RETURN(auto r, tx.GetRoom(id));
+    if (!r) return NotFound("room", req.name());
+    out = std::move(*r);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -139,18 +132,15 @@ absl::StatusOr<Room> Diary::GetRoom(const Principal& who, const v1::GetRoomReque
 
 absl::StatusOr<v1::ListRoomsResponse> Diary::ListRooms(const Principal& who, const v1::ListRoomsRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "rooms are read by staff, departments and services"));
-  auto size = ClampPageSize(req.page_size(), 100, 1000);
-  if (!size.ok()) return size.status();
-  auto pos = ctx_.page_tokens.Decode(req.page_token(), "rooms");
-  if (!pos.ok()) return pos.status();
-  const std::string after = pos->empty() ? "" : (*pos)[0];
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size(), 100, 1000));
+  ASSIGN_OR_RETURN(auto pos, ctx_.page_tokens.Decode(req.page_token(), "rooms"));
+  const std::string after = pos.empty() ? "" : (pos)[0];
   v1::ListRoomsResponse out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto rows = tx.ListRooms(after, *size + 1);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (auto& r : *rows) *out.add_rooms() = std::move(r);
+    ASSIGN_OR_RETURN(auto rows, tx.ListRooms(after, size + 1));
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.pop_back();
+    for (auto& r : rows) *out.add_rooms() = std::move(r);
     if (more) {
       out.set_next_page_token(
           ctx_.page_tokens.Encode("rooms", {out.rooms(out.rooms_size() - 1).name().substr(sizeof("rooms/") - 1)}));
@@ -163,8 +153,7 @@ absl::StatusOr<v1::ListRoomsResponse> Diary::ListRooms(const Principal& who, con
 
 absl::StatusOr<Room> Diary::UpdateRoom(const Principal& who, const v1::UpdateRoomRequest& req) {
   RETURN_IF_ERROR(who.Require({Role::kManager}, "rooms of the conference centre are changed by the manager"));
-  auto id = RoomIdOf(req.room().name(), "room.name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, RoomIdOf(req.room().name(), "room.name"));
   static const std::set<std::string, std::less<>> kChangeable = {"display_name", "location", "capacities"};
   for (const auto& path : req.update_mask().paths()) {
     if (kChangeable.count(path) == 0) {
@@ -174,13 +163,12 @@ absl::StatusOr<Room> Diary::UpdateRoom(const Principal& who, const v1::UpdateRoo
   const absl::Time now = ctx_.clock->Now();
   Room out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto r = MustGetRoom(tx, *id);
-    if (!r.ok()) return r.status();
-    if (!req.room().etag().empty() && req.room().etag() != r->etag()) return StaleEtag(r->name());
-    if (r->state() == Room::RETIRED) {
-      return FailedPrecondition("ROOM_RETIRED", absl::StrCat(r->name(), " is retired"), {{"retired_room", r->name()}});
+    ASSIGN_OR_RETURN(auto r, MustGetRoom(tx, id));
+    if (!req.room().etag().empty() && req.room().etag() != r.etag()) return StaleEtag(r.name());
+    if (r.state() == Room::RETIRED) {
+      return FailedPrecondition("ROOM_RETIRED", absl::StrCat(r.name(), " is retired"), {{"retired_room", r.name()}});
     }
-    Room changed = *r;
+    Room changed = r;
     if (req.update_mask().paths_size() == 0) {
       changed.set_display_name(req.room().display_name());
       changed.set_location(req.room().location());
@@ -194,7 +182,7 @@ absl::StatusOr<Room> Diary::UpdateRoom(const Principal& who, const v1::UpdateRoo
     if (changed.state() == Room::STATE_UNSPECIFIED) changed.set_state(Room::ACTIVE);
     Touch(changed.mutable_audit(), who, now);
     changed.set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutRoom(*id, changed));
+    RETURN_IF_ERROR(tx.PutRoom(id, changed));
     out = std::move(changed);
     return absl::OkStatus();
   });
@@ -204,25 +192,23 @@ absl::StatusOr<Room> Diary::UpdateRoom(const Principal& who, const v1::UpdateRoo
 
 absl::StatusOr<Room> Diary::RetireRoom(const Principal& who, const v1::RetireRoomRequest& req) {
   RETURN_IF_ERROR(who.Require({Role::kManager}, "rooms of the conference centre are retired by the manager"));
-  auto id = RoomIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, RoomIdOf(req.name(), "name"));
   RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   const absl::Time now = ctx_.clock->Now();
   Room out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto r = MustGetRoom(tx, *id);
-    if (!r.ok()) return r.status();
-    if (r->state() == Room::RETIRED) {  // harmless again
-      out = std::move(*r);
+    ASSIGN_OR_RETURN(auto r, MustGetRoom(tx, id));
+    if (r.state() == Room::RETIRED) {  // harmless again
+      out = std::move(r);
       return absl::OkStatus();
     }
-    if (!req.etag().empty() && req.etag() != r->etag()) return StaleEtag(r->name());
-    r->set_state(Room::RETIRED);
-    r->set_retire_reason(req.reason());
-    Touch(r->mutable_audit(), who, now);
-    r->set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutRoom(*id, *r));
-    out = std::move(*r);
+    if (!req.etag().empty() && req.etag() != r.etag()) return StaleEtag(r.name());
+    r.set_state(Room::RETIRED);
+    r.set_retire_reason(req.reason());
+    Touch(r.mutable_audit(), who, now);
+    r.set_etag(NewEtag());
+    RETURN_IF_ERROR(tx.PutRoom(id, r));
+    out = std::move(r);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -231,13 +217,10 @@ absl::StatusOr<Room> Diary::RetireRoom(const Principal& who, const v1::RetireRoo
 
 absl::StatusOr<Booking> Diary::CreateBooking(const Principal& who, const v1::CreateBookingRequest& req) {
   RETURN_IF_ERROR(who.Require(kSellers, "rooms are booked by the manager, key account managers and clerks"));
-  auto meeting_id = MeetingIdOf(req.parent(), "parent");
-  if (!meeting_id.ok()) return meeting_id.status();
-  auto key = RequestKeyOf(kCreateBooking, who, req, req.request_id());
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(auto meeting_id, MeetingIdOf(req.parent(), "parent"));
+  ASSIGN_OR_RETURN(auto key, RequestKeyOf(kCreateBooking, who, req, req.request_id()));
   Booking b = req.booking();
-  auto room_id = RoomIdOf(b.room(), "booking.room");
-  if (!room_id.ok()) return room_id.status();
+  ASSIGN_OR_RETURN(auto room_id, RoomIdOf(b.room(), "booking.room"));
   if (!b.has_start_time()) return InvalidArgument("booking.start_time", "is required");
   if (!b.has_end_time()) return InvalidArgument("booking.end_time", "is required");
   // Checked before any arithmetic: from a day ago to the booking horizon.
@@ -273,23 +256,20 @@ absl::StatusOr<Booking> Diary::CreateBooking(const Principal& who, const v1::Cre
 
   Booking out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *meeting_id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    auto prior = OriginalOf(tx, *key);
-    if (!prior.ok()) return prior.status();
-    if (*prior) {
-      auto existing = tx.GetBooking(**prior);
-      if (!existing.ok()) return existing.status();
-      if (!*existing) return NotFound("booking", **prior);
-      out = std::move(**existing);
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, meeting_id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    ASSIGN_OR_RETURN(auto prior, OriginalOf(tx, key));
+    if (prior) {
+      ASSIGN_OR_RETURN(auto existing, tx.GetBooking(*prior));
+      if (!existing) return NotFound("booking", *prior);
+      out = std::move(*existing);
       return absl::OkStatus();
     }
-    if (IsClosed(*m)) {
-      return FailedPrecondition("MEETING_CLOSED", absl::StrCat(req.parent(), " is ", StateName(m->state())),
-                                {{"current_state", StateName(m->state())}});
+    if (IsClosed(m)) {
+      return FailedPrecondition("MEETING_CLOSED", absl::StrCat(req.parent(), " is ", StateName(m.state())),
+                                {{"current_state", StateName(m.state())}});
     }
-    auto room = tx.GetRoom(*room_id);
+    auto room = tx.GetRoom(room_id);
     if (!room.ok()) return room.status();
     if (!*room) return NotFound("room", b.room());
     RETURN_IF_ERROR(CheckBookable(tx, **room));
@@ -305,16 +285,15 @@ absl::StatusOr<Booking> Diary::CreateBooking(const Principal& who, const v1::Cre
     // The check and the insert are in one write transaction: the single
     // writer makes them atomic, so of two overlapping requests one wins.
     const std::vector<std::string> units = UnitsOf(**room);
-    auto in_the_way = tx.Occupancies(units, occupied_start, occupied_end, 1);
-    if (!in_the_way.ok()) return in_the_way.status();
-    if (!in_the_way->empty()) {
-      const Occupancy& o = in_the_way->front();
+    ASSIGN_OR_RETURN(auto in_the_way, tx.Occupancies(units, occupied_start, occupied_end, 1));
+    if (!in_the_way.empty()) {
+      const Occupancy& o = in_the_way.front();
       return WithReason(absl::AbortedError(absl::StrCat(b.room(), " is held by ", o.meeting, " (", o.booking,
                                                         ") at that time, set-up and tear-down included")),
                         "ROOM_CONFLICT", {{"conflicting_meeting", o.meeting}, {"conflicting_booking", o.booking}});
     }
-    RETURN_IF_ERROR(RememberOriginal(tx, *key, b.name(), now));
-    RETURN_IF_ERROR(tx.PutBooking(*meeting_id, b, units));
+    RETURN_IF_ERROR(RememberOriginal(tx, key, b.name(), now));
+    RETURN_IF_ERROR(tx.PutBooking(meeting_id, b, units));
     out = b;
     return absl::OkStatus();
   });
@@ -327,10 +306,9 @@ absl::StatusOr<Booking> Diary::GetBooking(const Principal& who, const v1::GetBoo
   if (auto ids = ParseName(req.name(), {"meetings", "bookings"}, "name"); !ids.ok()) return ids.status();
   Booking out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto b = tx.GetBooking(req.name());
-    if (!b.ok()) return b.status();
-    if (!*b) return NotFound("booking", req.name());
-    out = std::move(**b);
+    ASSIGN_OR_RETURN(auto b, tx.GetBooking(req.name()));
+    if (!b) return NotFound("booking", req.name());
+    out = std::move(*b);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -342,18 +320,15 @@ absl::StatusOr<v1::ListBookingsResponse> Diary::ListBookings(const Principal& wh
   auto ids = ParseName(req.parent(), {"meetings"}, "parent", /*allow_wildcard=*/true);
   if (!ids.ok()) return ids.status();
   const std::string meeting_id = (*ids)[0] == "-" ? "" : (*ids)[0];
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string query = absl::StrCat("bookings|", meeting_id, "|", req.show_cancelled());
-  auto after = Position(ctx_.page_tokens, req.page_token(), query);
-  if (!after.ok()) return after.status();
+  ASSIGN_OR_RETURN(auto after, Position(ctx_.page_tokens, req.page_token(), query));
   v1::ListBookingsResponse out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto rows = tx.ListBookings(meeting_id, req.show_cancelled(), *after, *size + 1);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (auto& b : *rows) *out.add_bookings() = std::move(b);
+    ASSIGN_OR_RETURN(auto rows, tx.ListBookings(meeting_id, req.show_cancelled(), after, size + 1));
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.pop_back();
+    for (auto& b : rows) *out.add_bookings() = std::move(b);
     if (more) {
       const Booking& last = out.bookings(out.bookings_size() - 1);
       out.set_next_page_token(
@@ -372,21 +347,18 @@ absl::Status Diary::ChangeBooking(const Principal& who, const std::string& name,
   if (!ids.ok()) return ids.status();
   const std::string meeting_id = (*ids)[0];
   return ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto b = tx.GetBooking(name);
-    if (!b.ok()) return b.status();
-    if (!*b) return NotFound("booking", name);
-    auto m = MustGetMeeting(tx, meeting_id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    Booking booking = std::move(**b);
+    ASSIGN_OR_RETURN(auto b, tx.GetBooking(name));
+    if (!b) return NotFound("booking", name);
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, meeting_id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    Booking booking = std::move(*b);
     const bool was_active = booking.state() == Booking::ACTIVE;
     RETURN_IF_ERROR(change(tx, booking));
     *out = booking;
     if (!was_active && booking.state() != Booking::ACTIVE) return absl::OkStatus();  // nothing changed
-    auto room = tx.GetRoom(booking.room().substr(sizeof("rooms/") - 1));
-    if (!room.ok()) return room.status();
-    if (!*room) return absl::DataLossError(absl::StrCat(booking.room(), " is missing"));
-    return tx.PutBooking(meeting_id, booking, UnitsOf(**room));
+    ASSIGN_OR_RETURN(auto room, tx.GetRoom(booking.room().substr(sizeof("rooms/") - 1)));
+    if (!room) return absl::DataLossError(absl::StrCat(booking.room(), " is missing"));
+    return tx.PutBooking(meeting_id, booking, UnitsOf(*room));
   });
 }
 
@@ -459,11 +431,10 @@ absl::StatusOr<Booking> Diary::MoveBooking(const Principal& who, const v1::MoveB
           return FailedPrecondition("BOOKING_CANCELLED", absl::StrCat(req.name(), " was cancelled"));
         }
         const std::string room_name = req.room().empty() ? b.room() : req.room();
-        auto room = MustGetRoom(tx, room_name.substr(sizeof("rooms/") - 1));
-        if (!room.ok()) return room.status();
-        RETURN_IF_ERROR(CheckBookable(tx, *room));
+        ASSIGN_OR_RETURN(auto room, MustGetRoom(tx, room_name.substr(sizeof("rooms/") - 1)));
+        RETURN_IF_ERROR(CheckBookable(tx, room));
         int seats = 0;
-        for (const auto& c : room->capacities()) {
+        for (const auto& c : room.capacities()) {
           if (c.style() == b.style()) seats = c.seats();
         }
         if (seats < b.attendees()) {
@@ -479,7 +450,7 @@ absl::StatusOr<Booking> Diary::MoveBooking(const Principal& who, const v1::MoveB
         // occupancy is not in the way of its move.
         // It holds at most one occupancy per unit, so one more row than
         // there are units shows any other booking in the way.
-        const std::vector<std::string> units = UnitsOf(*room);
+        const std::vector<std::string> units = UnitsOf(room);
         auto in_the_way = tx.Occupancies(units, occupied_start, occupied_end, static_cast<int>(units.size()) + 1);
         if (!in_the_way.ok()) return in_the_way.status();
         for (const Occupancy& o : *in_the_way) {
@@ -513,9 +484,8 @@ absl::StatusOr<v1::Availability> Diary::GetAvailability(const Principal& who, co
   if (end - start > kMaxAvailabilityRange) return InvalidArgument("end_time", "the range is at most 31 days");
   std::vector<std::string> wanted;
   for (int i = 0; i < req.rooms_size(); ++i) {
-    auto id = RoomIdOf(req.rooms(i), absl::StrCat("rooms[", i, "]"));
-    if (!id.ok()) return id.status();
-    wanted.push_back(*id);
+    ASSIGN_OR_RETURN(auto id, RoomIdOf(req.rooms(i), absl::StrCat("rooms[", i, "]")));
+    wanted.push_back(id);
   }
   v1::Availability out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
@@ -523,19 +493,17 @@ absl::StatusOr<v1::Availability> Diary::GetAvailability(const Principal& who, co
     if (wanted.empty()) {
       std::string after;
       for (;;) {
-        auto page = tx.ListRooms(after, 1000);
-        if (!page.ok()) return page.status();
-        for (auto& r : *page) rooms.push_back(std::move(r));
-        if (page->size() < 1000) break;
+        ASSIGN_OR_RETURN(auto page, tx.ListRooms(after, 1000));
+        for (auto& r : page) rooms.push_back(std::move(r));
+        if (page.size() < 1000) break;
         after = rooms.back().name().substr(sizeof("rooms/") - 1);
       }
     } else {
       for (size_t i = 0; i < wanted.size(); ++i) {
-        auto r = tx.GetRoom(wanted[i]);
-        if (!r.ok()) return r.status();
-        if (!*r)
+        ASSIGN_OR_RETURN(auto r, tx.GetRoom(wanted[i]));
+        if (!r)
           return InvalidArgument(absl::StrCat("rooms[", i, "]"), absl::StrCat("rooms/", wanted[i], " does not exist"));
-        rooms.push_back(std::move(**r));
+        rooms.push_back(std::move(*r));
       }
     }
     // Every room at once is one range scan of the diary, grouped by unit;
@@ -543,9 +511,8 @@ absl::StatusOr<v1::Availability> Diary::GetAvailability(const Principal& who, co
     std::vector<Occupancy> all;
     std::map<std::string, std::vector<const Occupancy*>> by_unit;
     if (wanted.empty()) {
-      auto found = tx.AllOccupancies(absl::ToUnixMicros(start), absl::ToUnixMicros(end), 1000000);
-      if (!found.ok()) return found.status();
-      all = std::move(*found);
+      ASSIGN_OR_RETURN(auto found, tx.AllOccupancies(absl::ToUnixMicros(start), absl::ToUnixMicros(end), 1000000));
+      all = std::move(found);
       for (const auto& o : all) by_unit[o.unit].push_back(&o);
     }
     for (const Room& room : rooms) {
@@ -557,9 +524,9 @@ absl::StatusOr<v1::Availability> Diary::GetAvailability(const Principal& who, co
           if (it != by_unit.end()) occupied.insert(occupied.end(), it->second.begin(), it->second.end());
         }
       } else {
-        auto found = tx.Occupancies(UnitsOf(room), absl::ToUnixMicros(start), absl::ToUnixMicros(end), 10000);
-        if (!found.ok()) return found.status();
-        fetched = std::move(*found);
+        ASSIGN_OR_RETURN(auto found,
+                         tx.Occupancies(UnitsOf(room), absl::ToUnixMicros(start), absl::ToUnixMicros(end), 10000));
+        fetched = std::move(found);
         for (const auto& o : fetched) occupied.push_back(&o);
       }
       std::sort(occupied.begin(), occupied.end(), [](const Occupancy* a, const Occupancy* b) {

@@ -29,10 +29,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   std::unique_ptr<Runtime> rt(new Runtime());
   if (clock == nullptr) clock = &rt->system_clock_;
   rt->clock_ = clock;
-  auto verifier = VerifierFrom(config, clock);
-  if (!verifier.ok()) return verifier.status();
-  auto page_secret = PageTokenSecretFrom(config);
-  if (!page_secret.ok()) return page_secret.status();
+  ASSIGN_OR_RETURN(auto verifier, VerifierFrom(config, clock));
+  ASSIGN_OR_RETURN(auto page_secret, PageTokenSecretFrom(config));
   for (const char* deadline : {"clients-deadline", "notifications-deadline"}) {
     if (config.Duration(deadline) <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError(absl::StrCat("configuration ", deadline, ": must be positive"));
@@ -50,30 +48,26 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (!zone.ok()) return zone.status();
   policy.zone = *zone;
   // One SQLite file by default; PostgreSQL for several replicas.
-  auto store = MeetingsStore::Of(db::Database::Open(config, MeetingsSchema()));
-  if (!store.ok()) return store.status();
-  RETURN_IF_ERROR(UpgradeRows(**store));
-  rt->store_ = std::move(*store);
-  rt->verifier_ = std::move(*verifier);
+  ASSIGN_OR_RETURN(auto store, MeetingsStore::Of(db::Database::Open(config, MeetingsSchema())));
+  RETURN_IF_ERROR(UpgradeRows(*store));
+  rt->store_ = std::move(store);
+  rt->verifier_ = std::move(verifier);
   // The service signs its own token for work it does on its own (the
   // activity outbox): with jwt-signing-key-file, else the HS256 key.
-  auto alg = ParseAlgorithm(config.String("jwt-alg"));
-  if (!alg.ok()) return alg.status();
-  auto signing_key = SigningKeyFrom(config);
-  if (!signing_key.ok()) return signing_key.status();
-  auto peer_credentials = ChannelCredentialsFrom(config);
-  if (!peer_credentials.ok()) return peer_credentials.status();
-  auto clients = grpc::CreateChannel(config.String("clients-address"), *peer_credentials);
+  ASSIGN_OR_RETURN(auto alg, ParseAlgorithm(config.String("jwt-alg")));
+  ASSIGN_OR_RETURN(auto signing_key, SigningKeyFrom(config));
+  ASSIGN_OR_RETURN(auto peer_credentials, ChannelCredentialsFrom(config));
+  auto clients = grpc::CreateChannel(config.String("clients-address"), peer_credentials);
   rt->accounts_ = std::make_unique<ClientsDirectory>(clients, config.Duration("clients-deadline"));
-  auto notifications = grpc::CreateChannel(config.String("notifications-address"), *peer_credentials);
+  auto notifications = grpc::CreateChannel(config.String("notifications-address"), peer_credentials);
   rt->board_ = std::make_unique<NotificationsBoard>(notifications, config.Duration("notifications-deadline"));
   rt->outbox_ = std::make_unique<MeetingsOutbox>(rt->store_.get());
   OutboxRelay::Options relay;
   relay.deadline = config.Duration("clients-deadline");
-  rt->relay_ = std::make_unique<OutboxRelay>("meetings", rt->outbox_.get(), clock, *alg, *signing_key, relay);
+  rt->relay_ = std::make_unique<OutboxRelay>("meetings", rt->outbox_.get(), clock, alg, signing_key, relay);
   rt->relay_->AddPeer("clients", OutboxRelay::ByMethod(clients));
   rt->relay_->AddPeer("notifications", OutboxRelay::ByMethod(notifications));
-  rt->meetings_ = std::make_unique<Meetings>(rt->store_.get(), rt->accounts_.get(), clock, PageTokens(*page_secret),
+  rt->meetings_ = std::make_unique<Meetings>(rt->store_.get(), rt->accounts_.get(), clock, PageTokens(page_secret),
                                              rt->board_.get(), std::move(policy));
   rt->runner_ = std::make_unique<ServiceRunner>("atrium.meetings.v1.MeetingsService", ServerOptionsFrom(config));
   rt->handler_ = std::make_unique<MeetingsHandler>(rt->meetings_.get(), rt->verifier_.get(), rt->runner_->executor());
@@ -90,9 +84,8 @@ constexpr const char* kGauges[] = {"atrium_bookings_active", "atrium_outbox_dept
 MeetingsGauges ReadGauges(MeetingsStore* store, const Clock* clock) {
   MeetingsGauges g;
   absl::Status s = store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto r = tx.ReadGauges(ToUnixMicros(clock->Now()));
-    if (!r.ok()) return r.status();
-    g = std::move(*r);
+    ASSIGN_OR_RETURN(auto r, tx.ReadGauges(ToUnixMicros(clock->Now())));
+    g = std::move(r);
     return absl::OkStatus();
   });
   if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));

@@ -71,15 +71,14 @@ absl::StatusOr<std::vector<Agreement>> Versions(MeetingsTx& tx, const std::strin
   std::vector<Agreement> out;
   std::optional<std::pair<int64_t, std::string>> after;
   for (;;) {
-    auto rows = tx.ListRecords(kAgreementKind, meeting_name, false, after, 200);
-    if (!rows.ok()) return rows.status();
-    for (const auto& r : *rows) {
+    ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kAgreementKind, meeting_name, false, after, 200));
+    for (const auto& r : rows) {
       Agreement a;
       if (!a.ParseFromString(r.data)) return absl::DataLossError(absl::StrCat(r.name, " cannot be read"));
       out.push_back(std::move(a));
     }
-    if (rows->size() < 200) return out;
-    after = std::make_pair(rows->back().seq, rows->back().name);
+    if (rows.size() < 200) return out;
+    after = std::make_pair(rows.back().seq, rows.back().name);
   }
 }
 
@@ -117,9 +116,8 @@ absl::StatusOr<v1::PriceList> Sales::GetPriceList(const Principal& who, const v1
   if (!req.name().empty() && req.name() != kPriceListName) return InvalidArgument("name", "must be \"priceList\"");
   v1::PriceList out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto list = LoadPriceList(tx);
-    if (!list.ok()) return list.status();
-    out = std::move(*list);
+    ASSIGN_OR_RETURN(auto list, LoadPriceList(tx));
+    out = std::move(list);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -158,8 +156,7 @@ absl::StatusOr<v1::PriceList> Sales::UpdatePriceList(const Principal& who, const
 
 absl::StatusOr<Agreement> Sales::CreateAgreement(const Principal& who, const v1::CreateAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "agreements are drafted by the manager and the key account manager"));
-  auto meeting_id = MeetingIdOf(req.parent(), "parent");
-  if (!meeting_id.ok()) return meeting_id.status();
+  ASSIGN_OR_RETURN(auto meeting_id, MeetingIdOf(req.parent(), "parent"));
   Agreement draft = req.agreement();
   const bool copy = draft.ByteSizeLong() == 0;
   KeepContent(&draft);
@@ -167,11 +164,10 @@ absl::StatusOr<Agreement> Sales::CreateAgreement(const Principal& who, const v1:
   const absl::Time now = ctx_.clock->Now();
   Agreement out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *meeting_id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    if (!AgreementOpen(*m)) return WrongState(*m, "an agreement is drafted from NEGOTIATING to IN_PROGRESS");
-    auto versions = Versions(tx, m->name());
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, meeting_id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    if (!AgreementOpen(m)) return WrongState(m, "an agreement is drafted from NEGOTIATING to IN_PROGRESS");
+    auto versions = Versions(tx, m.name());
     if (!versions.ok()) return versions.status();
     if (!versions->empty() && versions->back().state() == Agreement::DRAFT) {
       return FailedPrecondition("DRAFT_EXISTS", absl::StrCat(versions->back().name(), " is a draft: change that one"),
@@ -179,22 +175,21 @@ absl::StatusOr<Agreement> Sales::CreateAgreement(const Principal& who, const v1:
     }
     if (versions->size() >= kMaxVersions) {
       return FailedPrecondition("TOO_MANY_VERSIONS",
-                                absl::StrCat(m->name(), " has ", kMaxVersions, " agreement versions, the most it may"));
+                                absl::StrCat(m.name(), " has ", kMaxVersions, " agreement versions, the most it may"));
     }
     Agreement a = draft;
     if (copy) {  // a copy of the version in force (not of a discarded draft)
       for (const Agreement& v : *versions) {
-        if (v.version() == m->agreement_version()) {
+        if (v.version() == m.agreement_version()) {
           a = v;
           KeepContent(&a);
         }
       }
     }
     const int version = versions->empty() ? 1 : versions->back().version() + 1;
-    auto list = LoadPriceList(tx);
-    if (!list.ok()) return list.status();
-    RETURN_IF_ERROR(PriceAgreement(&a, *list, ctx_.policy.authority, "agreement"));
-    a.set_name(absl::StrCat(m->name(), "/agreements/", version));
+    ASSIGN_OR_RETURN(auto list, LoadPriceList(tx));
+    RETURN_IF_ERROR(PriceAgreement(&a, list, ctx_.policy.authority, "agreement"));
+    a.set_name(absl::StrCat(m.name(), "/agreements/", version));
     a.set_version(version);
     a.set_state(Agreement::DRAFT);
     a.set_author(who.subject);
@@ -202,7 +197,7 @@ absl::StatusOr<Agreement> Sales::CreateAgreement(const Principal& who, const v1:
     *a.mutable_audit() = NewAudit(who, now);
     a.set_etag(NewEtag());
     RETURN_IF_ERROR(PutAgreement(tx, a));
-    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(a.name(), "/drafted"),
+    RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(a.name(), "/drafted"),
                                    absl::StrCat("agreement version ", version, " drafted"), OfferSummary(a), who, now));
     out = std::move(a);
     return absl::OkStatus();
@@ -216,9 +211,8 @@ absl::StatusOr<Agreement> Sales::GetAgreement(const Principal& who, const v1::Ge
   if (auto id = AgreementIdOf(req.name(), "name"); !id.ok()) return id.status();
   Agreement out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    auto a = MustGetAgreement(tx, req.name());
-    if (!a.ok()) return a.status();
-    out = std::move(*a);
+    ASSIGN_OR_RETURN(auto a, MustGetAgreement(tx, req.name()));
+    out = std::move(a);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -239,8 +233,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Sales::ListAgreements(const Principal
 
 absl::StatusOr<Agreement> Sales::UpdateAgreement(const Principal& who, const v1::UpdateAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "agreements are changed by the manager and the key account manager"));
-  auto id = AgreementIdOf(req.agreement().name(), "agreement.name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, AgreementIdOf(req.agreement().name(), "agreement.name"));
   for (const auto& path : req.update_mask().paths()) {
     if (!IsContentField(path)) {
       return InvalidArgument("update_mask", absl::StrCat("\"", path, "\" is not an agreement field that can change"));
@@ -251,10 +244,9 @@ absl::StatusOr<Agreement> Sales::UpdateAgreement(const Principal& who, const v1:
   const absl::Time now = ctx_.clock->Now();
   Agreement out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, id->first);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    if (!AgreementOpen(*m)) return WrongState(*m, "its agreement can no longer change");
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id.first));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    if (!AgreementOpen(m)) return WrongState(m, "its agreement can no longer change");
     auto a = MustGetAgreement(tx, req.agreement().name());
     if (!a.ok()) return a.status();
     if (a->state() != Agreement::DRAFT) {
@@ -270,9 +262,8 @@ absl::StatusOr<Agreement> Sales::UpdateAgreement(const Principal& who, const v1:
       ApplyFieldMask(changes, req.update_mask(), &content);
     }
     RETURN_IF_ERROR(ValidateAgreementContent(content, "agreement"));
-    auto list = LoadPriceList(tx);
-    if (!list.ok()) return list.status();
-    RETURN_IF_ERROR(PriceAgreement(&content, *list, ctx_.policy.authority, "agreement"));
+    ASSIGN_OR_RETURN(auto list, LoadPriceList(tx));
+    RETURN_IF_ERROR(PriceAgreement(&content, list, ctx_.policy.authority, "agreement"));
     content.set_name(a->name());
     content.set_version(a->version());
     content.set_state(Agreement::DRAFT);
@@ -282,7 +273,7 @@ absl::StatusOr<Agreement> Sales::UpdateAgreement(const Principal& who, const v1:
     Touch(content.mutable_audit(), who, now);
     content.set_etag(NewEtag());
     RETURN_IF_ERROR(PutAgreement(tx, content));
-    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(content.name(), "/revised/", content.etag()),
+    RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(content.name(), "/revised/", content.etag()),
                                    absl::StrCat("offer revised (agreement version ", content.version(), ")"),
                                    OfferSummary(content), who, now));
     out = std::move(content);
@@ -294,13 +285,12 @@ absl::StatusOr<Agreement> Sales::UpdateAgreement(const Principal& who, const v1:
 
 absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::SignAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "agreements are signed by the manager and the key account manager"));
-  auto id = AgreementIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, AgreementIdOf(req.name(), "name"));
   RETURN_IF_ERROR(CheckText(req.client_signatory(), "client_signatory", 100, true));
   const absl::Time now = ctx_.clock->Now();
   Agreement out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, id->first);
+    auto m = MustGetMeeting(tx, id.first);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
     if (!AgreementOpen(*m) || m->state() == Meeting::NEGOTIATING) {
@@ -326,9 +316,8 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
       std::string approval;
       std::optional<std::pair<int64_t, std::string>> after;
       for (bool more = true; more && approval.empty();) {
-        auto rows = tx.ListRecords(kApprovalKind, m->name(), false, after, 200);
-        if (!rows.ok()) return rows.status();
-        for (const auto& r : *rows) {
+        ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kApprovalKind, m->name(), false, after, 200));
+        for (const auto& r : rows) {
           ApprovalRequest ar;
           if (!ar.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
           if (ar.state() == ApprovalRequest::APPROVED && ar.agreement() == a->name() &&
@@ -336,8 +325,8 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
             approval = ar.name();
           }
         }
-        more = rows->size() == 200;
-        if (more) after = std::make_pair(rows->back().seq, rows->back().name);
+        more = rows.size() == 200;
+        if (more) after = std::make_pair(rows.back().seq, rows.back().name);
       }
       if (approval.empty()) {
         const std::string approver = ctx_.policy.authority.ApproverFor(discount);
@@ -351,10 +340,10 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
     }
     // The previous signed version is superseded and kept.
     if (m->agreement_version() > 0) {
-      auto previous = MustGetAgreement(tx, absl::StrCat(m->name(), "/agreements/", m->agreement_version()));
-      if (!previous.ok()) return previous.status();
-      previous->set_state(Agreement::SUPERSEDED);
-      RETURN_IF_ERROR(PutAgreement(tx, *previous));
+      ASSIGN_OR_RETURN(auto previous,
+                       MustGetAgreement(tx, absl::StrCat(m->name(), "/agreements/", m->agreement_version())));
+      previous.set_state(Agreement::SUPERSEDED);
+      RETURN_IF_ERROR(PutAgreement(tx, previous));
     }
     a->set_state(Agreement::SIGNED);
     a->set_client_signatory(req.client_signatory());
@@ -384,7 +373,7 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
     }
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutMeeting(id->first, *m));
+    RETURN_IF_ERROR(tx.PutMeeting(id.first, *m));
     RETURN_IF_ERROR(RecordActivity(
         tx, *m, absl::StrCat(a->name(), "/signed"),
         absl::StrCat(was == m->state() ? "" : "INTENT -> CONTRACTED: ", "agreement version ", a->version(), " signed"),
@@ -399,29 +388,25 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
 absl::StatusOr<ApprovalRequest> Sales::CreateApprovalRequest(const Principal& who,
                                                              const v1::CreateApprovalRequestRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "approvals are asked for by the manager and the key account manager"));
-  auto meeting_id = MeetingIdOf(req.parent(), "parent");
-  if (!meeting_id.ok()) return meeting_id.status();
+  ASSIGN_OR_RETURN(auto meeting_id, MeetingIdOf(req.parent(), "parent"));
   const ApprovalRequest& in = req.approval_request();
-  auto agreement_id = AgreementIdOf(in.agreement(), "approval_request.agreement");
-  if (!agreement_id.ok()) return agreement_id.status();
-  if (agreement_id->first != *meeting_id) {
+  ASSIGN_OR_RETURN(auto agreement_id, AgreementIdOf(in.agreement(), "approval_request.agreement"));
+  if (agreement_id.first != meeting_id) {
     return InvalidArgument("approval_request.agreement", "must be an agreement of the parent meeting");
   }
   RETURN_IF_ERROR(CheckText(in.justification(), "approval_request.justification", 1000, false, true));
   const absl::Time now = ctx_.clock->Now();
   ApprovalRequest out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, *meeting_id);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
-    auto a = MustGetAgreement(tx, in.agreement());
-    if (!a.ok()) return a.status();
-    if (a->state() != Agreement::DRAFT) {
-      return FailedPrecondition("NOT_A_DRAFT", absl::StrCat(a->name(), " is ", Agreement::State_Name(a->state())));
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, meeting_id));
+    RETURN_IF_ERROR(CheckHandles(who, m));
+    ASSIGN_OR_RETURN(auto a, MustGetAgreement(tx, in.agreement()));
+    if (a.state() != Agreement::DRAFT) {
+      return FailedPrecondition("NOT_A_DRAFT", absl::StrCat(a.name(), " is ", Agreement::State_Name(a.state())));
     }
-    const int discount = a->discount_basis_points();
-    if (discount <= ctx_.policy.authority.Of(a->author_role())) {
-      return FailedPrecondition("WITHIN_AUTHORITY", absl::StrCat(a->name(), " is ", Percent(discount),
+    const int discount = a.discount_basis_points();
+    if (discount <= ctx_.policy.authority.Of(a.author_role())) {
+      return FailedPrecondition("WITHIN_AUTHORITY", absl::StrCat(a.name(), " is ", Percent(discount),
                                                                  "% below list, within its author's authority"));
     }
     const std::string approver = ctx_.policy.authority.ApproverFor(discount);
@@ -429,20 +414,19 @@ absl::StatusOr<ApprovalRequest> Sales::CreateApprovalRequest(const Principal& wh
       return FailedPrecondition("BEYOND_AUTHORITY",
                                 absl::StrCat("no role may grant ", Percent(discount), "% below list"));
     }
-    auto rows = tx.ListRecords(kApprovalKind, m->name(), false, std::nullopt, 1000);
-    if (!rows.ok()) return rows.status();
-    for (const auto& r : *rows) {
+    ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kApprovalKind, m.name(), false, std::nullopt, 1000));
+    for (const auto& r : rows) {
       ApprovalRequest ar;
       if (!ar.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
-      if (ar.state() == ApprovalRequest::PENDING && ar.agreement() == a->name() && ar.agreement_etag() == a->etag()) {
+      if (ar.state() == ApprovalRequest::PENDING && ar.agreement() == a.name() && ar.agreement_etag() == a.etag()) {
         return FailedPrecondition("APPROVAL_PENDING", absl::StrCat(ar.name(), " is pending for this draft"),
                                   {{"pending", ar.name()}});
       }
     }
     ApprovalRequest r;
-    r.set_name(absl::StrCat(m->name(), "/approvals/", NewId(now)));
-    r.set_agreement(a->name());
-    r.set_agreement_etag(a->etag());
+    r.set_name(absl::StrCat(m.name(), "/approvals/", NewId(now)));
+    r.set_agreement(a.name());
+    r.set_agreement_etag(a.etag());
     r.set_discount_basis_points(discount);
     r.set_approver_role(approver);
     r.set_justification(in.justification());
@@ -451,7 +435,7 @@ absl::StatusOr<ApprovalRequest> Sales::CreateApprovalRequest(const Principal& wh
     *r.mutable_audit() = NewAudit(who, now);
     RETURN_IF_ERROR(PutApproval(tx, r));
     if (auto s =
-            RecordActivity(tx, *m, absl::StrCat(r.name(), "/asked"),
+            RecordActivity(tx, m, absl::StrCat(r.name(), "/asked"),
                            absl::StrCat("approval asked of ", approver, " for ", Percent(discount), "% below list"),
                            in.justification(), who, now);
         !s.ok()) {
@@ -489,21 +473,18 @@ absl::StatusOr<v1::ListApprovalRequestsResponse> Sales::ListApprovalRequests(
   if (all && !req.pending_for_me()) {
     return InvalidArgument("parent", "meetings/- lists the caller's queue: set pending_for_me");
   }
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string tag = absl::StrCat("pending/", std::string(RoleName(who.role)));
   const std::string query = absl::StrCat("approvals|", req.parent(), "|", req.pending_for_me() ? tag : "");
-  auto after = Position(ctx_.page_tokens, req.page_token(), query);
-  if (!after.ok()) return after.status();
+  ASSIGN_OR_RETURN(auto after, Position(ctx_.page_tokens, req.page_token(), query));
   v1::ListApprovalRequestsResponse out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    std::optional<std::pair<int64_t, std::string>> position = *after;
+    std::optional<std::pair<int64_t, std::string>> position = after;
     for (;;) {
-      auto rows = all ? tx.ListRecords(kApprovalKind, tag, true, position, *size + 1)
-                      : tx.ListRecords(kApprovalKind, req.parent(), false, position, *size + 1);
-      if (!rows.ok()) return rows.status();
-      for (const auto& r : *rows) {
-        if (out.approval_requests_size() == *size) {
+      ASSIGN_OR_RETURN(auto rows, all ? tx.ListRecords(kApprovalKind, tag, true, position, size + 1)
+                                      : tx.ListRecords(kApprovalKind, req.parent(), false, position, size + 1));
+      for (const auto& r : rows) {
+        if (out.approval_requests_size() == size) {
           const auto& last = out.approval_requests(out.approval_requests_size() - 1);
           out.set_next_page_token(
               ctx_.page_tokens.Encode(query, {absl::StrCat(ToUnixMicros(last.audit().create_time())), last.name()}));
@@ -514,8 +495,8 @@ absl::StatusOr<v1::ListApprovalRequestsResponse> Sales::ListApprovalRequests(
           return absl::DataLossError(r.name + " cannot be read");
         }
       }
-      if (static_cast<int>(rows->size()) <= *size) return absl::OkStatus();
-      position = std::make_pair(rows->back().seq, rows->back().name);
+      if (static_cast<int>(rows.size()) <= size) return absl::OkStatus();
+      position = std::make_pair(rows.back().seq, rows.back().name);
     }
   });
   if (!status.ok()) return status;
@@ -553,14 +534,12 @@ absl::StatusOr<ApprovalRequest> Sales::Decide(const Principal& who, const std::s
       return PermissionDenied(absl::StrCat("your authority covers ", Percent(mine), "% below list; this discount is ",
                                            Percent(ar.discount_basis_points()), "%"));
     }
-    auto a = MustGetAgreement(tx, ar.agreement());
-    if (!a.ok()) return a.status();
-    if (approve && (a->state() != Agreement::DRAFT || a->etag() != ar.agreement_etag())) {
+    ASSIGN_OR_RETURN(auto a, MustGetAgreement(tx, ar.agreement()));
+    if (approve && (a.state() != Agreement::DRAFT || a.etag() != ar.agreement_etag())) {
       return FailedPrecondition("AGREEMENT_CHANGED",
                                 absl::StrCat(ar.agreement(), " changed since the approval was asked; ask again"));
     }
-    auto m = MustGetMeeting(tx, (*ids)[0]);
-    if (!m.ok()) return m.status();
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, (*ids)[0]));
     ar.set_state(approve ? ApprovalRequest::APPROVED : ApprovalRequest::REJECTED);
     ar.set_decider(who.subject);
     *ar.mutable_decide_time() = ToProto(now);
@@ -568,7 +547,7 @@ absl::StatusOr<ApprovalRequest> Sales::Decide(const Principal& who, const std::s
     Touch(ar.mutable_audit(), who, now);
     RETURN_IF_ERROR(PutApproval(tx, ar));
     RETURN_IF_ERROR(RecordActivity(
-        tx, *m, absl::StrCat(ar.name(), approve ? "/approved" : "/rejected"),
+        tx, m, absl::StrCat(ar.name(), approve ? "/approved" : "/rejected"),
         absl::StrCat(Percent(ar.discount_basis_points()), "% discount ", approve ? "approved" : "rejected"), reason,
         who, now));
     out = std::move(ar);
@@ -580,14 +559,12 @@ absl::StatusOr<ApprovalRequest> Sales::Decide(const Principal& who, const std::s
 
 absl::StatusOr<Agreement> Sales::DiscardAgreement(const Principal& who, const v1::DiscardAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kHandlers, "agreements are discarded by the manager and the key account manager"));
-  auto id = AgreementIdOf(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, AgreementIdOf(req.name(), "name"));
   const absl::Time now = ctx_.clock->Now();
   Agreement out;
   absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    auto m = MustGetMeeting(tx, id->first);
-    if (!m.ok()) return m.status();
-    RETURN_IF_ERROR(CheckHandles(who, *m));
+    ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id.first));
+    RETURN_IF_ERROR(CheckHandles(who, m));
     auto a = MustGetAgreement(tx, req.name());
     if (!a.ok()) return a.status();
     if (a->state() == Agreement::DISCARDED) {  // harmless again
@@ -602,9 +579,8 @@ absl::StatusOr<Agreement> Sales::DiscardAgreement(const Principal& who, const v1
     // Its pending approval requests are void: withdrawn, out of the queue.
     std::optional<std::pair<int64_t, std::string>> after;
     for (bool more = true; more;) {
-      auto rows = tx.ListRecords(kApprovalKind, m->name(), false, after, 200);
-      if (!rows.ok()) return rows.status();
-      for (const auto& r : *rows) {
+      ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kApprovalKind, m.name(), false, after, 200));
+      for (const auto& r : rows) {
         ApprovalRequest ar;
         if (!ar.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
         if (ar.state() != ApprovalRequest::PENDING || ar.agreement() != a->name()) continue;
@@ -612,14 +588,14 @@ absl::StatusOr<Agreement> Sales::DiscardAgreement(const Principal& who, const v1
         Touch(ar.mutable_audit(), who, now);
         RETURN_IF_ERROR(PutApproval(tx, ar));
       }
-      more = rows->size() == 200;
-      if (more) after = std::make_pair(rows->back().seq, rows->back().name);
+      more = rows.size() == 200;
+      if (more) after = std::make_pair(rows.back().seq, rows.back().name);
     }
     a->set_state(Agreement::DISCARDED);
     Touch(a->mutable_audit(), who, now);
     a->set_etag(NewEtag());
     RETURN_IF_ERROR(PutAgreement(tx, *a));
-    RETURN_IF_ERROR(RecordActivity(tx, *m, absl::StrCat(a->name(), "/discarded"),
+    RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(a->name(), "/discarded"),
                                    absl::StrCat("agreement version ", a->version(), " discarded"), "", who, now));
     out = std::move(*a);
     return absl::OkStatus();

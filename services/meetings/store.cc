@@ -159,9 +159,8 @@ absl::StatusOr<std::vector<Occupancy>> MeetingsTx::Occupancies(const std::vector
                                                                int64_t end, int limit) {
   std::vector<Occupancy> out;
   for (const auto& unit : units) {
-    auto found = Overlapping(tx_, unit, start, end, limit);
-    if (!found.ok()) return found.status();
-    out.insert(out.end(), found->begin(), found->end());
+    ASSIGN_OR_RETURN(auto found, Overlapping(tx_, unit, start, end, limit));
+    out.insert(out.end(), found.begin(), found.end());
   }
   return out;
 }
@@ -202,9 +201,8 @@ absl::StatusOr<MeetingsGauges> MeetingsTx::ReadGauges(int64_t now) {
   auto r = tx_.Query("SELECT hold, COUNT(DISTINCT booking) FROM occupancy WHERE end_micros > $1 GROUP BY hold", {now});
   if (!r.ok()) return r.status();
   for (int i = 0; i < r->size(); ++i) out.active_bookings[static_cast<int>(r->Int(i, 0))] = r->Int(i, 1);
-  auto o = tx_.Query("SELECT kind, COUNT(*) FROM outbox GROUP BY kind");
-  if (!o.ok()) return o.status();
-  for (int i = 0; i < o->size(); ++i) out.outbox[static_cast<int>(o->Int(i, 0))] = o->Int(i, 1);
+  ASSIGN_OR_RETURN(auto o, tx_.Query("SELECT kind, COUNT(*) FROM outbox GROUP BY kind"));
+  for (int i = 0; i < o.size(); ++i) out.outbox[static_cast<int>(o.Int(i, 0))] = o.Int(i, 1);
   return out;
 }
 
@@ -246,16 +244,15 @@ absl::Status UpgradeRows(MeetingsStore& store) {
     // order and due when they were: the request an activity stands for is
     // built here (ToMessage), so no SQL step can move them. Their failed
     // attempts start again from 0. (A later release may drop the table.)
-    auto r = tx.Query(
-        "SELECT id, account, request_id, summary, detail, subject, attempts, kind, body, traceparent,"
-        " next_attempt_micros FROM activity_outbox ORDER BY id");
-    if (!r.ok()) return r.status();
-    if (r->empty()) return absl::OkStatus();
-    for (int i = 0; i < r->size(); ++i) {
-      const OutboxMessage m = ToMessage(OutboxEntry{r->Int(i, 0), r->Text(i, 1), r->Text(i, 2), r->Text(i, 3),
-                                                    r->Text(i, 4), r->Text(i, 5), static_cast<int>(r->Int(i, 6)),
-                                                    static_cast<int>(r->Int(i, 7)), r->Bytes(i, 8), r->Text(i, 9)});
-      RETURN_IF_ERROR(t.AddOutbox(m, r->Int(i, 10)));
+    ASSIGN_OR_RETURN(
+        auto r, tx.Query("SELECT id, account, request_id, summary, detail, subject, attempts, kind, body, traceparent,"
+                         " next_attempt_micros FROM activity_outbox ORDER BY id"));
+    if (r.empty()) return absl::OkStatus();
+    for (int i = 0; i < r.size(); ++i) {
+      const OutboxMessage m = ToMessage(OutboxEntry{r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4),
+                                                    r.Text(i, 5), static_cast<int>(r.Int(i, 6)),
+                                                    static_cast<int>(r.Int(i, 7)), r.Bytes(i, 8), r.Text(i, 9)});
+      RETURN_IF_ERROR(t.AddOutbox(m, r.Int(i, 10)));
     }
     return tx.Exec("DELETE FROM activity_outbox");
   });

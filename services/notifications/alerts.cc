@@ -82,27 +82,24 @@ absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::Cr
   RETURN_IF_ERROR(CheckText(a.title(), "alert.title", 200, true));
   RETURN_IF_ERROR(CheckText(a.body(), "alert.body", 2000, false, true));
   RETURN_IF_ERROR(CheckText(a.source(), "alert.source", 200));
-  auto key = RequestKeyOf("CreateAlert", who, req, req.request_id());
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(auto key, RequestKeyOf("CreateAlert", who, req, req.request_id()));
   const absl::Time now = clock_->Now();
   a.set_name(absl::StrCat("alerts/", NewId(now)));
   a.set_sender(who.subject);
   *a.mutable_create_time() = ToProto(now);
   v1::Alert out;
   absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
-    if (*key) {
-      auto prior = tx.AlertByRequest(**key);
-      if (!prior.ok()) return prior.status();
+    if (key) {
+      ASSIGN_OR_RETURN(auto prior, tx.AlertByRequest(*key));
       std::optional<RememberedRequest> remembered;
-      if (*prior) remembered = RememberedRequest{(*prior)->first.name(), (*prior)->second};
-      auto original = Replay(**key, remembered);
-      if (!original.ok()) return original.status();
-      if (*original) {
-        out = std::move((*prior)->first);
+      if (prior) remembered = RememberedRequest{(prior)->first.name(), (prior)->second};
+      ASSIGN_OR_RETURN(auto original, Replay(*key, remembered));
+      if (original) {
+        out = std::move((prior)->first);
         return absl::OkStatus();
       }
     }
-    RETURN_IF_ERROR(tx.InsertAlert(a, *key));
+    RETURN_IF_ERROR(tx.InsertAlert(a, key));
     RETURN_IF_ERROR(tx.AddPublication(AlertChannel(options_.channel_prefix, a.recipient()),
                                       AlertCloudEvent(a, options_.event_source), ToUnixMicros(now)));
     out = a;
@@ -126,24 +123,21 @@ absl::StatusOr<v1::ListAlertsResponse> Alerts::ListAlerts(const Principal& who, 
     return PermissionDenied(
         "staff read their own alerts and their role's, a department its own; the manager and the GM office read any");
   }
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string query = absl::StrCat("alerts|", req.recipient());
-  auto pos = page_tokens_.Decode(req.page_token(), query);
-  if (!pos.ok()) return pos.status();
+  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
   std::optional<std::pair<int64_t, std::string>> after;
-  if (pos->size() == 2) {
+  if (pos.size() == 2) {
     int64_t micros = 0;
-    if (!absl::SimpleAtoi((*pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
-    after = std::make_pair(micros, (*pos)[1]);
+    if (!absl::SimpleAtoi((pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
+    after = std::make_pair(micros, (pos)[1]);
   }
   v1::ListAlertsResponse out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto rows = tx.ListAlerts(req.recipient(), after, *size + 1);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (auto& a : *rows) *out.add_alerts() = std::move(a);
+    ASSIGN_OR_RETURN(auto rows, tx.ListAlerts(req.recipient(), after, size + 1));
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.pop_back();
+    for (auto& a : rows) *out.add_alerts() = std::move(a);
     if (more) {
       const auto& last = out.alerts(out.alerts_size() - 1);
       out.set_next_page_token(

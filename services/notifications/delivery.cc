@@ -54,10 +54,9 @@ CloudEvent BaseEvent(const std::string& id, const std::string& type, absl::Time 
 
 BusFactory RedisBusFactory(redis::Endpoint endpoint, absl::Duration timeout) {
   return [endpoint, timeout]() -> absl::StatusOr<std::unique_ptr<Bus>> {
-    auto conn = redis::Connection::Connect(endpoint, timeout);
-    if (!conn.ok()) return conn.status();
-    RETURN_IF_ERROR((*conn)->Ping());
-    return std::unique_ptr<Bus>(new RedisBus(std::move(*conn)));
+    ASSIGN_OR_RETURN(auto conn, redis::Connection::Connect(endpoint, timeout));
+    RETURN_IF_ERROR((conn)->Ping());
+    return std::unique_ptr<Bus>(new RedisBus(std::move(conn)));
   };
 }
 
@@ -168,8 +167,7 @@ void Deliverer::RecordLoop() {
     }
     absl::Status s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
       for (const Record& r : batch) {
-        auto recorded = tx.RecordAttempt(r.name, r.attempt, r.next_attempt_micros);
-        if (!recorded.ok()) return recorded.status();
+        RETURN_IF_ERROR(tx.RecordAttempt(r.name, r.attempt, r.next_attempt_micros));
       }
       return absl::OkStatus();
     });
@@ -237,9 +235,8 @@ bool Deliverer::Pass(bool scan) {
   if (!scan) return false;
   std::vector<Dispatch> due;
   absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto rows = tx.DueForDelivery(ToUnixMicros(clock_->Now()), options_.batch_size);
-    if (!rows.ok()) return rows.status();
-    due = std::move(*rows);
+    ASSIGN_OR_RETURN(auto rows, tx.DueForDelivery(ToUnixMicros(clock_->Now()), options_.batch_size));
+    due = std::move(rows);
     return absl::OkStatus();
   });
   if (!s.ok()) {
@@ -324,18 +321,16 @@ bool Deliverer::Escalate() {
   const absl::Time now = clock_->Now();
   bool any = false;
   absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto due = tx.DueForEscalation(ToUnixMicros(now), 1);
-    if (!due.ok()) return due.status();
-    any = !due->empty();
+    ASSIGN_OR_RETURN(auto due, tx.DueForEscalation(ToUnixMicros(now), 1));
+    any = !due.empty();
     return absl::OkStatus();
   });
   if (!s.ok() || !any) return false;  // most passes: nothing to write
   int count = 0;
   s = store_->Write([&](NotificationsTx& tx) -> absl::Status {
-    auto due = tx.DueForEscalation(ToUnixMicros(now), options_.batch_size);
-    if (!due.ok()) return due.status();
-    count = static_cast<int>(due->size());
-    for (Dispatch& d : *due) {
+    ASSIGN_OR_RETURN(auto due, tx.DueForEscalation(ToUnixMicros(now), options_.batch_size));
+    count = static_cast<int>(due.size());
+    for (Dispatch& d : due) {
       *d.mutable_escalate_time() = ToProto(now);
       RETURN_IF_ERROR(tx.PutDispatch(d, std::nullopt));
       const std::string event = EscalationCloudEvent(d, now, options_.event_source);
@@ -353,9 +348,8 @@ bool Deliverer::PublishOutbox() {
   const absl::Time now = clock_->Now();
   std::vector<OutboxEntry> due;
   absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto rows = tx.DuePublications(ToUnixMicros(now), options_.batch_size);
-    if (!rows.ok()) return rows.status();
-    due = std::move(*rows);
+    ASSIGN_OR_RETURN(auto rows, tx.DuePublications(ToUnixMicros(now), options_.batch_size));
+    due = std::move(rows);
     return absl::OkStatus();
   });
   if (!s.ok() || due.empty()) return false;

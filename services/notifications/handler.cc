@@ -4,6 +4,7 @@
 
 #include "common/errors.h"
 #include "common/handler.h"
+#include "common/status_macros.h"
 #include "grpc/grpc.h"
 
 namespace atrium::notifications {
@@ -83,37 +84,36 @@ grpc::Status NotificationsHandler::WatchDispatches(grpc::ServerContext* context,
   return Handle(*verifier_, context, "WatchDispatches", [&](const Principal& who) -> absl::Status {
     if (auto s = notices_->CheckWatch(who, *request); !s.ok()) return s;
     // Subscribe first, then catch up, so that nothing falls in between.
-    auto sub = broadcaster_->Subscribe(who.subject, request->department());
-    if (!sub.ok()) return sub.status();
+    ASSIGN_OR_RETURN(auto sub, broadcaster_->Subscribe(who.subject, request->department()));
     struct Leave {
       Broadcaster* b;
       std::shared_ptr<Broadcaster::Subscription> s;
       ~Leave() { b->Unsubscribe(s); }
-    } leave{broadcaster_, *sub};
+    } leave{broadcaster_, sub};
     // A sync write blocked on a client that does not read can only be ended
     // by cancelling the call; the status goes out ahead of the messages still
     // queued (HTTP/2 trailers are not flow-controlled), so the client learns
     // to reconnect.
-    (*sub)->SetEnd([context](const std::string& why) {
+    (sub)->SetEnd([context](const std::string& why) {
       grpc_call_cancel_with_status(context->c_call(), GRPC_STATUS_UNAVAILABLE, why.c_str(), nullptr);
     });
     // Returns false when the stream is over: the client left or fell behind.
     auto write = [&](v1::DispatchEvent e) {
-      if (!(*sub)->StartWrite()) return false;
+      if (!(sub)->StartWrite()) return false;
       const bool ok = writer->Write(e);
-      (*sub)->WriteDone();
+      (sub)->WriteDone();
       return ok;
     };
     auto over = [&]() -> absl::Status {
-      const std::string why = (*sub)->behind();
+      const std::string why = (sub)->behind();
       return why.empty() ? absl::OkStatus() : StreamFellBehind(why);
     };
     if (!request->skip_catch_up()) {
       if (auto s = CatchUp(who, request->department(), write); !s.ok()) return s;
-      if (!(*sub)->behind().empty() || context->IsCancelled()) return over();
+      if (!(sub)->behind().empty() || context->IsCancelled()) return over();
     }
     for (;;) {
-      auto next = (*sub)->Wait(absl::Seconds(1));
+      auto next = (sub)->Wait(absl::Seconds(1));
       switch (next.outcome) {
         case Broadcaster::Subscription::Outcome::kEvent:
           if (!write(Event(*next.dispatch))) return over();
@@ -123,7 +123,7 @@ grpc::Status NotificationsHandler::WatchDispatches(grpc::ServerContext* context,
           break;
         case Broadcaster::Subscription::Outcome::kClosed:
           return WithReason(absl::UnavailableError("the service is shutting down; reconnect"), "SHUTTING_DOWN");
-        case Broadcaster::Subscription::Outcome::kBehind: (*sub)->End(); return over();
+        case Broadcaster::Subscription::Outcome::kBehind: (sub)->End(); return over();
       }
     }
   });
@@ -139,15 +139,14 @@ absl::Status NotificationsHandler::CatchUp(const Principal& who, const std::stri
   list.set_page_size(1);
   size_t largest = 1;
   do {
-    auto page = notices_->ListDispatches(who, list);
-    if (!page.ok()) return page.status();
-    for (const auto& d : page->dispatches()) {
+    ASSIGN_OR_RETURN(auto page, notices_->ListDispatches(who, list));
+    for (const auto& d : page.dispatches()) {
       largest = std::max(largest, static_cast<size_t>(d.SpaceUsedLong()));
       if (!write(Event(d))) return absl::OkStatus();  // the caller sees why
     }
     list.set_page_size(
         static_cast<int>(std::clamp<size_t>(broadcaster_->limits().buffer_bytes / largest, 1, kMaxCatchUpPage)));
-    list.set_page_token(page->next_page_token());
+    list.set_page_token(page.next_page_token());
   } while (!list.page_token().empty());
   return absl::OkStatus();
 }

@@ -209,9 +209,8 @@ absl::StatusOr<Notice> Notices::View(NotificationsTx& tx, Notice notice, const s
     if (d.state() == Dispatch::SIGNED) {
       st->set_last_signed_revision(d.revision());
     } else if (d.revision() > 1) {
-      auto last = tx.LastSignedRevision(id, d.department());
-      if (!last.ok()) return last.status();
-      st->set_last_signed_revision(*last);
+      ASSIGN_OR_RETURN(auto last, tx.LastSignedRevision(id, d.department()));
+      st->set_last_signed_revision(last);
     }
   }
   return notice;
@@ -282,9 +281,8 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
   std::optional<StoredRevision> previous;
   if (number > 1) {
     absl::Status s = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-      auto r = tx.GetRevision(id, number - 1);
-      if (!r.ok()) return r.status();
-      previous = std::move(*r);
+      ASSIGN_OR_RETURN(auto r, tx.GetRevision(id, number - 1));
+      previous = std::move(r);
       return absl::OkStatus();
     });
     if (!s.ok()) return s;
@@ -306,39 +304,36 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
   };
   absl::Status status = store_->Write(
       [&](NotificationsTx& tx) -> absl::Status {
-        auto existing = tx.GetNotice(id);
-        if (!existing.ok()) return existing.status();
-        auto stored = tx.GetRevision(id, number);
-        if (!stored.ok()) return stored.status();
-        if (*stored) {
+        ASSIGN_OR_RETURN(auto existing, tx.GetNotice(id));
+        ASSIGN_OR_RETURN(auto stored, tx.GetRevision(id, number));
+        if (stored) {
           prepared.dispatches.clear();  // a retry: nothing new
           // A retry is its sender's: anyone else learns only that it exists.
-          if ((*stored)->revision.sender() != who.subject) {
+          if ((stored)->revision.sender() != who.subject) {
             return AlreadyExists(
                 "REVISION_EXISTS",
                 absl::StrCat(rev.name(), " was accepted before from another sender; send it as revision ",
-                             (*existing)->current_revision() + 1),
+                             (existing)->current_revision() + 1),
                 {{"revision", rev.name()}});
           }
-          if ((*stored)->digest != digest) {
+          if ((stored)->digest != digest) {
             return AlreadyExists(
                 "REVISION_CONTENT_DIFFERS",
                 absl::StrCat(rev.name(), " was accepted before with different content; send it as revision ",
-                             (*existing)->current_revision() + 1),
+                             (existing)->current_revision() + 1),
                 {{"revision", rev.name()}});
           }
-          auto view = View(tx, **existing);
-          if (!view.ok()) return view.status();
-          result = std::move(*view);
+          ASSIGN_OR_RETURN(auto view, View(tx, *existing));
+          result = std::move(view);
           return absl::OkStatus();
         }
-        if (*existing && !may_reassign && (*existing)->owner() != who.subject) {
+        if (existing && !may_reassign && (existing)->owner() != who.subject) {
           prepared.dispatches.clear();
           return PermissionDenied(
-              absl::StrCat("notices/", id, " is owned by ", (*existing)->owner(),
+              absl::StrCat("notices/", id, " is owned by ", (existing)->owner(),
                            ": a revision comes from its owner, the manager or the meetings service"));
         }
-        const int current = *existing ? (*existing)->current_revision() : 0;
+        const int current = existing ? (existing)->current_revision() : 0;
         if (number != current + 1) {
           prepared.dispatches.clear();
           return FailedPrecondition(
@@ -348,14 +343,13 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
         }
         if (prepared.against != current) {
           // The previous revision arrived after the read above: build again on it.
-          auto before = tx.GetRevision(id, current);
-          if (!before.ok()) return before.status();
-          if (!*before) return absl::DataLossError(absl::StrCat("revision ", current, " is missing"));
-          prepared = Prepare(rev, &(*before)->revision, now);
+          ASSIGN_OR_RETURN(auto before, tx.GetRevision(id, current));
+          if (!before) return absl::DataLossError(absl::StrCat("revision ", current, " is missing"));
+          prepared = Prepare(rev, &(before)->revision, now);
         }
         Notice notice;
-        if (*existing) {
-          notice = **existing;
+        if (existing) {
+          notice = *existing;
           if (notice.meeting() != rev.meeting()) {
             prepared.dispatches.clear();
             return InvalidArgument("revision.meeting", absl::StrCat("the notice belongs to ", notice.meeting()));
@@ -371,9 +365,8 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
         *notice.mutable_update_time() = ToProto(now);
         RETURN_IF_ERROR(tx.PutNotice(id, notice));
         if (current > 0) {
-          auto old = tx.RevisionDispatches(id, current);
-          if (!old.ok()) return old.status();
-          for (Dispatch d : *old) {
+          ASSIGN_OR_RETURN(auto old, tx.RevisionDispatches(id, current));
+          for (Dispatch d : old) {
             d.set_superseded_by(number);
             if (d.state() == Dispatch::AWAITING_SIGNATURE) d.set_state(Dispatch::SUPERSEDED);
             RETURN_IF_ERROR(tx.PutDispatch(d, std::nullopt));
@@ -384,9 +377,8 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
         for (size_t i = 0; i < prepared.dispatches.size(); ++i) {
           RETURN_IF_ERROR(tx.InsertDispatch(prepared.dispatches[i], prepared.dispatch_blobs[i], first_schedule));
         }
-        auto view = View(tx, notice, &prepared.dispatches);
-        if (!view.ok()) return view.status();
-        result = std::move(*view);
+        ASSIGN_OR_RETURN(auto view, View(tx, notice, &prepared.dispatches));
+        result = std::move(view);
         return absl::OkStatus();
       },
       publish);
@@ -403,16 +395,13 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
 
 absl::StatusOr<Notice> Notices::GetNotice(const Principal& who, const v1::GetNoticeRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "notices are read by staff, departments and services"));
-  auto id = ParseNoticeName(req.name(), "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, ParseNoticeName(req.name(), "name"));
   Notice out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto n = tx.GetNotice(*id);
-    if (!n.ok()) return n.status();
-    if (!*n) return NotFound("notice", req.name());
-    auto view = View(tx, **n);
-    if (!view.ok()) return view.status();
-    out = std::move(*view);
+    ASSIGN_OR_RETURN(auto n, tx.GetNotice(id));
+    if (!n) return NotFound("notice", req.name());
+    ASSIGN_OR_RETURN(auto view, View(tx, *n));
+    out = std::move(view);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -424,27 +413,23 @@ absl::StatusOr<v1::ListNoticesResponse> Notices::ListNotices(const Principal& wh
   if (!req.meeting().empty()) {
     if (auto ids = ParseName(req.meeting(), {"meetings"}, "meeting"); !ids.ok()) return ids.status();
   }
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string query = absl::StrCat("notices|", req.meeting());
-  auto pos = page_tokens_.Decode(req.page_token(), query);
-  if (!pos.ok()) return pos.status();
+  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
   std::optional<std::pair<int64_t, std::string>> after;
-  if (pos->size() == 2) {
+  if (pos.size() == 2) {
     int64_t micros = 0;
-    if (!absl::SimpleAtoi((*pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
-    after = std::make_pair(micros, (*pos)[1]);
+    if (!absl::SimpleAtoi((pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
+    after = std::make_pair(micros, (pos)[1]);
   }
   v1::ListNoticesResponse out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto rows = tx.ListNotices(req.meeting(), after, *size + 1);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (auto& n : *rows) {
-      auto view = View(tx, std::move(n));
-      if (!view.ok()) return view.status();
-      *out.add_notices() = std::move(*view);
+    ASSIGN_OR_RETURN(auto rows, tx.ListNotices(req.meeting(), after, size + 1));
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.pop_back();
+    for (auto& n : rows) {
+      ASSIGN_OR_RETURN(auto view, View(tx, std::move(n)));
+      *out.add_notices() = std::move(view);
     }
     if (more) {
       const Notice& last = out.notices(out.notices_size() - 1);
@@ -478,16 +463,13 @@ absl::StatusOr<NoticeRevision> Notices::GetNoticeRevision(const Principal& who,
 absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
     const Principal& who, const v1::ListNoticeRevisionsRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "notices are read by staff, departments and services"));
-  auto notice_id = ParseNoticeName(req.parent(), "parent");
-  if (!notice_id.ok()) return notice_id.status();
-  const std::string& id = *notice_id;
-  auto size = ClampPageSize(req.page_size(), 10, 50);
-  if (!size.ok()) return size.status();
+  ASSIGN_OR_RETURN(auto notice_id, ParseNoticeName(req.parent(), "parent"));
+  const std::string& id = notice_id;
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size(), 10, 50));
   const std::string query = absl::StrCat("revisions|", req.parent());
-  auto pos = page_tokens_.Decode(req.page_token(), query);
-  if (!pos.ok()) return pos.status();
+  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
   int after = 0;
-  if (!pos->empty() && (!absl::SimpleAtoi((*pos)[0], &after) || after < 0)) {
+  if (!pos.empty() && (!absl::SimpleAtoi((pos)[0], &after) || after < 0)) {
     return InvalidArgument("page_token", "is malformed");
   }
   v1::ListNoticeRevisionsResponse out;
@@ -496,13 +478,12 @@ absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
     if (!notice.ok()) return notice.status();
     if (!*notice) return NotFound("notice", req.parent());
     // Revisions are numbered 1, 2, ... without gaps, up to the current one.
-    const int last = std::min((*notice)->current_revision(), after + *size);
+    const int last = std::min((*notice)->current_revision(), after + size);
     for (int n = after + 1; n <= last; ++n) {
-      auto r = tx.GetRevision(id, n);
-      if (!r.ok()) return r.status();
-      if (!*r) return absl::DataLossError(absl::StrCat(RevisionName(id, n), " is missing"));
+      ASSIGN_OR_RETURN(auto r, tx.GetRevision(id, n));
+      if (!r) return absl::DataLossError(absl::StrCat(RevisionName(id, n), " is missing"));
       NoticeRevision* rev = out.add_revisions();
-      *rev = std::move((*r)->revision);
+      *rev = std::move((r)->revision);
       if (who.Is(Role::kDepartment)) KeepDepartment(rev, who.department);
     }
     if (last < (*notice)->current_revision()) out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(last)}));
@@ -514,17 +495,15 @@ absl::StatusOr<v1::ListNoticeRevisionsResponse> Notices::ListNoticeRevisions(
 
 absl::StatusOr<Dispatch> Notices::GetDispatch(const Principal& who, const v1::GetDispatchRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "dispatches are read by staff, services and their department"));
-  auto key = ParseDispatchName(req.name(), "name");
-  if (!key.ok()) return key.status();
-  if (who.Is(Role::kDepartment) && who.department != key->department) {
+  ASSIGN_OR_RETURN(auto key, ParseDispatchName(req.name(), "name"));
+  if (who.Is(Role::kDepartment) && who.department != key.department) {
     return PermissionDenied("a department reads only its own dispatches");
   }
   Dispatch out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto d = tx.GetDispatch(req.name());
-    if (!d.ok()) return d.status();
-    if (!*d) return NotFound("dispatch", req.name());
-    out = std::move(**d);
+    ASSIGN_OR_RETURN(auto d, tx.GetDispatch(req.name()));
+    if (!d) return NotFound("dispatch", req.name());
+    out = std::move(*d);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -548,31 +527,27 @@ absl::StatusOr<v1::ListDispatchesResponse> Notices::ListDispatches(const Princip
     q.meeting = req.meeting();
   }
   if (!req.notice().empty()) {
-    auto id = ParseNoticeName(req.notice(), "notice");
-    if (!id.ok()) return id.status();
-    q.notice_id = *id;
+    ASSIGN_OR_RETURN(auto id, ParseNoticeName(req.notice(), "notice"));
+    q.notice_id = id;
   }
   q.unsigned_only = req.unsigned_only() || req.overdue_only();
   if (req.overdue_only()) q.deadline_before = ToUnixMicros(clock_->Now());
-  auto size = ClampPageSize(req.page_size());
-  if (!size.ok()) return size.status();
-  q.limit = *size + 1;
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
+  q.limit = size + 1;
   const std::string query = absl::StrCat("dispatches|", q.department, "|", q.meeting, "|", q.notice_id, "|",
                                          req.unsigned_only(), "|", req.overdue_only());
-  auto pos = page_tokens_.Decode(req.page_token(), query);
-  if (!pos.ok()) return pos.status();
-  if (pos->size() == 2) {
+  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
+  if (pos.size() == 2) {
     int64_t micros = 0;
-    if (!absl::SimpleAtoi((*pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
-    q.after = std::make_pair(micros, (*pos)[1]);
+    if (!absl::SimpleAtoi((pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
+    q.after = std::make_pair(micros, (pos)[1]);
   }
   v1::ListDispatchesResponse out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto rows = tx.ListDispatches(q);
-    if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *size;
-    if (more) rows->pop_back();
-    for (auto& d : *rows) *out.add_dispatches() = std::move(d);
+    ASSIGN_OR_RETURN(auto rows, tx.ListDispatches(q));
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.pop_back();
+    for (auto& d : rows) *out.add_dispatches() = std::move(d);
     if (more) {
       const Dispatch& last = out.dispatches(out.dispatches_size() - 1);
       out.set_next_page_token(
@@ -585,25 +560,22 @@ absl::StatusOr<v1::ListDispatchesResponse> Notices::ListDispatches(const Princip
 }
 
 absl::StatusOr<Dispatch> Notices::SignDispatch(const Principal& who, const v1::SignDispatchRequest& req) {
-  auto key = ParseDispatchName(req.name(), "name");
-  if (!key.ok()) return key.status();
-  if (!who.IsDepartment(key->department)) {
-    return PermissionDenied(absl::StrCat("only staff of department ", key->department, " sign its dispatches"));
+  ASSIGN_OR_RETURN(auto key, ParseDispatchName(req.name(), "name"));
+  if (!who.IsDepartment(key.department)) {
+    return PermissionDenied(absl::StrCat("only staff of department ", key.department, " sign its dispatches"));
   }
   RETURN_IF_ERROR(CheckText(req.remark(), "remark", kMaxRemark, false));
   const absl::Time now = clock_->Now();
   Dispatch out;
   absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
-    auto d = tx.GetDispatch(req.name());
-    if (!d.ok()) return d.status();
-    if (!*d) return NotFound("dispatch", req.name());
-    out = std::move(**d);
+    ASSIGN_OR_RETURN(auto d, tx.GetDispatch(req.name()));
+    if (!d) return NotFound("dispatch", req.name());
+    out = std::move(*d);
     if (out.state() == Dispatch::SIGNED) return absl::OkStatus();  // the first signature stands
     if (out.state() == Dispatch::SUPERSEDED) {
-      auto notice = tx.GetNotice(key->notice_id);
-      if (!notice.ok()) return notice.status();
-      const int current = *notice ? (*notice)->current_revision() : out.superseded_by();
-      const std::string current_dispatch = DispatchName(key->notice_id, current, key->department);
+      ASSIGN_OR_RETURN(auto notice, tx.GetNotice(key.notice_id));
+      const int current = notice ? (notice)->current_revision() : out.superseded_by();
+      const std::string current_dispatch = DispatchName(key.notice_id, current, key.department);
       return FailedPrecondition("REVISION_SUPERSEDED",
                                 absl::StrCat("revision ", out.revision(), " was superseded; the current revision is ",
                                              current, ": sign ", current_dispatch),

@@ -48,12 +48,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (clock == nullptr) clock = &rt->system_clock_;
   rt->clock_ = clock;
 
-  auto verifier = VerifierFrom(config, clock);
-  if (!verifier.ok()) return verifier.status();
-  auto page_secret = PageTokenSecretFrom(config);
-  if (!page_secret.ok()) return page_secret.status();
-  auto endpoint = redis::ParseEndpoint(config.String("redis"), "redis");
-  if (!endpoint.ok()) return endpoint.status();
+  ASSIGN_OR_RETURN(auto verifier, VerifierFrom(config, clock));
+  ASSIGN_OR_RETURN(auto page_secret, PageTokenSecretFrom(config));
+  ASSIGN_OR_RETURN(auto endpoint, redis::ParseEndpoint(config.String("redis"), "redis"));
 
   NoticesOptions options;
   // The setting every service shares: the departments notices may concern
@@ -100,16 +97,15 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   }
 
   // One SQLite file by default; PostgreSQL for several replicas.
-  auto store = NotificationsStore::Of(db::Database::Open(config, NotificationsSchema()));
-  if (!store.ok()) return store.status();
-  rt->store_ = std::move(*store);
-  rt->verifier_ = std::move(*verifier);
-  rt->notices_ = std::make_unique<Notices>(rt->store_.get(), clock, PageTokens(*page_secret), options);
+  ASSIGN_OR_RETURN(auto store, NotificationsStore::Of(db::Database::Open(config, NotificationsSchema())));
+  rt->store_ = std::move(store);
+  rt->verifier_ = std::move(verifier);
+  rt->notices_ = std::make_unique<Notices>(rt->store_.get(), clock, PageTokens(page_secret), options);
   rt->deliverer_ =
-      std::make_unique<Deliverer>(rt->store_.get(), clock, RedisBusFactory(*endpoint, absl::Seconds(2)), delivery);
+      std::make_unique<Deliverer>(rt->store_.get(), clock, RedisBusFactory(endpoint, absl::Seconds(2)), delivery);
   rt->broadcaster_ = std::make_unique<Broadcaster>(watch);
   rt->alerts_ =
-      std::make_unique<Alerts>(rt->store_.get(), clock, PageTokens(*page_secret),
+      std::make_unique<Alerts>(rt->store_.get(), clock, PageTokens(page_secret),
                                AlertOptions{delivery.channel_prefix, delivery.event_source, options.departments});
   rt->notices_->AddSink(rt->deliverer_.get());
   rt->notices_->AddSink(rt->broadcaster_.get());
@@ -137,9 +133,8 @@ constexpr const char* kGauges[] = {"atrium_dispatches_unsigned", "atrium_dispatc
 DeliveryGauges ReadGauges(NotificationsStore* store, const Clock* clock) {
   DeliveryGauges g;
   absl::Status s = store->Read([&](NotificationsTx& tx) -> absl::Status {
-    auto r = tx.ReadGauges(ToUnixMicros(clock->Now()));
-    if (!r.ok()) return r.status();
-    g = std::move(*r);
+    ASSIGN_OR_RETURN(auto r, tx.ReadGauges(ToUnixMicros(clock->Now())));
+    g = std::move(r);
     return absl::OkStatus();
   });
   if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));

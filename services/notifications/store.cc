@@ -3,6 +3,7 @@
 #include "services/notifications/store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "common/time_util.h"
 
 namespace atrium::notifications {
@@ -106,10 +107,9 @@ absl::Status NotificationsTx::PutRevision(const std::string& notice_id, int revi
 
 absl::StatusOr<std::optional<Dispatch>> NotificationsTx::GetDispatch(const std::string& name) {
   auto r = tx_.Query("SELECT data, attempt_count, id FROM dispatches WHERE name = $1", {name});
-  auto found = Dispatches(r);
-  if (!found.ok()) return found.status();
-  if (found->empty()) return std::optional<Dispatch>();
-  Dispatch& d = found->front();
+  ASSIGN_OR_RETURN(auto found, Dispatches(r));
+  if (found.empty()) return std::optional<Dispatch>();
+  Dispatch& d = found.front();
   auto at = tx_.Query(
       "SELECT time_micros, channel, receivers, error FROM attempts WHERE dispatch = $1 ORDER BY seq DESC LIMIT $2",
       {r->Int(0, 2), kShownAttempts});
@@ -202,9 +202,8 @@ absl::StatusOr<int> NotificationsTx::LastSignedRevision(const std::string& notic
   db::Params p;
   std::string sql = "SELECT COALESCE(MAX(d.revision), 0) FROM dispatches d WHERE " + OfNotice(tx_, p, notice_id);
   sql += " AND d.state = 2 AND d.department = " + p.Add(department);
-  auto r = tx_.Query(sql, p.args());
-  if (!r.ok()) return r.status();
-  return static_cast<int>(r->Int(0, 0));
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  return static_cast<int>(r.Int(0, 0));
 }
 
 absl::Status NotificationsTx::AddPublication(const std::string& channel, const std::string& payload, int64_t now) {
@@ -240,9 +239,8 @@ absl::StatusOr<DeliveryGauges> NotificationsTx::ReadGauges(int64_t now) {
       {now});
   if (!r.ok()) return r.status();
   for (int i = 0; i < r->size(); ++i) out.unsigned_and_overdue[r->Text(i, 0)] = {r->Int(i, 1), r->Int(i, 2)};
-  auto o = tx_.Query("SELECT COUNT(*) FROM outbox");
-  if (!o.ok()) return o.status();
-  out.outbox = o->Int(0, 0);
+  ASSIGN_OR_RETURN(auto o, tx_.Query("SELECT COUNT(*) FROM outbox"));
+  out.outbox = o.Int(0, 0);
   return out;
 }
 
