@@ -387,14 +387,7 @@ absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::
       e->set_reference(s->name());
       e->set_description(absl::StrCat(m.title(), ": unpaid remainder of the bill"));
       *e->mutable_entry_date() = Today(now, ctx_.policy.zone);
-      OutboxEntry entry;
-      entry.kind = OutboxEntry::kLedger;
-      entry.account = m.account();
-      entry.request_id = s->name();
-      entry.subject = m.name();
-      entry.body = ledger.SerializeAsString();
-      entry.traceparent = CurrentTraceparent();
-      RETURN_IF_ERROR(tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now)));
+      RETURN_IF_ERROR(QueueRequest(tx, OutboxEntry::kLedger, m, s->name(), ledger, now));
     }
     *s->mutable_posted_to_receivables() = Cny(balance);
     *s->mutable_settle_time() = ToProto(now);
@@ -453,14 +446,7 @@ absl::StatusOr<Meeting> FollowUp::RecordGuestPreferences(const Principal& who,
       p->set_guest_name(req.preferences(i).guest_name());
       p->set_source_type(clients::v1::Preference::MEETING);
       p->set_source(m.name());
-      OutboxEntry entry;
-      entry.kind = OutboxEntry::kPreference;
-      entry.account = m.account();
-      entry.request_id = pref.request_id();
-      entry.subject = m.name();
-      entry.body = pref.SerializeAsString();
-      entry.traceparent = CurrentTraceparent();
-      RETURN_IF_ERROR(tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now)));
+      RETURN_IF_ERROR(QueueRequest(tx, OutboxEntry::kPreference, m, pref.request_id(), pref, now));
       m.set_preferences_recorded(n);
     }
     Touch(m.mutable_audit(), who, now);

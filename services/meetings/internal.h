@@ -50,6 +50,10 @@ absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> Position(const Pa
 absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::string& request_id,
                             const std::string& summary, const std::string& detail, const Principal& who,
                             absl::Time now);
+// Puts `request` (a preference, a ledger entry or a notice revision: `kind`)
+// for another service in the outbox, about meeting `m`, under `request_id`.
+absl::Status QueueRequest(MeetingsTx& tx, OutboxEntry::Kind kind, const v1::Meeting& m, const std::string& request_id,
+                          const google::protobuf::MessageLite& request, absl::Time now);
 
 using MoveHook = std::function<absl::Status(MeetingsTx&, v1::Meeting&)>;
 // Moves a meeting from one of `from` to `to`, recording who, when and why;

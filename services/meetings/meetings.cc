@@ -98,6 +98,18 @@ absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::str
   return tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now));
 }
 
+absl::Status QueueRequest(MeetingsTx& tx, OutboxEntry::Kind kind, const v1::Meeting& m, const std::string& request_id,
+                          const google::protobuf::MessageLite& request, absl::Time now) {
+  OutboxEntry entry;
+  entry.kind = kind;
+  entry.account = m.account();
+  entry.request_id = request_id;
+  entry.subject = m.name();
+  entry.body = request.SerializeAsString();
+  entry.traceparent = CurrentTraceparent();
+  return tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now));
+}
+
 void AddChange(v1::Meeting& m, v1::Meeting::State to, const Principal& who, absl::Time now, const std::string& note) {
   auto* change = m.add_history();
   change->set_from(m.state());

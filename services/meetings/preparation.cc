@@ -51,14 +51,7 @@ absl::Status IssueRevision(const Context& ctx, MeetingsTx& tx, Meeting& m, const
   dispatch.mutable_revision()->clear_name();
   dispatch.mutable_revision()->clear_sender();
   dispatch.mutable_revision()->clear_create_time();
-  OutboxEntry entry;
-  entry.kind = OutboxEntry::kNotice;
-  entry.account = m.account();
-  entry.request_id = notice.name();
-  entry.subject = m.name();
-  entry.body = dispatch.SerializeAsString();
-  entry.traceparent = CurrentTraceparent();
-  RETURN_IF_ERROR(tx.AddOutbox(ToMessage(entry), absl::ToUnixMicros(now)));
+  RETURN_IF_ERROR(QueueRequest(tx, OutboxEntry::kNotice, m, notice.name(), dispatch, now));
   m.set_notice_revision(revision);
   *m.mutable_checklist() = DeriveChecklist(notice, m.checklist());
   spdlog::info("{}: notice revision {} issued by {} ({})", m.name(), revision, who.subject, notice.name());
