@@ -27,15 +27,9 @@ inline std::string_view IncomingTraceparent(const grpc::ServerContextBase& conte
   return it == md.end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
 }
 
-// Every call: continue the caller's trace (or start one), authenticate, run,
-// log failures, count it and its latency (since `start`, when the call
-// arrived) per method and status code.
-template <typename Fn>
-grpc::Status Handle(const TokenVerifier& verifier, grpc::ServerContextBase* context, const char* method, Fn&& fn,
-                    absl::Time start = absl::Now()) {
-  ScopedTrace trace(IncomingTraceparent(*context));
-  absl::StatusOr<Principal> who = verifier.Authenticate(*context);
-  absl::Status status = who.ok() ? std::forward<Fn>(fn)(*who) : who.status();
+// How every call ends: logs a failure, counts the call and its latency
+// (since `start`) per method and status code; the status gRPC sends.
+inline grpc::Status Finished(const char* method, const absl::Status& status, absl::Time start) {
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnavailable) {
     spdlog::error("{} failed: {}", method, std::string(status.message()));
   } else if (!status.ok()) {
@@ -44,6 +38,17 @@ grpc::Status Handle(const TokenVerifier& verifier, grpc::ServerContextBase* cont
   grpc::Status out = ToGrpcStatus(status);
   Metrics::Get().ObserveCall(method, out.error_code(), absl::Now() - start);
   return out;
+}
+
+// Every call: continue the caller's trace (or start one), authenticate, run,
+// log failures, count it and its latency (since `start`, when the call
+// arrived) per method and status code.
+template <typename Fn>
+grpc::Status Handle(const TokenVerifier& verifier, grpc::ServerContextBase* context, const char* method, Fn&& fn,
+                    absl::Time start = absl::Now()) {
+  ScopedTrace trace(IncomingTraceparent(*context));
+  absl::StatusOr<Principal> who = verifier.Authenticate(*context);
+  return Finished(method, who.ok() ? std::forward<Fn>(fn)(*who) : who.status(), start);
 }
 
 // Moves a StatusOr's value into the response message.

@@ -2,10 +2,55 @@
 
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
 #include "common/metrics.h"
+#include "common/text.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "grpcpp/support/proto_buffer_reader.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium {
+namespace {
+
+// The path of the first string field in `bytes` (a message of type `type`)
+// that is not valid UTF-8, e.g. "account.display_name", or "".
+std::string InvalidUtf8Field(const google::protobuf::Descriptor& type, const std::string& bytes,
+                             const std::string& prefix, int depth) {
+  google::protobuf::UnknownFieldSet fields;
+  if (depth > 64 || !fields.ParseFromString(bytes)) return "";
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const google::protobuf::UnknownField& f = fields.field(i);
+    if (f.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) continue;
+    const google::protobuf::FieldDescriptor* field = type.FindFieldByNumber(f.number());
+    if (field == nullptr) continue;
+    const std::string path = prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      if (!IsValidUtf8(f.length_delimited())) return path;
+    } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      std::string inner = InvalidUtf8Field(*field->message_type(), f.length_delimited(), path, depth + 1);
+      if (!inner.empty()) return inner;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::Status ParseRequest(const grpc::ByteBuffer& raw, google::protobuf::Message* request) {
+  grpc::ByteBuffer buffer(raw);  // shares the slices; the reader consumes its own copy
+  {
+    grpc::ProtoBufferReader reader(&buffer);
+    if (reader.status().ok() && request->ParseFromZeroCopyStream(&reader)) return absl::OkStatus();
+  }
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (raw.Dump(&slices).ok()) {
+    for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  const std::string field = InvalidUtf8Field(*request->GetDescriptor(), bytes, "", 0);
+  if (!field.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": not valid UTF-8"));
+  return absl::InvalidArgumentError(absl::StrCat("the request is not a valid ", request->GetTypeName()));
+}
 
 Executor::Executor(int threads, int max_queued) : max_queued_(max_queued < 1 ? 1 : max_queued) {
   for (int i = 0; i < (threads < 1 ? 1 : threads); ++i) threads_.emplace_back([this] { Work(); });

@@ -74,24 +74,33 @@ class Executor final {
   std::vector<std::thread> threads_;
 };
 
+// Parses a request as received; a request that does not parse is
+// INVALID_ARGUMENT naming, where it can, the field at fault (a string that is
+// not valid UTF-8).
+absl::Status ParseRequest(const grpc::ByteBuffer& raw, google::protobuf::Message* request);
+
 class Bindings : public grpc::Service {
  public:
   // `service`: the full name of a service in the generated descriptor pool.
   Bindings(const std::string& service, const TokenVerifier* verifier, Executor* executor);
 
   // The unary method whose request is Req, answered by `fn` on the executor.
+  // The request is parsed there too, so that one that does not parse is
+  // refused naming its field (invalid UTF-8 in a string: INVALID_ARGUMENT).
   template <typename Req, typename Resp>
   void Unary(std::function<absl::StatusOr<Resp>(const Principal&, const Req&)> fn) {
     const Method& m = Bind(Req::descriptor(), Resp::descriptor(), false);
     auto handler = std::make_shared<std::function<absl::StatusOr<Resp>(const Principal&, const Req&)>>(std::move(fn));
     const std::string* name = &m.descriptor->name();
     pending_.push_back([this, index = m.index, handler, name] {
-      MarkMethodCallback(index, new grpc::internal::CallbackUnaryHandler<Req, Resp>(
-                                    [this, handler, name](grpc::CallbackServerContext* ctx, const Req* req,
+      MarkMethodCallback(index, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, Resp>(
+                                    [this, handler, name](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* raw,
                                                           Resp* resp) -> grpc::ServerUnaryReactor* {
                                       grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-                                      Dispatch(ctx, reactor, *name, [handler, req, resp](const Principal& who) {
-                                        return Reply((*handler)(who, *req), resp);
+                                      Dispatch(ctx, reactor, *name, [handler, raw, resp](const Principal& who) {
+                                        Req req;
+                                        if (absl::Status s = ParseRequest(*raw, &req); !s.ok()) return s;
+                                        return Reply((*handler)(who, req), resp);
                                       });
                                       return reactor;
                                     }));
@@ -108,13 +117,21 @@ class Bindings : public grpc::Service {
   }
 
   // A server-streaming method whose request is Req, served by the reactor
-  // `start` returns (gRPC's callback API: an open stream holds no thread;
-  // the reactor hands its blocking work to executor()).
+  // `start` returns, given the method's name for its logs and metrics
+  // (gRPC's callback API: an open stream holds no thread; the reactor hands
+  // its blocking work to executor()).
   template <typename Req, typename Resp>
-  void ServerStream(std::function<grpc::ServerWriteReactor<Resp>*(grpc::CallbackServerContext*, const Req*)> start) {
+  using StreamStart =
+      std::function<grpc::ServerWriteReactor<Resp>*(grpc::CallbackServerContext*, const Req*, const std::string&)>;
+  template <typename Req, typename Resp>
+  void ServerStream(StreamStart<Req, Resp> start) {
     const Method& m = Bind(Req::descriptor(), Resp::descriptor(), true);
-    pending_.push_back([this, index = m.index, start = std::move(start)] {
-      MarkMethodCallback(index, new grpc::internal::CallbackServerStreamingHandler<Req, Resp>(start));
+    const std::string* name = &m.descriptor->name();
+    pending_.push_back([this, index = m.index, name, start = std::move(start)] {
+      MarkMethodCallback(index, new grpc::internal::CallbackServerStreamingHandler<Req, Resp>(
+                                    [start, name](grpc::CallbackServerContext* ctx, const Req* req) {
+                                      return start(ctx, req, *name);
+                                    }));
     });
   }
 

@@ -9,6 +9,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "common/testing.h"
+#include "google/protobuf/struct.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace atrium {
@@ -51,7 +52,7 @@ class TestHealth final : public Bindings {
           return r;
         });
     ServerStream<HealthCheckRequest, HealthCheckResponse>(
-        [](grpc::CallbackServerContext*, const HealthCheckRequest*) { return new OneAnswer(); });
+        [](grpc::CallbackServerContext*, const HealthCheckRequest*, const std::string&) { return new OneAnswer(); });
     Seal();
   }
   std::atomic<int> ran{0};
@@ -151,6 +152,45 @@ TEST_F(ServeTest, ACallWhoseClientGaveUpWhileItWaitedIsNotRun) {
   // The worker is free again: the next call runs, the one given up did not.
   ASSERT_TRUE(Check("", &r).ok());
   EXPECT_EQ(service_->ran, ran + 1);
+}
+
+TEST_F(ServeTest, ARequestWithInvalidUtf8IsRefusedNamingTheFieldAndNotRun) {
+  Start(2, 10);
+  const int ran = service_->ran;
+  HealthCheckResponse r;
+  // The client's protobuf sends the bytes as they are (it only logs).
+  const grpc::Status s = Check(std::string("fnb\xff\xfe"), &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_EQ(s.error_message(), "service: not valid UTF-8");
+  EXPECT_EQ(service_->ran, ran);
+}
+
+grpc::ByteBuffer Raw(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+TEST(ParseRequestTest, NamesTheNestedFieldThatIsNotUtf8) {
+  google::protobuf::Struct good;
+  (*good.mutable_fields())["menu"].set_string_value("午餐");
+  google::protobuf::Struct parsed;
+  ASSERT_TRUE(ParseRequest(Raw(good.SerializeAsString()), &parsed).ok());
+  EXPECT_EQ(parsed.fields().at("menu").string_value(), "午餐");
+
+  // A map value's string, three levels down; and a map key.
+  google::protobuf::Struct bad;
+  (*bad.mutable_fields())["menu"].set_string_value("\xc3\x28");
+  absl::Status s = ParseRequest(Raw(bad.SerializeAsString()), &parsed);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "fields.value.string_value: not valid UTF-8");
+  google::protobuf::Struct bad_key;
+  (*bad_key.mutable_fields())["\xff"].set_number_value(1);
+  EXPECT_EQ(ParseRequest(Raw(bad_key.SerializeAsString()), &parsed).message(), "fields.key: not valid UTF-8");
+
+  // Bytes that are no message at all.
+  s = ParseRequest(Raw("\x0a\x7f"), &parsed);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "the request is not a valid google.protobuf.Struct");
 }
 
 TEST(ExecutorTest, RunsWhatWasQueuedBeforeItStops) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/auth.h"
 #include "common/errors.h"
 
 namespace atrium::testing {
@@ -36,5 +37,21 @@ inline std::string ReasonOf(const absl::Status& s) { return ErrorReason(ToGrpcSt
 inline std::string MetadataOf(const absl::Status& s, const std::string& key) {
   return ErrorMetadata(ToGrpcStatus(s), key);
 }
+
+// The people the services' tests act as: one of each role. A test that needs
+// someone else declares its own (a local declaration hides these).
+namespace people {
+inline const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
+inline const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
+inline const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
+inline const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
+inline const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
+inline const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
+inline const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
+inline const Principal kRooms{"rooms-wu", "Wu (Rooms)", Role::kDepartment, "rooms"};
+inline const Principal kFinance{"fin-qian", "Qian", Role::kDepartment, "finance"};
+inline const Principal kMeetings{"service:meetings", "meetings", Role::kService, ""};
+inline const Principal kInspections{"service:inspections", "inspections", Role::kService, ""};
+}  // namespace people
 
 }  // namespace atrium::testing

@@ -84,6 +84,24 @@ TEST_F(ClientsProcessTest, AcknowledgedWritesSurviveKill9) {
   EXPECT_EQ(again->Stop(SIGTERM), 0);
 }
 
+TEST_F(ClientsProcessTest, InvalidUtf8IsRefusedNamingTheFieldAndChangesNothing) {
+  auto proc = Make();
+  std::string addr = proc->Start();
+  ASSERT_FALSE(addr.empty()) << proc->Log();
+  auto stub = ClientsService::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  Authorize(&ctx);
+  clients::v1::CreateAccountRequest req;
+  req.mutable_account()->set_kind(clients::v1::ACCOUNT_KIND_COMPANY);
+  req.mutable_account()->set_display_name("会展\xe4\xbd公司");  // a character cut short
+  clients::v1::Account out;
+  const grpc::Status s = stub->CreateAccount(&ctx, req, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_EQ(s.error_message(), "account.display_name: not valid UTF-8");
+  EXPECT_EQ(CountAccounts(*stub), 0);
+  EXPECT_EQ(proc->Stop(SIGTERM), 0);
+}
+
 TEST_F(ClientsProcessTest, SigtermDrainsAndExitsZero) {
   auto proc = Make({"--log-format=json"});
   std::string addr = proc->Start();

@@ -278,16 +278,23 @@ TEST_F(NotificationsStreamsTest, NonReadingStreamsAreCappedEndedAndHoldNoMemory)
 TEST_F(NotificationsStreamsTest, WriteThatDoesNotCompleteEndsTheStream) {
   // A buffer large enough that only the write timeout can end the stream.
   StartService({"--watch-buffer-bytes=" + std::to_string(64 * kMiB), "--watch-write-timeout=2s"});
-  auto channel = StingyChannel(address_);
+  // The client's connection goes through a proxy that stops reading from the
+  // service: the socket fills and the service's writes wait for good.
+  testing::TcpProxy proxy(std::stoi(address_.substr(address_.rfind(':') + 1)));
+  ASSERT_NE(proxy.port(), 0);
+  auto channel = StingyChannel(proxy.address());
   auto s = OpenStalled(channel, Fnb("fnb-slow"));
   ASSERT_TRUE(WaitFor([&] { return OpenStreams() == 1; }, absl::Seconds(60))) << OpenStreams();
-  // Notices until the client's window and buffers are full and a write
-  // blocks for good (well before the service's buffer of 64 MiB could be).
+  proxy.Stall();
+  // Notices until a write blocks (well before the service's buffer of 64 MiB
+  // could fill) and the write timeout ends the stream.
   for (int i = 0; i < 500 && OpenStreams() != 0; ++i) Dispatch("slow-" + std::to_string(i));
+  EXPECT_TRUE(WaitFor([&] { return OpenStreams() == 0; }, absl::Seconds(60))) << OpenStreams();
+  // Once the client reads again it learns why, and to reconnect.
+  proxy.Resume();
   grpc::Status st = Ended(*s);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE) << st.error_message();
   EXPECT_NE(st.error_message().find("watch-write-timeout"), std::string::npos) << st.error_message();
-  EXPECT_TRUE(WaitFor([&] { return OpenStreams() == 0; }, absl::Seconds(60))) << OpenStreams();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -158,5 +159,81 @@ RedisServer::RedisServer(const std::string& dir) : port_(FreePort()) {
 bool RedisServer::Start() { return !process_->Start().empty(); }
 
 void RedisServer::Kill() { process_->Stop(SIGKILL); }
+
+TcpProxy::TcpProxy(int upstream_port) : upstream_port_(upstream_port) {
+  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(listen_fd_, 16) != 0 ||
+      getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return;  // port() stays 0: the test's connection fails
+  }
+  port_ = ntohs(addr.sin_port);
+  acceptor_ = std::thread([this] { Accept(); });
+}
+
+TcpProxy::~TcpProxy() {
+  stop_ = true;
+  if (listen_fd_ >= 0) shutdown(listen_fd_, SHUT_RDWR);
+  if (acceptor_.joinable()) acceptor_.join();
+  for (std::thread& t : pumps_) t.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (int fd : fds_) close(fd);
+  if (listen_fd_ >= 0) close(listen_fd_);
+}
+
+void TcpProxy::Accept() {
+  while (!stop_) {
+    pollfd p{listen_fd_, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    const int client = accept(listen_fd_, nullptr, nullptr);
+    if (client < 0) continue;
+    const int server = socket(AF_INET, SOCK_STREAM, 0);
+    // Small buffers on both sides, so that a stall holds back little.
+    const int small = 16 * 1024;
+    setsockopt(server, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    setsockopt(client, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(upstream_port_));
+    if (connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      close(client);
+      close(server);
+      continue;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    fds_.push_back(client);
+    fds_.push_back(server);
+    pumps_.emplace_back([this, client, server] { Pump(client, server, false); });
+    pumps_.emplace_back([this, client, server] { Pump(server, client, true); });
+  }
+}
+
+void TcpProxy::Pump(int from, int to, bool from_server) {
+  char buffer[16 * 1024];
+  while (!stop_) {
+    if (from_server && stalled_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    pollfd p{from, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    const ssize_t n = read(from, buffer, sizeof(buffer));
+    if (n <= 0) break;
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w = write(to, buffer + done, static_cast<size_t>(n - done));
+      if (w <= 0) {
+        shutdown(from, SHUT_RDWR);
+        return;
+      }
+      done += w;
+    }
+  }
+  shutdown(to, SHUT_WR);
+}
 
 }  // namespace atrium::testing

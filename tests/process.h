@@ -3,8 +3,11 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace atrium::testing {
@@ -46,6 +49,37 @@ std::string HttpGet(int port, const std::string& path);
 // Runs `command` with `input` on its standard input; returns its exit code
 // and puts what it printed (stdout and stderr) in `output`.
 int RunWithInput(const std::string& command, const std::string& input, std::string* output);
+
+// A TCP proxy on 127.0.0.1:port() to 127.0.0.1:<upstream_port>: how a client
+// that stops reading its socket looks to a server. gRPC's client transport
+// takes what arrives whether or not the application reads it, so a stalled
+// reader has to be made below it. While stalled, the proxy reads nothing from
+// the server (its receive buffer is small), so the server's writes fill the
+// socket and then wait; Resume() lets everything through again.
+class TcpProxy final {
+ public:
+  explicit TcpProxy(int upstream_port);
+  ~TcpProxy();
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  void Stall() { stalled_ = true; }
+  void Resume() { stalled_ = false; }
+
+ private:
+  void Accept();
+  // Copies from `from` to `to` until either closes; `from_server` pauses while stalled.
+  void Pump(int from, int to, bool from_server);
+
+  int upstream_port_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stalled_{false};
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<int> fds_;
+  std::vector<std::thread> pumps_;
+  std::thread acceptor_;
+};
 
 // A real redis-server on a free port, for tests: no persistence, killable
 // and restartable on the same port.

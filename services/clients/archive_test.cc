@@ -25,15 +25,10 @@ using Code = absl::StatusCode;
 // 2026-11-27 10:00 in Shanghai.
 const absl::Time kStart = absl::FromUnixSeconds(1795744800);
 
-const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
-const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
-const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
-const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
+using namespace testing::people;  // NOLINT(build/namespaces)
 const Principal kGm{"gm-office", "GM office", Role::kGmOffice, ""};
 const Principal kFnb{"fnb-desk", "F&B", Role::kDepartment, "fnb"};
 const Principal kFinance{"fin-desk", "Finance", Role::kDepartment, "finance"};
-const Principal kMeetings{"service:meetings", "meetings", Role::kService, ""};
-const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
 
 using testing::CodeOf;
 using testing::FieldOf;

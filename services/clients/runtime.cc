@@ -1,10 +1,10 @@
 #include "services/clients/runtime.h"
 
 #include "absl/strings/str_cat.h"
+#include "atrium/clients/v1/clients.grpc.pb.h"
 #include "common/errors.h"
-#include "common/metrics.h"
 #include "common/status_macros.h"
-#include "grpcpp/grpcpp.h"
+#include "services/clients/handler.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium::clients {
@@ -20,40 +20,27 @@ std::map<std::string, Setting> ClientsSettings() {
 }
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
-  SetErrorDomain("clients.atrium");
   std::unique_ptr<Runtime> rt(new Runtime());
-  if (clock == nullptr) clock = &rt->system_clock_;
-
+  RETURN_IF_ERROR(rt->Init(config, clock, "clients", v1::ClientsService::service_full_name()));
+  clock = rt->clock();
   ASSIGN_OR_RETURN(auto zone, TimeZoneFrom(config));
-  ASSIGN_OR_RETURN(auto verifier, VerifierFrom(config, clock));
-  ASSIGN_OR_RETURN(auto page_secret, PageTokenSecretFrom(config));
-  for (const char* d : {"peer-deadline", "poll-interval", "overdue-check-interval"}) {
-    if (config.Duration(d) <= absl::ZeroDuration()) {
-      return absl::InvalidArgumentError(absl::StrCat("configuration ", d, ": must be positive"));
-    }
-  }
-  auto departments = ParseDepartments(config.String("departments"), "departments");
-  if (!departments.ok()) return departments.status();
-  ASSIGN_OR_RETURN(auto alg, ParseAlgorithm(config.String("jwt-alg")));
-  ASSIGN_OR_RETURN(auto signing_key, SigningKeyFrom(config));
-  ASSIGN_OR_RETURN(auto peer_credentials, ChannelCredentialsFrom(config));
+  RETURN_IF_ERROR(RequirePositive(config, {"peer-deadline", "poll-interval", "overdue-check-interval"}));
+  ASSIGN_OR_RETURN(auto departments, ParseDepartments(config.String("departments"), "departments"));
+  ASSIGN_OR_RETURN(auto notifications, rt->PeerChannel(config, "notifications-address"));
 
   // One SQLite file by default; PostgreSQL for several replicas.
-  ASSIGN_OR_RETURN(auto store, ClientsStore::Of(db::Database::Open(config, ClientsSchema())));
-  rt->store_ = std::move(store);
-  rt->verifier_ = std::move(verifier);
-  rt->archive_ =
-      std::make_unique<Archive>(rt->store_.get(), clock, PageTokens(page_secret), zone, *std::move(departments));
+  ASSIGN_OR_RETURN(rt->store_, ClientsStore::Of(db::Database::Open(config, ClientsSchema())));
+  ClientsStore* store = rt->store_.get();
+  rt->archive_ = std::make_unique<Archive>(store, clock, rt->page_tokens(), zone, std::move(departments));
   // Feedback alerts go to the notifications service through the outbox.
-  rt->outbox_ = std::make_unique<StoreOutbox<ClientsStore, ClientsTx>>(rt->store_.get());
-  OutboxRelay::Options relay;
-  relay.deadline = config.Duration("peer-deadline");
-  relay.poll_interval = config.Duration("poll-interval");
-  rt->relay_ = std::make_unique<OutboxRelay>("clients", rt->outbox_.get(), clock, alg, signing_key, relay);
-  rt->relay_->AddPeer("notifications", OutboxRelay::ByMethod(grpc::CreateChannel(config.String("notifications-address"),
-                                                                                 peer_credentials)));
+  rt->outbox_ = std::make_unique<StoreOutbox<ClientsStore, ClientsTx>>(store);
+  OutboxRelay::Options options;
+  options.deadline = config.Duration("peer-deadline");
+  options.poll_interval = config.Duration("poll-interval");
+  ASSIGN_OR_RETURN(OutboxRelay * relay, rt->MakeRelay(config, rt->outbox_.get(), options));
+  relay->AddPeer("notifications", OutboxRelay::ByMethod(notifications));
   Archive* archive = rt->archive_.get();
-  rt->relay_->Every(config.Duration("overdue-check-interval"), [archive] {
+  relay->Every(config.Duration("overdue-check-interval"), [archive] {
     auto reported = archive->ReportOverdueFeedback();
     if (!reported.ok()) {
       spdlog::error("reporting overdue feedback: {}", std::string(reported.status().message()));
@@ -62,51 +49,22 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
                    *reported == 1 ? "y" : "ies");
     }
   });
-  rt->runner_ = std::make_unique<ServiceRunner>("atrium.clients.v1.ClientsService", ServerOptionsFrom(config));
-  rt->handler_ = std::make_unique<ClientsHandler>(rt->archive_.get(), rt->verifier_.get(), rt->runner_->executor());
-  rt->runner_->AddService(rt->handler_.get());
-  ClientsStore* s = rt->store_.get();
-  rt->runner_->SetProbe([s] { return s->Ping(); });
-  rt->clock_ = clock;
-  return rt;
-}
+  rt->Serve(std::make_unique<ClientsHandler>(archive, rt->verifier(), rt->executor()),
+            [store] { return store->Ping(); });
 
-namespace {
-
-constexpr const char* kGauges[] = {"atrium_outbox_depth", "atrium_outbox_oldest_age_seconds"};
-
-}  // namespace
-
-absl::Status Runtime::Start() {
-  RETURN_IF_ERROR(runner_->Start());
-  relay_->Start();
-  ClientsStore* store = store_.get();
-  const Clock* clock = clock_;
   auto depth = [store] {
-    std::pair<int64_t, int64_t> d{0, 0};
-    absl::Status s = store->Read([&](ClientsTx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(auto r, tx.OutboxDepth());
-      d = r;
-      return absl::OkStatus();
-    });
-    if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));
-    return d;
+    return ReadForMetrics<std::pair<int64_t, int64_t>>(store, [](ClientsTx& tx) { return tx.OutboxDepth(); });
   };
-  Metrics::Get().AddGauges(kGauges[0], "alerts waiting in the outbox", [depth] {
+  rt->AddGauges("atrium_outbox_depth", "alerts waiting in the outbox", [depth] {
     return Metrics::Samples{{{}, static_cast<double>(depth().first)}};
   });
-  Metrics::Get().AddGauges(kGauges[1], "how long the oldest alert in the outbox has waited", [depth, clock] {
-    const int64_t oldest = depth().second;
-    const double age = oldest == 0 ? 0 : absl::ToDoubleSeconds(clock->Now() - absl::FromUnixMicros(oldest));
-    return Metrics::Samples{{{}, age}};
-  });
-  return absl::OkStatus();
-}
-
-void Runtime::Shutdown() {
-  for (const char* g : kGauges) Metrics::Get().RemoveGauges(g);
-  runner_->Shutdown();
-  relay_->Stop();
+  rt->AddGauges(
+      "atrium_outbox_oldest_age_seconds", "how long the oldest alert in the outbox has waited", [depth, clock] {
+        const int64_t oldest = depth().second;
+        const double age = oldest == 0 ? 0 : absl::ToDoubleSeconds(clock->Now() - absl::FromUnixMicros(oldest));
+        return Metrics::Samples{{{}, age}};
+      });
+  return rt;
 }
 
 }  // namespace atrium::clients

@@ -31,10 +31,7 @@ absl::Time At(int month, int day, int hour, int minute = 0) {
 
 const Principal kGm{"gm-sun", "孙主任", Role::kGmOffice, ""};
 const Principal kInspector{"insp-liu", "刘检查", Role::kInspector, ""};
-const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
-const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
-const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
-const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
+using namespace testing::people;  // NOLINT(build/namespaces)
 const Principal kService{"service:meetings", "meetings", Role::kService, ""};
 
 class InspectionsTest : public ::testing::Test {

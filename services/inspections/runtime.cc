@@ -1,12 +1,9 @@
 #include "services/inspections/runtime.h"
 
-#include "common/metrics.h"
-#include "spdlog/spdlog.h"
-
-#include "absl/strings/str_cat.h"
-#include "common/errors.h"
+#include "atrium/inspections/v1/inspections.grpc.pb.h"
 #include "common/status_macros.h"
-#include "grpcpp/grpcpp.h"
+#include "services/inspections/handler.h"
+#include "spdlog/spdlog.h"
 
 namespace atrium::inspections {
 
@@ -24,43 +21,31 @@ std::map<std::string, Setting> InspectionsSettings() {
 }
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
-  SetErrorDomain("inspections.atrium");
   std::unique_ptr<Runtime> rt(new Runtime());
-  if (clock == nullptr) clock = &rt->system_clock_;
-  rt->clock_ = clock;
-  ASSIGN_OR_RETURN(auto verifier, VerifierFrom(config, clock));
-  ASSIGN_OR_RETURN(auto page_secret, PageTokenSecretFrom(config));
-  auto zone = TimeZoneFrom(config);
-  if (!zone.ok()) return zone.status();
-  for (const char* d : {"peer-deadline", "action-due-within", "poll-interval", "missed-check-interval"}) {
-    if (config.Duration(d) <= absl::ZeroDuration()) {
-      return absl::InvalidArgumentError(absl::StrCat("configuration ", d, ": must be positive"));
-    }
-  }
+  RETURN_IF_ERROR(rt->Init(config, clock, "inspections", v1::InspectionsService::service_full_name()));
+  clock = rt->clock();
+  ASSIGN_OR_RETURN(auto zone, TimeZoneFrom(config));
+  RETURN_IF_ERROR(
+      RequirePositive(config, {"peer-deadline", "action-due-within", "poll-interval", "missed-check-interval"}));
+  ASSIGN_OR_RETURN(auto notifications, rt->PeerChannel(config, "notifications-address"));
+  ASSIGN_OR_RETURN(auto meetings, rt->PeerChannel(config, "meetings-address"));
   // One SQLite file by default; PostgreSQL for several replicas.
-  ASSIGN_OR_RETURN(auto store, InspectionsStore::Of(db::Database::Open(config, InspectionsSchema())));
-  rt->store_ = std::move(store);
-  rt->verifier_ = std::move(verifier);
-  ASSIGN_OR_RETURN(auto alg, ParseAlgorithm(config.String("jwt-alg")));
-  ASSIGN_OR_RETURN(auto signing_key, SigningKeyFrom(config));
+  ASSIGN_OR_RETURN(rt->store_, InspectionsStore::Of(db::Database::Open(config, InspectionsSchema())));
+  InspectionsStore* store = rt->store_.get();
   InspectionsOptions options;
-  options.zone = *zone;
+  options.zone = zone;
   options.action_due_within = config.Duration("action-due-within");
-  rt->inspections_ = std::make_unique<Inspections>(rt->store_.get(), clock, PageTokens(page_secret), options);
+  rt->inspections_ = std::make_unique<Inspections>(store, clock, rt->page_tokens(), options);
   RETURN_IF_ERROR(rt->inspections_->SeedDefaultPoints());
-  ASSIGN_OR_RETURN(auto peer_credentials, ChannelCredentialsFrom(config));
-  rt->outbox_ = std::make_unique<InspectionsOutbox>(rt->store_.get());
-  OutboxRelay::Options relay;
-  relay.deadline = config.Duration("peer-deadline");
-  relay.poll_interval = config.Duration("poll-interval");
-  rt->relay_ = std::make_unique<OutboxRelay>("inspections", rt->outbox_.get(), clock, alg, signing_key, relay);
-  rt->relay_->AddPeer("notifications",
-                      AlertSender(rt->relay_.get(), clock,
-                                  grpc::CreateChannel(config.String("notifications-address"), peer_credentials),
-                                  grpc::CreateChannel(config.String("meetings-address"), peer_credentials)));
+  rt->outbox_ = std::make_unique<InspectionsOutbox>(store);
+  OutboxRelay::Options relay_options;
+  relay_options.deadline = config.Duration("peer-deadline");
+  relay_options.poll_interval = config.Duration("poll-interval");
+  ASSIGN_OR_RETURN(OutboxRelay * relay, rt->MakeRelay(config, rt->outbox_.get(), relay_options));
+  relay->AddPeer("notifications", AlertSender(relay, clock, notifications, meetings));
   // Missed inspections reach the outbox on the relay's schedule.
   Inspections* domain = rt->inspections_.get();
-  rt->relay_->Every(config.Duration("missed-check-interval"), [domain] {
+  relay->Every(config.Duration("missed-check-interval"), [domain] {
     auto reported = domain->ReportMissed();
     if (!reported.ok()) {
       spdlog::error("reporting missed inspections: {}", std::string(reported.status().message()));
@@ -68,54 +53,23 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
       spdlog::warn("{} missed inspection(s) reported to the GM office", *reported);
     }
   });
-  rt->runner_ = std::make_unique<ServiceRunner>("atrium.inspections.v1.InspectionsService", ServerOptionsFrom(config));
-  rt->handler_ =
-      std::make_unique<InspectionsHandler>(rt->inspections_.get(), rt->verifier_.get(), rt->runner_->executor());
-  rt->runner_->AddService(rt->handler_.get());
-  InspectionsStore* s = rt->store_.get();
-  rt->runner_->SetProbe([s] { return s->Ping(); });
+  rt->Serve(std::make_unique<InspectionsHandler>(domain, rt->verifier(), rt->executor()),
+            [store] { return store->Ping(); });
+
+  auto gauges = [store, clock] {
+    return ReadForMetrics<InspectionsGauges>(
+        store, [clock](InspectionsTx& tx) { return tx.ReadGauges(ToUnixMicros(clock->Now())); });
+  };
+  rt->AddGauges("atrium_corrective_actions_open", "corrective actions open", [gauges] {
+    return Metrics::Samples{{{}, static_cast<double>(gauges().open_actions)}};
+  });
+  rt->AddGauges("atrium_corrective_actions_overdue", "corrective actions open past their due time", [gauges] {
+    return Metrics::Samples{{{}, static_cast<double>(gauges().overdue_actions)}};
+  });
+  rt->AddGauges("atrium_outbox_depth", "alerts waiting in the outbox", [gauges] {
+    return Metrics::Samples{{{}, static_cast<double>(gauges().outbox)}};
+  });
   return rt;
-}
-
-namespace {
-
-constexpr const char* kGauges[] = {"atrium_corrective_actions_open", "atrium_corrective_actions_overdue",
-                                   "atrium_outbox_depth"};
-
-InspectionsGauges ReadGauges(InspectionsStore* store, const Clock* clock) {
-  InspectionsGauges g;
-  absl::Status s = store->Read([&](InspectionsTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto r, tx.ReadGauges(ToUnixMicros(clock->Now())));
-    g = r;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));
-  return g;
-}
-
-}  // namespace
-
-absl::Status Runtime::Start() {
-  RETURN_IF_ERROR(runner_->Start());
-  relay_->Start();
-  InspectionsStore* store = store_.get();
-  const Clock* clock = clock_;
-  Metrics::Get().AddGauges(kGauges[0], "corrective actions open", [store, clock] {
-    return Metrics::Samples{{{}, static_cast<double>(ReadGauges(store, clock).open_actions)}};
-  });
-  Metrics::Get().AddGauges(kGauges[1], "corrective actions open past their due time", [store, clock] {
-    return Metrics::Samples{{{}, static_cast<double>(ReadGauges(store, clock).overdue_actions)}};
-  });
-  Metrics::Get().AddGauges(kGauges[2], "alerts waiting in the outbox", [store, clock] {
-    return Metrics::Samples{{{}, static_cast<double>(ReadGauges(store, clock).outbox)}};
-  });
-  return absl::OkStatus();
-}
-
-void Runtime::Shutdown() {
-  for (const char* g : kGauges) Metrics::Get().RemoveGauges(g);
-  runner_->Shutdown();
-  relay_->Stop();
 }
 
 }  // namespace atrium::inspections

@@ -27,12 +27,7 @@ using v1::Meeting;
 
 const absl::Time kStart = absl::FromUnixSeconds(1795744800);  // 2026-11-27 10:00 Shanghai
 
-const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
-const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
-const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
-const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
-const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
-const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
+using namespace testing::people;  // NOLINT(build/namespaces)
 
 using testing::CodeOf;
 using testing::FieldOf;

@@ -1,6 +1,6 @@
-// The meetings service assembled from its configuration: store, clock, token
-// verifier, the clients service's channel, domain, handler and server.
-// main() and the integration tests build it the same way.
+// The meetings service assembled from its configuration (common/runtime.h):
+// its store, the clients directory and notifications board it asks, the
+// outbox its writes to them leave through, and the domain.
 #pragma once
 
 #include <map>
@@ -8,13 +8,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/auth.h"
 #include "common/config.h"
-#include "common/server.h"
-#include "common/time_util.h"
+#include "common/runtime.h"
 #include "services/meetings/directory.h"
 #include "services/meetings/forwarder.h"
-#include "services/meetings/handler.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/store.h"
 
@@ -22,29 +19,19 @@ namespace atrium::meetings {
 
 std::map<std::string, Setting> MeetingsSettings();
 
-class Runtime final {
+class Runtime final : public ServiceRuntime {
  public:
   static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
-
-  absl::Status Start();
-  void Shutdown();
-  int port() const { return runner_->port(); }
-  std::string address() const { return runner_->address(); }
+  ~Runtime() override { Shutdown(); }
 
  private:
   Runtime() = default;
 
-  SystemClock system_clock_;
-  const Clock* clock_ = nullptr;
   std::unique_ptr<MeetingsStore> store_;
-  std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<ClientsDirectory> accounts_;
   std::unique_ptr<NotificationsBoard> board_;
   std::unique_ptr<MeetingsOutbox> outbox_;
-  std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<Meetings> meetings_;
-  std::unique_ptr<MeetingsHandler> handler_;
-  std::unique_ptr<ServiceRunner> runner_;
 };
 
 }  // namespace atrium::meetings

@@ -30,15 +30,8 @@ const absl::Time kNow = absl::FromUnixSeconds(1795744800);     // 2026-11-27 10:
 const absl::Time kMeetingStart = kNow + absl::Hours(24 * 20);  // 2026-12-17 10:00
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 
-const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
-const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
-const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
-const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
-const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
-const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
-const Principal kFinance{"fin-qian", "Qian", Role::kDepartment, "finance"};
+using namespace testing::people;  // NOLINT(build/namespaces)
 const Principal kService{"service:inspections", "inspections", Role::kService, ""};
-const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
 
 type::v1::Date D(int y, int m, int d) {
   type::v1::Date out;

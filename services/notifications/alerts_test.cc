@@ -20,14 +20,7 @@ using testing::CodeOf;
 using testing::FieldOf;
 using testing::ReasonOf;
 
-const Principal kInspections{"service:inspections", "inspections", Role::kService, ""};
-const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
-const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
-const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
-const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
-const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
-const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
-const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
+using namespace testing::people;  // NOLINT(build/namespaces)
 // A department token whose subject is a member of staff's.
 const Principal kRoomsAsKam{"kam-li", "Wu", Role::kDepartment, "rooms"};
 

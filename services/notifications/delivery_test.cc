@@ -17,8 +17,7 @@ namespace atrium::notifications {
 namespace {
 
 const absl::Time kStart = absl::FromUnixSeconds(1795744800);
-const Principal kMeetings{"service:meetings", "meetings", Role::kService, ""};
-const Principal kFnb{"fnb-zhou", "Zhou", Role::kDepartment, "fnb"};
+using namespace testing::people;  // NOLINT(build/namespaces)
 
 // Shared with the bus the worker creates; the test flips `down`.
 struct BusState {

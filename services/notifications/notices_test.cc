@@ -22,15 +22,8 @@ using v1::Dispatch;
 
 const absl::Time kStart = absl::FromUnixSeconds(1795744800);  // 2026-11-27 10:00 Shanghai
 
-const Principal kMeetings{"service:meetings", "meetings", Role::kService, ""};
-const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
-const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
-const Principal kKam2{"kam-zhao", "Zhao Lei", Role::kKeyAccountManager, ""};
-const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
+using namespace testing::people;  // NOLINT(build/namespaces)
 const Principal kFnb{"fnb-zhou", "Zhou (F&B)", Role::kDepartment, "fnb"};
-const Principal kRooms{"rooms-wu", "Wu (Rooms)", Role::kDepartment, "rooms"};
-const Principal kInspector{"insp-1", "Inspector", Role::kInspector, ""};
-const Principal kGm{"gm-sun", "Sun", Role::kGmOffice, ""};
 
 using testing::CodeOf;
 using testing::FieldOf;

@@ -1,20 +1,13 @@
 #include "services/notifications/runtime.h"
 
-#include "common/metrics.h"
-#include "spdlog/spdlog.h"
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "common/errors.h"
+#include "atrium/notifications/v1/notifications.grpc.pb.h"
 #include "common/status_macros.h"
+#include "services/notifications/handler.h"
 
 namespace atrium::notifications {
-namespace {
-
-// Server threads kept for calls other than WatchDispatches streams.
-constexpr int kThreadsBesideStreams = 16;
-
-}  // namespace
 
 std::map<std::string, Setting> NotificationsSettings() {
   return {
@@ -43,21 +36,15 @@ std::map<std::string, Setting> NotificationsSettings() {
 }
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
-  SetErrorDomain("notifications.atrium");
   std::unique_ptr<Runtime> rt(new Runtime());
-  if (clock == nullptr) clock = &rt->system_clock_;
-  rt->clock_ = clock;
-
-  ASSIGN_OR_RETURN(auto verifier, VerifierFrom(config, clock));
-  ASSIGN_OR_RETURN(auto page_secret, PageTokenSecretFrom(config));
+  RETURN_IF_ERROR(rt->Init(config, clock, "notifications", v1::NotificationsService::service_full_name()));
+  clock = rt->clock();
   ASSIGN_OR_RETURN(auto endpoint, redis::ParseEndpoint(config.String("redis"), "redis"));
 
   NoticesOptions options;
   // The setting every service shares: the departments notices may concern
   // are the departments tokens may name.
-  auto departments = ParseDepartments(config.String("departments"), "departments");
-  if (!departments.ok()) return departments.status();
-  options.departments = *std::move(departments);
+  ASSIGN_OR_RETURN(options.departments, ParseDepartments(config.String("departments"), "departments"));
   for (const char* must : {"fnb", "rooms"}) {
     if (std::find(options.departments.begin(), options.departments.end(), must) == options.departments.end()) {
       return absl::InvalidArgumentError(absl::StrCat("configuration departments: must include ", must));
@@ -87,93 +74,51 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   if (watch.write_timeout < absl::Milliseconds(100)) {
     return absl::InvalidArgumentError("configuration watch-write-timeout: must be at least 100ms");
   }
-  // Each stream holds a server thread (gRPC's synchronous API); the rest of
-  // the threads serve the other calls.
-  const ServerOptions server = ServerOptionsFrom(config);
-  if (watch.max_streams > server.grpc_max_threads - kThreadsBesideStreams) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "configuration watch-max-streams: must be at most grpc-max-threads - ", kThreadsBesideStreams, " (",
-        server.grpc_max_threads - kThreadsBesideStreams, "), so that other calls still get a thread"));
-  }
-
   // One SQLite file by default; PostgreSQL for several replicas.
-  ASSIGN_OR_RETURN(auto store, NotificationsStore::Of(db::Database::Open(config, NotificationsSchema())));
-  rt->store_ = std::move(store);
-  rt->verifier_ = std::move(verifier);
-  rt->notices_ = std::make_unique<Notices>(rt->store_.get(), clock, PageTokens(page_secret), options);
-  rt->deliverer_ =
-      std::make_unique<Deliverer>(rt->store_.get(), clock, RedisBusFactory(endpoint, absl::Seconds(2)), delivery);
+  ASSIGN_OR_RETURN(rt->store_, NotificationsStore::Of(db::Database::Open(config, NotificationsSchema())));
+  NotificationsStore* store = rt->store_.get();
+  rt->notices_ = std::make_unique<Notices>(store, clock, rt->page_tokens(), options);
+  rt->deliverer_ = std::make_unique<Deliverer>(store, clock, RedisBusFactory(endpoint, absl::Seconds(2)), delivery);
   rt->broadcaster_ = std::make_unique<Broadcaster>(watch);
   rt->alerts_ =
-      std::make_unique<Alerts>(rt->store_.get(), clock, PageTokens(page_secret),
+      std::make_unique<Alerts>(store, clock, rt->page_tokens(),
                                AlertOptions{delivery.channel_prefix, delivery.event_source, options.departments});
   rt->notices_->AddSink(rt->deliverer_.get());
   rt->notices_->AddSink(rt->broadcaster_.get());
-  rt->runner_ = std::make_unique<ServiceRunner>("atrium.notifications.v1.NotificationsService", server);
-  rt->handler_ = std::make_unique<NotificationsHandler>(rt->notices_.get(), rt->alerts_.get(), rt->broadcaster_.get(),
-                                                        rt->verifier_.get());
-  rt->runner_->AddService(rt->handler_.get());
-  NotificationsStore* s = rt->store_.get();
-  rt->runner_->SetProbe([s] { return s->Ping(); });
-  ServiceRunner* runner = rt->runner_.get();
-  rt->runner_->SetComponentStatus("redis", false);
+  Broadcaster* broadcaster = rt->broadcaster_.get();
+  rt->Serve(std::make_unique<NotificationsHandler>(rt->notices_.get(), rt->alerts_.get(), broadcaster, rt->verifier(),
+                                                   rt->executor()),
+            [store] { return store->Ping(); });
+  ServiceRunner* runner = rt->runner();
+  runner->SetComponentStatus("redis", false);
   rt->deliverer_->OnBusStatus([runner](bool up) { runner->SetComponentStatus("redis", up); });
-  Broadcaster* b = rt->broadcaster_.get();
-  rt->runner_->OnShutdown([b] { b->Close(); });
-  return rt;
-}
+  runner->OnShutdown([broadcaster] { broadcaster->Close(); });
+  Deliverer* deliverer = rt->deliverer_.get();
+  rt->OnStart([deliverer] { deliverer->Start(); }, [deliverer] { deliverer->Stop(); });
 
-Runtime::~Runtime() { Shutdown(); }
-
-namespace {
-
-constexpr const char* kGauges[] = {"atrium_dispatches_unsigned", "atrium_dispatches_overdue", "atrium_outbox_depth",
-                                   "atrium_watch_streams"};
-
-DeliveryGauges ReadGauges(NotificationsStore* store, const Clock* clock) {
-  DeliveryGauges g;
-  absl::Status s = store->Read([&](NotificationsTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto r, tx.ReadGauges(ToUnixMicros(clock->Now())));
-    g = std::move(r);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) spdlog::warn("metrics: {}", std::string(s.message()));
-  return g;
-}
-
-}  // namespace
-
-absl::Status Runtime::Start() {
-  RETURN_IF_ERROR(runner_->Start());
-  deliverer_->Start();
-  NotificationsStore* store = store_.get();
-  const Clock* clock = clock_;
-  Metrics::Get().AddGauges(kGauges[0], "dispatches awaiting a department's signature", [store, clock] {
+  auto gauges = [store, clock] {
+    return ReadForMetrics<DeliveryGauges>(
+        store, [clock](NotificationsTx& tx) { return tx.ReadGauges(ToUnixMicros(clock->Now())); });
+  };
+  rt->AddGauges("atrium_dispatches_unsigned", "dispatches awaiting a department's signature", [gauges] {
     Metrics::Samples out;
-    for (const auto& [d, v] : ReadGauges(store, clock).unsigned_and_overdue)
+    for (const auto& [d, v] : gauges().unsigned_and_overdue)
       out.push_back({{{"department", d}}, static_cast<double>(v.first)});
     return out;
   });
-  Metrics::Get().AddGauges(kGauges[1], "dispatches unsigned past their deadline", [store, clock] {
+  rt->AddGauges("atrium_dispatches_overdue", "dispatches unsigned past their deadline", [gauges] {
     Metrics::Samples out;
-    for (const auto& [d, v] : ReadGauges(store, clock).unsigned_and_overdue)
+    for (const auto& [d, v] : gauges().unsigned_and_overdue)
       out.push_back({{{"department", d}}, static_cast<double>(v.second)});
     return out;
   });
-  Metrics::Get().AddGauges(kGauges[2], "events waiting in the outbox to be published", [store, clock] {
-    return Metrics::Samples{{{}, static_cast<double>(ReadGauges(store, clock).outbox)}};
+  rt->AddGauges("atrium_outbox_depth", "events waiting in the outbox to be published", [gauges] {
+    return Metrics::Samples{{{}, static_cast<double>(gauges().outbox)}};
   });
-  Broadcaster* broadcaster = broadcaster_.get();
-  Metrics::Get().AddGauges(kGauges[3], "WatchDispatches streams open", [broadcaster] {
+  rt->AddGauges("atrium_watch_streams", "WatchDispatches streams open", [broadcaster] {
     return Metrics::Samples{{{}, static_cast<double>(broadcaster->streams())}};
   });
-  return absl::OkStatus();
-}
-
-void Runtime::Shutdown() {
-  for (const char* g : kGauges) Metrics::Get().RemoveGauges(g);
-  if (runner_) runner_->Shutdown();
-  if (deliverer_) deliverer_->Stop();
+  return rt;
 }
 
 }  // namespace atrium::notifications

@@ -50,6 +50,16 @@ void Broadcaster::Subscription::SetEnd(std::function<void(const std::string&)> f
   end = std::move(fn);
 }
 
+void Broadcaster::Subscription::SetWake(std::function<void()> fn) {
+  absl::MutexLock lock(&end_mu);
+  wake = std::move(fn);
+}
+
+void Broadcaster::Subscription::Wake() {
+  absl::MutexLock lock(&end_mu);
+  if (!ended && wake) wake();
+}
+
 std::string Broadcaster::Subscription::behind() const {
   absl::MutexLock lock(&mu);
   return behind_why;
@@ -106,28 +116,35 @@ absl::StatusOr<std::shared_ptr<Broadcaster::Subscription>> Broadcaster::Subscrib
   return sub;
 }
 
+void Broadcaster::Leave(const std::shared_ptr<Subscription>& sub) {
+  absl::MutexLock lock(&mu_);
+  auto it = std::find(subs_.begin(), subs_.end(), sub);
+  if (it == subs_.end()) return;
+  subs_.erase(it);
+  if (--per_caller_[sub->caller] <= 0) per_caller_.erase(sub->caller);
+}
+
 void Broadcaster::Unsubscribe(const std::shared_ptr<Subscription>& sub) {
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = std::find(subs_.begin(), subs_.end(), sub);
-    if (it != subs_.end()) {
-      subs_.erase(it);
-      if (--per_caller_[sub->caller] <= 0) per_caller_.erase(sub->caller);
-    }
-  }
-  // Waits for an end function running elsewhere; none runs afterwards.
+  Leave(sub);
+  // Waits for an end or wake function running elsewhere; none runs afterwards.
   absl::MutexLock lock(&sub->end_mu);
   sub->ended = true;
   sub->end = nullptr;
+  sub->wake = nullptr;
 }
 
 void Broadcaster::Close() {
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
-  for (auto& sub : subs_) {
-    absl::MutexLock sub_lock(&sub->mu);
-    sub->closed = true;
+  std::vector<std::shared_ptr<Subscription>> wake;
+  {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+    for (auto& sub : subs_) {
+      absl::MutexLock sub_lock(&sub->mu);
+      sub->closed = true;
+      wake.push_back(sub);
+    }
   }
+  EndOrWake({}, wake);
 }
 
 int Broadcaster::streams() {
@@ -135,42 +152,54 @@ int Broadcaster::streams() {
   return static_cast<int>(subs_.size());
 }
 
-void Broadcaster::EndPending(const std::vector<std::shared_ptr<Subscription>>& subs) {
-  for (const auto& sub : subs) sub->End();
+void Broadcaster::EndOrWake(const std::vector<std::shared_ptr<Subscription>>& end,
+                            const std::vector<std::shared_ptr<Subscription>>& wake) {
+  for (const auto& sub : end) sub->End();
+  for (const auto& sub : wake) sub->Wake();
 }
 
 void Broadcaster::Dispatched(const DispatchBatch& dispatches) {
   std::vector<std::shared_ptr<Subscription>> to_end;
+  std::vector<std::shared_ptr<Subscription>> to_wake;
   {
     absl::MutexLock lock(&mu_);
     if (subs_.empty()) return;
-    for (const auto& d : *dispatches) {
-      // One copy per dispatch, shared by every stream that buffers it.
-      std::shared_ptr<const v1::Dispatch> shared;
-      size_t bytes = 0;
-      for (auto& sub : subs_) {
+    // One copy per dispatch, shared by every stream that buffers it.
+    std::vector<std::shared_ptr<const v1::Dispatch>> shared(dispatches->size());
+    std::vector<size_t> bytes(dispatches->size());
+    for (auto& sub : subs_) {
+      absl::MutexLock sub_lock(&sub->mu);
+      bool woken = false;
+      for (size_t i = 0; i < dispatches->size(); ++i) {
+        const v1::Dispatch& d = (*dispatches)[i];
         if (d.department() != sub->department) continue;
-        if (!shared) {
-          shared = std::make_shared<const v1::Dispatch>(d);
-          bytes = shared->SpaceUsedLong();
+        if (!sub->behind_why.empty() || sub->closed) break;
+        if (!shared[i]) {
+          shared[i] = std::make_shared<const v1::Dispatch>(d);
+          bytes[i] = shared[i]->SpaceUsedLong();
         }
-        absl::MutexLock sub_lock(&sub->mu);
-        if (!sub->behind_why.empty() || sub->closed) continue;
         // An empty buffer takes one dispatch larger than the bound, so that
         // every dispatch can be streamed.
-        if (!sub->queue.empty() && sub->queue_bytes + bytes > sub->buffer_bytes) {
+        if (!sub->queue.empty() && sub->queue_bytes + bytes[i] > sub->buffer_bytes) {
           sub->FallBehind(absl::StrCat("the stream fell behind: more than ", sub->buffer_bytes,
                                        " bytes of dispatches waited for the client (watch-buffer-bytes); "
                                        "reconnect to catch up"));
-          if (sub->end_pending) to_end.push_back(sub);
-          continue;
+          if (sub->end_pending) {
+            to_end.push_back(sub);
+            woken = false;
+          } else {
+            woken = true;
+          }
+          break;
         }
-        sub->queue.push_back({shared, bytes});
-        sub->queue_bytes += bytes;
+        sub->queue.push_back({shared[i], bytes[i]});
+        sub->queue_bytes += bytes[i];
+        woken = true;
       }
+      if (woken) to_wake.push_back(sub);
     }
   }
-  EndPending(to_end);
+  EndOrWake(to_end, to_wake);
 }
 
 void Broadcaster::Watchdog() {
@@ -189,7 +218,7 @@ void Broadcaster::Watchdog() {
         if (sub->end_pending) to_end.push_back(sub);
       }
     }
-    EndPending(to_end);
+    EndOrWake(to_end, {});
   }
 }
 

@@ -9,16 +9,20 @@
 // the limit). Each stream buffers at most `buffer_bytes` of dispatches (their
 // in-memory size; a dispatch is shared by every stream that buffers it). A
 // stream falls behind when its buffer would overflow, or when a write to its
-// client has not completed within `write_timeout`; it is then ended at once
-// through the end function its handler set (which frees the buffer and the
-// handler's thread) and its client reconnects and catches up. Close() ends
-// every stream (shutdown).
+// client has not completed within `write_timeout`; a stream with a write in
+// flight is then ended at once through the end function its handler set, and
+// one without is woken to end itself; either way its buffer is freed and its
+// client reconnects and catches up. Close() ends every stream (shutdown).
+//
+// A handler holds no thread while it waits: the wake function it sets runs
+// whenever the stream has something new (a dispatch, falling behind, Close),
+// and the handler then takes what is there with Wait(absl::ZeroDuration()).
 //
 //   auto sub = broadcaster.Subscribe(who.subject, "fnb");
 //   if (!sub.ok()) return sub.status();
 //   (*sub)->SetEnd([&](const std::string& why) { ...end the call now... });
-//   for (;;) { auto next = (*sub)->Next(absl::Seconds(1)); ...; (*sub)->StartWrite(); Write(...);
-//              (*sub)->WriteDone(); }
+//   (*sub)->SetWake([&] { ...take what is there: Wait(absl::ZeroDuration()), StartWrite()... });
+//   ... when a write completes: (*sub)->WriteDone(); take the next ...
 //   broadcaster.Unsubscribe(*sub);
 #pragma once
 
@@ -72,11 +76,18 @@ class Broadcaster final : public DispatchSink {
     // reason (e.g. cancel the call with a status); called at most once, never
     // after Unsubscribe() returned. Set it before the first write.
     void SetEnd(std::function<void(const std::string& why)> end);
+    // Called, on the thread that dispatched (or the watchdog's, or Close()'s)
+    // and outside every lock of the broadcaster, each time the stream has
+    // something new; never after Unsubscribe() returned, nor after End().
+    // Set it, then take what is already there.
+    void SetWake(std::function<void()> wake);
     // Why the stream fell behind ("" while it has not).
     std::string behind() const;
     // Calls the end function with the reason the stream fell behind (at
     // most once, never after Unsubscribe()).
     void End();
+    // Calls the wake function (never after Unsubscribe()).
+    void Wake();
 
    private:
     friend class Broadcaster;
@@ -98,6 +109,7 @@ class Broadcaster final : public DispatchSink {
     // Serialises the end function with SetEnd() and Unsubscribe().
     absl::Mutex end_mu;
     std::function<void(const std::string&)> end ABSL_GUARDED_BY(end_mu);
+    std::function<void()> wake ABSL_GUARDED_BY(end_mu);
     bool ended ABSL_GUARDED_BY(end_mu) = false;
     std::string caller;
     std::string department;
@@ -107,6 +119,11 @@ class Broadcaster final : public DispatchSink {
   // A new stream of `department`'s dispatches for `caller`, or
   // RESOURCE_EXHAUSTED when a cap is reached, or UNAVAILABLE after Close().
   absl::StatusOr<std::shared_ptr<Subscription>> Subscribe(const std::string& caller, const std::string& department);
+  // Frees the stream's place under the caps at once (e.g. when its client
+  // left while a write to it is still in flight); idempotent.
+  void Leave(const std::shared_ptr<Subscription>& sub);
+  // Leave(), then waits for an end or wake function running elsewhere; none
+  // runs afterwards.
   void Unsubscribe(const std::shared_ptr<Subscription>& sub);
   void Close();
   // Open streams, for the metrics.
@@ -117,8 +134,10 @@ class Broadcaster final : public DispatchSink {
 
  private:
   void Watchdog();
-  // Ends every subscription in `subs` (outside the broadcaster's lock).
-  static void EndPending(const std::vector<std::shared_ptr<Subscription>>& subs);
+  // Ends every subscription in `end` and wakes every one in `wake` (outside
+  // the broadcaster's lock).
+  static void EndOrWake(const std::vector<std::shared_ptr<Subscription>>& end,
+                        const std::vector<std::shared_ptr<Subscription>>& wake);
 
   const WatchLimits limits_;
   absl::Mutex mu_;

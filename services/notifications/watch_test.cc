@@ -133,6 +133,50 @@ TEST(BroadcasterTest, NoEndAfterUnsubscribe) {
   EXPECT_EQ(ends.load(), 0);
 }
 
+TEST(BroadcasterTest, WakesAStreamForItsDispatchesFallingBehindAndCloseButNotAfterUnsubscribe) {
+  WatchLimits limits;
+  limits.buffer_bytes = 64 * 1024;
+  Broadcaster b(limits);
+  auto sub = b.Subscribe("fnb-zhou", "fnb");
+  ASSERT_TRUE(sub.ok());
+  std::atomic<int> wakes{0};
+  (*sub)->SetWake([&] { ++wakes; });
+  b.Dispatched(Batch("fnb", 3, 1024));  // one wake for the batch
+  EXPECT_EQ(wakes.load(), 1);
+  b.Dispatched(Batch("rooms", 3, 1024));  // not its department
+  EXPECT_EQ(wakes.load(), 1);
+  // Falling behind with no write in flight: woken to end itself.
+  b.Dispatched(Batch("fnb", 10, 10 * 1024));
+  EXPECT_EQ(wakes.load(), 2);
+  EXPECT_EQ((*sub)->Wait(absl::ZeroDuration()).outcome, Outcome::kBehind);
+  // Leave frees its place at once; nothing wakes it once unsubscribed.
+  auto other = b.Subscribe("fnb-wang", "fnb");
+  ASSERT_TRUE(other.ok());
+  std::atomic<int> other_wakes{0};
+  (*other)->SetWake([&] { ++other_wakes; });
+  b.Leave(*other);
+  b.Leave(*other);  // idempotent
+  EXPECT_EQ(b.streams(), 1);
+  b.Unsubscribe(*sub);
+  EXPECT_EQ(b.streams(), 0);
+  b.Close();
+  (*sub)->Wake();
+  EXPECT_EQ(wakes.load(), 2);
+  b.Unsubscribe(*other);
+}
+
+TEST(BroadcasterTest, CloseWakesEveryStream) {
+  Broadcaster b;
+  auto sub = b.Subscribe("fnb-zhou", "fnb");
+  ASSERT_TRUE(sub.ok());
+  std::atomic<int> wakes{0};
+  (*sub)->SetWake([&] { ++wakes; });
+  b.Close();
+  EXPECT_EQ(wakes.load(), 1);
+  EXPECT_EQ((*sub)->Wait(absl::ZeroDuration()).outcome, Outcome::kClosed);
+  b.Unsubscribe(*sub);
+}
+
 TEST(BroadcasterTest, CloseEndsStreamsAndRefusesNewOnes) {
   Broadcaster b;
   auto sub = b.Subscribe("fnb-zhou", "fnb");
