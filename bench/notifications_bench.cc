@@ -40,7 +40,10 @@
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
+#include "services/notifications/delivery.h"
+#include "services/notifications/notices.h"
 #include "services/notifications/runtime.h"
+#include "services/notifications/store.h"
 #include "spdlog/spdlog.h"
 #include "tests/process.h"
 
@@ -232,7 +235,7 @@ class Service {
       std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
       std::exit(1);
     }
-    auto rt = notifications::Runtime::Create(config);
+    auto rt = notifications::NewRuntime(config);
     if (!rt.ok() || !(*rt)->Start().ok()) {
       std::fprintf(stderr, "service did not start\n");
       std::exit(1);
@@ -249,7 +252,7 @@ class Service {
 
  private:
   std::string dir_;
-  std::unique_ptr<notifications::Runtime> runtime_;
+  std::unique_ptr<ServiceRuntime> runtime_;
 };
 
 // The floor under any design of the service: a gRPC server that takes the

@@ -164,12 +164,21 @@ Step Both(std::string_view sql) {
                                          {{"BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT"},
                                           {"BIGINT", "INTEGER"},
                                           {"BYTEA", "BLOB"},
+                                          {"'\\x'", "x''"},
                                           {" COLLATE \"C\"", ""}});
   return Step{std::move(lite), std::string(sql)};
 }
 
 std::vector<std::string> Schema::For(Dialect dialect) const {
-  std::vector<std::string> out = dialect == Dialect::kSqlite ? sqlite_history : postgres_history;
+  std::vector<std::string> out;
+  if (dialect == Dialect::kSqlite) {
+    for (const Step& s : history) out.push_back(s.sqlite);
+  } else {
+    for (const std::vector<int>& took : postgres_took) {
+      std::string& sql = out.emplace_back();
+      for (int n : took) sql += history.at(static_cast<size_t>(n - 1)).postgres;
+    }
+  }
   for (const Step& s : steps) out.push_back(dialect == Dialect::kSqlite ? s.sqlite : s.postgres);
   return out;
 }
@@ -209,6 +218,30 @@ CREATE TABLE marks (
   value BIGINT NOT NULL
 );
 )sql";
+
+Step RequestIdsByCaller() {
+  return Step{.sqlite = R"sql(
+CREATE TABLE request_ids_by_caller (
+  method TEXT NOT NULL,
+  caller TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  resource_name TEXT NOT NULL,
+  create_micros INTEGER NOT NULL,
+  PRIMARY KEY (method, caller, request_id)
+);
+INSERT INTO request_ids_by_caller(method, caller, request_id, digest, resource_name, create_micros)
+  SELECT method, '', request_id, '', resource_name, create_micros FROM request_ids;
+DROP TABLE request_ids;
+ALTER TABLE request_ids_by_caller RENAME TO request_ids;
+)sql",
+              .postgres = R"sql(
+ALTER TABLE request_ids ADD COLUMN caller TEXT NOT NULL DEFAULT '';
+ALTER TABLE request_ids ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE request_ids DROP CONSTRAINT request_ids_pkey;
+ALTER TABLE request_ids ADD PRIMARY KEY (method, caller, request_id);
+)sql"};
+}
 
 absl::StatusOr<std::unique_ptr<Database>> Database::OpenSqlite(const std::string& path, const Schema& schema,
                                                                int readers) {

@@ -7,11 +7,12 @@
 // differ (name search through FTS5 or pg_trgm, SQLite's implicit rowids),
 // a store asks tx.dialect() and keeps both spellings side by side.
 //
-// Schemas are declared once too (Schema): the steps each backend took before
-// (kept, so that every existing database upgrades) and then steps for both,
-// written in PostgreSQL's types; for SQLite, BYTEA reads BLOB, BIGINT
-// INTEGER, BIGSERIAL PRIMARY KEY an AUTOINCREMENT rowid, and COLLATE "C"
-// (byte order, SQLite's own) is dropped.
+// Schemas are declared once too (Schema), in PostgreSQL's types; for SQLite,
+// BYTEA reads BLOB, BIGINT INTEGER, BIGSERIAL PRIMARY KEY an AUTOINCREMENT
+// rowid, '\x' (no bytes) x'', and COLLATE "C" (byte order, SQLite's own) is
+// dropped. The steps databases took before are kept (so that every existing
+// one upgrades), written once as well: PostgreSQL took some of SQLite's
+// together, and Schema says which.
 //
 // What the backends guarantee stays theirs (common/sqlite.h: group commit,
 // pipelined fsync and its failure handling; common/pg.h: SERIALIZABLE
@@ -201,10 +202,14 @@ struct Step {
 Step Both(std::string_view sql);
 
 struct Schema {
-  // The steps each backend took before its schema was declared once, as they
-  // were applied (an existing database has counted them).
-  std::vector<std::string> sqlite_history;
-  std::vector<std::string> postgres_history;
+  // The steps SQLite databases took before the schema was declared once, in
+  // their order, each spelled for both (an existing database has counted
+  // them).
+  std::vector<Step> history;
+  // How PostgreSQL databases took the same: each of their steps applied these
+  // steps of `history` (numbered from 1) together. An existing database has
+  // counted these.
+  std::vector<std::vector<int>> postgres_took;
   // Then, for both, in order.
   std::vector<Step> steps;
 
@@ -217,6 +222,12 @@ struct Schema {
 extern const char kRequestIdsTable[];
 extern const char kOutboxTable[];
 extern const char kMarksTable[];
+// The step that scoped request ids to their caller, with the digest of the
+// request that used them, in the history of the stores that had them before
+// (SQLite rebuilds the table, since the primary key changes). Ids recorded
+// before have no caller, so no caller's key reaches them: a retry sent
+// across this upgrade creates anew.
+Step RequestIdsByCaller();
 
 class Database final {
  public:

@@ -16,8 +16,8 @@ namespace {
 
 const Schema& TestSchema() {
   static const Schema* schema = new Schema{
-      .sqlite_history = {"CREATE TABLE items (id TEXT PRIMARY KEY, n INTEGER NOT NULL, data BLOB);"},
-      .postgres_history = {"CREATE TABLE items (id TEXT COLLATE \"C\" PRIMARY KEY, n BIGINT NOT NULL, data BYTEA);"},
+      .history = {Both("CREATE TABLE items (id TEXT COLLATE \"C\" PRIMARY KEY, n BIGINT NOT NULL, data BYTEA);")},
+      .postgres_took = {{1}},
       .steps = {Both("ALTER TABLE items ADD COLUMN note TEXT;"), Both(kRequestIdsTable), Both(kOutboxTable),
                 Both(kMarksTable)},
   };
@@ -205,10 +205,30 @@ TEST(SchemaTest, SharedStepsReadAsEachDialect) {
   EXPECT_EQ(s.postgres,
             "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, name TEXT COLLATE \"C\" NOT NULL, n BIGINT, b BYTEA);");
   EXPECT_EQ(s.sqlite, "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, n INTEGER, b BLOB);");
+  EXPECT_EQ(Both("ALTER TABLE t ADD COLUMN b BYTEA NOT NULL DEFAULT '\\x';").sqlite,
+            "ALTER TABLE t ADD COLUMN b BLOB NOT NULL DEFAULT x'';");
   const Schema& schema = TestSchema();
   EXPECT_EQ(schema.For(Dialect::kSqlite).size(), 5u);
-  EXPECT_EQ(schema.For(Dialect::kSqlite).front(), schema.sqlite_history.front());
-  EXPECT_EQ(schema.For(Dialect::kPostgres).front(), schema.postgres_history.front());
+  EXPECT_EQ(schema.For(Dialect::kSqlite).front(),
+            "CREATE TABLE items (id TEXT PRIMARY KEY, n INTEGER NOT NULL, data BLOB);");
+}
+
+TEST(SchemaTest, PostgresTakesTheHistoryStepsItTookTogetherAsOne) {
+  const Schema schema{
+      .history = {Both("CREATE TABLE a (x BIGINT);\n"), Both("CREATE TABLE b (y BIGINT);\n"),
+                  Step{.sqlite = "CREATE VIRTUAL TABLE s USING fts5(t);\n", .postgres = "CREATE INDEX s ON b(y);\n"},
+                  Both("ALTER TABLE a ADD COLUMN z TEXT;\n")},
+      .postgres_took = {{1, 2, 3}, {4}},
+      .steps = {Both("CREATE TABLE c (id TEXT);\n")},
+  };
+  EXPECT_EQ(schema.For(Dialect::kSqlite),
+            (std::vector<std::string>{"CREATE TABLE a (x INTEGER);\n", "CREATE TABLE b (y INTEGER);\n",
+                                      "CREATE VIRTUAL TABLE s USING fts5(t);\n", "ALTER TABLE a ADD COLUMN z TEXT;\n",
+                                      "CREATE TABLE c (id TEXT);\n"}));
+  EXPECT_EQ(
+      schema.For(Dialect::kPostgres),
+      (std::vector<std::string>{"CREATE TABLE a (x BIGINT);\nCREATE TABLE b (y BIGINT);\nCREATE INDEX s ON b(y);\n",
+                                "ALTER TABLE a ADD COLUMN z TEXT;\n", "CREATE TABLE c (id TEXT);\n"}));
 }
 
 }  // namespace

@@ -6,7 +6,10 @@
 #include <cstdint>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/status_macros.h"
 
 namespace atrium {
 namespace {
@@ -58,6 +61,18 @@ absl::StatusOr<std::vector<std::string>> PageTokens::Decode(std::string_view tok
     i += n;
   }
   return position;
+}
+
+std::string PageTokens::EncodeAfter(std::string_view query, int64_t number, const std::string& key) const {
+  return Encode(query, {absl::StrCat(number), key});
+}
+
+absl::StatusOr<PageTokens::After> PageTokens::DecodeAfter(std::string_view token, std::string_view query) const {
+  ASSIGN_OR_RETURN(auto pos, Decode(token, query));
+  if (pos.empty()) return After();
+  int64_t number = 0;
+  if (pos.size() != 2 || !absl::SimpleAtoi(pos[0], &number)) return InvalidArgument("page_token", "is malformed");
+  return After(std::make_pair(number, std::move(pos[1])));
 }
 
 absl::StatusOr<int> ClampPageSize(int requested, int def, int max) {

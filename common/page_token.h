@@ -10,8 +10,11 @@
 //   absl::StatusOr<std::vector<std::string>> pos = tokens.Decode(token, query);
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,6 +31,12 @@ class PageTokens final {
   // malformed, or belongs to another query. An empty token yields an empty
   // position (the first page).
   absl::StatusOr<std::vector<std::string>> Decode(std::string_view token, std::string_view query) const;
+
+  // The usual keyset position: a number (a time, a day, a sequence) and the
+  // unique key after it. None for the first page; INVALID_ARGUMENT as above.
+  using After = std::optional<std::pair<int64_t, std::string>>;
+  std::string EncodeAfter(std::string_view query, int64_t number, const std::string& key) const;
+  absl::StatusOr<After> DecodeAfter(std::string_view token, std::string_view query) const;
 
  private:
   std::string Mac(std::string_view query, std::string_view payload) const;

@@ -25,6 +25,22 @@ TEST(PageTokenTest, RefusesOtherQueryTamperingAndOtherSecret) {
   EXPECT_EQ(t.Decode("!!!", "owner=a").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(PageTokenTest, KeysetPositionsRoundTripAndAreCheckedOnTheWayBack) {
+  PageTokens tokens("secret");
+  auto first = tokens.DecodeAfter("", "q");
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(first->has_value());
+  auto after = tokens.DecodeAfter(tokens.EncodeAfter("q", -1795744800000000, "m-1"), "q");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(**after, std::make_pair(int64_t{-1795744800000000}, std::string("m-1")));
+  // Signed, but not a keyset position: refused, not taken as the first page.
+  EXPECT_EQ(tokens.DecodeAfter(tokens.Encode("q", {"x", "m-1"}), "q").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(tokens.DecodeAfter(tokens.Encode("q", {"1"}), "q").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(tokens.DecodeAfter(tokens.EncodeAfter("q", 1, "m-1"), "other").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(PageTokenTest, ClampsPageSize) {
   EXPECT_EQ(*ClampPageSize(0), 50);
   EXPECT_EQ(*ClampPageSize(10), 10);

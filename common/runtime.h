@@ -12,10 +12,10 @@
 //     rt->Serve(std::make_unique<ClientsHandler>(..., rt->verifier(), rt->executor()), [s] { return s->Ping(); });
 //     return rt;
 //   }
-//   Runtime::~Runtime() { Shutdown(); }  // stops serving before its own parts go
+//   ~Runtime() override { Shutdown(); }  // stops serving before its own parts go
 //
 // main() (common/service_main.h) and the integration tests build a service
-// the same way: Create, Start, Shutdown.
+// the same way: NewRuntime, Start, Shutdown.
 #pragma once
 
 #include <functional>
@@ -120,5 +120,9 @@ class ServiceRuntime {
   // Declared last: destroyed first, so the server stops before the rest.
   std::unique_ptr<ServiceRunner> runner_;
 };
+
+// What a service's NewRuntime is: its Runtime built from `config` (`clock`
+// null: the system clock).
+using RuntimeFactory = absl::StatusOr<std::unique_ptr<ServiceRuntime>> (*)(const Config& config, const Clock* clock);
 
 }  // namespace atrium

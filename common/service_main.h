@@ -4,8 +4,8 @@
 // call:
 //
 //   int main(int argc, char** argv) {
-//     return atrium::ServiceMain<atrium::clients::Runtime>(argc, argv, "clients", "127.0.0.1:50051",
-//                                                          "atrium-clients.db", {});
+//     return atrium::ServiceMain(argc, argv, "clients", "127.0.0.1:50051", "atrium-clients.db",
+//                                atrium::clients::ClientsSettings(), &atrium::clients::NewRuntime);
 //   }
 //
 // Exit codes: 0 after a clean shutdown (or --help), 2 for bad configuration,
@@ -19,14 +19,15 @@
 
 #include "common/config.h"
 #include "common/logging.h"
+#include "common/runtime.h"
 #include "common/server.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium {
 
-template <typename Runtime>
-int ServiceMain(int argc, char** argv, const std::string& name, const std::string& default_listen,
-                const std::string& default_db, const std::map<std::string, Setting>& settings) {
+inline int ServiceMain(int argc, char** argv, const std::string& name, const std::string& default_listen,
+                       const std::string& default_db, const std::map<std::string, Setting>& settings,
+                       RuntimeFactory make_runtime) {
   BlockShutdownSignals();
   Config config(CommonSettings(default_listen, default_db));
   config.Add(settings);
@@ -35,7 +36,7 @@ int ServiceMain(int argc, char** argv, const std::string& name, const std::strin
     return s.code() == absl::StatusCode::kCancelled ? 0 : 2;
   }
   SetUpLogging(name, config.String("log-format"), config.String("log-level"));
-  auto runtime = Runtime::Create(config);
+  auto runtime = make_runtime(config, nullptr);
   if (!runtime.ok()) {
     spdlog::critical("cannot start: {}", std::string(runtime.status().message()));
     return 2;

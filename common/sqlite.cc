@@ -154,22 +154,6 @@ Statement& Connection::Prepare(const std::string& sql) {
   return *it->second;
 }
 
-const char kRequestIdsByCallerMigration[] = R"sql(
-CREATE TABLE request_ids_by_caller (
-  method TEXT NOT NULL,
-  caller TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  digest TEXT NOT NULL,
-  resource_name TEXT NOT NULL,
-  create_micros INTEGER NOT NULL,
-  PRIMARY KEY (method, caller, request_id)
-);
-INSERT INTO request_ids_by_caller(method, caller, request_id, digest, resource_name, create_micros)
-  SELECT method, '', request_id, '', resource_name, create_micros FROM request_ids;
-DROP TABLE request_ids;
-ALTER TABLE request_ids_by_caller RENAME TO request_ids;
-)sql";
-
 absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::string& path,
                                                                      const Migrations& migrations, int readers) {
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool());

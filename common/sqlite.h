@@ -103,12 +103,6 @@ class Connection final {
 // constraint violations -> ALREADY_EXISTS, anything else INTERNAL).
 absl::Status FromSqlite(int rc, std::string_view what);
 
-// The migration that brought a service's request_ids table from
-// (method, request_id) keys to the caller-scoped table (common/db.h,
-// kRequestIdsTable; rebuilt, since the primary key changes; ids recorded
-// before have no caller): a step of the clients and meetings histories.
-extern const char kRequestIdsByCallerMigration[];
-
 // Numbered migrations: element i brings the schema from version i to i+1.
 using Migrations = std::vector<std::string>;
 

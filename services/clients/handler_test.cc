@@ -30,7 +30,7 @@ class HandlerTest : public ::testing::Test {
     std::string prog = "clients";
     char* argv[] = {prog.data(), key_flag.data(), peer_flag.data()};
     ASSERT_TRUE(config_->Parse(3, argv, [](const char*) -> const char* { return nullptr; }).ok());
-    auto rt = Runtime::Create(*config_, &clock_);
+    auto rt = NewRuntime(*config_, &clock_);
     ASSERT_TRUE(rt.ok()) << rt.status();
     runtime_ = std::move(*rt);
     ASSERT_TRUE(runtime_->Start().ok());
@@ -50,7 +50,7 @@ class HandlerTest : public ::testing::Test {
 
   FakeClock clock_{absl::FromUnixSeconds(1795744800)};
   std::unique_ptr<Config> config_;
-  std::unique_ptr<Runtime> runtime_;
+  std::unique_ptr<ServiceRuntime> runtime_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ClientsService::Stub> stub_;
   const Principal kam_{"kam-li", "Li Na", Role::kKeyAccountManager, ""};

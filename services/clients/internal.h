@@ -19,6 +19,7 @@
 #include "common/ids.h"
 #include "common/page_token.h"
 #include "common/request_ids.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "services/clients/store.h"
 
@@ -92,19 +93,7 @@ absl::StatusOr<std::pair<std::vector<T>, std::string>> ListPage(ClientsTx& tx, c
                                                                 const std::string& fingerprint) {
   auto size = ClampPageSize(page_size);
   if (!size.ok()) return size.status();
-  auto pos = tokens.Decode(page_token, fingerprint);
-  if (!pos.ok()) return pos.status();
-  if (pos->size() == 2) {
-    int64_t key = 0;
-    try {
-      key = std::stoll((*pos)[0]);
-    } catch (...) {
-      return InvalidArgument("page_token", "is malformed");
-    }
-    query.after = std::make_pair(key, (*pos)[1]);
-  } else if (!pos->empty()) {
-    return InvalidArgument("page_token", "is malformed");
-  }
+  ASSIGN_OR_RETURN(query.after, tokens.DecodeAfter(page_token, fingerprint));
   query.limit = *size + 1;
   auto rows = tx.ListChildren(query);
   if (!rows.ok()) return rows.status();
@@ -117,7 +106,7 @@ absl::StatusOr<std::pair<std::vector<T>, std::string>> ListPage(ClientsTx& tx, c
   }
   if (static_cast<int>(rows->size()) > *size) {
     const ChildRecord& last = (*rows)[*size - 1];
-    next = tokens.Encode(fingerprint, {std::to_string(last.sort_key), last.name});
+    next = tokens.EncodeAfter(fingerprint, last.sort_key, last.name);
   }
   return std::make_pair(std::move(items), std::move(next));
 }

@@ -3,6 +3,6 @@
 #include "services/clients/runtime.h"
 
 int main(int argc, char** argv) {
-  return atrium::ServiceMain<atrium::clients::Runtime>(argc, argv, "clients", "127.0.0.1:50051", "atrium-clients.db",
-                                                       atrium::clients::ClientsSettings());
+  return atrium::ServiceMain(argc, argv, "clients", "127.0.0.1:50051", "atrium-clients.db",
+                             atrium::clients::ClientsSettings(), &atrium::clients::NewRuntime);
 }

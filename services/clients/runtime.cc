@@ -4,7 +4,9 @@
 #include "atrium/clients/v1/clients.grpc.pb.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
+#include "services/clients/archive.h"
 #include "services/clients/handler.h"
+#include "services/clients/store.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium::clients {
@@ -18,6 +20,21 @@ std::map<std::string, Setting> ClientsSettings() {
       {"overdue-check-interval", Setting::Duration("1m", "how often feedback past its due time is looked for")},
   };
 }
+
+namespace {
+
+class Runtime final : public ServiceRuntime {
+ public:
+  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
+  ~Runtime() override { Shutdown(); }
+
+ private:
+  Runtime() = default;
+
+  std::unique_ptr<ClientsStore> store_;
+  std::unique_ptr<Archive> archive_;
+  std::unique_ptr<OutboxQueue> outbox_;
+};
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
   std::unique_ptr<Runtime> rt(new Runtime());
@@ -65,6 +82,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
         return Metrics::Samples{{{}, age}};
       });
   return rt;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
+  return Runtime::Create(config, clock);
 }
 
 }  // namespace atrium::clients

@@ -1,126 +1,14 @@
 // The archive's schema, for SQLite and PostgreSQL side by side.
-#include "common/sqlite.h"
 #include "services/clients/store.h"
 
 namespace atrium::clients {
 
 const db::Schema& ClientsSchema() {
   static const db::Schema* schema = new db::Schema{
-      // SQLite, as its databases took the steps until the schema was declared once.
-      .sqlite_history =
+      .history =
           {
               // 1: accounts, sub-resources, idempotency keys.
-              R"sql(
-CREATE TABLE accounts (
-  id TEXT PRIMARY KEY,
-  display_name TEXT NOT NULL,
-  name_norm TEXT NOT NULL UNIQUE,
-  search_text TEXT NOT NULL,
-  credit_code TEXT UNIQUE,
-  owner TEXT NOT NULL,
-  industry_segment TEXT NOT NULL,
-  kind INTEGER NOT NULL,
-  vip_level INTEGER NOT NULL,
-  state INTEGER NOT NULL,
-  create_micros INTEGER NOT NULL,
-  update_micros INTEGER NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX accounts_by_name ON accounts(state, display_name, id);
-CREATE INDEX accounts_by_create ON accounts(state, create_micros, id);
-CREATE INDEX accounts_by_update ON accounts(state, update_micros, id);
-CREATE INDEX accounts_by_owner ON accounts(owner, state, display_name, id);
-CREATE INDEX accounts_by_segment ON accounts(industry_segment, state, display_name, id);
-CREATE TABLE children (
-  name TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,
-  account_id TEXT NOT NULL REFERENCES accounts(id),
-  state INTEGER NOT NULL,
-  category INTEGER NOT NULL,
-  due_micros INTEGER NOT NULL,
-  person TEXT NOT NULL,
-  reference TEXT,
-  sort_key INTEGER NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX children_by_account ON children(kind, account_id, sort_key, name);
-CREATE INDEX children_by_kind ON children(kind, sort_key, name);
-CREATE INDEX children_by_due ON children(kind, state, due_micros);
-CREATE UNIQUE INDEX children_by_reference ON children(kind, account_id, reference) WHERE reference IS NOT NULL;
-CREATE TABLE request_ids (
-  method TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  resource_name TEXT NOT NULL,
-  create_micros INTEGER NOT NULL,
-  PRIMARY KEY (method, request_id)
-);
-)sql",
-              // 2: the KAM's book by segment, the most common combined filter; with
-              // separate indexes a combination that matches nothing scanned a segment.
-              R"sql(
-CREATE INDEX accounts_by_owner_segment ON accounts(owner, industry_segment, state, display_name, id);
-)sql",
-              // 3: name search by substring through an FTS5 trigram index over the
-              // normalised names. The index refers to accounts by search_rowid, a column
-              // of its own (VACUUM may renumber an implicit rowid; this column stays).
-              R"sql(
-ALTER TABLE accounts ADD COLUMN search_rowid INTEGER;
-UPDATE accounts SET search_rowid = rowid;
-CREATE UNIQUE INDEX accounts_by_search_rowid ON accounts(search_rowid);
-CREATE VIRTUAL TABLE accounts_search USING fts5(
-  search_text, content='accounts', content_rowid='search_rowid', tokenize='trigram');
-CREATE TRIGGER accounts_search_insert AFTER INSERT ON accounts BEGIN
-  INSERT INTO accounts_search(rowid, search_text) VALUES (new.search_rowid, new.search_text);
-END;
-CREATE TRIGGER accounts_search_delete AFTER DELETE ON accounts BEGIN
-  INSERT INTO accounts_search(accounts_search, rowid, search_text) VALUES ('delete', old.search_rowid, old.search_text);
-END;
-CREATE TRIGGER accounts_search_update AFTER UPDATE OF search_text ON accounts BEGIN
-  INSERT INTO accounts_search(accounts_search, rowid, search_text) VALUES ('delete', old.search_rowid, old.search_text);
-  INSERT INTO accounts_search(rowid, search_text) VALUES (new.search_rowid, new.search_text);
-END;
-INSERT INTO accounts_search(accounts_search) VALUES ('rebuild');
-)sql",
-              // 4: only records with a deadline (visits, feedback) in the deadline
-              // index; every write appends an activity, which has none.
-              R"sql(
-DROP INDEX children_by_due;
-CREATE INDEX children_by_due ON children(kind, state, due_micros) WHERE due_micros > 0;
-)sql",
-              // 5: request ids scoped to their caller, with the digest of the request
-              // that used them (common/request_ids.h); the primary key changes, so the
-              // table is rebuilt. Ids recorded before have no caller, so no caller's
-              // key reaches them: a retry sent across this upgrade creates anew.
-              sqlite::kRequestIdsByCallerMigration,
-              // 6: the outbox of alerts to the notifications service (feedback to the
-              // departments concerned, major and overdue complaints) and the marks of
-              // what the service has dealt with.
-              R"sql(
-CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  peer TEXT NOT NULL,
-  method TEXT NOT NULL,
-  body BLOB NOT NULL,
-  label TEXT NOT NULL,
-  kind INTEGER NOT NULL,
-  traceparent TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  create_micros INTEGER NOT NULL,
-  next_attempt_micros INTEGER NOT NULL
-);
-CREATE INDEX outbox_due ON outbox(next_attempt_micros);
-CREATE TABLE marks (
-  name TEXT PRIMARY KEY,
-  micros INTEGER NOT NULL
-);
-)sql",
-          },
-      // PostgreSQL: the SQLite steps in its dialect as one, name search through
-      // pg_trgm instead of FTS5; then the same changes as SQLite's 5 and 6.
-      .postgres_history =
-          {
-              R"sql(
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+              db::Both(R"sql(
 CREATE TABLE accounts (
   id TEXT COLLATE "C" PRIMARY KEY,
   display_name TEXT COLLATE "C" NOT NULL,
@@ -141,8 +29,6 @@ CREATE INDEX accounts_by_create ON accounts(state, create_micros, id);
 CREATE INDEX accounts_by_update ON accounts(state, update_micros, id);
 CREATE INDEX accounts_by_owner ON accounts(owner, state, display_name, id);
 CREATE INDEX accounts_by_segment ON accounts(industry_segment, state, display_name, id);
-CREATE INDEX accounts_by_owner_segment ON accounts(owner, industry_segment, state, display_name, id);
-CREATE INDEX accounts_search ON accounts USING gin (search_text gin_trgm_ops);
 CREATE TABLE children (
   name TEXT COLLATE "C" PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -157,7 +43,7 @@ CREATE TABLE children (
 );
 CREATE INDEX children_by_account ON children(kind, account_id, sort_key, name);
 CREATE INDEX children_by_kind ON children(kind, sort_key, name);
-CREATE INDEX children_by_due ON children(kind, state, due_micros) WHERE due_micros > 0;
+CREATE INDEX children_by_due ON children(kind, state, due_micros);
 CREATE UNIQUE INDEX children_by_reference ON children(kind, account_id, reference) WHERE reference IS NOT NULL;
 CREATE TABLE request_ids (
   method TEXT NOT NULL,
@@ -166,20 +52,50 @@ CREATE TABLE request_ids (
   create_micros BIGINT NOT NULL,
   PRIMARY KEY (method, request_id)
 );
+)sql"),
+              // 2: the KAM's book by segment, the most common combined filter; with
+              // separate indexes a combination that matches nothing scanned a segment.
+              db::Both(R"sql(
+CREATE INDEX accounts_by_owner_segment ON accounts(owner, industry_segment, state, display_name, id);
+)sql"),
+              // 3: name search by substring: SQLite through an FTS5 trigram index over
+              // the normalised names, which refers to accounts by search_rowid, a column
+              // of its own (VACUUM may renumber an implicit rowid; this column stays);
+              // PostgreSQL through pg_trgm.
+              db::Step{.sqlite = R"sql(
+ALTER TABLE accounts ADD COLUMN search_rowid INTEGER;
+UPDATE accounts SET search_rowid = rowid;
+CREATE UNIQUE INDEX accounts_by_search_rowid ON accounts(search_rowid);
+CREATE VIRTUAL TABLE accounts_search USING fts5(
+  search_text, content='accounts', content_rowid='search_rowid', tokenize='trigram');
+CREATE TRIGGER accounts_search_insert AFTER INSERT ON accounts BEGIN
+  INSERT INTO accounts_search(rowid, search_text) VALUES (new.search_rowid, new.search_text);
+END;
+CREATE TRIGGER accounts_search_delete AFTER DELETE ON accounts BEGIN
+  INSERT INTO accounts_search(accounts_search, rowid, search_text) VALUES ('delete', old.search_rowid, old.search_text);
+END;
+CREATE TRIGGER accounts_search_update AFTER UPDATE OF search_text ON accounts BEGIN
+  INSERT INTO accounts_search(accounts_search, rowid, search_text) VALUES ('delete', old.search_rowid, old.search_text);
+  INSERT INTO accounts_search(rowid, search_text) VALUES (new.search_rowid, new.search_text);
+END;
+INSERT INTO accounts_search(accounts_search) VALUES ('rebuild');
 )sql",
-              // 2: request ids scoped to their caller, with the digest of the request
-              // that used them (common/request_ids.h). Ids recorded before have no
-              // caller, so no caller's key reaches them: a retry sent across this
-              // upgrade creates anew.
-              R"sql(
-ALTER TABLE request_ids ADD COLUMN caller TEXT NOT NULL DEFAULT '';
-ALTER TABLE request_ids ADD COLUMN digest TEXT NOT NULL DEFAULT '';
-ALTER TABLE request_ids DROP CONSTRAINT request_ids_pkey;
-ALTER TABLE request_ids ADD PRIMARY KEY (method, caller, request_id);
-)sql",
-              // 3: the outbox of alerts to the notifications service and the marks of
-              // what the service has dealt with (SQLite step 6).
-              R"sql(
+                       .postgres = R"sql(
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX accounts_search ON accounts USING gin (search_text gin_trgm_ops);
+)sql"},
+              // 4: only records with a deadline (visits, feedback) in the deadline
+              // index; every write appends an activity, which has none.
+              db::Both(R"sql(
+DROP INDEX children_by_due;
+CREATE INDEX children_by_due ON children(kind, state, due_micros) WHERE due_micros > 0;
+)sql"),
+              // 5: request ids scoped to their caller (common/db.h).
+              db::RequestIdsByCaller(),
+              // 6: the outbox of alerts to the notifications service (feedback to the
+              // departments concerned, major and overdue complaints) and the marks of
+              // what the service has dealt with.
+              db::Both(R"sql(
 CREATE TABLE outbox (
   id BIGSERIAL PRIMARY KEY,
   peer TEXT NOT NULL,
@@ -197,8 +113,10 @@ CREATE TABLE marks (
   name TEXT PRIMARY KEY,
   micros BIGINT NOT NULL
 );
-)sql",
+)sql"),
           },
+      // PostgreSQL took the first four as one.
+      .postgres_took = {{1, 2, 3, 4}, {5}, {6}},
       .steps =
           {
               // The outbox rows keep the key an alert is about, and marks name

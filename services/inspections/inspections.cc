@@ -427,13 +427,7 @@ absl::StatusOr<v1::ListInspectionsResponse> Inspections::ListInspections(const P
   ASSIGN_OR_RETURN(auto range, Range(req.start_date(), req.end_date(), req.has_start_date(), req.has_end_date()));
   ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string query = absl::StrCat("inspections|", point, "|", DayKey(range.first), "|", DayKey(range.second));
-  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
-  std::optional<std::pair<int64_t, std::string>> after;
-  if (pos.size() == 2) {
-    int64_t day = 0;
-    if (!absl::SimpleAtoi((pos)[0], &day)) return InvalidArgument("page_token", "is malformed");
-    after = std::make_pair(day, (pos)[1]);
-  }
+  ASSIGN_OR_RETURN(auto after, page_tokens_.DecodeAfter(req.page_token(), query));
   v1::ListInspectionsResponse out;
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListForms(point, DayKey(range.first), DayKey(range.second), after, size + 1));
@@ -443,7 +437,7 @@ absl::StatusOr<v1::ListInspectionsResponse> Inspections::ListInspections(const P
     if (more) {
       const Inspection& last = out.inspections(out.inspections_size() - 1);
       const std::string last_point = last.name().substr(7, last.name().find("/inspections/") - 7);
-      out.set_next_page_token(page_tokens_.Encode(query, {absl::StrCat(DateKey(last.date())), last_point}));
+      out.set_next_page_token(page_tokens_.EncodeAfter(query, DateKey(last.date()), last_point));
     }
     return absl::OkStatus();
   });
@@ -487,12 +481,7 @@ absl::StatusOr<v1::ListActionsResponse> Inspections::ListActions(const Principal
   filter.limit = size + 1;
   const std::string query =
       absl::StrCat("actions|", req.open_only(), "|", req.overdue_only(), "|", req.assignee(), "|", req.point());
-  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
-  if (pos.size() == 2) {
-    int64_t due = 0;
-    if (!absl::SimpleAtoi((pos)[0], &due)) return InvalidArgument("page_token", "is malformed");
-    filter.after = std::make_pair(due, (pos)[1]);
-  }
+  ASSIGN_OR_RETURN(filter.after, page_tokens_.DecodeAfter(req.page_token(), query));
   v1::ListActionsResponse out;
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListActions(filter));
@@ -504,8 +493,8 @@ absl::StatusOr<v1::ListActionsResponse> Inspections::ListActions(const Principal
     }
     if (more) {
       const auto& last = out.actions(out.actions_size() - 1);
-      out.set_next_page_token(page_tokens_.Encode(
-          query, {absl::StrCat(ToUnixMicros(last.due_time())), last.name().substr(sizeof("actions/") - 1)}));
+      out.set_next_page_token(
+          page_tokens_.EncodeAfter(query, ToUnixMicros(last.due_time()), last.name().substr(sizeof("actions/") - 1)));
     }
     return absl::OkStatus();
   });

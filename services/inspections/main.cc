@@ -3,7 +3,6 @@
 #include "services/inspections/runtime.h"
 
 int main(int argc, char** argv) {
-  return atrium::ServiceMain<atrium::inspections::Runtime>(argc, argv, "inspections", "127.0.0.1:50054",
-                                                           "atrium-inspections.db",
-                                                           atrium::inspections::InspectionsSettings());
+  return atrium::ServiceMain(argc, argv, "inspections", "127.0.0.1:50054", "atrium-inspections.db",
+                             atrium::inspections::InspectionsSettings(), &atrium::inspections::NewRuntime);
 }

@@ -2,7 +2,10 @@
 
 #include "atrium/inspections/v1/inspections.grpc.pb.h"
 #include "common/status_macros.h"
+#include "services/inspections/forwarder.h"
 #include "services/inspections/handler.h"
+#include "services/inspections/inspections.h"
+#include "services/inspections/store.h"
 #include "spdlog/spdlog.h"
 
 namespace atrium::inspections {
@@ -19,6 +22,21 @@ std::map<std::string, Setting> InspectionsSettings() {
       {"missed-check-interval", Setting::Duration("1m", "how often missed inspections are looked for")},
   };
 }
+
+namespace {
+
+class Runtime final : public ServiceRuntime {
+ public:
+  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
+  ~Runtime() override { Shutdown(); }
+
+ private:
+  Runtime() = default;
+
+  std::unique_ptr<InspectionsStore> store_;
+  std::unique_ptr<Inspections> inspections_;
+  std::unique_ptr<InspectionsOutbox> outbox_;
+};
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
   std::unique_ptr<Runtime> rt(new Runtime());
@@ -70,6 +88,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     return Metrics::Samples{{{}, static_cast<double>(gauges().outbox)}};
   });
   return rt;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
+  return Runtime::Create(config, clock);
 }
 
 }  // namespace atrium::inspections

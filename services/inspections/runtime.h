@@ -10,25 +10,13 @@
 #include "absl/status/statusor.h"
 #include "common/config.h"
 #include "common/runtime.h"
-#include "services/inspections/forwarder.h"
-#include "services/inspections/inspections.h"
-#include "services/inspections/store.h"
 
 namespace atrium::inspections {
 
 std::map<std::string, Setting> InspectionsSettings();
 
-class Runtime final : public ServiceRuntime {
- public:
-  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
-  ~Runtime() override { Shutdown(); }
-
- private:
-  Runtime() = default;
-
-  std::unique_ptr<InspectionsStore> store_;
-  std::unique_ptr<Inspections> inspections_;
-  std::unique_ptr<InspectionsOutbox> outbox_;
-};
+// Validates the configuration and opens the database, failing fast with a
+// message naming the bad setting; `clock` defaults to the system clock.
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock = nullptr);
 
 }  // namespace atrium::inspections

@@ -38,74 +38,11 @@ DROP TABLE outbox_v1;
 
 const db::Schema& InspectionsSchema() {
   static const db::Schema* schema = new db::Schema{
-      // SQLite, as its databases took the steps until the schema was declared once.
-      .sqlite_history =
+      .history =
           {
               // 1: points, forms with their item results and monthly tallies,
               // corrective actions, reporting marks, the outbox.
-              R"sql(
-CREATE TABLE points (
-  id TEXT PRIMARY KEY,
-  data BLOB NOT NULL
-);
-CREATE TABLE forms (
-  point TEXT NOT NULL,
-  day INTEGER NOT NULL,
-  data BLOB NOT NULL,
-  PRIMARY KEY (point, day)
-);
-CREATE INDEX forms_by_day ON forms(day, point);
-CREATE TABLE results (
-  point TEXT NOT NULL,
-  day INTEGER NOT NULL,
-  item TEXT NOT NULL,
-  responsible TEXT NOT NULL,
-  meets INTEGER NOT NULL
-);
-CREATE INDEX results_by_day ON results(day);
-CREATE TABLE monthly (
-  month INTEGER NOT NULL,
-  point TEXT NOT NULL,
-  item TEXT NOT NULL,
-  responsible TEXT NOT NULL,
-  checks INTEGER NOT NULL,
-  failures INTEGER NOT NULL,
-  PRIMARY KEY (month, point, item, responsible)
-);
-CREATE TABLE actions (
-  id TEXT PRIMARY KEY,
-  point TEXT NOT NULL,
-  day INTEGER NOT NULL,
-  state INTEGER NOT NULL,
-  assignee TEXT NOT NULL,
-  due_micros INTEGER NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX actions_by_due ON actions(due_micros, id);
-CREATE INDEX actions_open_by_day ON actions(day) WHERE state = 1;
-CREATE TABLE marks (
-  key TEXT PRIMARY KEY,
-  value INTEGER NOT NULL
-);
-CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind INTEGER NOT NULL,
-  room TEXT NOT NULL,
-  body BLOB NOT NULL,
-  attempts INTEGER NOT NULL,
-  next_attempt_micros INTEGER NOT NULL
-);
-CREATE INDEX outbox_due ON outbox(next_attempt_micros);
-)sql",
-              // 2: the trace an outbox entry continues.
-              R"sql(
-ALTER TABLE outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';
-)sql",
-          },
-      // PostgreSQL: the SQLite steps in its dialect, as one.
-      .postgres_history =
-          {
-              R"sql(
+              db::Both(R"sql(
 CREATE TABLE points (
   id TEXT PRIMARY KEY,
   data BYTEA NOT NULL
@@ -155,12 +92,15 @@ CREATE TABLE outbox (
   room TEXT NOT NULL,
   body BYTEA NOT NULL,
   attempts INTEGER NOT NULL,
-  next_attempt_micros BIGINT NOT NULL,
-  traceparent TEXT NOT NULL DEFAULT ''
+  next_attempt_micros BIGINT NOT NULL
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_micros);
-)sql",
+)sql"),
+              // 2: the trace an outbox entry continues.
+              db::Both("ALTER TABLE outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';\n"),
           },
+      // PostgreSQL took both as one.
+      .postgres_took = {{1, 2}},
       .steps =
           {
               // Marks name their value as every store's do (db::kMarksTable).

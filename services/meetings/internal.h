@@ -43,9 +43,6 @@ bool IsClosed(const v1::Meeting& m);
 void AddChange(v1::Meeting& m, v1::Meeting::State to, const Principal& who, absl::Time now, const std::string& note);
 // FAILED_PRECONDITION INVALID_STATE_TRANSITION naming the current state.
 absl::Status WrongState(const v1::Meeting& m, const std::string& what);
-absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> Position(const PageTokens& tokens,
-                                                                        const std::string& token,
-                                                                        const std::string& query);
 // Appends a step to the account's sales record through the outbox.
 absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::string& request_id,
                             const std::string& summary, const std::string& detail, const Principal& who,
@@ -96,7 +93,7 @@ absl::StatusOr<std::string> ListMeetingRecords(MeetingsStore& store, const PageT
   auto size = ClampPageSize(page_size);
   if (!size.ok()) return size.status();
   const std::string query = absl::StrCat(kind, "|", parent);
-  auto after = Position(tokens, page_token, query);
+  auto after = tokens.DecodeAfter(page_token, query);
   if (!after.ok()) return after.status();
   std::string next;
   absl::Status status = store.Read([&](MeetingsTx& tx) -> absl::Status {
@@ -108,7 +105,7 @@ absl::StatusOr<std::string> ListMeetingRecords(MeetingsStore& store, const PageT
     for (const auto& r : *rows) {
       if (!add(r.data)) return absl::DataLossError(r.name + " cannot be read");
     }
-    if (more) next = tokens.Encode(query, {absl::StrCat(rows->back().seq), rows->back().name});
+    if (more) next = tokens.EncodeAfter(query, rows->back().seq, rows->back().name);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

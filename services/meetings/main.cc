@@ -3,6 +3,6 @@
 #include "services/meetings/runtime.h"
 
 int main(int argc, char** argv) {
-  return atrium::ServiceMain<atrium::meetings::Runtime>(argc, argv, "meetings", "127.0.0.1:50053", "atrium-meetings.db",
-                                                        atrium::meetings::MeetingsSettings());
+  return atrium::ServiceMain(argc, argv, "meetings", "127.0.0.1:50053", "atrium-meetings.db",
+                             atrium::meetings::MeetingsSettings(), &atrium::meetings::NewRuntime);
 }

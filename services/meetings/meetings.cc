@@ -75,16 +75,6 @@ absl::Status WrongState(const v1::Meeting& m, const std::string& what) {
                             {{"current_state", StateName(m.state())}});
 }
 
-absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> Position(const PageTokens& tokens,
-                                                                        const std::string& token,
-                                                                        const std::string& query) {
-  ASSIGN_OR_RETURN(auto pos, tokens.Decode(token, query));
-  if (pos.size() != 2) return std::optional<std::pair<int64_t, std::string>>();
-  int64_t micros = 0;
-  if (!absl::SimpleAtoi((pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
-  return std::optional<std::pair<int64_t, std::string>>(std::make_pair(micros, (pos)[1]));
-}
-
 absl::Status RecordActivity(MeetingsTx& tx, const v1::Meeting& m, const std::string& request_id,
                             const std::string& summary, const std::string& detail, const Principal& who,
                             absl::Time now) {
@@ -226,7 +216,7 @@ absl::StatusOr<v1::ListMeetingsResponse> Pipeline::ListMeetings(const Principal&
   if (!Meeting::State_IsValid(req.state())) return InvalidArgument("state", "is not a meeting state");
   ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string query = absl::StrCat("meetings|", req.account(), "|", req.owner(), "|", req.state());
-  ASSIGN_OR_RETURN(auto after, Position(ctx_.page_tokens, req.page_token(), query));
+  ASSIGN_OR_RETURN(auto after, ctx_.page_tokens.DecodeAfter(req.page_token(), query));
   v1::ListMeetingsResponse out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListMeetings(req.account(), req.owner(), req.state(), after, size + 1));
@@ -235,8 +225,8 @@ absl::StatusOr<v1::ListMeetingsResponse> Pipeline::ListMeetings(const Principal&
     for (auto& m : rows) *out.add_meetings() = std::move(m);
     if (more) {
       const Meeting& last = out.meetings(out.meetings_size() - 1);
-      out.set_next_page_token(ctx_.page_tokens.Encode(query, {absl::StrCat(ToUnixMicros(last.audit().create_time())),
-                                                              last.name().substr(sizeof("meetings/") - 1)}));
+      out.set_next_page_token(ctx_.page_tokens.EncodeAfter(query, ToUnixMicros(last.audit().create_time()),
+                                                           last.name().substr(sizeof("meetings/") - 1)));
     }
     return absl::OkStatus();
   });

@@ -322,7 +322,7 @@ absl::StatusOr<v1::ListBookingsResponse> Diary::ListBookings(const Principal& wh
   const std::string meeting_id = (*ids)[0] == "-" ? "" : (*ids)[0];
   ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string query = absl::StrCat("bookings|", meeting_id, "|", req.show_cancelled());
-  ASSIGN_OR_RETURN(auto after, Position(ctx_.page_tokens, req.page_token(), query));
+  ASSIGN_OR_RETURN(auto after, ctx_.page_tokens.DecodeAfter(req.page_token(), query));
   v1::ListBookingsResponse out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListBookings(meeting_id, req.show_cancelled(), after, size + 1));
@@ -331,8 +331,7 @@ absl::StatusOr<v1::ListBookingsResponse> Diary::ListBookings(const Principal& wh
     for (auto& b : rows) *out.add_bookings() = std::move(b);
     if (more) {
       const Booking& last = out.bookings(out.bookings_size() - 1);
-      out.set_next_page_token(
-          ctx_.page_tokens.Encode(query, {absl::StrCat(ToUnixMicros(last.start_time())), last.name()}));
+      out.set_next_page_token(ctx_.page_tokens.EncodeAfter(query, ToUnixMicros(last.start_time()), last.name()));
     }
     return absl::OkStatus();
   });

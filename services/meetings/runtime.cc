@@ -2,7 +2,11 @@
 
 #include "atrium/meetings/v1/meetings.grpc.pb.h"
 #include "common/status_macros.h"
+#include "services/meetings/directory.h"
+#include "services/meetings/forwarder.h"
 #include "services/meetings/handler.h"
+#include "services/meetings/meetings.h"
+#include "services/meetings/store.h"
 
 namespace atrium::meetings {
 
@@ -32,7 +36,20 @@ const char* OutboxKind(int kind) {
   }
 }
 
-}  // namespace
+class Runtime final : public ServiceRuntime {
+ public:
+  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
+  ~Runtime() override { Shutdown(); }
+
+ private:
+  Runtime() = default;
+
+  std::unique_ptr<MeetingsStore> store_;
+  std::unique_ptr<ClientsDirectory> accounts_;
+  std::unique_ptr<NotificationsBoard> board_;
+  std::unique_ptr<MeetingsOutbox> outbox_;
+  std::unique_ptr<Meetings> meetings_;
+};
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
   std::unique_ptr<Runtime> rt(new Runtime());
@@ -82,6 +99,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     return out;
   });
   return rt;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
+  return Runtime::Create(config, clock);
 }
 
 }  // namespace atrium::meetings

@@ -476,7 +476,7 @@ absl::StatusOr<v1::ListApprovalRequestsResponse> Sales::ListApprovalRequests(
   ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string tag = absl::StrCat("pending/", std::string(RoleName(who.role)));
   const std::string query = absl::StrCat("approvals|", req.parent(), "|", req.pending_for_me() ? tag : "");
-  ASSIGN_OR_RETURN(auto after, Position(ctx_.page_tokens, req.page_token(), query));
+  ASSIGN_OR_RETURN(auto after, ctx_.page_tokens.DecodeAfter(req.page_token(), query));
   v1::ListApprovalRequestsResponse out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     std::optional<std::pair<int64_t, std::string>> position = after;
@@ -487,7 +487,7 @@ absl::StatusOr<v1::ListApprovalRequestsResponse> Sales::ListApprovalRequests(
         if (out.approval_requests_size() == size) {
           const auto& last = out.approval_requests(out.approval_requests_size() - 1);
           out.set_next_page_token(
-              ctx_.page_tokens.Encode(query, {absl::StrCat(ToUnixMicros(last.audit().create_time())), last.name()}));
+              ctx_.page_tokens.EncodeAfter(query, ToUnixMicros(last.audit().create_time()), last.name()));
           return absl::OkStatus();
         }
         if (req.pending_for_me() && r.tag != tag) continue;

@@ -1,134 +1,25 @@
 // The meetings' schema, for SQLite and PostgreSQL side by side.
 #include "absl/strings/str_cat.h"
-#include "common/sqlite.h"
 #include "services/meetings/store.h"
 
 namespace atrium::meetings {
 
 const db::Schema& MeetingsSchema() {
   static const db::Schema* schema = new db::Schema{
-      // SQLite, as its databases took the steps until the schema was declared once.
-      .sqlite_history =
+      .history =
           {
               // 1: meetings, rooms, bookings and what they occupy, idempotency keys.
-              R"sql(
-CREATE TABLE meetings (
-  id TEXT PRIMARY KEY,
-  account TEXT NOT NULL,
-  owner TEXT NOT NULL,
-  create_micros INTEGER NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX meetings_by_create ON meetings(create_micros, id);
-CREATE INDEX meetings_by_account ON meetings(account, create_micros, id);
-CREATE INDEX meetings_by_owner ON meetings(owner, create_micros, id);
-CREATE TABLE rooms (
-  id TEXT PRIMARY KEY,
-  data BLOB NOT NULL
-);
-CREATE TABLE bookings (
-  name TEXT PRIMARY KEY,
-  meeting_id TEXT NOT NULL REFERENCES meetings(id),
-  start_micros INTEGER NOT NULL,
-  state INTEGER NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX bookings_by_meeting ON bookings(meeting_id, start_micros, name);
-CREATE INDEX bookings_by_start ON bookings(start_micros, name);
-CREATE TABLE occupancy (
-  unit TEXT NOT NULL,
-  start_micros INTEGER NOT NULL,
-  end_micros INTEGER NOT NULL,
-  booking TEXT NOT NULL,
-  meeting TEXT NOT NULL,
-  room TEXT NOT NULL,
-  hold INTEGER NOT NULL
-);
-CREATE INDEX occupancy_by_unit ON occupancy(unit, start_micros);
-CREATE INDEX occupancy_by_booking ON occupancy(booking);
-CREATE INDEX occupancy_by_start ON occupancy(start_micros);
--- The longest occupancy ever stored: it bounds how far back an overlap
--- search must look (bookings may last 14 days; most last hours).
-CREATE TABLE diary_meta (
-  key TEXT PRIMARY KEY,
-  value INTEGER NOT NULL
-);
-CREATE TABLE request_ids (
-  method TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  resource_name TEXT NOT NULL,
-  create_micros INTEGER NOT NULL,
-  PRIMARY KEY (method, request_id)
-);
-)sql",
-              // 2: the outbox of sales-record entries for the clients service.
-              R"sql(
-CREATE TABLE activity_outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  account TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  summary TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  next_attempt_micros INTEGER NOT NULL
-);
-CREATE INDEX activity_outbox_due ON activity_outbox(next_attempt_micros);
-)sql",
-              // 3: the outbox carries other writes too (preferences, receivables,
-              // notices); meetings' dates for the day's view; sub-resources of meetings.
-              R"sql(
-ALTER TABLE activity_outbox ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE activity_outbox ADD COLUMN body BLOB NOT NULL DEFAULT x'';
-ALTER TABLE meetings ADD COLUMN start_micros INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE meetings ADD COLUMN end_micros INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX activity_outbox_notices ON activity_outbox(subject, id) WHERE kind = 3;
-CREATE INDEX meetings_by_start ON meetings(start_micros) WHERE start_micros > 0;
-CREATE TABLE records (
-  name TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,
-  parent TEXT NOT NULL,
-  tag TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX records_by_parent ON records(kind, parent, seq, name);
-CREATE INDEX records_by_tag ON records(kind, tag, seq, name) WHERE tag <> '';
-)sql",
-              // 4: the trace an outbox entry continues.
-              R"sql(
-ALTER TABLE activity_outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';
-)sql",
-              // 5: meetings listed by state (0 = written before this migration, filled
-              // in from the stored message at start-up).
-              R"sql(
-ALTER TABLE meetings ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX meetings_by_state ON meetings(state, create_micros, id);
-)sql",
-              // 6: request ids scoped to their caller, with the digest of the request
-              // that used them (common/request_ids.h); the primary key changes, so the
-              // table is rebuilt. Ids recorded before have no caller, so no caller's
-              // key reaches them: a retry sent across this upgrade creates anew.
-              sqlite::kRequestIdsByCallerMigration,
-          },
-      // PostgreSQL: the SQLite steps 1 to 4 in its dialect as one, then the
-      // same changes as SQLite's 5 and 6.
-      .postgres_history =
-          {
-              R"sql(
+              db::Both(R"sql(
 CREATE TABLE meetings (
   id TEXT PRIMARY KEY,
   account TEXT NOT NULL,
   owner TEXT NOT NULL,
   create_micros BIGINT NOT NULL,
-  data BYTEA NOT NULL,
-  start_micros BIGINT NOT NULL DEFAULT 0,
-  end_micros BIGINT NOT NULL DEFAULT 0
+  data BYTEA NOT NULL
 );
 CREATE INDEX meetings_by_create ON meetings(create_micros, id);
 CREATE INDEX meetings_by_account ON meetings(account, create_micros, id);
 CREATE INDEX meetings_by_owner ON meetings(owner, create_micros, id);
-CREATE INDEX meetings_by_start ON meetings(start_micros) WHERE start_micros > 0;
 CREATE TABLE rooms (
   id TEXT PRIMARY KEY,
   data BYTEA NOT NULL
@@ -154,6 +45,8 @@ CREATE TABLE occupancy (
 CREATE INDEX occupancy_by_unit ON occupancy(unit, start_micros);
 CREATE INDEX occupancy_by_booking ON occupancy(booking);
 CREATE INDEX occupancy_by_start ON occupancy(start_micros);
+-- The longest occupancy ever stored: it bounds how far back an overlap
+-- search must look (bookings may last 14 days; most last hours).
 CREATE TABLE diary_meta (
   key TEXT PRIMARY KEY,
   value BIGINT NOT NULL
@@ -165,6 +58,9 @@ CREATE TABLE request_ids (
   create_micros BIGINT NOT NULL,
   PRIMARY KEY (method, request_id)
 );
+)sql"),
+              // 2: the outbox of sales-record entries for the clients service.
+              db::Both(R"sql(
 CREATE TABLE activity_outbox (
   id BIGSERIAL PRIMARY KEY,
   account TEXT NOT NULL,
@@ -173,13 +69,19 @@ CREATE TABLE activity_outbox (
   detail TEXT NOT NULL,
   subject TEXT NOT NULL,
   attempts INTEGER NOT NULL,
-  next_attempt_micros BIGINT NOT NULL,
-  kind INTEGER NOT NULL DEFAULT 0,
-  body BYTEA NOT NULL DEFAULT '\x',
-  traceparent TEXT NOT NULL DEFAULT ''
+  next_attempt_micros BIGINT NOT NULL
 );
 CREATE INDEX activity_outbox_due ON activity_outbox(next_attempt_micros);
+)sql"),
+              // 3: the outbox carries other writes too (preferences, receivables,
+              // notices); meetings' dates for the day's view; sub-resources of meetings.
+              db::Both(R"sql(
+ALTER TABLE activity_outbox ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE activity_outbox ADD COLUMN body BYTEA NOT NULL DEFAULT '\x';
+ALTER TABLE meetings ADD COLUMN start_micros BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE meetings ADD COLUMN end_micros BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX activity_outbox_notices ON activity_outbox(subject, id) WHERE kind = 3;
+CREATE INDEX meetings_by_start ON meetings(start_micros) WHERE start_micros > 0;
 CREATE TABLE records (
   name TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -190,24 +92,20 @@ CREATE TABLE records (
 );
 CREATE INDEX records_by_parent ON records(kind, parent, seq, name);
 CREATE INDEX records_by_tag ON records(kind, tag, seq, name) WHERE tag <> '';
-)sql",
-              // 2: meetings listed by state (0 = written before this migration, filled
+)sql"),
+              // 4: the trace an outbox entry continues.
+              db::Both("ALTER TABLE activity_outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';\n"),
+              // 5: meetings listed by state (0 = written before this migration, filled
               // in from the stored message at start-up).
-              R"sql(
+              db::Both(R"sql(
 ALTER TABLE meetings ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX meetings_by_state ON meetings(state, create_micros, id);
-)sql",
-              // 3: request ids scoped to their caller, with the digest of the request
-              // that used them (common/request_ids.h). Ids recorded before have no
-              // caller, so no caller's key reaches them: a retry sent across this
-              // upgrade creates anew.
-              R"sql(
-ALTER TABLE request_ids ADD COLUMN caller TEXT NOT NULL DEFAULT '';
-ALTER TABLE request_ids ADD COLUMN digest TEXT NOT NULL DEFAULT '';
-ALTER TABLE request_ids DROP CONSTRAINT request_ids_pkey;
-ALTER TABLE request_ids ADD PRIMARY KEY (method, caller, request_id);
-)sql",
+)sql"),
+              // 6: request ids scoped to their caller (common/db.h).
+              db::RequestIdsByCaller(),
           },
+      // PostgreSQL took the first four as one.
+      .postgres_took = {{1, 2, 3, 4}, {5}, {6}},
       .steps =
           {
               // The outbox every store has (db::kOutboxTable), holding the requests

@@ -125,13 +125,7 @@ absl::StatusOr<v1::ListAlertsResponse> Alerts::ListAlerts(const Principal& who, 
   }
   ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string query = absl::StrCat("alerts|", req.recipient());
-  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
-  std::optional<std::pair<int64_t, std::string>> after;
-  if (pos.size() == 2) {
-    int64_t micros = 0;
-    if (!absl::SimpleAtoi((pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
-    after = std::make_pair(micros, (pos)[1]);
-  }
+  ASSIGN_OR_RETURN(auto after, page_tokens_.DecodeAfter(req.page_token(), query));
   v1::ListAlertsResponse out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListAlerts(req.recipient(), after, size + 1));
@@ -140,8 +134,7 @@ absl::StatusOr<v1::ListAlertsResponse> Alerts::ListAlerts(const Principal& who, 
     for (auto& a : rows) *out.add_alerts() = std::move(a);
     if (more) {
       const auto& last = out.alerts(out.alerts_size() - 1);
-      out.set_next_page_token(
-          page_tokens_.Encode(query, {absl::StrCat(ToUnixMicros(last.create_time())), last.name()}));
+      out.set_next_page_token(page_tokens_.EncodeAfter(query, ToUnixMicros(last.create_time()), last.name()));
     }
     return absl::OkStatus();
   });

@@ -4,7 +4,6 @@
 #include "services/notifications/runtime.h"
 
 int main(int argc, char** argv) {
-  return atrium::ServiceMain<atrium::notifications::Runtime>(argc, argv, "notifications", "127.0.0.1:50052",
-                                                             "atrium-notifications.db",
-                                                             atrium::notifications::NotificationsSettings());
+  return atrium::ServiceMain(argc, argv, "notifications", "127.0.0.1:50052", "atrium-notifications.db",
+                             atrium::notifications::NotificationsSettings(), &atrium::notifications::NewRuntime);
 }

@@ -415,13 +415,7 @@ absl::StatusOr<v1::ListNoticesResponse> Notices::ListNotices(const Principal& wh
   }
   ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
   const std::string query = absl::StrCat("notices|", req.meeting());
-  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
-  std::optional<std::pair<int64_t, std::string>> after;
-  if (pos.size() == 2) {
-    int64_t micros = 0;
-    if (!absl::SimpleAtoi((pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
-    after = std::make_pair(micros, (pos)[1]);
-  }
+  ASSIGN_OR_RETURN(auto after, page_tokens_.DecodeAfter(req.page_token(), query));
   v1::ListNoticesResponse out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListNotices(req.meeting(), after, size + 1));
@@ -433,8 +427,8 @@ absl::StatusOr<v1::ListNoticesResponse> Notices::ListNotices(const Principal& wh
     }
     if (more) {
       const Notice& last = out.notices(out.notices_size() - 1);
-      out.set_next_page_token(page_tokens_.Encode(
-          query, {absl::StrCat(ToUnixMicros(last.create_time())), last.name().substr(sizeof("notices/") - 1)}));
+      out.set_next_page_token(page_tokens_.EncodeAfter(query, ToUnixMicros(last.create_time()),
+                                                       last.name().substr(sizeof("notices/") - 1)));
     }
     return absl::OkStatus();
   });
@@ -536,12 +530,7 @@ absl::StatusOr<v1::ListDispatchesResponse> Notices::ListDispatches(const Princip
   q.limit = size + 1;
   const std::string query = absl::StrCat("dispatches|", q.department, "|", q.meeting, "|", q.notice_id, "|",
                                          req.unsigned_only(), "|", req.overdue_only());
-  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
-  if (pos.size() == 2) {
-    int64_t micros = 0;
-    if (!absl::SimpleAtoi((pos)[0], &micros)) return InvalidArgument("page_token", "is malformed");
-    q.after = std::make_pair(micros, (pos)[1]);
-  }
+  ASSIGN_OR_RETURN(q.after, page_tokens_.DecodeAfter(req.page_token(), query));
   v1::ListDispatchesResponse out;
   absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListDispatches(q));
@@ -550,8 +539,7 @@ absl::StatusOr<v1::ListDispatchesResponse> Notices::ListDispatches(const Princip
     for (auto& d : rows) *out.add_dispatches() = std::move(d);
     if (more) {
       const Dispatch& last = out.dispatches(out.dispatches_size() - 1);
-      out.set_next_page_token(
-          page_tokens_.Encode(query, {absl::StrCat(ToUnixMicros(last.dispatch_time())), last.name()}));
+      out.set_next_page_token(page_tokens_.EncodeAfter(query, ToUnixMicros(last.dispatch_time()), last.name()));
     }
     return absl::OkStatus();
   });

@@ -5,7 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "atrium/notifications/v1/notifications.grpc.pb.h"
 #include "common/status_macros.h"
+#include "services/notifications/alerts.h"
+#include "services/notifications/delivery.h"
 #include "services/notifications/handler.h"
+#include "services/notifications/notices.h"
+#include "services/notifications/store.h"
+#include "services/notifications/watch.h"
 
 namespace atrium::notifications {
 
@@ -34,6 +39,23 @@ std::map<std::string, Setting> NotificationsSettings() {
        Setting::Int(8, 1, 100000, "WatchDispatches streams open at once per caller (token subject)")},
   };
 }
+
+namespace {
+
+class Runtime final : public ServiceRuntime {
+ public:
+  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
+  ~Runtime() override { Shutdown(); }
+
+ private:
+  Runtime() = default;
+
+  std::unique_ptr<NotificationsStore> store_;
+  std::unique_ptr<Notices> notices_;
+  std::unique_ptr<Alerts> alerts_;
+  std::unique_ptr<Deliverer> deliverer_;
+  std::unique_ptr<Broadcaster> broadcaster_;
+};
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
   std::unique_ptr<Runtime> rt(new Runtime());
@@ -119,6 +141,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     return Metrics::Samples{{{}, static_cast<double>(broadcaster->streams())}};
   });
   return rt;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
+  return Runtime::Create(config, clock);
 }
 
 }  // namespace atrium::notifications

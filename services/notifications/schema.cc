@@ -1,94 +1,16 @@
 // The service's schema, for SQLite and PostgreSQL side by side.
+#include "absl/strings/str_replace.h"
 #include "services/notifications/store.h"
 
 namespace atrium::notifications {
 
-const db::Schema& NotificationsSchema() {
-  static const db::Schema* schema = new db::Schema{
-      // SQLite, as its databases took the steps until the schema was declared once.
-      .sqlite_history =
-          {
-              // 1: notices, revisions, dispatch records, the escalation outbox.
-              R"sql(
-CREATE TABLE notices (
-  id TEXT PRIMARY KEY,
-  meeting TEXT NOT NULL,
-  create_micros INTEGER NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX notices_by_meeting ON notices(meeting, create_micros, id);
-CREATE INDEX notices_by_create ON notices(create_micros, id);
-CREATE TABLE revisions (
-  notice_id TEXT NOT NULL REFERENCES notices(id),
-  revision INTEGER NOT NULL,
-  digest TEXT NOT NULL,
-  data BLOB NOT NULL,
-  PRIMARY KEY (notice_id, revision)
-);
-CREATE TABLE dispatches (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  notice_id TEXT NOT NULL REFERENCES notices(id),
-  revision INTEGER NOT NULL,
-  department TEXT NOT NULL,
-  meeting TEXT NOT NULL,
-  state INTEGER NOT NULL,
-  dispatch_micros INTEGER NOT NULL,
-  deadline_micros INTEGER NOT NULL,
-  escalated INTEGER NOT NULL,
-  next_attempt_micros INTEGER NOT NULL,
-  attempt_count INTEGER NOT NULL DEFAULT 0,
-  attempts_made INTEGER NOT NULL DEFAULT 0,
-  data BLOB NOT NULL
-);
-CREATE TABLE attempts (
-  dispatch INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  time_micros INTEGER NOT NULL,
-  channel TEXT NOT NULL,
-  receivers INTEGER NOT NULL,
-  error TEXT NOT NULL,
-  PRIMARY KEY (dispatch, seq)
-) WITHOUT ROWID;
-CREATE INDEX dispatches_by_department ON dispatches(department, state, dispatch_micros, name);
-CREATE INDEX dispatches_due ON dispatches(next_attempt_micros) WHERE state = 1;
-CREATE INDEX dispatches_escalation ON dispatches(deadline_micros) WHERE state = 1 AND escalated = 0;
-CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  channel TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  attempts INTEGER NOT NULL,
-  next_attempt_micros INTEGER NOT NULL
-);
-CREATE INDEX outbox_due ON outbox(next_attempt_micros);
-)sql",
-              // 2: alerts to staff and roles.
-              R"sql(
-CREATE TABLE alerts (
-  name TEXT PRIMARY KEY,
-  recipient TEXT NOT NULL,
-  create_micros INTEGER NOT NULL,
-  request_id TEXT,
-  data BLOB NOT NULL
-);
-CREATE INDEX alerts_by_recipient ON alerts(recipient, create_micros, name);
-CREATE UNIQUE INDEX alerts_by_request ON alerts(request_id) WHERE request_id IS NOT NULL;
-)sql",
-              // 3: an alert's request id is scoped to its caller, and the digest of
-              // the request that used it is kept (common/request_ids.h). Ids recorded
-              // before have no caller, so no caller's key reaches them.
-              R"sql(
-ALTER TABLE alerts ADD COLUMN request_caller TEXT NOT NULL DEFAULT '';
-ALTER TABLE alerts ADD COLUMN request_digest TEXT NOT NULL DEFAULT '';
-DROP INDEX alerts_by_request;
-CREATE UNIQUE INDEX alerts_by_request ON alerts(request_caller, request_id) WHERE request_id IS NOT NULL;
-)sql",
-          },
-      // PostgreSQL: the SQLite steps in its dialect as one (with an index by
-      // notice: store.cc), then the same change as SQLite's 3.
-      .postgres_history =
-          {
-              R"sql(
+namespace {
+
+// 1: notices, revisions, dispatch records, the escalation outbox. SQLite's
+// dispatches are numbered by their rowid (without AUTOINCREMENT) and its
+// attempts table has no rowid; PostgreSQL has an index by notice (store.cc).
+db::Step Notices() {
+  db::Step step = db::Both(R"sql(
 CREATE TABLE notices (
   id TEXT PRIMARY KEY,
   meeting TEXT NOT NULL,
@@ -130,7 +52,6 @@ CREATE TABLE attempts (
   PRIMARY KEY (dispatch, seq)
 );
 CREATE INDEX dispatches_by_department ON dispatches(department, state, dispatch_micros, name);
-CREATE INDEX dispatches_by_notice ON dispatches(notice_id, revision);
 CREATE INDEX dispatches_due ON dispatches(next_attempt_micros) WHERE state = 1;
 CREATE INDEX dispatches_escalation ON dispatches(deadline_micros) WHERE state = 1 AND escalated = 0;
 CREATE TABLE outbox (
@@ -141,6 +62,23 @@ CREATE TABLE outbox (
   next_attempt_micros BIGINT NOT NULL
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_micros);
+)sql");
+  step.sqlite = absl::StrReplaceAll(
+      step.sqlite, {{"id INTEGER PRIMARY KEY AUTOINCREMENT,\n  name", "id INTEGER PRIMARY KEY,\n  name"},
+                    {"PRIMARY KEY (dispatch, seq)\n);", "PRIMARY KEY (dispatch, seq)\n) WITHOUT ROWID;"}});
+  step.postgres += "CREATE INDEX dispatches_by_notice ON dispatches(notice_id, revision);\n";
+  return step;
+}
+
+}  // namespace
+
+const db::Schema& NotificationsSchema() {
+  static const db::Schema* schema = new db::Schema{
+      .history =
+          {
+              Notices(),
+              // 2: alerts to staff and roles.
+              db::Both(R"sql(
 CREATE TABLE alerts (
   name TEXT PRIMARY KEY,
   recipient TEXT NOT NULL,
@@ -150,17 +88,19 @@ CREATE TABLE alerts (
 );
 CREATE INDEX alerts_by_recipient ON alerts(recipient, create_micros, name);
 CREATE UNIQUE INDEX alerts_by_request ON alerts(request_id) WHERE request_id IS NOT NULL;
-)sql",
-              // 2: an alert's request id is scoped to its caller, and the digest of
+)sql"),
+              // 3: an alert's request id is scoped to its caller, and the digest of
               // the request that used it is kept (common/request_ids.h). Ids recorded
               // before have no caller, so no caller's key reaches them.
-              R"sql(
+              db::Both(R"sql(
 ALTER TABLE alerts ADD COLUMN request_caller TEXT NOT NULL DEFAULT '';
 ALTER TABLE alerts ADD COLUMN request_digest TEXT NOT NULL DEFAULT '';
 DROP INDEX alerts_by_request;
 CREATE UNIQUE INDEX alerts_by_request ON alerts(request_caller, request_id) WHERE request_id IS NOT NULL;
-)sql",
+)sql"),
           },
+      // PostgreSQL took the first two as one.
+      .postgres_took = {{1, 2}, {3}},
       // Nothing new for both yet.
       .steps = {},
   };
