@@ -13,6 +13,11 @@ MeetingsHandler::MeetingsHandler(Meetings* d, const TokenVerifier* verifier, Exe
   Unary(pipeline, &Pipeline::RecordIntent);
   Unary(pipeline, &Pipeline::MarkMeetingLost);
   Unary(pipeline, &Pipeline::CancelMeeting);
+  Unary(pipeline, &Pipeline::CreateLostReason);
+  Unary(pipeline, &Pipeline::GetLostReason);
+  Unary(pipeline, &Pipeline::ListLostReasons);
+  Unary(pipeline, &Pipeline::UpdateLostReason);
+  Unary(pipeline, &Pipeline::RetireLostReason);
 
   Diary* diary = &d->diary();
   Unary(diary, &Diary::CreateRoom);

@@ -7,7 +7,8 @@
 // The operations are split by the resource they work on, one class and one
 // file each, all sharing one Context (context.h):
 //   Pipeline    (meetings.cc)    meetings from the enquiry to the intention,
-//                                lost or cancelled;
+//                                lost or cancelled; (lost_reasons.cc) the
+//                                coded reasons they are marked with;
 //   Diary       (rooms.cc)       rooms, bookings, availability;
 //   Sales       (sales.cc)       price list, agreements, approvals;
 //   Preparation (preparation.cc) the notice, the pre-meeting check, the
@@ -43,6 +44,13 @@ class Pipeline final {
   absl::StatusOr<v1::Meeting> RecordIntent(const Principal& who, const v1::RecordIntentRequest& req);
   absl::StatusOr<v1::Meeting> MarkMeetingLost(const Principal& who, const v1::MarkMeetingLostRequest& req);
   absl::StatusOr<v1::Meeting> CancelMeeting(const Principal& who, const v1::CancelMeetingRequest& req);
+
+  absl::StatusOr<v1::LostReason> CreateLostReason(const Principal& who, const v1::CreateLostReasonRequest& req);
+  absl::StatusOr<v1::LostReason> GetLostReason(const Principal& who, const v1::GetLostReasonRequest& req);
+  absl::StatusOr<v1::ListLostReasonsResponse> ListLostReasons(const Principal& who,
+                                                              const v1::ListLostReasonsRequest& req);
+  absl::StatusOr<v1::LostReason> UpdateLostReason(const Principal& who, const v1::UpdateLostReasonRequest& req);
+  absl::StatusOr<v1::LostReason> RetireLostReason(const Principal& who, const v1::RetireLostReasonRequest& req);
 
  private:
   const Context& ctx_;

@@ -498,6 +498,156 @@ TEST_F(MeetingsTest, LostAndCancelledMeetingsReleaseTheirRooms) {
   EXPECT_EQ(all->bookings(0).state(), Booking::CANCELLED);
 }
 
+v1::CreateLostReasonRequest LostReasonRequest(const std::string& code, const std::string& display_name) {
+  v1::CreateLostReasonRequest req;
+  req.set_lost_reason_id(code);
+  req.mutable_lost_reason()->set_display_name(display_name);
+  return req;
+}
+
+TEST_F(MeetingsTest, TheManagerKeepsTheListOfLostReasons) {
+  Pipeline& p = meetings_->pipeline();
+  auto price = p.CreateLostReason(kManager, LostReasonRequest("price", "价格"));
+  ASSERT_TRUE(price.ok()) << price.status();
+  EXPECT_EQ(price->name(), "lostReasons/price");
+  EXPECT_EQ(price->state(), v1::LostReason::ACTIVE);
+  EXPECT_EQ(price->audit().creator(), kManager.subject);
+  EXPECT_FALSE(price->etag().empty());
+  ASSERT_TRUE(p.CreateLostReason(kManager, LostReasonRequest("venue", "选择了其他场地")).ok());
+  ASSERT_TRUE(p.CreateLostReason(kManager, LostReasonRequest("budget", "预算削减")).ok());
+
+  // Refused, naming the field or the rule, and nothing is created.
+  EXPECT_EQ(CodeOf(p.CreateLostReason(kKam, LostReasonRequest("dates", "日期不可用"))), Code::kPermissionDenied);
+  EXPECT_EQ(FieldOf(p.CreateLostReason(kManager, LostReasonRequest("Dates!", "日期不可用")).status()),
+            "lost_reason_id");
+  EXPECT_EQ(FieldOf(p.CreateLostReason(kManager, LostReasonRequest("dates", "")).status()), "lost_reason.display_name");
+  EXPECT_EQ(FieldOf(p.CreateLostReason(kManager, LostReasonRequest("dates", "\xff\xfe")).status()),
+            "lost_reason.display_name");
+  auto long_description = LostReasonRequest("dates", "日期不可用");
+  long_description.mutable_lost_reason()->set_description(std::string(501, 'x'));
+  EXPECT_EQ(FieldOf(p.CreateLostReason(kManager, long_description).status()), "lost_reason.description");
+  EXPECT_EQ(ReasonOf(p.CreateLostReason(kManager, LostReasonRequest("price", "别的")).status()), "LOST_REASON_EXISTS");
+  v1::GetLostReasonRequest get;
+  get.set_name("lostReasons/dates");
+  EXPECT_EQ(CodeOf(p.GetLostReason(kKam, get)), Code::kNotFound);
+  get.set_name("price");
+  EXPECT_EQ(FieldOf(p.GetLostReason(kKam, get).status()), "name");
+  get.set_name("lostReasons/price");
+  auto read = p.GetLostReason(kFnb, get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->display_name(), "价格");  // the taken code kept its first name
+
+  // Listed by code, a page at a time; a token is for its own query only.
+  v1::ListLostReasonsRequest list;
+  list.set_page_size(2);
+  auto page = p.ListLostReasons(kKam, list);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->lost_reasons_size(), 2);
+  EXPECT_EQ(page->lost_reasons(0).name(), "lostReasons/budget");
+  EXPECT_EQ(page->lost_reasons(1).name(), "lostReasons/price");
+  list.set_page_token(page->next_page_token());
+  auto rest = p.ListLostReasons(kKam, list);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->lost_reasons_size(), 1);
+  EXPECT_EQ(rest->lost_reasons(0).name(), "lostReasons/venue");
+  EXPECT_TRUE(rest->next_page_token().empty());
+  list.set_show_retired(true);
+  EXPECT_EQ(FieldOf(p.ListLostReasons(kKam, list).status()), "page_token");
+  list.clear_page_token();
+  list.set_page_size(-1);
+  EXPECT_EQ(FieldOf(p.ListLostReasons(kKam, list).status()), "page_size");
+
+  // Changed by the manager, by mask; a refused change changes nothing.
+  v1::UpdateLostReasonRequest update;
+  update.mutable_lost_reason()->set_name("lostReasons/price");
+  update.mutable_lost_reason()->set_description("报价高于竞争对手");
+  update.mutable_update_mask()->add_paths("description");
+  EXPECT_EQ(CodeOf(p.UpdateLostReason(kKam, update)), Code::kPermissionDenied);
+  update.mutable_lost_reason()->set_etag("stale");
+  EXPECT_EQ(CodeOf(p.UpdateLostReason(kManager, update)), Code::kAborted);
+  update.mutable_lost_reason()->set_etag(price->etag());
+  update.mutable_update_mask()->add_paths("state");
+  EXPECT_EQ(FieldOf(p.UpdateLostReason(kManager, update).status()), "update_mask");
+  update.mutable_update_mask()->clear_paths();
+  update.mutable_update_mask()->add_paths("display_name");
+  EXPECT_EQ(FieldOf(p.UpdateLostReason(kManager, update).status()), "lost_reason.display_name");  // emptied
+  EXPECT_EQ(p.GetLostReason(kKam, get)->etag(), price->etag());
+  update.mutable_update_mask()->clear_paths();
+  update.mutable_update_mask()->add_paths("description");
+  clock_.Advance(absl::Minutes(1));
+  auto changed = p.UpdateLostReason(kManager, update);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->display_name(), "价格");
+  EXPECT_EQ(changed->description(), "报价高于竞争对手");
+  EXPECT_NE(changed->etag(), price->etag());
+  EXPECT_EQ(FromProto(changed->audit().update_time()), kStart + absl::Minutes(1));
+
+  // Retired: no longer listed unless asked, no longer changed; again is harmless.
+  v1::RetireLostReasonRequest retire;
+  retire.set_name("lostReasons/budget");
+  EXPECT_EQ(CodeOf(p.RetireLostReason(kKam, retire)), Code::kPermissionDenied);
+  retire.set_etag("stale");
+  EXPECT_EQ(CodeOf(p.RetireLostReason(kManager, retire)), Code::kAborted);
+  retire.clear_etag();
+  auto retired = p.RetireLostReason(kManager, retire);
+  ASSERT_TRUE(retired.ok()) << retired.status();
+  EXPECT_EQ(retired->state(), v1::LostReason::RETIRED);
+  auto twice = p.RetireLostReason(kManager, retire);
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ(twice->etag(), retired->etag());
+  list.set_page_size(0);
+  list.set_show_retired(false);
+  EXPECT_EQ(p.ListLostReasons(kKam, list)->lost_reasons_size(), 2);
+  list.set_show_retired(true);
+  EXPECT_EQ(p.ListLostReasons(kKam, list)->lost_reasons_size(), 3);
+  update.mutable_lost_reason()->set_name("lostReasons/budget");
+  update.mutable_lost_reason()->clear_etag();
+  EXPECT_EQ(ReasonOf(p.UpdateLostReason(kManager, update).status()), "LOST_REASON_RETIRED");
+}
+
+TEST_F(MeetingsTest, LostAndCancelledBusinessNamesAnActiveCodedReason) {
+  Pipeline& p = meetings_->pipeline();
+  ASSERT_TRUE(p.CreateLostReason(kManager, LostReasonRequest("venue", "选择了其他场地")).ok());
+  ASSERT_TRUE(p.CreateLostReason(kManager, LostReasonRequest("budget", "预算削减")).ok());
+  v1::RetireLostReasonRequest retire;
+  retire.set_name("lostReasons/budget");
+  ASSERT_TRUE(p.RetireLostReason(kManager, retire).ok());
+
+  Meeting m = NewMeeting();
+  v1::MarkMeetingLostRequest lost;
+  lost.set_name(m.name());
+  lost.set_reason("选择了其他酒店");
+  lost.set_lost_reason("venue");
+  EXPECT_EQ(FieldOf(p.MarkMeetingLost(kKam, lost).status()), "lost_reason");
+  lost.set_lost_reason("lostReasons/dates");
+  EXPECT_EQ(ReasonOf(p.MarkMeetingLost(kKam, lost).status()), "LOST_REASON_NOT_FOUND");
+  lost.set_lost_reason("lostReasons/budget");
+  EXPECT_EQ(ReasonOf(p.MarkMeetingLost(kKam, lost).status()), "LOST_REASON_RETIRED");
+  v1::GetMeetingRequest get;
+  get.set_name(m.name());
+  EXPECT_EQ(p.GetMeeting(kKam, get)->etag(), m.etag());  // nothing changed
+  lost.set_lost_reason("lostReasons/venue");
+  auto closed = p.MarkMeetingLost(kKam, lost);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->state(), Meeting::LOST);
+  EXPECT_EQ(closed->lost_reason(), "lostReasons/venue");
+  EXPECT_EQ(closed->close_reason(), "选择了其他酒店");
+
+  Meeting other = NewMeeting();
+  v1::CancelMeetingRequest cancel;
+  cancel.set_name(other.name());
+  cancel.set_reason("预算取消");
+  cancel.set_lost_reason("lostReasons/budget");
+  EXPECT_EQ(ReasonOf(p.CancelMeeting(kManager, cancel).status()), "LOST_REASON_RETIRED");
+  cancel.set_lost_reason("lostReasons/");
+  EXPECT_EQ(FieldOf(p.CancelMeeting(kManager, cancel).status()), "lost_reason");
+  cancel.clear_lost_reason();  // a coded reason is optional
+  auto cancelled = p.CancelMeeting(kManager, cancel);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state(), Meeting::CANCELLED);
+  EXPECT_TRUE(cancelled->lost_reason().empty());
+}
+
 TEST_F(MeetingsTest, TheSalesStagesBeforeTheContractAreRecordedInOrder) {
   Meeting m = NewMeeting();
   auto move = [&](auto method, const Principal& who, const std::string& note = "", const std::string& etag = "") {

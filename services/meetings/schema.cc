@@ -114,6 +114,14 @@ CREATE INDEX meetings_by_state ON meetings(state, create_micros, id);
               // (the key), to send them in order (MeetingsTx::DueOutbox).
               db::Both(absl::StrCat(db::kOutboxTable, "CREATE INDEX outbox_notices ON outbox(key, id) WHERE kind = ",
                                     OutboxEntry::kNotice, ";\n")),
+              // The coded reasons lost and cancelled business is marked with.
+              db::Both(R"sql(
+CREATE TABLE lost_reasons (
+  code TEXT COLLATE "C" PRIMARY KEY,
+  state INTEGER NOT NULL,
+  data BYTEA NOT NULL
+);
+)sql"),
           },
   };
   return *schema;

@@ -114,6 +114,30 @@ absl::StatusOr<std::vector<Room>> MeetingsTx::ListRooms(const std::string& after
                             "room");
 }
 
+absl::StatusOr<std::optional<v1::LostReason>> MeetingsTx::GetLostReason(const std::string& code) {
+  return db::Message<v1::LostReason>(tx_.Query("SELECT data FROM lost_reasons WHERE code = $1", {code}), "lost reason");
+}
+
+absl::Status MeetingsTx::InsertLostReason(const std::string& code, const v1::LostReason& reason) {
+  return tx_.Exec("INSERT INTO lost_reasons(code, state, data) VALUES ($1, $2, $3)",
+                  {code, static_cast<int64_t>(reason.state()), Arg::Blob(reason.SerializeAsString())});
+}
+
+absl::Status MeetingsTx::PutLostReason(const std::string& code, const v1::LostReason& reason) {
+  return tx_.Exec("UPDATE lost_reasons SET state = $1, data = $2 WHERE code = $3",
+                  {static_cast<int64_t>(reason.state()), Arg::Blob(reason.SerializeAsString()), code});
+}
+
+absl::StatusOr<std::vector<v1::LostReason>> MeetingsTx::ListLostReasons(const std::string& after_code, bool retired,
+                                                                        int limit) {
+  // The state left out: RETIRED, or none (0 is no stored state).
+  const int64_t left_out = retired ? 0 : static_cast<int64_t>(v1::LostReason::RETIRED);
+  return db::Messages<v1::LostReason>(
+      tx_.Query("SELECT data FROM lost_reasons WHERE code > $1 AND state <> $2 ORDER BY code LIMIT $3",
+                {after_code, left_out, limit}),
+      "lost reason");
+}
+
 absl::StatusOr<std::optional<Booking>> MeetingsTx::GetBooking(const std::string& name) {
   return db::Message<Booking>(tx_.Query("SELECT data FROM bookings WHERE name = $1", {name}), "booking");
 }

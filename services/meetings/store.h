@@ -101,6 +101,14 @@ class MeetingsTx : public db::TxBase {
   // By id, after `after_id`.
   absl::StatusOr<std::vector<v1::Room>> ListRooms(const std::string& after_id, int limit);
 
+  // The coded reasons business is lost or cancelled for, by code.
+  absl::StatusOr<std::optional<v1::LostReason>> GetLostReason(const std::string& code);
+  // ALREADY_EXISTS when the code is taken.
+  absl::Status InsertLostReason(const std::string& code, const v1::LostReason& reason);
+  absl::Status PutLostReason(const std::string& code, const v1::LostReason& reason);
+  // In code order after `after_code`; the retired ones only with `retired`.
+  absl::StatusOr<std::vector<v1::LostReason>> ListLostReasons(const std::string& after_code, bool retired, int limit);
+
   absl::StatusOr<std::optional<v1::Booking>> GetBooking(const std::string& name);
   // Inserts or replaces the booking; its occupancy is `units` while it is
   // active and nothing once cancelled.
