@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -118,6 +119,12 @@ void StartUnary(const Fill& fill, const Invoke& invoke, std::function<void(bool)
   fill(call->ctx, call->req);
   invoke(&call->ctx, &call->req, &call->resp, [call, done = std::move(done)](const grpc::Status& s) {
     const bool ok = s.ok();
+    // The first failure is shown, so that a run of errors says what they are.
+    static std::atomic<bool> shown{false};
+    if (!ok && !shown.exchange(true)) {
+      std::fprintf(stderr, "first failed call: code %d: %s\n", static_cast<int>(s.error_code()),
+                   s.error_message().c_str());
+    }
     delete call;
     done(ok);
   });

@@ -334,7 +334,8 @@ class Callers {
   Callers(const std::string& address, int threads)
       : token_("Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey,
                                       Principal{"service:meetings", "meetings", Role::kService, ""},
-                                      absl::Now() + absl::Hours(2))) {
+                                      // A service's token lives an hour at most (auth.h).
+                                      absl::Now() + absl::Minutes(50))) {
     for (int t = 0; t < threads; ++t) {
       grpc::ChannelArguments args;
       args.SetInt("bench_channel", t);

@@ -316,10 +316,40 @@ class Store {
       return fn(tx);
     });
   }
+  // The same for a transaction that makes the value the caller returns:
+  // the value of the run that committed, or the error (nothing changed).
+  //
+  //   return store_->Write<Room>([&](MeetingsTx& tx) -> absl::StatusOr<Room> {
+  //     ASSIGN_OR_RETURN(auto r, MustGetRoom(tx, id));
+  //     ...
+  //     RETURN_IF_ERROR(tx.PutRoom(id, r));
+  //     return r;
+  //   });
+  template <typename T, typename Fn>
+  absl::StatusOr<T> Write(Fn&& fn, const std::function<void()>& committed = nullptr) {
+    std::optional<T> out;
+    absl::Status s = Write([&](ServiceTx& tx) { return Keep<T>(fn(tx), out); }, committed);
+    if (!s.ok()) return s;
+    return std::move(*out);
+  }
+  template <typename T, typename Fn>
+  absl::StatusOr<T> Read(Fn&& fn) {
+    std::optional<T> out;
+    absl::Status s = Read([&](ServiceTx& tx) { return Keep<T>(fn(tx), out); });
+    if (!s.ok()) return s;
+    return std::move(*out);
+  }
   absl::Status Ping() { return db_->Ping(); }
   Database& database() { return *db_; }
 
  private:
+  template <typename T>
+  static absl::Status Keep(absl::StatusOr<T> made, std::optional<T>& out) {
+    if (!made.ok()) return made.status();
+    out = *std::move(made);
+    return absl::OkStatus();
+  }
+
   std::unique_ptr<Database> db_;
 };
 

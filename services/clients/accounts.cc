@@ -248,8 +248,7 @@ absl::StatusOr<Account> Archive::UpdateAccount(const Principal& who, const v1::U
     }
   }
   const absl::Time now = Now();
-  absl::StatusOr<Account> result;
-  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+  return store_->Write<Account>([&](ClientsTx& tx) -> absl::StatusOr<Account> {
     ASSIGN_OR_RETURN(auto current, MustGetAccount(tx, id));
     RETURN_IF_ERROR(CheckCanChange(who, current, ClerkMay::kYes));
     RETURN_IF_ERROR(CheckEtag(req.account().etag(), current.etag(), current.name()));
@@ -267,11 +266,8 @@ absl::StatusOr<Account> Archive::UpdateAccount(const Principal& who, const v1::U
       RETURN_IF_ERROR(
           AppendActivity(tx, who, id, v1::Activity::ACCOUNT_CHANGE, "account updated", changes, updated.name(), now));
     }
-    result = std::move(updated);
-    return absl::OkStatus();
+    return updated;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 namespace {
@@ -280,8 +276,7 @@ absl::StatusOr<Account> MoveAccountState(ClientsStore* store, const Principal& w
                                          const std::string& etag, Account::State from, Account::State to,
                                          const std::string& note, absl::Time now) {
   ASSIGN_OR_RETURN(auto id, AccountIdOf(name, "name"));
-  absl::StatusOr<Account> result;
-  absl::Status status = store->Write([&](ClientsTx& tx) -> absl::Status {
+  return store->Write<Account>([&](ClientsTx& tx) -> absl::StatusOr<Account> {
     ASSIGN_OR_RETURN(auto current, MustGetAccount(tx, id));
     RETURN_IF_ERROR(CheckCanChange(who, current, ClerkMay::kNo));
     RETURN_IF_ERROR(CheckEtag(etag, current.etag(), current.name()));
@@ -297,11 +292,8 @@ absl::StatusOr<Account> MoveAccountState(ClientsStore* store, const Principal& w
     RETURN_IF_ERROR(AppendActivity(tx, who, id, v1::Activity::ACCOUNT_CHANGE,
                                    to == Account::ARCHIVED ? "account archived" : "account restored", note,
                                    current.name(), now));
-    result = std::move(current);
-    return absl::OkStatus();
+    return current;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 }  // namespace
 

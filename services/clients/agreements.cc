@@ -238,15 +238,13 @@ absl::StatusOr<Agreement> Archive::GetAgreementInForce(const Principal& who,
   if (!req.has_date()) return InvalidArgument("date", "is required");
   RETURN_IF_ERROR(CheckDate(req.date(), "date"));
   const auto today = Today(Now(), zone_);
-  absl::StatusOr<Agreement> result;
-  absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
+  return store_->Read<Agreement>([&](ClientsTx& tx) -> absl::StatusOr<Agreement> {
     if (auto a = MustGetAccount(tx, account_id); !a.ok()) return a.status();
     ASSIGN_OR_RETURN(auto all, AllAgreements(tx, account_id));
     const int64_t d = DateKey(req.date());
     for (auto& g : all) {
       if (g.state() == Agreement::ACTIVE && DateKey(g.start_date()) <= d && d <= DateKey(g.end_date())) {
-        result = View(std::move(g), today);
-        return absl::OkStatus();
+        return View(std::move(g), today);
       }
     }
     return WithReason(
@@ -254,8 +252,6 @@ absl::StatusOr<Agreement> Archive::GetAgreementInForce(const Principal& who,
                                          req.date().month(), "-", req.date().day())),
         "NO_AGREEMENT_IN_FORCE", {{"account", req.account()}});
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 }  // namespace atrium::clients

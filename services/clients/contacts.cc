@@ -101,8 +101,7 @@ absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::U
     }
   }
   const absl::Time now = Now();
-  absl::StatusOr<Contact> result;
-  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+  return store_->Write<Contact>([&](ClientsTx& tx) -> absl::StatusOr<Contact> {
     ASSIGN_OR_RETURN(auto account, MustGetAccount(tx, account_id));
     auto current = MustGetChild<Contact>(tx, req.contact().name(), kContact, "contact");
     if (!current.ok()) return current.status();
@@ -115,11 +114,8 @@ absl::StatusOr<Contact> Archive::UpdateContact(const Principal& who, const v1::U
     Touch(updated.mutable_audit(), who, now);
     updated.set_etag(NewEtag());
     RETURN_IF_ERROR(tx.PutChild(ToRecord(updated, account_id)));
-    result = std::move(updated);
-    return absl::OkStatus();
+    return updated;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<google::protobuf::Empty> Archive::DeleteContact(const Principal& who,

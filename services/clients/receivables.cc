@@ -116,8 +116,7 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
   if (!e.has_entry_date()) return InvalidArgument("entry.entry_date", "is required");
   RETURN_IF_ERROR(CheckDate(e.entry_date(), "entry.entry_date"));
   const absl::Time now = Now();
-  absl::StatusOr<LedgerEntry> result;
-  absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+  return store_->Write<LedgerEntry>([&](ClientsTx& tx) -> absl::StatusOr<LedgerEntry> {
     if (auto a = MustGetAccount(tx, *account_id); !a.ok()) return a.status();
     ASSIGN_OR_RETURN(auto prior, tx.FindChildByReference(kLedgerEntry, *account_id, e.reference()));
     if (prior) {
@@ -128,8 +127,7 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
             absl::StrCat("reference ", e.reference(), " was already posted as ", stored.name(), " with other values"),
             {{"existing_entry", stored.name()}});
       }
-      result = std::move(stored);
-      return absl::OkStatus();
+      return stored;
     }
     RETURN_IF_ERROR(CheckAccountTotals(tx, *account_id, e));
     e.set_name(absl::StrCat(req.parent(), "/ledgerEntries/", NewId(now)));
@@ -144,11 +142,8 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
     r.sort_key = DateKey(e.entry_date());
     r.data = e.SerializeAsString();
     RETURN_IF_ERROR(tx.PutChild(r));
-    result = e;
-    return absl::OkStatus();
+    return e;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<v1::ListLedgerEntriesResponse> Archive::ListLedgerEntries(const Principal& who,

@@ -140,14 +140,10 @@ absl::StatusOr<InspectionPoint> Inspections::CreatePoint(const Principal& who, c
 absl::StatusOr<InspectionPoint> Inspections::GetPoint(const Principal& who, const v1::GetPointRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "inspection points are read by staff and services"));
   ASSIGN_OR_RETURN(auto id, PointIdOf(req.name(), "name"));
-  InspectionPoint out;
-  absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
+  return store_->Read<InspectionPoint>([&](InspectionsTx& tx) -> absl::StatusOr<InspectionPoint> {
     ASSIGN_OR_RETURN(auto p, MustGetPoint(tx, id));
-    out = std::move(p);
-    return absl::OkStatus();
+    return p;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListPointsResponse> Inspections::ListPoints(const Principal& who, const v1::ListPointsRequest& req) {
@@ -186,8 +182,7 @@ absl::StatusOr<InspectionPoint> Inspections::UpdatePoint(const Principal& who, c
     }
   }
   const absl::Time now = clock_->Now();
-  InspectionPoint out;
-  absl::Status status = store_->Write([&](InspectionsTx& tx) -> absl::Status {
+  return store_->Write<InspectionPoint>([&](InspectionsTx& tx) -> absl::StatusOr<InspectionPoint> {
     ASSIGN_OR_RETURN(auto p, MustGetPoint(tx, id));
     if (p.state() == InspectionPoint::RETIRED) {
       return FailedPrecondition("POINT_RETIRED", absl::StrCat(p.name(), " is retired"));
@@ -207,11 +202,8 @@ absl::StatusOr<InspectionPoint> Inspections::UpdatePoint(const Principal& who, c
     Touch(updated.mutable_audit(), who, now);
     updated.set_etag(NewEtag());
     RETURN_IF_ERROR(tx.PutPoint(id, updated));
-    out = std::move(updated);
-    return absl::OkStatus();
+    return updated;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<InspectionPoint> Inspections::RetirePoint(const Principal& who, const v1::RetirePointRequest& req) {
@@ -219,8 +211,7 @@ absl::StatusOr<InspectionPoint> Inspections::RetirePoint(const Principal& who, c
   ASSIGN_OR_RETURN(auto id, PointIdOf(req.name(), "name"));
   RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   const absl::Time now = clock_->Now();
-  InspectionPoint out;
-  absl::Status status = store_->Write([&](InspectionsTx& tx) -> absl::Status {
+  return store_->Write<InspectionPoint>([&](InspectionsTx& tx) -> absl::StatusOr<InspectionPoint> {
     auto p = MustGetPoint(tx, id);
     if (!p.ok()) return p.status();
     if (p->state() != InspectionPoint::RETIRED) {
@@ -232,11 +223,8 @@ absl::StatusOr<InspectionPoint> Inspections::RetirePoint(const Principal& who, c
       p->set_etag(NewEtag());
       RETURN_IF_ERROR(tx.PutPoint(id, *p));
     }
-    out = std::move(*p);
-    return absl::OkStatus();
+    return std::move(*p);
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListDueInspectionsResponse> Inspections::ListDueInspections(
@@ -406,16 +394,12 @@ absl::StatusOr<Inspection> Inspections::GetInspection(const Principal& who, cons
   auto ids = ParseName(req.name(), {"points", "inspections"}, "name");
   if (!ids.ok()) return ids.status();
   ASSIGN_OR_RETURN(auto day, ParseDay((*ids)[1], "name"));
-  Inspection out;
-  absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
+  return store_->Read<Inspection>([&](InspectionsTx& tx) -> absl::StatusOr<Inspection> {
     if (auto p = MustGetPoint(tx, (*ids)[0]); !p.ok()) return p.status();
     ASSIGN_OR_RETURN(auto form, tx.GetForm((*ids)[0], DayKey(day)));
     if (!form) return NotFound("inspection", req.name());
-    out = std::move(*form);
-    return absl::OkStatus();
+    return std::move(*form);
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListInspectionsResponse> Inspections::ListInspections(const Principal& who,

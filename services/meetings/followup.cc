@@ -98,8 +98,7 @@ absl::StatusOr<TrackingEntry> FollowUp::CreateTrackingEntry(const Principal& who
   if (!e.has_occur_time()) *e.mutable_occur_time() = ToProto(now);
   e.set_name(absl::StrCat(req.parent(), "/trackingEntries/", NewId(now)));
   *e.mutable_audit() = NewAudit(who, now);
-  TrackingEntry out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<TrackingEntry>([&](MeetingsTx& tx) -> absl::StatusOr<TrackingEntry> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
     RETURN_IF_ERROR(CheckHandles(who, m));
     ASSIGN_OR_RETURN(auto prior, OriginalOf(tx, key));
@@ -107,8 +106,7 @@ absl::StatusOr<TrackingEntry> FollowUp::CreateTrackingEntry(const Principal& who
       auto existing = GetAs<TrackingEntry>(tx, *prior);
       if (!existing.ok()) return existing.status();
       if (!*existing) return NotFound("tracking entry", *prior);
-      out = std::move(**existing);
-      return absl::OkStatus();
+      return std::move(**existing);
     }
     RETURN_IF_ERROR(RememberOriginal(tx, key, e.name(), now));
     if (m.state() != Meeting::PREPARED && m.state() != Meeting::IN_PROGRESS && m.state() != Meeting::COMPLETED) {
@@ -127,11 +125,8 @@ absl::StatusOr<TrackingEntry> FollowUp::CreateTrackingEntry(const Principal& who
     if (!e.action_taken().empty()) absl::StrAppend(&detail, "\nDone: ", e.action_taken());
     if (e.has_charge()) absl::StrAppend(&detail, "\nCharge: ", Yuan(e.charge().amount_minor()), " CNY");
     RETURN_IF_ERROR(RecordActivity(tx, m, e.name(), KindName(e.kind()), detail, who, now));
-    out = e;
-    return absl::OkStatus();
+    return e;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListTrackingEntriesResponse> FollowUp::ListTrackingEntries(
@@ -213,8 +208,7 @@ absl::StatusOr<Settlement> FollowUp::ChangeSettlement(
   RETURN_IF_ERROR(RequireBiller(who, rule));
   ASSIGN_OR_RETURN(auto id, SingletonOf(name, "settlement", "name"));
   const absl::Time now = ctx_.clock->Now();
-  Settlement out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Settlement>([&](MeetingsTx& tx) -> absl::StatusOr<Settlement> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
     RETURN_IF_ERROR(CheckHandles(who, m));
     auto s = LoadSettlement(tx, m);
@@ -227,11 +221,8 @@ absl::StatusOr<Settlement> FollowUp::ChangeSettlement(
     }
     RETURN_IF_ERROR(tx.PutRecord(Record{s->name(), kSettlementKind, m.name(), "", 0, s->SerializeAsString()}));
     ASSIGN_OR_RETURN(auto reloaded, LoadSettlement(tx, m));
-    out = std::move(reloaded);
-    return absl::OkStatus();
+    return reloaded;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Settlement> FollowUp::GetSettlement(const Principal& who, const v1::GetSettlementRequest& req) {
@@ -239,15 +230,11 @@ absl::StatusOr<Settlement> FollowUp::GetSettlement(const Principal& who, const v
     if (!who.IsDepartment("finance")) return s;
   }
   ASSIGN_OR_RETURN(auto id, SingletonOf(req.name(), "settlement", "name"));
-  Settlement out;
-  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Read<Settlement>([&](MeetingsTx& tx) -> absl::StatusOr<Settlement> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
     ASSIGN_OR_RETURN(auto s, LoadSettlement(tx, m));
-    out = std::move(s);
-    return absl::OkStatus();
+    return s;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Settlement> FollowUp::RecordCharges(const Principal& who, const v1::RecordChargesRequest& req) {
@@ -349,13 +336,11 @@ absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::
   RETURN_IF_ERROR(RequireBiller(who, "meetings are settled by the manager, the key account manager and finance"));
   ASSIGN_OR_RETURN(auto id, MeetingIdOf(req.name(), "name"));
   const absl::Time now = ctx_.clock->Now();
-  Meeting out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Meeting>([&](MeetingsTx& tx) -> absl::StatusOr<Meeting> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
     RETURN_IF_ERROR(CheckHandles(who, m));
     if (m.state() == Meeting::SETTLED) {  // a retry: the receivables were posted once
-      out = std::move(m);
-      return absl::OkStatus();
+      return m;
     }
     if (!req.etag().empty() && req.etag() != m.etag()) return StaleEtag(req.name());
     if (m.state() != Meeting::COMPLETED) return WrongState(m, "it cannot become SETTLED");
@@ -401,11 +386,8 @@ absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::
     RETURN_IF_ERROR(tx.PutMeeting(id, m));
     RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(req.name(), "/history/", m.history_size()),
                                    "COMPLETED -> SETTLED", note, who, now));
-    out = std::move(m);
-    return absl::OkStatus();
+    return m;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Meeting> FollowUp::RecordGuestPreferences(const Principal& who,
@@ -428,8 +410,7 @@ absl::StatusOr<Meeting> FollowUp::RecordGuestPreferences(const Principal& who,
     RETURN_IF_ERROR(CheckText(p.guest_name(), f + ".guest_name", 100));
   }
   const absl::Time now = ctx_.clock->Now();
-  Meeting out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Meeting>([&](MeetingsTx& tx) -> absl::StatusOr<Meeting> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
     RETURN_IF_ERROR(CheckHandles(who, m));
     if (m.state() != Meeting::COMPLETED && m.state() != Meeting::SETTLED) {
@@ -452,11 +433,8 @@ absl::StatusOr<Meeting> FollowUp::RecordGuestPreferences(const Principal& who,
     Touch(m.mutable_audit(), who, now);
     m.set_etag(NewEtag());
     RETURN_IF_ERROR(tx.PutMeeting(id, m));
-    out = std::move(m);
-    return absl::OkStatus();
+    return m;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::TodayView> FollowUp::GetTodayView(const Principal& who, const v1::GetTodayViewRequest& req) {

@@ -89,12 +89,7 @@ absl::StatusOr<LostReason> Pipeline::CreateLostReason(const Principal& who, cons
 absl::StatusOr<LostReason> Pipeline::GetLostReason(const Principal& who, const v1::GetLostReasonRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "lost reasons are read by staff, departments and services"));
   ASSIGN_OR_RETURN(auto code, CodeOf(req.name(), "name"));
-  LostReason out;
-  RETURN_IF_ERROR(ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(out, MustGetLostReason(tx, code));
-    return absl::OkStatus();
-  }));
-  return out;
+  return ctx_.store->Read<LostReason>([&](MeetingsTx& tx) { return MustGetLostReason(tx, code); });
 }
 
 absl::StatusOr<v1::ListLostReasonsResponse> Pipeline::ListLostReasons(const Principal& who,
@@ -130,8 +125,7 @@ absl::StatusOr<LostReason> Pipeline::UpdateLostReason(const Principal& who, cons
     }
   }
   const absl::Time now = ctx_.clock->Now();
-  LostReason out;
-  RETURN_IF_ERROR(ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<LostReason>([&](MeetingsTx& tx) -> absl::StatusOr<LostReason> {
     ASSIGN_OR_RETURN(auto r, MustGetLostReason(tx, code));
     if (!req.lost_reason().etag().empty() && req.lost_reason().etag() != r.etag()) return StaleEtag(r.name());
     if (r.state() == LostReason::RETIRED) return Retired(r);
@@ -145,27 +139,24 @@ absl::StatusOr<LostReason> Pipeline::UpdateLostReason(const Principal& who, cons
     Touch(r.mutable_audit(), who, now);
     r.set_etag(NewEtag());
     RETURN_IF_ERROR(tx.PutLostReason(code, r));
-    out = std::move(r);
-    return absl::OkStatus();
-  }));
-  return out;
+    return r;
+  });
 }
 
 absl::StatusOr<LostReason> Pipeline::RetireLostReason(const Principal& who, const v1::RetireLostReasonRequest& req) {
   RETURN_IF_ERROR(who.Require({Role::kManager}, "the list of lost reasons is kept by the manager"));
   ASSIGN_OR_RETURN(auto code, CodeOf(req.name(), "name"));
   const absl::Time now = ctx_.clock->Now();
-  LostReason out;
-  RETURN_IF_ERROR(ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(out, MustGetLostReason(tx, code));
-    if (out.state() == LostReason::RETIRED) return absl::OkStatus();  // harmless again
-    if (!req.etag().empty() && req.etag() != out.etag()) return StaleEtag(out.name());
-    out.set_state(LostReason::RETIRED);
-    Touch(out.mutable_audit(), who, now);
-    out.set_etag(NewEtag());
-    return tx.PutLostReason(code, out);
-  }));
-  return out;
+  return ctx_.store->Write<LostReason>([&](MeetingsTx& tx) -> absl::StatusOr<LostReason> {
+    ASSIGN_OR_RETURN(auto r, MustGetLostReason(tx, code));
+    if (r.state() == LostReason::RETIRED) return r;  // harmless again
+    if (!req.etag().empty() && req.etag() != r.etag()) return StaleEtag(r.name());
+    r.set_state(LostReason::RETIRED);
+    Touch(r.mutable_audit(), who, now);
+    r.set_etag(NewEtag());
+    RETURN_IF_ERROR(tx.PutLostReason(code, r));
+    return r;
+  });
 }
 
 }  // namespace atrium::meetings

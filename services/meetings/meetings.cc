@@ -172,14 +172,12 @@ absl::StatusOr<Meeting> Pipeline::CreateMeeting(const Principal& who, const v1::
   m.clear_close_reason();
   *m.mutable_audit() = NewAudit(who, now);
   m.set_etag(NewEtag());
-  Meeting out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Meeting>([&](MeetingsTx& tx) -> absl::StatusOr<Meeting> {
     ASSIGN_OR_RETURN(auto prior, OriginalOf(tx, *key));
     if (prior) {
       ASSIGN_OR_RETURN(auto prior_id, MeetingIdOf(*prior, "request_id"));
       ASSIGN_OR_RETURN(auto existing, MustGetMeeting(tx, prior_id));
-      out = std::move(existing);
-      return absl::OkStatus();
+      return existing;
     }
     RETURN_IF_ERROR(RememberOriginal(tx, *key, m.name(), now));
     RETURN_IF_ERROR(tx.PutMeeting(id, m));
@@ -187,11 +185,8 @@ absl::StatusOr<Meeting> Pipeline::CreateMeeting(const Principal& who, const v1::
         RecordActivity(tx, m, absl::StrCat(m.name(), "/history/0"),
                        absl::StrCat("enquiry recorded (", m.origin() == Meeting::WALK_IN ? "walk-in" : "outreach", ")"),
                        "", who, now));
-    out = m;
-    return absl::OkStatus();
+    return m;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Meeting> Pipeline::GetMeeting(const Principal& who, const v1::GetMeetingRequest& req) {
@@ -283,8 +278,7 @@ absl::StatusOr<Meeting> Move(const Context& ctx, const Principal& who, const std
       who.Require(kHandlers, "meetings are moved by the manager and the key account manager handling them"));
   ASSIGN_OR_RETURN(auto id, MeetingIdOf(name, "name"));
   const absl::Time now = ctx.clock->Now();
-  Meeting out;
-  absl::Status status = ctx.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx.store->Write<Meeting>([&](MeetingsTx& tx) -> absl::StatusOr<Meeting> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id));
     RETURN_IF_ERROR(CheckHandles(who, m));
     if (!etag.empty() && etag != m.etag()) return StaleEtag(name);
@@ -317,11 +311,8 @@ absl::StatusOr<Meeting> Move(const Context& ctx, const Principal& who, const std
         after = std::make_pair(ToUnixMicros(bookings.back().start_time()), bookings.back().name());
       }
     }
-    out = std::move(m);
-    return absl::OkStatus();
+    return m;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 }  // namespace internal

@@ -119,15 +119,11 @@ absl::StatusOr<Room> Diary::CreateRoom(const Principal& who, const v1::CreateRoo
 absl::StatusOr<Room> Diary::GetRoom(const Principal& who, const v1::GetRoomRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "rooms are read by staff, departments and services"));
   ASSIGN_OR_RETURN(auto id, RoomIdOf(req.name(), "name"));
-  Room out;
-  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Read<Room>([&](MeetingsTx& tx) -> absl::StatusOr<Room> {
     ASSIGN_OR_RETURN(auto r, tx.GetRoom(id));
     if (!r) return NotFound("room", req.name());
-    out = std::move(*r);
-    return absl::OkStatus();
+    return std::move(*r);
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListRoomsResponse> Diary::ListRooms(const Principal& who, const v1::ListRoomsRequest& req) {
@@ -161,8 +157,7 @@ absl::StatusOr<Room> Diary::UpdateRoom(const Principal& who, const v1::UpdateRoo
     }
   }
   const absl::Time now = ctx_.clock->Now();
-  Room out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Room>([&](MeetingsTx& tx) -> absl::StatusOr<Room> {
     ASSIGN_OR_RETURN(auto r, MustGetRoom(tx, id));
     if (!req.room().etag().empty() && req.room().etag() != r.etag()) return StaleEtag(r.name());
     if (r.state() == Room::RETIRED) {
@@ -183,11 +178,8 @@ absl::StatusOr<Room> Diary::UpdateRoom(const Principal& who, const v1::UpdateRoo
     Touch(changed.mutable_audit(), who, now);
     changed.set_etag(NewEtag());
     RETURN_IF_ERROR(tx.PutRoom(id, changed));
-    out = std::move(changed);
-    return absl::OkStatus();
+    return changed;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Room> Diary::RetireRoom(const Principal& who, const v1::RetireRoomRequest& req) {
@@ -195,12 +187,10 @@ absl::StatusOr<Room> Diary::RetireRoom(const Principal& who, const v1::RetireRoo
   ASSIGN_OR_RETURN(auto id, RoomIdOf(req.name(), "name"));
   RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   const absl::Time now = ctx_.clock->Now();
-  Room out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Room>([&](MeetingsTx& tx) -> absl::StatusOr<Room> {
     ASSIGN_OR_RETURN(auto r, MustGetRoom(tx, id));
     if (r.state() == Room::RETIRED) {  // harmless again
-      out = std::move(r);
-      return absl::OkStatus();
+      return r;
     }
     if (!req.etag().empty() && req.etag() != r.etag()) return StaleEtag(r.name());
     r.set_state(Room::RETIRED);
@@ -208,11 +198,8 @@ absl::StatusOr<Room> Diary::RetireRoom(const Principal& who, const v1::RetireRoo
     Touch(r.mutable_audit(), who, now);
     r.set_etag(NewEtag());
     RETURN_IF_ERROR(tx.PutRoom(id, r));
-    out = std::move(r);
-    return absl::OkStatus();
+    return r;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Booking> Diary::CreateBooking(const Principal& who, const v1::CreateBookingRequest& req) {
@@ -254,16 +241,14 @@ absl::StatusOr<Booking> Diary::CreateBooking(const Principal& who, const v1::Cre
   const int64_t occupied_start = absl::ToUnixMicros(start - absl::Minutes(b.setup_minutes()));
   const int64_t occupied_end = absl::ToUnixMicros(end + absl::Minutes(b.teardown_minutes()));
 
-  Booking out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Booking>([&](MeetingsTx& tx) -> absl::StatusOr<Booking> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, meeting_id));
     RETURN_IF_ERROR(CheckHandles(who, m));
     ASSIGN_OR_RETURN(auto prior, OriginalOf(tx, key));
     if (prior) {
       ASSIGN_OR_RETURN(auto existing, tx.GetBooking(*prior));
       if (!existing) return NotFound("booking", *prior);
-      out = std::move(*existing);
-      return absl::OkStatus();
+      return std::move(*existing);
     }
     if (IsClosed(m)) {
       return FailedPrecondition("MEETING_CLOSED", absl::StrCat(req.parent(), " is ", StateName(m.state())),
@@ -294,25 +279,18 @@ absl::StatusOr<Booking> Diary::CreateBooking(const Principal& who, const v1::Cre
     }
     RETURN_IF_ERROR(RememberOriginal(tx, key, b.name(), now));
     RETURN_IF_ERROR(tx.PutBooking(meeting_id, b, units));
-    out = b;
-    return absl::OkStatus();
+    return b;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Booking> Diary::GetBooking(const Principal& who, const v1::GetBookingRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "bookings are read by staff, departments and services"));
   if (auto ids = ParseName(req.name(), {"meetings", "bookings"}, "name"); !ids.ok()) return ids.status();
-  Booking out;
-  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Read<Booking>([&](MeetingsTx& tx) -> absl::StatusOr<Booking> {
     ASSIGN_OR_RETURN(auto b, tx.GetBooking(req.name()));
     if (!b) return NotFound("booking", req.name());
-    out = std::move(*b);
-    return absl::OkStatus();
+    return std::move(*b);
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListBookingsResponse> Diary::ListBookings(const Principal& who, const v1::ListBookingsRequest& req) {

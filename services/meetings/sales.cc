@@ -114,14 +114,10 @@ std::string OfferSummary(const Agreement& a) {
 absl::StatusOr<v1::PriceList> Sales::GetPriceList(const Principal& who, const v1::GetPriceListRequest& req) {
   RETURN_IF_ERROR(who.Require(kStaffAndService, "the price list is read by staff and services"));
   if (!req.name().empty() && req.name() != kPriceListName) return InvalidArgument("name", "must be \"priceList\"");
-  v1::PriceList out;
-  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Read<v1::PriceList>([&](MeetingsTx& tx) -> absl::StatusOr<v1::PriceList> {
     ASSIGN_OR_RETURN(auto list, LoadPriceList(tx));
-    out = std::move(list);
-    return absl::OkStatus();
+    return list;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::PriceList> Sales::UpdatePriceList(const Principal& who, const v1::UpdatePriceListRequest& req) {
@@ -162,8 +158,7 @@ absl::StatusOr<Agreement> Sales::CreateAgreement(const Principal& who, const v1:
   KeepContent(&draft);
   RETURN_IF_ERROR(ValidateAgreementContent(draft, "agreement"));
   const absl::Time now = ctx_.clock->Now();
-  Agreement out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Agreement>([&](MeetingsTx& tx) -> absl::StatusOr<Agreement> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, meeting_id));
     RETURN_IF_ERROR(CheckHandles(who, m));
     if (!AgreementOpen(m)) return WrongState(m, "an agreement is drafted from NEGOTIATING to IN_PROGRESS");
@@ -199,24 +194,17 @@ absl::StatusOr<Agreement> Sales::CreateAgreement(const Principal& who, const v1:
     RETURN_IF_ERROR(PutAgreement(tx, a));
     RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(a.name(), "/drafted"),
                                    absl::StrCat("agreement version ", version, " drafted"), OfferSummary(a), who, now));
-    out = std::move(a);
-    return absl::OkStatus();
+    return a;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Agreement> Sales::GetAgreement(const Principal& who, const v1::GetAgreementRequest& req) {
   RETURN_IF_ERROR(who.Require(kStaffAndService, "agreements are read by staff and services"));
   if (auto id = AgreementIdOf(req.name(), "name"); !id.ok()) return id.status();
-  Agreement out;
-  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Read<Agreement>([&](MeetingsTx& tx) -> absl::StatusOr<Agreement> {
     ASSIGN_OR_RETURN(auto a, MustGetAgreement(tx, req.name()));
-    out = std::move(a);
-    return absl::OkStatus();
+    return a;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListAgreementsResponse> Sales::ListAgreements(const Principal& who,
@@ -242,8 +230,7 @@ absl::StatusOr<Agreement> Sales::UpdateAgreement(const Principal& who, const v1:
   Agreement changes = req.agreement();
   KeepContent(&changes);
   const absl::Time now = ctx_.clock->Now();
-  Agreement out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Agreement>([&](MeetingsTx& tx) -> absl::StatusOr<Agreement> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, id.first));
     RETURN_IF_ERROR(CheckHandles(who, m));
     if (!AgreementOpen(m)) return WrongState(m, "its agreement can no longer change");
@@ -276,11 +263,8 @@ absl::StatusOr<Agreement> Sales::UpdateAgreement(const Principal& who, const v1:
     RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(content.name(), "/revised/", content.etag()),
                                    absl::StrCat("offer revised (agreement version ", content.version(), ")"),
                                    OfferSummary(content), who, now));
-    out = std::move(content);
-    return absl::OkStatus();
+    return content;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::SignAgreementRequest& req) {
@@ -288,8 +272,7 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
   ASSIGN_OR_RETURN(auto id, AgreementIdOf(req.name(), "name"));
   RETURN_IF_ERROR(CheckText(req.client_signatory(), "client_signatory", 100, true));
   const absl::Time now = ctx_.clock->Now();
-  Agreement out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<Agreement>([&](MeetingsTx& tx) -> absl::StatusOr<Agreement> {
     auto m = MustGetMeeting(tx, id.first);
     if (!m.ok()) return m.status();
     RETURN_IF_ERROR(CheckHandles(who, *m));
@@ -378,11 +361,8 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
         tx, *m, absl::StrCat(a->name(), "/signed"),
         absl::StrCat(was == m->state() ? "" : "INTENT -> CONTRACTED: ", "agreement version ", a->version(), " signed"),
         note, who, now));
-    out = std::move(*a);
-    return absl::OkStatus();
+    return std::move(*a);
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<ApprovalRequest> Sales::CreateApprovalRequest(const Principal& who,
@@ -396,8 +376,7 @@ absl::StatusOr<ApprovalRequest> Sales::CreateApprovalRequest(const Principal& wh
   }
   RETURN_IF_ERROR(CheckText(in.justification(), "approval_request.justification", 1000, false, true));
   const absl::Time now = ctx_.clock->Now();
-  ApprovalRequest out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<ApprovalRequest>([&](MeetingsTx& tx) -> absl::StatusOr<ApprovalRequest> {
     ASSIGN_OR_RETURN(auto m, MustGetMeeting(tx, meeting_id));
     RETURN_IF_ERROR(CheckHandles(who, m));
     ASSIGN_OR_RETURN(auto a, MustGetAgreement(tx, in.agreement()));
@@ -441,27 +420,20 @@ absl::StatusOr<ApprovalRequest> Sales::CreateApprovalRequest(const Principal& wh
         !s.ok()) {
       return s;
     }
-    out = std::move(r);
-    return absl::OkStatus();
+    return r;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<ApprovalRequest> Sales::GetApprovalRequest(const Principal& who,
                                                           const v1::GetApprovalRequestRequest& req) {
   RETURN_IF_ERROR(who.Require(kStaff, "approval requests are read by staff"));
   if (auto ids = ParseName(req.name(), {"meetings", "approvals"}, "name"); !ids.ok()) return ids.status();
-  ApprovalRequest out;
-  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Read<ApprovalRequest>([&](MeetingsTx& tx) -> absl::StatusOr<ApprovalRequest> {
     auto r = GetAs<ApprovalRequest>(tx, req.name());
     if (!r.ok()) return r.status();
     if (!*r) return NotFound("approval request", req.name());
-    out = std::move(**r);
-    return absl::OkStatus();
+    return std::move(**r);
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListApprovalRequestsResponse> Sales::ListApprovalRequests(
@@ -519,8 +491,7 @@ absl::StatusOr<ApprovalRequest> Sales::Decide(const Principal& who, const std::s
   if (!ids.ok()) return ids.status();
   RETURN_IF_ERROR(CheckText(reason, "reason", 1000, !approve, true));
   const absl::Time now = ctx_.clock->Now();
-  ApprovalRequest out;
-  absl::Status status = ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+  return ctx_.store->Write<ApprovalRequest>([&](MeetingsTx& tx) -> absl::StatusOr<ApprovalRequest> {
     auto r = GetAs<ApprovalRequest>(tx, name);
     if (!r.ok()) return r.status();
     if (!*r) return NotFound("approval request", name);
@@ -550,11 +521,8 @@ absl::StatusOr<ApprovalRequest> Sales::Decide(const Principal& who, const std::s
         tx, m, absl::StrCat(ar.name(), approve ? "/approved" : "/rejected"),
         absl::StrCat(Percent(ar.discount_basis_points()), "% discount ", approve ? "approved" : "rejected"), reason,
         who, now));
-    out = std::move(ar);
-    return absl::OkStatus();
+    return ar;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<Agreement> Sales::DiscardAgreement(const Principal& who, const v1::DiscardAgreementRequest& req) {

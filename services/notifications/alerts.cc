@@ -87,26 +87,21 @@ absl::StatusOr<v1::Alert> Alerts::CreateAlert(const Principal& who, const v1::Cr
   a.set_name(absl::StrCat("alerts/", NewId(now)));
   a.set_sender(who.subject);
   *a.mutable_create_time() = ToProto(now);
-  v1::Alert out;
-  absl::Status status = store_->Write([&](NotificationsTx& tx) -> absl::Status {
+  return store_->Write<v1::Alert>([&](NotificationsTx& tx) -> absl::StatusOr<v1::Alert> {
     if (key) {
       ASSIGN_OR_RETURN(auto prior, tx.AlertByRequest(*key));
       std::optional<RememberedRequest> remembered;
       if (prior) remembered = RememberedRequest{(prior)->first.name(), (prior)->second};
       ASSIGN_OR_RETURN(auto original, Replay(*key, remembered));
       if (original) {
-        out = std::move((prior)->first);
-        return absl::OkStatus();
+        return std::move((prior)->first);
       }
     }
     RETURN_IF_ERROR(tx.InsertAlert(a, key));
     RETURN_IF_ERROR(tx.AddPublication(AlertChannel(options_.channel_prefix, a.recipient()),
                                       AlertCloudEvent(a, options_.event_source), ToUnixMicros(now)));
-    out = a;
-    return absl::OkStatus();
+    return a;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListAlertsResponse> Alerts::ListAlerts(const Principal& who, const v1::ListAlertsRequest& req) {

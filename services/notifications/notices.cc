@@ -396,16 +396,12 @@ absl::StatusOr<Notice> Notices::DispatchNotice(const Principal& who, const v1::D
 absl::StatusOr<Notice> Notices::GetNotice(const Principal& who, const v1::GetNoticeRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "notices are read by staff, departments and services"));
   ASSIGN_OR_RETURN(auto id, ParseNoticeName(req.name(), "name"));
-  Notice out;
-  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+  return store_->Read<Notice>([&](NotificationsTx& tx) -> absl::StatusOr<Notice> {
     ASSIGN_OR_RETURN(auto n, tx.GetNotice(id));
     if (!n) return NotFound("notice", req.name());
     ASSIGN_OR_RETURN(auto view, View(tx, *n));
-    out = std::move(view);
-    return absl::OkStatus();
+    return view;
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListNoticesResponse> Notices::ListNotices(const Principal& who, const v1::ListNoticesRequest& req) {
@@ -493,15 +489,11 @@ absl::StatusOr<Dispatch> Notices::GetDispatch(const Principal& who, const v1::Ge
   if (who.Is(Role::kDepartment) && who.department != key.department) {
     return PermissionDenied("a department reads only its own dispatches");
   }
-  Dispatch out;
-  absl::Status status = store_->Read([&](NotificationsTx& tx) -> absl::Status {
+  return store_->Read<Dispatch>([&](NotificationsTx& tx) -> absl::StatusOr<Dispatch> {
     ASSIGN_OR_RETURN(auto d, tx.GetDispatch(req.name()));
     if (!d) return NotFound("dispatch", req.name());
-    out = std::move(*d);
-    return absl::OkStatus();
+    return std::move(*d);
   });
-  if (!status.ok()) return status;
-  return out;
 }
 
 absl::StatusOr<v1::ListDispatchesResponse> Notices::ListDispatches(const Principal& who,
