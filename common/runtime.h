@@ -1,18 +1,21 @@
-// What every service's Runtime is made of, written once: the clock, the
+// What every service's runtime is made of, written once: the clock, the
 // token verifier, the page tokens, the server with its executor and health
 // probe, the gauges read at each scrape, and, for a service that writes to
-// another, the outbox relay. A service's Runtime derives from it and adds
-// only its own parts:
+// another, the outbox relay. A service's NewRuntime adds only its own parts,
+// kept in RuntimeWith<Parts>:
 //
-//   absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
-//     std::unique_ptr<Runtime> rt(new Runtime());
+//   struct Parts {
+//     std::unique_ptr<ClientsStore> store;
+//     std::unique_ptr<Archive> archive;
+//   };
+//   absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
+//     auto rt = std::make_unique<RuntimeWith<Parts>>();
 //     RETURN_IF_ERROR(rt->Init(config, clock, "clients", v1::ClientsService::service_full_name()));
-//     ASSIGN_OR_RETURN(rt->store_, ClientsStore::Of(db::Database::Open(config, ClientsSchema())));
+//     ASSIGN_OR_RETURN(rt->parts.store, ClientsStore::Of(db::Database::Open(config, ClientsSchema())));
 //     ...
 //     rt->Serve(std::make_unique<ClientsHandler>(..., rt->verifier(), rt->executor()), [s] { return s->Ping(); });
 //     return rt;
 //   }
-//   ~Runtime() override { Shutdown(); }  // stops serving before its own parts go
 //
 // main() (common/service_main.h) and the integration tests build a service
 // the same way: NewRuntime, Start, Shutdown.
@@ -47,14 +50,13 @@ class ServiceRuntime {
   // and the gauges.
   absl::Status Start();
   // Stops serving (in-flight calls get shutdown-grace), then the background
-  // work; idempotent. A derived Runtime calls it first in its destructor.
+  // work; idempotent. RuntimeWith calls it first in its destructor.
   void Shutdown();
   int port() const { return runner_->port(); }
   std::string address() const { return runner_->address(); }
 
- protected:
-  ServiceRuntime() = default;
-
+  // What a service's NewRuntime assembles its runtime with.
+  //
   // The parts every service has: errors in the domain "<name>.atrium", the
   // clock (`clock`, or the system's), the token verifier, the page tokens'
   // secret, and the server of `service` (its full gRPC name).
@@ -99,6 +101,9 @@ class ServiceRuntime {
     return value;
   }
 
+ protected:
+  ServiceRuntime() = default;
+
  private:
   SystemClock system_clock_;
   const Clock* clock_ = nullptr;
@@ -121,7 +126,18 @@ class ServiceRuntime {
   std::unique_ptr<ServiceRunner> runner_;
 };
 
-// What a service's NewRuntime is: its Runtime built from `config` (`clock`
+// A service's runtime: the common parts and the service's own, `Parts` (a
+// struct of what it owns: its store, its domain, its outbox ...), which
+// outlive serving: the destructor stops the server before they go.
+template <typename Parts>
+class RuntimeWith final : public ServiceRuntime {
+ public:
+  RuntimeWith() = default;
+  ~RuntimeWith() override { Shutdown(); }
+  Parts parts;
+};
+
+// What a service's NewRuntime is: its runtime built from `config` (`clock`
 // null: the system clock).
 using RuntimeFactory = absl::StatusOr<std::unique_ptr<ServiceRuntime>> (*)(const Config& config, const Clock* clock);
 

@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "common/auth.h"
 #include "common/errors.h"
 
@@ -36,6 +38,24 @@ inline std::string FieldOf(const absl::Status& s) { return ViolatedField(ToGrpcS
 inline std::string ReasonOf(const absl::Status& s) { return ErrorReason(ToGrpcStatus(s)); }
 inline std::string MetadataOf(const absl::Status& s, const std::string& key) {
   return ErrorMetadata(ToGrpcStatus(s), key);
+}
+
+// Gives each of `values` to `call` (which puts it in a request and makes the
+// call, returning its status) and says which was not refused as
+// INVALID_ARGUMENT naming `field`: empty when every one was.
+//   EXPECT_EQ(FirstNotRefused("name", {"points/-", "points/CR"}, [&](const char* v) {
+//               get.set_name(v);
+//               return domain->GetPoint(kManager, get).status();
+//             }), "");
+template <typename Call>
+std::string FirstNotRefused(const std::string& field, std::initializer_list<const char*> values, Call call) {
+  for (const char* v : values) {
+    const absl::Status s = call(v);
+    if (s.code() != absl::StatusCode::kInvalidArgument || FieldOf(s) != field) {
+      return absl::StrCat(v, ": ", s.ToString(), " (field \"", FieldOf(s), "\")");
+    }
+  }
+  return "";
 }
 
 // The people the services' tests act as: one of each role. A test that needs

@@ -23,40 +23,37 @@ std::map<std::string, Setting> ClientsSettings() {
 
 namespace {
 
-class Runtime final : public ServiceRuntime {
- public:
-  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
-  ~Runtime() override { Shutdown(); }
-
- private:
-  Runtime() = default;
-
-  std::unique_ptr<ClientsStore> store_;
-  std::unique_ptr<Archive> archive_;
-  std::unique_ptr<OutboxQueue> outbox_;
+// What the service owns beside the common parts; it outlives serving.
+struct Parts {
+  std::unique_ptr<ClientsStore> store;
+  std::unique_ptr<Archive> archive;
+  std::unique_ptr<OutboxQueue> outbox;
 };
 
-absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
-  std::unique_ptr<Runtime> rt(new Runtime());
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
+  auto rt = std::make_unique<RuntimeWith<Parts>>();
   RETURN_IF_ERROR(rt->Init(config, clock, "clients", v1::ClientsService::service_full_name()));
   clock = rt->clock();
   ASSIGN_OR_RETURN(auto zone, TimeZoneFrom(config));
-  RETURN_IF_ERROR(RequirePositive(config, {"peer-deadline", "poll-interval", "overdue-check-interval"}));
+  RETURN_IF_ERROR(
+      ServiceRuntime::RequirePositive(config, {"peer-deadline", "poll-interval", "overdue-check-interval"}));
   ASSIGN_OR_RETURN(auto departments, ParseDepartments(config.String("departments"), "departments"));
   ASSIGN_OR_RETURN(auto notifications, rt->PeerChannel(config, "notifications-address"));
 
   // One SQLite file by default; PostgreSQL for several replicas.
-  ASSIGN_OR_RETURN(rt->store_, ClientsStore::Of(db::Database::Open(config, ClientsSchema())));
-  ClientsStore* store = rt->store_.get();
-  rt->archive_ = std::make_unique<Archive>(store, clock, rt->page_tokens(), zone, std::move(departments));
+  ASSIGN_OR_RETURN(rt->parts.store, ClientsStore::Of(db::Database::Open(config, ClientsSchema())));
+  ClientsStore* store = rt->parts.store.get();
+  rt->parts.archive = std::make_unique<Archive>(store, clock, rt->page_tokens(), zone, std::move(departments));
   // Feedback alerts go to the notifications service through the outbox.
-  rt->outbox_ = std::make_unique<StoreOutbox<ClientsStore, ClientsTx>>(store);
+  rt->parts.outbox = std::make_unique<StoreOutbox<ClientsStore, ClientsTx>>(store);
   OutboxRelay::Options options;
   options.deadline = config.Duration("peer-deadline");
   options.poll_interval = config.Duration("poll-interval");
-  ASSIGN_OR_RETURN(OutboxRelay * relay, rt->MakeRelay(config, rt->outbox_.get(), options));
+  ASSIGN_OR_RETURN(OutboxRelay * relay, rt->MakeRelay(config, rt->parts.outbox.get(), options));
   relay->AddPeer("notifications", OutboxRelay::ByMethod(notifications));
-  Archive* archive = rt->archive_.get();
+  Archive* archive = rt->parts.archive.get();
   relay->Every(config.Duration("overdue-check-interval"), [archive] {
     auto reported = archive->ReportOverdueFeedback();
     if (!reported.ok()) {
@@ -70,7 +67,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
             [store] { return store->Ping(); });
 
   auto depth = [store] {
-    return ReadForMetrics<std::pair<int64_t, int64_t>>(store, [](ClientsTx& tx) { return tx.OutboxDepth(); });
+    return ServiceRuntime::ReadForMetrics<std::pair<int64_t, int64_t>>(store,
+                                                                       [](ClientsTx& tx) { return tx.OutboxDepth(); });
   };
   rt->AddGauges("atrium_outbox_depth", "alerts waiting in the outbox", [depth] {
     return Metrics::Samples{{{}, static_cast<double>(depth().first)}};
@@ -82,12 +80,6 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
         return Metrics::Samples{{{}, age}};
       });
   return rt;
-}
-
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
-  return Runtime::Create(config, clock);
 }
 
 }  // namespace atrium::clients

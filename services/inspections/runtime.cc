@@ -25,44 +25,40 @@ std::map<std::string, Setting> InspectionsSettings() {
 
 namespace {
 
-class Runtime final : public ServiceRuntime {
- public:
-  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
-  ~Runtime() override { Shutdown(); }
-
- private:
-  Runtime() = default;
-
-  std::unique_ptr<InspectionsStore> store_;
-  std::unique_ptr<Inspections> inspections_;
-  std::unique_ptr<InspectionsOutbox> outbox_;
+// What the service owns beside the common parts; it outlives serving.
+struct Parts {
+  std::unique_ptr<InspectionsStore> store;
+  std::unique_ptr<Inspections> inspections;
+  std::unique_ptr<InspectionsOutbox> outbox;
 };
 
-absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
-  std::unique_ptr<Runtime> rt(new Runtime());
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
+  auto rt = std::make_unique<RuntimeWith<Parts>>();
   RETURN_IF_ERROR(rt->Init(config, clock, "inspections", v1::InspectionsService::service_full_name()));
   clock = rt->clock();
   ASSIGN_OR_RETURN(auto zone, TimeZoneFrom(config));
-  RETURN_IF_ERROR(
-      RequirePositive(config, {"peer-deadline", "action-due-within", "poll-interval", "missed-check-interval"}));
+  RETURN_IF_ERROR(ServiceRuntime::RequirePositive(
+      config, {"peer-deadline", "action-due-within", "poll-interval", "missed-check-interval"}));
   ASSIGN_OR_RETURN(auto notifications, rt->PeerChannel(config, "notifications-address"));
   ASSIGN_OR_RETURN(auto meetings, rt->PeerChannel(config, "meetings-address"));
   // One SQLite file by default; PostgreSQL for several replicas.
-  ASSIGN_OR_RETURN(rt->store_, InspectionsStore::Of(db::Database::Open(config, InspectionsSchema())));
-  InspectionsStore* store = rt->store_.get();
+  ASSIGN_OR_RETURN(rt->parts.store, InspectionsStore::Of(db::Database::Open(config, InspectionsSchema())));
+  InspectionsStore* store = rt->parts.store.get();
   InspectionsOptions options;
   options.zone = zone;
   options.action_due_within = config.Duration("action-due-within");
-  rt->inspections_ = std::make_unique<Inspections>(store, clock, rt->page_tokens(), options);
-  RETURN_IF_ERROR(rt->inspections_->SeedDefaultPoints());
-  rt->outbox_ = std::make_unique<InspectionsOutbox>(store);
+  rt->parts.inspections = std::make_unique<Inspections>(store, clock, rt->page_tokens(), options);
+  RETURN_IF_ERROR(rt->parts.inspections->SeedDefaultPoints());
+  rt->parts.outbox = std::make_unique<InspectionsOutbox>(store);
   OutboxRelay::Options relay_options;
   relay_options.deadline = config.Duration("peer-deadline");
   relay_options.poll_interval = config.Duration("poll-interval");
-  ASSIGN_OR_RETURN(OutboxRelay * relay, rt->MakeRelay(config, rt->outbox_.get(), relay_options));
+  ASSIGN_OR_RETURN(OutboxRelay * relay, rt->MakeRelay(config, rt->parts.outbox.get(), relay_options));
   relay->AddPeer("notifications", AlertSender(relay, clock, notifications, meetings));
   // Missed inspections reach the outbox on the relay's schedule.
-  Inspections* domain = rt->inspections_.get();
+  Inspections* domain = rt->parts.inspections.get();
   relay->Every(config.Duration("missed-check-interval"), [domain] {
     auto reported = domain->ReportMissed();
     if (!reported.ok()) {
@@ -75,7 +71,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
             [store] { return store->Ping(); });
 
   auto gauges = [store, clock] {
-    return ReadForMetrics<InspectionsGauges>(
+    return ServiceRuntime::ReadForMetrics<InspectionsGauges>(
         store, [clock](InspectionsTx& tx) { return tx.ReadGauges(ToUnixMicros(clock->Now())); });
   };
   rt->AddGauges("atrium_corrective_actions_open", "corrective actions open", [gauges] {
@@ -88,12 +84,6 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     return Metrics::Samples{{{}, static_cast<double>(gauges().outbox)}};
   });
   return rt;
-}
-
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
-  return Runtime::Create(config, clock);
 }
 
 }  // namespace atrium::inspections

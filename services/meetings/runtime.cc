@@ -36,26 +36,22 @@ const char* OutboxKind(int kind) {
   }
 }
 
-class Runtime final : public ServiceRuntime {
- public:
-  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
-  ~Runtime() override { Shutdown(); }
-
- private:
-  Runtime() = default;
-
-  std::unique_ptr<MeetingsStore> store_;
-  std::unique_ptr<ClientsDirectory> accounts_;
-  std::unique_ptr<NotificationsBoard> board_;
-  std::unique_ptr<MeetingsOutbox> outbox_;
-  std::unique_ptr<Meetings> meetings_;
+// What the service owns beside the common parts; it outlives serving.
+struct Parts {
+  std::unique_ptr<MeetingsStore> store;
+  std::unique_ptr<ClientsDirectory> accounts;
+  std::unique_ptr<NotificationsBoard> board;
+  std::unique_ptr<MeetingsOutbox> outbox;
+  std::unique_ptr<Meetings> meetings;
 };
 
-absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
-  std::unique_ptr<Runtime> rt(new Runtime());
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
+  auto rt = std::make_unique<RuntimeWith<Parts>>();
   RETURN_IF_ERROR(rt->Init(config, clock, "meetings", v1::MeetingsService::service_full_name()));
   clock = rt->clock();
-  RETURN_IF_ERROR(RequirePositive(config, {"clients-deadline", "notifications-deadline"}));
+  RETURN_IF_ERROR(ServiceRuntime::RequirePositive(config, {"clients-deadline", "notifications-deadline"}));
   Policy policy;
   policy.booking_horizon = config.Duration("booking-horizon");
   if (policy.booking_horizon <= absl::ZeroDuration() || policy.booking_horizon > absl::Hours(24 * 366 * 50)) {
@@ -66,24 +62,24 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
   ASSIGN_OR_RETURN(auto clients, rt->PeerChannel(config, "clients-address"));
   ASSIGN_OR_RETURN(auto notifications, rt->PeerChannel(config, "notifications-address"));
   // One SQLite file by default; PostgreSQL for several replicas.
-  ASSIGN_OR_RETURN(rt->store_, MeetingsStore::Of(db::Database::Open(config, MeetingsSchema())));
-  MeetingsStore* store = rt->store_.get();
+  ASSIGN_OR_RETURN(rt->parts.store, MeetingsStore::Of(db::Database::Open(config, MeetingsSchema())));
+  MeetingsStore* store = rt->parts.store.get();
   RETURN_IF_ERROR(UpgradeRows(*store));
-  rt->accounts_ = std::make_unique<ClientsDirectory>(clients, config.Duration("clients-deadline"));
-  rt->board_ = std::make_unique<NotificationsBoard>(notifications, config.Duration("notifications-deadline"));
-  rt->outbox_ = std::make_unique<MeetingsOutbox>(store);
+  rt->parts.accounts = std::make_unique<ClientsDirectory>(clients, config.Duration("clients-deadline"));
+  rt->parts.board = std::make_unique<NotificationsBoard>(notifications, config.Duration("notifications-deadline"));
+  rt->parts.outbox = std::make_unique<MeetingsOutbox>(store);
   OutboxRelay::Options relay_options;
   relay_options.deadline = config.Duration("clients-deadline");
-  ASSIGN_OR_RETURN(OutboxRelay * relay, rt->MakeRelay(config, rt->outbox_.get(), relay_options));
+  ASSIGN_OR_RETURN(OutboxRelay * relay, rt->MakeRelay(config, rt->parts.outbox.get(), relay_options));
   relay->AddPeer("clients", OutboxRelay::ByMethod(clients));
   relay->AddPeer("notifications", OutboxRelay::ByMethod(notifications));
-  rt->meetings_ = std::make_unique<Meetings>(store, rt->accounts_.get(), clock, rt->page_tokens(), rt->board_.get(),
-                                             std::move(policy));
-  rt->Serve(std::make_unique<MeetingsHandler>(rt->meetings_.get(), rt->verifier(), rt->executor()),
+  rt->parts.meetings = std::make_unique<Meetings>(store, rt->parts.accounts.get(), clock, rt->page_tokens(),
+                                                  rt->parts.board.get(), std::move(policy));
+  rt->Serve(std::make_unique<MeetingsHandler>(rt->parts.meetings.get(), rt->verifier(), rt->executor()),
             [store] { return store->Ping(); });
 
   auto gauges = [store, clock] {
-    return ReadForMetrics<MeetingsGauges>(
+    return ServiceRuntime::ReadForMetrics<MeetingsGauges>(
         store, [clock](MeetingsTx& tx) { return tx.ReadGauges(ToUnixMicros(clock->Now())); });
   };
   rt->AddGauges("atrium_bookings_active", "room bookings not yet over, by hold", [gauges] {
@@ -99,12 +95,6 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     return out;
   });
   return rt;
-}
-
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
-  return Runtime::Create(config, clock);
 }
 
 }  // namespace atrium::meetings

@@ -42,23 +42,19 @@ std::map<std::string, Setting> NotificationsSettings() {
 
 namespace {
 
-class Runtime final : public ServiceRuntime {
- public:
-  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const Config& config, const Clock* clock = nullptr);
-  ~Runtime() override { Shutdown(); }
-
- private:
-  Runtime() = default;
-
-  std::unique_ptr<NotificationsStore> store_;
-  std::unique_ptr<Notices> notices_;
-  std::unique_ptr<Alerts> alerts_;
-  std::unique_ptr<Deliverer> deliverer_;
-  std::unique_ptr<Broadcaster> broadcaster_;
+// What the service owns beside the common parts; it outlives serving.
+struct Parts {
+  std::unique_ptr<NotificationsStore> store;
+  std::unique_ptr<Notices> notices;
+  std::unique_ptr<Alerts> alerts;
+  std::unique_ptr<Deliverer> deliverer;
+  std::unique_ptr<Broadcaster> broadcaster;
 };
 
-absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, const Clock* clock) {
-  std::unique_ptr<Runtime> rt(new Runtime());
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
+  auto rt = std::make_unique<RuntimeWith<Parts>>();
   RETURN_IF_ERROR(rt->Init(config, clock, "notifications", v1::NotificationsService::service_full_name()));
   clock = rt->clock();
   ASSIGN_OR_RETURN(auto endpoint, redis::ParseEndpoint(config.String("redis"), "redis"));
@@ -97,29 +93,30 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     return absl::InvalidArgumentError("configuration watch-write-timeout: must be at least 100ms");
   }
   // One SQLite file by default; PostgreSQL for several replicas.
-  ASSIGN_OR_RETURN(rt->store_, NotificationsStore::Of(db::Database::Open(config, NotificationsSchema())));
-  NotificationsStore* store = rt->store_.get();
-  rt->notices_ = std::make_unique<Notices>(store, clock, rt->page_tokens(), options);
-  rt->deliverer_ = std::make_unique<Deliverer>(store, clock, RedisBusFactory(endpoint, absl::Seconds(2)), delivery);
-  rt->broadcaster_ = std::make_unique<Broadcaster>(watch);
-  rt->alerts_ =
+  ASSIGN_OR_RETURN(rt->parts.store, NotificationsStore::Of(db::Database::Open(config, NotificationsSchema())));
+  NotificationsStore* store = rt->parts.store.get();
+  rt->parts.notices = std::make_unique<Notices>(store, clock, rt->page_tokens(), options);
+  rt->parts.deliverer =
+      std::make_unique<Deliverer>(store, clock, RedisBusFactory(endpoint, absl::Seconds(2)), delivery);
+  rt->parts.broadcaster = std::make_unique<Broadcaster>(watch);
+  rt->parts.alerts =
       std::make_unique<Alerts>(store, clock, rt->page_tokens(),
                                AlertOptions{delivery.channel_prefix, delivery.event_source, options.departments});
-  rt->notices_->AddSink(rt->deliverer_.get());
-  rt->notices_->AddSink(rt->broadcaster_.get());
-  Broadcaster* broadcaster = rt->broadcaster_.get();
-  rt->Serve(std::make_unique<NotificationsHandler>(rt->notices_.get(), rt->alerts_.get(), broadcaster, rt->verifier(),
-                                                   rt->executor()),
+  rt->parts.notices->AddSink(rt->parts.deliverer.get());
+  rt->parts.notices->AddSink(rt->parts.broadcaster.get());
+  Broadcaster* broadcaster = rt->parts.broadcaster.get();
+  rt->Serve(std::make_unique<NotificationsHandler>(rt->parts.notices.get(), rt->parts.alerts.get(), broadcaster,
+                                                   rt->verifier(), rt->executor()),
             [store] { return store->Ping(); });
   ServiceRunner* runner = rt->runner();
   runner->SetComponentStatus("redis", false);
-  rt->deliverer_->OnBusStatus([runner](bool up) { runner->SetComponentStatus("redis", up); });
+  rt->parts.deliverer->OnBusStatus([runner](bool up) { runner->SetComponentStatus("redis", up); });
   runner->OnShutdown([broadcaster] { broadcaster->Close(); });
-  Deliverer* deliverer = rt->deliverer_.get();
+  Deliverer* deliverer = rt->parts.deliverer.get();
   rt->OnStart([deliverer] { deliverer->Start(); }, [deliverer] { deliverer->Stop(); });
 
   auto gauges = [store, clock] {
-    return ReadForMetrics<DeliveryGauges>(
+    return ServiceRuntime::ReadForMetrics<DeliveryGauges>(
         store, [clock](NotificationsTx& tx) { return tx.ReadGauges(ToUnixMicros(clock->Now())); });
   };
   rt->AddGauges("atrium_dispatches_unsigned", "dispatches awaiting a department's signature", [gauges] {
@@ -141,12 +138,6 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const Config& config, c
     return Metrics::Samples{{{}, static_cast<double>(broadcaster->streams())}};
   });
   return rt;
-}
-
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config, const Clock* clock) {
-  return Runtime::Create(config, clock);
 }
 
 }  // namespace atrium::notifications
