@@ -1,8 +1,12 @@
 #include "common/server.h"
 
+#include <malloc.h>
 #include <openssl/rand.h>
 
 #include <signal.h>
+
+#include <algorithm>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/metrics.h"
@@ -38,6 +42,10 @@ std::map<std::string, Setting> CommonSettings(const std::string& default_listen,
       {"grpc-max-threads",
        Setting::Int(512, 32, 100000, "server threads gRPC may start; a call beyond gets RESOURCE_EXHAUSTED")},
       {"workers", Setting::Int(64, 1, 1024, "threads running calls (the database, other services)")},
+      {"malloc-arenas",
+       Setting::Int(0, 0, 1024,
+                    "most malloc arenas the process keeps (glibc M_ARENA_MAX); 0 = two per core: every worker "
+                    "would otherwise hold memory in an arena of its own")},
       {"max-queued-calls",
        Setting::Int(1000, 1, 1000000, "calls waiting for a worker; a call beyond gets RESOURCE_EXHAUSTED")},
       {"keepalive-time", Setting::Duration("60s", "interval of HTTP/2 keepalive pings")},
@@ -120,6 +128,7 @@ ServerOptions ServerOptionsFrom(const Config& config) {
   o.grpc_memory_bytes = static_cast<size_t>(config.Int("grpc-memory-bytes"));
   o.grpc_max_threads = static_cast<int>(config.Int("grpc-max-threads"));
   o.workers = static_cast<int>(config.Int("workers"));
+  o.malloc_arenas = static_cast<int>(config.Int("malloc-arenas"));
   o.max_queued_calls = static_cast<int>(config.Int("max-queued-calls"));
   o.keepalive_time = config.Duration("keepalive-time");
   o.keepalive_timeout = config.Duration("keepalive-timeout");
@@ -133,9 +142,21 @@ ServerOptions ServerOptionsFrom(const Config& config) {
   return o;
 }
 
+namespace {
+
+// Caps malloc's arenas before the workers start (process-wide; the last
+// runner made sets it: in a service binary, the only one).
+ServerOptions CapArenas(ServerOptions o) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  mallopt(M_ARENA_MAX, o.malloc_arenas > 0 ? o.malloc_arenas : 2 * cores);
+  return o;
+}
+
+}  // namespace
+
 ServiceRunner::ServiceRunner(std::string service_name, ServerOptions options)
     : service_name_(std::move(service_name)),
-      options_(std::move(options)),
+      options_(CapArenas(std::move(options))),
       executor_(options_.workers, options_.max_queued_calls) {
   // Debian's Abseil keeps Mutex deadlock detection on, which records a lock
   // graph on every acquisition; a service does not pay for that in production.

@@ -52,6 +52,10 @@ struct ServerOptions {
   // The executor calls run on (common/serve.h): its threads, and how many
   // calls may wait for one before a call is refused with RESOURCE_EXHAUSTED.
   int workers = 64;
+  // Most malloc arenas the process keeps (glibc's M_ARENA_MAX, set when the
+  // runner is made): 0 = two per core. Without a cap each worker may hold
+  // memory in an arena of its own.
+  int malloc_arenas = 0;
   int max_queued_calls = 1000;
   // host:port of the Prometheus /metrics endpoint; empty = none.
   std::string metrics_listen;
