@@ -20,6 +20,7 @@
 #include "atrium/bench/v1/bench.grpc.pb.h"
 #include "atrium/clients/v1/clients.grpc.pb.h"
 #include "bench/bench_util.h"
+#include "bench/clients_data.h"
 #include "common/auth.h"
 #include "common/server.h"
 #include "common/testing.h"
@@ -141,32 +142,9 @@ int main(int argc, char** argv) {
 
   // 3. A large archive: bulk-load through the store (the API path is measured above).
   const absl::Time t0 = absl::Now();
-  const std::vector<std::string> segments = {"finance", "pharma", "government", "education", "it", "auto"};
-  const std::vector<std::string> cities = {"上海", "北京", "广州", "深圳", "杭州", "南京", "成都", "武汉"};
-  for (long done = 0; done < accounts;) {
-    const long batch = std::min(20000L, accounts - done);
-    absl::Status s = (*store)->Write([&](ClientsTx& tx) -> absl::Status {
-      for (long i = done; i < done + batch; ++i) {
-        v1::Account a;
-        const std::string id = "bench" + std::to_string(i);
-        a.set_name("accounts/" + id);
-        a.set_kind(static_cast<v1::AccountKind>(1 + i % 5));
-        a.set_display_name(cities[i % cities.size()] + "客户" + std::to_string(i) + " Co");
-        a.set_industry_segment(segments[i % segments.size()]);
-        a.set_owner("kam-" + std::to_string(i % 40));
-        a.set_vip_level(static_cast<int>(i % 6));
-        a.set_state(v1::Account::ACTIVE);
-        *a.mutable_audit()->mutable_create_time() = ToProto(t0 + absl::Milliseconds(i));
-        *a.mutable_audit()->mutable_update_time() = ToProto(t0 + absl::Milliseconds(i));
-        if (auto st = tx.PutAccount(id, a); !st.ok()) return st;
-      }
-      return absl::OkStatus();
-    });
-    if (!s.ok()) {
-      std::fprintf(stderr, "load failed: %s\n", std::string(s.message()).c_str());
-      return 1;
-    }
-    done += batch;
+  if (absl::Status s = bench::LoadAccounts(store->get(), accounts, t0); !s.ok()) {
+    std::fprintf(stderr, "load failed: %s\n", std::string(s.message()).c_str());
+    return 1;
   }
   std::printf("loaded %ld accounts in %.1f s\n", accounts, absl::ToDoubleSeconds(absl::Now() - t0));
 
@@ -188,10 +166,10 @@ int main(int argc, char** argv) {
   };
   measure("filtered List page:", [&](v1::ListAccountsRequest& r, int i) {
     r.set_owner("kam-" + std::to_string(i % 40));
-    r.set_industry_segment(segments[i % segments.size()]);
+    r.set_industry_segment(bench::Segments()[i % bench::Segments().size()]);
   });
   measure("name search:", [&](v1::ListAccountsRequest& r, int i) {
-    r.set_query(cities[i % cities.size()] + "客户" + std::to_string(1000 + i * 7));
+    r.set_query(bench::Cities()[i % bench::Cities().size()] + "客户" + std::to_string(1000 + i * 7));
   });
   std::printf("resident memory: %.1f MB (service and load generator in one process; target < 200 MB)\n",
               bench::RssKb() / 1024.0);

@@ -8,6 +8,8 @@ PACKAGES=(
   libhiredis-dev libspdlog-dev libjwt-dev libjansson-dev libsqlite3-dev libssl-dev prometheus-cpp-dev libpq-dev
   libgtest-dev libbenchmark-dev
   redis-server sqlite3 openssl tzdata clang-format prometheus buildah postgresql
+  # bench/outside.sh: h2load, and what the script reads its figures with
+  nghttp2-client bc curl util-linux
 )
 
 missing=()
