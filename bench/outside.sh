@@ -8,7 +8,10 @@
 # a noisy moment hits each. Every call the service answered is checked
 # against its own metrics: a figure counts only calls answered OK.
 #
-#   bench/outside.sh [--accounts=N] [--seconds=S] [--rounds=R] [--build=DIR]
+#   bench/outside.sh [--accounts=N] [--seconds=S] [--rounds=R] [--build=DIR] [--clients-bin=PATH]
+#
+# --clients-bin runs another build of the service against the same ceiling
+# (an A/B of a change: run both, alternately).
 #
 # Prints each round's calls/s and the medians with their ratio to the
 # ceiling (targets: GetAccount >= 0.6 x, a filtered page of 50 >= 0.3 x).
@@ -18,6 +21,7 @@ accounts=1000
 seconds=5
 rounds=3
 build=build
+clients_bin=
 connections=8
 streams=32
 for a in "$@"; do
@@ -26,6 +30,7 @@ for a in "$@"; do
     --seconds=*) seconds=${a#*=} ;;
     --rounds=*) rounds=${a#*=} ;;
     --build=*) build=${a#*=} ;;
+    --clients-bin=*) clients_bin=${a#*=} ;;
     *) echo "unknown argument $a" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +66,7 @@ taskset -c 0 "$build/bench/bare_server" --port="$bare_port" &
 pids+=($!)
 svc_port=$(free_port)
 metrics_port=$(free_port)
-taskset -c 0 "$build/services/clients/atrium-clients" --listen="127.0.0.1:$svc_port" --db-path="$dir/clients.db" \
+taskset -c 0 "${clients_bin:-$build/services/clients/atrium-clients}" --listen="127.0.0.1:$svc_port" --db-path="$dir/clients.db" \
   --jwt-key-file="$dir/jwt.key" --notifications-address=127.0.0.1:1 --metrics-listen="127.0.0.1:$metrics_port" \
   --log-level=warn >"$dir/clients.log" 2>&1 &
 pids+=($!)
