@@ -215,9 +215,11 @@ absl::StatusOr<v1::ListAccountsResponse> Archive::ListAccounts(const Principal& 
   v1::ListAccountsResponse resp;
   absl::Status status = store_->Read([&](ClientsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListAccounts(q));
-    for (size_t i = 0; i < rows.size() && static_cast<int>(i) < size; ++i) *resp.add_accounts() = (rows)[i];
-    if (static_cast<int>(rows.size()) > size) {
-      const Account& last = (rows)[size - 1];
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.resize(static_cast<size_t>(size));
+    for (Account& row : rows) *resp.add_accounts() = std::move(row);  // moved, not copied
+    if (more) {
+      const Account& last = resp.accounts(size - 1);
       std::string key;
       switch (q.order) {
         case AccountOrder::kDisplayName: key = last.display_name(); break;
