@@ -37,23 +37,9 @@ done
 command -v h2load >/dev/null || { echo "h2load is missing: apt-get install nghttp2-client" >&2; exit 2; }
 [ "$(nproc)" -ge 2 ] || { echo "needs two cores: one for the servers, one for h2load" >&2; exit 2; }
 
-dir=$(mktemp -d /tmp/atrium-outside.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() {
-  for _ in $(seq 1 100); do
-    if python3 -c "import socket, sys; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  echo "nothing answers on port $1" >&2
-  exit 1
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+scratch atrium-outside
 
 openssl rand -hex 32 >"$dir/jwt.key"
 t0=$(date +%s.%N)
@@ -88,14 +74,14 @@ load() {
 }
 # As load, for the service: fails when a call was not answered OK.
 load_service() {
-  local method=$1 file=$2 before after rate done
+  local method=$1 file=$2 before after rate succeeded
   before=$(answered_ok "$method")
   rate=$(load "$svc_port" "/atrium.clients.v1.ClientsService/$method" "$file")
-  done=$(awk '/^requests:/ { print $8 }' "$dir/h2load.out")
+  succeeded=$(awk '/^requests:/ { print $8 }' "$dir/h2load.out")
   after=$(answered_ok "$method")
   # h2load counts the measured calls only; the service also those of the warm-up.
-  if [ "$((after - before))" -lt "$done" ]; then
-    echo "$method: h2load finished $done calls, the service answered $((after - before)) OK" >&2
+  if [ "$((after - before))" -lt "$succeeded" ]; then
+    echo "$method: h2load finished $succeeded calls, the service answered $((after - before)) OK" >&2
     tail -5 "$dir/clients.log" >&2
     exit 1
   fi

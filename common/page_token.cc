@@ -75,6 +75,17 @@ absl::StatusOr<PageTokens::After> PageTokens::DecodeAfter(std::string_view token
   return After(std::make_pair(number, std::move(pos[1])));
 }
 
+std::string PageTokens::EncodeAfterKey(std::string_view query, const std::string& key) const {
+  return Encode(query, {key});
+}
+
+absl::StatusOr<std::string> PageTokens::DecodeAfterKey(std::string_view token, std::string_view query) const {
+  ASSIGN_OR_RETURN(auto pos, Decode(token, query));
+  if (pos.empty()) return std::string();
+  if (pos.size() != 1) return InvalidArgument("page_token", "is malformed");
+  return std::move(pos[0]);
+}
+
 absl::StatusOr<int> ClampPageSize(int requested, int def, int max) {
   if (requested < 0) return InvalidArgument("page_size", "must not be negative");
   if (requested == 0) return def;

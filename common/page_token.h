@@ -37,6 +37,10 @@ class PageTokens final {
   using After = std::optional<std::pair<int64_t, std::string>>;
   std::string EncodeAfter(std::string_view query, int64_t number, const std::string& key) const;
   absl::StatusOr<After> DecodeAfter(std::string_view token, std::string_view query) const;
+  // A position that is one unique key (lists in id order): "" for the first
+  // page; INVALID_ARGUMENT as above.
+  std::string EncodeAfterKey(std::string_view query, const std::string& key) const;
+  absl::StatusOr<std::string> DecodeAfterKey(std::string_view token, std::string_view query) const;
 
  private:
   std::string Mac(std::string_view query, std::string_view payload) const;

@@ -150,8 +150,7 @@ absl::StatusOr<v1::ListPointsResponse> Inspections::ListPoints(const Principal& 
   RETURN_IF_ERROR(who.Require(kReaders, "inspection points are read by staff and services"));
   ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size(), 100, 1000));
   const std::string query = absl::StrCat("points|", req.show_retired());
-  ASSIGN_OR_RETURN(auto pos, page_tokens_.Decode(req.page_token(), query));
-  std::string after = pos.empty() ? "" : (pos)[0];
+  ASSIGN_OR_RETURN(std::string after, page_tokens_.DecodeAfterKey(req.page_token(), query));
   v1::ListPointsResponse out;
   absl::Status status = store_->Read([&](InspectionsTx& tx) -> absl::Status {
     for (;;) {
@@ -160,8 +159,8 @@ absl::StatusOr<v1::ListPointsResponse> Inspections::ListPoints(const Principal& 
         after = p.name().substr(sizeof("points/") - 1);
         if (!req.show_retired() && p.state() == InspectionPoint::RETIRED) continue;
         if (out.points_size() == size) {
-          out.set_next_page_token(
-              page_tokens_.Encode(query, {out.points(out.points_size() - 1).name().substr(sizeof("points/") - 1)}));
+          out.set_next_page_token(page_tokens_.EncodeAfterKey(
+              query, out.points(out.points_size() - 1).name().substr(sizeof("points/") - 1)));
           return absl::OkStatus();
         }
         *out.add_points() = std::move(p);

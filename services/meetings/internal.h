@@ -31,12 +31,12 @@ inline const std::initializer_list<Role> kStaff = {Role::kManager, Role::kKeyAcc
 inline const std::initializer_list<Role> kSellers = {Role::kManager, Role::kKeyAccountManager, Role::kClerk};
 inline const std::initializer_list<Role> kHandlers = {Role::kManager, Role::kKeyAccountManager};
 
-// `name`, when given, is a lostReasons/{code} name (INVALID_ARGUMENT on
-// `field` otherwise).
-absl::Status CheckLostReasonName(const std::string& name, const std::string& field);
-// Marks `m` with the coded reason `name` (none when empty), which must exist
+// The code of `name`, a lostReasons/{code} name given in `field`
+// (INVALID_ARGUMENT otherwise); "" when `name` is empty.
+absl::StatusOr<std::string> LostReasonCodeOf(const std::string& name, const std::string& field);
+// Marks `m` with the coded reason `code` (none when empty), which must exist
 // and be active (FAILED_PRECONDITION LOST_REASON_NOT_FOUND / _RETIRED).
-absl::Status MarkLostReason(MeetingsTx& tx, const std::string& name, v1::Meeting& m);
+absl::Status MarkLostReason(MeetingsTx& tx, const std::string& code, v1::Meeting& m);
 // A KAM handles only the meetings of accounts they own.
 absl::Status CheckHandles(const Principal& who, const v1::Meeting& m);
 absl::StatusOr<std::string> MeetingIdOf(const std::string& name, const std::string& field);

@@ -44,14 +44,14 @@ absl::Status Retired(const LostReason& r) {
 
 namespace internal {
 
-absl::Status CheckLostReasonName(const std::string& name, const std::string& field) {
-  if (name.empty()) return absl::OkStatus();
-  return CodeOf(name, field).status();
+absl::StatusOr<std::string> LostReasonCodeOf(const std::string& name, const std::string& field) {
+  if (name.empty()) return std::string();
+  return CodeOf(name, field);
 }
 
-absl::Status MarkLostReason(MeetingsTx& tx, const std::string& name, v1::Meeting& m) {
-  if (name.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(auto code, CodeOf(name, "lost_reason"));
+absl::Status MarkLostReason(MeetingsTx& tx, const std::string& code, v1::Meeting& m) {
+  if (code.empty()) return absl::OkStatus();
+  const std::string name = absl::StrCat("lostReasons/", code);
   ASSIGN_OR_RETURN(auto r, tx.GetLostReason(code));
   if (!r) {
     return FailedPrecondition("LOST_REASON_NOT_FOUND", absl::StrCat(name, " does not exist"), {{"lost_reason", name}});
@@ -97,9 +97,7 @@ absl::StatusOr<v1::ListLostReasonsResponse> Pipeline::ListLostReasons(const Prin
   RETURN_IF_ERROR(who.Require(kReaders, "lost reasons are read by staff, departments and services"));
   ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size(), 100, 1000));
   const std::string query = absl::StrCat(kListQuery, req.show_retired());
-  ASSIGN_OR_RETURN(auto pos, ctx_.page_tokens.Decode(req.page_token(), query));
-  if (pos.size() > 1) return InvalidArgument("page_token", "is malformed");
-  const std::string after = pos.empty() ? "" : pos[0];
+  ASSIGN_OR_RETURN(const std::string after, ctx_.page_tokens.DecodeAfterKey(req.page_token(), query));
   v1::ListLostReasonsResponse out;
   RETURN_IF_ERROR(ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListLostReasons(after, req.show_retired(), size + 1));
@@ -108,7 +106,7 @@ absl::StatusOr<v1::ListLostReasonsResponse> Pipeline::ListLostReasons(const Prin
     for (auto& r : rows) *out.add_lost_reasons() = std::move(r);
     if (more) {
       const std::string& last = out.lost_reasons(out.lost_reasons_size() - 1).name();
-      out.set_next_page_token(ctx_.page_tokens.Encode(query, {last.substr(sizeof("lostReasons/") - 1)}));
+      out.set_next_page_token(ctx_.page_tokens.EncodeAfterKey(query, last.substr(sizeof("lostReasons/") - 1)));
     }
     return absl::OkStatus();
   }));

@@ -248,22 +248,22 @@ absl::StatusOr<Meeting> Pipeline::RecordIntent(const Principal& who, const v1::R
 absl::StatusOr<Meeting> Pipeline::MarkMeetingLost(const Principal& who, const v1::MarkMeetingLostRequest& req) {
   // Lost: an enquiry that never became business.
   RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
-  RETURN_IF_ERROR(CheckLostReasonName(req.lost_reason(), "lost_reason"));
+  ASSIGN_OR_RETURN(const std::string lost_reason, LostReasonCodeOf(req.lost_reason(), "lost_reason"));
   return Move(ctx_, who, req.name(), req.etag(), req.reason(),
               {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT}, Meeting::LOST, true,
-              [&](MeetingsTx& tx, Meeting& m) { return MarkLostReason(tx, req.lost_reason(), m); });
+              [&](MeetingsTx& tx, Meeting& m) { return MarkLostReason(tx, lost_reason, m); });
 }
 
 absl::StatusOr<Meeting> Pipeline::CancelMeeting(const Principal& who, const v1::CancelMeetingRequest& req) {
   // Cancelled by the client, at any point before the guests arrive. Once a
   // notice went out, the departments get a revision saying so, to sign.
   RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
-  RETURN_IF_ERROR(CheckLostReasonName(req.lost_reason(), "lost_reason"));
+  ASSIGN_OR_RETURN(const std::string lost_reason, LostReasonCodeOf(req.lost_reason(), "lost_reason"));
   return Move(ctx_, who, req.name(), req.etag(), req.reason(),
               {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT, Meeting::CONTRACTED,
                Meeting::NOTICE_ISSUED, Meeting::PREPARED},
               Meeting::CANCELLED, true, [&](MeetingsTx& tx, Meeting& m) -> absl::Status {
-                RETURN_IF_ERROR(MarkLostReason(tx, req.lost_reason(), m));
+                RETURN_IF_ERROR(MarkLostReason(tx, lost_reason, m));
                 if (m.notice_revision() == 0) return absl::OkStatus();
                 return IssueRevision(ctx_, tx, m, who, req.reason());
               });

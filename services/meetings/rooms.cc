@@ -129,8 +129,7 @@ absl::StatusOr<Room> Diary::GetRoom(const Principal& who, const v1::GetRoomReque
 absl::StatusOr<v1::ListRoomsResponse> Diary::ListRooms(const Principal& who, const v1::ListRoomsRequest& req) {
   RETURN_IF_ERROR(who.Require(kReaders, "rooms are read by staff, departments and services"));
   ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size(), 100, 1000));
-  ASSIGN_OR_RETURN(auto pos, ctx_.page_tokens.Decode(req.page_token(), "rooms"));
-  const std::string after = pos.empty() ? "" : (pos)[0];
+  ASSIGN_OR_RETURN(const std::string after, ctx_.page_tokens.DecodeAfterKey(req.page_token(), "rooms"));
   v1::ListRoomsResponse out;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.ListRooms(after, size + 1));
@@ -138,8 +137,8 @@ absl::StatusOr<v1::ListRoomsResponse> Diary::ListRooms(const Principal& who, con
     if (more) rows.pop_back();
     for (auto& r : rows) *out.add_rooms() = std::move(r);
     if (more) {
-      out.set_next_page_token(
-          ctx_.page_tokens.Encode("rooms", {out.rooms(out.rooms_size() - 1).name().substr(sizeof("rooms/") - 1)}));
+      out.set_next_page_token(ctx_.page_tokens.EncodeAfterKey(
+          "rooms", out.rooms(out.rooms_size() - 1).name().substr(sizeof("rooms/") - 1)));
     }
     return absl::OkStatus();
   });
