@@ -41,6 +41,16 @@ TEST(PageTokenTest, KeysetPositionsRoundTripAndAreCheckedOnTheWayBack) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(PageTokenTest, OneKeyPositionsRoundTripAndAreCheckedOnTheWayBack) {
+  PageTokens tokens("secret");
+  EXPECT_EQ(*tokens.DecodeAfterKey("", "q"), "");
+  EXPECT_EQ(*tokens.DecodeAfterKey(tokens.EncodeAfterKey("q", "hall-a"), "q"), "hall-a");
+  EXPECT_EQ(tokens.DecodeAfterKey(tokens.Encode("q", {"1", "hall-a"}), "q").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(tokens.DecodeAfterKey(tokens.EncodeAfterKey("q", "hall-a"), "other").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(PageTokenTest, ClampsPageSize) {
   EXPECT_EQ(*ClampPageSize(0), 50);
   EXPECT_EQ(*ClampPageSize(10), 10);

@@ -571,6 +571,14 @@ TEST_F(MeetingsTest, TheManagerKeepsTheListOfLostReasons) {
   update.mutable_update_mask()->clear_paths();
   update.mutable_update_mask()->add_paths("display_name");
   EXPECT_EQ(FieldOf(p.UpdateLostReason(kManager, update).status()), "lost_reason.display_name");  // emptied
+  update.mutable_lost_reason()->set_display_name("\xc3\x28");
+  EXPECT_EQ(FieldOf(p.UpdateLostReason(kManager, update).status()), "lost_reason.display_name");  // not UTF-8
+  update.mutable_lost_reason()->clear_display_name();
+  update.mutable_lost_reason()->set_name("price");
+  EXPECT_EQ(FieldOf(p.UpdateLostReason(kManager, update).status()), "lost_reason.name");
+  update.mutable_lost_reason()->set_name("lostReasons/dates");
+  EXPECT_EQ(CodeOf(p.UpdateLostReason(kManager, update)), Code::kNotFound);
+  update.mutable_lost_reason()->set_name("lostReasons/price");
   EXPECT_EQ(p.GetLostReason(kKam, get)->etag(), price->etag());
   update.mutable_update_mask()->clear_paths();
   update.mutable_update_mask()->add_paths("description");
@@ -584,6 +592,10 @@ TEST_F(MeetingsTest, TheManagerKeepsTheListOfLostReasons) {
 
   // Retired: no longer listed unless asked, no longer changed; again is harmless.
   v1::RetireLostReasonRequest retire;
+  retire.set_name("lostReasons/Budget");
+  EXPECT_EQ(FieldOf(p.RetireLostReason(kManager, retire).status()), "name");
+  retire.set_name("lostReasons/dates");
+  EXPECT_EQ(CodeOf(p.RetireLostReason(kManager, retire)), Code::kNotFound);
   retire.set_name("lostReasons/budget");
   EXPECT_EQ(CodeOf(p.RetireLostReason(kKam, retire)), Code::kPermissionDenied);
   retire.set_etag("stale");
