@@ -18,6 +18,7 @@
 #include "atrium/bench/v1/bench.grpc.pb.h"
 #include "atrium/meetings/v1/meetings.grpc.pb.h"
 #include "bench/bench_util.h"
+#include "bench/meetings_data.h"
 #include "common/auth.h"
 #include "common/server.h"
 #include "common/testing.h"
@@ -75,67 +76,12 @@ int main(int argc, char** argv) {
   runner.AddService(&empty);
   if (!runner.Start().ok()) return 1;
 
-  // The diary: rooms (every tenth a combination of the two before it), and
-  // meetings each holding a room for an evening: each plain room every third
-  // evening, over about 2.3 years for 50,000 meetings (60 functions a day).
   const absl::Time t0 = absl::Now();
-  const absl::Time base = absl::FromUnixSeconds(1798732800);  // 2027-01-01
+  const absl::Time base = bench::DiaryBase();
   std::vector<std::string> plain;
-  absl::Status s = (*store)->Write([&](MeetingsTx& tx) -> absl::Status {
-    for (int r = 0; r < rooms_n; ++r) {
-      v1::Room room;
-      const std::string id = absl::StrCat("room-", r);
-      room.set_name("rooms/" + id);
-      room.set_display_name(id);
-      auto* c = room.add_capacities();
-      c->set_style(v1::BANQUET);
-      c->set_seats(500);
-      if (r % 10 == 9) {
-        room.add_parts(absl::StrCat("rooms/room-", r - 2));
-        room.add_parts(absl::StrCat("rooms/room-", r - 1));
-      } else {
-        plain.push_back(id);
-      }
-      if (auto st = tx.InsertRoom(id, room); !st.ok()) return st;
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return 1;
-  for (long done = 0; done < meetings_n;) {
-    const long batch = std::min(5000L, meetings_n - done);
-    s = (*store)->Write([&](MeetingsTx& tx) -> absl::Status {
-      for (long i = done; i < done + batch; ++i) {
-        v1::Meeting m;
-        const std::string id = absl::StrCat("m", i);
-        m.set_name("meetings/" + id);
-        m.set_account("accounts/a" + std::to_string(i % 3000));
-        m.set_title("Meeting " + id);
-        m.set_owner("kam-bench");
-        m.set_state(v1::Meeting::ENQUIRY);
-        *m.mutable_audit()->mutable_create_time() = ToProto(t0 + absl::Milliseconds(i));
-        if (auto st = tx.PutMeeting(id, m); !st.ok()) return st;
-        // One evening per meeting; (room, day) never repeats.
-        const std::string& room = plain[i % plain.size()];
-        const long day = static_cast<long>(i / plain.size()) * 3 + static_cast<long>(i % 3);
-        v1::Booking b;
-        b.set_name(absl::StrCat("meetings/", id, "/bookings/b", i));
-        b.set_room("rooms/" + room);
-        *b.mutable_start_time() = ToProto(base + absl::Hours(24 * day + 18));
-        *b.mutable_end_time() = ToProto(base + absl::Hours(24 * day + 21));
-        b.set_setup_minutes(60);
-        b.set_style(v1::BANQUET);
-        b.set_attendees(100);
-        b.set_hold(v1::Booking::DEFINITE);
-        b.set_state(v1::Booking::ACTIVE);
-        if (auto st = tx.PutBooking(id, b, {room}); !st.ok()) return st;
-      }
-      return absl::OkStatus();
-    });
-    if (!s.ok()) {
-      std::fprintf(stderr, "load failed: %s\n", std::string(s.message()).c_str());
-      return 1;
-    }
-    done += batch;
+  if (absl::Status s = bench::LoadDiary(store->get(), meetings_n, rooms_n, t0, &plain); !s.ok()) {
+    std::fprintf(stderr, "load failed: %s\n", std::string(s.message()).c_str());
+    return 1;
   }
   std::printf("diary: %ld meetings with a booking each, %d rooms, loaded in %.1f s\n", meetings_n, rooms_n,
               absl::ToDoubleSeconds(absl::Now() - t0));
@@ -169,13 +115,7 @@ int main(int argc, char** argv) {
     ctx.AddMetadata("authorization", token);
     v1::CreateBookingRequest req;
     req.set_parent(absl::StrCat("meetings/m", t));
-    auto* b = req.mutable_booking();
-    b->set_room("rooms/" + plain[t % plain.size()]);
-    const absl::Time start = base + absl::Hours(24 * (1100 + n / 3)) + absl::Hours(8 + 3 * (n % 3));
-    *b->mutable_start_time() = ToProto(start);
-    *b->mutable_end_time() = ToProto(start + absl::Hours(2));
-    b->set_style(v1::BANQUET);
-    b->set_attendees(100);
+    bench::FreeSlot(plain, t, n, req.mutable_booking());
     v1::Booking out;
     grpc::Status st = stubs[t]->CreateBooking(&ctx, req, &out);
     if (st.error_code() == grpc::StatusCode::ABORTED) conflicts++;
