@@ -181,6 +181,16 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::
   RETURN_IF_ERROR(w.Exec("COMMIT"));
   pool->schema_version_ = static_cast<int>(migrations.size());
   RETURN_IF_ERROR(w.Exec("PRAGMA wal_autocheckpoint=0"));
+  // After a restart, a WAL that grew larger (a burst, or readers holding it)
+  // is cut back to 64 MiB; below that its blocks are reused as they are.
+  RETURN_IF_ERROR(w.Exec("PRAGMA journal_size_limit=67108864"));
+  sqlite3_wal_hook(
+      w.handle(),
+      [](void* pool, sqlite3*, const char*, int frames) {
+        static_cast<ConnectionPool*>(pool)->wal_frames_.store(frames, std::memory_order_relaxed);
+        return SQLITE_OK;
+      },
+      pool.get());
   // The writer commits to the WAL without waiting for the disk, and Write
   // syncs the WAL itself (pipelined with the next batch). The WAL file lives
   // as long as the pool's connections; its directory entry is synced once.
@@ -316,6 +326,7 @@ absl::Status ConnectionPool::SyncWal() {
 bool ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
   absl::MutexLock lock(&write_mu_);
   Connection& db = *writer_;
+  MaybeRestartWal(db);
   auto fail_all = [&](const absl::Status& s) {
     for (PendingWrite* w : batch) w->result = s;
     return false;
@@ -366,6 +377,27 @@ bool ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
     return false;
   }
   return true;
+}
+
+void ConnectionPool::MaybeRestartWal(Connection& writer) {
+  const int frames = wal_frames_.load(std::memory_order_relaxed);
+  if (frames < next_wal_restart_) return;
+  sqlite3_busy_timeout(writer.handle(), kWalRestartWaitMs);
+  int log = 0, done = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(writer.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
+  sqlite3_busy_timeout(writer.handle(), 5000);
+  if (rc == SQLITE_OK) {
+    wal_frames_.store(0, std::memory_order_relaxed);
+    next_wal_restart_ = kWalRestartFrames;
+    return;
+  }
+  next_wal_restart_ = frames + kWalRestartFrames;
+  if ((rc & 0xFF) == SQLITE_BUSY) {
+    spdlog::debug("WAL restart put off: readers of its {} frames", frames);
+    return;
+  }
+  // An I/O error marks the pool broken once this batch is done (Write).
+  (void)FromSqlite(rc, "WAL restart");
 }
 
 absl::Status ConnectionPool::Read(const std::function<absl::Status(Connection&)>& fn) {

@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -92,6 +93,8 @@ class Connection final {
   // Resets every statement still stepping, so that a transaction can end and
   // no read snapshot outlives it. Called by ConnectionPool after each use.
   void ResetStatements();
+  // The handle, for SQLite's own facilities (hooks, checkpoints).
+  sqlite3* handle() { return db_; }
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
@@ -159,6 +162,17 @@ class ConnectionPool final {
   // Copies the WAL back into the database in the background (PASSIVE: never
   // blocks readers or the writer), so that commits do not pay for it.
   void CheckpointLoop(std::unique_ptr<Connection> conn);
+  // Under a steady stream of commits a passive checkpoint never catches up
+  // with the last frame, so SQLite never starts the WAL over: it would grow
+  // without bound, and every commit would pay the file system for new
+  // blocks. When the WAL holds kWalRestartFrames frames, the writer, between
+  // two batches, finishes the checkpoint and restarts the log (RESTART: it
+  // waits up to kWalRestartWait for readers of older frames); the log is
+  // then reused from its start. If readers keep it busy, it tries again
+  // after as many more frames.
+  static constexpr int kWalRestartFrames = 4096;
+  static constexpr int kWalRestartWaitMs = 200;
+  void MaybeRestartWal(Connection& writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   struct PendingWrite {
     const std::function<absl::Status(Connection&)>* fn;
@@ -201,6 +215,10 @@ class ConnectionPool final {
   absl::Mutex read_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_ ABSL_GUARDED_BY(read_mu_);
   int schema_version_ = 0;
+  // Frames in the WAL after the last commit (SQLite's WAL hook), and when to
+  // next try to restart it.
+  std::atomic<int> wal_frames_{0};
+  int next_wal_restart_ ABSL_GUARDED_BY(write_mu_) = kWalRestartFrames;
   absl::Notification stop_checkpoints_;
   std::thread checkpointer_;
 };
