@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,12 +37,13 @@ struct Insert {
   std::vector<db::Arg> values;
 };
 
-// An INSERT of every column of `table`, with the column names of `st`.
+// An INSERT of every column of `table`, with the column names of `st`
+// after its first (the account id the row belongs to).
 std::string InsertSql(const std::string& table, sqlite3_stmt* st) {
   std::vector<std::string> cols, params;
-  for (int c = 0; c < sqlite3_column_count(st); ++c) {
+  for (int c = 1; c < sqlite3_column_count(st); ++c) {
     cols.push_back(sqlite3_column_name(st, c));
-    params.push_back(absl::StrCat("$", c + 1));
+    params.push_back(absl::StrCat("$", c));
   }
   return absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(cols, ", "), ") VALUES (", absl::StrJoin(params, ", "),
                       ")");
@@ -60,50 +62,48 @@ db::Arg Cell(sqlite3_stmt* st, int c) {
   }
 }
 
-// Reads the rows of each new account of `from` that `to` lacks.
+// Reads the rows of each new account of `from` that `to` lacks: the
+// account, its records and its request id, each table in one pass (the
+// subqueries are materialised once).
 bool ReadNew(const std::string& from, const std::string& to, std::vector<std::string>* sqls,
              std::vector<std::vector<Insert>>* accounts) {
   sqlite3* src = nullptr;
   if (sqlite3_open_v2(from.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return false;
   const std::string attach = absl::StrCat("ATTACH DATABASE 'file:", to, "?mode=ro' AS floor");
   bool ok = sqlite3_exec(src, attach.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
-  // Statements: the new ids; then per id the account, its records, its request id.
-  const char* kQueries[] = {
-      "SELECT * FROM main.accounts WHERE id = ?1",
-      "SELECT * FROM main.children WHERE account_id = ?1",
-      "SELECT * FROM main.request_ids WHERE resource_name = 'accounts/' || ?1",
+  struct Pass {
+    const char* table;
+    const char* query;  // the account id in column 0, then the row
   };
-  const char* kTables[] = {"accounts", "children", "request_ids"};
-  std::vector<std::string> ids;
-  sqlite3_stmt* st = nullptr;
-  if (ok && sqlite3_prepare_v2(src,
-                               "SELECT id FROM main.accounts WHERE id NOT IN (SELECT id FROM floor.accounts) "
-                               "ORDER BY rowid",
-                               -1, &st, nullptr) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW) ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
-  } else {
-    ok = false;
-  }
-  sqlite3_finalize(st);
-  sqls->resize(3);  // the inserts point into it: no growth after this
-  for (const std::string& id : ids) {
-    if (!ok) break;
-    std::vector<Insert> rows;
-    for (int q = 0; q < 3 && ok; ++q) {
-      if (sqlite3_prepare_v2(src, kQueries[q], -1, &st, nullptr) != SQLITE_OK) {
-        ok = false;
-        break;
-      }
-      sqlite3_bind_text(st, 1, id.c_str(), static_cast<int>(id.size()), SQLITE_STATIC);
-      while (sqlite3_step(st) == SQLITE_ROW) {
-        if ((*sqls)[q].empty()) (*sqls)[q] = InsertSql(kTables[q], st);
-        Insert in{&(*sqls)[q], {}};
-        for (int c = 0; c < sqlite3_column_count(st); ++c) in.values.push_back(Cell(st, c));
-        rows.push_back(std::move(in));
-      }
-      sqlite3_finalize(st);
+  const Pass kPasses[] = {
+      {"accounts", "SELECT id, * FROM main.accounts WHERE id NOT IN (SELECT id FROM floor.accounts) ORDER BY rowid"},
+      {"children",
+       "SELECT account_id, * FROM main.children WHERE name NOT IN (SELECT name FROM floor.children) ORDER BY rowid"},
+      {"request_ids",
+       "SELECT substr(resource_name, 10), * FROM main.request_ids WHERE resource_name LIKE 'accounts/%' AND "
+       "resource_name NOT IN (SELECT resource_name FROM floor.request_ids) ORDER BY rowid"},
+  };
+  sqls->resize(3);                      // the inserts point into it: no growth after this
+  std::map<std::string, size_t> index;  // account id -> its place in `accounts`
+  for (int q = 0; q < 3 && ok; ++q) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(src, kPasses[q].query, -1, &st, nullptr) != SQLITE_OK) {
+      ok = false;
+      break;
     }
-    accounts->push_back(std::move(rows));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const std::string id(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+      auto [it, added] = index.try_emplace(id, accounts->size());
+      if (added) {
+        if (q > 0) continue;  // a record of an account the floor already has
+        accounts->emplace_back();
+      }
+      if ((*sqls)[q].empty()) (*sqls)[q] = InsertSql(kPasses[q].table, st);
+      Insert in{&(*sqls)[q], {}};
+      for (int c = 1; c < sqlite3_column_count(st); ++c) in.values.push_back(Cell(st, c));
+      (*accounts)[it->second].push_back(std::move(in));
+    }
+    sqlite3_finalize(st);
   }
   if (!ok) std::fprintf(stderr, "reading %s: %s\n", from.c_str(), sqlite3_errmsg(src));
   sqlite3_close(src);
