@@ -324,7 +324,9 @@ if section notifications; then
     "$(echo "$msr * 2" | bc)" "$(ratio "$msr" "$mfr")" "$msc" "$(ratio "$msc" "$mfc")"
   # Offered half the floor's capacity (notices/s; two dispatches each).
   half=$(echo "$mfr / 2" | bc)
-  lf=() l0=() lp=() first=0
+  # And half the service's own capacity: its latency when it is not overloaded.
+  half_own=$(echo "$msr / 2" | bc)
+  lf=() l0=() lp=() lo=() first=0
   for r in $(seq 1 "$rounds"); do
     out=$(latency "$relay_port" "$half" "$first")
     lf+=("$(field p99_ms "$out")")
@@ -333,6 +335,11 @@ if section notifications; then
     out=$(latency "$n_port" "$half" 0)
     l0+=("$(field p99_ms "$out")")
     printf '         service, 0 pending: %s\n' "$out"
+    stop_notifications
+    start_notifications
+    out=$(latency "$n_port" "$half_own" 0)
+    lo+=("$(field p99_ms "$out")")
+    printf '         service, 0 pending, offered %d dispatches/s: %s\n' "$((half_own * 2))" "$out"
     stop_notifications
     start_notifications
     # 10,000 unsigned dispatches first (5,000 notices), their first publication drained.
@@ -350,6 +357,8 @@ if section notifications; then
   printf '  relay floor          %8.2f ms\n' "$mlf"
   printf '  service, 0 pending   %8.2f ms = %.1f x floor (target <= 3)\n' "$ml0" "$(ratio "$ml0" "$mlf")"
   printf '  service, 10,000 pending %5.2f ms = %.1f x floor\n' "$mlp" "$(ratio "$mlp" "$mlf")"
+  printf '  service offered %d dispatches/s (half its own capacity), 0 pending: p99 %.2f ms\n' \
+    "$((half_own * 2))" "$(median "${lo[@]}")"
 fi
 if section watch; then
   start_notifications
