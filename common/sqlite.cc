@@ -429,6 +429,9 @@ ConnectionPool::~ConnectionPool() {
 void ConnectionPool::CheckpointLoop(std::unique_ptr<Connection> conn) {
   do {
     t_io_error = false;
+    // A log due for a restart is left to the writer (MaybeRestartWal): a
+    // passive run would hold the checkpoint lock the restart waits for.
+    if (wal_frames_.load(std::memory_order_relaxed) >= kWalRestartFrames) continue;
     if (auto s = conn->Exec("PRAGMA wal_checkpoint(PASSIVE)"); !s.ok()) {
       spdlog::warn("WAL checkpoint: {}", std::string(s.message()));
     }

@@ -168,8 +168,9 @@ class ConnectionPool final {
   // blocks. When the WAL holds kWalRestartFrames frames, the writer, between
   // two batches, finishes the checkpoint and restarts the log (RESTART: it
   // waits up to kWalRestartWait for readers of older frames); the log is
-  // then reused from its start. If readers keep it busy, it tries again
-  // after as many more frames.
+  // then reused from its start; the background checkpoint leaves a log due
+  // for a restart alone. If readers keep it busy, it tries again after as
+  // many more frames.
   static constexpr int kWalRestartFrames = 4096;
   static constexpr int kWalRestartWaitMs = 200;
   void MaybeRestartWal(Connection& writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

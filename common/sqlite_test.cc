@@ -137,8 +137,9 @@ TEST(SqliteTest, TheWalStaysBoundedUnderASteadyStreamOfWrites) {
   EXPECT_EQ(failed, 0);
   EXPECT_EQ(CountRows(**pool), 24000);
   // Restarted at 4,096 frames: the file stays near 34 MB (8,192 frames of
-  // 4 kB pages); without restarts this run leaves it at about 500 MB.
-  EXPECT_LT(largest, int64_t{48} << 20) << "the WAL reached " << largest << " bytes";
+  // 4 kB pages), more when readers put a restart off on a busy machine;
+  // without restarts this run leaves it at about 500 MB.
+  EXPECT_LT(largest, int64_t{128} << 20) << "the WAL reached " << largest << " bytes";
 }
 
 TEST(SqliteTest, GroupCommitKeepsEachWriteAllOrNothing) {
