@@ -5,11 +5,11 @@
 // judged against it.
 //
 // Usage: bare_server --port=N   (serves 127.0.0.1:N until SIGTERM or SIGINT)
-#include <csignal>
 #include <cstdio>
 #include <string>
 
 #include "atrium/bench/v1/bench.grpc.pb.h"
+#include "bench/termination.h"
 #include "grpcpp/grpcpp.h"
 
 namespace {
@@ -35,11 +35,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bare_server --port=N\n");
     return 2;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before gRPC starts its threads
+  const sigset_t signals = atrium::bench::BlockTermination();  // before gRPC starts its threads
   Bare service;
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:" + port, grpc::InsecureServerCredentials());
@@ -49,8 +45,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot serve on port %s\n", port.c_str());
     return 1;
   }
-  int sig = 0;
-  sigwait(&signals, &sig);
+  atrium::bench::AwaitTermination(signals);
   server->Shutdown();
   return 0;
 }

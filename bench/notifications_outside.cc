@@ -16,7 +16,6 @@
 //       last one (or 10 s without one) prints key=value: delivered, expected,
 //       p50_ms, p99_ms (from the scheduled call to receipt, notices from
 //       K+S on) and hop_p99_ms (from the PUBLISH to receipt).
-#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -25,6 +24,7 @@
 #include "bench/bench_util.h"
 #include "bench/frames.h"
 #include "bench/notifications_parts.h"
+#include "bench/termination.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -61,14 +61,9 @@ int Relay(int argc, char** argv) {
     std::fprintf(stderr, "usage: notifications_outside relay --redis=HOST:PORT --port=N\n");
     return 2;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before gRPC starts its threads
+  const sigset_t signals = bench::BlockTermination();  // before gRPC starts its threads
   bench::Relay relay(*ep, absl::StrCat("127.0.0.1:", port));
-  int sig = 0;
-  sigwait(&signals, &sig);
+  bench::AwaitTermination(signals);
   return 0;
 }
 
