@@ -80,6 +80,8 @@ void Statement::Reset() {
 }
 
 namespace {
+// How long a connection waits for a lock another holds.
+constexpr int kBusyTimeoutMs = 5000;
 // Set when SQLite reports an I/O error on this thread: the pool's writer and
 // checkpointer look at it after their work (see ConnectionPool::MarkBroken).
 thread_local bool t_io_error = false;
@@ -108,7 +110,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
     return absl::UnavailableError(absl::StrCat("cannot open database ", path, ": ", msg));
   }
   std::unique_ptr<Connection> conn(new Connection(db));
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
     RETURN_IF_ERROR(conn->Exec(pragma));
@@ -326,11 +328,13 @@ absl::Status ConnectionPool::SyncWal() {
 bool ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
   absl::MutexLock lock(&write_mu_);
   Connection& db = *writer_;
-  MaybeRestartWal(db);
   auto fail_all = [&](const absl::Status& s) {
     for (PendingWrite* w : batch) w->result = s;
     return false;
   };
+  // A restart that failed with an I/O error fails the batch before it runs
+  // (Write then marks the pool broken).
+  if (auto s = MaybeRestartWal(db); !s.ok()) return fail_all(s);
   if (auto s = db.Run("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
   bool any_ok = false;
   // A write alone in its batch needs no savepoint: the whole transaction is
@@ -379,25 +383,24 @@ bool ConnectionPool::RunBatch(const std::vector<PendingWrite*>& batch) {
   return true;
 }
 
-void ConnectionPool::MaybeRestartWal(Connection& writer) {
+absl::Status ConnectionPool::MaybeRestartWal(Connection& writer) {
   const int frames = wal_frames_.load(std::memory_order_relaxed);
-  if (frames < next_wal_restart_) return;
+  if (frames < next_wal_restart_) return absl::OkStatus();
   sqlite3_busy_timeout(writer.handle(), kWalRestartWaitMs);
   int log = 0, done = 0;
   const int rc = sqlite3_wal_checkpoint_v2(writer.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
-  sqlite3_busy_timeout(writer.handle(), 5000);
+  sqlite3_busy_timeout(writer.handle(), kBusyTimeoutMs);
   if (rc == SQLITE_OK) {
     wal_frames_.store(0, std::memory_order_relaxed);
     next_wal_restart_ = kWalRestartFrames;
-    return;
+    return absl::OkStatus();
   }
   next_wal_restart_ = frames + kWalRestartFrames;
-  if ((rc & 0xFF) == SQLITE_BUSY) {
+  if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) {
     spdlog::debug("WAL restart put off: readers of its {} frames", frames);
-    return;
+    return absl::OkStatus();
   }
-  // An I/O error marks the pool broken once this batch is done (Write).
-  (void)FromSqlite(rc, "WAL restart");
+  return FromSqlite(rc, "WAL restart");
 }
 
 absl::Status ConnectionPool::Read(const std::function<absl::Status(Connection&)>& fn) {
@@ -427,11 +430,14 @@ ConnectionPool::~ConnectionPool() {
 }
 
 void ConnectionPool::CheckpointLoop(std::unique_ptr<Connection> conn) {
+  int last_frames = -1;  // the log's frames when this loop last looked
   do {
     t_io_error = false;
-    // A log due for a restart is left to the writer (MaybeRestartWal): a
-    // passive run would hold the checkpoint lock the restart waits for.
-    if (wal_frames_.load(std::memory_order_relaxed) >= kWalRestartFrames) continue;
+    // A log due for a restart is left to the writer while it writes
+    // (MaybeRestartWal): a passive run would hold the checkpoint lock the
+    // restart waits for. Once the writes stop, the log is copied back here.
+    const int frames = wal_frames_.load(std::memory_order_relaxed);
+    if (frames >= kWalRestartFrames && frames != std::exchange(last_frames, frames)) continue;
     if (auto s = conn->Exec("PRAGMA wal_checkpoint(PASSIVE)"); !s.ok()) {
       spdlog::warn("WAL checkpoint: {}", std::string(s.message()));
     }

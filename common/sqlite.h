@@ -169,11 +169,12 @@ class ConnectionPool final {
   // two batches, finishes the checkpoint and restarts the log (RESTART: it
   // waits up to kWalRestartWait for readers of older frames); the log is
   // then reused from its start; the background checkpoint leaves a log due
-  // for a restart alone. If readers keep it busy, it tries again after as
-  // many more frames.
+  // for a restart alone while the writes go on. If readers keep it busy, it
+  // tries again after as many more frames.
   static constexpr int kWalRestartFrames = 4096;
   static constexpr int kWalRestartWaitMs = 200;
-  void MaybeRestartWal(Connection& writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Fails only with an I/O error (the WAL can no longer be trusted).
+  absl::Status MaybeRestartWal(Connection& writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   struct PendingWrite {
     const std::function<absl::Status(Connection&)>* fn;
