@@ -72,15 +72,16 @@ std::vector<grpc::ByteBuffer> ReadFrames(const std::string& path) {
   return out;
 }
 
-double Percentile(std::vector<double>& v, double p) {
+// The p-th fraction of sorted `v`.
+double Percentile(const std::vector<double>& v, double p) {
   if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(static_cast<double>(v.size()) * p))];
 }
 
 class Load {
  public:
-  Load(const Options& o, std::vector<grpc::ByteBuffer> requests) : o_(o), requests_(std::move(requests)) {
+  Load(const Options& o, std::vector<grpc::ByteBuffer> requests)
+      : o_(o), requests_(std::move(requests)), authorization_(o.token.empty() ? "" : "Bearer " + o.token) {
     for (int c = 0; c < o.connections; ++c) {
       grpc::ChannelArguments args;
       args.SetInt("grpc_load_channel", c);  // a connection of its own
@@ -140,12 +141,9 @@ class Load {
   }
 
   void Print() {
-    std::vector<double> all;
-    long ok = 0, failed = 0;
-    for (auto& v : latencies_ok_) all.insert(all.end(), v.begin(), v.end());
-    ok = static_cast<long>(all.size());
-    failed = failed_.load();
-    const double p50 = Percentile(all, 0.5), p99 = Percentile(all, 0.99);
+    std::sort(latencies_ok_.begin(), latencies_ok_.end());
+    const long ok = static_cast<long>(latencies_ok_.size()), failed = failed_.load();
+    const double p50 = Percentile(latencies_ok_, 0.5), p99 = Percentile(latencies_ok_, 0.99);
     std::printf("calls=%ld ok=%ld failed=%ld rate=%.0f p50_ms=%.3f p99_ms=%.3f used=%ld first_error=\"%s\"\n",
                 ok + failed, ok, failed, static_cast<double>(ok) / o_.seconds, p50, p99, next_.load() - o_.first,
                 first_error_.c_str());
@@ -161,7 +159,7 @@ class Load {
   // request, then reads until cancelled.
   struct Stream : grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
     Stream(Load* load, grpc::GenericStub* stub, const grpc::ByteBuffer& req) : load(load), request(req) {
-      if (!load->o_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + load->o_.token);
+      if (!load->authorization_.empty()) ctx.AddMetadata("authorization", load->authorization_);
       stub->PrepareBidiStreamingCall(&ctx, load->o_.method, grpc::StubOptions(), this);
       StartWriteLast(&request, grpc::WriteOptions());
       StartRead(&response);
@@ -203,7 +201,7 @@ class Load {
     }
     auto* call = new Call;
     call->request = requests_[static_cast<size_t>(k) % requests_.size()];
-    if (!o_.token.empty()) call->ctx.AddMetadata("authorization", "Bearer " + o_.token);
+    if (!authorization_.empty()) call->ctx.AddMetadata("authorization", authorization_);
     stubs_[c]->UnaryCall(&call->ctx, o_.method, grpc::StubOptions(), &call->request, &call->response,
                          [this, call, c, due, closed](grpc::Status s) {
                            const Clock::time_point now = Clock::now();
@@ -213,7 +211,7 @@ class Load {
                            if (due >= measure_from_ && (!closed || now <= stop_at_)) {
                              if (s.ok()) {
                                std::lock_guard<std::mutex> lock(mu_);
-                               latencies_ok_[c].push_back(std::chrono::duration<double, std::milli>(now - due).count());
+                               latencies_ok_.push_back(std::chrono::duration<double, std::milli>(now - due).count());
                              } else {
                                failed_++;
                              }
@@ -238,6 +236,7 @@ class Load {
 
   const Options& o_;
   std::vector<grpc::ByteBuffer> requests_;
+  const std::string authorization_;  // the header's value, or empty
   std::vector<std::unique_ptr<grpc::GenericStub>> stubs_;
   std::atomic<long> next_{0}, failed_{0};
   std::atomic<int> open_streams_{0};
@@ -246,7 +245,7 @@ class Load {
   std::condition_variable done_cv_;
   long in_flight_ = 0;
   int streams_done_ = 0;
-  std::vector<std::vector<double>> latencies_ok_ = std::vector<std::vector<double>>(1024);
+  std::vector<double> latencies_ok_;  // ms, of the measured calls answered OK
   std::string first_error_;
 };
 

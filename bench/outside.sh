@@ -99,12 +99,15 @@ h2() {
   awk '/^finished in/ { gsub(",", "", $4); print $4 }' "$dir/h2load.out"
 }
 bare() { h2 "$bare_port" /atrium.bench.v1.BenchService/Empty "$dir/empty.bin"; }
-# bench/grpc_load on core 1; prints its key=value line, fails when a call failed.
+# bench/grpc_load on core 1 (later flags override these).
+grpc_load() {
+  taskset -c 1 "$build/bench/grpc_load" --connections="$connections" --streams="$streams" --seconds="$seconds" "$@"
+}
+# The same; prints its key=value line, fails when a call failed.
 gload() {
   local out
-  out=$(taskset -c 1 "$build/bench/grpc_load" --connections="$connections" --streams="$streams" \
-    --seconds="$seconds" "$@") || { echo "grpc_load failed: $out" >&2; exit 1; }
-  if [ "$(field failed "$out")" != 0 ] && [[ "$*" != *--hold* ]]; then
+  out=$(grpc_load "$@") || { echo "grpc_load failed: $out" >&2; exit 1; }
+  if [ "$(field failed "$out")" != 0 ]; then
     echo "grpc_load: calls failed: $out" >&2
     exit 1
   fi
@@ -115,7 +118,7 @@ bare_port=$(free_port)
 taskset -c 0 "$build/bench/bare_server" --port="$bare_port" &
 pids+=($!)
 wait_port "$bare_port"
-"$build/bench/clients_fixture" --db="$dir/empty-only.db" --out="$dir" --accounts=1 >/dev/null  # empty.bin
+printf '\0\0\0\0\0' >"$dir/empty.bin"  # google.protobuf.Empty as a gRPC message: a frame header of length 0
 echo "h2load and grpc_load: $connections connections x $streams streams, ${seconds}s per run after 1 s of warm-up; $rounds rounds"
 
 # --- the clients service: reads and durable creates -------------------------
@@ -290,7 +293,7 @@ capacity() {
 # Open loop at `rate` notices/s against port, the subscriber timing each
 # dispatch; prints the receiver's key=value line.
 latency() {
-  local port=$1 rate=$2 first=$3 n start rx_out
+  local port=$1 rate=$2 first=$3 n start
   n=$(echo "$rate * ($seconds + 1) / 1" | bc)
   start=$(($(date +%s%N) + 1500000000))
   taskset -c 1 "$build/bench/notifications_outside" receive --redis="127.0.0.1:$redis_port" --notices="$n" \
@@ -299,9 +302,8 @@ latency() {
   sleep 0.5
   # A call the service refuses (shedding load) is counted, not fatal: its
   # dispatches are missing from those delivered.
-  taskset -c 1 "$build/bench/grpc_load" --connections="$connections" --streams="$streams" --seconds="$seconds" \
-    --target="127.0.0.1:$port" --token="$service_token" --method="$dispatch_method" --requests="$dir/dispatch.bin" \
-    --first="$first" --rate="$rate" --start-at="$start" --warmup=1 >"$dir/load.out"
+  grpc_load --target="127.0.0.1:$port" --token="$service_token" --method="$dispatch_method" \
+    --requests="$dir/dispatch.bin" --first="$first" --rate="$rate" --start-at="$start" --warmup=1 >"$dir/load.out"
   wait "$rx"
   echo "$(grep '^delivered=' "$dir/rx.out") refused=$(field failed "$(cat "$dir/load.out")")"
 }
@@ -365,7 +367,7 @@ fi
 if section watch; then
   start_notifications
   idle_rss=$(rss_mb "$n_pid") idle_threads=$(threads_of "$n_pid")
-  taskset -c 1 "$build/bench/grpc_load" --target="127.0.0.1:$n_port" --token="$service_token" \
+  grpc_load --target="127.0.0.1:$n_port" --token="$service_token" \
     --method=/atrium.notifications.v1.NotificationsService/WatchDispatches --requests="$dir/watch.bin" \
     --hold=1000 --seconds=8 >"$dir/watch.out" &
   w=$!
