@@ -8,8 +8,9 @@ PACKAGES=(
   libhiredis-dev libspdlog-dev libjwt-dev libjansson-dev libsqlite3-dev libssl-dev prometheus-cpp-dev libpq-dev
   libgtest-dev libbenchmark-dev
   redis-server sqlite3 openssl tzdata clang-format prometheus buildah postgresql
-  # bench/outside.sh: h2load, and what the script reads its figures with
-  nghttp2-client bc curl util-linux
+  # bench/outside.sh: h2load, and what the script reads its figures with;
+  # python3 for its free ports and for the README walk-through test
+  nghttp2-client bc curl util-linux python3
 )
 
 missing=()
