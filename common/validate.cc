@@ -48,6 +48,14 @@ absl::Status CheckDate(const atrium::type::v1::Date& d, std::string_view field, 
   return absl::OkStatus();
 }
 
+absl::Status CheckYearMonth(const atrium::type::v1::YearMonth& m, std::string_view field) {
+  if (m.year() < kFirstYear || m.year() > kLastYear || m.month() < 1 || m.month() > 12) {
+    return InvalidArgument(
+        field, absl::StrCat("must be a month (year and month 1..12) of the years ", kFirstYear, "..", kLastYear));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckAmount(int64_t amount, std::string_view field) {
   if (amount > kMaxAmountMinor || amount < -kMaxAmountMinor) return TooLarge(field);
   return absl::OkStatus();

@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "atrium/type/v1/date.pb.h"
 #include "atrium/type/v1/money.pb.h"
+#include "atrium/type/v1/month.pb.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -49,6 +50,12 @@ absl::Status CheckTimestamp(const google::protobuf::Timestamp& ts, std::string_v
 // first_year..last_year (within 1900..2200).
 absl::Status CheckDate(const atrium::type::v1::Date& d, std::string_view field, int first_year = kFirstYear,
                        int last_year = kLastYear);
+
+// INVALID_ARGUMENT naming `field` unless `m` is a month of the years
+// 1900..2200.
+absl::Status CheckYearMonth(const atrium::type::v1::YearMonth& m, std::string_view field);
+// yyyymm of a month (checked first).
+inline int64_t MonthKey(const atrium::type::v1::YearMonth& m) { return int64_t{m.year()} * 100 + m.month(); }
 
 // INVALID_ARGUMENT naming `field` unless |amount| <= kMaxAmountMinor.
 absl::Status CheckAmount(int64_t amount, std::string_view field);

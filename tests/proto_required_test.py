@@ -25,6 +25,7 @@ REQUIRED = {
         ("AssignFeedbackRequest", "assignee"), ("AnswerFeedbackRequest", "answer"),
         ("ReplyToFeedbackRequest", "text"),
         ("LedgerEntry", "type"), ("LedgerEntry", "amount"), ("LedgerEntry", "reference"),
+        ("SummarizeBookRequest", "start_month"), ("SummarizeBookRequest", "end_month"),
     ],
     "atrium/meetings/v1/meetings.proto": [
         ("Meeting", "account"), ("Meeting", "title"), ("Meeting", "origin"),
@@ -45,6 +46,9 @@ REQUIRED = {
         ("RecordBillReviewRequest", "reviewer"), ("Payment", "amount"), ("Payment", "reference"),
         ("Payment", "date"), ("RecordGuestPreferencesRequest", "preferences"),
         ("GuestPreference", "category"), ("GuestPreference", "description"),
+        ("SummarizeSalesRequest", "start_month"), ("SummarizeSalesRequest", "end_month"),
+        ("ListMeetingChangesRequest", "actor"), ("ListMeetingChangesRequest", "start_time"),
+        ("ListMeetingChangesRequest", "end_time"),
     ],
     "atrium/notifications/v1/notifications.proto": [
         ("NoticeRevision", "notice_id"), ("NoticeRevision", "revision"),

@@ -92,6 +92,9 @@ class Archive final {
                                                                   const v1::ListLedgerEntriesRequest& req);
   absl::StatusOr<v1::Receivables> GetReceivables(const Principal& who, const v1::GetReceivablesRequest& req);
 
+  // The figures of the book per KAM, segment and month (book.cc).
+  absl::StatusOr<v1::BookSummary> SummarizeBook(const Principal& who, const v1::SummarizeBookRequest& req);
+
  private:
   absl::Time Now() const { return clock_->Now(); }
 

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <limits>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -188,6 +189,16 @@ TEST_F(ArchiveTest, RoleMatrixFollowsTheProto) {
          v1::GetReceivablesRequest r;
          r.set_name(parent + "/receivables");
          return archive_->GetReceivables(who, r).status();
+       }},
+      {"SummarizeBook (own)",
+       {"manager", "kam", "gm_office", "fnb", "finance", "service"},
+       [&](const Principal& who) {
+         v1::SummarizeBookRequest r;
+         r.mutable_start_month()->set_year(2026);
+         r.mutable_start_month()->set_month(11);
+         *r.mutable_end_month() = r.start_month();
+         r.set_owner("kam-li");
+         return archive_->SummarizeBook(who, r).status();
        }},
   };
   for (const Row& row : rows) {
@@ -1420,6 +1431,202 @@ TEST_F(ArchiveTest, ALedgerNeverSumsBeyondTheLargestAmount) {
   EXPECT_EQ(r->balance().amount_minor(), 0);
   *get.mutable_as_of() = D(2201, 1, 1);
   EXPECT_EQ(FieldOf(archive_->GetReceivables(kFinance, get).status()), "as_of");
+}
+
+// The figures of the book for one month of two KAMs, by hand: every
+// record counts for the owner and segment of its account when it was
+// recorded (visits for their visitor), whatever happened to the account
+// since.
+class BookTest : public ArchiveTest {
+ protected:
+  v1::SummarizeBookRequest Month(int y, int m) {
+    v1::SummarizeBookRequest r;
+    r.mutable_start_month()->set_year(y);
+    r.mutable_start_month()->set_month(m);
+    *r.mutable_end_month() = r.start_month();
+    return r;
+  }
+
+  absl::StatusOr<v1::Visit> Plan(const Principal& who, const Account& a, absl::Time when) {
+    v1::CreateVisitRequest req;
+    req.set_parent(a.name());
+    *req.mutable_visit()->mutable_planned_time() = ToProto(when);
+    req.mutable_visit()->set_purpose("拜访");
+    return archive_->CreateVisit(who, req);
+  }
+
+  absl::Status Record(const Principal& who, const v1::Visit& v, absl::Time when) {
+    v1::RecordVisitRequest req;
+    req.set_name(v.name());
+    req.set_outcome("谈了年会");
+    *req.mutable_visit_time() = ToProto(when);
+    return archive_->RecordVisit(who, req).status();
+  }
+
+  absl::Status Post(const Account& a, v1::LedgerEntry::Type type, int64_t fen, const std::string& ref,
+                    type::v1::Date date) {
+    v1::CreateLedgerEntryRequest req;
+    req.set_parent(a.name());
+    req.mutable_entry()->set_type(type);
+    req.mutable_entry()->mutable_amount()->set_amount_minor(fen);
+    req.mutable_entry()->set_reference(ref);
+    *req.mutable_entry()->mutable_entry_date() = date;
+    return archive_->CreateLedgerEntry(kFinance, req).status();
+  }
+
+  absl::StatusOr<v1::Feedback> Complaint(const Account& a, absl::Time due) {
+    v1::CreateFeedbackRequest req;
+    req.set_parent(a.name());
+    req.mutable_feedback()->set_kind(v1::Feedback::COMPLAINT);
+    req.mutable_feedback()->set_severity(v1::Feedback::MINOR);
+    req.mutable_feedback()->set_subject("房间噪音");
+    *req.mutable_feedback()->mutable_response_due_time() = ToProto(due);
+    return archive_->CreateFeedback(kKam, req);
+  }
+
+  static std::map<std::tuple<std::string, std::string, int>, v1::BookSummary::Cell> Cells(const v1::BookSummary& s) {
+    std::map<std::tuple<std::string, std::string, int>, v1::BookSummary::Cell> out;
+    for (const auto& c : s.cells()) out[{c.owner(), c.segment(), c.month().year() * 100 + c.month().month()}] = c;
+    return out;
+  }
+};
+
+TEST_F(BookTest, TheMonthsFiguresCountForWhoseBookItWasThen) {
+  // kStart is 2026-11-27 10:00 in Shanghai.
+  Account a = Create(kKam, NewAccount("甲公司"));  // kam-li, finance
+  Account pharma = NewAccount("乙药业");
+  pharma.set_industry_segment("pharma");
+  Account b = Create(kKam, pharma);
+  Account c = Create(kKam2, NewAccount("丙银行"));  // kam-zhao, finance
+  // Visits: one done on its day, one done a day late, one cancelled, one
+  // missed (its time passed), one still ahead.
+  auto done = Plan(kKam, a, kStart + absl::Hours(1));
+  auto late = Plan(kKam, a, kStart - absl::Hours(24));
+  auto cancelled = Plan(kKam, b, kStart + absl::Hours(2));
+  auto missed = Plan(kKam, b, kStart - absl::Hours(48));
+  auto ahead = Plan(kKam, b, kStart + absl::Hours(24 * 2));
+  for (const auto* v : {&done, &late, &cancelled, &missed, &ahead}) ASSERT_TRUE(v->ok()) << v->status();
+  clock_.Advance(absl::Hours(2));  // 12:00
+  ASSERT_TRUE(Record(kKam, *done, kStart + absl::Hours(1)).ok());
+  ASSERT_TRUE(Record(kKam, *late, kStart).ok());
+  v1::CancelVisitRequest cancel;
+  cancel.set_name(cancelled->name());
+  cancel.set_reason("客户出差");
+  ASSERT_TRUE(archive_->CancelVisit(kKam, cancel).ok());
+  // Payments and charges.
+  ASSERT_TRUE(Post(a, v1::LedgerEntry::CHARGE, 1'000'000, "INV-1", D(2026, 8, 1)).ok());
+  ASSERT_TRUE(Post(a, v1::LedgerEntry::PAYMENT, 300'000, "R-1", D(2026, 11, 20)).ok());
+  ASSERT_TRUE(Post(b, v1::LedgerEntry::PAYMENT, 50'000, "R-1", D(2026, 11, 2)).ok());
+  ASSERT_TRUE(Post(c, v1::LedgerEntry::PAYMENT, 70'000, "R-1", D(2026, 10, 31)).ok());  // October
+  ASSERT_TRUE(Post(c, v1::LedgerEntry::CHARGE, 200'000, "INV-1", D(2026, 11, 25)).ok());
+  // Complaints: one answered in time, one overdue, one not due yet.
+  auto answered = Complaint(a, kStart + absl::Hours(4));
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  v1::AssignFeedbackRequest assign;
+  assign.set_name(answered->name());
+  assign.set_assignee("kam-li");
+  ASSERT_TRUE(archive_->AssignFeedback(kManager, assign).ok());
+  v1::AnswerFeedbackRequest answer;
+  answer.set_name(answered->name());
+  answer.set_answer("已更换房间并致歉");
+  ASSERT_TRUE(archive_->AnswerFeedback(kKam, answer).ok());
+  ASSERT_TRUE(Complaint(a, kStart + absl::Hours(24 * 3)).ok());
+  clock_.Advance(absl::Hours(28));  // 11-28 16:00
+  ASSERT_TRUE(Complaint(b, kStart + absl::Hours(31)).ok());
+  clock_.Advance(absl::Hours(2));  // 11-28 18:00: past its due time
+
+  // Then account a moves to kam-zhao and into pharma: its figures stay.
+  v1::UpdateAccountRequest move;
+  *move.mutable_account() = a;
+  move.mutable_account()->clear_etag();
+  move.mutable_account()->set_owner("kam-zhao");
+  move.mutable_account()->set_industry_segment("pharma");
+  move.mutable_update_mask()->add_paths("owner");
+  move.mutable_update_mask()->add_paths("industry_segment");
+  ASSERT_TRUE(archive_->UpdateAccount(kManager, move).ok());
+
+  auto s = archive_->SummarizeBook(kManager, Month(2026, 11));
+  ASSERT_TRUE(s.ok()) << s.status();
+  auto cells = Cells(*s);
+  const auto& li_finance = cells[{"kam-li", "finance", 202611}];
+  EXPECT_EQ(li_finance.new_accounts(), 1);  // a
+  EXPECT_EQ(li_finance.visits_planned(), 2);
+  EXPECT_EQ(li_finance.visits_done(), 2);
+  EXPECT_EQ(li_finance.visits_done_on_time(), 1);
+  EXPECT_EQ(li_finance.payments().amount_minor(), 300'000);
+  EXPECT_EQ(li_finance.complaints(), 2);
+  EXPECT_EQ(li_finance.complaints_answered_on_time(), 1);
+  EXPECT_EQ(li_finance.complaints_overdue(), 0);
+  const auto& li_pharma = cells[{"kam-li", "pharma", 202611}];
+  EXPECT_EQ(li_pharma.new_accounts(), 1);  // b
+  EXPECT_EQ(li_pharma.visits_planned(), 3);
+  EXPECT_EQ(li_pharma.visits_cancelled(), 1);
+  EXPECT_EQ(li_pharma.visits_missed(), 1);
+  EXPECT_EQ(li_pharma.visits_done(), 0);
+  EXPECT_EQ(li_pharma.payments().amount_minor(), 50'000);
+  EXPECT_EQ(li_pharma.complaints(), 1);
+  EXPECT_EQ(li_pharma.complaints_overdue(), 1);
+  const auto& zhao = cells[{"kam-zhao", "finance", 202611}];
+  EXPECT_EQ(zhao.new_accounts(), 1);             // c
+  EXPECT_EQ(zhao.payments().amount_minor(), 0);  // its payment is October's
+  EXPECT_EQ(cells.size(), 3u);
+  // Receivables are whose book the account is in now: a is kam-zhao's.
+  ASSERT_EQ(s->receivables_size(), 2);
+  EXPECT_EQ(s->receivables(0).owner(), "kam-li");
+  EXPECT_EQ(s->receivables(0).balance().amount_minor(), -50'000);
+  EXPECT_EQ(s->receivables(0).unapplied_credit().amount_minor(), 50'000);
+  EXPECT_EQ(s->receivables(1).owner(), "kam-zhao");
+  // a: 1,000,000 charged 08-01 less 300,000 paid = 700,000 over 90 days;
+  // c: 200,000 charged 11-25 less 70,000 paid = 130,000 in 0-30.
+  EXPECT_EQ(s->receivables(1).balance().amount_minor(), 830'000);
+  EXPECT_EQ(s->receivables(1).over_90_days().amount_minor(), 700'000);
+  EXPECT_EQ(s->receivables(1).days_0_30().amount_minor(), 130'000);
+  EXPECT_EQ(s->receivables(1).overdue_accounts(), 1);
+
+  // A KAM reads their own; a filter narrows every figure.
+  auto own = Month(2026, 11);
+  own.set_owner("kam-li");
+  own.set_segment("pharma");
+  auto mine = archive_->SummarizeBook(kKam, own);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->cells_size(), 1);
+  EXPECT_EQ(mine->cells(0).segment(), "pharma");
+  ASSERT_EQ(mine->receivables_size(), 1);  // b only: a is kam-zhao's now
+  EXPECT_EQ(mine->receivables(0).balance().amount_minor(), -50'000);
+  // Aged at an earlier day, the charge of 11-25 is not there yet.
+  auto earlier = Month(2026, 11);
+  *earlier.mutable_as_of() = D(2026, 11, 24);
+  auto then = archive_->SummarizeBook(kManager, earlier);
+  ASSERT_TRUE(then.ok());
+  EXPECT_EQ(then->receivables(1).days_0_30().amount_minor(), 0);
+}
+
+TEST_F(BookTest, BadRangesAndOtherPeoplesFiguresAreRefused) {
+  auto r = Month(2026, 11);
+  EXPECT_EQ(CodeOf(archive_->SummarizeBook(kKam, r)), Code::kPermissionDenied);  // everyone's
+  r.set_owner("kam-li");
+  EXPECT_EQ(CodeOf(archive_->SummarizeBook(kKam2, r)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(archive_->SummarizeBook(kClerk, r)), Code::kPermissionDenied);
+  const Principal engineering{"eng", "Engineering", Role::kDepartment, "engineering"};
+  EXPECT_EQ(CodeOf(archive_->SummarizeBook(engineering, r)), Code::kPermissionDenied);
+  auto bad = [&](std::function<void(v1::SummarizeBookRequest&)> change) {
+    auto req = Month(2026, 11);
+    change(req);
+    return FieldOf(archive_->SummarizeBook(kManager, req).status());
+  };
+  EXPECT_EQ(bad([](auto& q) { q.clear_start_month(); }), "start_month");
+  EXPECT_EQ(bad([](auto& q) { q.mutable_start_month()->set_month(0); }), "start_month");
+  EXPECT_EQ(bad([](auto& q) { q.mutable_start_month()->set_year(1899); }), "start_month");
+  EXPECT_EQ(bad([](auto& q) { q.clear_end_month(); }), "end_month");
+  EXPECT_EQ(bad([](auto& q) { q.mutable_end_month()->set_year(2025); }), "end_month");
+  EXPECT_EQ(bad([](auto& q) { q.mutable_end_month()->set_year(2029); }), "end_month");  // 37 months
+  EXPECT_EQ(bad([](auto& q) { *q.mutable_as_of() = D(2026, 2, 30); }), "as_of");
+  EXPECT_EQ(bad([](auto& q) { q.set_owner(std::string(129, 'k')); }), "owner");
+  EXPECT_EQ(bad([](auto& q) { q.set_segment("\xff"); }), "segment");
+  auto longest = Month(2026, 11);
+  longest.mutable_end_month()->set_year(2029);
+  longest.mutable_end_month()->set_month(10);
+  EXPECT_TRUE(archive_->SummarizeBook(kManager, longest).ok());  // 36 months
 }
 
 }  // namespace

@@ -45,6 +45,7 @@ ClientsHandler::ClientsHandler(Archive* a, const TokenVerifier* verifier, Execut
   Unary(a, &Archive::CreateLedgerEntry);
   Unary(a, &Archive::ListLedgerEntries);
   Unary(a, &Archive::GetReceivables);
+  Unary(a, &Archive::SummarizeBook);
   Seal();
 }
 

@@ -21,6 +21,7 @@
 #include "common/request_ids.h"
 #include "common/status_macros.h"
 #include "common/text.h"
+#include "services/clients/aging.h"
 #include "services/clients/store.h"
 
 namespace atrium::clients::internal {
@@ -57,6 +58,12 @@ enum class ClerkMay { kNo, kYes };
 absl::Status CheckCanChange(const Principal& who, const v1::Account& account, ClerkMay clerk);
 // A write to anything under an archived account is refused.
 absl::Status CheckActive(const v1::Account& account);
+
+// The ledger (receivables.cc): days since the epoch of a date, an amount of
+// the book's currency (CNY), and an entry as the aging reads it.
+int64_t DayNumber(const type::v1::Date& d);
+type::v1::Money Cny(int64_t amount);
+LedgerLine ToLine(const v1::LedgerEntry& e);
 
 // Appends one entry to the account's sales-process record.
 // The activity record AppendActivity stores, built without a transaction.

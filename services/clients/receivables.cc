@@ -37,21 +37,6 @@ absl::Status CheckLedgerReader(const Principal& who, const v1::Account* account)
       "receivables are for the manager, the GM office, finance, services and the owning key account manager");
 }
 
-int64_t DayNumber(const type::v1::Date& d) { return (ToCivilDay(d) - absl::CivilDay(1970, 1, 1)); }
-
-type::v1::Money Cny(int64_t amount) {
-  type::v1::Money m;
-  m.set_currency_code(kBookCurrency);
-  m.set_amount_minor(amount);
-  return m;
-}
-
-LedgerLine ToLine(const LedgerEntry& e) {
-  int64_t amount = e.amount().amount_minor();
-  if (e.type() == LedgerEntry::PAYMENT) amount = -amount;
-  return LedgerLine{DayNumber(e.entry_date()), amount};
-}
-
 // Every ledger line and every sum aging forms stays within the bound of an
 // amount: an account's charges together, and its credits together, are at
 // most 10^15 fen; the entry that would pass either is refused.
@@ -91,6 +76,25 @@ bool SameEntry(const LedgerEntry& a, const LedgerEntry& b) {
 }
 
 }  // namespace
+
+namespace internal {
+
+int64_t DayNumber(const type::v1::Date& d) { return (ToCivilDay(d) - absl::CivilDay(1970, 1, 1)); }
+
+type::v1::Money Cny(int64_t amount) {
+  type::v1::Money m;
+  m.set_currency_code(kBookCurrency);
+  m.set_amount_minor(amount);
+  return m;
+}
+
+LedgerLine ToLine(const LedgerEntry& e) {
+  int64_t amount = e.amount().amount_minor();
+  if (e.type() == LedgerEntry::PAYMENT) amount = -amount;
+  return LedgerLine{DayNumber(e.entry_date()), amount};
+}
+
+}  // namespace internal
 
 absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, const v1::CreateLedgerEntryRequest& req) {
   if (!MayPost(who)) return PermissionDenied("ledger entries are posted by finance, services and the manager");

@@ -125,6 +125,21 @@ CREATE TABLE marks (
 ALTER TABLE outbox ADD COLUMN key TEXT NOT NULL DEFAULT '';
 ALTER TABLE marks RENAME COLUMN micros TO value;
 )sql"),
+              // The figures of the book (SummarizeBook) count what was recorded for the
+              // owner and segment of its account then: an account those it was created
+              // with, a sub-resource those of its account when it was added. Rows
+              // written before count for the account's owner and segment now.
+              db::Both(R"sql(
+ALTER TABLE accounts ADD COLUMN created_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN created_segment TEXT NOT NULL DEFAULT '';
+UPDATE accounts SET created_owner = owner, created_segment = industry_segment;
+CREATE INDEX accounts_by_create_time ON accounts(create_micros);
+ALTER TABLE children ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE children ADD COLUMN segment TEXT NOT NULL DEFAULT '';
+UPDATE children SET owner = (SELECT a.owner FROM accounts a WHERE a.id = children.account_id),
+  segment = (SELECT a.industry_segment FROM accounts a WHERE a.id = children.account_id)
+  WHERE kind IN ('visit', 'feedback', 'ledger_entry');
+)sql"),
           },
   };
   return *schema;

@@ -93,8 +93,10 @@ absl::Status ClientsTx::PutAccountRow(const AccountRow& row) {
   const bool lite = tx_.dialect() == Dialect::kSqlite;
   return tx_.Exec(
       absl::StrCat("INSERT INTO accounts(id, display_name, name_norm, search_text, credit_code, owner,"
-                   " industry_segment, kind, vip_level, state, create_micros, update_micros, data",
-                   lite ? ", search_rowid" : "", ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13",
+                   " industry_segment, kind, vip_level, state, create_micros, update_micros, data, created_owner,"
+                   " created_segment",
+                   lite ? ", search_rowid" : "",
+                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $6, $7",
                    lite ? ", (SELECT COALESCE(MAX(search_rowid), 0) + 1 FROM accounts)" : "",
                    ") ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,"
                    " name_norm = excluded.name_norm, search_text = excluded.search_text,"
@@ -162,9 +164,13 @@ absl::StatusOr<std::optional<ChildRecord>> ClientsTx::FindChildByReference(const
 }
 
 absl::Status ClientsTx::PutChild(const ChildRecord& r) {
+  // The owner and segment of the account when the record is added stay
+  // with it (the figures of the book count for them).
   return tx_.Exec(
-      "INSERT INTO children(name, kind, account_id, state, category, due_micros, person, reference, sort_key, data)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+      "INSERT INTO children(name, kind, account_id, state, category, due_micros, person, reference, sort_key, data,"
+      " owner, segment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+      " COALESCE((SELECT a.owner FROM accounts a WHERE a.id = $3), ''),"
+      " COALESCE((SELECT a.industry_segment FROM accounts a WHERE a.id = $3), ''))"
       " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, account_id = excluded.account_id,"
       " state = excluded.state, category = excluded.category, due_micros = excluded.due_micros,"
       " person = excluded.person, reference = excluded.reference, sort_key = excluded.sort_key, data = excluded.data",
@@ -196,6 +202,61 @@ absl::StatusOr<std::vector<ChildRecord>> ClientsTx::ListChildren(const ChildQuer
   sql += " ORDER BY sort_key, name LIMIT " + p.Add(q.limit);
   ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
   return Children(r);
+}
+
+namespace {
+
+// (account, owner, segment, state, key[, data]) rows.
+absl::StatusOr<std::vector<BookRow>> BookRows(const absl::StatusOr<db::Rows>& r, bool with_data = true) {
+  if (!r.ok()) return r.status();
+  std::vector<BookRow> out(static_cast<size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) {
+    out[i] = BookRow{r->Text(i, 0), r->Text(i, 1),
+                     r->Text(i, 2), static_cast<int>(r->Int(i, 3)),
+                     r->Int(i, 4),  with_data ? r->Bytes(i, 5) : std::string()};
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<BookRow>> ClientsTx::NewAccounts(int64_t from, int64_t to, const std::string& owner,
+                                                            const std::string& segment) {
+  db::Params p;
+  const std::string first = p.Add(from);
+  std::string sql = absl::StrCat(
+      "SELECT id, created_owner, created_segment, state, create_micros FROM accounts WHERE create_micros BETWEEN ",
+      first, " AND ", p.Add(to));
+  if (!owner.empty()) sql += " AND created_owner = " + p.Add(owner);
+  if (!segment.empty()) sql += " AND created_segment = " + p.Add(segment);
+  return BookRows(tx_.Query(sql, p.args()), false);
+}
+
+absl::StatusOr<std::vector<BookRow>> ClientsTx::BookChildren(const std::string& kind, int64_t from, int64_t to,
+                                                             bool by_person, const std::string& owner,
+                                                             const std::string& segment, int state) {
+  db::Params p;
+  const char* who = by_person ? "person" : "owner";
+  const std::string k = p.Add(kind);
+  const std::string first = p.Add(from);
+  std::string sql =
+      absl::StrCat("SELECT account_id, ", who, ", segment, state, sort_key, data FROM children WHERE kind = ", k,
+                   " AND sort_key BETWEEN ", first, " AND ", p.Add(to));
+  if (!owner.empty()) sql += absl::StrCat(" AND ", who, " = ", p.Add(owner));
+  if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
+  if (state != 0) sql += " AND state = " + p.Add(state);
+  return BookRows(tx_.Query(sql, p.args()));
+}
+
+absl::StatusOr<std::vector<BookRow>> ClientsTx::LedgerOfOwners(const std::string& owner, const std::string& segment) {
+  db::Params p;
+  std::string sql = absl::StrCat(
+      "SELECT c.account_id, a.owner, a.industry_segment, c.state, c.sort_key, c.data FROM children c"
+      " JOIN accounts a ON a.id = c.account_id WHERE c.kind = ",
+      p.Add(std::string(kLedgerEntry)));
+  if (!owner.empty()) sql += " AND a.owner = " + p.Add(owner);
+  if (!segment.empty()) sql += " AND a.industry_segment = " + p.Add(segment);
+  return BookRows(tx_.Query(sql, p.args()));
 }
 
 }  // namespace atrium::clients

@@ -79,6 +79,17 @@ struct ChildQuery {
   int limit = 50;
 };
 
+// A record the figures of the book (SummarizeBook) count, with the owner
+// and segment it counts for.
+struct BookRow {
+  std::string account_id;
+  std::string owner;
+  std::string segment;
+  int state = 0;
+  int64_t key = 0;   // accounts: create micros; children: sort_key
+  std::string data;  // children: the serialized resource
+};
+
 // A transaction on the archive: the queries of its own tables, and what
 // every store has (request ids, the outbox of alerts, marks) from db::TxBase.
 class ClientsTx : public db::TxBase {
@@ -103,6 +114,17 @@ class ClientsTx : public db::TxBase {
   absl::Status PutChild(const ChildRecord& record);
   absl::Status DeleteChild(const std::string& name);
   absl::StatusOr<std::vector<ChildRecord>> ListChildren(const ChildQuery& query);
+
+  // The figures of the book: accounts created in [from, to] (micros) by
+  // their first owner and segment; children of `kind` with sort_key in
+  // [from, to], by their visitor (`by_person`) or by their account's owner
+  // and segment when added, in `state` (0 = any); every ledger entry with
+  // its account's owner and segment now. Empty filters match all.
+  absl::StatusOr<std::vector<BookRow>> NewAccounts(int64_t from_micros, int64_t to_micros, const std::string& owner,
+                                                   const std::string& segment);
+  absl::StatusOr<std::vector<BookRow>> BookChildren(const std::string& kind, int64_t from, int64_t to, bool by_person,
+                                                    const std::string& owner, const std::string& segment, int state);
+  absl::StatusOr<std::vector<BookRow>> LedgerOfOwners(const std::string& owner, const std::string& segment);
 };
 
 using ClientsStore = db::Store<ClientsTx>;

@@ -35,6 +35,7 @@ absl::StatusOr<AccountInfo> ClientsDirectory::Lookup(const Principal& who, const
   info.owner = a.owner();
   info.display_name = a.display_name();
   info.archived = a.state() == clients::v1::Account::ARCHIVED;
+  info.industry_segment = a.industry_segment();
   return info;
 }
 

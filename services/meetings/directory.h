@@ -24,6 +24,7 @@ struct AccountInfo {
   std::string owner;  // the KAM
   std::string display_name;
   bool archived = false;
+  std::string industry_segment;
 };
 
 class AccountDirectory {

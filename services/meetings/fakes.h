@@ -21,8 +21,8 @@ class FakeDirectory : public AccountDirectory {
     return it->second;
   }
   std::map<std::string, AccountInfo> accounts = {
-      {"accounts/acme", {"accounts/acme", "kam-li", "ACME", false}},
-      {"accounts/old", {"accounts/old", "kam-li", "Old Co", true}},
+      {"accounts/acme", {"accounts/acme", "kam-li", "ACME", false, ""}},
+      {"accounts/old", {"accounts/old", "kam-li", "Old Co", true, ""}},
   };
   bool down = false;
 };

@@ -374,6 +374,7 @@ absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::
       *e->mutable_entry_date() = Today(now, ctx_.policy.zone);
       RETURN_IF_ERROR(QueueRequest(tx, OutboxEntry::kLedger, m, s->name(), ledger, now));
     }
+    *m.mutable_actual_revenue() = RevenueOf(*s, m.revenue());
     *s->mutable_posted_to_receivables() = Cny(balance);
     *s->mutable_settle_time() = ToProto(now);
     Touch(s->mutable_audit(), who, now);
@@ -383,7 +384,7 @@ absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::
     AddChange(m, Meeting::SETTLED, who, now, note);
     Touch(m.mutable_audit(), who, now);
     m.set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutMeeting(id, m));
+    RETURN_IF_ERROR(SaveMeeting(ctx_, tx, m, now));
     RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(req.name(), "/history/", m.history_size()),
                                    "COMPLETED -> SETTLED", note, who, now));
     return m;
@@ -432,7 +433,7 @@ absl::StatusOr<Meeting> FollowUp::RecordGuestPreferences(const Principal& who,
     }
     Touch(m.mutable_audit(), who, now);
     m.set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutMeeting(id, m));
+    RETURN_IF_ERROR(SaveMeeting(ctx_, tx, m, now));
     return m;
   });
 }

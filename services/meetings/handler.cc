@@ -66,6 +66,10 @@ MeetingsHandler::MeetingsHandler(Meetings* d, const TokenVerifier* verifier, Exe
   Unary(followup, &FollowUp::SettleMeeting);
   Unary(followup, &FollowUp::RecordGuestPreferences);
   Unary(followup, &FollowUp::GetTodayView);
+
+  Figures* figures = &d->figures();
+  Unary(figures, &Figures::SummarizeSales);
+  Unary(figures, &Figures::ListMeetingChanges);
   Seal();
 }
 

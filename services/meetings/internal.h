@@ -76,6 +76,13 @@ absl::Status IssueRevision(const Context& ctx, MeetingsTx& tx, v1::Meeting& m, c
 // (sales.cc).
 absl::StatusOr<v1::Agreement> MustGetAgreement(MeetingsTx& tx, const std::string& name);
 
+// Stores `m` with what the sales figures keep of it (figures.cc): every
+// write of a meeting goes through here.
+absl::Status SaveMeeting(const Context& ctx, MeetingsTx& tx, const v1::Meeting& m, absl::Time now);
+// Records that `who` issued notice revision `revision` of `m`.
+absl::Status RecordRevision(const Context& ctx, MeetingsTx& tx, const v1::Meeting& m, const Principal& who,
+                            int revision, absl::Time now);
+
 // Reads and writes a stored message under its resource name.
 template <typename T>
 absl::StatusOr<std::optional<T>> GetAs(MeetingsTx& tx, const std::string& name) {

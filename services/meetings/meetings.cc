@@ -119,6 +119,18 @@ using v1::Booking;
 using v1::Meeting;
 
 constexpr char kCreateMeeting[] = "CreateMeeting";
+
+absl::Status CheckLostBusiness(const std::string& competitor, const type::v1::Money& value, bool has_value) {
+  RETURN_IF_ERROR(CheckText(competitor, "competitor", 200));
+  if (has_value) RETURN_IF_ERROR(ValidateAmount(value, "lost_value", true));
+  return absl::OkStatus();
+}
+
+// What was lost and to whom: the value given, else what it was worth.
+void MarkLostBusiness(const std::string& competitor, const type::v1::Money& value, bool has_value, Meeting& m) {
+  m.set_competitor(competitor);
+  *m.mutable_lost_value() = Cny(has_value ? value.amount_minor() : m.revenue().total().amount_minor());
+}
 constexpr absl::Duration kLongestMeeting = absl::Hours(31 * 24);
 
 }  // namespace
@@ -168,6 +180,7 @@ absl::StatusOr<Meeting> Pipeline::CreateMeeting(const Principal& who, const v1::
   const std::string id = NewId(now);
   m.set_name(absl::StrCat("meetings/", id));
   m.set_owner(account->owner);
+  m.set_segment(account->industry_segment);
   m.set_state(Meeting::ENQUIRY);
   m.clear_close_reason();
   *m.mutable_audit() = NewAudit(who, now);
@@ -180,7 +193,7 @@ absl::StatusOr<Meeting> Pipeline::CreateMeeting(const Principal& who, const v1::
       return existing;
     }
     RETURN_IF_ERROR(RememberOriginal(tx, *key, m.name(), now));
-    RETURN_IF_ERROR(tx.PutMeeting(id, m));
+    RETURN_IF_ERROR(SaveMeeting(ctx_, tx, m, now));
     RETURN_IF_ERROR(
         RecordActivity(tx, m, absl::StrCat(m.name(), "/history/0"),
                        absl::StrCat("enquiry recorded (", m.origin() == Meeting::WALK_IN ? "walk-in" : "outreach", ")"),
@@ -249,9 +262,14 @@ absl::StatusOr<Meeting> Pipeline::MarkMeetingLost(const Principal& who, const v1
   // Lost: an enquiry that never became business.
   RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   ASSIGN_OR_RETURN(const std::string lost_reason, LostReasonCodeOf(req.lost_reason(), "lost_reason"));
+  RETURN_IF_ERROR(CheckLostBusiness(req.competitor(), req.lost_value(), req.has_lost_value()));
   return Move(ctx_, who, req.name(), req.etag(), req.reason(),
               {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT}, Meeting::LOST, true,
-              [&](MeetingsTx& tx, Meeting& m) { return MarkLostReason(tx, lost_reason, m); });
+              [&](MeetingsTx& tx, Meeting& m) -> absl::Status {
+                RETURN_IF_ERROR(MarkLostReason(tx, lost_reason, m));
+                MarkLostBusiness(req.competitor(), req.lost_value(), req.has_lost_value(), m);
+                return absl::OkStatus();
+              });
 }
 
 absl::StatusOr<Meeting> Pipeline::CancelMeeting(const Principal& who, const v1::CancelMeetingRequest& req) {
@@ -259,11 +277,13 @@ absl::StatusOr<Meeting> Pipeline::CancelMeeting(const Principal& who, const v1::
   // notice went out, the departments get a revision saying so, to sign.
   RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true));
   ASSIGN_OR_RETURN(const std::string lost_reason, LostReasonCodeOf(req.lost_reason(), "lost_reason"));
+  RETURN_IF_ERROR(CheckLostBusiness(req.competitor(), req.lost_value(), req.has_lost_value()));
   return Move(ctx_, who, req.name(), req.etag(), req.reason(),
               {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT, Meeting::CONTRACTED,
                Meeting::NOTICE_ISSUED, Meeting::PREPARED},
               Meeting::CANCELLED, true, [&](MeetingsTx& tx, Meeting& m) -> absl::Status {
                 RETURN_IF_ERROR(MarkLostReason(tx, lost_reason, m));
+                MarkLostBusiness(req.competitor(), req.lost_value(), req.has_lost_value(), m);
                 if (m.notice_revision() == 0) return absl::OkStatus();
                 return IssueRevision(ctx_, tx, m, who, req.reason());
               });
@@ -293,7 +313,7 @@ absl::StatusOr<Meeting> Move(const Context& ctx, const Principal& who, const std
     if (to == Meeting::LOST || to == Meeting::CANCELLED) m.set_close_reason(note);
     Touch(m.mutable_audit(), who, now);
     m.set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutMeeting(id, m));
+    RETURN_IF_ERROR(SaveMeeting(ctx, tx, m, now));
     // The step goes to the account's sales record too, through the outbox.
     RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(name, "/history/", m.history_size()),
                                    absl::StrCat(StateName(was), " -> ", StateName(to)), note, who, now));

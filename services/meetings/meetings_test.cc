@@ -330,7 +330,7 @@ TEST_F(MeetingsTest, ARequestIdOfACancelledBookingIsNotReusedForAnotherSlot) {
 // A request id is scoped to its caller: a second KAM sending the id the first
 // KAM used creates their own resource and never gets the first KAM's back.
 TEST_F(MeetingsTest, ARequestIdBelongsToItsCaller) {
-  directory_.accounts["accounts/zeta"] = {"accounts/zeta", "kam-zhao", "Zeta", false};
+  directory_.accounts["accounts/zeta"] = {"accounts/zeta", "kam-zhao", "Zeta", false, ""};
   v1::CreateMeetingRequest req;
   req.mutable_meeting()->set_account("accounts/acme");
   req.mutable_meeting()->set_title("年会");

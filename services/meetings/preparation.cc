@@ -54,6 +54,7 @@ absl::Status IssueRevision(const Context& ctx, MeetingsTx& tx, Meeting& m, const
   RETURN_IF_ERROR(QueueRequest(tx, OutboxEntry::kNotice, m, notice.name(), dispatch, now));
   m.set_notice_revision(revision);
   *m.mutable_checklist() = DeriveChecklist(notice, m.checklist());
+  RETURN_IF_ERROR(RecordRevision(ctx, tx, m, who, revision, now));
   spdlog::info("{}: notice revision {} issued by {} ({})", m.name(), revision, who.subject, notice.name());
   return RecordActivity(
       tx, m, notice.name(),
@@ -123,7 +124,7 @@ absl::StatusOr<Meeting> Preparation::CheckItem(const Principal& who, const v1::C
       it->set_note(req.note());
       Touch(m.mutable_audit(), who, now);
       m.set_etag(NewEtag());
-      RETURN_IF_ERROR(tx.PutMeeting(id, m));
+      RETURN_IF_ERROR(SaveMeeting(ctx_, tx, m, now));
     }
     out = std::move(m);
     return absl::OkStatus();

@@ -7,6 +7,7 @@
 #include "services/meetings/handler.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/store.h"
+#include "spdlog/spdlog.h"
 
 namespace atrium::meetings {
 
@@ -75,6 +76,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config,
   relay->AddPeer("notifications", OutboxRelay::ByMethod(notifications));
   rt->parts.meetings = std::make_unique<Meetings>(store, rt->parts.accounts.get(), clock, rt->page_tokens(),
                                                   rt->parts.board.get(), std::move(policy));
+  ASSIGN_OR_RETURN(const int filled, rt->parts.meetings->FillSalesFacts());
+  if (filled > 0) spdlog::info("sales figures: {} meeting(s) stored before them counted", filled);
   rt->Serve(std::make_unique<MeetingsHandler>(rt->parts.meetings.get(), rt->verifier(), rt->executor()),
             [store] { return store->Ping(); });
 

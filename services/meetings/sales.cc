@@ -67,6 +67,25 @@ absl::Status PutApproval(MeetingsTx& tx, const ApprovalRequest& r) {
                              ToUnixMicros(r.audit().create_time()), r.SerializeAsString()});
 }
 
+// Before an agreement is signed, a meeting is worth its latest draft
+// (`draft`; none once discarded), and takes the draft's dates as its
+// planned ones. The meeting's etag stays: these are derived, and a caller's
+// next move with the etag it holds still applies.
+absl::Status ValueAtDraft(const Context& ctx, MeetingsTx& tx, Meeting& m, const Agreement* draft, absl::Time now) {
+  if (m.agreement_version() != 0) return absl::OkStatus();
+  if (draft) {
+    *m.mutable_revenue() = RevenueOf(*draft);
+    // The draft's dates are the best known: the business is forecast there.
+    if (draft->has_start_time() && draft->has_end_time()) {
+      *m.mutable_start_time() = draft->start_time();
+      *m.mutable_end_time() = draft->end_time();
+    }
+  } else {
+    m.clear_revenue();
+  }
+  return SaveMeeting(ctx, tx, m, now);
+}
+
 absl::StatusOr<std::vector<Agreement>> Versions(MeetingsTx& tx, const std::string& meeting_name) {
   std::vector<Agreement> out;
   std::optional<std::pair<int64_t, std::string>> after;
@@ -192,6 +211,7 @@ absl::StatusOr<Agreement> Sales::CreateAgreement(const Principal& who, const v1:
     *a.mutable_audit() = NewAudit(who, now);
     a.set_etag(NewEtag());
     RETURN_IF_ERROR(PutAgreement(tx, a));
+    RETURN_IF_ERROR(ValueAtDraft(ctx_, tx, m, &a, now));
     RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(a.name(), "/drafted"),
                                    absl::StrCat("agreement version ", version, " drafted"), OfferSummary(a), who, now));
     return a;
@@ -260,6 +280,7 @@ absl::StatusOr<Agreement> Sales::UpdateAgreement(const Principal& who, const v1:
     Touch(content.mutable_audit(), who, now);
     content.set_etag(NewEtag());
     RETURN_IF_ERROR(PutAgreement(tx, content));
+    RETURN_IF_ERROR(ValueAtDraft(ctx_, tx, m, &content, now));
     RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(content.name(), "/revised/", content.etag()),
                                    absl::StrCat("offer revised (agreement version ", content.version(), ")"),
                                    OfferSummary(content), who, now));
@@ -337,6 +358,7 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
     RETURN_IF_ERROR(PutAgreement(tx, *a));
 
     m->set_agreement_version(a->version());
+    *m->mutable_revenue() = RevenueOf(*a);
     *m->mutable_start_time() = a->start_time();
     *m->mutable_end_time() = a->end_time();
     m->set_expected_attendees(a->attendees());
@@ -356,7 +378,7 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
     }
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
-    RETURN_IF_ERROR(tx.PutMeeting(id.first, *m));
+    RETURN_IF_ERROR(SaveMeeting(ctx_, tx, *m, now));
     RETURN_IF_ERROR(RecordActivity(
         tx, *m, absl::StrCat(a->name(), "/signed"),
         absl::StrCat(was == m->state() ? "" : "INTENT -> CONTRACTED: ", "agreement version ", a->version(), " signed"),
@@ -563,6 +585,7 @@ absl::StatusOr<Agreement> Sales::DiscardAgreement(const Principal& who, const v1
     Touch(a->mutable_audit(), who, now);
     a->set_etag(NewEtag());
     RETURN_IF_ERROR(PutAgreement(tx, *a));
+    RETURN_IF_ERROR(ValueAtDraft(ctx_, tx, m, nullptr, now));
     RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(a->name(), "/discarded"),
                                    absl::StrCat("agreement version ", a->version(), " discarded"), "", who, now));
     out = std::move(*a);

@@ -122,6 +122,72 @@ CREATE TABLE lost_reasons (
   data BYTEA NOT NULL
 );
 )sql"),
+              // The sales figures (facts.h): one fact per meeting, the changes of
+              // the definite business (by month of the event, and of the change),
+              // and each person's changes to meetings. Filled from the meetings
+              // at start-up (UpgradeRows), then on every write of a meeting.
+              db::Both(R"sql(
+CREATE TABLE sales_facts (
+  meeting_id TEXT COLLATE "C" PRIMARY KEY,
+  account TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  event_month INTEGER NOT NULL,
+  create_month INTEGER NOT NULL,
+  contracted INTEGER NOT NULL,
+  close_month INTEGER NOT NULL,
+  room_nights BIGINT NOT NULL,
+  rooms BIGINT NOT NULL,
+  fnb BIGINT NOT NULL,
+  conference BIGINT NOT NULL,
+  total BIGINT NOT NULL,
+  actual_room_nights BIGINT NOT NULL,
+  actual_rooms BIGINT NOT NULL,
+  actual_fnb BIGINT NOT NULL,
+  actual_conference BIGINT NOT NULL,
+  actual_total BIGINT NOT NULL,
+  lost_reason TEXT NOT NULL,
+  competitor TEXT NOT NULL,
+  lost_value BIGINT NOT NULL,
+  history_size INTEGER NOT NULL
+);
+CREATE INDEX sales_facts_by_event ON sales_facts(event_month);
+CREATE INDEX sales_facts_by_create ON sales_facts(create_month);
+CREATE INDEX sales_facts_by_close ON sales_facts(close_month) WHERE close_month > 0;
+CREATE TABLE definite_changes (
+  id BIGSERIAL PRIMARY KEY,
+  meeting_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  event_month INTEGER NOT NULL,
+  change_month INTEGER NOT NULL,
+  micros BIGINT NOT NULL,
+  meetings INTEGER NOT NULL,
+  room_nights BIGINT NOT NULL,
+  rooms BIGINT NOT NULL,
+  fnb BIGINT NOT NULL,
+  conference BIGINT NOT NULL,
+  total BIGINT NOT NULL
+);
+CREATE INDEX definite_changes_by_event ON definite_changes(event_month, micros);
+CREATE INDEX definite_changes_by_change ON definite_changes(change_month, micros);
+CREATE TABLE meeting_changes (
+  id BIGSERIAL PRIMARY KEY,
+  actor TEXT NOT NULL,
+  micros BIGINT NOT NULL,
+  kind INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  month INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  data BYTEA NOT NULL
+);
+CREATE INDEX meeting_changes_by_actor ON meeting_changes(actor, micros, id);
+CREATE INDEX meeting_changes_revisions ON meeting_changes(month) WHERE revision > 1;
+)sql"),
           },
   };
   return *schema;

@@ -230,6 +230,189 @@ absl::StatusOr<MeetingsGauges> MeetingsTx::ReadGauges(int64_t now) {
   return out;
 }
 
+namespace {
+
+constexpr char kFactColumns[] =
+    "meeting_id, account, owner, segment, state, event_month, create_month, contracted, close_month, room_nights,"
+    " rooms, fnb, conference, total, actual_room_nights, actual_rooms, actual_fnb, actual_conference, actual_total,"
+    " lost_reason, competitor, lost_value, history_size";
+
+SalesFact FactAt(const db::Rows& r, int i) {
+  SalesFact f;
+  f.meeting_id = r.Text(i, 0);
+  f.account = r.Text(i, 1);
+  f.owner = r.Text(i, 2);
+  f.segment = r.Text(i, 3);
+  f.state = static_cast<int>(r.Int(i, 4));
+  f.event_month = r.Int(i, 5);
+  f.create_month = r.Int(i, 6);
+  f.contracted = r.Int(i, 7) != 0;
+  f.close_month = r.Int(i, 8);
+  f.value = {r.Int(i, 9), r.Int(i, 10), r.Int(i, 11), r.Int(i, 12), r.Int(i, 13)};
+  f.actual = {r.Int(i, 14), r.Int(i, 15), r.Int(i, 16), r.Int(i, 17), r.Int(i, 18)};
+  f.lost_reason = r.Text(i, 19);
+  f.competitor = r.Text(i, 20);
+  f.lost_value = r.Int(i, 21);
+  f.history_size = static_cast<int>(r.Int(i, 22));
+  return f;
+}
+
+// " AND owner = $n AND segment = $m" for the filters given.
+std::string OwnerAndSegment(db::Params& p, const std::string& owner, const std::string& segment) {
+  std::string sql;
+  if (!owner.empty()) sql += " AND owner = " + p.Add(owner);
+  if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
+  return sql;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<SalesFact>> MeetingsTx::GetSalesFact(const std::string& meeting_id) {
+  ASSIGN_OR_RETURN(auto r, tx_.Query(absl::StrCat("SELECT ", kFactColumns, " FROM sales_facts WHERE meeting_id = $1"),
+                                     {meeting_id}));
+  if (r.empty()) return std::optional<SalesFact>();
+  return std::optional<SalesFact>(FactAt(r, 0));
+}
+
+absl::Status MeetingsTx::PutSalesFact(const SalesFact& f) {
+  return tx_.Exec(
+      absl::StrCat("INSERT INTO sales_facts(", kFactColumns,
+                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
+                   " $20, $21, $22, $23) ON CONFLICT (meeting_id) DO UPDATE SET account = excluded.account,"
+                   " owner = excluded.owner, segment = excluded.segment, state = excluded.state,"
+                   " event_month = excluded.event_month, create_month = excluded.create_month,"
+                   " contracted = excluded.contracted, close_month = excluded.close_month,"
+                   " room_nights = excluded.room_nights, rooms = excluded.rooms, fnb = excluded.fnb,"
+                   " conference = excluded.conference, total = excluded.total,"
+                   " actual_room_nights = excluded.actual_room_nights, actual_rooms = excluded.actual_rooms,"
+                   " actual_fnb = excluded.actual_fnb, actual_conference = excluded.actual_conference,"
+                   " actual_total = excluded.actual_total, lost_reason = excluded.lost_reason,"
+                   " competitor = excluded.competitor, lost_value = excluded.lost_value,"
+                   " history_size = excluded.history_size"),
+      {f.meeting_id,
+       f.account,
+       f.owner,
+       f.segment,
+       f.state,
+       f.event_month,
+       f.create_month,
+       f.contracted ? 1 : 0,
+       f.close_month,
+       f.value.room_nights,
+       f.value.rooms,
+       f.value.fnb,
+       f.value.conference,
+       f.value.total,
+       f.actual.room_nights,
+       f.actual.rooms,
+       f.actual.fnb,
+       f.actual.conference,
+       f.actual.total,
+       f.lost_reason,
+       f.competitor,
+       f.lost_value,
+       f.history_size});
+}
+
+absl::Status MeetingsTx::AddDefiniteChange(const SalesFact& f, const DefiniteChange& c, int64_t micros,
+                                           int64_t change_month) {
+  return tx_.Exec(
+      "INSERT INTO definite_changes(meeting_id, account, owner, segment, kind, event_month, change_month, micros,"
+      " meetings, room_nights, rooms, fnb, conference, total)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+      {f.meeting_id, f.account, f.owner, f.segment, c.kind, c.event_month, change_month, micros, c.meetings,
+       c.delta.room_nights, c.delta.rooms, c.delta.fnb, c.delta.conference, c.delta.total});
+}
+
+absl::Status MeetingsTx::AddMeetingChange(const ChangeRow& row) {
+  return tx_.Exec(
+      "INSERT INTO meeting_changes(actor, micros, kind, owner, segment, month, revision, data)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      {row.actor, row.micros, row.kind, row.owner, row.segment, row.month, row.revision,
+       Arg::Blob(row.change.SerializeAsString())});
+}
+
+absl::StatusOr<std::vector<SalesFact>> MeetingsTx::SalesFacts(const FactQuery& q) {
+  db::Params p;
+  const std::string from = p.Add(q.from);
+  std::string range = absl::StrCat(q.column, " BETWEEN ", from, " AND ", p.Add(q.to));
+  if (q.or_undated) range = absl::StrCat("(", range, " OR ", q.column, " = 0)");
+  std::string sql = absl::StrCat("SELECT ", kFactColumns, " FROM sales_facts WHERE ", range);
+  sql += OwnerAndSegment(p, q.owner, q.segment);
+  if (!q.states.empty()) {
+    sql += " AND state IN (";
+    for (size_t i = 0; i < q.states.size(); ++i) sql += (i ? ", " : "") + p.Add(q.states[i]);
+    sql += ")";
+  }
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  std::vector<SalesFact> out;
+  out.reserve(static_cast<size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) out.push_back(FactAt(r, i));
+  return out;
+}
+
+absl::StatusOr<std::vector<StoredChange>> MeetingsTx::DefiniteChangesOf(const ChangeQuery& q) {
+  db::Params p;
+  const std::string from = p.Add(q.from);
+  const std::string to = p.Add(q.to);
+  std::string sql = absl::StrCat(
+      "SELECT meeting_id, account, owner, segment, kind, event_month, change_month, meetings, room_nights, rooms, fnb,"
+      " conference, total FROM definite_changes WHERE ",
+      q.column, " BETWEEN ", from, " AND ", to, " AND micros <= ", p.Add(q.as_of_micros));
+  sql += OwnerAndSegment(p, q.owner, q.segment);
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  std::vector<StoredChange> out(static_cast<size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) {
+    StoredChange& c = out[i];
+    c.meeting_id = r.Text(i, 0);
+    c.account = r.Text(i, 1);
+    c.owner = r.Text(i, 2);
+    c.segment = r.Text(i, 3);
+    c.change.kind = static_cast<DefiniteChange::Kind>(r.Int(i, 4));
+    c.event_month = c.change.event_month = r.Int(i, 5);
+    c.change_month = r.Int(i, 6);
+    c.change.meetings = static_cast<int>(r.Int(i, 7));
+    c.change.delta = {r.Int(i, 8), r.Int(i, 9), r.Int(i, 10), r.Int(i, 11), r.Int(i, 12)};
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<ChangeRow>> MeetingsTx::ChangesBy(const std::string& actor, int64_t from, int64_t to,
+                                                             const std::optional<std::pair<int64_t, int64_t>>& after,
+                                                             int limit) {
+  db::Params p;
+  std::string sql = "SELECT id, micros, data FROM meeting_changes WHERE actor = " + p.Add(actor);
+  sql += " AND micros >= " + p.Add(from);
+  sql += " AND micros < " + p.Add(to);
+  if (after) {
+    const std::string micros = p.Add(after->first);
+    sql += absl::StrCat(" AND (micros, id) > (", micros, ", ", p.Add(after->second), ")");
+  }
+  sql += " ORDER BY micros, id LIMIT " + p.Add(limit);
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  std::vector<ChangeRow> out(static_cast<size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) {
+    out[i].id = r.Int(i, 0);
+    out[i].micros = r.Int(i, 1);
+    if (!r.Parse(i, 2, &out[i].change)) return absl::DataLossError("a stored meeting change is corrupt");
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<std::tuple<std::string, std::string, int64_t>, int>> MeetingsTx::LaterRevisions(
+    int64_t from_month, int64_t to_month, const std::string& owner, const std::string& segment) {
+  db::Params p;
+  const std::string from = p.Add(from_month);
+  std::string sql =
+      absl::StrCat("SELECT owner, segment, month, COUNT(*) FROM meeting_changes WHERE revision > 1 AND month BETWEEN ",
+                   from, " AND ", p.Add(to_month));
+  sql += OwnerAndSegment(p, owner, segment) + " GROUP BY owner, segment, month";
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  std::map<std::tuple<std::string, std::string, int64_t>, int> out;
+  for (int i = 0; i < r.size(); ++i) out[{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2)}] = static_cast<int>(r.Int(i, 3));
+  return out;
+}
+
 absl::StatusOr<std::vector<OutboxMessage>> MeetingsTx::DueOutbox(int64_t now, int limit) {
   // (The kind is spelled out, for the partial index outbox_notices to match.)
   auto r = tx_.Query(absl::StrCat("SELECT id, peer, method, body, traceparent, attempts, label, kind, key FROM outbox o"

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "atrium/meetings/v1/meetings.pb.h"
 #include "common/db.h"
+#include "services/meetings/facts.h"
 
 namespace atrium::meetings {
 
@@ -71,6 +73,54 @@ struct Record {
   std::string tag;
   int64_t seq = 0;
   std::string data;
+};
+
+// One row of the changes a person made to meetings (MeetingChange).
+struct ChangeRow {
+  int64_t id = 0;
+  std::string actor;
+  int64_t micros = 0;
+  int kind = 0;  // MeetingChange::Kind
+  std::string owner;
+  std::string segment;
+  int64_t month = 0;  // of `micros`, in the hotel's zone
+  int revision = 0;   // NOTICE_REVISION's
+  v1::MeetingChange change;
+};
+
+// Which sales facts a figure reads: those with `column` (event_month,
+// create_month, close_month) in [from, to], optionally of one owner and
+// segment, and (when `states` is not empty) in one of them.
+struct FactQuery {
+  std::string column;
+  int64_t from = 0;
+  int64_t to = 0;
+  bool or_undated = false;  // also event_month = 0
+  std::string owner;
+  std::string segment;
+  std::vector<int> states;
+};
+
+// Which definite changes: `column` (event_month or change_month) in
+// [from, to], made at or before `as_of_micros`.
+struct ChangeQuery {
+  std::string column;
+  int64_t from = 0;
+  int64_t to = 0;
+  int64_t as_of_micros = 0;
+  std::string owner;
+  std::string segment;
+};
+
+// A stored definite change with what it is attributed to.
+struct StoredChange {
+  std::string meeting_id;
+  std::string account;
+  std::string owner;
+  std::string segment;
+  int64_t event_month = 0;
+  int64_t change_month = 0;
+  DefiniteChange change;
 };
 
 // What the service's gauges show.
@@ -134,6 +184,22 @@ class MeetingsTx : public db::TxBase {
   absl::StatusOr<std::vector<Record>> ListRecords(const std::string& kind, const std::string& key, bool by_tag,
                                                   const std::optional<std::pair<int64_t, std::string>>& after,
                                                   int limit);
+
+  // The sales figures' rows (facts.h), kept by internal::SaveMeeting.
+  absl::StatusOr<std::optional<SalesFact>> GetSalesFact(const std::string& meeting_id);
+  absl::Status PutSalesFact(const SalesFact& fact);
+  absl::Status AddDefiniteChange(const SalesFact& fact, const DefiniteChange& change, int64_t micros,
+                                 int64_t change_month);
+  absl::Status AddMeetingChange(const ChangeRow& row);
+  absl::StatusOr<std::vector<SalesFact>> SalesFacts(const FactQuery& query);
+  absl::StatusOr<std::vector<StoredChange>> DefiniteChangesOf(const ChangeQuery& query);
+  // The changes of `actor` made in [from, to), by (micros, id) after `after`.
+  absl::StatusOr<std::vector<ChangeRow>> ChangesBy(const std::string& actor, int64_t from_micros, int64_t to_micros,
+                                                   const std::optional<std::pair<int64_t, int64_t>>& after, int limit);
+  // Notice revisions after the first issued in months [from, to], counted
+  // per (owner, segment, month).
+  absl::StatusOr<std::map<std::tuple<std::string, std::string, int64_t>, int>> LaterRevisions(
+      int64_t from_month, int64_t to_month, const std::string& owner, const std::string& segment);
 
   absl::StatusOr<MeetingsGauges> ReadGauges(int64_t now_micros);
 

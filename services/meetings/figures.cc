@@ -1,0 +1,415 @@
+// The sales figures: every write of a meeting keeps its fact, the changes
+// of the definite business and the person's changes (SaveMeeting); the
+// figures of SummarizeSales and the changes of ListMeetingChanges are read
+// from them; meetings stored before the figures existed get theirs at
+// start-up (FillSalesFacts).
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/status_macros.h"
+#include "common/text.h"
+#include "common/time_util.h"
+#include "common/validate.h"
+#include "services/meetings/internal.h"
+#include "services/meetings/meetings.h"
+
+namespace atrium::meetings {
+namespace {
+
+using namespace internal;  // NOLINT: the domain's own helpers
+using v1::Meeting;
+using v1::MeetingChange;
+
+constexpr int kMaxMonths = 36;
+constexpr absl::Duration kMaxChangeRange = absl::Hours(24 * 31);
+
+ChangeRow RowOf(const Meeting& m, MeetingChange::Kind kind, const std::string& actor, absl::Time time,
+                absl::TimeZone zone) {
+  ChangeRow row;
+  row.actor = actor;
+  row.micros = absl::ToUnixMicros(time);
+  row.kind = kind;
+  row.owner = m.owner();
+  row.segment = m.segment();
+  row.month = MonthOf(time, zone);
+  row.change.set_kind(kind);
+  row.change.set_meeting(m.name());
+  row.change.set_title(m.title());
+  row.change.set_account(m.account());
+  *row.change.mutable_time() = ToProto(time);
+  row.change.set_actor(actor);
+  return row;
+}
+
+// The rows of the moves in m's history from `first` on.
+absl::Status AddMoves(MeetingsTx& tx, const Meeting& m, int first, absl::TimeZone zone) {
+  for (int i = first; i < m.history_size(); ++i) {
+    const auto& h = m.history(i);
+    ChangeRow row = RowOf(m, MeetingChange::MOVED, h.actor(), FromProto(h.time()), zone);
+    row.change.set_from(h.from());
+    row.change.set_to(h.to());
+    row.change.set_note(h.note());
+    RETURN_IF_ERROR(tx.AddMeetingChange(row));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AddEnquiry(MeetingsTx& tx, const Meeting& m, absl::TimeZone zone) {
+  ChangeRow row =
+      RowOf(m, MeetingChange::ENQUIRY_RECORDED, m.audit().creator(), FromProto(m.audit().create_time()), zone);
+  row.change.set_to(Meeting::ENQUIRY);
+  return tx.AddMeetingChange(row);
+}
+
+// What a meeting stored before the figures is worth, from its records: the
+// agreement in force, else (not yet signed) its latest draft; and its bill
+// once settled.
+absl::Status FillRevenue(MeetingsTx& tx, Meeting& m) {
+  ASSIGN_OR_RETURN(auto versions, tx.ListRecords("agreement", m.name(), false, std::nullopt, 200));
+  for (const Record& r : versions) {
+    v1::Agreement a;
+    if (!a.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
+    if (a.version() == m.agreement_version() || (m.agreement_version() == 0 && a.state() == v1::Agreement::DRAFT)) {
+      *m.mutable_revenue() = RevenueOf(a);
+    }
+  }
+  if (m.state() == Meeting::SETTLED) {
+    ASSIGN_OR_RETURN(auto bill, GetAs<v1::Settlement>(tx, m.name() + "/settlement"));
+    if (bill) *m.mutable_actual_revenue() = RevenueOf(*bill, m.revenue());
+  }
+  if (m.state() == Meeting::LOST || m.state() == Meeting::CANCELLED) {
+    *m.mutable_lost_value() = m.revenue().total();
+  }
+  return absl::OkStatus();
+}
+
+// Keyed (owner, segment, month); month 0 holds the undated pipeline.
+using CellKey = std::tuple<std::string, std::string, int64_t>;
+
+struct Count {
+  int64_t meetings = 0;
+  Amounts value;
+
+  absl::Status Add(int64_t n, const Amounts& v) {
+    meetings += n;
+    return AddTo(value, v);
+  }
+  void To(v1::SalesCount* out) const {
+    out->set_meetings(static_cast<int32_t>(meetings));
+    *out->mutable_value() = RevenueOf(value);
+  }
+  bool empty() const { return meetings == 0 && value == Amounts{}; }
+};
+
+struct LostKey {
+  int state;
+  std::string reason;
+  std::string competitor;
+  auto operator<=>(const LostKey&) const = default;
+};
+
+struct CellFigures {
+  Count definite, actualised, new_definite, cancelled, revalued_up, revalued_down, slipped;
+  std::map<int, Count> pipeline;
+  int64_t enquiries = 0, enquiries_contracted = 0, enquiries_lost = 0;
+  std::map<LostKey, std::pair<int64_t, int64_t>> lost;  // (meetings, value)
+  int64_t notice_revisions = 0;
+
+  bool empty() const {
+    return definite.empty() && actualised.empty() && new_definite.empty() && cancelled.empty() && revalued_up.empty() &&
+           revalued_down.empty() && slipped.empty() && pipeline.empty() && enquiries == 0 && lost.empty() &&
+           notice_revisions == 0;
+  }
+};
+
+absl::Status AddMoney(int64_t& a, int64_t b) {
+  Amounts sum{0, 0, 0, 0, a};
+  RETURN_IF_ERROR(AddTo(sum, Amounts{0, 0, 0, 0, b}));
+  a = sum.total;
+  return absl::OkStatus();
+}
+
+type::v1::YearMonth YearMonthOf(int64_t key) {
+  type::v1::YearMonth m;
+  m.set_year(static_cast<int32_t>(key / 100));
+  m.set_month(static_cast<int32_t>(key % 100));
+  return m;
+}
+
+}  // namespace
+
+namespace internal {
+
+absl::Status SaveMeeting(const Context& ctx, MeetingsTx& tx, const Meeting& m, absl::Time now) {
+  const std::string id = m.name().substr(sizeof("meetings/") - 1);
+  const absl::TimeZone zone = ctx.policy.zone;
+  ASSIGN_OR_RETURN(auto before, tx.GetSalesFact(id));
+  const SalesFact fact = FactOf(m, zone);
+  RETURN_IF_ERROR(tx.PutMeeting(id, m));
+  RETURN_IF_ERROR(tx.PutSalesFact(fact));
+  for (const DefiniteChange& c : DefiniteChanges(before, fact)) {
+    RETURN_IF_ERROR(tx.AddDefiniteChange(fact, c, absl::ToUnixMicros(now), MonthOf(now, zone)));
+  }
+  if (!before) RETURN_IF_ERROR(AddEnquiry(tx, m, zone));
+  return AddMoves(tx, m, before ? before->history_size : 0, zone);
+}
+
+absl::Status RecordRevision(const Context& ctx, MeetingsTx& tx, const Meeting& m, const Principal& who, int revision,
+                            absl::Time now) {
+  ChangeRow row = RowOf(m, MeetingChange::NOTICE_REVISION, who.subject, now, ctx.policy.zone);
+  row.revision = revision;
+  row.change.set_revision(revision);
+  row.change.set_from(m.state());
+  row.change.set_to(m.state());
+  return tx.AddMeetingChange(row);
+}
+
+}  // namespace internal
+
+absl::StatusOr<int> Meetings::FillSalesFacts() {
+  const absl::TimeZone zone = ctx_.policy.zone;
+  int filled = 0;
+  for (;;) {
+    int batch = 0;
+    RETURN_IF_ERROR(ctx_.store->Write([&](MeetingsTx& tx) -> absl::Status {
+      batch = 0;
+      ASSIGN_OR_RETURN(auto rows, tx.db().Query("SELECT data FROM meetings WHERE NOT EXISTS"
+                                                " (SELECT 1 FROM sales_facts f WHERE f.meeting_id = meetings.id)"
+                                                " ORDER BY id LIMIT 200"));
+      for (int i = 0; i < rows.size(); ++i) {
+        Meeting m;
+        if (!rows.Parse(i, 0, &m)) return absl::DataLossError("a stored meeting is corrupt");
+        RETURN_IF_ERROR(FillRevenue(tx, m));
+        RETURN_IF_ERROR(tx.PutMeeting(m.name().substr(sizeof("meetings/") - 1), m));
+        const SalesFact fact = FactOf(m, zone);
+        RETURN_IF_ERROR(tx.PutSalesFact(fact));
+        // The definite business as it came and went, at the times of the
+        // moves (at today's value: earlier versions' values are not kept
+        // apart).
+        bool definite = false;
+        for (const auto& h : m.history()) {
+          const absl::Time t = FromProto(h.time());
+          if (!definite && IsDefinite(h.to())) {
+            RETURN_IF_ERROR(tx.AddDefiniteChange(fact, {DefiniteChange::kNew, fact.event_month, 1, fact.value},
+                                                 absl::ToUnixMicros(t), MonthOf(t, zone)));
+            definite = true;
+          } else if (definite && !IsDefinite(h.to())) {
+            RETURN_IF_ERROR(
+                tx.AddDefiniteChange(fact, {DefiniteChange::kCancelled, fact.event_month, -1, fact.value.Negated()},
+                                     absl::ToUnixMicros(t), MonthOf(t, zone)));
+            definite = false;
+          }
+        }
+        RETURN_IF_ERROR(AddEnquiry(tx, m, zone));
+        RETURN_IF_ERROR(AddMoves(tx, m, 0, zone));
+        ++batch;
+      }
+      return absl::OkStatus();
+    }));
+    filled += batch;
+    if (batch < 200) return filled;
+  }
+}
+
+Figures::Figures(const Context& ctx) : ctx_(ctx) {}
+
+absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, const v1::SummarizeSalesRequest& req) {
+  RETURN_IF_ERROR(
+      who.Require({Role::kManager, Role::kKeyAccountManager, Role::kGmOffice, Role::kService, Role::kDepartment},
+                  "sales figures are read by the manager, KAMs (their own), the GM office, the Rooms and "
+                  "F&B departments and services"));
+  if (who.Is(Role::kDepartment) && !who.IsDepartment("rooms") && !who.IsDepartment("fnb")) {
+    return PermissionDenied("of the departments, Rooms and F&B read the sales figures");
+  }
+  RETURN_IF_ERROR(CheckText(req.owner(), "owner", 128));
+  RETURN_IF_ERROR(CheckText(req.segment(), "segment", 100));
+  if (who.Is(Role::kKeyAccountManager) && req.owner() != who.subject) {
+    return PermissionDenied("a key account manager reads their own figures (owner must be the caller)");
+  }
+  if (!req.has_start_month()) return InvalidArgument("start_month", "is required");
+  RETURN_IF_ERROR(CheckYearMonth(req.start_month(), "start_month"));
+  if (!req.has_end_month()) return InvalidArgument("end_month", "is required");
+  RETURN_IF_ERROR(CheckYearMonth(req.end_month(), "end_month"));
+  const int64_t from = MonthKey(req.start_month()), to = MonthKey(req.end_month());
+  const int64_t span = (to / 100 - from / 100) * 12 + (to % 100 - from % 100) + 1;
+  if (span < 1) return InvalidArgument("end_month", "must not be before start_month");
+  if (span > kMaxMonths) return InvalidArgument("end_month", "the range is at most 36 months");
+  const absl::Time now = ctx_.clock->Now();
+  absl::Time as_of = now;
+  if (req.has_as_of()) {
+    RETURN_IF_ERROR(CheckTimestamp(req.as_of(), "as_of", EarliestTime(), now + absl::Microseconds(1)));
+    as_of = FromProto(req.as_of());
+  }
+  if (req.top_accounts() < 0 || req.top_accounts() > 100) {
+    return InvalidArgument("top_accounts", "must be between 0 and 100");
+  }
+  const int64_t as_of_micros = absl::ToUnixMicros(as_of);
+
+  std::map<CellKey, CellFigures> cells;
+  std::map<std::string, std::pair<Count, Count>> accounts;  // (definite, actualised)
+  auto cell_of = [&cells](const std::string& owner, const std::string& segment, int64_t month) -> CellFigures& {
+    return cells[CellKey(owner, segment, month)];
+  };
+  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto on_books,
+                     tx.DefiniteChangesOf({"event_month", from, to, as_of_micros, req.owner(), req.segment()}));
+    for (const StoredChange& c : on_books) {
+      RETURN_IF_ERROR(cell_of(c.owner, c.segment, c.event_month).definite.Add(c.change.meetings, c.change.delta));
+      RETURN_IF_ERROR(accounts[c.account].first.Add(c.change.meetings, c.change.delta));
+    }
+    ASSIGN_OR_RETURN(auto made,
+                     tx.DefiniteChangesOf({"change_month", from, to, as_of_micros, req.owner(), req.segment()}));
+    for (const StoredChange& c : made) {
+      CellFigures& cell = cell_of(c.owner, c.segment, c.change_month);
+      const Amounts& d = c.change.delta;
+      switch (c.change.kind) {
+        case DefiniteChange::kNew: RETURN_IF_ERROR(cell.new_definite.Add(1, d)); break;
+        case DefiniteChange::kCancelled: RETURN_IF_ERROR(cell.cancelled.Add(1, d.Negated())); break;
+        case DefiniteChange::kRevalued:
+          if (d.total >= 0) {
+            RETURN_IF_ERROR(cell.revalued_up.Add(1, d));
+          } else {
+            RETURN_IF_ERROR(cell.revalued_down.Add(1, d.Negated()));
+          }
+          break;
+        case DefiniteChange::kSlippedOut: RETURN_IF_ERROR(cell.slipped.Add(1, d.Negated())); break;
+        case DefiniteChange::kSlippedIn: break;
+      }
+    }
+    ASSIGN_OR_RETURN(auto settled,
+                     tx.SalesFacts({"event_month", from, to, false, req.owner(), req.segment(), {Meeting::SETTLED}}));
+    for (const SalesFact& f : settled) {
+      RETURN_IF_ERROR(cell_of(f.owner, f.segment, f.event_month).actualised.Add(1, f.actual));
+      RETURN_IF_ERROR(accounts[f.account].second.Add(1, f.actual));
+    }
+    ASSIGN_OR_RETURN(auto open,
+                     tx.SalesFacts({"event_month",
+                                    from,
+                                    to,
+                                    true,
+                                    req.owner(),
+                                    req.segment(),
+                                    {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT}}));
+    for (const SalesFact& f : open) {
+      RETURN_IF_ERROR(cell_of(f.owner, f.segment, f.event_month).pipeline[f.state].Add(1, f.value));
+    }
+    ASSIGN_OR_RETURN(auto enquiries, tx.SalesFacts({"create_month", from, to, false, req.owner(), req.segment(), {}}));
+    for (const SalesFact& f : enquiries) {
+      CellFigures& cell = cell_of(f.owner, f.segment, f.create_month);
+      ++cell.enquiries;
+      if (f.contracted) ++cell.enquiries_contracted;
+      if (f.state == Meeting::LOST) ++cell.enquiries_lost;
+    }
+    ASSIGN_OR_RETURN(
+        auto closed,
+        tx.SalesFacts(
+            {"close_month", from, to, false, req.owner(), req.segment(), {Meeting::LOST, Meeting::CANCELLED}}));
+    for (const SalesFact& f : closed) {
+      auto& lost = cell_of(f.owner, f.segment, f.close_month).lost[{f.state, f.lost_reason, f.competitor}];
+      ++lost.first;
+      RETURN_IF_ERROR(AddMoney(lost.second, f.lost_value));
+    }
+    ASSIGN_OR_RETURN(auto revisions, tx.LaterRevisions(from, to, req.owner(), req.segment()));
+    for (const auto& [key, n] : revisions) cells[key].notice_revisions += n;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+
+  v1::SalesSummary out;
+  *out.mutable_as_of() = ToProto(as_of);
+  for (const auto& [key, c] : cells) {
+    if (c.empty()) continue;  // e.g. business that came into a month and went again
+    v1::SalesSummary::Cell* cell = out.add_cells();
+    cell->set_owner(std::get<0>(key));
+    cell->set_segment(std::get<1>(key));
+    if (std::get<2>(key) != 0) *cell->mutable_month() = YearMonthOf(std::get<2>(key));
+    if (!c.definite.empty()) c.definite.To(cell->mutable_definite());
+    if (!c.actualised.empty()) c.actualised.To(cell->mutable_actualised());
+    for (const auto& [stage, n] : c.pipeline) {
+      auto* s = cell->add_pipeline();
+      s->set_stage(static_cast<Meeting::State>(stage));
+      s->set_meetings(static_cast<int32_t>(n.meetings));
+      *s->mutable_value() = RevenueOf(n.value);
+    }
+    if (!c.new_definite.empty()) c.new_definite.To(cell->mutable_new_definite());
+    if (!c.cancelled.empty()) c.cancelled.To(cell->mutable_cancelled());
+    if (!c.revalued_up.empty()) c.revalued_up.To(cell->mutable_revalued_up());
+    if (!c.revalued_down.empty()) c.revalued_down.To(cell->mutable_revalued_down());
+    if (!c.slipped.empty()) c.slipped.To(cell->mutable_slipped());
+    cell->set_enquiries(static_cast<int32_t>(c.enquiries));
+    cell->set_enquiries_contracted(static_cast<int32_t>(c.enquiries_contracted));
+    cell->set_enquiries_lost(static_cast<int32_t>(c.enquiries_lost));
+    for (const auto& [k, n] : c.lost) {
+      auto* l = cell->add_lost();
+      l->set_state(static_cast<Meeting::State>(k.state));
+      l->set_lost_reason(k.reason);
+      l->set_competitor(k.competitor);
+      l->set_meetings(static_cast<int32_t>(n.first));
+      *l->mutable_value() = Cny(n.second);
+    }
+    cell->set_notice_revisions(static_cast<int32_t>(c.notice_revisions));
+  }
+  // The ranking: most definite business first, then by name.
+  std::vector<std::pair<int64_t, std::string>> ranked;
+  for (const auto& [account, figures] : accounts) {
+    if (figures.first.meetings > 0) ranked.emplace_back(-figures.first.value.total, account);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  for (size_t i = 0; i < ranked.size() && static_cast<int>(i) < req.top_accounts(); ++i) {
+    const auto& figures = accounts[ranked[i].second];
+    auto* a = out.add_top_accounts();
+    a->set_account(ranked[i].second);
+    figures.first.To(a->mutable_definite());
+    figures.second.To(a->mutable_actualised());
+  }
+  return out;
+}
+
+absl::StatusOr<v1::ListMeetingChangesResponse> Figures::ListMeetingChanges(const Principal& who,
+                                                                           const v1::ListMeetingChangesRequest& req) {
+  RETURN_IF_ERROR(
+      who.Require({Role::kManager, Role::kKeyAccountManager, Role::kGmOffice, Role::kService},
+                  "changes to meetings are read by the manager, KAMs (their own), the GM office and services"));
+  RETURN_IF_ERROR(CheckText(req.actor(), "actor", 128, true));
+  if (who.Is(Role::kKeyAccountManager) && req.actor() != who.subject) {
+    return PermissionDenied("a key account manager reads their own changes (actor must be the caller)");
+  }
+  const absl::Time latest = ctx_.clock->Now() + ctx_.policy.booking_horizon;
+  if (!req.has_start_time()) return InvalidArgument("start_time", "is required");
+  RETURN_IF_ERROR(CheckTimestamp(req.start_time(), "start_time", EarliestTime(), latest));
+  if (!req.has_end_time()) return InvalidArgument("end_time", "is required");
+  RETURN_IF_ERROR(CheckTimestamp(req.end_time(), "end_time", EarliestTime(), latest));
+  const absl::Time start = FromProto(req.start_time()), end = FromProto(req.end_time());
+  if (end <= start) return InvalidArgument("end_time", "must be after start_time");
+  if (end - start > kMaxChangeRange) return InvalidArgument("end_time", "the range is at most 31 days");
+  ASSIGN_OR_RETURN(auto size, ClampPageSize(req.page_size()));
+  const std::string query =
+      absl::StrCat("changes|", req.actor(), "|", absl::ToUnixMicros(start), "|", absl::ToUnixMicros(end));
+  ASSIGN_OR_RETURN(auto after, ctx_.page_tokens.DecodeAfter(req.page_token(), query));
+  std::optional<std::pair<int64_t, int64_t>> position;
+  if (after) {
+    int64_t id = 0;
+    if (!absl::SimpleAtoi(after->second, &id)) return InvalidArgument("page_token", "is not a token of this list");
+    position = std::make_pair(after->first, id);
+  }
+  v1::ListMeetingChangesResponse out;
+  absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows,
+                     tx.ChangesBy(req.actor(), absl::ToUnixMicros(start), absl::ToUnixMicros(end), position, size + 1));
+    const bool more = static_cast<int>(rows.size()) > size;
+    if (more) rows.pop_back();
+    for (auto& r : rows) *out.add_changes() = std::move(r.change);
+    if (more)
+      out.set_next_page_token(ctx_.page_tokens.EncodeAfter(query, rows.back().micros, absl::StrCat(rows.back().id)));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+}  // namespace atrium::meetings
