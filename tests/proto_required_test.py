@@ -26,6 +26,7 @@ REQUIRED = {
         ("ReplyToFeedbackRequest", "text"),
         ("LedgerEntry", "type"), ("LedgerEntry", "amount"), ("LedgerEntry", "reference"),
         ("SummarizeBookRequest", "start_month"), ("SummarizeBookRequest", "end_month"),
+        ("AssignSegmentRequest", "segment"), ("AssignSegmentRequest", "version"),
     ],
     "atrium/meetings/v1/meetings.proto": [
         ("Meeting", "account"), ("Meeting", "title"), ("Meeting", "origin"),

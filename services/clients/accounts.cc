@@ -138,7 +138,7 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
   a.set_state(Account::ACTIVE);
   *a.mutable_audit() = NewAudit(who, now);
   a.set_etag(NewEtag());
-  const AccountRow row = MakeAccountRow(id, a);
+  AccountRow row = MakeAccountRow(id, a);
   const ChildRecord activity = ActivityRecord(who, id, v1::Activity::ACCOUNT_CHANGE,
                                               absl::StrCat("account created: ", a.display_name()), "", a.name(), now);
   absl::StatusOr<Account> result;
@@ -150,6 +150,13 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
       return result.status();
     }
     RETURN_IF_ERROR(CheckUnique(tx, a, ""));
+    if (a.owner().empty()) {  // the manager or a clerk gave none: the segment's KAM
+      ASSIGN_OR_RETURN(const std::string owner, SegmentOwnerOf(tx, a.industry_segment(), a.kind()));
+      if (!owner.empty()) {
+        a.set_owner(owner);
+        row = MakeAccountRow(id, a);
+      }
+    }
     RETURN_IF_ERROR(tx.PutAccountRow(row));
     RETURN_IF_ERROR(RememberOriginal(tx, *key, a.name(), now));
     RETURN_IF_ERROR(tx.PutChild(activity));

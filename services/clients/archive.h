@@ -94,6 +94,8 @@ class Archive final {
 
   // The figures of the book per KAM, segment and month (book.cc).
   absl::StatusOr<v1::BookSummary> SummarizeBook(const Principal& who, const v1::SummarizeBookRequest& req);
+  // Market division: the KAM a segment's new accounts go to (segments.cc).
+  absl::StatusOr<v1::SegmentOwner> AssignSegment(const Principal& who, const v1::AssignSegmentRequest& req);
 
  private:
   absl::Time Now() const { return clock_->Now(); }

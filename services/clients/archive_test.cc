@@ -190,6 +190,15 @@ TEST_F(ArchiveTest, RoleMatrixFollowsTheProto) {
          r.set_name(parent + "/receivables");
          return archive_->GetReceivables(who, r).status();
        }},
+      {"AssignSegment",
+       {"service"},
+       [&](const Principal& who) {
+         v1::AssignSegmentRequest r;
+         r.set_segment("pharma");
+         r.set_owner("kam-li");
+         r.set_version(1);
+         return archive_->AssignSegment(who, r).status();
+       }},
       {"SummarizeBook (own)",
        {"manager", "kam", "gm_office", "fnb", "finance", "service"},
        [&](const Principal& who) {
@@ -1627,6 +1636,99 @@ TEST_F(BookTest, BadRangesAndOtherPeoplesFiguresAreRefused) {
   longest.mutable_end_month()->set_year(2029);
   longest.mutable_end_month()->set_month(10);
   EXPECT_TRUE(archive_->SummarizeBook(kManager, longest).ok());  // 36 months
+}
+
+TEST_F(ArchiveTest, ASegmentsNewAccountsGoToItsKamAndCanMoveWithTheirHistory) {
+  const Principal kSales{"service:sales", "sales", Role::kService, ""};
+  auto assign = [&](const std::string& owner, int64_t version, bool move, std::vector<v1::AccountKind> kinds = {}) {
+    v1::AssignSegmentRequest req;
+    req.set_segment("finance");
+    req.set_owner(owner);
+    req.set_version(version);
+    req.set_move_accounts(move);
+    req.set_assignment("segmentAssignments/a1");
+    for (auto k : kinds) req.add_kinds(k);
+    return archive_->AssignSegment(kSales, req);
+  };
+  Account before_assignment = Create(kClerk, NewAccount("先到银行"));
+  EXPECT_EQ(before_assignment.owner(), "");
+  ASSERT_TRUE(assign("kam-zhao", 1, false).ok());
+  // Entered by a clerk without an owner: the segment's KAM. A KAM's own
+  // account stays theirs; an owner the manager names is kept.
+  EXPECT_EQ(Create(kClerk, NewAccount("甲银行")).owner(), "kam-zhao");
+  EXPECT_EQ(Create(kKam, NewAccount("乙银行")).owner(), "kam-li");
+  Account named = NewAccount("丙银行");
+  named.set_owner("kam-li");
+  EXPECT_EQ(Create(kManager, named).owner(), "kam-li");
+  Account other = NewAccount("丁药业");
+  other.set_industry_segment("pharma");
+  EXPECT_EQ(Create(kClerk, other).owner(), "");
+  // Per kind: travel agencies of the segment go to kam-li.
+  ASSERT_TRUE(assign("kam-li", 2, false, {v1::ACCOUNT_KIND_TRAVEL_AGENCY}).ok());
+  Account agency = NewAccount("戊旅行社");
+  agency.set_kind(v1::ACCOUNT_KIND_TRAVEL_AGENCY);
+  EXPECT_EQ(Create(kClerk, agency).owner(), "kam-li");
+  EXPECT_EQ(Create(kClerk, NewAccount("己银行")).owner(), "");  // the kind-less row was replaced
+
+  // Reassigned with its accounts: every active finance account moves to
+  // kam-zhao, each with the move in its history; a late retry of version 2
+  // changes nothing.
+  auto moved = assign("kam-zhao", 3, true);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->accounts_moved(), 5);  // 先到, 乙, 丙, 戊, 己 (甲 is kam-zhao's already)
+  v1::ListAccountsRequest list;
+  list.set_industry_segment("finance");
+  auto all = archive_->ListAccounts(kManager, list);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->accounts_size(), 6);
+  for (const auto& a : all->accounts()) EXPECT_EQ(a.owner(), "kam-zhao") << a.display_name();
+  v1::ListActivitiesRequest history;
+  for (const auto& a : all->accounts()) {
+    if (a.display_name() == "丙银行") history.set_parent(a.name());
+  }
+  history.set_type(v1::Activity::ACCOUNT_CHANGE);
+  auto entries = archive_->ListActivities(kManager, history);
+  ASSERT_TRUE(entries.ok());
+  bool found = false;
+  for (const auto& e : entries->activities()) {
+    if (e.summary() == "account reassigned") {
+      found = true;
+      EXPECT_NE(e.detail().find("owner: kam-li -> kam-zhao"), std::string::npos) << e.detail();
+      EXPECT_NE(e.detail().find("segmentAssignments/a1"), std::string::npos) << e.detail();
+    }
+  }
+  EXPECT_TRUE(found);
+  auto late = assign("kam-li", 2, true);
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->accounts_moved(), 0);
+  EXPECT_EQ(Create(kClerk, NewAccount("庚银行")).owner(), "kam-zhao");
+  EXPECT_EQ(assign("kam-zhao", 3, true)->accounts_moved(), 0);  // a retry moves nothing again
+
+  // Refusals name the field and change nothing.
+  v1::AssignSegmentRequest bad;
+  bad.set_owner("kam-li");
+  bad.set_version(9);
+  EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "segment");
+  bad.set_segment(std::string(101, 's'));
+  EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "segment");
+  bad.set_segment("finance");
+  bad.add_kinds(v1::ACCOUNT_KIND_COMPANY);
+  bad.add_kinds(v1::ACCOUNT_KIND_COMPANY);
+  EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "kinds[1]");
+  bad.clear_kinds();
+  bad.add_kinds(static_cast<v1::AccountKind>(99));
+  EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "kinds[0]");
+  bad.clear_kinds();
+  bad.set_version(0);
+  EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "version");
+  bad.set_version(9);
+  bad.set_owner("has space");
+  EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "owner");
+  bad.set_owner("");
+  bad.set_move_accounts(true);
+  EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "move_accounts");
+  EXPECT_EQ(CodeOf(archive_->AssignSegment(kManager, bad)), Code::kPermissionDenied);
+  EXPECT_EQ(Create(kClerk, NewAccount("辛银行")).owner(), "kam-zhao");
 }
 
 }  // namespace

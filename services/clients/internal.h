@@ -65,6 +65,10 @@ int64_t DayNumber(const type::v1::Date& d);
 type::v1::Money Cny(int64_t amount);
 LedgerLine ToLine(const v1::LedgerEntry& e);
 
+// The KAM a new account of `segment` and `kind` goes to: the segment's
+// owner for that kind, else for every kind, else "" (segments.cc).
+absl::StatusOr<std::string> SegmentOwnerOf(ClientsTx& tx, const std::string& segment, int kind);
+
 // Appends one entry to the account's sales-process record.
 // The activity record AppendActivity stores, built without a transaction.
 ChildRecord ActivityRecord(const Principal& who, const std::string& account_id, v1::Activity::Type type,

@@ -140,6 +140,17 @@ UPDATE children SET owner = (SELECT a.owner FROM accounts a WHERE a.id = childre
   segment = (SELECT a.industry_segment FROM accounts a WHERE a.id = children.account_id)
   WHERE kind IN ('visit', 'feedback', 'ledger_entry');
 )sql"),
+              // The KAM each segment's new accounts go to (AssignSegment); kind 0
+              // covers every kind.
+              db::Both(R"sql(
+CREATE TABLE segment_owners (
+  segment TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  PRIMARY KEY (segment, kind)
+);
+)sql"),
           },
   };
   return *schema;

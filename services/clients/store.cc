@@ -259,4 +259,49 @@ absl::StatusOr<std::vector<BookRow>> ClientsTx::LedgerOfOwners(const std::string
   return BookRows(tx_.Query(sql, p.args()));
 }
 
+absl::StatusOr<std::optional<std::pair<std::string, int64_t>>> ClientsTx::GetSegmentOwner(const std::string& segment,
+                                                                                          int kind) {
+  ASSIGN_OR_RETURN(
+      auto r, tx_.Query("SELECT owner, version FROM segment_owners WHERE segment = $1 AND kind = $2", {segment, kind}));
+  if (r.empty()) return std::optional<std::pair<std::string, int64_t>>();
+  return std::make_optional(std::make_pair(r.Text(0, 0), r.Int(0, 1)));
+}
+
+absl::StatusOr<int64_t> ClientsTx::SegmentVersion(const std::string& segment) {
+  ASSIGN_OR_RETURN(auto r,
+                   tx_.Query("SELECT COALESCE(MAX(version), 0) FROM segment_owners WHERE segment = $1", {segment}));
+  return r.Int(0, 0);
+}
+
+absl::Status ClientsTx::PutSegmentOwners(const std::string& segment, const std::vector<int>& kinds,
+                                         const std::string& owner, int64_t version) {
+  RETURN_IF_ERROR(tx_.Exec("DELETE FROM segment_owners WHERE segment = $1", {segment}));
+  for (int kind : kinds) {
+    RETURN_IF_ERROR(tx_.Exec("INSERT INTO segment_owners(segment, kind, owner, version) VALUES ($1, $2, $3, $4)",
+                             {segment, kind, owner, version}));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ClientsTx::AccountsToMove(const std::string& segment,
+                                                                   const std::vector<int>& kinds,
+                                                                   const std::string& owner,
+                                                                   const std::string& after_id, int limit) {
+  db::Params p;
+  std::string sql = "SELECT id FROM accounts WHERE industry_segment = " + p.Add(segment);
+  sql += " AND state = " + p.Add(static_cast<int>(v1::Account::ACTIVE));
+  sql += " AND owner <> " + p.Add(owner);
+  sql += " AND id > " + p.Add(after_id);
+  if (!kinds.empty()) {
+    sql += " AND kind IN (";
+    for (size_t i = 0; i < kinds.size(); ++i) sql += absl::StrCat(i ? ", " : "", p.Add(kinds[i]));
+    sql += ")";
+  }
+  sql += " ORDER BY id LIMIT " + p.Add(limit);
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  std::vector<std::string> out;
+  for (int i = 0; i < r.size(); ++i) out.push_back(r.Text(i, 0));
+  return out;
+}
+
 }  // namespace atrium::clients

@@ -125,6 +125,20 @@ class ClientsTx : public db::TxBase {
   absl::StatusOr<std::vector<BookRow>> BookChildren(const std::string& kind, int64_t from, int64_t to, bool by_person,
                                                     const std::string& owner, const std::string& segment, int state);
   absl::StatusOr<std::vector<BookRow>> LedgerOfOwners(const std::string& owner, const std::string& segment);
+
+  // The KAM a segment's new accounts go to: (owner, version) for `kind`
+  // (0 = the row covering every kind), nullopt when none is recorded.
+  absl::StatusOr<std::optional<std::pair<std::string, int64_t>>> GetSegmentOwner(const std::string& segment, int kind);
+  // The highest version recorded for the segment (0 = none).
+  absl::StatusOr<int64_t> SegmentVersion(const std::string& segment);
+  // Replaces the segment's rows by one per kind (0 = every kind).
+  absl::Status PutSegmentOwners(const std::string& segment, const std::vector<int>& kinds, const std::string& owner,
+                                int64_t version);
+  // The ids of the segment's active accounts of `kinds` (empty = any) not
+  // owned by `owner`, after `after_id`, in id order.
+  absl::StatusOr<std::vector<std::string>> AccountsToMove(const std::string& segment, const std::vector<int>& kinds,
+                                                          const std::string& owner, const std::string& after_id,
+                                                          int limit);
 };
 
 using ClientsStore = db::Store<ClientsTx>;
