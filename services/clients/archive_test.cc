@@ -1663,25 +1663,28 @@ TEST_F(ArchiveTest, ASegmentsNewAccountsGoToItsKamAndCanMoveWithTheirHistory) {
   Account other = NewAccount("丁药业");
   other.set_industry_segment("pharma");
   EXPECT_EQ(Create(kClerk, other).owner(), "");
-  // Per kind: travel agencies of the segment go to kam-li.
+  // Per kind: travel agencies of the segment go to kam-li, the rest still
+  // to kam-zhao.
   ASSERT_TRUE(assign("kam-li", 2, false, {v1::ACCOUNT_KIND_TRAVEL_AGENCY}).ok());
   Account agency = NewAccount("戊旅行社");
   agency.set_kind(v1::ACCOUNT_KIND_TRAVEL_AGENCY);
   EXPECT_EQ(Create(kClerk, agency).owner(), "kam-li");
-  EXPECT_EQ(Create(kClerk, NewAccount("己银行")).owner(), "");  // the kind-less row was replaced
+  EXPECT_EQ(Create(kClerk, NewAccount("己银行")).owner(), "kam-zhao");
 
-  // Reassigned with its accounts: every active finance account moves to
-  // kam-zhao, each with the move in its history; a late retry of version 2
-  // changes nothing.
+  // Reassigned with its accounts: every active finance account but the
+  // travel agency (given apart) moves to kam-zhao, each with the move in its
+  // history.
   auto moved = assign("kam-zhao", 3, true);
   ASSERT_TRUE(moved.ok()) << moved.status();
-  EXPECT_EQ(moved->accounts_moved(), 5);  // 先到, 乙, 丙, 戊, 己 (甲 is kam-zhao's already)
+  EXPECT_EQ(moved->accounts_moved(), 3);  // 先到, 乙, 丙 (甲 and 己 are kam-zhao's already)
   v1::ListAccountsRequest list;
   list.set_industry_segment("finance");
   auto all = archive_->ListAccounts(kManager, list);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->accounts_size(), 6);
-  for (const auto& a : all->accounts()) EXPECT_EQ(a.owner(), "kam-zhao") << a.display_name();
+  for (const auto& a : all->accounts()) {
+    EXPECT_EQ(a.owner(), a.display_name() == "戊旅行社" ? "kam-li" : "kam-zhao") << a.display_name();
+  }
   v1::ListActivitiesRequest history;
   for (const auto& a : all->accounts()) {
     if (a.display_name() == "丙银行") history.set_parent(a.name());
@@ -1698,11 +1701,14 @@ TEST_F(ArchiveTest, ASegmentsNewAccountsGoToItsKamAndCanMoveWithTheirHistory) {
     }
   }
   EXPECT_TRUE(found);
-  auto late = assign("kam-li", 2, true);
+  // A late retry of an older version changes nothing; a retry of the same
+  // moves nothing again.
+  auto late = assign("kam-li", 1, true);
   ASSERT_TRUE(late.ok());
   EXPECT_EQ(late->accounts_moved(), 0);
   EXPECT_EQ(Create(kClerk, NewAccount("庚银行")).owner(), "kam-zhao");
-  EXPECT_EQ(assign("kam-zhao", 3, true)->accounts_moved(), 0);  // a retry moves nothing again
+  EXPECT_EQ(assign("kam-zhao", 3, true)->accounts_moved(), 0);
+  EXPECT_EQ(assign("kam-li", 2, true, {v1::ACCOUNT_KIND_TRAVEL_AGENCY})->accounts_moved(), 0);
 
   // Refusals name the field and change nothing.
   v1::AssignSegmentRequest bad;

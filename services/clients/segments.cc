@@ -58,15 +58,20 @@ absl::StatusOr<v1::SegmentOwner> Archive::AssignSegment(const Principal& who, co
   out.set_owner(req.owner());
   out.set_version(req.version());
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(const int64_t recorded, tx.SegmentVersion(req.segment()));
+    const std::vector<int> rows = kinds.empty() ? std::vector<int>{0} : kinds;
+    ASSIGN_OR_RETURN(const int64_t recorded, tx.SegmentVersion(req.segment(), rows));
     if (recorded > req.version()) return absl::OkStatus();  // a late retry of an older assignment
-    RETURN_IF_ERROR(
-        tx.PutSegmentOwners(req.segment(), kinds.empty() ? std::vector<int>{0} : kinds, req.owner(), req.version()));
+    RETURN_IF_ERROR(tx.PutSegmentOwners(req.segment(), rows, req.owner(), req.version()));
     if (!req.move_accounts()) return absl::OkStatus();
+    // Without kinds, the kinds the segment gives to someone of their own stay.
+    std::vector<int> except;
+    if (kinds.empty()) {
+      ASSIGN_OR_RETURN(except, tx.KindsOwnedApart(req.segment()));
+    }
     const std::string why = absl::StrCat("segment ", req.segment(), " assigned to ", req.owner(),
                                          req.assignment().empty() ? "" : absl::StrCat(" (", req.assignment(), ")"));
     for (std::string after;;) {
-      ASSIGN_OR_RETURN(auto ids, tx.AccountsToMove(req.segment(), kinds, req.owner(), after, kMoveBatch));
+      ASSIGN_OR_RETURN(auto ids, tx.AccountsToMove(req.segment(), kinds, except, req.owner(), after, kMoveBatch));
       for (const std::string& id : ids) {
         ASSIGN_OR_RETURN(Account a, MustGetAccount(tx, id));
         const std::string before = a.owner();

@@ -267,24 +267,49 @@ absl::StatusOr<std::optional<std::pair<std::string, int64_t>>> ClientsTx::GetSeg
   return std::make_optional(std::make_pair(r.Text(0, 0), r.Int(0, 1)));
 }
 
-absl::StatusOr<int64_t> ClientsTx::SegmentVersion(const std::string& segment) {
-  ASSIGN_OR_RETURN(auto r,
-                   tx_.Query("SELECT COALESCE(MAX(version), 0) FROM segment_owners WHERE segment = $1", {segment}));
+namespace {
+
+// " AND kind IN ($n, ...)" / NOT IN, nothing for no kinds.
+std::string KindsIn(db::Params& p, const std::vector<int>& kinds, bool in = true) {
+  if (kinds.empty()) return "";
+  std::string sql = in ? " AND kind IN (" : " AND kind NOT IN (";
+  for (size_t i = 0; i < kinds.size(); ++i) sql += absl::StrCat(i ? ", " : "", p.Add(kinds[i]));
+  return sql + ")";
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> ClientsTx::SegmentVersion(const std::string& segment, const std::vector<int>& kinds) {
+  db::Params p;
+  std::string sql = "SELECT COALESCE(MAX(version), 0) FROM segment_owners WHERE segment = " + p.Add(segment);
+  sql += KindsIn(p, kinds);
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
   return r.Int(0, 0);
+}
+
+absl::StatusOr<std::vector<int>> ClientsTx::KindsOwnedApart(const std::string& segment) {
+  ASSIGN_OR_RETURN(auto r, tx_.Query("SELECT kind FROM segment_owners WHERE segment = $1 AND kind <> 0 AND owner <> ''"
+                                     " ORDER BY kind",
+                                     {segment}));
+  std::vector<int> out;
+  for (int i = 0; i < r.size(); ++i) out.push_back(static_cast<int>(r.Int(i, 0)));
+  return out;
 }
 
 absl::Status ClientsTx::PutSegmentOwners(const std::string& segment, const std::vector<int>& kinds,
                                          const std::string& owner, int64_t version) {
-  RETURN_IF_ERROR(tx_.Exec("DELETE FROM segment_owners WHERE segment = $1", {segment}));
   for (int kind : kinds) {
-    RETURN_IF_ERROR(tx_.Exec("INSERT INTO segment_owners(segment, kind, owner, version) VALUES ($1, $2, $3, $4)",
-                             {segment, kind, owner, version}));
+    RETURN_IF_ERROR(
+        tx_.Exec("INSERT INTO segment_owners(segment, kind, owner, version) VALUES ($1, $2, $3, $4)"
+                 " ON CONFLICT (segment, kind) DO UPDATE SET owner = excluded.owner, version = excluded.version",
+                 {segment, kind, owner, version}));
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::string>> ClientsTx::AccountsToMove(const std::string& segment,
                                                                    const std::vector<int>& kinds,
+                                                                   const std::vector<int>& except,
                                                                    const std::string& owner,
                                                                    const std::string& after_id, int limit) {
   db::Params p;
@@ -292,11 +317,8 @@ absl::StatusOr<std::vector<std::string>> ClientsTx::AccountsToMove(const std::st
   sql += " AND state = " + p.Add(static_cast<int>(v1::Account::ACTIVE));
   sql += " AND owner <> " + p.Add(owner);
   sql += " AND id > " + p.Add(after_id);
-  if (!kinds.empty()) {
-    sql += " AND kind IN (";
-    for (size_t i = 0; i < kinds.size(); ++i) sql += absl::StrCat(i ? ", " : "", p.Add(kinds[i]));
-    sql += ")";
-  }
+  sql += KindsIn(p, kinds);
+  sql += KindsIn(p, except, false);
   sql += " ORDER BY id LIMIT " + p.Add(limit);
   ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
   std::vector<std::string> out;

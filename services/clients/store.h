@@ -129,16 +129,18 @@ class ClientsTx : public db::TxBase {
   // The KAM a segment's new accounts go to: (owner, version) for `kind`
   // (0 = the row covering every kind), nullopt when none is recorded.
   absl::StatusOr<std::optional<std::pair<std::string, int64_t>>> GetSegmentOwner(const std::string& segment, int kind);
-  // The highest version recorded for the segment (0 = none).
-  absl::StatusOr<int64_t> SegmentVersion(const std::string& segment);
-  // Replaces the segment's rows by one per kind (0 = every kind).
+  // The highest version recorded for the segment's `kinds` (0 = none).
+  absl::StatusOr<int64_t> SegmentVersion(const std::string& segment, const std::vector<int>& kinds);
+  // The kinds (not 0) the segment has an owner of their own for.
+  absl::StatusOr<std::vector<int>> KindsOwnedApart(const std::string& segment);
+  // Replaces the segment's rows of `kinds` (0 = every kind).
   absl::Status PutSegmentOwners(const std::string& segment, const std::vector<int>& kinds, const std::string& owner,
                                 int64_t version);
-  // The ids of the segment's active accounts of `kinds` (empty = any) not
-  // owned by `owner`, after `after_id`, in id order.
+  // The ids of the segment's active accounts of `kinds` (empty = any but
+  // `except`) not owned by `owner`, after `after_id`, in id order.
   absl::StatusOr<std::vector<std::string>> AccountsToMove(const std::string& segment, const std::vector<int>& kinds,
-                                                          const std::string& owner, const std::string& after_id,
-                                                          int limit);
+                                                          const std::vector<int>& except, const std::string& owner,
+                                                          const std::string& after_id, int limit);
 };
 
 using ClientsStore = db::Store<ClientsTx>;
