@@ -28,8 +28,9 @@ declare -A flags=(
   [notifications]="--redis=127.0.0.1:$redis_port"
   [meetings]="--clients-address=127.0.0.1:1 --notifications-address=127.0.0.1:1"
   [inspections]="--notifications-address=127.0.0.1:1 --meetings-address=127.0.0.1:1"
+  [sales]="--clients-address=127.0.0.1:1 --meetings-address=127.0.0.1:1"
 )
-for s in clients notifications meetings inspections; do
+for s in clients notifications meetings inspections sales; do
   port=$(free_port)
   # shellcheck disable=SC2086 # the flags are words
   "$build/services/$s/atrium-$s" --listen="127.0.0.1:$port" --db-path="$dir/$s.db" --jwt-key-file="$dir/jwt.key" \

@@ -27,6 +27,7 @@
 #include "atrium/inspections/v1/inspections.pb.h"
 #include "atrium/meetings/v1/meetings.pb.h"
 #include "atrium/notifications/v1/notifications.pb.h"
+#include "atrium/sales/v1/sales.pb.h"
 #include "cli/fields.h"
 #include "cli/render.h"
 #include "cli/subscriber.h"
@@ -70,6 +71,9 @@ const std::map<std::string, ServiceInfo>& Services() {
       {"inspections",
        {"atrium.inspections.v1.InspectionsService", "127.0.0.1:50054",
         [] { return atrium::inspections::v1::Inspection::descriptor()->file(); }}},
+      {"sales",
+       {"atrium.sales.v1.SalesService", "127.0.0.1:50055",
+        [] { return atrium::sales::v1::Target::descriptor()->file(); }}},
   };
   return services;
 }
@@ -96,7 +100,7 @@ int Usage(bool asked = false) {
                "  atrium notices watch --department D [--redis HOST:PORT] [--prefix atrium] [--sign] [--json]\n"
                "  atrium notices sign DISPATCH [--remark TEXT]\n"
                "  atrium [SERVICE] --help                 this, or a service's methods (also -h)\n"
-               "services: clients, notifications, meetings, inspections\n";
+               "services: clients, notifications, meetings, inspections, sales\n";
   return asked ? 0 : 2;
 }
 

@@ -169,4 +169,13 @@ absl::Status CheckText(std::string_view value, std::string_view field, size_t ma
   return absl::OkStatus();
 }
 
+absl::Status CheckStaffId(std::string_view value, std::string_view field, bool required) {
+  if (value.empty()) return required ? InvalidArgument(field, "is required") : absl::OkStatus();
+  if (value.size() > 100) return InvalidArgument(field, "must be at most 100 characters");
+  for (char c : value) {
+    if (c < 0x21 || c > 0x7E) return InvalidArgument(field, "must be a staff id (printable ASCII, no spaces)");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace atrium

@@ -33,6 +33,10 @@ std::string JsonEscape(std::string_view s);
 // "上海（浦东）Ｆｏｏ  Co., Ltd." -> "上海浦东foocoltd".
 std::string NormalizeName(std::string_view s);
 
+// A staff id (JWT sub): 1..100 printable ASCII characters, no spaces;
+// INVALID_ARGUMENT naming `field` otherwise (or when empty and required).
+absl::Status CheckStaffId(std::string_view value, std::string_view field, bool required);
+
 // INVALID_ARGUMENT naming `field` unless `value` is valid UTF-8 of at most
 // `max` characters without control characters (newlines and tabs allowed
 // when `multiline`), and not empty when `required`.

@@ -18,7 +18,7 @@ command -v buildah >/dev/null || {
   echo "buildah is missing (apt-get install buildah)" >&2
   exit 1
 }
-for service in clients notifications meetings inspections; do
+for service in clients notifications meetings inspections sales; do
   binary="$build/services/$service/atrium-$service"
   [ -x "$binary" ] || {
     echo "$binary is missing: build first (scripts/build.sh)" >&2

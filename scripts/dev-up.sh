@@ -61,6 +61,9 @@ start meetings "${ATRIUM_MEETINGS_PORT:-50053}" build/services/meetings/atrium-m
 start inspections "${ATRIUM_INSPECTIONS_PORT:-50054}" build/services/inspections/atrium-inspections \
   --notifications-address="127.0.0.1:${ATRIUM_NOTIFICATIONS_PORT:-50052}" \
   --meetings-address="127.0.0.1:${ATRIUM_MEETINGS_PORT:-50053}"
+start sales "${ATRIUM_SALES_PORT:-50055}" build/services/sales/atrium-sales \
+  --clients-address="127.0.0.1:${ATRIUM_CLIENTS_PORT:-50051}" \
+  --meetings-address="127.0.0.1:${ATRIUM_MEETINGS_PORT:-50053}"
 cat <<TXT
 
 Try it (a development token for a key account manager):

@@ -14,7 +14,7 @@ head -c 32 /dev/urandom | base64 >"$key"
 chmod 644 "$key"
 status=0
 port=50990
-for service in clients notifications meetings inspections; do
+for service in clients notifications meetings inspections sales; do
   port=$((port + 1))
   ctr=$(b from "atrium/$service:test")
   b copy --quiet "$ctr" "$key" /tmp/jwt.key >/dev/null
@@ -47,6 +47,6 @@ for service in clients notifications meetings inspections; do
   wait "$runner" 2>/dev/null || true
   b rm "$ctr" >/dev/null
 done
-for service in clients notifications meetings inspections; do b rmi "atrium/$service:test" >/dev/null 2>&1 || true; done
+for service in clients notifications meetings inspections sales; do b rmi "atrium/$service:test" >/dev/null 2>&1 || true; done
 rm -rf "$work"
 exit $status

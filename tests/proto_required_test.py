@@ -57,6 +57,11 @@ REQUIRED = {
         ("NoticeSection", "department"), ("NoticeField", "path"), ("FieldChange", "department"),
         ("FieldChange", "path"), ("FieldChange", "kind"), ("Alert", "recipient"), ("Alert", "title"),
     ],
+    "atrium/sales/v1/sales.proto": [
+        ("SegmentAssignment", "segment"), ("SegmentAssignment", "kam"), ("Target", "year"), ("Target", "scope"),
+        ("Target", "metric"), ("Target", "split"), ("Target", "reason"), ("ListTargetsRequest", "year"),
+        ("UpdateSegmentAssignmentRequest", "update_mask"), ("UpdateTargetRequest", "update_mask"),
+    ],
     "atrium/inspections/v1/inspections.proto": [
         ("Item", "id"), ("Item", "description"), ("InspectionPoint", "display_name"),
         ("InspectionPoint", "window_start"), ("InspectionPoint", "items"), ("InspectionPoint", "responsible"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs every command of README.md's walk-through, as printed, against a local
-suite of the real binaries (clients, notifications, meetings, inspections and a
+suite of the real binaries (clients, notifications, meetings, inspections, sales and a
 real redis-server) started in a temporary directory.
 
     readme_walkthrough.py README.md BUILD_DIR
@@ -224,6 +224,7 @@ class Suite:
         service("clients", "--notifications-address=" + addr["notifications"])
         service("meetings", "--clients-address=" + addr["clients"], "--notifications-address=" + addr["notifications"])
         service("inspections", "--notifications-address=" + addr["notifications"], "--meetings-address=" + addr["meetings"])
+        service("sales", "--clients-address=" + addr["clients"], "--meetings-address=" + addr["meetings"])
         env = {k: v for k, v in os.environ.items() if not k.startswith("ATRIUM_")}
         for name, a in addr.items():
             env["ATRIUM_%s_ADDR" % name.upper()] = a

@@ -56,7 +56,7 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
       !who.IsDepartment("finance")) {
     return PermissionDenied("of the departments, Rooms, F&B and finance read the book's figures");
   }
-  RETURN_IF_ERROR(CheckText(req.owner(), "owner", 128));
+  RETURN_IF_ERROR(CheckStaffId(req.owner(), "owner", false));
   RETURN_IF_ERROR(CheckText(req.segment(), "segment", 100));
   if (who.Is(Role::kKeyAccountManager) && req.owner() != who.subject) {
     return PermissionDenied("a key account manager reads their own figures (owner must be the caller)");

@@ -37,15 +37,6 @@ absl::Status CheckEmail(std::string_view value, std::string_view field) {
   return absl::OkStatus();
 }
 
-absl::Status CheckStaffId(std::string_view value, std::string_view field, bool required) {
-  if (value.empty()) return required ? InvalidArgument(field, "is required") : absl::OkStatus();
-  if (value.size() > 100) return InvalidArgument(field, "must be at most 100 characters");
-  for (char c : value) {
-    if (c < 0x21 || c > 0x7E) return InvalidArgument(field, "must be a staff id (printable ASCII, no spaces)");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckEtag(std::string_view given, std::string_view current, std::string_view name) {
   if (!given.empty() && given != current) return StaleEtag(name);
   return absl::OkStatus();

@@ -37,8 +37,6 @@ inline constexpr std::initializer_list<Role> kStaff = {Role::kManager, Role::kKe
 // CheckText: common/text.h.
 absl::Status CheckPhone(std::string_view value, std::string_view field);
 absl::Status CheckEmail(std::string_view value, std::string_view field);
-// A staff id (JWT sub): 1..100 printable ASCII characters, no spaces.
-absl::Status CheckStaffId(std::string_view value, std::string_view field, bool required);
 
 // When an etag is given it must equal the current one (ABORTED otherwise).
 absl::Status CheckEtag(std::string_view given, std::string_view current, std::string_view name);

@@ -226,7 +226,7 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
   if (who.Is(Role::kDepartment) && !who.IsDepartment("rooms") && !who.IsDepartment("fnb")) {
     return PermissionDenied("of the departments, Rooms and F&B read the sales figures");
   }
-  RETURN_IF_ERROR(CheckText(req.owner(), "owner", 128));
+  RETURN_IF_ERROR(CheckStaffId(req.owner(), "owner", false));
   RETURN_IF_ERROR(CheckText(req.segment(), "segment", 100));
   if (who.Is(Role::kKeyAccountManager) && req.owner() != who.subject) {
     return PermissionDenied("a key account manager reads their own figures (owner must be the caller)");
@@ -375,7 +375,7 @@ absl::StatusOr<v1::ListMeetingChangesResponse> Figures::ListMeetingChanges(const
   RETURN_IF_ERROR(
       who.Require({Role::kManager, Role::kKeyAccountManager, Role::kGmOffice, Role::kService},
                   "changes to meetings are read by the manager, KAMs (their own), the GM office and services"));
-  RETURN_IF_ERROR(CheckText(req.actor(), "actor", 128, true));
+  RETURN_IF_ERROR(CheckStaffId(req.actor(), "actor", true));
   if (who.Is(Role::kKeyAccountManager) && req.actor() != who.subject) {
     return PermissionDenied("a key account manager reads their own changes (actor must be the caller)");
   }

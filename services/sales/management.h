@@ -1,0 +1,63 @@
+// The domain of the sales management service: the division of the market
+// (assignments.cc), the targets of a year (targets.cc) and the forecast's
+// stage probabilities (settings.cc). Each operation takes the verified
+// caller and the request, returns the resource or a status, and runs in one
+// store transaction; what the clients service must learn goes into the
+// outbox in the same transaction.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "atrium/sales/v1/sales.pb.h"
+#include "common/auth.h"
+#include "common/page_token.h"
+#include "common/time_util.h"
+#include "google/protobuf/empty.pb.h"
+#include "services/sales/peers.h"
+#include "services/sales/store.h"
+
+namespace atrium::sales {
+
+class Management final {
+ public:
+  Management(SalesStore* store, Figures* figures, const Clock* clock, PageTokens page_tokens);
+
+  // assignments.cc
+  absl::StatusOr<v1::SegmentAssignment> CreateSegmentAssignment(const Principal& who,
+                                                                const v1::CreateSegmentAssignmentRequest& req);
+  absl::StatusOr<v1::SegmentAssignment> GetSegmentAssignment(const Principal& who,
+                                                             const v1::GetSegmentAssignmentRequest& req);
+  absl::StatusOr<v1::ListSegmentAssignmentsResponse> ListSegmentAssignments(
+      const Principal& who, const v1::ListSegmentAssignmentsRequest& req);
+  absl::StatusOr<v1::SegmentAssignment> UpdateSegmentAssignment(const Principal& who,
+                                                                const v1::UpdateSegmentAssignmentRequest& req);
+  absl::StatusOr<google::protobuf::Empty> DeleteSegmentAssignment(const Principal& who,
+                                                                  const v1::DeleteSegmentAssignmentRequest& req);
+
+  // targets.cc
+  absl::StatusOr<v1::Target> CreateTarget(const Principal& who, const v1::CreateTargetRequest& req);
+  absl::StatusOr<v1::Target> GetTarget(const Principal& who, const v1::GetTargetRequest& req);
+  absl::StatusOr<v1::ListTargetsResponse> ListTargets(const Principal& who, const v1::ListTargetsRequest& req);
+  absl::StatusOr<v1::Target> UpdateTarget(const Principal& who, const v1::UpdateTargetRequest& req);
+  absl::StatusOr<v1::ListTargetVersionsResponse> ListTargetVersions(const Principal& who,
+                                                                    const v1::ListTargetVersionsRequest& req);
+
+  // settings.cc
+  absl::StatusOr<v1::ForecastSettings> GetForecastSettings(const Principal& who,
+                                                           const v1::GetForecastSettingsRequest& req);
+  absl::StatusOr<v1::ForecastSettings> UpdateForecastSettings(const Principal& who,
+                                                              const v1::UpdateForecastSettingsRequest& req);
+
+ private:
+  // The months of `t` as its split says (LAST_YEAR asks the peers, before
+  // any transaction).
+  absl::Status SplitMonths(const Principal& who, v1::Target& t);
+
+  SalesStore* store_;
+  Figures* figures_;
+  const Clock* clock_;
+  PageTokens page_tokens_;
+};
+
+}  // namespace atrium::sales

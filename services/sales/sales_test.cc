@@ -1,0 +1,473 @@
+// Domain tests of the sales management service: the division of the market
+// and what it tells the clients service, targets and their versions, and the
+// forecast settings. On a real SQLite file (and PostgreSQL in sales_pg_test),
+// with an injected clock and a fake of the peers' figures. Every documented
+// error is exercised here or, for UNAUTHENTICATED, in the process tests.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <numeric>
+
+#include "atrium/clients/v1/clients.pb.h"
+#include "common/errors.h"
+#include "common/testing.h"
+#include "services/sales/management.h"
+#include "services/sales/test_store.h"
+
+namespace atrium::sales {
+namespace {
+
+using Code = absl::StatusCode;
+using testing::CodeOf;
+using testing::FieldOf;
+using testing::ReasonOf;
+using v1::SegmentAssignment;
+using v1::Target;
+using namespace testing::people;  // NOLINT(build/namespaces)
+
+const absl::Time kNow = absl::FromUnixSeconds(1795744800);  // 2026-11-27 10:00 Shanghai
+
+// Last year's months as the peers would report them.
+class FakeFigures final : public Figures {
+ public:
+  absl::StatusOr<Months> MonthsOf(const Principal& who, const Target& t, int year) override {
+    if (down) return absl::UnavailableError("meetings service down");
+    asked_by = who.subject;
+    asked_year = year;
+    asked_scope = t.scope();
+    return months;
+  }
+  Months months{};
+  bool down = false;
+  std::string asked_by;
+  int asked_year = 0;
+  int asked_scope = 0;
+};
+
+class SalesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = OpenTestStore("sales");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    domain_ = std::make_unique<Management>(store_.get(), &figures_, &clock_, PageTokens("secret"));
+  }
+
+  absl::StatusOr<SegmentAssignment> Assign(const std::string& segment, const std::string& kam,
+                                           std::vector<clients::v1::AccountKind> kinds = {}, bool move = false) {
+    v1::CreateSegmentAssignmentRequest req;
+    req.mutable_segment_assignment()->set_segment(segment);
+    req.mutable_segment_assignment()->set_kam(kam);
+    for (auto k : kinds) req.mutable_segment_assignment()->add_kinds(k);
+    req.set_move_accounts(move);
+    return domain_->CreateSegmentAssignment(kManager, req);
+  }
+
+  // What the outbox holds for the clients service, oldest first.
+  std::vector<clients::v1::AssignSegmentRequest> Told() {
+    std::vector<clients::v1::AssignSegmentRequest> out;
+    EXPECT_TRUE(store_
+                    ->Read([&](SalesTx& tx) -> absl::Status {
+                      auto rows = tx.DueOutbox(absl::ToUnixMicros(kNow + absl::Hours(1)), 1000);
+                      if (!rows.ok()) return rows.status();
+                      for (const auto& m : *rows) {
+                        EXPECT_EQ(m.peer, "clients");
+                        EXPECT_EQ(m.method, "/atrium.clients.v1.ClientsService/AssignSegment");
+                        out.emplace_back().ParseFromString(m.body);
+                      }
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return out;
+  }
+
+  Target Revenue(Target::Scope scope, int64_t annual, Target::Split split = Target::EVEN) {
+    Target t;
+    t.set_year(2027);
+    t.set_scope(scope);
+    if (scope == Target::KAM) t.set_kam("kam-li");
+    if (scope == Target::SEGMENT) t.set_segment("finance");
+    t.set_metric(v1::TOTAL_REVENUE);
+    t.set_annual(annual);
+    t.set_split(split);
+    return t;
+  }
+
+  absl::StatusOr<Target> Create(const Target& t, const Principal& who = kManager) {
+    v1::CreateTargetRequest req;
+    *req.mutable_target() = t;
+    return domain_->CreateTarget(who, req);
+  }
+
+  FakeClock clock_{kNow};
+  FakeFigures figures_;
+  std::unique_ptr<SalesStore> store_;
+  std::unique_ptr<Management> domain_;
+};
+
+TEST_F(SalesTest, TheManagerDividesTheMarketAndTheClientsServiceIsTold) {
+  auto finance = Assign("finance", "kam-li", {}, true);
+  ASSERT_TRUE(finance.ok()) << finance.status();
+  EXPECT_EQ(finance->version(), 1);
+  auto agencies = Assign("finance", "kam-zhao", {clients::v1::ACCOUNT_KIND_TRAVEL_AGENCY});
+  ASSERT_TRUE(agencies.ok()) << agencies.status();
+  // Overlaps: a second kind-less one, or a kind already given.
+  auto twice = Assign("finance", "kam-zhao");
+  EXPECT_EQ(CodeOf(twice), Code::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(twice.status()), "ASSIGNMENT_OVERLAPS");
+  EXPECT_EQ(ReasonOf(Assign("finance", "kam-li", {clients::v1::ACCOUNT_KIND_TRAVEL_AGENCY}).status()),
+            "ASSIGNMENT_OVERLAPS");
+  ASSERT_TRUE(Assign("pharma", "kam-zhao").ok());
+
+  auto told = Told();
+  ASSERT_EQ(told.size(), 3u);
+  EXPECT_EQ(told[0].segment(), "finance");
+  EXPECT_EQ(told[0].owner(), "kam-li");
+  EXPECT_TRUE(told[0].move_accounts());
+  EXPECT_EQ(told[0].assignment(), finance->name());
+  EXPECT_EQ(told[1].kinds_size(), 1);
+  EXPECT_EQ(told[1].owner(), "kam-zhao");
+  // The division's versions grow with every change, whichever assignment.
+  EXPECT_LT(told[0].version(), told[1].version());
+  EXPECT_LT(told[1].version(), told[2].version());
+
+  // Reassigned with its accounts, then ended.
+  v1::UpdateSegmentAssignmentRequest update;
+  update.mutable_segment_assignment()->set_name(finance->name());
+  update.mutable_segment_assignment()->set_kam("kam-wu");
+  update.mutable_update_mask()->add_paths("kam");
+  update.set_move_accounts(true);
+  auto moved = domain_->UpdateSegmentAssignment(kManager, update);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->version(), 2);
+  EXPECT_EQ(moved->kam(), "kam-wu");
+  v1::DeleteSegmentAssignmentRequest end;
+  end.set_name(agencies->name());
+  end.set_etag("stale");
+  EXPECT_EQ(CodeOf(domain_->DeleteSegmentAssignment(kManager, end)), Code::kAborted);
+  end.clear_etag();
+  ASSERT_TRUE(domain_->DeleteSegmentAssignment(kManager, end).ok());
+  EXPECT_EQ(CodeOf(domain_->DeleteSegmentAssignment(kManager, end)), Code::kNotFound);
+  told = Told();
+  ASSERT_EQ(told.size(), 5u);
+  EXPECT_EQ(told[3].owner(), "kam-wu");
+  EXPECT_TRUE(told[3].move_accounts());
+  EXPECT_EQ(told[4].owner(), "");  // the travel agencies go to no one
+  EXPECT_EQ(told[4].kinds_size(), 1);
+
+  // Narrowing a kind-less assignment to some kinds hands "every kind" back.
+  update.mutable_segment_assignment()->set_name(moved->name());
+  update.mutable_segment_assignment()->add_kinds(clients::v1::ACCOUNT_KIND_COMPANY);
+  update.clear_update_mask();
+  update.mutable_update_mask()->add_paths("kinds");
+  update.set_move_accounts(false);
+  ASSERT_TRUE(domain_->UpdateSegmentAssignment(kManager, update).ok());
+  told = Told();
+  ASSERT_EQ(told.size(), 7u);
+  EXPECT_EQ(told[5].kinds_size(), 0);
+  EXPECT_EQ(told[5].owner(), "");
+  EXPECT_EQ(told[6].kinds_size(), 1);
+  EXPECT_EQ(told[6].owner(), "kam-wu");
+
+  v1::ListSegmentAssignmentsRequest list;
+  list.set_page_size(1);
+  auto page = domain_->ListSegmentAssignments(kKam, list);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->segment_assignments_size(), 1);
+  EXPECT_EQ(page->segment_assignments(0).segment(), "finance");
+  list.set_page_token(page->next_page_token());
+  page = domain_->ListSegmentAssignments(kKam, list);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->segment_assignments(0).segment(), "pharma");
+  EXPECT_TRUE(page->next_page_token().empty());
+  list.set_kam("kam-wu");
+  EXPECT_EQ(CodeOf(domain_->ListSegmentAssignments(kKam, list)), Code::kInvalidArgument);  // token of another query
+  list.clear_page_token();
+  EXPECT_EQ(domain_->ListSegmentAssignments(kClerk, list)->segment_assignments_size(), 1);
+}
+
+TEST_F(SalesTest, AssignmentsRefuseWhatTheyDocument) {
+  ASSERT_TRUE(Assign("finance", "kam-li").ok());
+  v1::CreateSegmentAssignmentRequest req;
+  req.mutable_segment_assignment()->set_segment("pharma");
+  req.mutable_segment_assignment()->set_kam("kam-li");
+  EXPECT_EQ(CodeOf(domain_->CreateSegmentAssignment(kKam, req)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->CreateSegmentAssignment(kGm, req)), Code::kPermissionDenied);
+  auto bad = [&](std::function<void(v1::CreateSegmentAssignmentRequest&)> change) {
+    v1::CreateSegmentAssignmentRequest r = req;
+    change(r);
+    return FieldOf(domain_->CreateSegmentAssignment(kManager, r).status());
+  };
+  EXPECT_EQ(bad([](auto& r) { r.mutable_segment_assignment()->clear_segment(); }), "segment_assignment.segment");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_segment_assignment()->set_segment("\xff"); }), "segment_assignment.segment");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_segment_assignment()->clear_kam(); }), "segment_assignment.kam");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_segment_assignment()->set_kam("with space"); }), "segment_assignment.kam");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_segment_assignment()->add_kinds(clients::v1::ACCOUNT_KIND_UNSPECIFIED); }),
+            "segment_assignment.kinds[0]");
+  EXPECT_EQ(bad([](auto& r) {
+              r.mutable_segment_assignment()->add_kinds(clients::v1::ACCOUNT_KIND_COMPANY);
+              r.mutable_segment_assignment()->add_kinds(clients::v1::ACCOUNT_KIND_COMPANY);
+            }),
+            "segment_assignment.kinds[1]");
+  EXPECT_EQ(bad([](auto& r) { r.set_request_id("has space"); }), "request_id");
+  EXPECT_EQ(Told().size(), 1u);  // only the first
+
+  // A retry with the same request id returns the first; another request
+  // under it is refused.
+  req.set_request_id("div-1");
+  auto first = domain_->CreateSegmentAssignment(kManager, req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(domain_->CreateSegmentAssignment(kManager, req)->name(), first->name());
+  req.mutable_segment_assignment()->set_kam("kam-zhao");
+  EXPECT_EQ(ReasonOf(domain_->CreateSegmentAssignment(kManager, req).status()), "REQUEST_ID_REUSED");
+  EXPECT_EQ(Told().size(), 2u);
+
+  v1::GetSegmentAssignmentRequest get;
+  get.set_name("segmentAssignments/");
+  EXPECT_EQ(FieldOf(domain_->GetSegmentAssignment(kKam, get).status()), "name");
+  get.set_name("segmentAssignments/nope");
+  EXPECT_EQ(CodeOf(domain_->GetSegmentAssignment(kKam, get)), Code::kNotFound);
+  get.set_name(first->name());
+  EXPECT_TRUE(domain_->GetSegmentAssignment(kMeetings, get).ok());
+  EXPECT_EQ(CodeOf(domain_->GetSegmentAssignment(kFnb, get)), Code::kPermissionDenied);
+
+  v1::UpdateSegmentAssignmentRequest update;
+  update.mutable_segment_assignment()->set_name(first->name());
+  update.mutable_segment_assignment()->set_segment("other");
+  EXPECT_EQ(FieldOf(domain_->UpdateSegmentAssignment(kManager, update).status()), "update_mask");
+  update.mutable_update_mask()->add_paths("segment");
+  EXPECT_EQ(FieldOf(domain_->UpdateSegmentAssignment(kManager, update).status()), "update_mask");
+  update.clear_update_mask();
+  update.mutable_update_mask()->add_paths("kam");
+  update.mutable_segment_assignment()->set_kam("");
+  EXPECT_EQ(FieldOf(domain_->UpdateSegmentAssignment(kManager, update).status()), "segment_assignment.kam");
+  update.mutable_segment_assignment()->set_kam("kam-wu");
+  update.mutable_segment_assignment()->set_etag("stale");
+  EXPECT_EQ(CodeOf(domain_->UpdateSegmentAssignment(kManager, update)), Code::kAborted);
+  EXPECT_EQ(CodeOf(domain_->UpdateSegmentAssignment(kKam, update)), Code::kPermissionDenied);
+  update.mutable_segment_assignment()->set_name("segmentAssignments/nope");
+  update.mutable_segment_assignment()->clear_etag();
+  EXPECT_EQ(CodeOf(domain_->UpdateSegmentAssignment(kManager, update)), Code::kNotFound);
+  EXPECT_EQ(Told().size(), 2u);  // nothing more was told
+}
+
+TEST_F(SalesTest, TargetsSplitEvenlyByLastYearOrByHandAndAddUp) {
+  auto even = Create(Revenue(Target::DEPARTMENT, 1'200'000'006));
+  ASSERT_TRUE(even.ok()) << even.status();
+  ASSERT_EQ(even->months_size(), 12);
+  EXPECT_EQ(even->months(0), 100'000'001);  // the remainder of 6 goes to January to June
+  EXPECT_EQ(even->months(11), 100'000'000);
+  EXPECT_EQ(std::accumulate(even->months().begin(), even->months().end(), int64_t{0}), 1'200'000'006);
+  EXPECT_EQ(even->version(), 1);
+
+  // By last year: what the peers report for 2026, asked as the manager.
+  for (int i = 0; i < 12; ++i) figures_.months[i] = i < 6 ? 100 : 300;  // a stronger second half
+  auto by_last = Create(Revenue(Target::KAM, 800'000, Target::LAST_YEAR));
+  ASSERT_TRUE(by_last.ok()) << by_last.status();
+  EXPECT_EQ(figures_.asked_by, "mgr-wang");
+  EXPECT_EQ(figures_.asked_year, 2026);
+  EXPECT_EQ(figures_.asked_scope, Target::KAM);
+  // 800,000 x 100 / 2,400 = 33,333.3 for January to June, 100,000 for the
+  // rest; the 2 left over go to January and February.
+  EXPECT_EQ(by_last->months(0), 33'334);
+  EXPECT_EQ(by_last->months(2), 33'333);
+  EXPECT_EQ(by_last->months(11), 100'000);
+  EXPECT_EQ(std::accumulate(by_last->months().begin(), by_last->months().end(), int64_t{0}), 800'000);
+
+  // By hand: twelve months adding up to the year.
+  Target manual = Revenue(Target::SEGMENT, 1'200, Target::MANUAL);
+  for (int i = 0; i < 12; ++i) manual.add_months(100);
+  manual.set_metric(v1::ROOM_NIGHTS);
+  auto by_hand = Create(manual);
+  ASSERT_TRUE(by_hand.ok()) << by_hand.status();
+  EXPECT_EQ(by_hand->months(5), 100);
+
+  // Unique by year, scope and metric.
+  auto again = Create(Revenue(Target::DEPARTMENT, 1));
+  EXPECT_EQ(ReasonOf(again.status()), "TARGET_EXISTS");
+  EXPECT_EQ(CodeOf(again), Code::kAlreadyExists);
+}
+
+TEST_F(SalesTest, AChangedTargetKeepsTheOldVersionWithWhoAndWhy) {
+  auto t = Create(Revenue(Target::KAM, 1'200));
+  ASSERT_TRUE(t.ok());
+  clock_.Advance(absl::Hours(24));
+  v1::UpdateTargetRequest update;
+  update.mutable_target()->set_name(t->name());
+  update.mutable_target()->set_annual(2'400);
+  update.mutable_update_mask()->add_paths("annual");
+  EXPECT_EQ(FieldOf(domain_->UpdateTarget(kManager, update).status()), "target.reason");
+  update.mutable_target()->set_reason("与房务总监商定上调");
+  auto v2 = domain_->UpdateTarget(kManager, update);
+  ASSERT_TRUE(v2.ok()) << v2.status();
+  EXPECT_EQ(v2->version(), 2);
+  EXPECT_EQ(v2->months(3), 200);  // split again
+  EXPECT_EQ(v2->reason(), "与房务总监商定上调");
+  EXPECT_EQ(v2->audit().updater(), "mgr-wang");
+  // By hand now: months given and checked against the year.
+  update.mutable_target()->set_split(Target::MANUAL);
+  for (int i = 0; i < 12; ++i) update.mutable_target()->add_months(i == 11 ? 1'301 : 100);
+  update.clear_update_mask();
+  update.mutable_update_mask()->add_paths("split");
+  update.mutable_update_mask()->add_paths("months");
+  EXPECT_EQ(FieldOf(domain_->UpdateTarget(kManager, update).status()), "target.months");  // 2,401
+  update.mutable_target()->set_months(11, 1'300);
+  update.mutable_target()->set_etag("stale");
+  EXPECT_EQ(CodeOf(domain_->UpdateTarget(kManager, update)), Code::kAborted);
+  update.mutable_target()->set_etag(v2->etag());
+  auto v3 = domain_->UpdateTarget(kManager, update);
+  ASSERT_TRUE(v3.ok()) << v3.status();
+  EXPECT_EQ(v3->months(11), 1'300);
+
+  v1::ListTargetVersionsRequest versions;
+  versions.set_parent(t->name());
+  versions.set_page_size(2);
+  auto page = domain_->ListTargetVersions(kRooms, versions);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->versions_size(), 2);
+  EXPECT_EQ(page->versions(0).name(), t->name() + "/versions/1");
+  EXPECT_EQ(page->versions(0).target().annual(), 1'200);
+  EXPECT_EQ(page->versions(1).target().reason(), "与房务总监商定上调");
+  versions.set_page_token(page->next_page_token());
+  page = domain_->ListTargetVersions(kRooms, versions);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->versions_size(), 1);
+  EXPECT_EQ(page->versions(0).target().split(), Target::MANUAL);
+  EXPECT_TRUE(page->next_page_token().empty());
+
+  update.clear_update_mask();
+  update.mutable_update_mask()->add_paths("year");
+  EXPECT_EQ(FieldOf(domain_->UpdateTarget(kManager, update).status()), "update_mask");
+  EXPECT_EQ(CodeOf(domain_->UpdateTarget(kKam, update)), Code::kPermissionDenied);
+  update.mutable_target()->set_name("targets/nope");
+  update.clear_update_mask();
+  update.mutable_update_mask()->add_paths("annual");
+  EXPECT_EQ(CodeOf(domain_->UpdateTarget(kManager, update)), Code::kNotFound);
+}
+
+TEST_F(SalesTest, TargetsRefuseWhatTheyDocument) {
+  EXPECT_EQ(CodeOf(Create(Revenue(Target::DEPARTMENT, 1), kKam)), Code::kPermissionDenied);
+  auto bad = [&](std::function<void(Target&)> change, Target::Split split = Target::EVEN) {
+    Target t = Revenue(Target::KAM, 1'200, split);
+    change(t);
+    return FieldOf(Create(t).status());
+  };
+  EXPECT_EQ(bad([](Target& t) { t.set_year(1899); }), "target.year");
+  EXPECT_EQ(bad([](Target& t) { t.set_scope(Target::SCOPE_UNSPECIFIED); }), "target.scope");
+  EXPECT_EQ(bad([](Target& t) { t.clear_kam(); }), "target.kam");
+  EXPECT_EQ(bad([](Target& t) { t.set_segment("finance"); }), "target.segment");
+  EXPECT_EQ(bad([](Target& t) {
+              t.set_scope(Target::SEGMENT);
+              t.clear_kam();
+            }),
+            "target.segment");
+  EXPECT_EQ(bad([](Target& t) { t.set_metric(v1::METRIC_UNSPECIFIED); }), "target.metric");
+  EXPECT_EQ(bad([](Target& t) { t.set_annual(-1); }), "target.annual");
+  EXPECT_EQ(bad([](Target& t) { t.set_annual(1'000'000'000'000'001); }), "target.annual");
+  EXPECT_EQ(bad([](Target& t) { t.set_split(Target::SPLIT_UNSPECIFIED); }), "target.split");
+  EXPECT_EQ(bad([](Target& t) { t.add_months(1'200); }), "target.months");  // computed for EVEN
+  EXPECT_EQ(bad([](Target&) {}, Target::MANUAL), "target.months");          // none given
+  EXPECT_EQ(bad(
+                [](Target& t) {
+                  for (int i = 0; i < 12; ++i) t.add_months(i == 4 ? -100 : 100);
+                },
+                Target::MANUAL),
+            "target.months[4]");
+  EXPECT_EQ(bad([](Target& t) { t.set_reason(std::string(501, 'x')); }), "target.reason");
+
+  // Last year with nothing in it, or a peer down: nothing is written.
+  auto nothing = Create(Revenue(Target::KAM, 1'200, Target::LAST_YEAR));
+  EXPECT_EQ(ReasonOf(nothing.status()), "NO_LAST_YEAR");
+  figures_.down = true;
+  EXPECT_EQ(CodeOf(Create(Revenue(Target::KAM, 1'200, Target::LAST_YEAR))), Code::kUnavailable);
+  v1::ListTargetsRequest list;
+  list.set_year(2027);
+  EXPECT_EQ(domain_->ListTargets(kManager, list)->targets_size(), 0);
+}
+
+TEST_F(SalesTest, KamsReadTheirOwnTargetsAndTheDirectorsReadAll) {
+  auto mine = Create(Revenue(Target::KAM, 1'200));
+  auto dept = Create(Revenue(Target::DEPARTMENT, 12'000));
+  Target other = Revenue(Target::KAM, 600);
+  other.set_kam("kam-zhao");
+  auto theirs = Create(other);
+  ASSERT_TRUE(mine.ok() && dept.ok() && theirs.ok());
+  v1::GetTargetRequest get;
+  get.set_name(mine->name());
+  EXPECT_TRUE(domain_->GetTarget(kKam, get).ok());
+  get.set_name(theirs->name());
+  EXPECT_EQ(CodeOf(domain_->GetTarget(kKam, get)), Code::kPermissionDenied);
+  get.set_name(dept->name());
+  EXPECT_EQ(CodeOf(domain_->GetTarget(kKam, get)), Code::kPermissionDenied);
+  EXPECT_TRUE(domain_->GetTarget(kRooms, get).ok());
+  EXPECT_TRUE(domain_->GetTarget(kFnb, get).ok());
+  EXPECT_TRUE(domain_->GetTarget(kGm, get).ok());
+  EXPECT_EQ(CodeOf(domain_->GetTarget(kFinance, get)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->GetTarget(kClerk, get)), Code::kPermissionDenied);
+  get.set_name("targets");
+  EXPECT_EQ(FieldOf(domain_->GetTarget(kManager, get).status()), "name");
+  get.set_name("targets/nope");
+  EXPECT_EQ(CodeOf(domain_->GetTarget(kManager, get)), Code::kNotFound);
+
+  v1::ListTargetsRequest list;
+  list.set_year(2027);
+  EXPECT_EQ(CodeOf(domain_->ListTargets(kKam, list)), Code::kPermissionDenied);
+  list.set_kam("kam-li");
+  auto own = domain_->ListTargets(kKam, list);
+  ASSERT_TRUE(own.ok()) << own.status();
+  ASSERT_EQ(own->targets_size(), 1);
+  EXPECT_EQ(own->targets(0).name(), mine->name());
+  list.clear_kam();
+  list.set_page_size(2);
+  auto all = domain_->ListTargets(kRooms, list);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->targets_size(), 2);
+  list.set_page_token(all->next_page_token());
+  EXPECT_EQ(domain_->ListTargets(kRooms, list)->targets_size(), 1);
+  list.clear_page_token();
+  list.set_scope(Target::DEPARTMENT);
+  EXPECT_EQ(domain_->ListTargets(kManager, list)->targets_size(), 1);
+  list.set_year(0);
+  EXPECT_EQ(FieldOf(domain_->ListTargets(kManager, list).status()), "year");
+  list.set_year(2027);
+  list.set_metric(static_cast<v1::Metric>(99));
+  EXPECT_EQ(FieldOf(domain_->ListTargets(kManager, list).status()), "metric");
+}
+
+TEST_F(SalesTest, StageProbabilitiesAreTheManagersAndRiseWithTheStage) {
+  auto defaults = domain_->GetForecastSettings(kKam, {});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  ASSERT_EQ(defaults->stages_size(), 4);
+  EXPECT_EQ(defaults->stages(3).percent(), 75);
+  v1::UpdateForecastSettingsRequest req;
+  auto* p = req.mutable_forecast_settings()->add_stages();
+  p->set_stage(meetings::v1::Meeting::NEGOTIATING);
+  p->set_percent(40);
+  auto set = domain_->UpdateForecastSettings(kManager, req);
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->stages(2).percent(), 40);
+  EXPECT_EQ(set->stages(1).percent(), 25);  // kept
+  EXPECT_EQ(domain_->GetForecastSettings(kRooms, {})->stages(2).percent(), 40);
+  EXPECT_EQ(CodeOf(domain_->UpdateForecastSettings(kKam, req)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->GetForecastSettings(kFinance, {})), Code::kPermissionDenied);
+  p->set_percent(20);  // below SITE_VISIT's 25
+  EXPECT_EQ(FieldOf(domain_->UpdateForecastSettings(kManager, req).status()), "forecast_settings.stages");
+  p->set_percent(101);
+  EXPECT_EQ(FieldOf(domain_->UpdateForecastSettings(kManager, req).status()), "forecast_settings.stages[0].percent");
+  p->set_percent(50);
+  p->set_stage(meetings::v1::Meeting::CONTRACTED);
+  EXPECT_EQ(FieldOf(domain_->UpdateForecastSettings(kManager, req).status()), "forecast_settings.stages[0].stage");
+  p->set_stage(meetings::v1::Meeting::NEGOTIATING);
+  *req.mutable_forecast_settings()->add_stages() = *p;
+  EXPECT_EQ(FieldOf(domain_->UpdateForecastSettings(kManager, req).status()), "forecast_settings.stages[1].stage");
+  req.mutable_forecast_settings()->mutable_stages()->RemoveLast();
+  req.mutable_forecast_settings()->set_etag("stale");
+  EXPECT_EQ(CodeOf(domain_->UpdateForecastSettings(kManager, req)), Code::kAborted);
+  v1::GetForecastSettingsRequest get;
+  get.set_name("forecast");
+  EXPECT_EQ(FieldOf(domain_->GetForecastSettings(kManager, get).status()), "name");
+  EXPECT_EQ(domain_->GetForecastSettings(kManager, {})->stages(2).percent(), 40);  // nothing changed
+}
+
+}  // namespace
+}  // namespace atrium::sales
