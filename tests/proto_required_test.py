@@ -61,6 +61,7 @@ REQUIRED = {
         ("SegmentAssignment", "segment"), ("SegmentAssignment", "kam"), ("Target", "year"), ("Target", "scope"),
         ("Target", "metric"), ("Target", "split"), ("Target", "reason"), ("ListTargetsRequest", "year"),
         ("UpdateSegmentAssignmentRequest", "update_mask"), ("UpdateTargetRequest", "update_mask"),
+        ("GetAttainmentRequest", "year"), ("GetForecastRequest", "start_month"), ("GetForecastRequest", "end_month"),
     ],
     "atrium/inspections/v1/inspections.proto": [
         ("Item", "id"), ("Item", "description"), ("InspectionPoint", "display_name"),

@@ -4,7 +4,8 @@
 // segment's new accounts go to its KAM and its accounts move with their
 // history; a target split by last year asks both peers over gRPC with the
 // manager's token (and is refused, changing nothing, while a peer is down);
-// every method requires a token.
+// attainment and the forecast read both peers; every method requires a
+// token.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -177,6 +178,7 @@ TEST_F(SalesProcessTest, ATargetByLastYearAsksThePeersAndNeedsThem) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(ErrorReason(s), "NO_LAST_YEAR") << s.error_message();
+  t->set_metric(sv1::TOTAL_REVENUE);
   t->set_split(sv1::Target::EVEN);
   s = As(kManager, [&](auto* ctx) { return sales_stub_->CreateTarget(ctx, req, &out); });
   ASSERT_TRUE(s.ok()) << s.error_message();
@@ -186,6 +188,26 @@ TEST_F(SalesProcessTest, ATargetByLastYearAsksThePeersAndNeedsThem) {
   sv1::ListTargetsResponse targets;
   ASSERT_TRUE(As(kManager, [&](auto* ctx) { return sales_stub_->ListTargets(ctx, list, &targets); }).ok());
   EXPECT_EQ(targets.targets_size(), 1);  // the refused ones left nothing
+
+  // Attainment and the forecast, from both peers over gRPC.
+  sv1::GetAttainmentRequest attainment;
+  attainment.set_year(2027);
+  sv1::Attainment lines;
+  s = As(kManager, [&](auto* ctx) { return sales_stub_->GetAttainment(ctx, attainment, &lines); });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(lines.lines_size(), 1);
+  EXPECT_EQ(lines.lines(0).target_value(), 100'000'000);
+  EXPECT_EQ(lines.lines(0).achieved(), 0);
+  sv1::GetForecastRequest forecast;
+  forecast.mutable_start_month()->set_year(2027);
+  forecast.mutable_start_month()->set_month(1);
+  forecast.mutable_end_month()->set_year(2027);
+  forecast.mutable_end_month()->set_month(12);
+  sv1::Forecast months;
+  s = As(kManager, [&](auto* ctx) { return sales_stub_->GetForecast(ctx, forecast, &months); });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(months.months_size(), 12);
+  EXPECT_EQ(months.months(0).target(), out.months(0));
 
   // Without a token: UNAUTHENTICATED.
   grpc::ClientContext anonymous;

@@ -16,6 +16,8 @@ SalesHandler::SalesHandler(Management* d, const TokenVerifier* verifier, Executo
   Unary(d, &Management::ListTargetVersions);
   Unary(d, &Management::GetForecastSettings);
   Unary(d, &Management::UpdateForecastSettings);
+  Unary(d, &Management::GetAttainment);
+  Unary(d, &Management::GetForecast);
   Seal();
 }
 

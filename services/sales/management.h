@@ -1,6 +1,7 @@
 // The domain of the sales management service: the division of the market
-// (assignments.cc), the targets of a year (targets.cc) and the forecast's
-// stage probabilities (settings.cc). Each operation takes the verified
+// (assignments.cc), the targets of a year (targets.cc), the forecast's
+// stage probabilities (settings.cc), and attainment and the forecast from
+// the peers' figures (attainment.cc). Each operation takes the verified
 // caller and the request, returns the resource or a status, and runs in one
 // store transaction; what the clients service must learn goes into the
 // outbox in the same transaction.
@@ -18,6 +19,10 @@
 #include "services/sales/store.h"
 
 namespace atrium::sales {
+
+// The stage probabilities until the manager sets them: ENQUIRY 10%,
+// SITE_VISIT 25%, NEGOTIATING 50%, INTENT 75% (settings.cc).
+v1::ForecastSettings DefaultForecastSettings();
 
 class Management final {
  public:
@@ -48,6 +53,10 @@ class Management final {
                                                            const v1::GetForecastSettingsRequest& req);
   absl::StatusOr<v1::ForecastSettings> UpdateForecastSettings(const Principal& who,
                                                               const v1::UpdateForecastSettingsRequest& req);
+
+  // attainment.cc
+  absl::StatusOr<v1::Attainment> GetAttainment(const Principal& who, const v1::GetAttainmentRequest& req);
+  absl::StatusOr<v1::Forecast> GetForecast(const Principal& who, const v1::GetForecastRequest& req);
 
  private:
   // The months of `t` as its split says (LAST_YEAR asks the peers, before

@@ -1,9 +1,8 @@
 // What the sales management service asks of the services that own the
 // records, on the caller's behalf (their token: each service applies its own
-// rules to the person): the months of a year of one target's metric and
-// scope, from the meetings service's SummarizeSales (settled business, by
-// month of the event) and the clients service's SummarizeBook (accounts
-// created, visits done).
+// rules to the person): the meetings service's sales figures
+// (SummarizeSales) and the clients service's figures of the book
+// (SummarizeBook). measures.h reads a target's figures out of them.
 #pragma once
 
 #include <memory>
@@ -12,26 +11,30 @@
 #include "absl/time/time.h"
 #include "atrium/clients/v1/clients.grpc.pb.h"
 #include "atrium/meetings/v1/meetings.grpc.pb.h"
-#include "atrium/sales/v1/sales.pb.h"
 #include "common/auth.h"
 #include "grpcpp/grpcpp.h"
-#include "services/sales/split.h"
 
 namespace atrium::sales {
 
 class Figures {
  public:
   virtual ~Figures() = default;
-  // The months of `year` of `target`'s metric, for its scope (its year is
-  // not read). UNAVAILABLE when a peer cannot be reached; PERMISSION_DENIED
-  // as the peer says.
-  virtual absl::StatusOr<Months> MonthsOf(const Principal& who, const v1::Target& target, int year) = 0;
+  // UNAVAILABLE when the peer cannot be reached (nothing was changed,
+  // retry); PERMISSION_DENIED, INVALID_ARGUMENT, FAILED_PRECONDITION as the
+  // peer says.
+  virtual absl::StatusOr<meetings::v1::SalesSummary> Sales(const Principal& who,
+                                                           const meetings::v1::SummarizeSalesRequest& req) = 0;
+  virtual absl::StatusOr<clients::v1::BookSummary> Book(const Principal& who,
+                                                        const clients::v1::SummarizeBookRequest& req) = 0;
 };
 
 class PeerFigures final : public Figures {
  public:
   PeerFigures(std::shared_ptr<grpc::Channel> meetings, std::shared_ptr<grpc::Channel> clients, absl::Duration deadline);
-  absl::StatusOr<Months> MonthsOf(const Principal& who, const v1::Target& target, int year) override;
+  absl::StatusOr<meetings::v1::SalesSummary> Sales(const Principal& who,
+                                                   const meetings::v1::SummarizeSalesRequest& req) override;
+  absl::StatusOr<clients::v1::BookSummary> Book(const Principal& who,
+                                                const clients::v1::SummarizeBookRequest& req) override;
 
  private:
   std::unique_ptr<meetings::v1::MeetingsService::Stub> meetings_;

@@ -27,21 +27,56 @@ using namespace testing::people;  // NOLINT(build/namespaces)
 
 const absl::Time kNow = absl::FromUnixSeconds(1795744800);  // 2026-11-27 10:00 Shanghai
 
-// Last year's months as the peers would report them.
+// The peers' figures: canned summaries per year, as the meetings and
+// clients services would answer them; what was asked is kept.
 class FakeFigures final : public Figures {
  public:
-  absl::StatusOr<Months> MonthsOf(const Principal& who, const Target& t, int year) override {
+  absl::StatusOr<meetings::v1::SalesSummary> Sales(const Principal& who,
+                                                   const meetings::v1::SummarizeSalesRequest& req) override {
     if (down) return absl::UnavailableError("meetings service down");
     asked_by = who.subject;
-    asked_year = year;
-    asked_scope = t.scope();
-    return months;
+    sales_asked.push_back(req);
+    meetings::v1::SalesSummary out;
+    for (const auto& c : sales[req.start_month().year()].cells()) {
+      if (!req.owner().empty() && c.owner() != req.owner()) continue;
+      if (!req.segment().empty() && c.segment() != req.segment()) continue;
+      *out.add_cells() = c;
+    }
+    return out;
   }
-  Months months{};
+  absl::StatusOr<clients::v1::BookSummary> Book(const Principal& who,
+                                                const clients::v1::SummarizeBookRequest& req) override {
+    if (down) return absl::UnavailableError("clients service down");
+    asked_by = who.subject;
+    book_asked.push_back(req);
+    return book[req.start_month().year()];
+  }
+
+  // A cell of `owner` in `segment` and month `m` of `year`: `definite` and
+  // `settled` total revenue (rooms half of it) with one meeting each.
+  meetings::v1::SalesSummary::Cell& Cell(int year, int m, const std::string& owner, const std::string& segment,
+                                         int64_t definite, int64_t settled) {
+    auto* c = sales[year].add_cells();
+    c->set_owner(owner);
+    c->set_segment(segment);
+    c->mutable_month()->set_year(year);
+    c->mutable_month()->set_month(m);
+    auto fill = [](meetings::v1::SalesCount* count, int64_t total) {
+      count->set_meetings(1);
+      count->mutable_value()->mutable_total()->set_amount_minor(total);
+      count->mutable_value()->mutable_rooms()->set_amount_minor(total / 2);
+    };
+    if (definite) fill(c->mutable_definite(), definite);
+    if (settled) fill(c->mutable_actualised(), settled);
+    return *c;
+  }
+
+  std::map<int, meetings::v1::SalesSummary> sales;
+  std::map<int, clients::v1::BookSummary> book;
+  std::vector<meetings::v1::SummarizeSalesRequest> sales_asked;
+  std::vector<clients::v1::SummarizeBookRequest> book_asked;
   bool down = false;
   std::string asked_by;
-  int asked_year = 0;
-  int asked_scope = 0;
 };
 
 class SalesTest : public ::testing::Test {
@@ -260,13 +295,17 @@ TEST_F(SalesTest, TargetsSplitEvenlyByLastYearOrByHandAndAddUp) {
   EXPECT_EQ(std::accumulate(even->months().begin(), even->months().end(), int64_t{0}), 1'200'000'006);
   EXPECT_EQ(even->version(), 1);
 
-  // By last year: what the peers report for 2026, asked as the manager.
-  for (int i = 0; i < 12; ++i) figures_.months[i] = i < 6 ? 100 : 300;  // a stronger second half
+  // By last year: what was settled each month of 2026 by kam-li (another
+  // KAM's business does not count), asked as the manager.
+  for (int m = 1; m <= 12; ++m) figures_.Cell(2026, m, "kam-li", "finance", 999, m <= 6 ? 100 : 300);
+  figures_.Cell(2026, 1, "kam-zhao", "finance", 0, 5'000);
   auto by_last = Create(Revenue(Target::KAM, 800'000, Target::LAST_YEAR));
   ASSERT_TRUE(by_last.ok()) << by_last.status();
   EXPECT_EQ(figures_.asked_by, "mgr-wang");
-  EXPECT_EQ(figures_.asked_year, 2026);
-  EXPECT_EQ(figures_.asked_scope, Target::KAM);
+  ASSERT_EQ(figures_.sales_asked.size(), 1u);
+  EXPECT_EQ(figures_.sales_asked[0].start_month().year(), 2026);
+  EXPECT_EQ(figures_.sales_asked[0].end_month().month(), 12);
+  EXPECT_EQ(figures_.sales_asked[0].owner(), "kam-li");
   // 800,000 x 100 / 2,400 = 33,333.3 for January to June, 100,000 for the
   // rest; the 2 left over go to January and February.
   EXPECT_EQ(by_last->months(0), 33'334);
@@ -377,6 +416,10 @@ TEST_F(SalesTest, TargetsRefuseWhatTheyDocument) {
 
   // Last year with nothing in it, or a peer down: nothing is written.
   auto nothing = Create(Revenue(Target::KAM, 1'200, Target::LAST_YEAR));
+  Target visits = Revenue(Target::KAM, 1'200, Target::LAST_YEAR);
+  visits.set_metric(v1::VISITS);
+  EXPECT_EQ(ReasonOf(Create(visits).status()), "NO_LAST_YEAR");
+  EXPECT_EQ(figures_.book_asked.size(), 1u);
   EXPECT_EQ(ReasonOf(nothing.status()), "NO_LAST_YEAR");
   figures_.down = true;
   EXPECT_EQ(CodeOf(Create(Revenue(Target::KAM, 1'200, Target::LAST_YEAR))), Code::kUnavailable);
@@ -467,6 +510,163 @@ TEST_F(SalesTest, StageProbabilitiesAreTheManagersAndRiseWithTheStage) {
   get.set_name("forecast");
   EXPECT_EQ(FieldOf(domain_->GetForecastSettings(kManager, get).status()), "name");
   EXPECT_EQ(domain_->GetForecastSettings(kManager, {})->stages(2).percent(), 40);  // nothing changed
+}
+
+TEST_F(SalesTest, AttainmentSetsEachTargetAgainstWhatWasAchievedAndLastYear) {
+  // 2027: kam-li has 300 definite in March (200 settled) in finance and 100
+  // in pharma; kam-zhao 500 in March. 2026: kam-li 200 in March.
+  figures_.Cell(2027, 3, "kam-li", "finance", 300, 200);
+  figures_.Cell(2027, 3, "kam-li", "pharma", 100, 0);
+  figures_.Cell(2027, 3, "kam-zhao", "finance", 500, 0);
+  figures_.Cell(2027, 4, "kam-li", "finance", 50, 0);
+  figures_.Cell(2026, 3, "kam-li", "finance", 200, 200);
+  auto& book = figures_.book[2027];
+  auto* cell = book.add_cells();
+  cell->set_owner("kam-li");
+  cell->set_segment("finance");
+  cell->mutable_month()->set_year(2027);
+  cell->mutable_month()->set_month(3);
+  cell->set_visits_done(7);
+  Target manual = Revenue(Target::KAM, 1'200, Target::MANUAL);
+  for (int i = 0; i < 12; ++i) manual.add_months(100);
+  auto kam = Create(manual);
+  auto dept = Create(Revenue(Target::DEPARTMENT, 12'000));
+  auto segment = Create(Revenue(Target::SEGMENT, 2'400));
+  Target visits = Revenue(Target::KAM, 120, Target::EVEN);
+  visits.set_metric(v1::VISITS);
+  auto visit_target = Create(visits);
+  Target rooms = Revenue(Target::KAM, 1'200, Target::EVEN);
+  rooms.set_metric(v1::ROOM_REVENUE);
+  auto rooms_target = Create(rooms);
+  ASSERT_TRUE(kam.ok() && dept.ok() && segment.ok() && visit_target.ok() && rooms_target.ok());
+
+  v1::GetAttainmentRequest req;
+  req.set_year(2027);
+  req.set_first_month(3);
+  req.set_last_month(3);
+  auto a = domain_->GetAttainment(kManager, req);
+  ASSERT_TRUE(a.ok()) << a.status();
+  std::map<std::string, v1::Attainment::Line> lines;
+  for (const auto& l : a->lines()) lines[l.target()] = l;
+  ASSERT_EQ(lines.size(), 5u);
+  const auto& mine = lines[kam->name()];
+  EXPECT_EQ(mine.target_value(), 100);  // March
+  EXPECT_EQ(mine.achieved(), 400);      // finance and pharma
+  EXPECT_EQ(mine.settled(), 200);
+  EXPECT_EQ(mine.last_year(), 200);
+  EXPECT_EQ(mine.attainment_basis_points(), 40'000);  // 400%
+  EXPECT_EQ(mine.growth_basis_points(), 20'000);
+  ASSERT_EQ(mine.months_size(), 1);
+  EXPECT_EQ(mine.months(0).month(), 3);
+  EXPECT_EQ(lines[dept->name()].achieved(), 900);  // everyone's
+  EXPECT_EQ(lines[dept->name()].target_value(), 1'000);
+  EXPECT_EQ(lines[dept->name()].attainment_basis_points(), 9'000);
+  EXPECT_EQ(lines[segment->name()].achieved(), 800);  // finance: kam-li's 300 and kam-zhao's 500
+  EXPECT_EQ(lines[visit_target->name()].achieved(), 7);
+  EXPECT_EQ(lines[visit_target->name()].settled(), 7);
+  EXPECT_EQ(lines[visit_target->name()].attainment_basis_points(), 7'000);  // 7 of 10
+  EXPECT_EQ(lines[rooms_target->name()].achieved(), 200);                   // the rooms half
+  // One summary of each peer for the year and one for last year.
+  EXPECT_EQ(figures_.sales_asked.size(), 2u);
+  EXPECT_EQ(figures_.book_asked.size(), 2u);
+  EXPECT_EQ(figures_.sales_asked[1].start_month().year(), 2026);
+  EXPECT_EQ(figures_.sales_asked[0].start_month().month(), 3);
+
+  // A KAM reads their own; the peers are asked for theirs only.
+  req.set_kam("kam-li");
+  auto own = domain_->GetAttainment(kKam, req);
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->lines_size(), 3);  // revenue, visits, room revenue
+  EXPECT_EQ(figures_.sales_asked.back().owner(), "kam-li");
+  req.set_kam("kam-zhao");
+  EXPECT_EQ(CodeOf(domain_->GetAttainment(kKam, req)), Code::kPermissionDenied);
+  req.clear_kam();
+  EXPECT_EQ(CodeOf(domain_->GetAttainment(kKam, req)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->GetAttainment(kClerk, req)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->GetAttainment(kFinance, req)), Code::kPermissionDenied);
+  EXPECT_TRUE(domain_->GetAttainment(kRooms, req).ok());
+  req.set_first_month(13);
+  EXPECT_EQ(FieldOf(domain_->GetAttainment(kManager, req).status()), "first_month");
+  req.set_first_month(4);
+  EXPECT_EQ(FieldOf(domain_->GetAttainment(kManager, req).status()), "last_month");  // 4 > 3
+  req.set_first_month(0);
+  req.set_year(1900);
+  EXPECT_EQ(FieldOf(domain_->GetAttainment(kManager, req).status()), "year");
+  req.set_year(2027);
+  figures_.down = true;
+  EXPECT_EQ(CodeOf(domain_->GetAttainment(kManager, req)), Code::kUnavailable);
+}
+
+TEST_F(SalesTest, TheForecastWeighsOpenBusinessByItsStageBesideTheTargetAndPace) {
+  // March 2027: 1,000 definite; open: 400 at NEGOTIATING (50%), 200 at
+  // ENQUIRY (10%). Undated: 1,000 at INTENT (75%). A year before, March 2026
+  // had 600 on its books.
+  auto& march = figures_.Cell(2027, 3, "kam-li", "finance", 1'000, 0);
+  auto add_stage = [](meetings::v1::SalesSummary::Cell& c, meetings::v1::Meeting::State stage, int64_t value) {
+    auto* s = c.add_pipeline();
+    s->set_stage(stage);
+    s->set_meetings(1);
+    s->mutable_value()->mutable_total()->set_amount_minor(value);
+  };
+  add_stage(march, meetings::v1::Meeting::NEGOTIATING, 400);
+  add_stage(march, meetings::v1::Meeting::ENQUIRY, 200);
+  auto* undated = figures_.sales[2027].add_cells();
+  undated->set_owner("kam-li");
+  undated->set_segment("finance");
+  add_stage(*undated, meetings::v1::Meeting::INTENT, 1'000);
+  figures_.Cell(2026, 3, "kam-li", "finance", 600, 600);
+  Target manual = Revenue(Target::KAM, 1'200, Target::MANUAL);
+  for (int i = 0; i < 12; ++i) manual.add_months(100);
+  ASSERT_TRUE(Create(manual).ok());
+
+  v1::GetForecastRequest req;
+  req.mutable_start_month()->set_year(2027);
+  req.mutable_start_month()->set_month(3);
+  req.mutable_end_month()->set_year(2027);
+  req.mutable_end_month()->set_month(4);
+  req.set_kam("kam-li");
+  auto f = domain_->GetForecast(kKam, req);
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->months_size(), 2);
+  const auto& m = f->months(0);
+  EXPECT_EQ(m.definite(), 1'000);
+  EXPECT_EQ(m.tentative(), 600);
+  EXPECT_EQ(m.weighted(), 220);  // 400 x 50% + 200 x 10%
+  EXPECT_EQ(m.forecast(), 1'220);
+  EXPECT_EQ(m.target(), 100);
+  EXPECT_EQ(m.last_year_at_this_point(), 600);
+  ASSERT_EQ(m.pipeline_size(), 2);
+  EXPECT_EQ(m.pipeline(0).stage(), meetings::v1::Meeting::ENQUIRY);
+  EXPECT_EQ(m.pipeline(0).weighted(), 20);
+  EXPECT_EQ(f->months(1).forecast(), 0);
+  EXPECT_EQ(f->undated_tentative(), 1'000);
+  EXPECT_EQ(f->undated_weighted(), 750);
+  // Pace reads last year's books as they stood a year ago.
+  ASSERT_EQ(figures_.sales_asked.size(), 2u);
+  EXPECT_EQ(figures_.sales_asked[1].start_month().year(), 2026);
+  EXPECT_EQ(FromProto(figures_.sales_asked[1].as_of()), kNow - absl::Hours(24 * 365));
+
+  // The manager's probabilities apply.
+  v1::UpdateForecastSettingsRequest settings;
+  auto* p = settings.mutable_forecast_settings()->add_stages();
+  p->set_stage(meetings::v1::Meeting::NEGOTIATING);
+  p->set_percent(60);
+  ASSERT_TRUE(domain_->UpdateForecastSettings(kManager, settings).ok());
+  EXPECT_EQ(domain_->GetForecast(kKam, req)->months(0).weighted(), 260);
+
+  req.set_kam("kam-zhao");
+  EXPECT_EQ(CodeOf(domain_->GetForecast(kKam, req)), Code::kPermissionDenied);
+  req.set_kam("kam-li");
+  req.set_segment("finance");
+  EXPECT_EQ(FieldOf(domain_->GetForecast(kManager, req).status()), "segment");
+  req.clear_segment();
+  req.mutable_end_month()->set_year(2028);
+  req.mutable_end_month()->set_month(3);
+  EXPECT_EQ(FieldOf(domain_->GetForecast(kManager, req).status()), "end_month");  // 13 months
+  req.mutable_end_month()->set_month(2);
+  EXPECT_TRUE(domain_->GetForecast(kManager, req).ok());  // 12
+  req.clear_start_month();
+  EXPECT_EQ(FieldOf(domain_->GetForecast(kManager, req).status()), "start_month");
 }
 
 }  // namespace

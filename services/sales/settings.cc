@@ -17,8 +17,9 @@ using meetings::v1::Meeting;
 
 constexpr char kSettingsName[] = "forecastSettings";
 
-// Until the manager sets them.
-v1::ForecastSettings Defaults() {
+}  // namespace
+
+v1::ForecastSettings DefaultForecastSettings() {
   v1::ForecastSettings s;
   s.set_name(kSettingsName);
   for (auto [stage, percent] : {std::pair{Meeting::ENQUIRY, 10}, std::pair{Meeting::SITE_VISIT, 25},
@@ -29,6 +30,8 @@ v1::ForecastSettings Defaults() {
   }
   return s;
 }
+
+namespace {
 
 bool IsOpen(int stage) { return stage >= Meeting::ENQUIRY && stage <= Meeting::INTENT; }
 
@@ -48,7 +51,7 @@ absl::StatusOr<v1::ForecastSettings> Management::GetForecastSettings(const Princ
   }
   return store_->Read<v1::ForecastSettings>([&](SalesTx& tx) -> absl::StatusOr<v1::ForecastSettings> {
     ASSIGN_OR_RETURN(auto s, tx.GetSettings());
-    return s ? std::move(*s) : Defaults();
+    return s ? std::move(*s) : DefaultForecastSettings();
   });
 }
 
@@ -66,7 +69,7 @@ absl::StatusOr<v1::ForecastSettings> Management::UpdateForecastSettings(const Pr
   const absl::Time now = clock_->Now();
   return store_->Write<v1::ForecastSettings>([&](SalesTx& tx) -> absl::StatusOr<v1::ForecastSettings> {
     ASSIGN_OR_RETURN(auto stored, tx.GetSettings());
-    v1::ForecastSettings current = stored ? *stored : Defaults();
+    v1::ForecastSettings current = stored ? *stored : DefaultForecastSettings();
     if (!req.forecast_settings().etag().empty() && req.forecast_settings().etag() != current.etag()) {
       return StaleEtag(kSettingsName);
     }

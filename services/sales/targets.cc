@@ -11,6 +11,7 @@
 #include "common/text.h"
 #include "common/validate.h"
 #include "services/sales/management.h"
+#include "services/sales/measures.h"
 #include "services/sales/split.h"
 
 namespace atrium::sales {
@@ -109,7 +110,17 @@ absl::Status Management::SplitMonths(const Principal& who, Target& t) {
   if (t.split() == Target::MANUAL) return absl::OkStatus();
   Months months = SplitEvenly(t.annual());
   if (t.split() == Target::LAST_YEAR) {
-    ASSIGN_OR_RETURN(const Months last, figures_->MonthsOf(who, t, t.year() - 1));
+    // What was settled (or the accounts and visits recorded) each month of
+    // last year, for the target's scope.
+    const int year = t.year() - 1;
+    meetings::v1::SalesSummary sales;
+    clients::v1::BookSummary book;
+    if (FromMeetings(t.metric())) {
+      ASSIGN_OR_RETURN(sales, figures_->Sales(who, SalesRequest(t, year)));
+    } else {
+      ASSIGN_OR_RETURN(book, figures_->Book(who, BookRequest(t, year)));
+    }
+    ASSIGN_OR_RETURN(const Months last, MonthsOf(t, year, sales, book, /*settled=*/true));
     auto split = SplitByWeights(t.annual(), last);
     if (!split) {
       return FailedPrecondition("NO_LAST_YEAR",
