@@ -56,6 +56,20 @@ absl::Status CheckYearMonth(const atrium::type::v1::YearMonth& m, std::string_vi
   return absl::OkStatus();
 }
 
+absl::StatusOr<MonthRange> CheckMonthRange(const atrium::type::v1::YearMonth* start,
+                                           const atrium::type::v1::YearMonth* end, int max_months) {
+  if (start == nullptr) return InvalidArgument("start_month", "is required");
+  if (absl::Status s = CheckYearMonth(*start, "start_month"); !s.ok()) return s;
+  if (end == nullptr) return InvalidArgument("end_month", "is required");
+  if (absl::Status s = CheckYearMonth(*end, "end_month"); !s.ok()) return s;
+  const absl::CivilMonth first(start->year(), start->month()), last(end->year(), end->month());
+  if (last < first) return InvalidArgument("end_month", "must not be before start_month");
+  if (last - first >= max_months) {
+    return InvalidArgument("end_month", absl::StrCat("the range is at most ", max_months, " months"));
+  }
+  return MonthRange{first, last};
+}
+
 absl::Status CheckAmount(int64_t amount, std::string_view field) {
   if (amount > kMaxAmountMinor || amount < -kMaxAmountMinor) return TooLarge(field);
   return absl::OkStatus();

@@ -22,6 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "atrium/type/v1/date.pb.h"
 #include "atrium/type/v1/money.pb.h"
@@ -54,8 +55,21 @@ absl::Status CheckDate(const atrium::type::v1::Date& d, std::string_view field, 
 // INVALID_ARGUMENT naming `field` unless `m` is a month of the years
 // 1900..2200.
 absl::Status CheckYearMonth(const atrium::type::v1::YearMonth& m, std::string_view field);
-// yyyymm of a month (checked first).
-inline int64_t MonthKey(const atrium::type::v1::YearMonth& m) { return int64_t{m.year()} * 100 + m.month(); }
+// The months from `start` to `end` a request asks for (start_month and
+// end_month, either may be null when not given): both required, real
+// months, end not before start, at most `max_months` of them; else
+// INVALID_ARGUMENT naming the field.
+struct MonthRange {
+  absl::CivilMonth first;
+  absl::CivilMonth last;
+};
+absl::StatusOr<MonthRange> CheckMonthRange(const atrium::type::v1::YearMonth* start,
+                                           const atrium::type::v1::YearMonth* end, int max_months);
+template <typename Request>
+absl::StatusOr<MonthRange> CheckMonthRange(const Request& req, int max_months) {
+  return CheckMonthRange(req.has_start_month() ? &req.start_month() : nullptr,
+                         req.has_end_month() ? &req.end_month() : nullptr, max_months);
+}
 
 // INVALID_ARGUMENT naming `field` unless |amount| <= kMaxAmountMinor.
 absl::Status CheckAmount(int64_t amount, std::string_view field);

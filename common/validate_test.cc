@@ -63,6 +63,27 @@ TEST(ValidateTest, DatesAreRealDaysOfTheYears1900To2200) {
   EXPECT_FALSE(IsValidDate(D(9999, 12, 31)));
 }
 
+TEST(ValidateTest, MonthRangesAreRealMonthsInOrderAndBounded) {
+  auto month = [](int y, int m) {
+    atrium::type::v1::YearMonth out;
+    out.set_year(y);
+    out.set_month(m);
+    return out;
+  };
+  const auto nov = month(2026, 11), next_oct = month(2027, 10), next_nov = month(2027, 11);
+  auto range = CheckMonthRange(&nov, &next_oct, 12);
+  ASSERT_TRUE(range.ok()) << range.status();
+  EXPECT_EQ(range->first, absl::CivilMonth(2026, 11));
+  EXPECT_EQ(range->last - range->first, 11);
+  EXPECT_EQ(FieldOf(CheckMonthRange(&nov, &next_nov, 12).status()), "end_month");  // 13 months
+  EXPECT_EQ(FieldOf(CheckMonthRange(&next_oct, &nov, 12).status()), "end_month");  // backwards
+  EXPECT_EQ(FieldOf(CheckMonthRange(nullptr, &nov, 12).status()), "start_month");
+  EXPECT_EQ(FieldOf(CheckMonthRange(&nov, nullptr, 12).status()), "end_month");
+  const auto bad = month(2026, 13), early = month(1899, 12);
+  EXPECT_EQ(FieldOf(CheckMonthRange(&bad, &nov, 12).status()), "start_month");
+  EXPECT_EQ(FieldOf(CheckMonthRange(&early, &nov, 12).status()), "start_month");
+}
+
 TEST(ValidateTest, AmountArithmeticNeverWraps) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   EXPECT_EQ(*MultiplyAmount(1'000'000'000, 1'000'000, "x"), int64_t{1'000'000'000'000'000});

@@ -61,14 +61,8 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
   if (who.Is(Role::kKeyAccountManager) && req.owner() != who.subject) {
     return PermissionDenied("a key account manager reads their own figures (owner must be the caller)");
   }
-  if (!req.has_start_month()) return InvalidArgument("start_month", "is required");
-  RETURN_IF_ERROR(CheckYearMonth(req.start_month(), "start_month"));
-  if (!req.has_end_month()) return InvalidArgument("end_month", "is required");
-  RETURN_IF_ERROR(CheckYearMonth(req.end_month(), "end_month"));
-  const absl::CivilMonth first(req.start_month().year(), req.start_month().month());
-  const absl::CivilMonth last(req.end_month().year(), req.end_month().month());
-  if (last < first) return InvalidArgument("end_month", "must not be before start_month");
-  if (last - first >= kMaxMonths) return InvalidArgument("end_month", "the range is at most 36 months");
+  ASSIGN_OR_RETURN(const MonthRange range, CheckMonthRange(req, kMaxMonths));
+  const absl::CivilMonth first = range.first, last = range.last;
   if (req.has_as_of()) RETURN_IF_ERROR(CheckDate(req.as_of(), "as_of"));
   const type::v1::Date as_of = req.has_as_of() ? req.as_of() : Today(Now(), zone_);
   const absl::Time as_of_end = absl::FromCivil(ToCivilDay(as_of) + 1, zone_);

@@ -231,14 +231,9 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
   if (who.Is(Role::kKeyAccountManager) && req.owner() != who.subject) {
     return PermissionDenied("a key account manager reads their own figures (owner must be the caller)");
   }
-  if (!req.has_start_month()) return InvalidArgument("start_month", "is required");
-  RETURN_IF_ERROR(CheckYearMonth(req.start_month(), "start_month"));
-  if (!req.has_end_month()) return InvalidArgument("end_month", "is required");
-  RETURN_IF_ERROR(CheckYearMonth(req.end_month(), "end_month"));
-  const int64_t from = MonthKey(req.start_month()), to = MonthKey(req.end_month());
-  const int64_t span = (to / 100 - from / 100) * 12 + (to % 100 - from % 100) + 1;
-  if (span < 1) return InvalidArgument("end_month", "must not be before start_month");
-  if (span > kMaxMonths) return InvalidArgument("end_month", "the range is at most 36 months");
+  ASSIGN_OR_RETURN(const MonthRange range, CheckMonthRange(req, kMaxMonths));
+  const int64_t from = range.first.year() * 100 + range.first.month();
+  const int64_t to = range.last.year() * 100 + range.last.month();
   const absl::Time now = ctx_.clock->Now();
   absl::Time as_of = now;
   if (req.has_as_of()) {

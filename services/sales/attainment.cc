@@ -143,14 +143,8 @@ absl::StatusOr<v1::Forecast> Management::GetForecast(const Principal& who, const
   RETURN_IF_ERROR(CheckStaffId(req.kam(), "kam", false));
   RETURN_IF_ERROR(CheckText(req.segment(), "segment", 100));
   if (!req.kam().empty() && !req.segment().empty()) return InvalidArgument("segment", "one KAM or one segment");
-  if (!req.has_start_month()) return InvalidArgument("start_month", "is required");
-  RETURN_IF_ERROR(CheckYearMonth(req.start_month(), "start_month"));
-  if (!req.has_end_month()) return InvalidArgument("end_month", "is required");
-  RETURN_IF_ERROR(CheckYearMonth(req.end_month(), "end_month"));
-  const absl::CivilMonth first(req.start_month().year(), req.start_month().month());
-  const absl::CivilMonth last(req.end_month().year(), req.end_month().month());
-  if (last < first) return InvalidArgument("end_month", "must not be before start_month");
-  if (last - first >= 12) return InvalidArgument("end_month", "the forecast covers at most 12 months");
+  ASSIGN_OR_RETURN(const MonthRange range, CheckMonthRange(req, 12));
+  const absl::CivilMonth first = range.first, last = range.last;
   if (first.year() <= kFirstYear)
     return InvalidArgument("start_month", "must be after 1900 (pace reads a year before)");
   const absl::Time now = clock_->Now();
