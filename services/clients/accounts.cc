@@ -138,7 +138,7 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
   a.set_state(Account::ACTIVE);
   *a.mutable_audit() = NewAudit(who, now);
   a.set_etag(NewEtag());
-  AccountRow row = MakeAccountRow(id, a);
+  const AccountRow row = MakeAccountRow(id, a);
   const ChildRecord activity = ActivityRecord(who, id, v1::Activity::ACCOUNT_CHANGE,
                                               absl::StrCat("account created: ", a.display_name()), "", a.name(), now);
   absl::StatusOr<Account> result;
@@ -150,17 +150,17 @@ absl::StatusOr<Account> Archive::CreateAccount(const Principal& who, const v1::C
       return result.status();
     }
     RETURN_IF_ERROR(CheckUnique(tx, a, ""));
-    if (a.owner().empty()) {  // the manager or a clerk gave none: the segment's KAM
+    // Copies: PostgreSQL may run the transaction again, and the segment's
+    // owner is read anew each time.
+    Account stored = a;
+    if (stored.owner().empty()) {  // the manager or a clerk gave none: the segment's KAM
       ASSIGN_OR_RETURN(const std::string owner, SegmentOwnerOf(tx, a.industry_segment(), a.kind()));
-      if (!owner.empty()) {
-        a.set_owner(owner);
-        row = MakeAccountRow(id, a);
-      }
+      stored.set_owner(owner);
     }
-    RETURN_IF_ERROR(tx.PutAccountRow(row));
+    RETURN_IF_ERROR(tx.PutAccountRow(stored.owner() == a.owner() ? row : MakeAccountRow(id, stored)));
     RETURN_IF_ERROR(RememberOriginal(tx, *key, a.name(), now));
     RETURN_IF_ERROR(tx.PutChild(activity));
-    result = a;
+    result = stored;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -1610,6 +1610,16 @@ TEST_F(BookTest, TheMonthsFiguresCountForWhoseBookItWasThen) {
   EXPECT_EQ(then->receivables(1).days_0_30().amount_minor(), 0);
 }
 
+TEST_F(BookTest, ABookPastTheBoundOfAnAmountIsRefusedNotWrapped) {
+  Account a = Create(kKam, NewAccount("甲公司"));
+  Account b = Create(kKam, NewAccount("乙公司"));
+  ASSERT_TRUE(Post(a, v1::LedgerEntry::CHARGE, 600'000'000'000'000, "INV-1", D(2026, 11, 1)).ok());
+  ASSERT_TRUE(Post(b, v1::LedgerEntry::CHARGE, 600'000'000'000'000, "INV-1", D(2026, 11, 1)).ok());
+  auto s = archive_->SummarizeBook(kManager, Month(2026, 11));
+  EXPECT_EQ(CodeOf(s), Code::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(s.status()), "SUM_TOO_LARGE");
+}
+
 TEST_F(BookTest, BadRangesAndOtherPeoplesFiguresAreRefused) {
   auto r = Month(2026, 11);
   EXPECT_EQ(CodeOf(archive_->SummarizeBook(kKam, r)), Code::kPermissionDenied);  // everyone's
@@ -1709,6 +1719,12 @@ TEST_F(ArchiveTest, ASegmentsNewAccountsGoToItsKamAndCanMoveWithTheirHistory) {
   EXPECT_EQ(Create(kClerk, NewAccount("庚银行")).owner(), "kam-zhao");
   EXPECT_EQ(assign("kam-zhao", 3, true)->accounts_moved(), 0);
   EXPECT_EQ(assign("kam-li", 2, true, {v1::ACCOUNT_KIND_TRAVEL_AGENCY})->accounts_moved(), 0);
+  // The travel agencies given to no one again: they fall back to the
+  // segment's KAM of every kind.
+  ASSERT_TRUE(assign("", 4, false, {v1::ACCOUNT_KIND_TRAVEL_AGENCY}).ok());
+  Account agency2 = NewAccount("癸旅行社");
+  agency2.set_kind(v1::ACCOUNT_KIND_TRAVEL_AGENCY);
+  EXPECT_EQ(Create(kClerk, agency2).owner(), "kam-zhao");
 
   // Refusals name the field and change nothing.
   v1::AssignSegmentRequest bad;

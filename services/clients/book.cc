@@ -141,6 +141,10 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
       const Aging aged = AgeAccount(std::move(account.second), as_of_day);
       Book& book = books[account.first];
       if (!book.aging.Add(aged)) return SumTooLarge();
+      for (int64_t v : {book.aging.balance, book.aging.days_0_30, book.aging.days_31_60, book.aging.days_61_90,
+                        book.aging.over_90, book.aging.unapplied_credit}) {
+        if (v > kMaxAmountMinor || v < -kMaxAmountMinor) return SumTooLarge();
+      }
       if (aged.days_61_90 + aged.over_90 > 0) ++book.overdue_accounts;
     }
     return absl::OkStatus();

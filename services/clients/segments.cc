@@ -25,7 +25,7 @@ namespace internal {
 absl::StatusOr<std::string> SegmentOwnerOf(ClientsTx& tx, const std::string& segment, int kind) {
   if (segment.empty()) return std::string();
   ASSIGN_OR_RETURN(auto own, tx.GetSegmentOwner(segment, kind));
-  if (own) return own->first;
+  if (own && !own->first.empty()) return own->first;  // a kind given to no one falls back
   ASSIGN_OR_RETURN(auto any, tx.GetSegmentOwner(segment, 0));
   return any ? any->first : std::string();
 }
@@ -58,6 +58,7 @@ absl::StatusOr<v1::SegmentOwner> Archive::AssignSegment(const Principal& who, co
   out.set_owner(req.owner());
   out.set_version(req.version());
   absl::Status status = store_->Write([&](ClientsTx& tx) -> absl::Status {
+    out.set_accounts_moved(0);  // PostgreSQL may run the transaction again
     const std::vector<int> rows = kinds.empty() ? std::vector<int>{0} : kinds;
     ASSIGN_OR_RETURN(const int64_t recorded, tx.SegmentVersion(req.segment(), rows));
     if (recorded > req.version()) return absl::OkStatus();  // a late retry of an older assignment

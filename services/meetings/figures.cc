@@ -265,13 +265,16 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
       switch (c.change.kind) {
         case DefiniteChange::kNew: RETURN_IF_ERROR(cell.new_definite.Add(1, d)); break;
         case DefiniteChange::kCancelled: RETURN_IF_ERROR(cell.cancelled.Add(1, d.Negated())); break;
-        case DefiniteChange::kRevalued:
-          if (d.total >= 0) {
-            RETURN_IF_ERROR(cell.revalued_up.Add(1, d));
-          } else {
-            RETURN_IF_ERROR(cell.revalued_down.Add(1, d.Negated()));
-          }
+        case DefiniteChange::kRevalued: {
+          // Each measure's rise goes up and its fall down; the meeting is
+          // counted where its total went.
+          const Amounts up{std::max<int64_t>(d.room_nights, 0), std::max<int64_t>(d.rooms, 0),
+                           std::max<int64_t>(d.fnb, 0), std::max<int64_t>(d.conference, 0),
+                           std::max<int64_t>(d.total, 0)};
+          RETURN_IF_ERROR(cell.revalued_up.Add(d.total >= 0 ? 1 : 0, up));
+          RETURN_IF_ERROR(cell.revalued_down.Add(d.total < 0 ? 1 : 0, up.Minus(d)));
           break;
+        }
         case DefiniteChange::kSlippedOut: RETURN_IF_ERROR(cell.slipped.Add(1, d.Negated())); break;
         case DefiniteChange::kSlippedIn: break;
       }

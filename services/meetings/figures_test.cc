@@ -408,5 +408,54 @@ TEST_F(FiguresTest, APersonsChangesAreListedForTheirDailyReport) {
   EXPECT_EQ(FieldOf(meetings_->figures().ListMeetingChanges(kManager, bad).status()), "page_token");
 }
 
+TEST_F(FiguresTest, ACallerCannotWriteAMeetingsFiguresOrAnotherPersonsChanges) {
+  v1::CreateMeetingRequest req;
+  req.mutable_meeting()->set_account("accounts/acme");
+  req.mutable_meeting()->set_title("伪造的会议");
+  req.mutable_meeting()->set_origin(Meeting::OUTREACH);
+  auto* forged = req.mutable_meeting()->add_history();
+  forged->set_to(Meeting::CONTRACTED);
+  forged->set_actor("kam-zhao");
+  *forged->mutable_time() = ToProto(kNow);
+  req.mutable_meeting()->mutable_revenue()->mutable_total()->set_amount_minor(999'999);
+  req.mutable_meeting()->set_agreement_version(3);
+  req.mutable_meeting()->set_competitor("x");
+  auto m = meetings_->pipeline().CreateMeeting(kKam, req);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->history_size(), 0);
+  EXPECT_EQ(m->revenue().total().amount_minor(), 0);
+  EXPECT_EQ(m->agreement_version(), 0);
+  EXPECT_EQ(m->competitor(), "");
+  v1::ListMeetingChangesRequest changes;
+  changes.set_actor("kam-zhao");
+  *changes.mutable_start_time() = ToProto(kNow - absl::Hours(1));
+  *changes.mutable_end_time() = ToProto(kNow + absl::Hours(1));
+  auto theirs = meetings_->figures().ListMeetingChanges(kManager, changes);
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_EQ(theirs->changes_size(), 0);
+  auto s = Summary(Range(M(2026, 11), M(2026, 12)));
+  for (const auto& c : s.cells()) {
+    EXPECT_EQ(c.enquiries_contracted(), 0);
+    for (const auto& p : c.pipeline()) EXPECT_EQ(p.value().total().amount_minor(), 0);
+  }
+}
+
+TEST_F(FiguresTest, ARevaluationPutsEachMeasuresRiseUpAndItsFallDown) {
+  Meeting m = AtIntent();
+  ASSERT_TRUE(Sign(*Draft(m, Content())).ok());
+  // Rooms 20 CNY a night dearer (+1,200), lunch for 100 instead of 120
+  // (-3,000): the total falls by 1,800.
+  ASSERT_TRUE(Sign(*Draft(m, Content(780, 100))).ok());
+  auto cells = Cells(Summary(Range(M(2026, 11), M(2026, 11))));
+  const auto& nov = cells[{"kam-li", "pharma", 202611}];
+  EXPECT_EQ(nov.revalued_down().meetings(), 1);
+  EXPECT_EQ(nov.revalued_down().value().total().amount_minor(), 180'000);
+  EXPECT_EQ(nov.revalued_down().value().food_and_beverage().amount_minor(), 300'000);
+  EXPECT_EQ(nov.revalued_down().value().rooms().amount_minor(), 0);
+  EXPECT_EQ(nov.revalued_up().meetings(), 0);
+  EXPECT_EQ(nov.revalued_up().value().rooms().amount_minor(), 120'000);
+  EXPECT_EQ(nov.revalued_up().value().total().amount_minor(), 0);
+}
+
 }  // namespace
 }  // namespace atrium::meetings

@@ -143,7 +143,16 @@ absl::StatusOr<Meeting> Pipeline::CreateMeeting(const Principal& who, const v1::
   RETURN_IF_ERROR(who.Require(kSellers, "meetings are created by the manager, key account managers and clerks"));
   auto key = RequestKeyOf(kCreateMeeting, who, req, req.request_id());
   if (!key.ok()) return key.status();
-  Meeting m = req.meeting();
+  // Only what a caller writes; every output-only field (history, worth,
+  // agreement, notice, loss) is the service's.
+  Meeting m;
+  m.set_account(req.meeting().account());
+  m.set_title(req.meeting().title());
+  m.set_origin(req.meeting().origin());
+  m.set_expected_attendees(req.meeting().expected_attendees());
+  if (req.meeting().has_start_time()) *m.mutable_start_time() = req.meeting().start_time();
+  if (req.meeting().has_end_time()) *m.mutable_end_time() = req.meeting().end_time();
+  m.set_notes(req.meeting().notes());
   if (auto ids = ParseName(m.account(), {"accounts"}, "meeting.account"); !ids.ok()) return ids.status();
   RETURN_IF_ERROR(CheckText(m.title(), "meeting.title", 200, true));
   if (m.origin() == Meeting::ORIGIN_UNSPECIFIED || !Meeting::Origin_IsValid(m.origin())) {

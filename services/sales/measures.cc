@@ -1,5 +1,7 @@
 #include "services/sales/measures.h"
 
+#include <limits>
+
 #include "common/errors.h"
 #include "common/status_macros.h"
 #include "common/validate.h"
@@ -84,7 +86,8 @@ clients::v1::SummarizeBookRequest BookRequest(const v1::Target& t, int year, int
 
 int64_t BasisPoints(int64_t a, int64_t b) {
   if (b <= 0) return 0;
-  return static_cast<int64_t>(static_cast<__int128>(a) * 10000 / b);
+  const __int128 bp = static_cast<__int128>(a) * 10000 / b;
+  return bp > std::numeric_limits<int64_t>::max() ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(bp);
 }
 
 }  // namespace atrium::sales

@@ -33,7 +33,8 @@ absl::StatusOr<Months> MonthsOf(const v1::Target& t, int year, const meetings::v
 meetings::v1::SummarizeSalesRequest SalesRequest(const v1::Target& t, int year, int first = 1, int last = 12);
 clients::v1::SummarizeBookRequest BookRequest(const v1::Target& t, int year, int first = 1, int last = 12);
 
-// a / b in hundredths of a percent, rounded down; 0 when b is 0.
+// a / b in hundredths of a percent, rounded down; 0 when b is 0; at most
+// INT64_MAX (a target of 1 fen met by 10^15).
 int64_t BasisPoints(int64_t a, int64_t b);
 
 }  // namespace atrium::sales

@@ -17,6 +17,7 @@ absl::Status FromPeer(const grpc::Status& s, const char* peer) {
   const std::string message = absl::StrCat("the ", peer, " service answered: ", s.error_message());
   switch (s.error_code()) {
     case grpc::StatusCode::PERMISSION_DENIED: return PermissionDenied(message);
+    case grpc::StatusCode::UNAUTHENTICATED: return absl::UnauthenticatedError(message);
     case grpc::StatusCode::FAILED_PRECONDITION: return FailedPrecondition(ErrorReason(s), message);
     default: return absl::InternalError(message);
   }

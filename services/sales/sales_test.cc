@@ -392,6 +392,7 @@ TEST_F(SalesTest, TargetsRefuseWhatTheyDocument) {
     return FieldOf(Create(t).status());
   };
   EXPECT_EQ(bad([](Target& t) { t.set_year(1899); }), "target.year");
+  EXPECT_EQ(bad([](Target& t) { t.set_year(1900); }, Target::LAST_YEAR), "target.year");
   EXPECT_EQ(bad([](Target& t) { t.set_scope(Target::SCOPE_UNSPECIFIED); }), "target.scope");
   EXPECT_EQ(bad([](Target& t) { t.clear_kam(); }), "target.kam");
   EXPECT_EQ(bad([](Target& t) { t.set_segment("finance"); }), "target.segment");

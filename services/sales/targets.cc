@@ -70,6 +70,9 @@ absl::Status Validate(const Target& t) {
   if (t.split() == Target::SPLIT_UNSPECIFIED || !Target::Split_IsValid(t.split())) {
     return InvalidArgument("target.split", "must be EVEN, LAST_YEAR or MANUAL");
   }
+  if (t.split() == Target::LAST_YEAR && t.year() == kFirstYear) {
+    return InvalidArgument("target.year", "a split by last year needs a year after 1900");
+  }
   if (t.split() == Target::MANUAL) {
     if (t.months_size() != 12) return InvalidArgument("target.months", "a split by hand gives the 12 months");
     int64_t sum = 0;
