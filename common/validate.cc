@@ -70,6 +70,19 @@ absl::StatusOr<MonthRange> CheckMonthRange(const atrium::type::v1::YearMonth* st
   return MonthRange{first, last};
 }
 
+absl::Status SumTooLarge() {
+  return FailedPrecondition("SUM_TOO_LARGE", "a figure passes 10^15; ask for a narrower range or one person");
+}
+
+absl::Status AddToFigure(int64_t& sum, int64_t value) {
+  int64_t out = 0;
+  if (__builtin_add_overflow(sum, value, &out) || out > kMaxAmountMinor || out < -kMaxAmountMinor) {
+    return SumTooLarge();
+  }
+  sum = out;
+  return absl::OkStatus();
+}
+
 absl::Status CheckAmount(int64_t amount, std::string_view field) {
   if (amount > kMaxAmountMinor || amount < -kMaxAmountMinor) return TooLarge(field);
   return absl::OkStatus();

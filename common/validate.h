@@ -83,6 +83,13 @@ absl::StatusOr<int64_t> AddAmounts(int64_t a, int64_t b, std::string_view field)
 absl::StatusOr<int64_t> SubtractAmounts(int64_t a, int64_t b, std::string_view field);
 absl::StatusOr<int64_t> MultiplyAmount(int64_t unit, int64_t quantity, std::string_view field);
 
+// sum += value for a figure a service adds up from what it stores (a total
+// of a period, a KAM's book): FAILED_PRECONDITION SUM_TOO_LARGE when the sum
+// would pass 10^15 either way (SumTooLarge), never a wrapped number. Unlike
+// AddAmounts, the fault is not a field of the request.
+absl::Status AddToFigure(int64_t& sum, int64_t value);
+absl::Status SumTooLarge();
+
 // Applies an update: every field named by `mask` is replaced whole by its
 // value in `from` (a sub-message is not merged into the old one, a repeated
 // field is not appended to), so what the caller sent is what is validated

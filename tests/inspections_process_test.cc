@@ -23,6 +23,7 @@
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
+#include "tests/calls.h"
 #include "tests/postgres.h"
 #include "tests/process.h"
 
@@ -41,11 +42,7 @@ const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 
 template <typename Fn>
 grpc::Status As(const Principal& who, Fn&& fn) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  ctx.AddMetadata("authorization",
-                  "Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey, who, absl::Now() + absl::Hours(1)));
-  return fn(&ctx);
+  return testing::CallAs(kKey, who, fn);
 }
 
 // Listens on one Redis channel and returns the first alert that comes.

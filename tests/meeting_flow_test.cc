@@ -19,6 +19,7 @@
 #include "common/testing.h"
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/calls.h"
 #include "tests/department.h"
 #include "tests/meeting_requests.h"
 #include "tests/postgres.h"
@@ -43,11 +44,7 @@ const Principal kEngineering{"eng-ma", "Ma", Role::kDepartment, "engineering"};
 // Runs one call as `who`, with a deadline.
 template <typename Fn>
 grpc::Status As(const Principal& who, Fn&& fn) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  ctx.AddMetadata("authorization",
-                  "Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey, who, absl::Now() + absl::Hours(1)));
-  return fn(&ctx);
+  return testing::CallAs(kKey, who, fn);
 }
 
 #define ASSERT_CALL(who, call)                                   \

@@ -15,6 +15,7 @@
 #include "common/testing.h"
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/calls.h"
 #include "tests/postgres.h"
 #include "tests/process.h"
 
@@ -28,11 +29,7 @@ const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
 
 template <typename Fn>
 grpc::Status As(const Principal& who, Fn&& fn) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  ctx.AddMetadata("authorization",
-                  "Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey, who, absl::Now() + absl::Hours(1)));
-  return fn(&ctx);
+  return testing::CallAs(kKey, who, fn, std::chrono::seconds(10));
 }
 
 TEST(MeetingsReplicasTest, TwoReplicasOnOnePostgresNeverDoubleBook) {

@@ -16,6 +16,7 @@
 #include "common/testing.h"
 #include "common/time_util.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/calls.h"
 #include "tests/department.h"
 #include "tests/postgres.h"
 #include "tests/process.h"
@@ -35,11 +36,7 @@ const Principal kRooms{"rooms-wu", "Wu", Role::kDepartment, "rooms"};
 
 template <typename Fn>
 grpc::Status As(const Principal& who, Fn&& fn) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  ctx.AddMetadata("authorization",
-                  "Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey, who, absl::Now() + absl::Hours(1)));
-  return fn(&ctx);
+  return testing::CallAs(kKey, who, fn);
 }
 
 nv1::DispatchNoticeRequest Notice(const std::string& id) {

@@ -17,6 +17,7 @@
 #include "common/outbox.h"
 #include "common/testing.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/calls.h"
 #include "tests/process.h"
 
 namespace atrium {
@@ -31,11 +32,7 @@ const Principal kClerk{"clerk-chen", "Chen Yu", Role::kClerk, ""};
 
 template <typename Fn>
 grpc::Status As(const Principal& who, Fn&& fn) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  ctx.AddMetadata("authorization",
-                  "Bearer " + *MintToken(TokenAlgorithm::kHs256, kKey, who, absl::Now() + absl::Hours(1)));
-  return fn(&ctx);
+  return testing::CallAs(kKey, who, fn);
 }
 
 class SalesProcessTest : public ::testing::Test {

@@ -27,17 +27,6 @@ struct Figures {
   int64_t complaints = 0, complaints_answered_on_time = 0, complaints_overdue = 0;
 };
 
-absl::Status SumTooLarge() {
-  return FailedPrecondition("SUM_TOO_LARGE", "a figure passes 10^15 fen; ask for a narrower range or one KAM");
-}
-
-absl::Status AddMoney(int64_t& a, int64_t b) {
-  int64_t sum = 0;
-  if (__builtin_add_overflow(a, b, &sum) || sum > kMaxAmountMinor || sum < -kMaxAmountMinor) return SumTooLarge();
-  a = sum;
-  return absl::OkStatus();
-}
-
 template <typename T>
 absl::StatusOr<T> Parsed(const BookRow& r) {
   T message;
@@ -108,7 +97,7 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
                                                     req.segment(), v1::LedgerEntry::PAYMENT));
     for (const BookRow& r : payments) {
       ASSIGN_OR_RETURN(auto e, Parsed<v1::LedgerEntry>(r));
-      RETURN_IF_ERROR(AddMoney(cells[Key(r.owner, r.segment, r.key / 100)].payments, e.amount().amount_minor()));
+      RETURN_IF_ERROR(AddToFigure(cells[Key(r.owner, r.segment, r.key / 100)].payments, e.amount().amount_minor()));
     }
 
     ASSIGN_OR_RETURN(auto feedback,

@@ -12,15 +12,6 @@ namespace {
 
 using v1::Meeting;
 
-absl::Status AddOne(int64_t& a, int64_t b) {
-  int64_t sum = 0;
-  if (__builtin_add_overflow(a, b, &sum) || sum > kMaxAmountMinor || sum < -kMaxAmountMinor) {
-    return FailedPrecondition("SUM_TOO_LARGE", "a figure passes 10^15 fen; ask for a narrower range");
-  }
-  a = sum;
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 Amounts AmountsOf(const v1::Revenue& r) {
@@ -71,11 +62,11 @@ v1::Revenue RevenueOf(const v1::Settlement& s, const v1::Revenue& agreed) {
 }
 
 absl::Status AddTo(Amounts& a, const Amounts& b) {
-  RETURN_IF_ERROR(AddOne(a.room_nights, b.room_nights));
-  RETURN_IF_ERROR(AddOne(a.rooms, b.rooms));
-  RETURN_IF_ERROR(AddOne(a.fnb, b.fnb));
-  RETURN_IF_ERROR(AddOne(a.conference, b.conference));
-  return AddOne(a.total, b.total);
+  RETURN_IF_ERROR(AddToFigure(a.room_nights, b.room_nights));
+  RETURN_IF_ERROR(AddToFigure(a.rooms, b.rooms));
+  RETURN_IF_ERROR(AddToFigure(a.fnb, b.fnb));
+  RETURN_IF_ERROR(AddToFigure(a.conference, b.conference));
+  return AddToFigure(a.total, b.total);
 }
 
 int64_t MonthOf(absl::Time t, absl::TimeZone zone) {

@@ -67,6 +67,8 @@ struct SalesFact {
   std::string competitor;
   int64_t lost_value = 0;
   int history_size = 0;  // the moves already recorded as changes
+
+  bool operator==(const SalesFact&) const = default;
 };
 
 SalesFact FactOf(const v1::Meeting& m, absl::TimeZone zone);

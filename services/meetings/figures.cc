@@ -127,13 +127,6 @@ struct CellFigures {
   }
 };
 
-absl::Status AddMoney(int64_t& a, int64_t b) {
-  Amounts sum{0, 0, 0, 0, a};
-  RETURN_IF_ERROR(AddTo(sum, Amounts{0, 0, 0, 0, b}));
-  a = sum.total;
-  return absl::OkStatus();
-}
-
 type::v1::YearMonth YearMonthOf(int64_t key) {
   type::v1::YearMonth m;
   m.set_year(static_cast<int32_t>(key / 100));
@@ -151,6 +144,9 @@ absl::Status SaveMeeting(const Context& ctx, MeetingsTx& tx, const Meeting& m, a
   ASSIGN_OR_RETURN(auto before, tx.GetSalesFact(id));
   const SalesFact fact = FactOf(m, zone);
   RETURN_IF_ERROR(tx.PutMeeting(id, m));
+  // Most writes (a check ticked, a preference recorded) change nothing the
+  // figures keep.
+  if (before && *before == fact) return absl::OkStatus();
   RETURN_IF_ERROR(tx.PutSalesFact(fact));
   for (const DefiniteChange& c : DefiniteChanges(before, fact)) {
     RETURN_IF_ERROR(tx.AddDefiniteChange(fact, c, absl::ToUnixMicros(now), MonthOf(now, zone)));
@@ -310,7 +306,7 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
     for (const SalesFact& f : closed) {
       auto& lost = cell_of(f.owner, f.segment, f.close_month).lost[{f.state, f.lost_reason, f.competitor}];
       ++lost.first;
-      RETURN_IF_ERROR(AddMoney(lost.second, f.lost_value));
+      RETURN_IF_ERROR(AddToFigure(lost.second, f.lost_value));
     }
     ASSIGN_OR_RETURN(auto revisions, tx.LaterRevisions(from, to, req.owner(), req.segment()));
     for (const auto& [key, n] : revisions) cells[key].notice_revisions += n;

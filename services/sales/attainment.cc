@@ -44,15 +44,6 @@ Target ScopeOf(const std::string& kam, const std::string& segment) {
   return t;
 }
 
-absl::Status Add(int64_t& a, int64_t b) {
-  int64_t sum = 0;
-  if (__builtin_add_overflow(a, b, &sum) || sum > kMaxAmountMinor || sum < -kMaxAmountMinor) {
-    return FailedPrecondition("SUM_TOO_LARGE", "a figure passes 10^15 fen; ask for fewer months or one KAM");
-  }
-  a = sum;
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<v1::Attainment> Management::GetAttainment(const Principal& who, const v1::GetAttainmentRequest& req) {
@@ -123,10 +114,10 @@ absl::StatusOr<v1::Attainment> Management::GetAttainment(const Principal& who, c
       month->set_achieved(achieved[m - 1]);
       month->set_settled(settled[m - 1]);
       month->set_last_year(before[m - 1]);
-      RETURN_IF_ERROR(Add(target, month_target));
-      RETURN_IF_ERROR(Add(got, achieved[m - 1]));
-      RETURN_IF_ERROR(Add(paid, settled[m - 1]));
-      RETURN_IF_ERROR(Add(previous, before[m - 1]));
+      RETURN_IF_ERROR(AddToFigure(target, month_target));
+      RETURN_IF_ERROR(AddToFigure(got, achieved[m - 1]));
+      RETURN_IF_ERROR(AddToFigure(paid, settled[m - 1]));
+      RETURN_IF_ERROR(AddToFigure(previous, before[m - 1]));
     }
     line->set_target_value(target);
     line->set_achieved(got);
@@ -190,18 +181,18 @@ absl::StatusOr<v1::Forecast> Management::GetForecast(const Principal& who, const
   for (const auto& c : sales.cells()) {
     const int64_t key = c.has_month() ? c.month().year() * 100 + c.month().month() : 0;
     Figures& f = months[key];
-    RETURN_IF_ERROR(Add(f.definite, c.definite().value().total().amount_minor()));
+    RETURN_IF_ERROR(AddToFigure(f.definite, c.definite().value().total().amount_minor()));
     f.definite_meetings += c.definite().meetings();
     for (const auto& s : c.pipeline()) {
       auto& stage = f.stages[s.stage()];
       stage.first += s.meetings();
-      RETURN_IF_ERROR(Add(stage.second, s.value().total().amount_minor()));
+      RETURN_IF_ERROR(AddToFigure(stage.second, s.value().total().amount_minor()));
     }
   }
   for (const auto& c : then.cells()) {
     if (!c.has_month()) continue;
-    RETURN_IF_ERROR(Add(months[(c.month().year() + 1) * 100 + c.month().month()].then,
-                        c.definite().value().total().amount_minor()));
+    RETURN_IF_ERROR(AddToFigure(months[(c.month().year() + 1) * 100 + c.month().month()].then,
+                                c.definite().value().total().amount_minor()));
   }
   v1::Forecast out;
   *out.mutable_as_of() = ToProto(now);
@@ -209,8 +200,8 @@ absl::StatusOr<v1::Forecast> Management::GetForecast(const Principal& who, const
     for (const auto& [stage, n] : f.stages) {
       const int p = percent.count(stage) ? percent[stage] : 0;
       const int64_t weighted = static_cast<int64_t>(static_cast<__int128>(n.second) * p / 100);
-      RETURN_IF_ERROR(Add(f.tentative, n.second));
-      RETURN_IF_ERROR(Add(f.weighted, weighted));
+      RETURN_IF_ERROR(AddToFigure(f.tentative, n.second));
+      RETURN_IF_ERROR(AddToFigure(f.weighted, weighted));
       if (into == nullptr) continue;
       auto* s = into->Add();
       s->set_stage(static_cast<Meeting::State>(stage));
@@ -233,7 +224,7 @@ absl::StatusOr<v1::Forecast> Management::GetForecast(const Principal& who, const
     month->set_tentative(f.tentative);
     month->set_weighted(f.weighted);
     int64_t forecast = f.definite;
-    RETURN_IF_ERROR(Add(forecast, f.weighted));
+    RETURN_IF_ERROR(AddToFigure(forecast, f.weighted));
     month->set_forecast(forecast);
     month->set_target(targets.count(key) ? targets[key] : 0);
     month->set_last_year_at_this_point(f.then);

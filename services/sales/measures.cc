@@ -7,18 +7,6 @@
 #include "common/validate.h"
 
 namespace atrium::sales {
-namespace {
-
-absl::Status AddTo(int64_t& month, int64_t value) {
-  int64_t sum = 0;
-  if (__builtin_add_overflow(month, value, &sum) || sum > kMaxAmountMinor || sum < -kMaxAmountMinor) {
-    return FailedPrecondition("SUM_TOO_LARGE", "a month's figure passes 10^15");
-  }
-  month = sum;
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 bool FromMeetings(v1::Metric metric) { return metric != v1::NEW_ACCOUNTS && metric != v1::VISITS; }
 
@@ -48,14 +36,14 @@ absl::StatusOr<Months> MonthsOf(const v1::Target& t, int year, const meetings::v
     for (const auto& c : sales.cells()) {
       if (!c.has_month() || !in_year(c.month()) || !InScope(t, c.owner(), c.segment())) continue;
       const auto& count = settled ? c.actualised() : c.definite();
-      RETURN_IF_ERROR(AddTo(out[c.month().month() - 1], Measure(count.value(), t.metric())));
+      RETURN_IF_ERROR(AddToFigure(out[c.month().month() - 1], Measure(count.value(), t.metric())));
     }
     return out;
   }
   for (const auto& c : book.cells()) {
     if (!in_year(c.month()) || !InScope(t, c.owner(), c.segment())) continue;
     RETURN_IF_ERROR(
-        AddTo(out[c.month().month() - 1], t.metric() == v1::NEW_ACCOUNTS ? c.new_accounts() : c.visits_done()));
+        AddToFigure(out[c.month().month() - 1], t.metric() == v1::NEW_ACCOUNTS ? c.new_accounts() : c.visits_done()));
   }
   return out;
 }
