@@ -1749,6 +1749,9 @@ TEST_F(ArchiveTest, ASegmentsNewAccountsGoToItsKamAndCanMoveWithTheirHistory) {
   bad.set_owner("");
   bad.set_move_accounts(true);
   EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "move_accounts");
+  bad.set_move_accounts(false);
+  bad.set_assignment(std::string(201, 'a'));
+  EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "assignment");
   EXPECT_EQ(CodeOf(archive_->AssignSegment(kManager, bad)), Code::kPermissionDenied);
   EXPECT_EQ(Create(kClerk, NewAccount("辛银行")).owner(), "kam-zhao");
 }

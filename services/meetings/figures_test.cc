@@ -4,6 +4,7 @@
 // PostgreSQL in meetings_pg_test), with an injected clock.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 
 #include "common/errors.h"
@@ -403,6 +404,15 @@ TEST_F(FiguresTest, APersonsChangesAreListedForTheirDailyReport) {
   bad = req;
   bad.clear_start_time();
   EXPECT_EQ(FieldOf(meetings_->figures().ListMeetingChanges(kManager, bad).status()), "start_time");
+  bad = req;
+  bad.mutable_start_time()->set_seconds(-3'000'000'000);  // 1874
+  EXPECT_EQ(FieldOf(meetings_->figures().ListMeetingChanges(kManager, bad).status()), "start_time");
+  bad = req;
+  bad.mutable_end_time()->set_seconds(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(FieldOf(meetings_->figures().ListMeetingChanges(kManager, bad).status()), "end_time");
+  bad = req;
+  bad.set_actor("has space");
+  EXPECT_EQ(FieldOf(meetings_->figures().ListMeetingChanges(kManager, bad).status()), "actor");
   bad = req;
   bad.set_page_token("forged");
   EXPECT_EQ(FieldOf(meetings_->figures().ListMeetingChanges(kManager, bad).status()), "page_token");

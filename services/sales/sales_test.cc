@@ -219,6 +219,12 @@ TEST_F(SalesTest, TheManagerDividesTheMarketAndTheClientsServiceIsTold) {
   EXPECT_EQ(CodeOf(domain_->ListSegmentAssignments(kKam, list)), Code::kInvalidArgument);  // token of another query
   list.clear_page_token();
   EXPECT_EQ(domain_->ListSegmentAssignments(kClerk, list)->segment_assignments_size(), 1);
+  list.set_kam("has space");
+  EXPECT_EQ(FieldOf(domain_->ListSegmentAssignments(kClerk, list).status()), "kam");
+  list.set_kam("kam-wu");
+  list.set_page_token("forged");
+  EXPECT_EQ(FieldOf(domain_->ListSegmentAssignments(kClerk, list).status()), "page_token");
+  EXPECT_EQ(CodeOf(domain_->ListSegmentAssignments(kFnb, list)), Code::kPermissionDenied);
 }
 
 TEST_F(SalesTest, AssignmentsRefuseWhatTheyDocument) {
@@ -373,6 +379,18 @@ TEST_F(SalesTest, AChangedTargetKeepsTheOldVersionWithWhoAndWhy) {
   ASSERT_EQ(page->versions_size(), 1);
   EXPECT_EQ(page->versions(0).target().split(), Target::MANUAL);
   EXPECT_TRUE(page->next_page_token().empty());
+
+  versions.clear_page_token();
+  versions.set_parent("targets/");
+  EXPECT_EQ(FieldOf(domain_->ListTargetVersions(kManager, versions).status()), "parent");
+  versions.set_parent("targets/nope");
+  EXPECT_EQ(CodeOf(domain_->ListTargetVersions(kManager, versions)), Code::kNotFound);
+  versions.set_parent(t->name());
+  versions.set_page_token("forged");
+  EXPECT_EQ(FieldOf(domain_->ListTargetVersions(kManager, versions).status()), "page_token");
+  versions.clear_page_token();
+  EXPECT_EQ(CodeOf(domain_->ListTargetVersions(kKam2, versions)), Code::kPermissionDenied);  // kam-li's
+  EXPECT_EQ(CodeOf(domain_->ListTargetVersions(kClerk, versions)), Code::kPermissionDenied);
 
   update.clear_update_mask();
   update.mutable_update_mask()->add_paths("year");
@@ -586,6 +604,15 @@ TEST_F(SalesTest, AttainmentSetsEachTargetAgainstWhatWasAchievedAndLastYear) {
   EXPECT_EQ(CodeOf(domain_->GetAttainment(kClerk, req)), Code::kPermissionDenied);
   EXPECT_EQ(CodeOf(domain_->GetAttainment(kFinance, req)), Code::kPermissionDenied);
   EXPECT_TRUE(domain_->GetAttainment(kRooms, req).ok());
+  req.set_scope(static_cast<Target::Scope>(9));
+  EXPECT_EQ(FieldOf(domain_->GetAttainment(kManager, req).status()), "scope");
+  req.clear_scope();
+  req.set_metric(static_cast<v1::Metric>(99));
+  EXPECT_EQ(FieldOf(domain_->GetAttainment(kManager, req).status()), "metric");
+  req.clear_metric();
+  req.set_segment("\xff");
+  EXPECT_EQ(FieldOf(domain_->GetAttainment(kManager, req).status()), "segment");
+  req.clear_segment();
   req.set_first_month(13);
   EXPECT_EQ(FieldOf(domain_->GetAttainment(kManager, req).status()), "first_month");
   req.set_first_month(4);
