@@ -20,15 +20,18 @@
 #include <string_view>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "atrium/clients/v1/clients.pb.h"
 #include "atrium/inspections/v1/inspections.pb.h"
 #include "atrium/meetings/v1/meetings.pb.h"
 #include "atrium/notifications/v1/notifications.pb.h"
-#include "atrium/sales/v1/sales.pb.h"
+#include "atrium/sales/v1/sales.grpc.pb.h"
 #include "cli/fields.h"
+#include "cli/pack.h"
 #include "cli/render.h"
 #include "cli/subscriber.h"
 #include "common/auth.h"
@@ -99,6 +102,7 @@ int Usage(bool asked = false) {
                "  atrium SERVICE METHOD [path=value ...] [--request JSON] [--json] [--addr HOST:PORT] [--token T]\n"
                "  atrium notices watch --department D [--redis HOST:PORT] [--prefix atrium] [--sign] [--json]\n"
                "  atrium notices sign DISPATCH [--remark TEXT]\n"
+               "  atrium sales pack --month YYYY-MM [--pace N] [--top N] [--json]   the monthly analysis pack\n"
                "  atrium [SERVICE] --help                 this, or a service's methods (also -h)\n"
                "services: clients, notifications, meetings, inspections, sales\n";
   return asked ? 0 : 2;
@@ -460,6 +464,44 @@ int Notices(const Options& o) {
   return unprintable ? 1 : 0;
 }
 
+// atrium sales pack: the monthly analysis pack as a table (or JSON).
+int Pack(const Options& o) {
+  atrium::sales::v1::GetMonthlyPackRequest req;
+  const std::string month = Flag(o, "month");
+  absl::CivilMonth m;
+  if (month.empty() || !absl::ParseCivilTime(month, &m)) {
+    std::cerr << "error: sales pack needs --month YYYY-MM\n";
+    return 2;
+  }
+  req.mutable_month()->set_year(static_cast<int32_t>(m.year()));
+  req.mutable_month()->set_month(m.month());
+  int n = 0;
+  if (o.flags.count("pace")) {
+    if (!absl::SimpleAtoi(Flag(o, "pace"), &n)) {
+      std::cerr << "error: --pace must be a number of months\n";
+      return 2;
+    }
+    req.set_pace_months(n);
+  }
+  if (o.flags.count("top")) {
+    if (!absl::SimpleAtoi(Flag(o, "top"), &n)) {
+      std::cerr << "error: --top must be a number of accounts\n";
+      return 2;
+    }
+    req.set_top_accounts(n);
+  }
+  auto stub = atrium::sales::v1::SalesService::NewStub(
+      grpc::CreateChannel(AddressFor("sales", o), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(absl::ToInt64Milliseconds(o.timeout)));
+  if (!o.token.empty()) ctx.AddMetadata("authorization", "Bearer " + o.token);
+  atrium::sales::v1::MonthlyPack pack;
+  if (grpc::Status s = stub->GetMonthlyPack(&ctx, req, &pack); !s.ok()) return PrintError(s);
+  if (o.json) return PrintMessage(pack, true);
+  std::cout << atrium::cli::RenderPack(pack);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -479,6 +521,7 @@ int main(int argc, char** argv) {
     return Health(o.positional[1], o);
   }
   if (cmd == "notices") return Notices(o);
+  if (cmd == "sales" && o.positional.size() == 2 && o.positional[1] == "pack") return Pack(o);
   if (Services().count(cmd)) return Call(cmd, o);
   return Usage();
 }

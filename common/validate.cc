@@ -57,15 +57,18 @@ absl::Status CheckYearMonth(const atrium::type::v1::YearMonth& m, std::string_vi
 }
 
 absl::StatusOr<MonthRange> CheckMonthRange(const atrium::type::v1::YearMonth* start,
-                                           const atrium::type::v1::YearMonth* end, int max_months) {
-  if (start == nullptr) return InvalidArgument("start_month", "is required");
-  if (absl::Status s = CheckYearMonth(*start, "start_month"); !s.ok()) return s;
-  if (end == nullptr) return InvalidArgument("end_month", "is required");
-  if (absl::Status s = CheckYearMonth(*end, "end_month"); !s.ok()) return s;
+                                           const atrium::type::v1::YearMonth* end, int max_months,
+                                           std::string_view prefix) {
+  const std::string start_field = std::string(prefix) + "start_month";
+  const std::string end_field = std::string(prefix) + "end_month";
+  if (start == nullptr) return InvalidArgument(start_field, "is required");
+  if (absl::Status s = CheckYearMonth(*start, start_field); !s.ok()) return s;
+  if (end == nullptr) return InvalidArgument(end_field, "is required");
+  if (absl::Status s = CheckYearMonth(*end, end_field); !s.ok()) return s;
   const absl::CivilMonth first(start->year(), start->month()), last(end->year(), end->month());
-  if (last < first) return InvalidArgument("end_month", "must not be before start_month");
+  if (last < first) return InvalidArgument(end_field, "must not be before start_month");
   if (last - first >= max_months) {
-    return InvalidArgument("end_month", absl::StrCat("the range is at most ", max_months, " months"));
+    return InvalidArgument(end_field, absl::StrCat("the range is at most ", max_months, " months"));
   }
   return MonthRange{first, last};
 }

@@ -58,17 +58,18 @@ absl::Status CheckYearMonth(const atrium::type::v1::YearMonth& m, std::string_vi
 // The months from `start` to `end` a request asks for (start_month and
 // end_month, either may be null when not given): both required, real
 // months, end not before start, at most `max_months` of them; else
-// INVALID_ARGUMENT naming the field.
+// INVALID_ARGUMENT naming the field (after `prefix`, e.g. "evaluation.").
 struct MonthRange {
   absl::CivilMonth first;
   absl::CivilMonth last;
 };
 absl::StatusOr<MonthRange> CheckMonthRange(const atrium::type::v1::YearMonth* start,
-                                           const atrium::type::v1::YearMonth* end, int max_months);
+                                           const atrium::type::v1::YearMonth* end, int max_months,
+                                           std::string_view prefix = "");
 template <typename Request>
-absl::StatusOr<MonthRange> CheckMonthRange(const Request& req, int max_months) {
+absl::StatusOr<MonthRange> CheckMonthRange(const Request& req, int max_months, std::string_view prefix = "") {
   return CheckMonthRange(req.has_start_month() ? &req.start_month() : nullptr,
-                         req.has_end_month() ? &req.end_month() : nullptr, max_months);
+                         req.has_end_month() ? &req.end_month() : nullptr, max_months, prefix);
 }
 
 // INVALID_ARGUMENT naming `field` unless |amount| <= kMaxAmountMinor.

@@ -20,6 +20,7 @@ ChildRecord ToRecord(const Activity& a, const std::string& account_id) {
   r.kind = kActivity;
   r.account_id = account_id;
   r.category = a.type();
+  r.person = a.actor();
   r.sort_key = ToUnixMicros(a.create_time());
   r.data = a.SerializeAsString();
   return r;

@@ -94,6 +94,8 @@ class Archive final {
 
   // The figures of the book per KAM, segment and month (book.cc).
   absl::StatusOr<v1::BookSummary> SummarizeBook(const Principal& who, const v1::SummarizeBookRequest& req);
+  // One person's day, the draft of their daily work report (workday.cc).
+  absl::StatusOr<v1::WorkDay> SummarizeWorkDay(const Principal& who, const v1::SummarizeWorkDayRequest& req);
   // Market division: the KAM a segment's new accounts go to (segments.cc).
   absl::StatusOr<v1::SegmentOwner> AssignSegment(const Principal& who, const v1::AssignSegmentRequest& req);
 

@@ -209,6 +209,14 @@ TEST_F(ArchiveTest, RoleMatrixFollowsTheProto) {
          r.set_owner("kam-li");
          return archive_->SummarizeBook(who, r).status();
        }},
+      {"SummarizeWorkDay (own)",
+       {"manager", "kam", "gm_office", "service"},
+       [&](const Principal& who) {
+         v1::SummarizeWorkDayRequest r;
+         r.set_person("kam-li");
+         *r.mutable_date() = D(2026, 11, 27);
+         return archive_->SummarizeWorkDay(who, r).status();
+       }},
   };
   for (const Row& row : rows) {
     for (const auto& [role, who] : roles) {
@@ -1754,6 +1762,93 @@ TEST_F(ArchiveTest, ASegmentsNewAccountsGoToItsKamAndCanMoveWithTheirHistory) {
   EXPECT_EQ(FieldOf(archive_->AssignSegment(kSales, bad).status()), "assignment");
   EXPECT_EQ(CodeOf(archive_->AssignSegment(kManager, bad)), Code::kPermissionDenied);
   EXPECT_EQ(Create(kClerk, NewAccount("辛银行")).owner(), "kam-zhao");
+}
+
+// One KAM's day, the draft of their daily report: what they planned, did
+// and logged, the complaints on their book and those they handled, the
+// payments on their accounts; someone else's records stay out.
+TEST_F(BookTest, ADayOfOneKamIsWhatTheRecordsOfThatDayHold) {
+  // kStart is 2026-11-27 10:00 in Shanghai.
+  Account a = Create(kKam, NewAccount("甲公司"));
+  Account c = Create(kKam2, NewAccount("丙银行"));
+  auto done = Plan(kKam, a, kStart + absl::Hours(1));
+  auto missed = Plan(kKam, a, kStart + absl::Hours(5));      // 15:00, never done
+  auto yesterday = Plan(kKam, a, kStart - absl::Hours(24));  // recorded today
+  auto other = Plan(kKam2, c, kStart + absl::Hours(1));
+  for (const auto* v : {&done, &missed, &yesterday, &other}) ASSERT_TRUE(v->ok()) << v->status();
+  clock_.Advance(absl::Hours(2));  // 12:00
+  ASSERT_TRUE(Record(kKam, *done, kStart + absl::Hours(1)).ok());
+  ASSERT_TRUE(Record(kKam, *yesterday, kStart).ok());
+  ASSERT_TRUE(Record(kKam2, *other, kStart + absl::Hours(1)).ok());
+  v1::CreateActivityRequest call;
+  call.set_parent(a.name());
+  call.mutable_activity()->set_type(v1::Activity::CALL);
+  call.mutable_activity()->set_summary("约了下周的场地参观");
+  ASSERT_TRUE(archive_->CreateActivity(kKam, call).ok());
+  auto complaint = Complaint(a, kStart + absl::Hours(8));
+  ASSERT_TRUE(complaint.ok()) << complaint.status();
+  v1::AssignFeedbackRequest assign;
+  assign.set_name(complaint->name());
+  assign.set_assignee("kam-li");
+  ASSERT_TRUE(archive_->AssignFeedback(kManager, assign).ok());
+  v1::AnswerFeedbackRequest answer;
+  answer.set_name(complaint->name());
+  answer.set_answer("已致歉");
+  ASSERT_TRUE(archive_->AnswerFeedback(kKam, answer).ok());
+  ASSERT_TRUE(Post(a, v1::LedgerEntry::PAYMENT, 80'000, "R-9", D(2026, 11, 27)).ok());
+  ASSERT_TRUE(Post(a, v1::LedgerEntry::CHARGE, 90'000, "INV-9", D(2026, 11, 27)).ok());
+  ASSERT_TRUE(Post(c, v1::LedgerEntry::PAYMENT, 70'000, "R-9", D(2026, 11, 27)).ok());
+  ASSERT_TRUE(Post(a, v1::LedgerEntry::PAYMENT, 10'000, "R-10", D(2026, 11, 26)).ok());
+
+  v1::SummarizeWorkDayRequest req;
+  req.set_person("kam-li");
+  *req.mutable_date() = D(2026, 11, 27);
+  auto day = archive_->SummarizeWorkDay(kKam, req);
+  ASSERT_TRUE(day.ok()) << day.status();
+  auto names = [](const auto& list) {
+    std::set<std::string> out;
+    for (const auto& x : list) out.insert(x.name());
+    return out;
+  };
+  EXPECT_EQ(names(day->visits_planned()), (std::set<std::string>{done->name(), missed->name()}));
+  EXPECT_EQ(day->visits_missed(), 0);  // the day is not over
+  EXPECT_EQ(names(day->visits_done()), (std::set<std::string>{done->name(), yesterday->name()}));
+  int calls = 0;
+  for (const auto& act : day->activities()) {
+    EXPECT_EQ(act.actor(), "kam-li");
+    if (act.type() == v1::Activity::CALL) ++calls;
+  }
+  EXPECT_EQ(calls, 1);
+  EXPECT_GE(day->activities_size(), 5);  // two visits, the call, the complaint received and answered
+  EXPECT_EQ(names(day->feedback_received()), (std::set<std::string>{complaint->name()}));
+  EXPECT_EQ(names(day->feedback_handled()), (std::set<std::string>{complaint->name()}));
+  ASSERT_EQ(day->payments_size(), 1);
+  EXPECT_EQ(day->payments_total().amount_minor(), 80'000);
+  EXPECT_FALSE(day->truncated());
+
+  // The next day, the visit never done is missed.
+  clock_.Advance(absl::Hours(24));
+  EXPECT_EQ(archive_->SummarizeWorkDay(kManager, req)->visits_missed(), 1);
+  // kam-zhao's day has their own visit only.
+  req.set_person("kam-zhao");
+  auto theirs = archive_->SummarizeWorkDay(kManager, req);
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_EQ(names(theirs->visits_planned()), (std::set<std::string>{other->name()}));
+  EXPECT_EQ(theirs->payments_total().amount_minor(), 70'000);
+  EXPECT_EQ(CodeOf(archive_->SummarizeWorkDay(kKam, req)), Code::kPermissionDenied);
+
+  // What it refuses.
+  req.clear_person();
+  EXPECT_EQ(FieldOf(archive_->SummarizeWorkDay(kManager, req).status()), "person");
+  req.set_person("kam li");
+  EXPECT_EQ(FieldOf(archive_->SummarizeWorkDay(kManager, req).status()), "person");
+  req.set_person("kam-li");
+  req.clear_date();
+  EXPECT_EQ(FieldOf(archive_->SummarizeWorkDay(kManager, req).status()), "date");
+  *req.mutable_date() = D(2026, 2, 30);
+  EXPECT_EQ(FieldOf(archive_->SummarizeWorkDay(kManager, req).status()), "date");
+  *req.mutable_date() = D(2201, 1, 1);
+  EXPECT_EQ(FieldOf(archive_->SummarizeWorkDay(kManager, req).status()), "date");
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ ClientsHandler::ClientsHandler(Archive* a, const TokenVerifier* verifier, Execut
   Unary(a, &Archive::ListLedgerEntries);
   Unary(a, &Archive::GetReceivables);
   Unary(a, &Archive::SummarizeBook);
+  Unary(a, &Archive::SummarizeWorkDay);
   Unary(a, &Archive::AssignSegment);
   Seal();
 }

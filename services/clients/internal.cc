@@ -109,6 +109,7 @@ ChildRecord ActivityRecord(const Principal& who, const std::string& account_id, 
   rec.kind = kActivity;
   rec.account_id = account_id;
   rec.category = type;
+  rec.person = who.subject;
   rec.sort_key = absl::ToUnixMicros(now);
   rec.data = act.SerializeAsString();
   return rec;

@@ -248,6 +248,23 @@ absl::StatusOr<std::vector<BookRow>> ClientsTx::BookChildren(const std::string& 
   return BookRows(tx_.Query(sql, p.args()));
 }
 
+absl::StatusOr<std::vector<ChildRecord>> ClientsTx::DayChildren(const std::string& kind, const char* column,
+                                                                const std::string& who, bool or_unset, int64_t from,
+                                                                int64_t to, int state, int limit) {
+  db::Params p;
+  const std::string k = p.Add(kind);
+  const std::string first = p.Add(from);
+  std::string sql = absl::StrCat("SELECT ", kChildColumns, " FROM children WHERE kind = ", k, " AND sort_key BETWEEN ",
+                                 first, " AND ", p.Add(to));
+  const std::string person = p.Add(who);
+  sql += or_unset ? absl::StrCat(" AND (", column, " = ", person, " OR ", column, " = '')")
+                  : absl::StrCat(" AND ", column, " = ", person);
+  if (state != 0) sql += " AND state = " + p.Add(state);
+  sql += " ORDER BY sort_key, name LIMIT " + p.Add(limit);
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  return Children(r);
+}
+
 absl::StatusOr<std::vector<BookRow>> ClientsTx::LedgerOfOwners(const std::string& owner, const std::string& segment) {
   db::Params p;
   std::string sql = absl::StrCat(

@@ -124,6 +124,13 @@ class ClientsTx : public db::TxBase {
                                                    const std::string& segment);
   absl::StatusOr<std::vector<BookRow>> BookChildren(const std::string& kind, int64_t from, int64_t to, bool by_person,
                                                     const std::string& owner, const std::string& segment, int state);
+  // One person's records of a day (SummarizeWorkDay): children of `kind`
+  // with sort_key in [from, to] whose `column` ("person" or "owner") is
+  // `who` (or, with `or_unset`, empty: activities stored before their row
+  // kept the actor), in `state` (0 = any), by sort_key; at most `limit`.
+  absl::StatusOr<std::vector<ChildRecord>> DayChildren(const std::string& kind, const char* column,
+                                                       const std::string& who, bool or_unset, int64_t from, int64_t to,
+                                                       int state, int limit);
   absl::StatusOr<std::vector<BookRow>> LedgerOfOwners(const std::string& owner, const std::string& segment);
 
   // The KAM a segment's new accounts go to: (owner, version) for `kind`

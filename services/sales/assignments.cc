@@ -87,8 +87,9 @@ absl::Status Tell(SalesTx& tx, const SegmentAssignment& a, const std::string& ow
 
 }  // namespace
 
-Management::Management(SalesStore* store, Figures* figures, const Clock* clock, PageTokens page_tokens)
-    : store_(store), figures_(figures), clock_(clock), page_tokens_(std::move(page_tokens)) {}
+Management::Management(SalesStore* store, Figures* figures, const Clock* clock, PageTokens page_tokens,
+                       absl::TimeZone zone)
+    : store_(store), figures_(figures), clock_(clock), page_tokens_(std::move(page_tokens)), zone_(zone) {}
 
 absl::StatusOr<SegmentAssignment> Management::CreateSegmentAssignment(const Principal& who,
                                                                       const v1::CreateSegmentAssignmentRequest& req) {

@@ -58,14 +58,20 @@ absl::StatusOr<v1::Attainment> Management::GetAttainment(const Principal& who, c
   RETURN_IF_ERROR(CheckStaffId(req.kam(), "kam", false));
   RETURN_IF_ERROR(CheckText(req.segment(), "segment", 100));
 
+  TargetFilter f;
+  f.scope = req.scope();
+  f.kam = req.kam();
+  f.segment = req.segment();
+  f.metric = req.metric();
+  return AttainmentOf(who, req.year(), first, last, f);
+}
+
+absl::StatusOr<v1::Attainment> Management::AttainmentOf(const Principal& who, int year, int first, int last,
+                                                        const TargetFilter& filter) {
   std::vector<Target> targets;
   RETURN_IF_ERROR(store_->Read([&](SalesTx& tx) -> absl::Status {
-    TargetFilter f;
-    f.year = req.year();
-    f.scope = req.scope();
-    f.kam = req.kam();
-    f.segment = req.segment();
-    f.metric = req.metric();
+    TargetFilter f = filter;
+    f.year = year;
     f.limit = 1000;
     for (;;) {
       ASSIGN_OR_RETURN(auto page, tx.ListTargets(f));
@@ -83,22 +89,22 @@ absl::StatusOr<v1::Attainment> Management::GetAttainment(const Principal& who, c
   meetings::v1::SalesSummary sales, sales_before;
   clients::v1::BookSummary book, book_before;
   if (meetings) {
-    ASSIGN_OR_RETURN(sales, figures_->Sales(who, SalesRequest(scope, req.year(), first, last)));
-    ASSIGN_OR_RETURN(sales_before, figures_->Sales(who, SalesRequest(scope, req.year() - 1, first, last)));
+    ASSIGN_OR_RETURN(sales, figures_->Sales(who, SalesRequest(scope, year, first, last)));
+    ASSIGN_OR_RETURN(sales_before, figures_->Sales(who, SalesRequest(scope, year - 1, first, last)));
   }
   if (clients) {
-    ASSIGN_OR_RETURN(book, figures_->Book(who, BookRequest(scope, req.year(), first, last)));
-    ASSIGN_OR_RETURN(book_before, figures_->Book(who, BookRequest(scope, req.year() - 1, first, last)));
+    ASSIGN_OR_RETURN(book, figures_->Book(who, BookRequest(scope, year, first, last)));
+    ASSIGN_OR_RETURN(book_before, figures_->Book(who, BookRequest(scope, year - 1, first, last)));
   }
 
   v1::Attainment out;
-  out.set_year(req.year());
+  out.set_year(year);
   out.set_first_month(first);
   out.set_last_month(last);
   for (const Target& t : targets) {
-    ASSIGN_OR_RETURN(const Months achieved, MonthsOf(t, req.year(), sales, book, false));
-    ASSIGN_OR_RETURN(const Months settled, MonthsOf(t, req.year(), sales, book, FromMeetings(t.metric())));
-    ASSIGN_OR_RETURN(const Months before, MonthsOf(t, req.year() - 1, sales_before, book_before, false));
+    ASSIGN_OR_RETURN(const Months achieved, MonthsOf(t, year, sales, book, false));
+    ASSIGN_OR_RETURN(const Months settled, MonthsOf(t, year, sales, book, FromMeetings(t.metric())));
+    ASSIGN_OR_RETURN(const Months before, MonthsOf(t, year - 1, sales_before, book_before, false));
     auto* line = out.add_lines();
     line->set_target(t.name());
     line->set_scope(t.scope());
@@ -131,6 +137,10 @@ absl::StatusOr<v1::Attainment> Management::GetAttainment(const Principal& who, c
 
 absl::StatusOr<v1::Forecast> Management::GetForecast(const Principal& who, const v1::GetForecastRequest& req) {
   RETURN_IF_ERROR(CheckFigureReader(who, req.kam()));
+  return ForecastOf(who, req);
+}
+
+absl::StatusOr<v1::Forecast> Management::ForecastOf(const Principal& who, const v1::GetForecastRequest& req) {
   RETURN_IF_ERROR(CheckStaffId(req.kam(), "kam", false));
   RETURN_IF_ERROR(CheckText(req.segment(), "segment", 100));
   if (!req.kam().empty() && !req.segment().empty()) return InvalidArgument("segment", "one KAM or one segment");

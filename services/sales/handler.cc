@@ -18,6 +18,20 @@ SalesHandler::SalesHandler(Management* d, const TokenVerifier* verifier, Executo
   Unary(d, &Management::UpdateForecastSettings);
   Unary(d, &Management::GetAttainment);
   Unary(d, &Management::GetForecast);
+  Unary(d, &Management::DraftDailyReport);
+  Unary(d, &Management::GetDailyReport);
+  Unary(d, &Management::ListDailyReports);
+  Unary(d, &Management::UpdateDailyReport);
+  Unary(d, &Management::SubmitDailyReport);
+  Unary(d, &Management::ReviewDailyReport);
+  Unary(d, &Management::ListMissingDailyReports);
+  Unary(d, &Management::GetWorkCalendar);
+  Unary(d, &Management::UpdateWorkCalendar);
+  Unary(d, &Management::GetMonthlyPack);
+  Unary(d, &Management::GetScorecard);
+  Unary(d, &Management::CreateEvaluation);
+  Unary(d, &Management::GetEvaluation);
+  Unary(d, &Management::ListEvaluations);
   Seal();
 }
 

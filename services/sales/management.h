@@ -1,7 +1,9 @@
 // The domain of the sales management service: the division of the market
 // (assignments.cc), the targets of a year (targets.cc), the forecast's
 // stage probabilities (settings.cc), and attainment and the forecast from
-// the peers' figures (attainment.cc). Each operation takes the verified
+// the peers' figures (attainment.cc), the KAMs' daily reports and the work
+// calendar (reports.cc), the monthly analysis pack (pack.cc) and the
+// scorecards and evaluations (evaluations.cc). Each operation takes the verified
 // caller and the request, returns the resource or a status, and runs in one
 // store transaction; what the clients service must learn goes into the
 // outbox in the same transaction.
@@ -26,7 +28,7 @@ v1::ForecastSettings DefaultForecastSettings();
 
 class Management final {
  public:
-  Management(SalesStore* store, Figures* figures, const Clock* clock, PageTokens page_tokens);
+  Management(SalesStore* store, Figures* figures, const Clock* clock, PageTokens page_tokens, absl::TimeZone zone);
 
   // assignments.cc
   absl::StatusOr<v1::SegmentAssignment> CreateSegmentAssignment(const Principal& who,
@@ -58,7 +60,44 @@ class Management final {
   absl::StatusOr<v1::Attainment> GetAttainment(const Principal& who, const v1::GetAttainmentRequest& req);
   absl::StatusOr<v1::Forecast> GetForecast(const Principal& who, const v1::GetForecastRequest& req);
 
+  // reports.cc
+  absl::StatusOr<v1::DailyReport> DraftDailyReport(const Principal& who, const v1::DraftDailyReportRequest& req);
+  absl::StatusOr<v1::DailyReport> GetDailyReport(const Principal& who, const v1::GetDailyReportRequest& req);
+  absl::StatusOr<v1::ListDailyReportsResponse> ListDailyReports(const Principal& who,
+                                                                const v1::ListDailyReportsRequest& req);
+  absl::StatusOr<v1::DailyReport> UpdateDailyReport(const Principal& who, const v1::UpdateDailyReportRequest& req);
+  absl::StatusOr<v1::DailyReport> SubmitDailyReport(const Principal& who, const v1::SubmitDailyReportRequest& req);
+  absl::StatusOr<v1::DailyReport> ReviewDailyReport(const Principal& who, const v1::ReviewDailyReportRequest& req);
+  absl::StatusOr<v1::ListMissingDailyReportsResponse> ListMissingDailyReports(
+      const Principal& who, const v1::ListMissingDailyReportsRequest& req);
+  absl::StatusOr<v1::WorkCalendar> GetWorkCalendar(const Principal& who, const v1::GetWorkCalendarRequest& req);
+  absl::StatusOr<v1::WorkCalendar> UpdateWorkCalendar(const Principal& who, const v1::UpdateWorkCalendarRequest& req);
+
+  // pack.cc
+  absl::StatusOr<v1::MonthlyPack> GetMonthlyPack(const Principal& who, const v1::GetMonthlyPackRequest& req);
+
+  // evaluations.cc
+  absl::StatusOr<v1::Scorecard> GetScorecard(const Principal& who, const v1::GetScorecardRequest& req);
+  absl::StatusOr<v1::Evaluation> CreateEvaluation(const Principal& who, const v1::CreateEvaluationRequest& req);
+  absl::StatusOr<v1::Evaluation> GetEvaluation(const Principal& who, const v1::GetEvaluationRequest& req);
+  absl::StatusOr<v1::ListEvaluationsResponse> ListEvaluations(const Principal& who,
+                                                              const v1::ListEvaluationsRequest& req);
+
  private:
+  // The attainment of the targets `filter` selects over months first..last
+  // of `year` (attainment.cc; GetAttainment and the pack).
+  absl::StatusOr<v1::Attainment> AttainmentOf(const Principal& who, int year, int first, int last,
+                                              const TargetFilter& filter);
+  // The forecast of one KAM, one segment or the department (attainment.cc;
+  // GetForecast and the pack); the request is checked.
+  absl::StatusOr<v1::Forecast> ForecastOf(const Principal& who, const v1::GetForecastRequest& req);
+  // The scorecard of a KAM's months (evaluations.cc), checked by the
+  // caller.
+  absl::StatusOr<v1::Scorecard> ScorecardOf(const Principal& who, const std::string& kam, absl::CivilMonth first,
+                                            absl::CivilMonth last);
+  // Yesterday and the days before it: the last day a report is due by now.
+  absl::CivilDay Yesterday() const;
+
   // The months of `t` as its split says (LAST_YEAR asks the peers, before
   // any transaction).
   absl::Status SplitMonths(const Principal& who, v1::Target& t);
@@ -67,6 +106,7 @@ class Management final {
   Figures* figures_;
   const Clock* clock_;
   PageTokens page_tokens_;
+  absl::TimeZone zone_;
 };
 
 }  // namespace atrium::sales

@@ -78,4 +78,14 @@ int64_t BasisPoints(int64_t a, int64_t b) {
   return bp > std::numeric_limits<int64_t>::max() ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(bp);
 }
 
+v1::Measure MeasureOf(int64_t target, int64_t achieved, int64_t last_year) {
+  v1::Measure m;
+  m.set_target(target);
+  m.set_achieved(achieved);
+  m.set_last_year(last_year);
+  m.set_attainment_basis_points(BasisPoints(achieved, target));
+  m.set_growth_basis_points(BasisPoints(achieved, last_year));
+  return m;
+}
+
 }  // namespace atrium::sales

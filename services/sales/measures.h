@@ -37,4 +37,7 @@ clients::v1::SummarizeBookRequest BookRequest(const v1::Target& t, int year, int
 // INT64_MAX (a target of 1 fen met by 10^15).
 int64_t BasisPoints(int64_t a, int64_t b);
 
+// A figure against its target and last year, with both ratios.
+v1::Measure MeasureOf(int64_t target, int64_t achieved, int64_t last_year);
+
 }  // namespace atrium::sales

@@ -37,22 +37,40 @@ PeerFigures::PeerFigures(std::shared_ptr<grpc::Channel> meetings, std::shared_pt
       clients_(clients::v1::ClientsService::NewStub(std::move(clients))),
       deadline_(deadline) {}
 
+namespace {
+
+// One unary call of `stub` as `who`, its refusal passed on (FromPeer).
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                              const Principal& who, const Request& req, absl::Duration deadline, const char* peer) {
+  grpc::ClientContext ctx;
+  Prepare(ctx, who, deadline);
+  Response out;
+  if (grpc::Status s = (stub->*method)(&ctx, req, &out); !s.ok()) return FromPeer(s, peer);
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<meetings::v1::SalesSummary> PeerFigures::Sales(const Principal& who,
                                                               const meetings::v1::SummarizeSalesRequest& req) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, who, deadline_);
-  meetings::v1::SalesSummary out;
-  if (grpc::Status s = meetings_->SummarizeSales(&ctx, req, &out); !s.ok()) return FromPeer(s, "meetings");
-  return out;
+  return Call(meetings_.get(), &meetings::v1::MeetingsService::Stub::SummarizeSales, who, req, deadline_, "meetings");
 }
 
 absl::StatusOr<clients::v1::BookSummary> PeerFigures::Book(const Principal& who,
                                                            const clients::v1::SummarizeBookRequest& req) {
-  grpc::ClientContext ctx;
-  Prepare(ctx, who, deadline_);
-  clients::v1::BookSummary out;
-  if (grpc::Status s = clients_->SummarizeBook(&ctx, req, &out); !s.ok()) return FromPeer(s, "clients");
-  return out;
+  return Call(clients_.get(), &clients::v1::ClientsService::Stub::SummarizeBook, who, req, deadline_, "clients");
+}
+
+absl::StatusOr<clients::v1::WorkDay> PeerFigures::WorkDay(const Principal& who,
+                                                          const clients::v1::SummarizeWorkDayRequest& req) {
+  return Call(clients_.get(), &clients::v1::ClientsService::Stub::SummarizeWorkDay, who, req, deadline_, "clients");
+}
+
+absl::StatusOr<meetings::v1::ListMeetingChangesResponse> PeerFigures::Changes(
+    const Principal& who, const meetings::v1::ListMeetingChangesRequest& req) {
+  return Call(meetings_.get(), &meetings::v1::MeetingsService::Stub::ListMeetingChanges, who, req, deadline_,
+              "meetings");
 }
 
 }  // namespace atrium::sales

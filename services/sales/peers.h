@@ -1,8 +1,9 @@
 // What the sales management service asks of the services that own the
 // records, on the caller's behalf (their token: each service applies its own
 // rules to the person): the meetings service's sales figures
-// (SummarizeSales) and the clients service's figures of the book
-// (SummarizeBook). measures.h reads a target's figures out of them.
+// (SummarizeSales) and a person's changes to meetings (ListMeetingChanges),
+// and the clients service's figures of the book (SummarizeBook) and a
+// person's day (SummarizeWorkDay). measures.h reads a target's figures out of them.
 #pragma once
 
 #include <memory>
@@ -26,6 +27,12 @@ class Figures {
                                                            const meetings::v1::SummarizeSalesRequest& req) = 0;
   virtual absl::StatusOr<clients::v1::BookSummary> Book(const Principal& who,
                                                         const clients::v1::SummarizeBookRequest& req) = 0;
+  // A person's day at the clients service, and one page of their changes
+  // to meetings.
+  virtual absl::StatusOr<clients::v1::WorkDay> WorkDay(const Principal& who,
+                                                       const clients::v1::SummarizeWorkDayRequest& req) = 0;
+  virtual absl::StatusOr<meetings::v1::ListMeetingChangesResponse> Changes(
+      const Principal& who, const meetings::v1::ListMeetingChangesRequest& req) = 0;
 };
 
 class PeerFigures final : public Figures {
@@ -35,6 +42,10 @@ class PeerFigures final : public Figures {
                                                    const meetings::v1::SummarizeSalesRequest& req) override;
   absl::StatusOr<clients::v1::BookSummary> Book(const Principal& who,
                                                 const clients::v1::SummarizeBookRequest& req) override;
+  absl::StatusOr<clients::v1::WorkDay> WorkDay(const Principal& who,
+                                               const clients::v1::SummarizeWorkDayRequest& req) override;
+  absl::StatusOr<meetings::v1::ListMeetingChangesResponse> Changes(
+      const Principal& who, const meetings::v1::ListMeetingChangesRequest& req) override;
 
  private:
   std::unique_ptr<meetings::v1::MeetingsService::Stub> meetings_;

@@ -40,13 +40,14 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config,
   RETURN_IF_ERROR(rt->Init(config, clock, "sales", v1::SalesService::service_full_name()));
   clock = rt->clock();
   RETURN_IF_ERROR(ServiceRuntime::RequirePositive(config, {"peer-deadline", "poll-interval"}));
+  ASSIGN_OR_RETURN(auto zone, TimeZoneFrom(config));
   ASSIGN_OR_RETURN(auto clients, rt->PeerChannel(config, "clients-address"));
   ASSIGN_OR_RETURN(auto meetings, rt->PeerChannel(config, "meetings-address"));
   // One SQLite file by default; PostgreSQL for several replicas.
   ASSIGN_OR_RETURN(rt->parts.store, SalesStore::Of(db::Database::Open(config, SalesSchema())));
   SalesStore* store = rt->parts.store.get();
   rt->parts.figures = std::make_unique<PeerFigures>(meetings, clients, config.Duration("peer-deadline"));
-  rt->parts.management = std::make_unique<Management>(store, rt->parts.figures.get(), clock, rt->page_tokens());
+  rt->parts.management = std::make_unique<Management>(store, rt->parts.figures.get(), clock, rt->page_tokens(), zone);
   rt->parts.outbox = std::make_unique<SalesOutbox>(store);
   OutboxRelay::Options relay_options;
   relay_options.deadline = config.Duration("peer-deadline");

@@ -11,6 +11,7 @@
 #include "atrium/clients/v1/clients.pb.h"
 #include "common/errors.h"
 #include "common/testing.h"
+#include "common/time_util.h"
 #include "services/sales/management.h"
 #include "services/sales/test_store.h"
 
@@ -51,6 +52,26 @@ class FakeFigures final : public Figures {
     book_asked.push_back(req);
     return book[req.start_month().year()];
   }
+  absl::StatusOr<clients::v1::WorkDay> WorkDay(const Principal& who,
+                                               const clients::v1::SummarizeWorkDayRequest& req) override {
+    if (down) return absl::UnavailableError("clients service down");
+    asked_by = who.subject;
+    clients::v1::WorkDay out = work_day;
+    out.set_person(req.person());
+    *out.mutable_date() = req.date();
+    return out;
+  }
+  absl::StatusOr<meetings::v1::ListMeetingChangesResponse> Changes(
+      const Principal& who, const meetings::v1::ListMeetingChangesRequest& req) override {
+    if (down) return absl::UnavailableError("meetings service down");
+    asked_by = who.subject;
+    changes_asked.push_back(req);
+    return changes;
+  }
+
+  clients::v1::WorkDay work_day;
+  meetings::v1::ListMeetingChangesResponse changes;
+  std::vector<meetings::v1::ListMeetingChangesRequest> changes_asked;
 
   // A cell of `owner` in `segment` and month `m` of `year`: `definite` and
   // `settled` total revenue (rooms half of it) with one meeting each.
@@ -85,7 +106,7 @@ class SalesTest : public ::testing::Test {
     auto store = OpenTestStore("sales");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
-    domain_ = std::make_unique<Management>(store_.get(), &figures_, &clock_, PageTokens("secret"));
+    domain_ = std::make_unique<Management>(store_.get(), &figures_, &clock_, PageTokens("secret"), absl::UTCTimeZone());
   }
 
   absl::StatusOr<SegmentAssignment> Assign(const std::string& segment, const std::string& kam,
@@ -695,6 +716,397 @@ TEST_F(SalesTest, TheForecastWeighsOpenBusinessByItsStageBesideTheTargetAndPace)
   EXPECT_TRUE(domain_->GetForecast(kManager, req).ok());  // 12
   req.clear_start_month();
   EXPECT_EQ(FieldOf(domain_->GetForecast(kManager, req).status()), "start_month");
+}
+
+// The day 2026-11-26 (a Thursday; the clock is the Friday after) as the
+// peers hold it for kam-li.
+void FillDay(FakeFigures& f) {
+  auto* done = f.work_day.add_visits_planned();
+  done->set_name("accounts/a1/visits/v1");
+  done->set_state(clients::v1::Visit::DONE);
+  auto* missed = f.work_day.add_visits_planned();
+  missed->set_name("accounts/a1/visits/v2");
+  missed->set_state(clients::v1::Visit::PLANNED);
+  f.work_day.set_visits_missed(1);
+  *f.work_day.add_visits_done() = *done;
+  f.work_day.add_activities()->set_name("accounts/a1/activities/x1");
+  f.work_day.add_activities()->set_name("accounts/a1/activities/x2");
+  f.work_day.add_feedback_received()->set_name("accounts/a1/feedback/f1");
+  f.work_day.mutable_payments_total()->set_currency_code("CNY");
+  f.work_day.mutable_payments_total()->set_amount_minor(12'345);
+  for (auto kind : {meetings::v1::MeetingChange::ENQUIRY_RECORDED, meetings::v1::MeetingChange::MOVED,
+                    meetings::v1::MeetingChange::NOTICE_REVISION, meetings::v1::MeetingChange::NOTICE_REVISION}) {
+    f.changes.add_changes()->set_kind(kind);
+  }
+}
+
+v1::DraftDailyReportRequest DraftOf(const std::string& kam, int day) {
+  v1::DraftDailyReportRequest req;
+  req.set_parent("kams/" + kam);
+  *req.mutable_date() = ToDate(absl::CivilDay(2026, 11, day));
+  return req;
+}
+
+v1::UpdateDailyReportRequest Write(const v1::DailyReport& r, const std::string& summary, const std::string& plan) {
+  v1::UpdateDailyReportRequest req;
+  req.mutable_daily_report()->set_name(r.name());
+  req.mutable_daily_report()->set_summary(summary);
+  req.mutable_daily_report()->set_plan(plan);
+  req.mutable_update_mask()->add_paths("summary");
+  req.mutable_update_mask()->add_paths("plan");
+  return req;
+}
+
+v1::SubmitDailyReportRequest SubmitOf(const std::string& name) {
+  v1::SubmitDailyReportRequest req;
+  req.set_name(name);
+  return req;
+}
+
+TEST_F(SalesTest, AKamDraftsWritesAndSubmitsTheDayAndTheManagerReviewsIt) {
+  FillDay(figures_);
+  auto draft = domain_->DraftDailyReport(kKam, DraftOf("kam-li", 26));
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ(draft->name(), "kams/kam-li/dailyReports/2026-11-26");
+  EXPECT_EQ(draft->state(), v1::DailyReport::DRAFT);
+  EXPECT_EQ(figures_.asked_by, "kam-li");  // the peers are asked as the KAM
+  ASSERT_EQ(figures_.changes_asked.size(), 1u);
+  EXPECT_EQ(figures_.changes_asked[0].actor(), "kam-li");
+  EXPECT_EQ(FromProto(figures_.changes_asked[0].start_time()),
+            absl::FromCivil(absl::CivilDay(2026, 11, 26), absl::UTCTimeZone()));
+  EXPECT_EQ(FromProto(figures_.changes_asked[0].end_time()),
+            absl::FromCivil(absl::CivilDay(2026, 11, 27), absl::UTCTimeZone()));
+  const auto& c = draft->counts();
+  EXPECT_EQ(c.visits_planned(), 2);
+  EXPECT_EQ(c.visits_done(), 1);
+  EXPECT_EQ(c.visits_missed(), 1);
+  EXPECT_EQ(c.activities(), 2);
+  EXPECT_EQ(c.enquiries(), 1);
+  EXPECT_EQ(c.meetings_moved(), 1);
+  EXPECT_EQ(c.notices_issued(), 2);
+  EXPECT_EQ(c.feedback_received(), 1);
+  EXPECT_EQ(c.payments().amount_minor(), 12'345);
+
+  auto written = domain_->UpdateDailyReport(kKam, Write(*draft, "two visits, one missed", "call the bank"));
+  ASSERT_TRUE(written.ok()) << written.status();
+  // A later draft refreshes the records and keeps what the KAM wrote.
+  figures_.work_day.add_activities()->set_name("accounts/a1/activities/x3");
+  auto again = domain_->DraftDailyReport(kKam, DraftOf("kam-li", 26));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->counts().activities(), 3);
+  EXPECT_EQ(again->summary(), "two visits, one missed");
+  EXPECT_EQ(again->plan(), "call the bank");
+
+  auto sent = domain_->SubmitDailyReport(kKam, SubmitOf(again->name()));
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(sent->state(), v1::DailyReport::SUBMITTED);
+  EXPECT_EQ(ReasonOf(domain_->DraftDailyReport(kKam, DraftOf("kam-li", 26)).status()), "REPORT_SUBMITTED");
+  EXPECT_EQ(ReasonOf(domain_->UpdateDailyReport(kKam, Write(*sent, "x", "y")).status()), "REPORT_SUBMITTED");
+  EXPECT_EQ(ReasonOf(domain_->SubmitDailyReport(kKam, SubmitOf(sent->name())).status()), "REPORT_SUBMITTED");
+
+  // The manager's queue; a KAM's own list; the GM office reads.
+  v1::ListDailyReportsRequest queue;
+  queue.set_parent("kams/-");
+  queue.set_state(v1::DailyReport::SUBMITTED);
+  auto waiting = domain_->ListDailyReports(kManager, queue);
+  ASSERT_TRUE(waiting.ok()) << waiting.status();
+  ASSERT_EQ(waiting->daily_reports_size(), 1);
+  EXPECT_EQ(waiting->daily_reports(0).name(), sent->name());
+  EXPECT_EQ(CodeOf(domain_->ListDailyReports(kKam, queue)), Code::kPermissionDenied);
+  queue.set_parent("kams/kam-li");
+  EXPECT_EQ(domain_->ListDailyReports(kKam, queue)->daily_reports_size(), 1);
+  EXPECT_EQ(domain_->ListDailyReports(kGm, queue)->daily_reports_size(), 1);
+
+  v1::ReviewDailyReportRequest review;
+  review.set_name(sent->name());
+  review.set_comment("follow the missed visit up tomorrow");
+  EXPECT_EQ(CodeOf(domain_->ReviewDailyReport(kKam, review)), Code::kPermissionDenied);
+  review.set_etag("stale");
+  EXPECT_EQ(CodeOf(domain_->ReviewDailyReport(kManager, review)), Code::kAborted);
+  review.clear_etag();
+  auto reviewed = domain_->ReviewDailyReport(kManager, review);
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status();
+  EXPECT_EQ(reviewed->state(), v1::DailyReport::REVIEWED);
+  EXPECT_EQ(reviewed->reviewer(), "mgr-wang");
+  EXPECT_EQ(ReasonOf(domain_->ReviewDailyReport(kManager, review).status()), "REPORT_NOT_SUBMITTED");
+  // Out of the queue once reviewed.
+  EXPECT_EQ(domain_->ListDailyReports(kManager, queue)->daily_reports_size(), 0);
+  queue.clear_state();
+  auto all = domain_->ListDailyReports(kManager, queue);
+  ASSERT_TRUE(all.ok() && all->daily_reports_size() == 1);
+  EXPECT_EQ(all->daily_reports(0).state(), v1::DailyReport::REVIEWED);
+}
+
+TEST_F(SalesTest, DailyReportsRefuseWhatTheyDocument) {
+  FillDay(figures_);
+  auto field = [](const auto& r) { return FieldOf(r.status()); };
+  for (const std::string parent : {"kam-li", "kams/", "kams/-", "kams/kam li"}) {
+    auto req = DraftOf("kam-li", 26);
+    req.set_parent(parent);
+    EXPECT_EQ(field(domain_->DraftDailyReport(kManager, req)), "parent") << parent;
+  }
+  auto no_date = DraftOf("kam-li", 26);
+  no_date.clear_date();
+  EXPECT_EQ(field(domain_->DraftDailyReport(kKam, no_date)), "date");
+  EXPECT_EQ(field(domain_->DraftDailyReport(kKam, DraftOf("kam-li", 28))), "date");  // tomorrow
+  auto bad_day = DraftOf("kam-li", 26);
+  bad_day.mutable_date()->set_day(31);
+  EXPECT_EQ(field(domain_->DraftDailyReport(kKam, bad_day)), "date");
+  EXPECT_EQ(CodeOf(domain_->DraftDailyReport(kKam2, DraftOf("kam-li", 26))), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->DraftDailyReport(kClerk, DraftOf("kam-li", 26))), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->DraftDailyReport(kGm, DraftOf("kam-li", 26))), Code::kPermissionDenied);
+  // A peer down: nothing written.
+  figures_.down = true;
+  EXPECT_EQ(CodeOf(domain_->DraftDailyReport(kKam, DraftOf("kam-li", 26))), Code::kUnavailable);
+  figures_.down = false;
+  v1::GetDailyReportRequest get;
+  get.set_name("kams/kam-li/dailyReports/2026-11-26");
+  EXPECT_EQ(CodeOf(domain_->GetDailyReport(kKam, get)), Code::kNotFound);
+  for (const std::string name :
+       {"kams/kam-li/dailyReports/2026-11-3", "kams/kam-li/reports/2026-11-26", "kams/kam-li/dailyReports/2026-02-30",
+        "kams//dailyReports/2026-11-26", "kams/kam-li/dailyReports/", "dailyReports/2026-11-26"}) {
+    get.set_name(name);
+    EXPECT_EQ(field(domain_->GetDailyReport(kManager, get)), "name") << name;
+  }
+
+  // The manager may draft for a KAM; only the KAM writes and submits.
+  auto draft = domain_->DraftDailyReport(kManager, DraftOf("kam-li", 26));
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  get.set_name(draft->name());
+  EXPECT_EQ(CodeOf(domain_->GetDailyReport(kKam2, get)), Code::kPermissionDenied);
+  EXPECT_TRUE(domain_->GetDailyReport(kKam, get).ok());
+  EXPECT_EQ(CodeOf(domain_->UpdateDailyReport(kManager, Write(*draft, "a", "b"))), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->UpdateDailyReport(kKam2, Write(*draft, "a", "b"))), Code::kPermissionDenied);
+  auto masked = Write(*draft, "a", "b");
+  masked.mutable_update_mask()->add_paths("state");
+  EXPECT_EQ(field(domain_->UpdateDailyReport(kKam, masked)), "update_mask");
+  masked.clear_update_mask();
+  EXPECT_EQ(field(domain_->UpdateDailyReport(kKam, masked)), "update_mask");
+  EXPECT_EQ(field(domain_->UpdateDailyReport(kKam, Write(*draft, "bad \xff", "b"))), "daily_report.summary");
+  EXPECT_EQ(field(domain_->UpdateDailyReport(kKam, Write(*draft, "a", std::string(5001, 'p')))), "daily_report.plan");
+  auto stale = Write(*draft, "a", "b");
+  stale.mutable_daily_report()->set_etag("stale");
+  EXPECT_EQ(CodeOf(domain_->UpdateDailyReport(kKam, stale)), Code::kAborted);
+  EXPECT_EQ(ReasonOf(domain_->SubmitDailyReport(kKam, SubmitOf(draft->name())).status()), "SUMMARY_MISSING");
+  EXPECT_EQ(CodeOf(domain_->SubmitDailyReport(kManager, SubmitOf(draft->name()))), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->SubmitDailyReport(kKam, SubmitOf("kams/kam-li/dailyReports/2026-11-25"))), Code::kNotFound);
+  v1::ReviewDailyReportRequest review;
+  review.set_name(draft->name());
+  EXPECT_EQ(ReasonOf(domain_->ReviewDailyReport(kManager, review).status()), "REPORT_NOT_SUBMITTED");
+  review.set_comment("\x01");
+  EXPECT_EQ(field(domain_->ReviewDailyReport(kManager, review)), "comment");
+
+  v1::ListDailyReportsRequest list;
+  list.set_parent("kams/-");
+  list.set_state(static_cast<v1::DailyReport::State>(9));
+  EXPECT_EQ(field(domain_->ListDailyReports(kManager, list)), "state");
+  list.clear_state();
+  *list.mutable_start_date() = ToDate(absl::CivilDay(2026, 11, 26));
+  *list.mutable_end_date() = ToDate(absl::CivilDay(2026, 11, 25));
+  EXPECT_EQ(field(domain_->ListDailyReports(kManager, list)), "end_date");
+  list.mutable_end_date()->set_year(2201);
+  EXPECT_EQ(field(domain_->ListDailyReports(kManager, list)), "end_date");
+  list.clear_end_date();
+  list.set_page_token("forged");
+  EXPECT_EQ(field(domain_->ListDailyReports(kManager, list)), "page_token");
+  list.clear_page_token();
+  list.set_parent("kams");
+  EXPECT_EQ(field(domain_->ListDailyReports(kManager, list)), "parent");
+  list.set_parent("kams/kam-zhao");
+  EXPECT_EQ(CodeOf(domain_->ListDailyReports(kKam, list)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->ListDailyReports(kFnb, list)), Code::kPermissionDenied);
+}
+
+TEST_F(SalesTest, WorkingDaysWithoutASubmittedReportAreListed) {
+  // kam-zhao is known by an assignment, kam-li by reports.
+  ASSERT_TRUE(Assign("finance", "kam-zhao").ok());
+  v1::UpdateWorkCalendarRequest cal;
+  *cal.mutable_work_calendar()->add_holidays() = ToDate(absl::CivilDay(2026, 11, 20));          // a Friday off
+  *cal.mutable_work_calendar()->add_working_weekends() = ToDate(absl::CivilDay(2026, 11, 22));  // a Sunday worked
+  EXPECT_EQ(CodeOf(domain_->UpdateWorkCalendar(kKam, cal)), Code::kPermissionDenied);
+  auto calendar = domain_->UpdateWorkCalendar(kManager, cal);
+  ASSERT_TRUE(calendar.ok()) << calendar.status();
+  EXPECT_EQ(domain_->GetWorkCalendar(kKam, {})->holidays_size(), 1);
+  FillDay(figures_);
+  ASSERT_TRUE(domain_->DraftDailyReport(kKam, DraftOf("kam-li", 25)).ok());
+  auto d26 = domain_->DraftDailyReport(kKam, DraftOf("kam-li", 26));
+  ASSERT_TRUE(d26.ok());
+  ASSERT_TRUE(domain_->UpdateDailyReport(kKam, Write(*d26, "done", "")).ok());
+  ASSERT_TRUE(domain_->SubmitDailyReport(kKam, SubmitOf(d26->name())).ok());
+
+  v1::ListMissingDailyReportsRequest req;
+  *req.mutable_start_date() = ToDate(absl::CivilDay(2026, 11, 16));
+  *req.mutable_end_date() = ToDate(absl::CivilDay(2026, 11, 30));
+  auto missing = domain_->ListMissingDailyReports(kManager, req);
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  // Before today (the 27th): 16-19, 22, 23-26 are working days.
+  std::map<std::string, std::vector<int>> days;
+  std::string draft;
+  for (const auto& m : missing->missing()) {
+    days[m.kam()].push_back(m.date().day());
+    if (!m.draft().empty()) draft = m.draft();
+  }
+  EXPECT_EQ(days["kam-zhao"], (std::vector<int>{16, 17, 18, 19, 22, 23, 24, 25, 26}));
+  EXPECT_EQ(days["kam-li"], (std::vector<int>{16, 17, 18, 19, 22, 23, 24, 25}));
+  EXPECT_EQ(draft, "kams/kam-li/dailyReports/2026-11-25");
+  req.set_kam("kam-li");
+  EXPECT_EQ(domain_->ListMissingDailyReports(kKam, req)->missing_size(), 8);
+  req.set_kam("kam-zhao");
+  EXPECT_EQ(CodeOf(domain_->ListMissingDailyReports(kKam, req)), Code::kPermissionDenied);
+  req.clear_kam();
+  EXPECT_EQ(CodeOf(domain_->ListMissingDailyReports(kKam, req)), Code::kPermissionDenied);
+  *req.mutable_end_date() = ToDate(absl::CivilDay(2027, 2, 16));
+  EXPECT_EQ(FieldOf(domain_->ListMissingDailyReports(kManager, req).status()), "end_date");
+  req.clear_start_date();
+  EXPECT_EQ(FieldOf(domain_->ListMissingDailyReports(kManager, req).status()), "start_date");
+
+  // The calendar's rules.
+  auto field = [&](const v1::UpdateWorkCalendarRequest& r) {
+    return FieldOf(domain_->UpdateWorkCalendar(kManager, r).status());
+  };
+  v1::UpdateWorkCalendarRequest bad;
+  *bad.mutable_work_calendar()->add_holidays() = ToDate(absl::CivilDay(2026, 11, 21));  // a Saturday
+  EXPECT_EQ(field(bad), "work_calendar.holidays[0]");
+  bad.mutable_work_calendar()->clear_holidays();
+  *bad.mutable_work_calendar()->add_working_weekends() = ToDate(absl::CivilDay(2026, 11, 23));  // a Monday
+  EXPECT_EQ(field(bad), "work_calendar.working_weekends[0]");
+  bad.mutable_work_calendar()->clear_working_weekends();
+  *bad.mutable_work_calendar()->add_holidays() = ToDate(absl::CivilDay(2026, 11, 20));
+  *bad.mutable_work_calendar()->add_holidays() = ToDate(absl::CivilDay(2026, 11, 20));
+  EXPECT_EQ(field(bad), "work_calendar.holidays[1]");
+  bad.mutable_work_calendar()->mutable_holidays(1)->set_day(31);
+  EXPECT_EQ(field(bad), "work_calendar.holidays[1]");
+  bad.mutable_work_calendar()->clear_holidays();
+  bad.mutable_work_calendar()->set_etag("stale");
+  EXPECT_EQ(CodeOf(domain_->UpdateWorkCalendar(kManager, bad)), Code::kAborted);
+  v1::GetWorkCalendarRequest get;
+  get.set_name("calendar");
+  EXPECT_EQ(FieldOf(domain_->GetWorkCalendar(kManager, get).status()), "name");
+  EXPECT_EQ(CodeOf(domain_->GetWorkCalendar(kInspector, {})), Code::kPermissionDenied);
+}
+
+TEST_F(SalesTest, TheScorecardAndTheManagersEvaluationOfAKam) {
+  // October and November 2026 of kam-li; October 2025 beside them.
+  figures_.Cell(2026, 10, "kam-li", "finance", 600, 400).set_notice_revisions(2);
+  figures_.Cell(2026, 11, "kam-li", "finance", 300, 0);
+  figures_.Cell(2025, 10, "kam-li", "finance", 450, 450);
+  auto& book = figures_.book[2026];
+  auto* cell = book.add_cells();
+  cell->set_owner("kam-li");
+  cell->set_visits_planned(8);
+  cell->set_visits_done_on_time(6);
+  cell->set_complaints(4);
+  cell->set_complaints_answered_on_time(3);
+  auto* owed = book.add_receivables();
+  owed->set_owner("kam-li");
+  owed->mutable_days_61_90()->set_amount_minor(700);
+  owed->mutable_over_90_days()->set_amount_minor(50);
+  owed->set_overdue_accounts(2);
+  Target t;
+  t.set_year(2026);
+  t.set_scope(Target::KAM);
+  t.set_kam("kam-li");
+  t.set_metric(v1::TOTAL_REVENUE);
+  t.set_annual(1'200);
+  t.set_split(Target::EVEN);
+  ASSERT_TRUE(Create(t).ok());
+  FillDay(figures_);
+  auto d26 = domain_->DraftDailyReport(kKam, DraftOf("kam-li", 26));
+  ASSERT_TRUE(d26.ok());
+  ASSERT_TRUE(domain_->UpdateDailyReport(kKam, Write(*d26, "done", "")).ok());
+  ASSERT_TRUE(domain_->SubmitDailyReport(kKam, SubmitOf(d26->name())).ok());
+
+  v1::GetScorecardRequest req;
+  req.set_kam("kam-li");
+  req.mutable_start_month()->set_year(2026);
+  req.mutable_start_month()->set_month(10);
+  req.mutable_end_month()->set_year(2026);
+  req.mutable_end_month()->set_month(11);
+  auto card = domain_->GetScorecard(kKam, req);
+  ASSERT_TRUE(card.ok()) << card.status();
+  EXPECT_EQ(card->revenue().target(), 200);
+  EXPECT_EQ(card->revenue().achieved(), 900);
+  EXPECT_EQ(card->revenue().last_year(), 450);
+  EXPECT_EQ(card->revenue().attainment_basis_points(), 45'000);
+  EXPECT_EQ(card->revenue().growth_basis_points(), 20'000);
+  EXPECT_EQ(card->revenue_settled(), 400);
+  EXPECT_EQ(card->visit_execution_basis_points(), 7'500);
+  EXPECT_EQ(card->complaint_response_basis_points(), 7'500);
+  EXPECT_EQ(card->notice_revisions(), 2);
+  EXPECT_EQ(card->overdue_receivables(), 750);
+  EXPECT_EQ(card->overdue_accounts(), 2);
+  // October's 22 working days and November's to the 26th (19).
+  EXPECT_EQ(card->working_days(), 41);
+  EXPECT_EQ(card->reports_submitted(), 1);
+  EXPECT_EQ(CodeOf(domain_->GetScorecard(kKam2, req)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->GetScorecard(kRooms, req)), Code::kPermissionDenied);
+
+  v1::CreateEvaluationRequest create;
+  create.set_parent("kams/kam-li");
+  *create.mutable_evaluation()->mutable_start_month() = req.start_month();
+  *create.mutable_evaluation()->mutable_end_month() = req.end_month();
+  create.mutable_evaluation()->set_text("well ahead of target; answer complaints sooner");
+  create.set_request_id("eval-1");
+  EXPECT_EQ(CodeOf(domain_->CreateEvaluation(kKam, create)), Code::kPermissionDenied);
+  auto e = domain_->CreateEvaluation(kManager, create);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->scorecard().revenue().achieved(), 900);
+  EXPECT_TRUE(e->name().starts_with("kams/kam-li/evaluations/"));
+  // The same request again is the same evaluation; another under its id is refused.
+  EXPECT_EQ(domain_->CreateEvaluation(kManager, create)->name(), e->name());
+  auto other = create;
+  other.mutable_evaluation()->set_text("another");
+  EXPECT_EQ(ReasonOf(domain_->CreateEvaluation(kManager, other).status()), "REQUEST_ID_REUSED");
+  v1::GetEvaluationRequest get;
+  get.set_name(e->name());
+  EXPECT_EQ(domain_->GetEvaluation(kKam, get)->text(), create.evaluation().text());
+  EXPECT_EQ(CodeOf(domain_->GetEvaluation(kKam2, get)), Code::kPermissionDenied);
+  get.set_name("kams/kam-zhao/evaluations/" + e->name().substr(e->name().rfind('/') + 1));
+  EXPECT_EQ(CodeOf(domain_->GetEvaluation(kManager, get)), Code::kNotFound);
+  get.set_name("kams/kam-li/evaluations/Bad_Id");
+  EXPECT_EQ(FieldOf(domain_->GetEvaluation(kManager, get).status()), "name");
+  v1::ListEvaluationsRequest list;
+  list.set_parent("kams/-");
+  EXPECT_EQ(domain_->ListEvaluations(kManager, list)->evaluations_size(), 1);
+  EXPECT_EQ(CodeOf(domain_->ListEvaluations(kKam, list)), Code::kPermissionDenied);
+
+  auto field = [&](const v1::CreateEvaluationRequest& r) {
+    return FieldOf(domain_->CreateEvaluation(kManager, r).status());
+  };
+  auto bad = create;
+  bad.clear_request_id();
+  bad.mutable_evaluation()->clear_text();
+  EXPECT_EQ(field(bad), "evaluation.text");
+  bad = create;
+  bad.mutable_evaluation()->mutable_end_month()->set_year(2027);
+  EXPECT_EQ(field(bad), "evaluation.end_month");  // over 12 months
+  bad.mutable_evaluation()->clear_start_month();
+  EXPECT_EQ(field(bad), "evaluation.start_month");
+  bad = create;
+  bad.set_parent("kams/-");
+  EXPECT_EQ(field(bad), "parent");
+  figures_.down = true;
+  EXPECT_EQ(CodeOf(domain_->GetScorecard(kManager, req)), Code::kUnavailable);
+}
+
+TEST_F(SalesTest, TheMonthlyPackRefusesWhatItDocuments) {
+  v1::GetMonthlyPackRequest req;
+  EXPECT_EQ(FieldOf(domain_->GetMonthlyPack(kManager, req).status()), "month");
+  req.mutable_month()->set_year(2026);
+  req.mutable_month()->set_month(13);
+  EXPECT_EQ(FieldOf(domain_->GetMonthlyPack(kManager, req).status()), "month");
+  req.mutable_month()->set_month(11);
+  req.set_pace_months(13);
+  EXPECT_EQ(FieldOf(domain_->GetMonthlyPack(kManager, req).status()), "pace_months");
+  req.set_pace_months(0);
+  req.set_top_accounts(101);
+  EXPECT_EQ(FieldOf(domain_->GetMonthlyPack(kManager, req).status()), "top_accounts");
+  req.set_top_accounts(0);
+  EXPECT_EQ(CodeOf(domain_->GetMonthlyPack(kKam, req)), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(domain_->GetMonthlyPack(kFinance, req)), Code::kPermissionDenied);
+  EXPECT_TRUE(domain_->GetMonthlyPack(kRooms, req).ok());
+  figures_.down = true;
+  EXPECT_EQ(CodeOf(domain_->GetMonthlyPack(kGm, req)), Code::kUnavailable);
 }
 
 }  // namespace

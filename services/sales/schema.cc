@@ -43,6 +43,27 @@ CREATE TABLE settings (
 );
 )sql",
                                     db::kRequestIdsTable, db::kOutboxTable, db::kMarksTable)),
+              // 2: the KAMs' daily reports (day as yyyymmdd) and the manager's
+              // evaluations.
+              db::Both(R"sql(
+CREATE TABLE daily_reports (
+  kam TEXT COLLATE "C" NOT NULL,
+  day INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  data BYTEA NOT NULL,
+  PRIMARY KEY (kam, day)
+);
+CREATE INDEX daily_reports_by_day ON daily_reports(day, kam);
+CREATE INDEX daily_reports_by_state ON daily_reports(state, day, kam);
+CREATE TABLE evaluations (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  kam TEXT COLLATE "C" NOT NULL,
+  create_micros BIGINT NOT NULL,
+  data BYTEA NOT NULL
+);
+CREATE INDEX evaluations_by_kam ON evaluations(kam, create_micros, id);
+CREATE INDEX evaluations_by_time ON evaluations(create_micros, id);
+)sql"),
           },
   };
   return *schema;
