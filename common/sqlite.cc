@@ -96,6 +96,11 @@ absl::Status FromSqlite(int rc, std::string_view what) {
     case SQLITE_IOERR: t_io_error = true; [[fallthrough]];
     case SQLITE_FULL:
     case SQLITE_CANTOPEN: spdlog::error("sqlite I/O error {}: {}", rc, what); return StorageError("disk error");
+    case SQLITE_ERROR:
+      // SUM() of integers past 64 bits: the caller's figure is too large,
+      // the database is fine.
+      if (what == "integer overflow") return absl::OutOfRangeError("integer overflow");
+      [[fallthrough]];
     default: spdlog::error("sqlite error {}: {}", rc, what); return absl::InternalError("internal storage error");
   }
 }

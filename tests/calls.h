@@ -3,12 +3,16 @@
 // deadline.
 //
 //   grpc::Status s = testing::CallAs(kKey, kManager, [&](auto* ctx) { return stub->GetX(ctx, req, &out); });
+//
+// A test that defines `As(who, fn)` (CallAs with its key) asserts a call
+// with ASSERT_CALL(kManager, stub->GetX(ctx, req, &out)).
 #pragma once
 
 #include <chrono>
 #include <string_view>
 
 #include "absl/time/clock.h"
+#include "atrium/type/v1/money.pb.h"
 #include "common/auth.h"
 #include "grpcpp/grpcpp.h"
 
@@ -24,4 +28,18 @@ grpc::Status CallAs(std::string_view key, const Principal& who, Fn&& fn,
   return fn(&ctx);
 }
 
+// An amount of whole yuan.
+inline type::v1::Money Yuan(int64_t yuan) {
+  type::v1::Money m;
+  m.set_currency_code("CNY");
+  m.set_amount_minor(yuan * 100);
+  return m;
+}
+
 }  // namespace atrium::testing
+
+#define ASSERT_CALL(who, call)                                   \
+  do {                                                           \
+    grpc::Status s_ = As(who, [&](auto* ctx) { return call; });  \
+    ASSERT_TRUE(s_.ok()) << #call << ": " << s_.error_message(); \
+  } while (0)

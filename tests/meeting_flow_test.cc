@@ -31,6 +31,7 @@ namespace {
 namespace mv1 = meetings::v1;
 namespace cv1 = clients::v1;
 using testing::WaitFor;
+using testing::Yuan;
 
 const char kKey[] = "flow-test-key";
 const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
@@ -45,19 +46,6 @@ const Principal kEngineering{"eng-ma", "Ma", Role::kDepartment, "engineering"};
 template <typename Fn>
 grpc::Status As(const Principal& who, Fn&& fn) {
   return testing::CallAs(kKey, who, fn);
-}
-
-#define ASSERT_CALL(who, call)                                   \
-  do {                                                           \
-    grpc::Status s_ = As(who, [&](auto* ctx) { return call; });  \
-    ASSERT_TRUE(s_.ok()) << #call << ": " << s_.error_message(); \
-  } while (0)
-
-type::v1::Money Yuan(int64_t yuan) {
-  type::v1::Money m;
-  m.set_currency_code("CNY");
-  m.set_amount_minor(yuan * 100);
-  return m;
 }
 
 class MeetingFlowTest : public ::testing::Test {

@@ -33,6 +33,7 @@ namespace mv1 = meetings::v1;
 namespace cv1 = clients::v1;
 namespace nv1 = notifications::v1;
 using testing::WaitFor;
+using testing::Yuan;
 
 const char kKey[] = "restart-test-key";
 const Principal kKam{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
@@ -41,19 +42,6 @@ const Principal kManager{"mgr-wang", "Wang Min", Role::kManager, ""};
 template <typename Fn>
 grpc::Status As(const Principal& who, Fn&& fn) {
   return testing::CallAs(kKey, who, fn, std::chrono::seconds(10));
-}
-
-#define ASSERT_CALL(who, call)                                   \
-  do {                                                           \
-    grpc::Status s_ = As(who, [&](auto* ctx) { return call; });  \
-    ASSERT_TRUE(s_.ok()) << #call << ": " << s_.error_message(); \
-  } while (0)
-
-type::v1::Money Yuan(int64_t yuan) {
-  type::v1::Money m;
-  m.set_currency_code("CNY");
-  m.set_amount_minor(yuan * 100);
-  return m;
 }
 
 // Holds the write lock of an SQLite file, as a long transaction of another

@@ -35,6 +35,7 @@ namespace cv1 = clients::v1;
 namespace mv1 = meetings::v1;
 namespace sv1 = sales::v1;
 using testing::WaitFor;
+using testing::Yuan;
 
 const char kKey[] = "month-test-key";
 const Principal kLi{"kam-li", "Li Na", Role::kKeyAccountManager, ""};
@@ -53,12 +54,6 @@ grpc::Status As(const Principal& who, Fn&& fn) {
   return testing::CallAs(kKey, who, fn);
 }
 
-#define ASSERT_CALL(who, call)                                   \
-  do {                                                           \
-    grpc::Status s_ = As(who, [&](auto* ctx) { return call; });  \
-    ASSERT_TRUE(s_.ok()) << #call << ": " << s_.error_message(); \
-  } while (0)
-
 const absl::TimeZone& Zone() {
   static const absl::TimeZone* zone = [] {
     auto* z = new absl::TimeZone;
@@ -66,13 +61,6 @@ const absl::TimeZone& Zone() {
     return z;
   }();
   return *zone;
-}
-
-type::v1::Money Yuan(int64_t yuan) {
-  type::v1::Money m;
-  m.set_currency_code("CNY");
-  m.set_amount_minor(yuan * 100);
-  return m;
 }
 
 constexpr int64_t kFen = 100;  // a yuan

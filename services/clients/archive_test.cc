@@ -1616,6 +1616,13 @@ TEST_F(BookTest, TheMonthsFiguresCountForWhoseBookItWasThen) {
   auto then = archive_->SummarizeBook(kManager, earlier);
   ASSERT_TRUE(then.ok());
   EXPECT_EQ(then->receivables(1).days_0_30().amount_minor(), 0);
+  // Without the receivables, the same cells.
+  auto cells_only = Month(2026, 11);
+  cells_only.set_omit_receivables(true);
+  auto lean = archive_->SummarizeBook(kManager, cells_only);
+  ASSERT_TRUE(lean.ok());
+  EXPECT_EQ(lean->receivables_size(), 0);
+  EXPECT_EQ(lean->cells_size(), s->cells_size());
 }
 
 TEST_F(BookTest, ABookPastTheBoundOfAnAmountIsRefusedNotWrapped) {
@@ -1849,6 +1856,22 @@ TEST_F(BookTest, ADayOfOneKamIsWhatTheRecordsOfThatDayHold) {
   EXPECT_EQ(FieldOf(archive_->SummarizeWorkDay(kManager, req).status()), "date");
   *req.mutable_date() = D(2201, 1, 1);
   EXPECT_EQ(FieldOf(archive_->SummarizeWorkDay(kManager, req).status()), "date");
+}
+
+// A ledger entry stored by an earlier release has no amount in its row: the
+// start-up fills it from the record, once, and the receivables count it.
+TEST_F(BookTest, LedgerRowsOfAnEarlierReleaseGetTheirAmount) {
+  Account a = Create(kKam, NewAccount("甲公司"));
+  ASSERT_TRUE(Post(a, v1::LedgerEntry::CHARGE, 120'000, "INV-1", D(2026, 11, 20)).ok());
+  ASSERT_TRUE(Post(a, v1::LedgerEntry::PAYMENT, 20'000, "R-1", D(2026, 11, 21)).ok());
+  ASSERT_TRUE(store_->Write([](ClientsTx& tx) { return tx.db().Exec("UPDATE children SET amount = 0", {}); }).ok());
+  auto month = Month(2026, 11);
+  EXPECT_EQ(archive_->SummarizeBook(kManager, month)->receivables(0).balance().amount_minor(), 0);  // as stored
+  auto filled = store_->Write<int>([](ClientsTx& tx) { return tx.FillLedgerAmounts(); });
+  ASSERT_TRUE(filled.ok()) << filled.status();
+  EXPECT_EQ(*filled, 2);
+  EXPECT_EQ(archive_->SummarizeBook(kManager, month)->receivables(0).balance().amount_minor(), 100'000);
+  EXPECT_EQ(*store_->Write<int>([](ClientsTx& tx) { return tx.FillLedgerAmounts(); }), 0);  // once
 }
 
 }  // namespace

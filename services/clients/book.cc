@@ -95,9 +95,8 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
     const int64_t last_day = last.year() * 10000 + last.month() * 100 + 31;
     ASSIGN_OR_RETURN(auto payments, tx.BookChildren(kLedgerEntry, first_day, last_day, false, req.owner(),
                                                     req.segment(), v1::LedgerEntry::PAYMENT));
-    for (const BookRow& r : payments) {
-      ASSIGN_OR_RETURN(auto e, Parsed<v1::LedgerEntry>(r));
-      RETURN_IF_ERROR(AddToFigure(cells[Key(r.owner, r.segment, r.key / 100)].payments, e.amount().amount_minor()));
+    for (const BookRow& r : payments) {  // stored negative: they lower what is owed
+      RETURN_IF_ERROR(AddToFigure(cells[Key(r.owner, r.segment, r.key / 100)].payments, -r.amount));
     }
 
     ASSIGN_OR_RETURN(auto feedback,
@@ -115,15 +114,16 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
       }
     }
 
+    if (req.omit_receivables()) return absl::OkStatus();
     // Receivables: payments settle the charges of their own account only,
     // so each account is aged, then added to its owner's book.
     ASSIGN_OR_RETURN(auto ledger, tx.LedgerOfOwners(req.owner(), req.segment()));
     std::map<std::string, std::pair<std::string, std::vector<LedgerLine>>> by_account;
     for (const BookRow& r : ledger) {
-      ASSIGN_OR_RETURN(auto e, Parsed<v1::LedgerEntry>(r));
       auto& account = by_account[r.account_id];
       account.first = r.owner;
-      account.second.push_back(ToLine(e));
+      const absl::CivilDay day(r.key / 10000, r.key / 100 % 100, r.key % 100);
+      account.second.push_back(LedgerLine{day - absl::CivilDay(1970, 1, 1), r.amount});
     }
     const int64_t as_of_day = DayNumber(as_of);
     for (auto& [id, account] : by_account) {

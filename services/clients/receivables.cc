@@ -144,6 +144,7 @@ absl::StatusOr<LedgerEntry> Archive::CreateLedgerEntry(const Principal& who, con
     r.state = e.type();
     r.reference = e.reference();
     r.sort_key = DateKey(e.entry_date());
+    r.amount = ToLine(e).amount;
     r.data = e.SerializeAsString();
     RETURN_IF_ERROR(tx.PutChild(r));
     return e;

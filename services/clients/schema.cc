@@ -151,6 +151,14 @@ CREATE TABLE segment_owners (
   PRIMARY KEY (segment, kind)
 );
 )sql"),
+              // Ledger entries keep what they add to what the account owes in a
+              // column, so that the receivables of a whole book are aged from
+              // one index (children_ledger) without reading a record; rows
+              // written before get it at start-up (FillLedgerAmounts).
+              db::Both(R"sql(
+ALTER TABLE children ADD COLUMN amount BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX children_ledger ON children(kind, account_id, sort_key, amount) WHERE kind = 'ledger_entry';
+)sql"),
           },
   };
   return *schema;

@@ -168,14 +168,15 @@ absl::Status ClientsTx::PutChild(const ChildRecord& r) {
   // with it (the figures of the book count for them).
   return tx_.Exec(
       "INSERT INTO children(name, kind, account_id, state, category, due_micros, person, reference, sort_key, data,"
-      " owner, segment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+      " owner, segment, amount) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
       " COALESCE((SELECT a.owner FROM accounts a WHERE a.id = $3), ''),"
-      " COALESCE((SELECT a.industry_segment FROM accounts a WHERE a.id = $3), ''))"
+      " COALESCE((SELECT a.industry_segment FROM accounts a WHERE a.id = $3), ''), $11)"
       " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, account_id = excluded.account_id,"
       " state = excluded.state, category = excluded.category, due_micros = excluded.due_micros,"
-      " person = excluded.person, reference = excluded.reference, sort_key = excluded.sort_key, data = excluded.data",
+      " person = excluded.person, reference = excluded.reference, sort_key = excluded.sort_key, data = excluded.data,"
+      " amount = excluded.amount",
       {r.name, r.kind, r.account_id, r.state, r.category, r.due_micros, r.person, Arg::OrNull(r.reference), r.sort_key,
-       Arg::Blob(r.data)});
+       Arg::Blob(r.data), r.amount});
 }
 
 absl::Status ClientsTx::DeleteChild(const std::string& name) {
@@ -211,9 +212,13 @@ absl::StatusOr<std::vector<BookRow>> BookRows(const absl::StatusOr<db::Rows>& r,
   if (!r.ok()) return r.status();
   std::vector<BookRow> out(static_cast<size_t>(r->size()));
   for (int i = 0; i < r->size(); ++i) {
-    out[i] = BookRow{r->Text(i, 0), r->Text(i, 1),
-                     r->Text(i, 2), static_cast<int>(r->Int(i, 3)),
-                     r->Int(i, 4),  with_data ? r->Bytes(i, 5) : std::string()};
+    out[i] = BookRow{r->Text(i, 0),
+                     r->Text(i, 1),
+                     r->Text(i, 2),
+                     static_cast<int>(r->Int(i, 3)),
+                     r->Int(i, 4),
+                     with_data ? r->Int(i, 6) : 0,
+                     with_data ? r->Bytes(i, 5) : std::string()};
   }
   return out;
 }
@@ -239,9 +244,9 @@ absl::StatusOr<std::vector<BookRow>> ClientsTx::BookChildren(const std::string& 
   const char* who = by_person ? "person" : "owner";
   const std::string k = p.Add(kind);
   const std::string first = p.Add(from);
-  std::string sql =
-      absl::StrCat("SELECT account_id, ", who, ", segment, state, sort_key, data FROM children WHERE kind = ", k,
-                   " AND sort_key BETWEEN ", first, " AND ", p.Add(to));
+  std::string sql = absl::StrCat("SELECT account_id, ", who,
+                                 ", segment, state, sort_key, data, amount FROM children WHERE kind = ", k,
+                                 " AND sort_key BETWEEN ", first, " AND ", p.Add(to));
   if (!owner.empty()) sql += absl::StrCat(" AND ", who, " = ", p.Add(owner));
   if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
   if (state != 0) sql += " AND state = " + p.Add(state);
@@ -266,14 +271,46 @@ absl::StatusOr<std::vector<ChildRecord>> ClientsTx::DayChildren(const std::strin
 }
 
 absl::StatusOr<std::vector<BookRow>> ClientsTx::LedgerOfOwners(const std::string& owner, const std::string& segment) {
+  // The kind is spelled out, for the covering index children_ledger (its
+  // WHERE) to be chosen.
   db::Params p;
   std::string sql = absl::StrCat(
-      "SELECT c.account_id, a.owner, a.industry_segment, c.state, c.sort_key, c.data FROM children c"
-      " JOIN accounts a ON a.id = c.account_id WHERE c.kind = ",
-      p.Add(std::string(kLedgerEntry)));
+      "SELECT c.account_id, a.owner, a.industry_segment, 0, c.sort_key, c.amount FROM children c"
+      " JOIN accounts a ON a.id = c.account_id WHERE c.kind = '",
+      kLedgerEntry, "'");
   if (!owner.empty()) sql += " AND a.owner = " + p.Add(owner);
   if (!segment.empty()) sql += " AND a.industry_segment = " + p.Add(segment);
-  return BookRows(tx_.Query(sql, p.args()));
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  std::vector<BookRow> out(static_cast<size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) {
+    out[i] = BookRow{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), static_cast<int>(r.Int(i, 3)),
+                     r.Int(i, 4),  r.Int(i, 5),  std::string()};
+  }
+  return out;
+}
+
+absl::StatusOr<int> ClientsTx::FillLedgerAmounts() {
+  constexpr char kMark[] = "ledger_amounts_filled";
+  ASSIGN_OR_RETURN(auto done, GetMark(kMark));
+  if (done) return 0;
+  int filled = 0;
+  for (std::string after;;) {  // in batches, by name
+    ASSIGN_OR_RETURN(auto r, tx_.Query("SELECT name, data FROM children WHERE kind = $1 AND amount = 0 AND name > $2"
+                                       " ORDER BY name LIMIT 500",
+                                       {std::string(kLedgerEntry), after}));
+    if (r.empty()) break;
+    for (int i = 0; i < r.size(); ++i) {
+      v1::LedgerEntry e;
+      if (!e.ParseFromString(r.Bytes(i, 1))) return absl::DataLossError(r.Text(i, 0) + " cannot be read");
+      int64_t amount = e.amount().amount_minor();
+      if (e.type() == v1::LedgerEntry::PAYMENT) amount = -amount;
+      RETURN_IF_ERROR(tx_.Exec("UPDATE children SET amount = $1 WHERE name = $2", {amount, r.Text(i, 0)}));
+      ++filled;
+    }
+    after = r.Text(r.size() - 1, 0);
+  }
+  RETURN_IF_ERROR(SetMark(kMark, 1));
+  return filled;
 }
 
 absl::StatusOr<std::optional<std::pair<std::string, int64_t>>> ClientsTx::GetSegmentOwner(const std::string& segment,

@@ -64,6 +64,7 @@ struct ChildRecord {
   std::string person;      // visitor / assignee, for filters
   std::string reference;   // unique per (kind, account) when not empty
   int64_t sort_key = 0;    // list order (then by name)
+  int64_t amount = 0;      // ledger entries: what it adds to what the account owes (payments negative)
   std::string data;        // the serialized resource
 };
 
@@ -86,8 +87,9 @@ struct BookRow {
   std::string owner;
   std::string segment;
   int state = 0;
-  int64_t key = 0;   // accounts: create micros; children: sort_key
-  std::string data;  // children: the serialized resource
+  int64_t key = 0;     // accounts: create micros; children: sort_key
+  int64_t amount = 0;  // ledger entries: ChildRecord::amount
+  std::string data;    // children: the serialized resource
 };
 
 // A transaction on the archive: the queries of its own tables, and what
@@ -131,7 +133,11 @@ class ClientsTx : public db::TxBase {
   absl::StatusOr<std::vector<ChildRecord>> DayChildren(const std::string& kind, const char* column,
                                                        const std::string& who, bool or_unset, int64_t from, int64_t to,
                                                        int state, int limit);
+  // (LedgerOfOwners reads only the rows' columns: no data.)
   absl::StatusOr<std::vector<BookRow>> LedgerOfOwners(const std::string& owner, const std::string& segment);
+  // Ledger entries stored before their row kept the amount get it from
+  // their record; how many. Once, at start-up (a mark remembers it).
+  absl::StatusOr<int> FillLedgerAmounts();
 
   // The KAM a segment's new accounts go to: (owner, version) for `kind`
   // (0 = the row covering every kind), nullopt when none is recorded.

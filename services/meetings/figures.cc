@@ -242,74 +242,75 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
   const int64_t as_of_micros = absl::ToUnixMicros(as_of);
 
   std::map<CellKey, CellFigures> cells;
-  std::map<std::string, std::pair<Count, Count>> accounts;  // (definite, actualised)
   auto cell_of = [&cells](const std::string& owner, const std::string& segment, int64_t month) -> CellFigures& {
     return cells[CellKey(owner, segment, month)];
   };
+  std::vector<AccountSum> top, top_settled;
+  const ChangeQuery on_books{"event_month", from, to, as_of_micros, req.owner(), req.segment()};
+  const FactQuery settled{"event_month", from, to, false, req.owner(), req.segment(), {Meeting::SETTLED}};
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto on_books,
-                     tx.DefiniteChangesOf({"event_month", from, to, as_of_micros, req.owner(), req.segment()}));
-    for (const StoredChange& c : on_books) {
-      RETURN_IF_ERROR(cell_of(c.owner, c.segment, c.event_month).definite.Add(c.change.meetings, c.change.delta));
-      RETURN_IF_ERROR(accounts[c.account].first.Add(c.change.meetings, c.change.delta));
+    ASSIGN_OR_RETURN(auto books, tx.SumDefiniteChanges(on_books, false));
+    for (const DefiniteSum& d : books) {
+      RETURN_IF_ERROR(cell_of(d.owner, d.segment, d.month).definite.Add(d.meetings, d.delta));
     }
     ASSIGN_OR_RETURN(auto made,
-                     tx.DefiniteChangesOf({"change_month", from, to, as_of_micros, req.owner(), req.segment()}));
-    for (const StoredChange& c : made) {
-      CellFigures& cell = cell_of(c.owner, c.segment, c.change_month);
-      const Amounts& d = c.change.delta;
-      switch (c.change.kind) {
-        case DefiniteChange::kNew: RETURN_IF_ERROR(cell.new_definite.Add(1, d)); break;
-        case DefiniteChange::kCancelled: RETURN_IF_ERROR(cell.cancelled.Add(1, d.Negated())); break;
-        case DefiniteChange::kRevalued: {
-          // Each measure's rise goes up and its fall down; the meeting is
+                     tx.SumDefiniteChanges({"change_month", from, to, as_of_micros, req.owner(), req.segment()}, true));
+    for (const DefiniteSum& d : made) {
+      CellFigures& cell = cell_of(d.owner, d.segment, d.month);
+      switch (d.kind) {
+        case DefiniteChange::kNew: RETURN_IF_ERROR(cell.new_definite.Add(d.changes, d.delta)); break;
+        case DefiniteChange::kCancelled: RETURN_IF_ERROR(cell.cancelled.Add(d.changes, d.delta.Negated())); break;
+        case DefiniteChange::kRevalued:
+          // Each measure's rise goes up and its fall down; a meeting is
           // counted where its total went.
-          const Amounts up{std::max<int64_t>(d.room_nights, 0), std::max<int64_t>(d.rooms, 0),
-                           std::max<int64_t>(d.fnb, 0), std::max<int64_t>(d.conference, 0),
-                           std::max<int64_t>(d.total, 0)};
-          RETURN_IF_ERROR(cell.revalued_up.Add(d.total >= 0 ? 1 : 0, up));
-          RETURN_IF_ERROR(cell.revalued_down.Add(d.total < 0 ? 1 : 0, up.Minus(d)));
+          RETURN_IF_ERROR(cell.revalued_up.Add(d.rising, d.rises));
+          RETURN_IF_ERROR(cell.revalued_down.Add(d.changes - d.rising, d.rises.Minus(d.delta)));
           break;
-        }
-        case DefiniteChange::kSlippedOut: RETURN_IF_ERROR(cell.slipped.Add(1, d.Negated())); break;
-        case DefiniteChange::kSlippedIn: break;
+        case DefiniteChange::kSlippedOut: RETURN_IF_ERROR(cell.slipped.Add(d.changes, d.delta.Negated())); break;
+        default: break;  // slipped in: counted where it came to
       }
     }
-    ASSIGN_OR_RETURN(auto settled,
-                     tx.SalesFacts({"event_month", from, to, false, req.owner(), req.segment(), {Meeting::SETTLED}}));
-    for (const SalesFact& f : settled) {
-      RETURN_IF_ERROR(cell_of(f.owner, f.segment, f.event_month).actualised.Add(1, f.actual));
-      RETURN_IF_ERROR(accounts[f.account].second.Add(1, f.actual));
+    ASSIGN_OR_RETURN(auto bills, tx.SumSalesFacts(FactGroup::kSettled, settled));
+    for (const FactSum& f : bills)
+      RETURN_IF_ERROR(cell_of(f.owner, f.segment, f.month).actualised.Add(f.facts, f.value));
+    ASSIGN_OR_RETURN(auto open, tx.SumSalesFacts(FactGroup::kOpen, {"event_month",
+                                                                    from,
+                                                                    to,
+                                                                    true,
+                                                                    req.owner(),
+                                                                    req.segment(),
+                                                                    {Meeting::ENQUIRY, Meeting::SITE_VISIT,
+                                                                     Meeting::NEGOTIATING, Meeting::INTENT}}));
+    for (const FactSum& f : open) {
+      RETURN_IF_ERROR(cell_of(f.owner, f.segment, f.month).pipeline[f.state].Add(f.facts, f.value));
     }
-    ASSIGN_OR_RETURN(auto open,
-                     tx.SalesFacts({"event_month",
-                                    from,
-                                    to,
-                                    true,
-                                    req.owner(),
-                                    req.segment(),
-                                    {Meeting::ENQUIRY, Meeting::SITE_VISIT, Meeting::NEGOTIATING, Meeting::INTENT}}));
-    for (const SalesFact& f : open) {
-      RETURN_IF_ERROR(cell_of(f.owner, f.segment, f.event_month).pipeline[f.state].Add(1, f.value));
-    }
-    ASSIGN_OR_RETURN(auto enquiries, tx.SalesFacts({"create_month", from, to, false, req.owner(), req.segment(), {}}));
-    for (const SalesFact& f : enquiries) {
-      CellFigures& cell = cell_of(f.owner, f.segment, f.create_month);
-      ++cell.enquiries;
-      if (f.contracted) ++cell.enquiries_contracted;
-      if (f.state == Meeting::LOST) ++cell.enquiries_lost;
+    ASSIGN_OR_RETURN(
+        auto enquiries,
+        tx.SumSalesFacts(FactGroup::kEnquiries, {"create_month", from, to, false, req.owner(), req.segment(), {}}));
+    for (const FactSum& f : enquiries) {
+      CellFigures& cell = cell_of(f.owner, f.segment, f.month);
+      cell.enquiries += f.facts;
+      cell.enquiries_contracted += f.contracted;
+      cell.enquiries_lost += f.lost;
     }
     ASSIGN_OR_RETURN(
         auto closed,
-        tx.SalesFacts(
+        tx.SumSalesFacts(
+            FactGroup::kClosed,
             {"close_month", from, to, false, req.owner(), req.segment(), {Meeting::LOST, Meeting::CANCELLED}}));
-    for (const SalesFact& f : closed) {
-      auto& lost = cell_of(f.owner, f.segment, f.close_month).lost[{f.state, f.lost_reason, f.competitor}];
-      ++lost.first;
+    for (const FactSum& f : closed) {
+      auto& lost = cell_of(f.owner, f.segment, f.month).lost[{f.state, f.lost_reason, f.competitor}];
+      lost.first += f.facts;
       RETURN_IF_ERROR(AddToFigure(lost.second, f.lost_value));
     }
     ASSIGN_OR_RETURN(auto revisions, tx.LaterRevisions(from, to, req.owner(), req.segment()));
     for (const auto& [key, n] : revisions) cells[key].notice_revisions += n;
+    if (req.top_accounts() > 0) {
+      ASSIGN_OR_RETURN(top, tx.TopDefiniteAccounts(on_books, req.top_accounts()));
+      std::vector<std::string> names;
+      for (const AccountSum& a : top) names.push_back(a.account);
+      ASSIGN_OR_RETURN(top_settled, tx.SettledOfAccounts(settled, names));
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -348,18 +349,17 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
     }
     cell->set_notice_revisions(static_cast<int32_t>(c.notice_revisions));
   }
-  // The ranking: most definite business first, then by name.
-  std::vector<std::pair<int64_t, std::string>> ranked;
-  for (const auto& [account, figures] : accounts) {
-    if (figures.first.meetings > 0) ranked.emplace_back(-figures.first.value.total, account);
-  }
-  std::sort(ranked.begin(), ranked.end());
-  for (size_t i = 0; i < ranked.size() && static_cast<int>(i) < req.top_accounts(); ++i) {
-    const auto& figures = accounts[ranked[i].second];
-    auto* a = out.add_top_accounts();
-    a->set_account(ranked[i].second);
-    figures.first.To(a->mutable_definite());
-    figures.second.To(a->mutable_actualised());
+  // The ranking, from the database: most definite business first, then by
+  // name.
+  std::map<std::string, Count> paid;
+  for (const AccountSum& a : top_settled) RETURN_IF_ERROR(paid[a.account].Add(a.meetings, a.value));
+  for (const AccountSum& a : top) {
+    Count definite;
+    RETURN_IF_ERROR(definite.Add(a.meetings, a.value));
+    auto* t = out.add_top_accounts();
+    t->set_account(a.account);
+    definite.To(t->mutable_definite());
+    paid[a.account].To(t->mutable_actualised());
   }
   return out;
 }

@@ -357,6 +357,36 @@ TEST_F(FiguresTest, SummariesAreRefusedForBadRangesAndOtherPeoplesFigures) {
   EXPECT_EQ(bad([](auto& r) { r.set_segment("\xc3\x28"); }), "segment");
 }
 
+// The sums are made by the database: past 10^15 fen, or past what 64 bits
+// hold (SQLite refuses to sum that far), the summary is refused.
+TEST_F(FiguresTest, ASumPastTheBoundIsRefusedAndNotWrapped) {
+  auto put = [&](const std::string& id, int64_t total) {
+    SalesFact f;
+    f.meeting_id = id;
+    f.account = "accounts/a1";
+    f.owner = "kam-li";
+    f.segment = "finance";
+    f.state = Meeting::CONTRACTED;
+    f.event_month = 202611;
+    f.create_month = 202611;
+    f.value.total = total;
+    return store_->Write([&](MeetingsTx& tx) -> absl::Status {
+      RETURN_IF_ERROR(tx.PutSalesFact(f));
+      return tx.AddDefiniteChange(f, {DefiniteChange::kNew, 202611, 1, f.value}, absl::ToUnixMicros(kNow) - 1, 202611);
+    });
+  };
+  ASSERT_TRUE(put("big1", 600'000'000'000'000).ok());
+  ASSERT_TRUE(meetings_->figures().SummarizeSales(kManager, Range(M(2026, 11), M(2026, 11))).ok());
+  ASSERT_TRUE(put("big2", 600'000'000'000'000).ok());  // 1.2 x 10^15 together
+  auto over = meetings_->figures().SummarizeSales(kManager, Range(M(2026, 11), M(2026, 11)));
+  EXPECT_EQ(CodeOf(over), Code::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(over.status()), "SUM_TOO_LARGE");
+  ASSERT_TRUE(put("huge", std::numeric_limits<int64_t>::max()).ok());  // past 64 bits
+  over = meetings_->figures().SummarizeSales(kManager, Range(M(2026, 11), M(2026, 11)));
+  EXPECT_EQ(CodeOf(over), Code::kFailedPrecondition) << over.status();
+  EXPECT_EQ(ReasonOf(over.status()), "SUM_TOO_LARGE");
+}
+
 TEST_F(FiguresTest, APersonsChangesAreListedForTheirDailyReport) {
   RunTheMonth();
   v1::ListMeetingChangesRequest req;

@@ -188,6 +188,26 @@ CREATE TABLE meeting_changes (
 CREATE INDEX meeting_changes_by_actor ON meeting_changes(actor, micros, id);
 CREATE INDEX meeting_changes_revisions ON meeting_changes(month) WHERE revision > 1;
 )sql"),
+              // The sums of SummarizeSales are read from the indexes alone: each
+              // holds every column its query groups by (the month first, then
+              // owner and segment, the order of the groups) and adds up, so a
+              // year of figures is one range of one index, summed as it is read.
+              db::Both(R"sql(
+DROP INDEX definite_changes_by_event;
+DROP INDEX definite_changes_by_change;
+DROP INDEX sales_facts_by_event;
+DROP INDEX sales_facts_by_create;
+DROP INDEX sales_facts_by_close;
+CREATE INDEX definite_changes_by_event ON definite_changes(event_month, owner, segment, micros, account, meetings,
+  room_nights, rooms, fnb, conference, total);
+CREATE INDEX definite_changes_by_change ON definite_changes(change_month, owner, segment, kind, micros, meetings,
+  room_nights, rooms, fnb, conference, total);
+CREATE INDEX sales_facts_by_event ON sales_facts(event_month, owner, segment, state, account, room_nights, rooms, fnb,
+  conference, total, actual_room_nights, actual_rooms, actual_fnb, actual_conference, actual_total);
+CREATE INDEX sales_facts_by_create ON sales_facts(create_month, owner, segment, contracted, state);
+CREATE INDEX sales_facts_by_close ON sales_facts(close_month, owner, segment, state, lost_reason, competitor,
+  lost_value) WHERE close_month > 0;
+)sql"),
           },
   };
   return *schema;

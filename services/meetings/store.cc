@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 #include "services/meetings/forwarder.h"
 
 namespace atrium::meetings {
@@ -332,48 +333,150 @@ absl::Status MeetingsTx::AddMeetingChange(const ChangeRow& row) {
        Arg::Blob(row.change.SerializeAsString())});
 }
 
-absl::StatusOr<std::vector<SalesFact>> MeetingsTx::SalesFacts(const FactQuery& q) {
-  db::Params p;
+namespace {
+
+// The five measures of a row from column `first` on.
+Amounts AmountsAt(const db::Rows& r, int i, int first) {
+  return {r.Int(i, first), r.Int(i, first + 1), r.Int(i, first + 2), r.Int(i, first + 3), r.Int(i, first + 4)};
+}
+
+// "SUM(a), SUM(b), ..." of the measures with `prefix` (e.g. "actual_").
+std::string SumsOf(const std::string& prefix) {
+  std::string out;
+  for (const char* m : {"room_nights", "rooms", "fnb", "conference", "total"}) {
+    absl::StrAppend(&out, out.empty() ? "" : ", ", "SUM(", prefix, m, ")");
+  }
+  return out;
+}
+
+// A sum past 64 bits: SQLite refuses it (OUT_OF_RANGE, common/sqlite.cc);
+// PostgreSQL's numeric sum is read saturated, and the figures' bound
+// refuses that.
+absl::Status Summed(const absl::Status& s) {
+  if (s.code() == absl::StatusCode::kOutOfRange) return SumTooLarge();
+  return s;
+}
+
+std::string ChangeWhere(db::Params& p, const ChangeQuery& q) {
+  const std::string from = p.Add(q.from);
+  const std::string to = p.Add(q.to);
+  return absl::StrCat(" FROM definite_changes WHERE ", q.column, " BETWEEN ", from, " AND ", to,
+                      " AND micros <= ", p.Add(q.as_of_micros), OwnerAndSegment(p, q.owner, q.segment));
+}
+
+std::string FactWhere(db::Params& p, const FactQuery& q) {
   const std::string from = p.Add(q.from);
   std::string range = absl::StrCat(q.column, " BETWEEN ", from, " AND ", p.Add(q.to));
   if (q.or_undated) range = absl::StrCat("(", range, " OR ", q.column, " = 0)");
-  std::string sql = absl::StrCat("SELECT ", kFactColumns, " FROM sales_facts WHERE ", range);
-  sql += OwnerAndSegment(p, q.owner, q.segment);
+  std::string sql = absl::StrCat(" FROM sales_facts WHERE ", range, OwnerAndSegment(p, q.owner, q.segment));
   if (!q.states.empty()) {
     sql += " AND state IN (";
     for (size_t i = 0; i < q.states.size(); ++i) sql += (i ? ", " : "") + p.Add(q.states[i]);
     sql += ")";
   }
-  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
-  std::vector<SalesFact> out;
-  out.reserve(static_cast<size_t>(r.size()));
-  for (int i = 0; i < r.size(); ++i) out.push_back(FactAt(r, i));
+  return sql;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<DefiniteSum>> MeetingsTx::SumDefiniteChanges(const ChangeQuery& q, bool by_kind) {
+  db::Params p;
+  // Grouped in the order of the covering index (schema.cc): month first.
+  const std::string group = absl::StrCat(q.column, ", owner, segment", by_kind ? ", kind" : "");
+  std::string rises;
+  for (const char* m : {"room_nights", "rooms", "fnb", "conference", "total"}) {
+    absl::StrAppend(&rises, ", SUM(CASE WHEN ", m, " > 0 THEN ", m, " ELSE 0 END)");
+  }
+  const std::string sql = absl::StrCat("SELECT owner, segment, ", q.column, by_kind ? ", kind" : ", 0",
+                                       ", COUNT(*), SUM(meetings), SUM(CASE WHEN total >= 0 THEN 1 ELSE 0 END), ",
+                                       SumsOf(""), rises, ChangeWhere(p, q), " GROUP BY ", group);
+  auto r = tx_.Query(sql, p.args());
+  RETURN_IF_ERROR(Summed(r.status()));
+  std::vector<DefiniteSum> out(static_cast<size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) {
+    DefiniteSum& d = out[i];
+    d.owner = r->Text(i, 0);
+    d.segment = r->Text(i, 1);
+    d.month = r->Int(i, 2);
+    d.kind = static_cast<int>(r->Int(i, 3));
+    d.changes = r->Int(i, 4);
+    d.meetings = r->Int(i, 5);
+    d.rising = r->Int(i, 6);
+    d.delta = AmountsAt(*r, i, 7);
+    d.rises = AmountsAt(*r, i, 12);
+  }
   return out;
 }
 
-absl::StatusOr<std::vector<StoredChange>> MeetingsTx::DefiniteChangesOf(const ChangeQuery& q) {
+absl::StatusOr<std::vector<FactSum>> MeetingsTx::SumSalesFacts(FactGroup group, const FactQuery& q) {
   db::Params p;
-  const std::string from = p.Add(q.from);
-  const std::string to = p.Add(q.to);
-  std::string sql = absl::StrCat(
-      "SELECT meeting_id, account, owner, segment, kind, event_month, change_month, meetings, room_nights, rooms, fnb,"
-      " conference, total FROM definite_changes WHERE ",
-      q.column, " BETWEEN ", from, " AND ", to, " AND micros <= ", p.Add(q.as_of_micros));
-  sql += OwnerAndSegment(p, q.owner, q.segment);
-  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
-  std::vector<StoredChange> out(static_cast<size_t>(r.size()));
-  for (int i = 0; i < r.size(); ++i) {
-    StoredChange& c = out[i];
-    c.meeting_id = r.Text(i, 0);
-    c.account = r.Text(i, 1);
-    c.owner = r.Text(i, 2);
-    c.segment = r.Text(i, 3);
-    c.change.kind = static_cast<DefiniteChange::Kind>(r.Int(i, 4));
-    c.event_month = c.change.event_month = r.Int(i, 5);
-    c.change_month = r.Int(i, 6);
-    c.change.meetings = static_cast<int>(r.Int(i, 7));
-    c.change.delta = {r.Int(i, 8), r.Int(i, 9), r.Int(i, 10), r.Int(i, 11), r.Int(i, 12)};
+  // (owner, segment, month, state, reason, competitor, count, contracted,
+  // lost, five measures, lost value), grouped by what `group` keeps apart.
+  // The groups in the order of the covering index (schema.cc): month first.
+  std::string keys = absl::StrCat(q.column, ", owner, segment");
+  if (group == FactGroup::kOpen) keys += ", state";
+  if (group == FactGroup::kClosed) keys += ", state, lost_reason, competitor";
+  std::string select = absl::StrCat("SELECT owner, segment, ", q.column);
+  switch (group) {
+    case FactGroup::kSettled:
+      absl::StrAppend(&select, ", 0, '', '', COUNT(*), 0, 0, ", SumsOf("actual_"), ", 0");
+      break;
+    case FactGroup::kOpen: absl::StrAppend(&select, ", state, '', '', COUNT(*), 0, 0, ", SumsOf(""), ", 0"); break;
+    case FactGroup::kEnquiries:
+      absl::StrAppend(&select, ", 0, '', '', COUNT(*), SUM(contracted), SUM(CASE WHEN state = ", v1::Meeting::LOST,
+                      " THEN 1 ELSE 0 END), 0, 0, 0, 0, 0, 0");
+      break;
+    case FactGroup::kClosed:
+      absl::StrAppend(&select, ", state, lost_reason, competitor, COUNT(*), 0, 0, 0, 0, 0, 0, 0, SUM(lost_value)");
+      break;
   }
+  // (The statement is made before the arguments are read: they are added
+  // as it is.)
+  const std::string sql = absl::StrCat(select, FactWhere(p, q), " GROUP BY ", keys);
+  auto r = tx_.Query(sql, p.args());
+  RETURN_IF_ERROR(Summed(r.status()));
+  std::vector<FactSum> out(static_cast<size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) {
+    FactSum& f = out[i];
+    f.owner = r->Text(i, 0);
+    f.segment = r->Text(i, 1);
+    f.month = r->Int(i, 2);
+    f.state = static_cast<int>(r->Int(i, 3));
+    f.lost_reason = r->Text(i, 4);
+    f.competitor = r->Text(i, 5);
+    f.facts = r->Int(i, 6);
+    f.contracted = r->Int(i, 7);
+    f.lost = r->Int(i, 8);
+    f.value = AmountsAt(*r, i, 9);
+    f.lost_value = r->Int(i, 14);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<AccountSum>> MeetingsTx::TopDefiniteAccounts(const ChangeQuery& q, int limit) {
+  db::Params p;
+  const std::string where = ChangeWhere(p, q);
+  const std::string sql = absl::StrCat("SELECT account, SUM(meetings), ", SumsOf(""), where,
+                                       " GROUP BY account HAVING SUM(meetings) > 0 ORDER BY SUM(total) DESC, account"
+                                       " LIMIT ",
+                                       p.Add(limit));
+  auto r = tx_.Query(sql, p.args());
+  RETURN_IF_ERROR(Summed(r.status()));
+  std::vector<AccountSum> out(static_cast<size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) out[i] = {r->Text(i, 0), r->Int(i, 1), AmountsAt(*r, i, 2)};
+  return out;
+}
+
+absl::StatusOr<std::vector<AccountSum>> MeetingsTx::SettledOfAccounts(const FactQuery& q,
+                                                                      const std::vector<std::string>& accounts) {
+  if (accounts.empty()) return std::vector<AccountSum>();
+  db::Params p;
+  std::string sql = absl::StrCat("SELECT account, COUNT(*), ", SumsOf("actual_"), FactWhere(p, q), " AND account IN (");
+  for (size_t i = 0; i < accounts.size(); ++i) sql += (i ? ", " : "") + p.Add(accounts[i]);
+  auto r = tx_.Query(sql + ") GROUP BY account", p.args());
+  RETURN_IF_ERROR(Summed(r.status()));
+  std::vector<AccountSum> out(static_cast<size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) out[i] = {r->Text(i, 0), r->Int(i, 1), AmountsAt(*r, i, 2)};
   return out;
 }
 

@@ -112,15 +112,49 @@ struct ChangeQuery {
   std::string segment;
 };
 
-// A stored definite change with what it is attributed to.
-struct StoredChange {
-  std::string meeting_id;
-  std::string account;
+// The definite changes of one (owner, segment, month of `column`[, kind]),
+// summed in the database.
+struct DefiniteSum {
   std::string owner;
   std::string segment;
-  int64_t event_month = 0;
-  int64_t change_month = 0;
-  DefiniteChange change;
+  int64_t month = 0;
+  int kind = 0;          // when summed by kind
+  int64_t changes = 0;   // how many
+  int64_t meetings = 0;  // their meetings (+1 / -1)
+  int64_t rising = 0;    // of them, those whose total did not fall
+  Amounts delta;         // their sum
+  Amounts rises;         // each measure's rises alone
+};
+
+// Sales facts of one (owner, segment, month of `column`[, state[, reason,
+// competitor]]), counted and summed in the database.
+struct FactSum {
+  std::string owner;
+  std::string segment;
+  int64_t month = 0;
+  int state = 0;
+  std::string lost_reason;
+  std::string competitor;
+  int64_t facts = 0;
+  int64_t contracted = 0;  // of them, ever contracted
+  int64_t lost = 0;        // of them, LOST
+  Amounts value;           // value, or for SETTLED what was billed
+  int64_t lost_value = 0;
+};
+
+// What a sum of facts groups by and adds up.
+enum class FactGroup {
+  kSettled,    // by month; the bills
+  kOpen,       // by month and stage; the worth
+  kEnquiries,  // by month; how many, contracted, lost
+  kClosed,     // by month, state, reason and competitor; the lost value
+};
+
+// One account's definite and settled business.
+struct AccountSum {
+  std::string account;
+  int64_t meetings = 0;
+  Amounts value;
 };
 
 // What the service's gauges show.
@@ -191,8 +225,16 @@ class MeetingsTx : public db::TxBase {
   absl::Status AddDefiniteChange(const SalesFact& fact, const DefiniteChange& change, int64_t micros,
                                  int64_t change_month);
   absl::Status AddMeetingChange(const ChangeRow& row);
-  absl::StatusOr<std::vector<SalesFact>> SalesFacts(const FactQuery& query);
-  absl::StatusOr<std::vector<StoredChange>> DefiniteChangesOf(const ChangeQuery& query);
+  // The figures of SummarizeSales, summed in the database (a sum past what
+  // 64 bits hold is SUM_TOO_LARGE): the definite changes per (owner,
+  // segment, month[, kind]); the facts per FactGroup; the accounts with the
+  // most definite business (more meetings on the books than off), most
+  // first, then by name; and the settled business of some accounts.
+  absl::StatusOr<std::vector<DefiniteSum>> SumDefiniteChanges(const ChangeQuery& query, bool by_kind);
+  absl::StatusOr<std::vector<FactSum>> SumSalesFacts(FactGroup group, const FactQuery& query);
+  absl::StatusOr<std::vector<AccountSum>> TopDefiniteAccounts(const ChangeQuery& query, int limit);
+  absl::StatusOr<std::vector<AccountSum>> SettledOfAccounts(const FactQuery& query,
+                                                            const std::vector<std::string>& accounts);
   // The changes of `actor` made in [from, to), by (micros, id) after `after`.
   absl::StatusOr<std::vector<ChangeRow>> ChangesBy(const std::string& actor, int64_t from_micros, int64_t to_micros,
                                                    const std::optional<std::pair<int64_t, int64_t>>& after, int limit);

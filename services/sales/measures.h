@@ -29,7 +29,7 @@ absl::StatusOr<Months> MonthsOf(const v1::Target& t, int year, const meetings::v
                                 const clients::v1::BookSummary& book, bool settled);
 
 // The peers' requests for months first..last of `year`, narrowed to `t`'s
-// scope (a KAM's own, or a segment's).
+// scope (a KAM's own, or a segment's); the book's without its receivables.
 meetings::v1::SummarizeSalesRequest SalesRequest(const v1::Target& t, int year, int first = 1, int last = 12);
 clients::v1::SummarizeBookRequest BookRequest(const v1::Target& t, int year, int first = 1, int last = 12);
 
