@@ -96,26 +96,31 @@ absl::StatusOr<MonthlyPack> Management::GetMonthlyPack(const Principal& who, con
   *book_req.mutable_as_of() = ToDate(std::min(absl::CivilDay(month + 1) - 1, absl::ToCivilDay(now, zone_)));
   ASSIGN_OR_RETURN(auto book, figures_->Book(who, book_req));
 
-  std::map<std::string, MonthlyPack::Conversion> conversion;  // "" = the department
-  conversion[""];
+  // The department, then each KAM (a meeting without an owner counts for
+  // the department only).
+  MonthlyPack::Conversion department;
+  std::map<std::string, MonthlyPack::Conversion> by_kam;
   std::map<std::pair<int, std::string>, std::pair<int64_t, int64_t>> lost;
+  auto count = [](MonthlyPack::Conversion& conv, const meetings::v1::SalesSummary::Cell& c) {
+    conv.set_enquiries(conv.enquiries() + c.enquiries());
+    conv.set_contracted(conv.contracted() + c.enquiries_contracted());
+    conv.set_lost(conv.lost() + c.enquiries_lost());
+  };
   for (const auto& c : sales.cells()) {
     if (!c.has_month()) continue;
-    for (const std::string& kam : {std::string(), c.owner()}) {
-      auto& conv = conversion[kam];
-      conv.set_kam(kam);
-      conv.set_enquiries(conv.enquiries() + c.enquiries());
-      conv.set_contracted(conv.contracted() + c.enquiries_contracted());
-      conv.set_lost(conv.lost() + c.enquiries_lost());
-    }
+    count(department, c);
+    if (!c.owner().empty()) count(by_kam[c.owner()], c);
     for (const auto& l : c.lost()) {
       auto& n = lost[{l.state(), l.lost_reason()}];
       n.first += l.meetings();
       RETURN_IF_ERROR(AddToFigure(n.second, l.value().amount_minor()));
     }
   }
-  for (auto& [kam, conv] : conversion) {
-    if (conv.enquiries() == 0 && !kam.empty()) continue;
+  department.set_conversion_basis_points(BasisPoints(department.contracted(), department.enquiries()));
+  *out.add_conversion() = department;
+  for (auto& [kam, conv] : by_kam) {
+    if (conv.enquiries() == 0) continue;
+    conv.set_kam(kam);
     conv.set_conversion_basis_points(BasisPoints(conv.contracted(), conv.enquiries()));
     *out.add_conversion() = conv;
   }

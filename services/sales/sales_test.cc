@@ -1089,6 +1089,25 @@ TEST_F(SalesTest, TheScorecardAndTheManagersEvaluationOfAKam) {
   EXPECT_EQ(CodeOf(domain_->GetScorecard(kManager, req)), Code::kUnavailable);
 }
 
+TEST_F(SalesTest, ThePacksConversionCountsAMeetingWithoutAnOwnerForTheDepartmentOnly) {
+  figures_.Cell(2026, 11, "", "finance", 0, 0).set_enquiries(2);
+  auto& li = figures_.Cell(2026, 11, "kam-li", "finance", 0, 0);
+  li.set_enquiries(3);
+  li.set_enquiries_contracted(1);
+  v1::GetMonthlyPackRequest req;
+  req.mutable_month()->set_year(2026);
+  req.mutable_month()->set_month(11);
+  auto pack = domain_->GetMonthlyPack(kManager, req);
+  ASSERT_TRUE(pack.ok()) << pack.status();
+  ASSERT_EQ(pack->conversion_size(), 2);
+  EXPECT_EQ(pack->conversion(0).kam(), "");
+  EXPECT_EQ(pack->conversion(0).enquiries(), 5);
+  EXPECT_EQ(pack->conversion(0).conversion_basis_points(), 2'000);
+  EXPECT_EQ(pack->conversion(1).kam(), "kam-li");
+  EXPECT_EQ(pack->conversion(1).enquiries(), 3);
+  EXPECT_EQ(pack->conversion(1).conversion_basis_points(), 3'333);
+}
+
 TEST_F(SalesTest, TheMonthlyPackRefusesWhatItDocuments) {
   v1::GetMonthlyPackRequest req;
   EXPECT_EQ(FieldOf(domain_->GetMonthlyPack(kManager, req).status()), "month");
