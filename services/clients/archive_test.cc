@@ -1859,7 +1859,7 @@ TEST_F(BookTest, ADayOfOneKamIsWhatTheRecordsOfThatDayHold) {
 }
 
 // A ledger entry stored by an earlier release has no amount in its row: the
-// start-up fills it from the record, once, and the receivables count it.
+// start-up fills it from the record, and the receivables count it.
 TEST_F(BookTest, LedgerRowsOfAnEarlierReleaseGetTheirAmount) {
   Account a = Create(kKam, NewAccount("甲公司"));
   ASSERT_TRUE(Post(a, v1::LedgerEntry::CHARGE, 120'000, "INV-1", D(2026, 11, 20)).ok());
@@ -1871,7 +1871,7 @@ TEST_F(BookTest, LedgerRowsOfAnEarlierReleaseGetTheirAmount) {
   ASSERT_TRUE(filled.ok()) << filled.status();
   EXPECT_EQ(*filled, 2);
   EXPECT_EQ(archive_->SummarizeBook(kManager, month)->receivables(0).balance().amount_minor(), 100'000);
-  EXPECT_EQ(*store_->Write<int>([](ClientsTx& tx) { return tx.FillLedgerAmounts(); }), 0);  // once
+  EXPECT_EQ(*store_->Write<int>([](ClientsTx& tx) { return tx.FillLedgerAmounts(); }), 0);  // none left
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config,
   // One SQLite file by default; PostgreSQL for several replicas.
   ASSIGN_OR_RETURN(rt->parts.store, ClientsStore::Of(db::Database::Open(config, ClientsSchema())));
   ClientsStore* store = rt->parts.store.get();
-  // Once, after the upgrade that gave ledger rows their amount.
+  // Ledger rows written by an earlier release get their amount.
   ASSIGN_OR_RETURN(const int filled,
                    store->Write<int>([](ClientsTx& tx) -> absl::StatusOr<int> { return tx.FillLedgerAmounts(); }));
   if (filled > 0) spdlog::info("{} ledger entries stored before this release got their amount column", filled);

@@ -6,6 +6,7 @@
 #include "common/status_macros.h"
 #include "common/text.h"
 #include "common/time_util.h"
+#include "common/validate.h"
 
 namespace atrium::clients {
 namespace {
@@ -289,10 +290,17 @@ absl::StatusOr<std::vector<BookRow>> ClientsTx::LedgerOfOwners(const std::string
   return out;
 }
 
+absl::StatusOr<int64_t> ClientsTx::DayPayments(const std::string& owner, int64_t date_key) {
+  auto r = tx_.Query(
+      "SELECT COALESCE(SUM(amount), 0) FROM children WHERE kind = $1 AND sort_key = $2"
+      " AND owner = $3 AND state = $4",
+      {std::string(kLedgerEntry), date_key, owner, static_cast<int>(v1::LedgerEntry::PAYMENT)});
+  if (r.status().code() == absl::StatusCode::kOutOfRange) return SumTooLarge();  // past 64 bits
+  if (!r.ok()) return r.status();
+  return -r->Int(0, 0);
+}
+
 absl::StatusOr<int> ClientsTx::FillLedgerAmounts() {
-  constexpr char kMark[] = "ledger_amounts_filled";
-  ASSIGN_OR_RETURN(auto done, GetMark(kMark));
-  if (done) return 0;
   int filled = 0;
   for (std::string after;;) {  // in batches, by name
     ASSIGN_OR_RETURN(auto r, tx_.Query("SELECT name, data FROM children WHERE kind = $1 AND amount = 0 AND name > $2"
@@ -309,7 +317,6 @@ absl::StatusOr<int> ClientsTx::FillLedgerAmounts() {
     }
     after = r.Text(r.size() - 1, 0);
   }
-  RETURN_IF_ERROR(SetMark(kMark, 1));
   return filled;
 }
 

@@ -135,9 +135,13 @@ class ClientsTx : public db::TxBase {
                                                        int state, int limit);
   // (LedgerOfOwners reads only the rows' columns: no data.)
   absl::StatusOr<std::vector<BookRow>> LedgerOfOwners(const std::string& owner, const std::string& segment);
-  // Ledger entries stored before their row kept the amount get it from
-  // their record; how many. Once, at start-up (a mark remembers it).
+  // Ledger entries stored before their row kept the amount (by an earlier
+  // release) get it from their record; how many. At every start-up (the
+  // rows left have no amount, so it costs a scan of one index).
   absl::StatusOr<int> FillLedgerAmounts();
+  // The PAYMENT entries dated `date_key` (yyyymmdd) on accounts in
+  // `owner`'s book when posted, summed.
+  absl::StatusOr<int64_t> DayPayments(const std::string& owner, int64_t date_key);
 
   // The KAM a segment's new accounts go to: (owner, version) for `kind`
   // (0 = the row covering every kind), nullopt when none is recorded.

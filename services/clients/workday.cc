@@ -103,11 +103,10 @@ absl::StatusOr<v1::WorkDay> Archive::SummarizeWorkDay(const Principal& who, cons
     const int64_t date_key = DateKey(req.date());
     ASSIGN_OR_RETURN(auto paid, day_of(kLedgerEntry, "owner", false, date_key, date_key, v1::LedgerEntry::PAYMENT));
     clip(paid);
-    int64_t total = 0;
-    for (const ChildRecord& r : paid) {
-      RETURN_IF_ERROR(AddParsed(r, out.mutable_payments()));
-      RETURN_IF_ERROR(AddToFigure(total, out.payments(out.payments_size() - 1).amount().amount_minor()));
-    }
+    for (const ChildRecord& r : paid) RETURN_IF_ERROR(AddParsed(r, out.mutable_payments()));
+    // Of every payment of the day, not only those listed.
+    ASSIGN_OR_RETURN(const int64_t total, tx.DayPayments(req.person(), date_key));
+    if (total > kMaxAmountMinor) return SumTooLarge();
     *out.mutable_payments_total() = Cny(total);
     return absl::OkStatus();
   });

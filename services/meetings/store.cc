@@ -368,6 +368,8 @@ std::string FactWhere(db::Params& p, const FactQuery& q) {
   const std::string from = p.Add(q.from);
   std::string range = absl::StrCat(q.column, " BETWEEN ", from, " AND ", p.Add(q.to));
   if (q.or_undated) range = absl::StrCat("(", range, " OR ", q.column, " = 0)");
+  // Spelled out for the partial index sales_facts_by_close to be chosen.
+  if (q.column == "close_month") range += " AND close_month > 0";
   std::string sql = absl::StrCat(" FROM sales_facts WHERE ", range, OwnerAndSegment(p, q.owner, q.segment));
   if (!q.states.empty()) {
     sql += " AND state IN (";

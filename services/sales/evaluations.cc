@@ -196,7 +196,7 @@ absl::StatusOr<v1::ListEvaluationsResponse> Management::ListEvaluations(const Pr
                                                                         const v1::ListEvaluationsRequest& req) {
   ASSIGN_OR_RETURN(const std::string kam, KamOfParent(req.parent(), "parent", true));
   RETURN_IF_ERROR(CheckEvaluationReader(who, kam));
-  ASSIGN_OR_RETURN(const int size, ClampPageSize(req.page_size()));
+  ASSIGN_OR_RETURN(const int size, ClampPageSize(req.page_size(), 50, 100));
   const std::string query = absl::StrCat("evaluations|", kam);
   ASSIGN_OR_RETURN(auto before, page_tokens_.DecodeAfter(req.page_token(), query));
   v1::ListEvaluationsResponse out;
@@ -204,12 +204,12 @@ absl::StatusOr<v1::ListEvaluationsResponse> Management::ListEvaluations(const Pr
     ASSIGN_OR_RETURN(auto rows, tx.ListEvaluations(kam, before, size + 1));
     const bool more = static_cast<int>(rows.size()) > size;
     if (more) rows.pop_back();
-    for (auto& e : rows) *out.add_evaluations() = std::move(e);
     if (more) {
       const Evaluation& last = rows.back();
       out.set_next_page_token(page_tokens_.EncodeAfter(query, ToUnixMicros(last.audit().create_time()),
                                                        last.name().substr(last.name().rfind('/') + 1)));
     }
+    for (auto& e : rows) *out.add_evaluations() = std::move(e);
     return absl::OkStatus();
   }));
   return out;

@@ -77,8 +77,8 @@ absl::StatusOr<MonthlyPack> Management::GetMonthlyPack(const Principal& who, con
   // Pace: the department's coming months.
   v1::GetForecastRequest forecast_req;
   *forecast_req.mutable_start_month() = YearMonthOf(month + 1);
-  *forecast_req.mutable_end_month() = YearMonthOf(month + pace);
-  if ((month + pace).year() <= kLastYear) {
+  *forecast_req.mutable_end_month() = YearMonthOf(std::min(month + pace, absl::CivilMonth(kLastYear, 12)));
+  if ((month + 1).year() <= kLastYear) {
     ASSIGN_OR_RETURN(auto forecast, ForecastOf(who, forecast_req));
     *out.mutable_pace() = std::move(*forecast.mutable_months());
   }

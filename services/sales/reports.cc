@@ -27,6 +27,7 @@ constexpr int kMaxChanges = 200;
 constexpr int kMaxText = 5000;
 constexpr int kMaxMissingRange = 92;
 constexpr int kMaxCalendarDays = 400;
+constexpr int kMaxListPage = 100;
 
 absl::Status CheckReportReader(const Principal& who, const std::string& kam) {
   RETURN_IF_ERROR(who.Require({Role::kManager, Role::kGmOffice, Role::kKeyAccountManager},
@@ -112,7 +113,9 @@ absl::StatusOr<DailyReport> Management::DraftDailyReport(const Principal& who, c
     return PermissionDenied("a key account manager drafts their own daily report");
   }
   if (!req.has_date()) return InvalidArgument("date", "is required");
-  RETURN_IF_ERROR(CheckDate(req.date(), "date"));
+  // From 1901: the day's changes are asked from its start, which must be a
+  // time of 1900 or later in every zone.
+  RETURN_IF_ERROR(CheckDate(req.date(), "date", kFirstYear + 1));
   const absl::CivilDay day = ToCivilDay(req.date());
   const absl::Time now = clock_->Now();
   if (day > absl::ToCivilDay(now, zone_)) return InvalidArgument("date", "must be today or before");
@@ -185,7 +188,7 @@ absl::StatusOr<v1::ListDailyReportsResponse> Management::ListDailyReports(const 
     f.to_day = DateKey(req.end_date());
     if (f.to_day < f.from_day) return InvalidArgument("end_date", "must not be before start_date");
   }
-  ASSIGN_OR_RETURN(f.limit, ClampPageSize(req.page_size()));
+  ASSIGN_OR_RETURN(f.limit, ClampPageSize(req.page_size(), 50, kMaxListPage));
   const std::string query = absl::StrCat("reports|", kam, "|", f.state, "|", f.from_day, "|", f.to_day);
   ASSIGN_OR_RETURN(auto after, page_tokens_.DecodeAfter(req.page_token(), query));
   if (after) f.after = *after;
@@ -196,10 +199,16 @@ absl::StatusOr<v1::ListDailyReportsResponse> Management::ListDailyReports(const 
     ASSIGN_OR_RETURN(auto rows, tx.ListReports(f));
     const bool more = static_cast<int>(rows.size()) > size;
     if (more) rows.pop_back();
-    for (auto& r : rows) *out.add_daily_reports() = std::move(r);
     if (more) {
       const DailyReport& last = rows.back();
       out.set_next_page_token(page_tokens_.EncodeAfter(query, DateKey(last.date()), last.kam()));
+    }
+    // Each without the day's records (GetDailyReport has them): a page
+    // stays far below a message's bound.
+    for (auto& r : rows) {
+      r.clear_work_day();
+      r.clear_meeting_changes();
+      *out.add_daily_reports() = std::move(r);
     }
     return absl::OkStatus();
   }));

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <numeric>
+#include <set>
 
 #include "atrium/clients/v1/clients.pb.h"
 #include "common/errors.h"
@@ -1087,6 +1088,63 @@ TEST_F(SalesTest, TheScorecardAndTheManagersEvaluationOfAKam) {
   EXPECT_EQ(field(bad), "parent");
   figures_.down = true;
   EXPECT_EQ(CodeOf(domain_->GetScorecard(kManager, req)), Code::kUnavailable);
+}
+
+TEST_F(SalesTest, ReportsAndEvaluationsArePagedToTheEnd) {
+  FillDay(figures_);
+  for (int day : {26, 24, 25}) ASSERT_TRUE(domain_->DraftDailyReport(kKam, DraftOf("kam-li", day)).ok());
+  v1::ListDailyReportsRequest list;
+  list.set_parent("kams/-");
+  list.set_page_size(1);
+  std::vector<std::string> names;
+  for (int page = 0; page < 5; ++page) {
+    auto got = domain_->ListDailyReports(kManager, list);
+    ASSERT_TRUE(got.ok()) << got.status();
+    for (const auto& r : got->daily_reports()) {
+      names.push_back(r.name());
+      EXPECT_FALSE(r.has_work_day());  // listed without the day's records
+      EXPECT_EQ(r.counts().activities(), 2);
+    }
+    if (got->next_page_token().empty()) break;
+    list.set_page_token(got->next_page_token());
+  }
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"kams/kam-li/dailyReports/2026-11-24", "kams/kam-li/dailyReports/2026-11-25",
+                                      "kams/kam-li/dailyReports/2026-11-26"}));
+  list.clear_page_token();
+  list.set_page_size(101);
+  EXPECT_EQ(domain_->ListDailyReports(kManager, list)->daily_reports_size(), 3);  // clamped to 100
+  v1::GetDailyReportRequest get;
+  get.set_name(names[0]);
+  EXPECT_TRUE(domain_->GetDailyReport(kManager, get)->has_work_day());
+  auto early = DraftOf("kam-li", 1);
+  *early.mutable_date() = ToDate(absl::CivilDay(1900, 12, 31));
+  EXPECT_EQ(FieldOf(domain_->DraftDailyReport(kManager, early).status()), "date");
+
+  v1::CreateEvaluationRequest create;
+  create.set_parent("kams/kam-li");
+  create.mutable_evaluation()->mutable_start_month()->set_year(2026);
+  create.mutable_evaluation()->mutable_start_month()->set_month(10);
+  *create.mutable_evaluation()->mutable_end_month() = create.evaluation().start_month();
+  std::set<std::string> created;
+  for (int i = 0; i < 3; ++i) {
+    create.mutable_evaluation()->set_text("evaluation " + std::to_string(i));
+    auto e = domain_->CreateEvaluation(kManager, create);
+    ASSERT_TRUE(e.ok()) << e.status();
+    created.insert(e->name());
+  }
+  v1::ListEvaluationsRequest evals;
+  evals.set_parent("kams/kam-li");
+  evals.set_page_size(1);
+  std::set<std::string> listed;
+  for (int page = 0; page < 5; ++page) {
+    auto got = domain_->ListEvaluations(kKam, evals);
+    ASSERT_TRUE(got.ok()) << got.status();
+    for (const auto& e : got->evaluations()) listed.insert(e.name());
+    if (got->next_page_token().empty()) break;
+    evals.set_page_token(got->next_page_token());
+  }
+  EXPECT_EQ(listed, created);
 }
 
 TEST_F(SalesTest, ThePacksConversionCountsAMeetingWithoutAnOwnerForTheDepartmentOnly) {
