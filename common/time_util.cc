@@ -42,6 +42,17 @@ int64_t DateKey(const atrium::type::v1::Date& d) {
   return static_cast<int64_t>(d.year()) * 10000 + d.month() * 100 + d.day();
 }
 
+int64_t DayKey(absl::CivilDay day) { return day.year() * 10000 + day.month() * 100 + day.day(); }
+
+absl::CivilDay FromDayKey(int64_t key) { return absl::CivilDay(key / 10000, key / 100 % 100, key % 100); }
+
+atrium::type::v1::YearMonth ToYearMonth(absl::CivilMonth month) {
+  atrium::type::v1::YearMonth m;
+  m.set_year(static_cast<int32_t>(month.year()));
+  m.set_month(month.month());
+  return m;
+}
+
 atrium::type::v1::Date Today(absl::Time now, absl::TimeZone zone) { return ToDate(absl::ToCivilDay(now, zone)); }
 
 }  // namespace atrium

@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "atrium/type/v1/date.pb.h"
+#include "atrium/type/v1/month.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace atrium {
@@ -56,8 +57,11 @@ int64_t ToUnixMicros(const google::protobuf::Timestamp& ts);
 bool IsValidDate(const atrium::type::v1::Date& d);
 absl::CivilDay ToCivilDay(const atrium::type::v1::Date& d);
 atrium::type::v1::Date ToDate(absl::CivilDay day);
-// Sortable integer form, yyyymmdd.
+// Sortable integer form, yyyymmdd, and back.
 int64_t DateKey(const atrium::type::v1::Date& d);
+int64_t DayKey(absl::CivilDay day);
+absl::CivilDay FromDayKey(int64_t key);
+atrium::type::v1::YearMonth ToYearMonth(absl::CivilMonth month);
 // Today's date in `zone` at `now`.
 atrium::type::v1::Date Today(absl::Time now, absl::TimeZone zone);
 

@@ -122,8 +122,7 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
     for (const BookRow& r : ledger) {
       auto& account = by_account[r.account_id];
       account.first = r.owner;
-      const absl::CivilDay day(r.key / 10000, r.key / 100 % 100, r.key % 100);
-      account.second.push_back(LedgerLine{day - absl::CivilDay(1970, 1, 1), r.amount});
+      account.second.push_back(LedgerLine{FromDayKey(r.key) - absl::CivilDay(1970, 1, 1), r.amount});
     }
     const int64_t as_of_day = DayNumber(as_of);
     for (auto& [id, account] : by_account) {

@@ -43,10 +43,6 @@ int64_t PastDueDays(const v1::InspectionPoint& point, absl::CivilDay from, absl:
   return last < first ? 0 : (last - first) + 1;
 }
 
-int64_t DayKey(absl::CivilDay day) { return day.year() * 10000 + day.month() * 100 + day.day(); }
-
-absl::CivilDay FromDayKey(int64_t key) { return absl::CivilDay(key / 10000, key / 100 % 100, key % 100); }
-
 PeriodSplit SplitPeriod(absl::CivilDay from, absl::CivilDay to) {
   PeriodSplit out;
   if (to < from) return out;

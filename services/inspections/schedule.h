@@ -46,7 +46,4 @@ struct PeriodSplit {
 };
 PeriodSplit SplitPeriod(absl::CivilDay from, absl::CivilDay to);
 
-int64_t DayKey(absl::CivilDay day);
-absl::CivilDay FromDayKey(int64_t key);
-
 }  // namespace atrium::inspections

@@ -127,13 +127,6 @@ struct CellFigures {
   }
 };
 
-type::v1::YearMonth YearMonthOf(int64_t key) {
-  type::v1::YearMonth m;
-  m.set_year(static_cast<int32_t>(key / 100));
-  m.set_month(static_cast<int32_t>(key % 100));
-  return m;
-}
-
 }  // namespace
 
 namespace internal {
@@ -322,7 +315,8 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
     v1::SalesSummary::Cell* cell = out.add_cells();
     cell->set_owner(std::get<0>(key));
     cell->set_segment(std::get<1>(key));
-    if (std::get<2>(key) != 0) *cell->mutable_month() = YearMonthOf(std::get<2>(key));
+    if (std::get<2>(key) != 0)
+      *cell->mutable_month() = ToYearMonth(absl::CivilMonth(std::get<2>(key) / 100, std::get<2>(key) % 100));
     if (!c.definite.empty()) c.definite.To(cell->mutable_definite());
     if (!c.actualised.empty()) c.actualised.To(cell->mutable_actualised());
     for (const auto& [stage, n] : c.pipeline) {

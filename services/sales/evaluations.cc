@@ -34,13 +34,6 @@ absl::Status CheckEvaluationReader(const Principal& who, const std::string& kam)
   return absl::OkStatus();
 }
 
-type::v1::YearMonth YearMonthOf(absl::CivilMonth m) {
-  type::v1::YearMonth out;
-  out.set_year(static_cast<int32_t>(m.year()));
-  out.set_month(m.month());
-  return out;
-}
-
 // The months of a scorecard or an evaluation, with `prefix` before the
 // fields' names; last year is read beside them.
 template <typename T>
@@ -52,17 +45,25 @@ absl::StatusOr<MonthRange> CheckPeriod(const T& t, std::string_view prefix) {
   return r;
 }
 
+// The evaluation a request id created.
+absl::StatusOr<Evaluation> StoredEvaluation(SalesTx& tx, const std::string& name) {
+  ASSIGN_OR_RETURN(auto parts, ParseEvaluationName(name, "name"));
+  ASSIGN_OR_RETURN(auto existing, tx.GetEvaluation(parts.second));
+  if (!existing) return NotFound("evaluation", name);
+  return std::move(*existing);
+}
+
 }  // namespace
 
 absl::StatusOr<Scorecard> Management::ScorecardOf(const Principal& who, const std::string& kam, absl::CivilMonth first,
                                                   absl::CivilMonth last) {
   meetings::v1::SummarizeSalesRequest sales_req;
-  *sales_req.mutable_start_month() = YearMonthOf(first);
-  *sales_req.mutable_end_month() = YearMonthOf(last);
+  *sales_req.mutable_start_month() = ToYearMonth(first);
+  *sales_req.mutable_end_month() = ToYearMonth(last);
   sales_req.set_owner(kam);
   meetings::v1::SummarizeSalesRequest before_req = sales_req;
-  *before_req.mutable_start_month() = YearMonthOf(first - 12);
-  *before_req.mutable_end_month() = YearMonthOf(last - 12);
+  *before_req.mutable_start_month() = ToYearMonth(first - 12);
+  *before_req.mutable_end_month() = ToYearMonth(last - 12);
   clients::v1::SummarizeBookRequest book_req;
   *book_req.mutable_start_month() = sales_req.start_month();
   *book_req.mutable_end_month() = sales_req.end_month();
@@ -119,10 +120,10 @@ absl::StatusOr<Scorecard> Management::ScorecardOf(const Principal& who, const st
     const WorkDays work_days(calendar ? *calendar : v1::WorkCalendar());
     if (until < first_day) return absl::OkStatus();
     out.set_working_days(work_days.Count(first_day, until));
-    ASSIGN_OR_RETURN(auto days, tx.ReportDays(kam, DateKey(ToDate(first_day)), DateKey(ToDate(until))));
+    ASSIGN_OR_RETURN(auto days, tx.ReportDays(kam, DayKey(first_day), DayKey(until)));
     int submitted = 0;
     for (const auto& d : days) {
-      const absl::CivilDay day(d.day / 10000, d.day / 100 % 100, d.day % 100);
+      const absl::CivilDay day = FromDayKey(d.day);
       if (d.state != v1::DailyReport::DRAFT && work_days.IsWorking(day)) ++submitted;
     }
     out.set_reports_submitted(submitted);
@@ -149,36 +150,24 @@ absl::StatusOr<Evaluation> Management::CreateEvaluation(const Principal& who, co
   // A retry returns the first evaluation without asking the peers again.
   ASSIGN_OR_RETURN(auto prior,
                    store_->Read<std::optional<std::string>>([&](SalesTx& tx) { return OriginalOf(tx, key); }));
-  if (!prior) {
-    ASSIGN_OR_RETURN(auto scorecard, ScorecardOf(who, kam, range.first, range.last));
-    const absl::Time now = clock_->Now();
-    const std::string id = NewId(now);
-    Evaluation e;
-    e.set_name(absl::StrCat("kams/", kam, "/evaluations/", id));
-    e.set_kam(kam);
-    *e.mutable_start_month() = req.evaluation().start_month();
-    *e.mutable_end_month() = req.evaluation().end_month();
-    *e.mutable_scorecard() = std::move(scorecard);
-    e.set_text(req.evaluation().text());
-    *e.mutable_audit() = NewAudit(who, now);
-    return store_->Write<Evaluation>([&](SalesTx& tx) -> absl::StatusOr<Evaluation> {
-      ASSIGN_OR_RETURN(auto again, OriginalOf(tx, key));
-      if (again) {
-        ASSIGN_OR_RETURN(auto parts, ParseEvaluationName(*again, "name"));
-        ASSIGN_OR_RETURN(auto existing, tx.GetEvaluation(parts.second));
-        if (!existing) return NotFound("evaluation", *again);
-        return std::move(*existing);
-      }
-      RETURN_IF_ERROR(tx.PutEvaluation(id, e, absl::ToUnixMicros(now)));
-      RETURN_IF_ERROR(RememberOriginal(tx, key, e.name(), now));
-      return e;
-    });
-  }
-  return store_->Read<Evaluation>([&](SalesTx& tx) -> absl::StatusOr<Evaluation> {
-    ASSIGN_OR_RETURN(auto parts, ParseEvaluationName(*prior, "name"));
-    ASSIGN_OR_RETURN(auto existing, tx.GetEvaluation(parts.second));
-    if (!existing) return NotFound("evaluation", *prior);
-    return std::move(*existing);
+  if (prior) return store_->Read<Evaluation>([&](SalesTx& tx) { return StoredEvaluation(tx, *prior); });
+  ASSIGN_OR_RETURN(auto scorecard, ScorecardOf(who, kam, range.first, range.last));
+  const absl::Time now = clock_->Now();
+  const std::string id = NewId(now);
+  Evaluation e;
+  e.set_name(absl::StrCat("kams/", kam, "/evaluations/", id));
+  e.set_kam(kam);
+  *e.mutable_start_month() = req.evaluation().start_month();
+  *e.mutable_end_month() = req.evaluation().end_month();
+  *e.mutable_scorecard() = std::move(scorecard);
+  e.set_text(req.evaluation().text());
+  *e.mutable_audit() = NewAudit(who, now);
+  return store_->Write<Evaluation>([&](SalesTx& tx) -> absl::StatusOr<Evaluation> {
+    ASSIGN_OR_RETURN(auto again, OriginalOf(tx, key));  // a retry that raced this call
+    if (again) return StoredEvaluation(tx, *again);
+    RETURN_IF_ERROR(tx.PutEvaluation(id, e, absl::ToUnixMicros(now)));
+    RETURN_IF_ERROR(RememberOriginal(tx, key, e.name(), now));
+    return e;
   });
 }
 

@@ -23,13 +23,6 @@ using v1::MonthlyPack;
 constexpr int kDefaultPace = 3;
 constexpr int kDefaultTop = 10;
 
-type::v1::YearMonth YearMonthOf(absl::CivilMonth m) {
-  type::v1::YearMonth out;
-  out.set_year(static_cast<int32_t>(m.year()));
-  out.set_month(m.month());
-  return out;
-}
-
 // Department first, then KAMs, then segments; by metric within each.
 bool Before(const MonthlyPack::AttainmentLine& a, const MonthlyPack::AttainmentLine& b) {
   return std::make_tuple(a.scope(), a.kam(), a.segment(), a.metric()) <
@@ -76,8 +69,8 @@ absl::StatusOr<MonthlyPack> Management::GetMonthlyPack(const Principal& who, con
 
   // Pace: the department's coming months.
   v1::GetForecastRequest forecast_req;
-  *forecast_req.mutable_start_month() = YearMonthOf(month + 1);
-  *forecast_req.mutable_end_month() = YearMonthOf(std::min(month + pace, absl::CivilMonth(kLastYear, 12)));
+  *forecast_req.mutable_start_month() = ToYearMonth(month + 1);
+  *forecast_req.mutable_end_month() = ToYearMonth(std::min(month + pace, absl::CivilMonth(kLastYear, 12)));
   if ((month + 1).year() <= kLastYear) {
     ASSIGN_OR_RETURN(auto forecast, ForecastOf(who, forecast_req));
     *out.mutable_pace() = std::move(*forecast.mutable_months());
