@@ -211,5 +211,11 @@ TEST_F(SalesProcessTest, ATargetByLastYearAsksThePeersAndNeedsThem) {
   EXPECT_EQ(sales_stub_->ListTargets(&anonymous, list, &targets).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
+TEST_F(SalesProcessTest, EveryMethodRequiresAToken) {
+  const auto* service = sv1::Target::descriptor()->file()->FindServiceByName("SalesService");
+  ASSERT_NE(service, nullptr);
+  EXPECT_EQ(testing::MethodsServedWithoutAToken(service, sales_address_), std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace atrium

@@ -80,15 +80,16 @@ DailyReport::Counts CountsOf(const DailyReport& r) {
 // The stored report a name is of, or NOT_FOUND.
 absl::StatusOr<DailyReport> StoredReport(SalesTx& tx, const std::string& kam, absl::CivilDay day,
                                          const std::string& name) {
-  ASSIGN_OR_RETURN(auto r, tx.GetReport(kam, DateKey(ToDate(day))));
+  ASSIGN_OR_RETURN(auto r, tx.GetReport(kam, DayKey(day)));
   if (!r) return NotFound("daily report", name);
   return std::move(*r);
 }
 
 absl::Status CheckDays(const google::protobuf::RepeatedPtrField<type::v1::Date>& days, const char* field,
                        bool weekends) {
-  if (days.size() > kMaxCalendarDays)
-    return InvalidArgument(field, absl::StrCat("at most ", kMaxCalendarDays, " days"));
+  if (days.size() > kMaxCalendarDays) {
+    return InvalidArgument(absl::StrCat("work_calendar.", field), absl::StrCat("at most ", kMaxCalendarDays, " days"));
+  }
   std::set<int64_t> seen;
   for (int i = 0; i < days.size(); ++i) {
     const std::string f = absl::StrCat("work_calendar.", field, "[", i, "]");
@@ -317,7 +318,7 @@ absl::StatusOr<v1::ListMissingDailyReportsResponse> Management::ListMissingDaily
     for (const std::string& kam : kams) {
       for (absl::CivilDay d = first; d <= until; ++d) {
         if (!work_days.IsWorking(d)) continue;
-        auto it = states.find({kam, DateKey(ToDate(d))});
+        auto it = states.find({kam, DayKey(d)});
         if (it != states.end() && it->second != DailyReport::DRAFT) continue;
         auto* m = out.add_missing();
         m->set_kam(kam);

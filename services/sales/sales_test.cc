@@ -15,6 +15,7 @@
 #include "common/time_util.h"
 #include "services/sales/management.h"
 #include "services/sales/test_store.h"
+#include "services/sales/workdays.h"
 
 namespace atrium::sales {
 namespace {
@@ -1145,6 +1146,78 @@ TEST_F(SalesTest, ReportsAndEvaluationsArePagedToTheEnd) {
     evals.set_page_token(got->next_page_token());
   }
   EXPECT_EQ(listed, created);
+}
+
+// The documented errors the tests above leave out.
+TEST_F(SalesTest, TheOtherDocumentedErrorsOfReportsScorecardsAndThePack) {
+  for (const std::string name : {"kams/kam-li/dailyReports/26-11-2026", "kams/kam-li"}) {
+    EXPECT_EQ(FieldOf(domain_->SubmitDailyReport(kKam, SubmitOf(name)).status()), "name") << name;
+    v1::ReviewDailyReportRequest review;
+    review.set_name(name);
+    EXPECT_EQ(FieldOf(domain_->ReviewDailyReport(kManager, review).status()), "name") << name;
+  }
+  v1::ListMissingDailyReportsRequest missing;
+  *missing.mutable_start_date() = ToDate(absl::CivilDay(2026, 11, 2));
+  *missing.mutable_end_date() = ToDate(absl::CivilDay(2026, 11, 6));
+  missing.set_kam("kam li");
+  EXPECT_EQ(FieldOf(domain_->ListMissingDailyReports(kManager, missing).status()), "kam");
+  v1::UpdateWorkCalendarRequest calendar;
+  for (absl::CivilDay d(2026, 1, 1); calendar.work_calendar().holidays_size() <= 400; ++d) {
+    if (!IsWeekend(d)) *calendar.mutable_work_calendar()->add_holidays() = ToDate(d);
+  }
+  EXPECT_EQ(FieldOf(domain_->UpdateWorkCalendar(kManager, calendar).status()), "work_calendar.holidays");
+
+  v1::GetScorecardRequest card;
+  card.mutable_start_month()->set_year(2026);
+  card.mutable_start_month()->set_month(10);
+  *card.mutable_end_month() = card.start_month();
+  EXPECT_EQ(FieldOf(domain_->GetScorecard(kManager, card).status()), "kam");
+  card.set_kam("kam-li");
+  card.mutable_end_month()->set_month(9);
+  EXPECT_EQ(FieldOf(domain_->GetScorecard(kManager, card).status()), "end_month");
+  card.clear_start_month();
+  EXPECT_EQ(FieldOf(domain_->GetScorecard(kManager, card).status()), "start_month");
+  card.mutable_start_month()->set_year(1900);
+  card.mutable_start_month()->set_month(12);
+  card.mutable_end_month()->set_year(1900);
+  card.mutable_end_month()->set_month(12);
+  EXPECT_EQ(FieldOf(domain_->GetScorecard(kManager, card).status()), "start_month");  // last year before 1900
+
+  v1::CreateEvaluationRequest create;
+  create.set_parent("kams/kam-li");
+  create.mutable_evaluation()->mutable_start_month()->set_year(2026);
+  create.mutable_evaluation()->mutable_start_month()->set_month(10);
+  *create.mutable_evaluation()->mutable_end_month() = create.evaluation().start_month();
+  create.mutable_evaluation()->set_text(std::string(5001, 'x'));
+  EXPECT_EQ(FieldOf(domain_->CreateEvaluation(kManager, create).status()), "evaluation.text");
+  create.mutable_evaluation()->set_text("\xff");
+  EXPECT_EQ(FieldOf(domain_->CreateEvaluation(kManager, create).status()), "evaluation.text");
+  create.mutable_evaluation()->set_text("ok");
+  create.set_request_id(std::string(101, 'r'));
+  EXPECT_EQ(FieldOf(domain_->CreateEvaluation(kManager, create).status()), "request_id");
+  v1::ListEvaluationsRequest evals;
+  evals.set_parent("kams");
+  EXPECT_EQ(FieldOf(domain_->ListEvaluations(kManager, evals).status()), "parent");
+  evals.set_parent("kams/-");
+  evals.set_page_token("forged");
+  EXPECT_EQ(FieldOf(domain_->ListEvaluations(kManager, evals).status()), "page_token");
+  evals.clear_page_token();
+  evals.set_page_size(-1);
+  EXPECT_EQ(FieldOf(domain_->ListEvaluations(kManager, evals).status()), "page_size");
+
+  // Lost business past 10^15 fen together: the pack is refused, not wrapped.
+  for (int i = 0; i < 2; ++i) {
+    auto* lost = figures_.Cell(2026, 11, "kam-li", "finance", 0, 0).add_lost();
+    lost->set_state(meetings::v1::Meeting::LOST);
+    lost->set_meetings(1);
+    lost->mutable_value()->set_amount_minor(600'000'000'000'000);
+  }
+  v1::GetMonthlyPackRequest pack;
+  pack.mutable_month()->set_year(2026);
+  pack.mutable_month()->set_month(11);
+  auto over = domain_->GetMonthlyPack(kManager, pack);
+  EXPECT_EQ(CodeOf(over), Code::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(over.status()), "SUM_TOO_LARGE");
 }
 
 TEST_F(SalesTest, ThePacksConversionCountsAMeetingWithoutAnOwnerForTheDepartmentOnly) {
