@@ -126,8 +126,10 @@ absl::Status LoadClients(clients::ClientsStore* store, const Shape& s) {
     const bool done = i % 5 != 0;
     v.set_state(done ? cv1::Visit::DONE : cv1::Visit::PLANNED);
     if (done) *v.mutable_visit_time() = ToProto(planned);
-    return tx.PutChild(child(v.name(), clients::kVisit, account, v.state(), 0, done ? 0 : absl::ToUnixMicros(planned),
-                             v.visitor(), absl::ToUnixMicros(planned), v));
+    clients::ChildRecord r = child(v.name(), clients::kVisit, account, v.state(), 0,
+                                   done ? 0 : absl::ToUnixMicros(planned), v.visitor(), absl::ToUnixMicros(planned), v);
+    r.done_micros = done ? absl::ToUnixMicros(planned) : 0;
+    return tx.PutChild(r);
   });
   if (!st.ok()) return st;
   // Per account a charge and a payment of half of it every few months.

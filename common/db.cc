@@ -34,29 +34,30 @@ int Rows::size() const {
 int64_t Rows::Int(int row, int col) const {
   if (pg_) return pg_->IsNull(row, col) ? 0 : pg_->Int(row, col);
   const Cell& c = At(row, col);
-  if (c.is_int || c.null) return c.i;
-  return std::strtoll(c.s.c_str(), nullptr, 10);
+  if (c.type != Cell::kText) return c.i;
+  return std::strtoll(std::string(TextOf(c)).c_str(), nullptr, 10);
 }
 
 std::string Rows::Text(int row, int col) const {
   if (pg_) return pg_->Text(row, col);
   const Cell& c = At(row, col);
-  return c.is_int ? std::to_string(c.i) : c.s;
+  return c.type == Cell::kInt ? std::to_string(c.i) : std::string(TextOf(c));
 }
 
 std::string Rows::Bytes(int row, int col) const {
   if (pg_) return pg_->Bytes(row, col);
-  return At(row, col).s;
+  return std::string(TextOf(At(row, col)));
 }
 
 bool Rows::IsNull(int row, int col) const {
   if (pg_) return pg_->IsNull(row, col);
-  return At(row, col).null;
+  return At(row, col).type == Cell::kNull;
 }
 
 bool Rows::Parse(int row, int col, google::protobuf::MessageLite* message) const {
   if (pg_) return message->ParseFromString(pg_->Bytes(row, col));
-  return message->ParseFromString(At(row, col).s);
+  const std::string_view s = TextOf(At(row, col));
+  return message->ParseFromArray(s.data(), static_cast<int>(s.size()));
 }
 
 namespace {
@@ -117,14 +118,17 @@ absl::StatusOr<Rows> Tx::Query(const std::string& sql, absl::Span<const Arg> arg
       switch (st.ColumnType(c)) {
         case SQLITE_NULL: break;
         case SQLITE_INTEGER:
-          cell.null = false;
-          cell.is_int = true;
+          cell.type = Rows::Cell::kInt;
           cell.i = st.Int(c);
           break;
-        default:
-          cell.null = false;
-          cell.s = std::string(st.Bytes(c));
+        default: {
+          const std::string_view bytes = st.Bytes(c);
+          cell.type = Rows::Cell::kText;
+          cell.offset = rows.bytes_.size();
+          cell.size = static_cast<uint32_t>(bytes.size());  // SQLite's values stay under 2^31 bytes
+          rows.bytes_.append(bytes);
           break;
+        }
       }
     }
   }

@@ -106,16 +106,21 @@ class Rows final {
 
  private:
   friend class Tx;
+  // SQLite's values are copied out as the statement steps: integers in
+  // their cell, text and blobs one after another in `bytes_` (a cell is
+  // then plain data, and a large result grows without copying strings).
   struct Cell {
-    bool null = true;
-    bool is_int = false;
     int64_t i = 0;
-    std::string s;
+    size_t offset = 0;  // of the text in bytes_
+    uint32_t size = 0;
+    enum : uint8_t { kNull, kInt, kText } type = kNull;
   };
   int columns_ = 0;
-  std::vector<Cell> cells_;         // SQLite: copied out as the statement steps
+  std::vector<Cell> cells_;
+  std::string bytes_;
   std::unique_ptr<pg::Result> pg_;  // PostgreSQL: the result as libpq holds it
-  const Cell& At(int row, int col) const { return cells_[static_cast<size_t>(row * columns_ + col)]; }
+  const Cell& At(int row, int col) const { return cells_[static_cast<size_t>(row) * columns_ + col]; }
+  std::string_view TextOf(const Cell& c) const { return std::string_view(bytes_).substr(c.offset, c.size); }
 };
 
 // One transaction (see Database::Write and Read).

@@ -1858,6 +1858,30 @@ TEST_F(BookTest, ADayOfOneKamIsWhatTheRecordsOfThatDayHold) {
   EXPECT_EQ(FieldOf(archive_->SummarizeWorkDay(kManager, req).status()), "date");
 }
 
+// A visit done before this release has no done time in its row: the
+// start-up fills it from the record, and "done on time" reads it.
+TEST_F(BookTest, VisitsOfAnEarlierReleaseGetWhenTheyWereDone) {
+  Account a = Create(kKam, NewAccount("甲公司"));
+  auto late = Plan(kKam, a, kStart - absl::Hours(24));
+  ASSERT_TRUE(late.ok()) << late.status();
+  ASSERT_TRUE(Record(kKam, *late, kStart).ok());  // a day after its planned day
+  auto on_time = [&] {
+    auto book = archive_->SummarizeBook(kManager, Month(2026, 11));
+    EXPECT_TRUE(book.ok()) << book.status();
+    EXPECT_EQ(book->cells_size(), 1);
+    return book->cells(0).visits_done() * 10 + book->cells(0).visits_done_on_time();
+  };
+  EXPECT_EQ(on_time(), 10);  // done, not on time
+  ASSERT_TRUE(
+      store_->Write([](ClientsTx& tx) { return tx.db().Exec("UPDATE children SET done_micros = 0", {}); }).ok());
+  EXPECT_EQ(on_time(), 11);  // as stored: done at the epoch, before its day
+  auto filled = store_->Write<int>([](ClientsTx& tx) { return tx.FillVisitsDone(); });
+  ASSERT_TRUE(filled.ok()) << filled.status();
+  EXPECT_EQ(*filled, 1);
+  EXPECT_EQ(on_time(), 10);
+  EXPECT_EQ(*store_->Write<int>([](ClientsTx& tx) { return tx.FillVisitsDone(); }), 0);  // none left
+}
+
 // A ledger entry stored by an earlier release has no amount in its row: the
 // start-up fills it from the record, and the receivables count it.
 TEST_F(BookTest, LedgerRowsOfAnEarlierReleaseGetTheirAmount) {

@@ -57,11 +57,11 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
   const absl::Time as_of_end = absl::FromCivil(ToCivilDay(as_of) + 1, zone_);
   const int64_t from_micros = absl::ToUnixMicros(absl::FromCivil(first, zone_));
   const int64_t to_micros = absl::ToUnixMicros(absl::FromCivil(last + 1, zone_)) - 1;
+  auto day_of_micros = [&](int64_t micros) { return absl::ToCivilDay(absl::FromUnixMicros(micros), zone_); };
   auto month_of_micros = [&](int64_t micros) {
-    const absl::CivilDay d = absl::ToCivilDay(absl::FromUnixMicros(micros), zone_);
+    const absl::CivilDay d = day_of_micros(micros);
     return d.year() * 100 + d.month();
   };
-  auto day_of = [&](const google::protobuf::Timestamp& t) { return absl::ToCivilDay(FromProto(t), zone_); };
 
   using Key = std::tuple<std::string, std::string, int64_t>;
   std::map<Key, Figures> cells;
@@ -74,33 +74,31 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
     ASSIGN_OR_RETURN(auto accounts, tx.NewAccounts(from_micros, to_micros, req.owner(), req.segment()));
     for (const BookRow& r : accounts) ++cells[Key(r.owner, r.segment, month_of_micros(r.key))].new_accounts;
 
-    ASSIGN_OR_RETURN(auto visits, tx.BookChildren(kVisit, from_micros, to_micros, true, req.owner(), req.segment(), 0));
-    for (const BookRow& r : visits) {
-      ASSIGN_OR_RETURN(auto v, Parsed<v1::Visit>(r));
+    ASSIGN_OR_RETURN(auto visits, tx.BookVisits(from_micros, to_micros, req.owner(), req.segment()));
+    const int64_t as_of_end_micros = absl::ToUnixMicros(as_of_end);
+    for (const BookRow& r : visits) {  // by visitor; the key is the planned time
       Figures& f = cells[Key(r.owner, r.segment, month_of_micros(r.key))];
       ++f.visits_planned;
-      switch (v.state()) {
+      switch (r.state) {
         case v1::Visit::DONE:
           ++f.visits_done;
-          if (day_of(v.visit_time()) <= day_of(v.planned_time())) ++f.visits_done_on_time;
+          if (day_of_micros(r.done_micros) <= day_of_micros(r.key)) ++f.visits_done_on_time;
           break;
         case v1::Visit::CANCELLED: ++f.visits_cancelled; break;
         default:
-          if (FromProto(v.planned_time()) < as_of_end) ++f.visits_missed;
+          if (r.key < as_of_end_micros) ++f.visits_missed;
           break;
       }
     }
 
     const int64_t first_day = first.year() * 10000 + first.month() * 100 + 1;
     const int64_t last_day = last.year() * 10000 + last.month() * 100 + 31;
-    ASSIGN_OR_RETURN(auto payments, tx.BookChildren(kLedgerEntry, first_day, last_day, false, req.owner(),
-                                                    req.segment(), v1::LedgerEntry::PAYMENT));
+    ASSIGN_OR_RETURN(auto payments, tx.BookPayments(first_day, last_day, req.owner(), req.segment()));
     for (const BookRow& r : payments) {  // stored negative: they lower what is owed
       RETURN_IF_ERROR(AddToFigure(cells[Key(r.owner, r.segment, r.key / 100)].payments, -r.amount));
     }
 
-    ASSIGN_OR_RETURN(auto feedback,
-                     tx.BookChildren(kFeedback, from_micros, to_micros, false, req.owner(), req.segment(), 0));
+    ASSIGN_OR_RETURN(auto feedback, tx.BookChildren(kFeedback, from_micros, to_micros, req.owner(), req.segment()));
     for (const BookRow& r : feedback) {
       ASSIGN_OR_RETURN(auto fb, Parsed<v1::Feedback>(r));
       if (fb.kind() != v1::Feedback::COMPLAINT) continue;
@@ -118,16 +116,14 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
     // Receivables: payments settle the charges of their own account only,
     // so each account is aged, then added to its owner's book.
     ASSIGN_OR_RETURN(auto ledger, tx.LedgerOfOwners(req.owner(), req.segment()));
-    std::map<std::string, std::pair<std::string, std::vector<LedgerLine>>> by_account;
-    for (const BookRow& r : ledger) {
-      auto& account = by_account[r.account_id];
-      account.first = r.owner;
-      account.second.push_back(LedgerLine{FromDayKey(r.key) - absl::CivilDay(1970, 1, 1), r.amount});
-    }
     const int64_t as_of_day = DayNumber(as_of);
-    for (auto& [id, account] : by_account) {
-      const Aging aged = AgeAccount(std::move(account.second), as_of_day);
-      Book& book = books[account.first];
+    const absl::CivilDay epoch(1970, 1, 1);
+    for (const ClientsTx::AccountLedger& account : ledger) {
+      std::vector<LedgerLine> lines;
+      lines.reserve(account.entries.size());
+      for (const auto& [day, amount] : account.entries) lines.push_back(LedgerLine{FromDayKey(day) - epoch, amount});
+      const Aging aged = AgeAccount(std::move(lines), as_of_day);
+      Book& book = books[account.owner];
       if (!book.aging.Add(aged)) return SumTooLarge();
       for (int64_t v : {book.aging.balance, book.aging.days_0_30, book.aging.days_31_60, book.aging.days_61_90,
                         book.aging.over_90, book.aging.unapplied_credit}) {

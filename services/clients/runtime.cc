@@ -49,6 +49,9 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config,
   ASSIGN_OR_RETURN(const int filled,
                    store->Write<int>([](ClientsTx& tx) -> absl::StatusOr<int> { return tx.FillLedgerAmounts(); }));
   if (filled > 0) spdlog::info("{} ledger entries stored before this release got their amount column", filled);
+  ASSIGN_OR_RETURN(const int visits,
+                   store->Write<int>([](ClientsTx& tx) -> absl::StatusOr<int> { return tx.FillVisitsDone(); }));
+  if (visits > 0) spdlog::info("{} visits done before this release got their done_micros column", visits);
   rt->parts.archive = std::make_unique<Archive>(store, clock, rt->page_tokens(), zone, std::move(departments));
   // Feedback alerts go to the notifications service through the outbox.
   rt->parts.outbox = std::make_unique<StoreOutbox<ClientsStore, ClientsTx>>(store);

@@ -169,15 +169,15 @@ absl::Status ClientsTx::PutChild(const ChildRecord& r) {
   // with it (the figures of the book count for them).
   return tx_.Exec(
       "INSERT INTO children(name, kind, account_id, state, category, due_micros, person, reference, sort_key, data,"
-      " owner, segment, amount) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+      " owner, segment, amount, done_micros) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
       " COALESCE((SELECT a.owner FROM accounts a WHERE a.id = $3), ''),"
-      " COALESCE((SELECT a.industry_segment FROM accounts a WHERE a.id = $3), ''), $11)"
+      " COALESCE((SELECT a.industry_segment FROM accounts a WHERE a.id = $3), ''), $11, $12)"
       " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, account_id = excluded.account_id,"
       " state = excluded.state, category = excluded.category, due_micros = excluded.due_micros,"
       " person = excluded.person, reference = excluded.reference, sort_key = excluded.sort_key, data = excluded.data,"
-      " amount = excluded.amount",
+      " amount = excluded.amount, done_micros = excluded.done_micros",
       {r.name, r.kind, r.account_id, r.state, r.category, r.due_micros, r.person, Arg::OrNull(r.reference), r.sort_key,
-       Arg::Blob(r.data), r.amount});
+       Arg::Blob(r.data), r.amount, r.done_micros});
 }
 
 absl::Status ClientsTx::DeleteChild(const std::string& name) {
@@ -239,19 +239,60 @@ absl::StatusOr<std::vector<BookRow>> ClientsTx::NewAccounts(int64_t from, int64_
 }
 
 absl::StatusOr<std::vector<BookRow>> ClientsTx::BookChildren(const std::string& kind, int64_t from, int64_t to,
-                                                             bool by_person, const std::string& owner,
-                                                             const std::string& segment, int state) {
+                                                             const std::string& owner, const std::string& segment) {
   db::Params p;
-  const char* who = by_person ? "person" : "owner";
   const std::string k = p.Add(kind);
   const std::string first = p.Add(from);
-  std::string sql = absl::StrCat("SELECT account_id, ", who,
-                                 ", segment, state, sort_key, data, amount FROM children WHERE kind = ", k,
-                                 " AND sort_key BETWEEN ", first, " AND ", p.Add(to));
-  if (!owner.empty()) sql += absl::StrCat(" AND ", who, " = ", p.Add(owner));
+  std::string sql =
+      absl::StrCat("SELECT account_id, owner, segment, state, sort_key, data, amount FROM children WHERE kind = ", k,
+                   " AND sort_key BETWEEN ", first, " AND ", p.Add(to));
+  if (!owner.empty()) sql += " AND owner = " + p.Add(owner);
   if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
-  if (state != 0) sql += " AND state = " + p.Add(state);
   return BookRows(tx_.Query(sql, p.args()));
+}
+
+// The kinds of the next two are spelled out, for their covering partial
+// indexes (children_visits, children_payments) to be chosen.
+absl::StatusOr<std::vector<BookRow>> ClientsTx::BookVisits(int64_t from, int64_t to, const std::string& visitor,
+                                                           const std::string& segment) {
+  db::Params p;
+  const std::string first = p.Add(from);
+  std::string sql = absl::StrCat("SELECT person, segment, state, sort_key, done_micros FROM children WHERE kind = '",
+                                 kVisit, "' AND sort_key BETWEEN ", first, " AND ", p.Add(to));
+  if (!visitor.empty()) sql += " AND person = " + p.Add(visitor);
+  if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  std::vector<BookRow> out(static_cast<size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) {
+    BookRow& row = out[static_cast<size_t>(i)];
+    row.owner = r.Text(i, 0);
+    row.segment = r.Text(i, 1);
+    row.state = static_cast<int>(r.Int(i, 2));
+    row.key = r.Int(i, 3);
+    row.done_micros = r.Int(i, 4);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<BookRow>> ClientsTx::BookPayments(int64_t first_day, int64_t last_day,
+                                                             const std::string& owner, const std::string& segment) {
+  db::Params p;
+  const std::string state = p.Add(static_cast<int>(v1::LedgerEntry::PAYMENT));
+  const std::string first = p.Add(first_day);
+  std::string sql = absl::StrCat("SELECT owner, segment, sort_key, amount FROM children WHERE kind = '", kLedgerEntry,
+                                 "' AND state = ", state, " AND sort_key BETWEEN ", first, " AND ", p.Add(last_day));
+  if (!owner.empty()) sql += " AND owner = " + p.Add(owner);
+  if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
+  ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
+  std::vector<BookRow> out(static_cast<size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) {
+    BookRow& row = out[static_cast<size_t>(i)];
+    row.owner = r.Text(i, 0);
+    row.segment = r.Text(i, 1);
+    row.key = r.Int(i, 2);
+    row.amount = r.Int(i, 3);
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<ChildRecord>> ClientsTx::DayChildren(const std::string& kind, const char* column,
@@ -271,21 +312,29 @@ absl::StatusOr<std::vector<ChildRecord>> ClientsTx::DayChildren(const std::strin
   return Children(r);
 }
 
-absl::StatusOr<std::vector<BookRow>> ClientsTx::LedgerOfOwners(const std::string& owner, const std::string& segment) {
-  // The kind is spelled out, for the covering index children_ledger (its
-  // WHERE) to be chosen.
+absl::StatusOr<std::vector<ClientsTx::AccountLedger>> ClientsTx::LedgerOfOwners(const std::string& owner,
+                                                                                const std::string& segment) {
+  // Account by account (CROSS JOIN keeps SQLite's loops in this order: one
+  // seek of the ledger per account, not one of the accounts per entry; in
+  // the order of ids, the book's whole ledger needs no sort); the kind is
+  // spelled out, for the covering index children_ledger (its WHERE) to be
+  // chosen.
   db::Params p;
   std::string sql = absl::StrCat(
-      "SELECT c.account_id, a.owner, a.industry_segment, 0, c.sort_key, c.amount FROM children c"
-      " JOIN accounts a ON a.id = c.account_id WHERE c.kind = '",
-      kLedgerEntry, "'");
+      "SELECT a.id, a.owner, c.sort_key, c.amount FROM accounts a CROSS JOIN children c"
+      " WHERE c.kind = '",
+      kLedgerEntry, "' AND c.account_id = a.id");
   if (!owner.empty()) sql += " AND a.owner = " + p.Add(owner);
   if (!segment.empty()) sql += " AND a.industry_segment = " + p.Add(segment);
+  sql += " ORDER BY a.id";
   ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
-  std::vector<BookRow> out(static_cast<size_t>(r.size()));
+  std::vector<AccountLedger> out;
   for (int i = 0; i < r.size(); ++i) {
-    out[i] = BookRow{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), static_cast<int>(r.Int(i, 3)),
-                     r.Int(i, 4),  r.Int(i, 5),  std::string()};
+    std::string id = r.Text(i, 0);
+    if (out.empty() || out.back().account_id != id) {
+      out.push_back(AccountLedger{std::move(id), r.Text(i, 1), {}});
+    }
+    out.back().entries.emplace_back(r.Int(i, 2), r.Int(i, 3));
   }
   return out;
 }
@@ -313,6 +362,26 @@ absl::StatusOr<int> ClientsTx::FillLedgerAmounts() {
       int64_t amount = e.amount().amount_minor();
       if (e.type() == v1::LedgerEntry::PAYMENT) amount = -amount;
       RETURN_IF_ERROR(tx_.Exec("UPDATE children SET amount = $1 WHERE name = $2", {amount, r.Text(i, 0)}));
+      ++filled;
+    }
+    after = r.Text(r.size() - 1, 0);
+  }
+  return filled;
+}
+
+absl::StatusOr<int> ClientsTx::FillVisitsDone() {
+  int filled = 0;
+  for (std::string after;;) {  // in batches, by name
+    ASSIGN_OR_RETURN(auto r, tx_.Query("SELECT name, data FROM children WHERE kind = $1 AND state = $2"
+                                       " AND done_micros = 0 AND name > $3 ORDER BY name LIMIT 500",
+                                       {std::string(kVisit), static_cast<int>(v1::Visit::DONE), after}));
+    if (r.empty()) break;
+    for (int i = 0; i < r.size(); ++i) {
+      v1::Visit v;
+      if (!v.ParseFromString(r.Bytes(i, 1))) return absl::DataLossError(r.Text(i, 0) + " cannot be read");
+      const int64_t done = ToUnixMicros(v.visit_time());
+      if (done == 0) continue;  // (done at the epoch itself: nothing to fill)
+      RETURN_IF_ERROR(tx_.Exec("UPDATE children SET done_micros = $1 WHERE name = $2", {done, r.Text(i, 0)}));
       ++filled;
     }
     after = r.Text(r.size() - 1, 0);

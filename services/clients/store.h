@@ -55,17 +55,18 @@ inline constexpr char kFeedback[] = "feedback";
 inline constexpr char kLedgerEntry[] = "ledger_entry";
 
 struct ChildRecord {
-  std::string name;        // full resource name, the primary key
-  std::string kind;        // one of the constants above
-  std::string account_id;  // the parent account's id
-  int state = 0;           // the resource's state enum, for filters
-  int category = 0;        // a second filter: activity type, preference category, feedback severity
-  int64_t due_micros = 0;  // a deadline for "overdue" queries; 0 = none
-  std::string person;      // visitor / assignee, for filters
-  std::string reference;   // unique per (kind, account) when not empty
-  int64_t sort_key = 0;    // list order (then by name)
-  int64_t amount = 0;      // ledger entries: what it adds to what the account owes (payments negative)
-  std::string data;        // the serialized resource
+  std::string name;         // full resource name, the primary key
+  std::string kind;         // one of the constants above
+  std::string account_id;   // the parent account's id
+  int state = 0;            // the resource's state enum, for filters
+  int category = 0;         // a second filter: activity type, preference category, feedback severity
+  int64_t due_micros = 0;   // a deadline for "overdue" queries; 0 = none
+  std::string person;       // visitor / assignee, for filters
+  std::string reference;    // unique per (kind, account) when not empty
+  int64_t sort_key = 0;     // list order (then by name)
+  int64_t amount = 0;       // ledger entries: what it adds to what the account owes (payments negative)
+  int64_t done_micros = 0;  // visits: when it was done; 0 = not done
+  std::string data;         // the serialized resource
 };
 
 struct ChildQuery {
@@ -87,9 +88,10 @@ struct BookRow {
   std::string owner;
   std::string segment;
   int state = 0;
-  int64_t key = 0;     // accounts: create micros; children: sort_key
-  int64_t amount = 0;  // ledger entries: ChildRecord::amount
-  std::string data;    // children: the serialized resource
+  int64_t key = 0;          // accounts: create micros; children: sort_key
+  int64_t amount = 0;       // ledger entries: ChildRecord::amount
+  std::string data;         // children: the serialized resource
+  int64_t done_micros = 0;  // visits: ChildRecord::done_micros
 };
 
 // A transaction on the archive: the queries of its own tables, and what
@@ -119,13 +121,19 @@ class ClientsTx : public db::TxBase {
 
   // The figures of the book: accounts created in [from, to] (micros) by
   // their first owner and segment; children of `kind` with sort_key in
-  // [from, to], by their visitor (`by_person`) or by their account's owner
-  // and segment when added, in `state` (0 = any); every ledger entry with
-  // its account's owner and segment now. Empty filters match all.
+  // [from, to] by their account's owner and segment when added, with data;
+  // visits planned in [from, to] (micros) by their visitor, and PAYMENT
+  // entries dated in [from, to] (yyyymmdd), both without data, from
+  // covering indexes; every ledger entry with its account's owner now.
+  // Empty filters match all.
   absl::StatusOr<std::vector<BookRow>> NewAccounts(int64_t from_micros, int64_t to_micros, const std::string& owner,
                                                    const std::string& segment);
-  absl::StatusOr<std::vector<BookRow>> BookChildren(const std::string& kind, int64_t from, int64_t to, bool by_person,
-                                                    const std::string& owner, const std::string& segment, int state);
+  absl::StatusOr<std::vector<BookRow>> BookChildren(const std::string& kind, int64_t from, int64_t to,
+                                                    const std::string& owner, const std::string& segment);
+  absl::StatusOr<std::vector<BookRow>> BookVisits(int64_t from_micros, int64_t to_micros, const std::string& visitor,
+                                                  const std::string& segment);
+  absl::StatusOr<std::vector<BookRow>> BookPayments(int64_t first_day, int64_t last_day, const std::string& owner,
+                                                    const std::string& segment);
   // One person's records of a day (SummarizeWorkDay): children of `kind`
   // with sort_key in [from, to] whose `column` ("person" or "owner") is
   // `who` (or, with `or_unset`, empty: activities stored before their row
@@ -133,12 +141,21 @@ class ClientsTx : public db::TxBase {
   absl::StatusOr<std::vector<ChildRecord>> DayChildren(const std::string& kind, const char* column,
                                                        const std::string& who, bool or_unset, int64_t from, int64_t to,
                                                        int state, int limit);
-  // (LedgerOfOwners reads only the rows' columns: no data.)
-  absl::StatusOr<std::vector<BookRow>> LedgerOfOwners(const std::string& owner, const std::string& segment);
+  // Every account with ledger entries, in the book of `owner` and `segment`
+  // now (empty = any), with its entries (only the rows' columns: no data).
+  struct AccountLedger {
+    std::string account_id;
+    std::string owner;
+    std::vector<std::pair<int64_t, int64_t>> entries;  // (yyyymmdd, amount)
+  };
+  absl::StatusOr<std::vector<AccountLedger>> LedgerOfOwners(const std::string& owner, const std::string& segment);
   // Ledger entries stored before their row kept the amount (by an earlier
   // release) get it from their record; how many. At every start-up (the
   // rows left have no amount, so it costs a scan of one index).
   absl::StatusOr<int> FillLedgerAmounts();
+  // Visits done, stored before their row kept when (done_micros), get it
+  // from their record; how many. At every start-up, as FillLedgerAmounts.
+  absl::StatusOr<int> FillVisitsDone();
   // The PAYMENT entries dated `date_key` (yyyymmdd) on accounts in
   // `owner`'s book when posted, summed.
   absl::StatusOr<int64_t> DayPayments(const std::string& owner, int64_t date_key);

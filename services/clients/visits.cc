@@ -26,6 +26,7 @@ ChildRecord ToRecord(const Visit& v, const std::string& account_id) {
   // Only a planned visit can become overdue.
   r.due_micros = v.state() == Visit::PLANNED ? ToUnixMicros(v.planned_time()) : 0;
   r.sort_key = ToUnixMicros(v.planned_time());
+  r.done_micros = v.state() == Visit::DONE ? ToUnixMicros(v.visit_time()) : 0;
   r.data = v.SerializeAsString();
   return r;
 }

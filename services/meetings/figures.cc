@@ -122,8 +122,8 @@ struct CellFigures {
 
   bool empty() const {
     return definite.empty() && actualised.empty() && new_definite.empty() && cancelled.empty() && revalued_up.empty() &&
-           revalued_down.empty() && slipped.empty() && pipeline.empty() && enquiries == 0 && lost.empty() &&
-           notice_revisions == 0;
+           revalued_down.empty() && slipped.empty() && pipeline.empty() && enquiries == 0 &&
+           enquiries_contracted == 0 && enquiries_lost == 0 && lost.empty() && notice_revisions == 0;
   }
 };
 
@@ -207,6 +207,51 @@ absl::StatusOr<int> Meetings::FillSalesFacts() {
 
 Figures::Figures(const Context& ctx) : ctx_(ctx) {}
 
+namespace {
+
+// The parts of a SalesSummary a read_mask asks for; all when it is empty.
+struct SalesParts {
+  bool definite = true, actualised = true, pipeline = true, new_definite = true, cancelled = true, revalued_up = true,
+       revalued_down = true, slipped = true, enquiries = true, enquiries_contracted = true, enquiries_lost = true,
+       lost = true, notice_revisions = true, top_accounts = true;
+  bool changes() const { return new_definite || cancelled || revalued_up || revalued_down || slipped; }
+  bool enquiry_figures() const { return enquiries || enquiries_contracted || enquiries_lost; }
+};
+
+absl::StatusOr<SalesParts> PartsOf(const google::protobuf::FieldMask& mask) {
+  if (mask.paths_size() == 0) return SalesParts();
+  static const auto* kParts = new std::map<std::string, bool SalesParts::*>{
+      {"cells.definite", &SalesParts::definite},
+      {"cells.actualised", &SalesParts::actualised},
+      {"cells.pipeline", &SalesParts::pipeline},
+      {"cells.new_definite", &SalesParts::new_definite},
+      {"cells.cancelled", &SalesParts::cancelled},
+      {"cells.revalued_up", &SalesParts::revalued_up},
+      {"cells.revalued_down", &SalesParts::revalued_down},
+      {"cells.slipped", &SalesParts::slipped},
+      {"cells.enquiries", &SalesParts::enquiries},
+      {"cells.enquiries_contracted", &SalesParts::enquiries_contracted},
+      {"cells.enquiries_lost", &SalesParts::enquiries_lost},
+      {"cells.lost", &SalesParts::lost},
+      {"cells.notice_revisions", &SalesParts::notice_revisions},
+      {"top_accounts", &SalesParts::top_accounts},
+  };
+  SalesParts parts;
+  for (const auto& [path, part] : *kParts) parts.*part = false;
+  for (const std::string& path : mask.paths()) {
+    if (path == "cells") {
+      for (const auto& [name, part] : *kParts) parts.*part = parts.*part || name != "top_accounts";
+    } else if (auto it = kParts->find(path); it != kParts->end()) {
+      parts.*(it->second) = true;
+    } else if (path != "cells.owner" && path != "cells.segment" && path != "cells.month" && path != "as_of") {
+      return InvalidArgument("read_mask", absl::StrCat("\"", Utf8Prefix(path, 100), "\" names no part of the summary"));
+    }
+  }
+  return parts;
+}
+
+}  // namespace
+
 absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, const v1::SummarizeSalesRequest& req) {
   RETURN_IF_ERROR(
       who.Require({Role::kManager, Role::kKeyAccountManager, Role::kGmOffice, Role::kService, Role::kDepartment},
@@ -232,6 +277,7 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
   if (req.top_accounts() < 0 || req.top_accounts() > 100) {
     return InvalidArgument("top_accounts", "must be between 0 and 100");
   }
+  ASSIGN_OR_RETURN(const SalesParts parts, PartsOf(req.read_mask()));
   const int64_t as_of_micros = absl::ToUnixMicros(as_of);
 
   std::map<CellKey, CellFigures> cells;
@@ -242,63 +288,85 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
   const ChangeQuery on_books{"event_month", from, to, as_of_micros, req.owner(), req.segment()};
   const FactQuery settled{"event_month", from, to, false, req.owner(), req.segment(), {Meeting::SETTLED}};
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto books, tx.SumDefiniteChanges(on_books, false));
+    std::vector<DefiniteSum> books, made;
+    if (parts.definite) {
+      ASSIGN_OR_RETURN(books, tx.SumDefiniteChanges(on_books, false));
+    }
     for (const DefiniteSum& d : books) {
       RETURN_IF_ERROR(cell_of(d.owner, d.segment, d.month).definite.Add(d.meetings, d.delta));
     }
-    ASSIGN_OR_RETURN(auto made,
-                     tx.SumDefiniteChanges({"change_month", from, to, as_of_micros, req.owner(), req.segment()}, true));
+    if (parts.changes()) {
+      ASSIGN_OR_RETURN(
+          made, tx.SumDefiniteChanges({"change_month", from, to, as_of_micros, req.owner(), req.segment()}, true));
+    }
     for (const DefiniteSum& d : made) {
       CellFigures& cell = cell_of(d.owner, d.segment, d.month);
       switch (d.kind) {
-        case DefiniteChange::kNew: RETURN_IF_ERROR(cell.new_definite.Add(d.changes, d.delta)); break;
-        case DefiniteChange::kCancelled: RETURN_IF_ERROR(cell.cancelled.Add(d.changes, d.delta.Negated())); break;
+        case DefiniteChange::kNew:
+          if (parts.new_definite) RETURN_IF_ERROR(cell.new_definite.Add(d.changes, d.delta));
+          break;
+        case DefiniteChange::kCancelled:
+          if (parts.cancelled) RETURN_IF_ERROR(cell.cancelled.Add(d.changes, d.delta.Negated()));
+          break;
         case DefiniteChange::kRevalued:
           // Each measure's rise goes up and its fall down; a meeting is
           // counted where its total went.
-          RETURN_IF_ERROR(cell.revalued_up.Add(d.rising, d.rises));
-          RETURN_IF_ERROR(cell.revalued_down.Add(d.changes - d.rising, d.rises.Minus(d.delta)));
+          if (parts.revalued_up) RETURN_IF_ERROR(cell.revalued_up.Add(d.rising, d.rises));
+          if (parts.revalued_down)
+            RETURN_IF_ERROR(cell.revalued_down.Add(d.changes - d.rising, d.rises.Minus(d.delta)));
           break;
-        case DefiniteChange::kSlippedOut: RETURN_IF_ERROR(cell.slipped.Add(d.changes, d.delta.Negated())); break;
+        case DefiniteChange::kSlippedOut:
+          if (parts.slipped) RETURN_IF_ERROR(cell.slipped.Add(d.changes, d.delta.Negated()));
+          break;
         default: break;  // slipped in: counted where it came to
       }
     }
-    ASSIGN_OR_RETURN(auto bills, tx.SumSalesFacts(FactGroup::kSettled, settled));
+    std::vector<FactSum> bills, open, enquiries, closed;
+    if (parts.actualised) {
+      ASSIGN_OR_RETURN(bills, tx.SumSalesFacts(FactGroup::kSettled, settled));
+    }
     for (const FactSum& f : bills)
       RETURN_IF_ERROR(cell_of(f.owner, f.segment, f.month).actualised.Add(f.facts, f.value));
-    ASSIGN_OR_RETURN(auto open, tx.SumSalesFacts(FactGroup::kOpen, {"event_month",
-                                                                    from,
-                                                                    to,
-                                                                    true,
-                                                                    req.owner(),
-                                                                    req.segment(),
-                                                                    {Meeting::ENQUIRY, Meeting::SITE_VISIT,
-                                                                     Meeting::NEGOTIATING, Meeting::INTENT}}));
+    if (parts.pipeline) {
+      ASSIGN_OR_RETURN(open, tx.SumSalesFacts(FactGroup::kOpen, {"event_month",
+                                                                 from,
+                                                                 to,
+                                                                 true,
+                                                                 req.owner(),
+                                                                 req.segment(),
+                                                                 {Meeting::ENQUIRY, Meeting::SITE_VISIT,
+                                                                  Meeting::NEGOTIATING, Meeting::INTENT}}));
+    }
     for (const FactSum& f : open) {
       RETURN_IF_ERROR(cell_of(f.owner, f.segment, f.month).pipeline[f.state].Add(f.facts, f.value));
     }
-    ASSIGN_OR_RETURN(
-        auto enquiries,
-        tx.SumSalesFacts(FactGroup::kEnquiries, {"create_month", from, to, false, req.owner(), req.segment(), {}}));
+    if (parts.enquiry_figures()) {
+      ASSIGN_OR_RETURN(enquiries, tx.SumSalesFacts(FactGroup::kEnquiries,
+                                                   {"create_month", from, to, false, req.owner(), req.segment(), {}}));
+    }
     for (const FactSum& f : enquiries) {
       CellFigures& cell = cell_of(f.owner, f.segment, f.month);
-      cell.enquiries += f.facts;
-      cell.enquiries_contracted += f.contracted;
-      cell.enquiries_lost += f.lost;
+      if (parts.enquiries) cell.enquiries += f.facts;
+      if (parts.enquiries_contracted) cell.enquiries_contracted += f.contracted;
+      if (parts.enquiries_lost) cell.enquiries_lost += f.lost;
     }
-    ASSIGN_OR_RETURN(
-        auto closed,
-        tx.SumSalesFacts(
-            FactGroup::kClosed,
-            {"close_month", from, to, false, req.owner(), req.segment(), {Meeting::LOST, Meeting::CANCELLED}}));
+    if (parts.lost) {
+      ASSIGN_OR_RETURN(
+          closed,
+          tx.SumSalesFacts(
+              FactGroup::kClosed,
+              {"close_month", from, to, false, req.owner(), req.segment(), {Meeting::LOST, Meeting::CANCELLED}}));
+    }
     for (const FactSum& f : closed) {
       auto& lost = cell_of(f.owner, f.segment, f.month).lost[{f.state, f.lost_reason, f.competitor}];
       lost.first += f.facts;
       RETURN_IF_ERROR(AddToFigure(lost.second, f.lost_value));
     }
-    ASSIGN_OR_RETURN(auto revisions, tx.LaterRevisions(from, to, req.owner(), req.segment()));
-    for (const auto& [key, n] : revisions) cells[key].notice_revisions += n;
-    if (req.top_accounts() > 0) {
+    if (parts.notice_revisions) {
+      ASSIGN_OR_RETURN(auto revisions, tx.LaterRevisions(from, to, req.owner(), req.segment()));
+      for (const auto& [key, n] : revisions) cells[key].notice_revisions += n;
+    }
+    if (parts.top_accounts && req.top_accounts() > 0) {
       ASSIGN_OR_RETURN(top, tx.TopDefiniteAccounts(on_books, req.top_accounts()));
       std::vector<std::string> names;
       for (const AccountSum& a : top) names.push_back(a.account);

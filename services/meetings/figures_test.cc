@@ -6,9 +6,13 @@
 
 #include <limits>
 #include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "common/errors.h"
 #include "common/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "services/meetings/sales_fixture.h"
 
 namespace atrium::meetings {
@@ -266,6 +270,65 @@ TEST_F(FiguresTest, TheMonthsFiguresAreWhatWasDone) {
   const SalesSummary finance = Summary(req);
   EXPECT_FALSE(finance.cells().empty());
   for (const auto& c : finance.cells()) EXPECT_EQ(c.segment(), "finance");
+}
+
+// A caller asks for the parts it needs (read_mask); each part is what the
+// whole summary holds of it, and a cell with none of them is left out.
+TEST_F(FiguresTest, AReadMaskGivesThePartsItNamesAndNothingElse) {
+  RunTheMonth();
+  auto req = Range(M(2026, 11), M(2027, 1));
+  req.set_top_accounts(5);
+  const SalesSummary all = Summary(req);
+  // The whole summary cut down to `fields` of each cell (and its top
+  // accounts when asked for).
+  auto cut = [&](const std::set<std::string>& fields, bool top) {
+    SalesSummary out;
+    *out.mutable_as_of() = all.as_of();
+    for (SalesSummary::Cell c : all.cells()) {
+      const auto* descriptor = c.GetDescriptor();
+      const auto* reflection = c.GetReflection();
+      bool any = false;
+      for (int i = 0; i < descriptor->field_count(); ++i) {
+        const auto* f = descriptor->field(i);
+        if (f->name() == "owner" || f->name() == "segment" || f->name() == "month") continue;
+        if (!fields.count(f->name())) {
+          reflection->ClearField(&c, f);
+        } else {
+          any = any || (f->is_repeated() ? reflection->FieldSize(c, f) > 0 : reflection->HasField(c, f));
+        }
+      }
+      if (any) *out.add_cells() = c;
+    }
+    if (top) *out.mutable_top_accounts() = all.top_accounts();
+    return out;
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::set<std::string>>> masks = {
+      {{"cells.definite"}, {"definite"}},
+      {{"cells.actualised", "cells.notice_revisions"}, {"actualised", "notice_revisions"}},
+      {{"cells.new_definite"}, {"new_definite"}},
+      {{"cells.revalued_down", "cells.slipped"}, {"revalued_down", "slipped"}},
+      {{"cells.cancelled", "cells.lost"}, {"cancelled", "lost"}},
+      {{"cells.enquiries_lost", "cells.pipeline"}, {"enquiries_lost", "pipeline"}},
+      {{"cells.enquiries", "cells.enquiries_contracted", "cells.owner", "as_of"},
+       {"enquiries", "enquiries_contracted"}},
+  };
+  for (const auto& [paths, fields] : masks) {
+    auto masked = req;
+    for (const auto& p : paths) masked.mutable_read_mask()->add_paths(p);
+    const SalesSummary got = Summary(masked);
+    EXPECT_FALSE(got.cells().empty()) << paths[0];
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(got, cut(fields, false))) << paths[0] << "\n"
+                                                                                             << got.DebugString();
+  }
+  auto masked = req;
+  masked.mutable_read_mask()->add_paths("top_accounts");
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(Summary(masked), cut({}, true)));
+  masked.mutable_read_mask()->add_paths("cells");
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(Summary(masked), all));
+  masked.mutable_read_mask()->set_paths(1, "cells.definite.meetings");  // not a part
+  EXPECT_EQ(FieldOf(meetings_->figures().SummarizeSales(kManager, masked).status()), "read_mask");
+  masked.mutable_read_mask()->set_paths(1, "cell");
+  EXPECT_EQ(FieldOf(meetings_->figures().SummarizeSales(kManager, masked).status()), "read_mask");
 }
 
 TEST_F(FiguresTest, TheBooksCanBeReadAsTheyStoodForPace) {

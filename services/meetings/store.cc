@@ -385,13 +385,14 @@ absl::StatusOr<std::vector<DefiniteSum>> MeetingsTx::SumDefiniteChanges(const Ch
   db::Params p;
   // Grouped in the order of the covering index (schema.cc): month first.
   const std::string group = absl::StrCat(q.column, ", owner, segment", by_kind ? ", kind" : "");
-  std::string rises;
+  // What rose and fell matters to revaluations only (by kind).
+  std::string rises = by_kind ? ", SUM(CASE WHEN total >= 0 THEN 1 ELSE 0 END), " : ", 0, ";
+  absl::StrAppend(&rises, SumsOf(""));
   for (const char* m : {"room_nights", "rooms", "fnb", "conference", "total"}) {
-    absl::StrAppend(&rises, ", SUM(CASE WHEN ", m, " > 0 THEN ", m, " ELSE 0 END)");
+    absl::StrAppend(&rises, by_kind ? absl::StrCat(", SUM(CASE WHEN ", m, " > 0 THEN ", m, " ELSE 0 END)") : ", 0");
   }
   const std::string sql = absl::StrCat("SELECT owner, segment, ", q.column, by_kind ? ", kind" : ", 0",
-                                       ", COUNT(*), SUM(meetings), SUM(CASE WHEN total >= 0 THEN 1 ELSE 0 END), ",
-                                       SumsOf(""), rises, ChangeWhere(p, q), " GROUP BY ", group);
+                                       ", COUNT(*), SUM(meetings)", rises, ChangeWhere(p, q), " GROUP BY ", group);
   auto r = tx_.Query(sql, p.args());
   RETURN_IF_ERROR(Summed(r.status()));
   std::vector<DefiniteSum> out(static_cast<size_t>(r->size()));

@@ -121,9 +121,9 @@ struct DefiniteSum {
   int kind = 0;          // when summed by kind
   int64_t changes = 0;   // how many
   int64_t meetings = 0;  // their meetings (+1 / -1)
-  int64_t rising = 0;    // of them, those whose total did not fall
+  int64_t rising = 0;    // of them, those whose total did not fall (by kind only)
   Amounts delta;         // their sum
-  Amounts rises;         // each measure's rises alone
+  Amounts rises;         // each measure's rises alone (by kind only)
 };
 
 // Sales facts of one (owner, segment, month of `column`[, state[, reason,

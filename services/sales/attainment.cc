@@ -156,10 +156,12 @@ absl::StatusOr<v1::Forecast> Management::ForecastOf(const Principal& who, const 
   *now_req.mutable_end_month() = req.end_month();
   now_req.set_owner(req.kam());
   now_req.set_segment(req.segment());
+  now_req.mutable_read_mask()->add_paths("cells.definite");
   meetings::v1::SummarizeSalesRequest then_req = now_req;
   then_req.mutable_start_month()->set_year(req.start_month().year() - 1);
   then_req.mutable_end_month()->set_year(req.end_month().year() - 1);
   *then_req.mutable_as_of() = ToProto(now - absl::Hours(24 * 365));
+  now_req.mutable_read_mask()->add_paths("cells.pipeline");
   ASSIGN_OR_RETURN(auto sales, figures_->Sales(who, now_req));
   ASSIGN_OR_RETURN(auto then, figures_->Sales(who, then_req));
 

@@ -61,9 +61,11 @@ absl::StatusOr<Scorecard> Management::ScorecardOf(const Principal& who, const st
   *sales_req.mutable_start_month() = ToYearMonth(first);
   *sales_req.mutable_end_month() = ToYearMonth(last);
   sales_req.set_owner(kam);
+  for (const char* path : {"cells.definite", "cells.actualised"}) sales_req.mutable_read_mask()->add_paths(path);
   meetings::v1::SummarizeSalesRequest before_req = sales_req;
   *before_req.mutable_start_month() = ToYearMonth(first - 12);
   *before_req.mutable_end_month() = ToYearMonth(last - 12);
+  sales_req.mutable_read_mask()->add_paths("cells.notice_revisions");
   clients::v1::SummarizeBookRequest book_req;
   *book_req.mutable_start_month() = sales_req.start_month();
   *book_req.mutable_end_month() = sales_req.end_month();

@@ -65,7 +65,11 @@ Request RequestFor(const v1::Target& t, int year, int first, int last) {
 }  // namespace
 
 meetings::v1::SummarizeSalesRequest SalesRequest(const v1::Target& t, int year, int first, int last) {
-  return RequestFor<meetings::v1::SummarizeSalesRequest>(t, year, first, last);
+  auto req = RequestFor<meetings::v1::SummarizeSalesRequest>(t, year, first, last);
+  // Targets measure definite and settled business only.
+  req.mutable_read_mask()->add_paths("cells.definite");
+  req.mutable_read_mask()->add_paths("cells.actualised");
+  return req;
 }
 
 clients::v1::SummarizeBookRequest BookRequest(const v1::Target& t, int year, int first, int last) {

@@ -82,6 +82,10 @@ absl::StatusOr<MonthlyPack> Management::GetMonthlyPack(const Principal& who, con
   *sales_req.mutable_start_month() = req.month();
   *sales_req.mutable_end_month() = req.month();
   sales_req.set_top_accounts(top);
+  for (const char* path :
+       {"cells.enquiries", "cells.enquiries_contracted", "cells.enquiries_lost", "cells.lost", "top_accounts"}) {
+    sales_req.mutable_read_mask()->add_paths(path);
+  }
   ASSIGN_OR_RETURN(auto sales, figures_->Sales(who, sales_req));
   clients::v1::SummarizeBookRequest book_req;
   *book_req.mutable_start_month() = req.month();
