@@ -7,6 +7,9 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libhiredis-dev libspdlog-dev libjwt-dev libjansson-dev libsqlite3-dev libssl-dev prometheus-cpp-dev libpq-dev
   libgtest-dev libbenchmark-dev
+  # printed documents: PDF by Cairo, text by Pango in the Noto CJK fonts;
+  # poppler's pdftotext and pdftoppm read them back in the tests
+  libpango1.0-dev libcairo2-dev fonts-noto-cjk fontconfig poppler-utils
   redis-server sqlite3 openssl tzdata clang-format prometheus buildah postgresql
   # bench/outside.sh: h2load, and what the script reads its figures with;
   # python3 for its free ports and for the README walk-through test
