@@ -100,6 +100,7 @@ int Usage(bool asked = false) {
                "  atrium health SERVICE\n"
                "  atrium SERVICE help\n"
                "  atrium SERVICE METHOD [path=value ...] [--request JSON] [--json] [--addr HOST:PORT] [--token T]\n"
+               "                 [--out FILE]   (a method that prints a document writes it to FILE)\n"
                "  atrium notices watch --department D [--redis HOST:PORT] [--prefix atrium] [--sign] [--json]\n"
                "  atrium notices sign DISPATCH [--remark TEXT]\n"
                "  atrium sales pack --month YYYY-MM [--pace N] [--top N] [--json]   the monthly analysis pack\n"
@@ -324,6 +325,28 @@ int Help(const google::protobuf::ServiceDescriptor* svc, const std::string& serv
   return 0;
 }
 
+// A printed document (atrium.type.v1.Document) goes to the file --out names.
+int SaveDocument(const Message& document, const Options& o) {
+  auto it = o.flags.find("out");
+  if (it == o.flags.end() || it->second.empty()) {
+    std::cerr << "error: the answer is a document: give --out FILE\n";
+    return 2;
+  }
+  const auto* d = document.GetDescriptor();
+  const auto* r = document.GetReflection();
+  const std::string data = r->GetString(document, d->FindFieldByName("data"));
+  std::ofstream file(it->second, std::ios::binary | std::ios::trunc);
+  file.write(data.data(), static_cast<std::streamsize>(data.size()));
+  file.close();
+  if (!file) {
+    std::cerr << "error: cannot write " << it->second << "\n";
+    return 1;
+  }
+  std::cout << "wrote " << it->second << ": " << r->GetString(document, d->FindFieldByName("media_type")) << ", "
+            << r->GetInt32(document, d->FindFieldByName("page_count")) << " page(s), " << data.size() << " bytes\n";
+  return 0;
+}
+
 int Call(const std::string& service, const Options& o) {
   const ServiceInfo& info = Services().at(service);
   const auto* svc = info.file()->pool()->FindServiceByName(info.full_name);
@@ -357,7 +380,9 @@ int Call(const std::string& service, const Options& o) {
       return 2;
     }
   }
-  auto channel = grpc::CreateChannel(AddressFor(service, o), grpc::InsecureChannelCredentials());
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);  // a printed document can be large
+  auto channel = grpc::CreateCustomChannel(AddressFor(service, o), grpc::InsecureChannelCredentials(), args);
   grpc::GenericStub stub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(absl::ToInt64Milliseconds(o.timeout)));
@@ -382,6 +407,7 @@ int Call(const std::string& service, const Options& o) {
     std::cerr << "error: cannot parse the response\n";
     return 1;
   }
+  if (response->GetDescriptor()->full_name() == "atrium.type.v1.Document") return SaveDocument(*response, o);
   return PrintMessage(*response, o.json);
 }
 

@@ -19,6 +19,7 @@ struct Document::Block {
   std::vector<std::string> header;  // table: the header; signatures: the captions
   std::vector<double> widths;
   std::vector<Row> rows;  // paragraph and heading: one row of one cell
+  bool compact = false;
 };
 
 namespace {
@@ -47,7 +48,7 @@ PangoFontMap* FontMap() {
   return map;
 }
 
-enum class Style { kBody, kBold, kHeading, kTitle, kSmall };
+enum class Style { kBody, kBold, kHeading, kTitle, kSmall, kSmallBold };
 
 // Text laid out `width` points wide.
 class Typesetter {
@@ -85,6 +86,10 @@ class Typesetter {
         pango_font_description_set_weight(font, PANGO_WEIGHT_BOLD);
         break;
       case Style::kSmall: size = 8; break;
+      case Style::kSmallBold:
+        size = 8;
+        pango_font_description_set_weight(font, PANGO_WEIGHT_BOLD);
+        break;
     }
     pango_font_description_set_size(font, static_cast<int>(size * PANGO_SCALE));
     pango_layout_set_font_description(layout, font);
@@ -216,7 +221,7 @@ class Composer {
       }
       return out;
     };
-    const std::vector<Lines> header = cells(b.header, Style::kBold);
+    const std::vector<Lines> header = cells(b.header, b.compact ? Style::kSmallBold : Style::kBold);
     auto row_height = [](const std::vector<Lines>& row, const std::vector<int>& next) {
       double h = 0;
       for (size_t c = 0; c < row.size(); ++c) h = std::max(h, row[c].HeightOf(next[c], row[c].size()));
@@ -233,7 +238,7 @@ class Composer {
     draw_header();
     for (const Document::Row& row : b.rows) {
       if (full()) return;
-      const std::vector<Lines> r = cells(row.cells, Style::kBody);
+      const std::vector<Lines> r = cells(row.cells, b.compact ? Style::kSmall : Style::kBody);
       std::vector<int> next(widths.size(), 0);
       const double whole = row_height(r, next);
       if (y_ + whole > bottom_ && whole <= bottom_ - top_ - header_height) {
@@ -396,24 +401,24 @@ Document::Document(Document&&) noexcept = default;
 Document& Document::operator=(Document&&) noexcept = default;
 
 void Document::Heading(std::string_view text) {
-  blocks_.push_back(Block{Block::kHeading, {}, {}, {Row{{std::string(text)}, false}}});
+  blocks_.push_back(Block{Block::kHeading, {}, {}, {Row{{std::string(text)}, false}}, false});
 }
 
 void Document::Paragraph(std::string_view text, bool marked) {
-  blocks_.push_back(Block{Block::kParagraph, {}, {}, {Row{{std::string(text)}, marked}}});
+  blocks_.push_back(Block{Block::kParagraph, {}, {}, {Row{{std::string(text)}, marked}}, false});
 }
 
-void Document::Table(std::vector<std::string> header, std::vector<double> widths, std::vector<Row> rows) {
+void Document::Table(std::vector<std::string> header, std::vector<double> widths, std::vector<Row> rows, bool compact) {
   widths.resize(header.size(), 1);
   for (double& w : widths) w = std::max(w, 0.01);
-  blocks_.push_back(Block{Block::kTable, std::move(header), std::move(widths), std::move(rows)});
+  blocks_.push_back(Block{Block::kTable, std::move(header), std::move(widths), std::move(rows), compact});
 }
 
 void Document::Signatures(std::vector<std::string> captions) {
-  blocks_.push_back(Block{Block::kSignatures, std::move(captions), {}, {}});
+  blocks_.push_back(Block{Block::kSignatures, std::move(captions), {}, {}, false});
 }
 
-void Document::PageBreak() { blocks_.push_back(Block{Block::kPageBreak, {}, {}, {}}); }
+void Document::PageBreak() { blocks_.push_back(Block{Block::kPageBreak, {}, {}, {}, false}); }
 
 absl::StatusOr<Pdf> Document::Render() const {
   const bool landscape = orientation_ == Orientation::kLandscape;

@@ -58,12 +58,13 @@ class Document {
   void Paragraph(std::string_view text, bool marked = false);
   // A table of `header.size()` columns, `widths` their relative widths. The
   // header repeats on every page the table reaches; a row moves whole to the
-  // next page unless it is taller than a page.
+  // next page unless it is taller than a page. `compact`: in the small type
+  // of the page's foot, for a grid of many columns.
   struct Row {
     std::vector<std::string> cells;
     bool marked = false;
   };
-  void Table(std::vector<std::string> header, std::vector<double> widths, std::vector<Row> rows);
+  void Table(std::vector<std::string> header, std::vector<double> widths, std::vector<Row> rows, bool compact = false);
   // Signature blocks side by side, each a caption (e.g. "甲方（客户）") over
   // lines for the signature, the seal and the date.
   void Signatures(std::vector<std::string> captions);

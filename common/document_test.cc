@@ -4,99 +4,33 @@
 #include "common/document.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/testing_pdf.h"
 
 namespace atrium::doc {
 namespace {
 
 class DocumentTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/document-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  // ATRIUM_KEEP_DOCUMENTS=1 keeps the files, to look at them.
-  void TearDown() override {
-    if (std::getenv("ATRIUM_KEEP_DOCUMENTS") == nullptr) {
-      std::filesystem::remove_all(dir_);
-    } else {
-      std::printf("documents kept in %s\n", dir_.c_str());
-    }
-  }
-
-  // `cmd`'s standard output; its exit status in `status`.
-  static std::string Run(const std::string& cmd, int* status = nullptr) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return out;
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    const int rc = pclose(p);
-    if (status) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    return out;
-  }
-
-  std::string Save(const Pdf& pdf) {
-    const std::string path = absl::StrCat(dir_, "/doc", ++saved_, ".pdf");
-    std::ofstream(path, std::ios::binary) << pdf.bytes;
-    return path;
-  }
-
-  // The text of the whole document, as pdftotext reads it.
   std::string TextOf(const Pdf& pdf) {
-    int status = -1;
-    std::string text = Run(absl::StrCat("pdftotext -enc UTF-8 '", Save(pdf), "' - 2>&1"), &status);
-    EXPECT_EQ(status, 0) << text;
+    bool ok = false;
+    std::string text = reader_.Text(pdf.bytes, &ok);
+    EXPECT_TRUE(ok);
     return text;
   }
-
-  int PagesOf(const Pdf& pdf) {
-    const std::string info = Run(absl::StrCat("pdfinfo '", Save(pdf), "' 2>&1"));
-    const size_t at = info.find("Pages:");
-    return at == std::string::npos ? -1 : std::atoi(info.c_str() + at + 6);
-  }
-
-  // Renders every page; how many images pdftoppm wrote.
-  int Rendered(const Pdf& pdf) {
-    const std::string prefix = absl::StrCat(dir_, "/page", saved_ + 1);
-    int status = -1;
-    const std::string out = Run(absl::StrCat("pdftoppm -r 20 -png '", Save(pdf), "' '", prefix, "' 2>&1"), &status);
-    EXPECT_EQ(status, 0) << out;
-    EXPECT_EQ(out, "");  // no warning either
-    int n = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir_)) {
-      if (absl::StartsWith(e.path().string(), prefix)) ++n;
-    }
-    return n;
-  }
-
-  // Whether `text` holds `want`, spaces aside (pdftotext drops those it
-  // finds between Chinese characters and digits).
-  static bool Holds(const std::string& text, const std::string& want) {
-    auto squeeze = [](std::string s) {
-      std::erase(s, ' ');
-      return s;
-    };
-    return absl::StrContains(squeeze(text), squeeze(want));
-  }
+  int PagesOf(const Pdf& pdf) { return reader_.Pages(pdf.bytes); }
+  int Rendered(const Pdf& pdf) { return reader_.Rendered(pdf.bytes); }
+  static bool Holds(const std::string& text, const std::string& want) { return testing::PdfReader::Holds(text, want); }
 
   static Stamp TheStamp() {
     return Stamp{"金陵国际酒店", "会议通知单", "meetings/m1/notice", "第 2 版", "2027-03-01 09:00"};
   }
 
-  std::string dir_;
-  int saved_ = 0;
+  testing::PdfReader reader_;
 };
 
 TEST_F(DocumentTest, ChineseTextIsExtractableAndEveryPageIsStamped) {

@@ -147,6 +147,11 @@ TEST_F(ServeTest, ACallWhoseClientGaveUpWhileItWaitedIsNotRun) {
   service_->started.WaitForNotification();
   const int ran = service_->ran;
   EXPECT_EQ(Check("", &r, 200).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The server's deadline runs from when it received the call, which on a
+  // busy machine can be later than the client sent it: the worker is freed
+  // once that deadline has surely passed too (and the client's cancellation
+  // arrived), or the call would rightly still run.
+  absl::SleepFor(absl::Milliseconds(500));
   service_->release.Notify();
   a.join();
   // The worker is free again: the next call runs, the one given up did not.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds a container image per service with buildah, from the project's own
 # build (build/ unless given): FROM scratch, the stripped binary and exactly
-# the shared libraries it links (ldd), the time-zone data, a non-root user
-# (65532). No base image is pulled.
+# the shared libraries it links (ldd), the time-zone data, the fonts of the
+# printed documents for a service that prints, a non-root user (65532). No
+# base image is pulled.
 #
 #   scripts/build-images.sh [build-dir] [tag]     -> atrium/<service>:<tag> (default dev)
 #
@@ -35,6 +36,14 @@ for service in clients notifications meetings inspections sales; do
     cp -L "$lib" "$root$lib"
   done
   cp -r /usr/share/zoneinfo "$root/usr/share/"
+  # A service that prints documents: fontconfig's configuration and the Noto
+  # Sans CJK fonts (regular and bold) the documents are set in.
+  if ldd "$binary" | grep -q libpango; then
+    mkdir -p "$root/usr/share/fonts/opentype/noto"
+    cp -r /etc/fonts "$root/etc/"
+    cp /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc \
+      "$root/usr/share/fonts/opentype/noto/"
+  fi
   printf 'root:x:0:0::/:/sbin/nologin\natrium:x:65532:65532::/data:/sbin/nologin\n' >"$root/etc/passwd"
   printf 'root:x:0:\natrium:x:65532:\n' >"$root/etc/group"
   chmod 1777 "$root/tmp"

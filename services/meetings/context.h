@@ -19,6 +19,8 @@ struct Policy {
   // How far ahead of now a room can be booked and a meeting (or its
   // agreement) can start: the `booking-horizon` setting.
   absl::Duration booking_horizon = absl::Hours(24 * 1096);
+  // The hotel's name on every printed document (`hotel-name`).
+  std::string hotel = "Atrium 酒店";
 };
 
 struct Context {

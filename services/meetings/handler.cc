@@ -38,6 +38,8 @@ MeetingsHandler::MeetingsHandler(Meetings* d, const TokenVerifier* verifier, Exe
   Unary(sales, &Sales::UpdatePriceList);
   Unary(sales, &Sales::CreateAgreement);
   Unary(sales, &Sales::GetAgreement);
+  Unary(sales, &Sales::PrintAgreement);
+  Unary(diary, &Diary::PrintFunctionDiary);
   Unary(sales, &Sales::ListAgreements);
   Unary(sales, &Sales::UpdateAgreement);
   Unary(sales, &Sales::SignAgreement);

@@ -76,6 +76,8 @@ class Diary final {
   absl::StatusOr<v1::Booking> MoveBooking(const Principal& who, const v1::MoveBookingRequest& req);
 
   absl::StatusOr<v1::Availability> GetAvailability(const Principal& who, const v1::GetAvailabilityRequest& req);
+  // (printing.cc)
+  absl::StatusOr<type::v1::Document> PrintFunctionDiary(const Principal& who, const v1::PrintFunctionDiaryRequest& req);
 
  private:
   // The booking `name` of a meeting `who` may change, and the meeting.
@@ -96,6 +98,8 @@ class Sales final {
 
   absl::StatusOr<v1::Agreement> CreateAgreement(const Principal& who, const v1::CreateAgreementRequest& req);
   absl::StatusOr<v1::Agreement> GetAgreement(const Principal& who, const v1::GetAgreementRequest& req);
+  // (printing.cc)
+  absl::StatusOr<type::v1::Document> PrintAgreement(const Principal& who, const v1::PrintAgreementRequest& req);
   absl::StatusOr<v1::ListAgreementsResponse> ListAgreements(const Principal& who, const v1::ListAgreementsRequest& req);
   absl::StatusOr<v1::Agreement> UpdateAgreement(const Principal& who, const v1::UpdateAgreementRequest& req);
   absl::StatusOr<v1::Agreement> SignAgreement(const Principal& who, const v1::SignAgreementRequest& req);

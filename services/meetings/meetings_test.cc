@@ -13,6 +13,7 @@
 #include "atrium/clients/v1/clients.pb.h"
 #include "common/errors.h"
 #include "common/testing.h"
+#include "common/testing_pdf.h"
 #include "services/meetings/fakes.h"
 #include "services/meetings/forwarder.h"
 #include "services/meetings/test_store.h"
@@ -1119,6 +1120,68 @@ TEST_F(MeetingsTest, StartUpUpgradesWhatEarlierReleasesLeft) {
   EXPECT_EQ(due[1].body, "stored request");
   EXPECT_EQ(due[1].key, m.name());
   EXPECT_EQ(due[1].traceparent, "tp");
+}
+
+// The week's function diary, read back as a reader would (pdftotext): each
+// booking in its room's row and its day's column, a combination in each of
+// its parts, a booking past midnight on both days.
+TEST_F(MeetingsTest, TheWeeksDiaryPrintsEachBookingInItsRoomAndDay) {
+  Meeting m = NewMeeting();
+  ASSERT_TRUE(meetings_->diary().CreateBooking(kKam, BookingRequest(m, "rooms/hall-a", kDay, absl::Hours(8))).ok());
+  auto whole = meetings_->diary().CreateBooking(
+      kKam, BookingRequest(m, "rooms/hall", kDay + absl::Hours(23), absl::Hours(3)));  // 12-28 09:00
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  v1::ConfirmBookingRequest confirm;
+  confirm.set_name(whole->name());
+  ASSERT_TRUE(meetings_->diary().ConfirmBooking(kManager, confirm).ok());
+  ASSERT_TRUE(meetings_->diary()
+                  .CreateBooking(kKam, BookingRequest(m, "rooms/hall-b", kDay + absl::Hours(58), absl::Hours(14)))
+                  .ok());  // 12-29 20:00 to 12-30 10:00
+
+  v1::PrintFunctionDiaryRequest req;
+  req.mutable_start_date()->set_year(2026);
+  req.mutable_start_date()->set_month(12);
+  req.mutable_start_date()->set_day(27);
+  auto pdf = meetings_->diary().PrintFunctionDiary(kFnb, req);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  EXPECT_EQ(pdf->file_name(), "diary-2026-12-27.pdf");
+  testing::PdfReader reader;
+  EXPECT_EQ(reader.Pages(pdf->data()), pdf->page_count());
+  EXPECT_EQ(reader.Rendered(pdf->data()), pdf->page_count());
+  const std::string text = reader.Text(pdf->data());
+  for (const char* want : {"场地日程表", "2026-12-27 起 7 天", "12-27 周日", "01-02 周六", "Room hall-a",
+                           "Room boardroom", "10:00–18:00 2027 华东区经销商年会（暂定，剧院式 100人）", "09:00–12:00",
+                           "（确定，剧院式 100人，经 rooms/hall）", "20:00–次日", "00:00–10:00"}) {
+    EXPECT_TRUE(testing::PdfReader::Holds(text, want)) << want << " not in:\n" << text;
+  }
+
+  // Three days of two rooms only.
+  req.set_days(3);
+  req.add_rooms("rooms/boardroom");
+  req.add_rooms("rooms/hall-b");
+  pdf = meetings_->diary().PrintFunctionDiary(kManager, req);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  const std::string two = reader.Text(pdf->data());
+  EXPECT_TRUE(testing::PdfReader::Holds(two, "12-29 周二")) << two;
+  EXPECT_FALSE(testing::PdfReader::Holds(two, "12-30")) << two;
+  EXPECT_FALSE(testing::PdfReader::Holds(two, "Room hall-a")) << two;
+  EXPECT_TRUE(testing::PdfReader::Holds(two, "经 rooms/hall")) << two;  // hall-b is part of the hall
+  EXPECT_TRUE(testing::PdfReader::Holds(two, "20:00–次日")) << two;
+  EXPECT_FALSE(testing::PdfReader::Holds(two, "00:00–10:00")) << two;  // the 30th is not asked for
+
+  auto bad = [&](std::function<void(v1::PrintFunctionDiaryRequest&)> change) {
+    v1::PrintFunctionDiaryRequest r;
+    *r.mutable_start_date() = req.start_date();
+    change(r);
+    return FieldOf(meetings_->diary().PrintFunctionDiary(kManager, r).status());
+  };
+  EXPECT_EQ(bad([](auto& r) { r.clear_start_date(); }), "start_date");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_start_date()->set_day(32); }), "start_date");
+  EXPECT_EQ(bad([](auto& r) { r.mutable_start_date()->set_year(2201); }), "start_date");
+  EXPECT_EQ(bad([](auto& r) { r.set_days(8); }), "days");
+  EXPECT_EQ(bad([](auto& r) { r.set_days(-1); }), "days");
+  EXPECT_EQ(bad([](auto& r) { r.add_rooms("rooms/nowhere"); }), "rooms[0]");
+  EXPECT_EQ(bad([](auto& r) { r.add_rooms("hall-a"); }), "rooms[0]");
 }
 
 }  // namespace

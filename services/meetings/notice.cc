@@ -9,20 +9,8 @@
 #include "common/time_util.h"
 
 namespace atrium::meetings {
-namespace {
-
-using notifications::v1::NoticeRevision;
-using notifications::v1::NoticeSection;
 
 std::string Day(const type::v1::Date& d) { return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day()); }
-
-std::string Local(const google::protobuf::Timestamp& t, absl::TimeZone zone) {
-  return absl::FormatTime("%Y-%m-%d %H:%M", FromProto(t), zone);
-}
-
-std::string LocalTime(const google::protobuf::Timestamp& t, absl::TimeZone zone) {
-  return absl::FormatTime("%H:%M", FromProto(t), zone);
-}
 
 const char* MealName(v1::Meal::Kind k) {
   switch (k) {
@@ -33,6 +21,19 @@ const char* MealName(v1::Meal::Kind k) {
     case v1::Meal::BANQUET: return "宴会";
     default: return "餐";
   }
+}
+
+namespace {
+
+using notifications::v1::NoticeRevision;
+using notifications::v1::NoticeSection;
+
+std::string Local(const google::protobuf::Timestamp& t, absl::TimeZone zone) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", FromProto(t), zone);
+}
+
+std::string LocalTime(const google::protobuf::Timestamp& t, absl::TimeZone zone) {
+  return absl::FormatTime("%H:%M", FromProto(t), zone);
 }
 
 void Add(NoticeSection* s, const std::string& path, const std::string& label, const std::string& value) {

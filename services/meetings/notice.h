@@ -37,6 +37,11 @@ google::protobuf::RepeatedPtrField<v1::ChecklistItem> DeriveChecklist(
     const notifications::v1::NoticeRevision& notice,
     const google::protobuf::RepeatedPtrField<v1::ChecklistItem>& previous);
 
+// How the notice and the printed agreement write a day ("2027-03-15") and a
+// meal ("午餐").
+std::string Day(const type::v1::Date& d);
+const char* MealName(v1::Meal::Kind k);
+
 // The departments every notice concerns.
 inline constexpr const char* kNoticeDepartments[] = {"fnb", "rooms", "front_office", "engineering"};
 

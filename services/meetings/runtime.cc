@@ -60,6 +60,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config,
   }
   ASSIGN_OR_RETURN(policy.authority, DiscountAuthority::Parse(config.String("discount-authority")));
   ASSIGN_OR_RETURN(policy.zone, TimeZoneFrom(config));
+  policy.hotel = config.String("hotel-name");
   ASSIGN_OR_RETURN(auto clients, rt->PeerChannel(config, "clients-address"));
   ASSIGN_OR_RETURN(auto notifications, rt->PeerChannel(config, "notifications-address"));
   // One SQLite file by default; PostgreSQL for several replicas.

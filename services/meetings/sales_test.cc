@@ -10,6 +10,7 @@
 
 #include "common/errors.h"
 #include "common/testing.h"
+#include "common/testing_pdf.h"
 #include "common/validate.h"
 #include "services/meetings/sales_fixture.h"
 
@@ -1185,6 +1186,68 @@ TEST_F(SalesTest, PaymentsNeverSumBeyondTheLargestAmount) {
   *pay.mutable_payment()->mutable_date() = D(2201, 1, 1);
   pay.mutable_payment()->mutable_amount()->set_amount_minor(1);
   EXPECT_EQ(FieldOf(meetings_->followup().RecordPayment(kFinance, pay).status()), "payment.date");
+}
+
+// The printed agreement, read back as a reader would (pdftotext): a draft
+// says it is one; once signed, the signatories and the time.
+TEST_F(SalesTest, AnAgreementPrintsWithBothPartiesAndItsState) {
+  Meeting m = AtIntent();
+  auto draft = Draft(m, Content());
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  testing::PdfReader reader;
+  v1::PrintAgreementRequest req;
+  req.set_name(draft->name());
+  auto printed = meetings_->sales().PrintAgreement(kKam, req);
+  ASSERT_TRUE(printed.ok()) << printed.status();
+  EXPECT_EQ(printed->media_type(), "application/pdf");
+  EXPECT_EQ(printed->file_name(), absl::StrCat("agreement-", m.name().substr(9), "-v1.pdf"));
+  EXPECT_EQ(reader.Pages(printed->data()), printed->page_count());
+  EXPECT_EQ(reader.Rendered(printed->data()), printed->page_count());
+  std::string text = reader.Text(printed->data());
+  for (const std::string& want : {std::string("会议协议书"),
+                                  std::string("Atrium 酒店"),
+                                  std::string("草稿，未签署"),
+                                  std::string("ACME 华东区"),
+                                  m.title(),
+                                  m.name(),
+                                  std::string("120"),
+                                  std::string("deluxe-king"),
+                                  std::string("60 间"),
+                                  std::string("2026-12-17 午餐"),
+                                  std::string("lunch-150"),
+                                  std::string("剧院式"),
+                                  std::string("两支无线话筒"),
+                                  std::string("张总（VIP）"),
+                                  std::string("董事长"),
+                                  std::string("45,600.00 元"),
+                                  std::string("18,000.00 元"),
+                                  std::string("73,600.00 元"),
+                                  std::string("甲方（客户）"),
+                                  std::string("乙方（酒店）"),
+                                  draft->name(),
+                                  std::string("第 1 版")}) {
+    EXPECT_TRUE(testing::PdfReader::Holds(text, want)) << want << " not in:\n" << text;
+  }
+  ASSERT_TRUE(Sign(*draft).ok());
+  printed = meetings_->sales().PrintAgreement(kManager, req);
+  ASSERT_TRUE(printed.ok()) << printed.status();
+  text = reader.Text(printed->data());
+  for (const char* want : {"已签署", "ACME 王经理", "kam-li"}) {
+    EXPECT_TRUE(testing::PdfReader::Holds(text, want)) << want << " not in:\n" << text;
+  }
+  EXPECT_FALSE(testing::PdfReader::Holds(text, "草稿")) << text;
+
+  // Who may print it, and what is refused.
+  EXPECT_EQ(CodeOf(meetings_->sales().PrintAgreement(kFnb, req)), Code::kPermissionDenied);
+  req.set_name(absl::StrCat(m.name(), "/agreements/9"));
+  EXPECT_EQ(CodeOf(meetings_->sales().PrintAgreement(kManager, req)), Code::kNotFound);
+  req.set_name("meetings/nothing/agreements/1");
+  EXPECT_EQ(CodeOf(meetings_->sales().PrintAgreement(kManager, req)), Code::kNotFound);
+  for (const std::string& bad : {m.name(), absl::StrCat(m.name(), "/agreements/x"),
+                                 std::string("meetings//agreements/1"), std::string("agreements/1"), std::string("")}) {
+    req.set_name(bad);
+    EXPECT_EQ(FieldOf(meetings_->sales().PrintAgreement(kManager, req).status()), "name") << bad;
+  }
 }
 
 }  // namespace

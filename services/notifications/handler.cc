@@ -13,6 +13,8 @@ NotificationsHandler::NotificationsHandler(Notices* notices, Alerts* alerts, Bro
   Unary(notices, &Notices::ListNotices);
   Unary(notices, &Notices::ListNoticeRevisions);
   Unary(notices, &Notices::GetNoticeRevision);
+  Unary(notices, &Notices::PrintNoticeRevision);
+  Unary(notices, &Notices::PrintDispatchRecord);
   Unary(notices, &Notices::GetDispatch);
   Unary(notices, &Notices::ListDispatches);
   Unary(notices, &Notices::SignDispatch);

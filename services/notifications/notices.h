@@ -31,6 +31,9 @@ struct NoticesOptions {
   // schedule picks it up after this grace if that did not happen (crash,
   // Redis down).
   absl::Duration fresh_grace = absl::Seconds(5);
+  // Printed documents: the hotel's name on every page, times in its zone.
+  std::string hotel = "Atrium 酒店";
+  absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
 };
 
 // Told, after the commit, of the dispatches a revision created.
@@ -57,6 +60,11 @@ class Notices final {
   absl::StatusOr<v1::Notice> GetNotice(const Principal& who, const v1::GetNoticeRequest& req);
   absl::StatusOr<v1::ListNoticesResponse> ListNotices(const Principal& who, const v1::ListNoticesRequest& req);
   absl::StatusOr<v1::NoticeRevision> GetNoticeRevision(const Principal& who, const v1::GetNoticeRevisionRequest& req);
+  // (printing.cc)
+  absl::StatusOr<type::v1::Document> PrintNoticeRevision(const Principal& who,
+                                                         const v1::PrintNoticeRevisionRequest& req);
+  absl::StatusOr<type::v1::Document> PrintDispatchRecord(const Principal& who,
+                                                         const v1::PrintDispatchRecordRequest& req);
   absl::StatusOr<v1::ListNoticeRevisionsResponse> ListNoticeRevisions(const Principal& who,
                                                                       const v1::ListNoticeRevisionsRequest& req);
   absl::StatusOr<v1::Dispatch> GetDispatch(const Principal& who, const v1::GetDispatchRequest& req);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/testing.h"
+#include "common/testing_pdf.h"
 #include "services/notifications/test_store.h"
 
 namespace atrium::notifications {
@@ -625,6 +626,133 @@ TEST_F(NoticesTest, AMeetingStartOutOfRangeIsRefusedByFieldAndNothingIsSent) {
   auto listed = notices_->ListNotices(kManager, list);
   ASSERT_TRUE(listed.ok()) << listed.status();
   EXPECT_EQ(listed->notices_size(), 0);
+}
+
+// The printed notice, read back as a reader would (pdftotext): the whole of
+// a revision with its changes marked and the withdrawn fields listed; a
+// department's copy with its own section only and a box for its signature.
+TEST_F(NoticesTest, ARevisionPrintsWithItsChangesMarked) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  clock_.Advance(absl::Hours(1));
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(2, "150", false)).ok());
+  testing::PdfReader reader;
+  v1::PrintNoticeRevisionRequest req;
+  req.set_name("notices/n-2027-dealers/revisions/2");
+  auto whole = notices_->PrintNoticeRevision(kManager, req);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(whole->media_type(), "application/pdf");
+  EXPECT_EQ(whole->file_name(), "notice-n-2027-dealers-r2.pdf");
+  EXPECT_EQ(whole->page_count(), 1);
+  EXPECT_EQ(reader.Pages(whole->data()), 1);
+  EXPECT_EQ(reader.Rendered(whole->data()), 1);
+  const std::string text = reader.Text(whole->data());
+  for (const char* want :
+       {"Atrium 酒店", "会议通知单", "2027 华东区经销商年会", "meetings/m1", "kam-li", "2026-12-07 10:00", "餐饮安排",
+        "餐饮部", "午餐人数", "150", "修改，原为：120", "已取消的项目", "房务部", "3月15日房间数", "40",
+        "notices/n-2027-dealers/revisions/2", "第 2 版", "打印于 2026-11-27 11:00", "第 1 页 / 共 1 页"}) {
+    EXPECT_TRUE(testing::PdfReader::Holds(text, want)) << want << " not in:\n" << text;
+  }
+
+  // F&B's copy: its section, none of the rooms', and its signature box.
+  req.set_department("fnb");
+  auto fnb = notices_->PrintNoticeRevision(kFnb, req);
+  ASSERT_TRUE(fnb.ok()) << fnb.status();
+  EXPECT_EQ(fnb->file_name(), "notice-n-2027-dealers-r2-fnb.pdf");
+  const std::string copy = reader.Text(fnb->data());
+  for (const char* want : {"会议通知单 · 餐饮部 (fnb)", "午餐人数", "修改，原为：120", "接收部门签收", "签字"}) {
+    EXPECT_TRUE(testing::PdfReader::Holds(copy, want)) << want << " not in:\n" << copy;
+  }
+  EXPECT_FALSE(testing::PdfReader::Holds(copy, "3月15日房间数")) << copy;
+
+  // The first revision: nothing marked.
+  req.set_name("notices/n-2027-dealers/revisions/1");
+  auto first = notices_->PrintNoticeRevision(kFnb, req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string first_text = reader.Text(first->data());
+  EXPECT_TRUE(testing::PdfReader::Holds(first_text, "本版为首次发出")) << first_text;
+  EXPECT_FALSE(testing::PdfReader::Holds(first_text, "修改")) << first_text;
+}
+
+TEST_F(NoticesTest, PrintingRefusesOtherDepartmentsAndBadNames) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  v1::PrintNoticeRevisionRequest req;
+  req.set_name("notices/n-2027-dealers/revisions/1");
+  EXPECT_EQ(CodeOf(notices_->PrintNoticeRevision(kFnb, req)), Code::kPermissionDenied);  // the whole notice
+  req.set_department("rooms");
+  EXPECT_EQ(CodeOf(notices_->PrintNoticeRevision(kFnb, req)), Code::kPermissionDenied);  // another's copy
+  req.set_department("spa");
+  EXPECT_EQ(FieldOf(notices_->PrintNoticeRevision(kManager, req).status()), "department");
+  req.clear_department();
+  EXPECT_TRUE(notices_->PrintNoticeRevision(kClerk, req).ok());
+  EXPECT_EQ(CodeOf(notices_->PrintNoticeRevision(kMeetings, req)), Code::kOk);
+  req.set_name("notices/n-2027-dealers/revisions/9");
+  EXPECT_EQ(CodeOf(notices_->PrintNoticeRevision(kManager, req)), Code::kNotFound);
+  for (const char* bad :
+       {"notices/n-2027-dealers", "notices/n-2027-dealers/revisions/x", "notices//revisions/1", "dispatches/1", ""}) {
+    req.set_name(bad);
+    EXPECT_EQ(FieldOf(notices_->PrintNoticeRevision(kManager, req).status()), "name") << bad;
+  }
+
+  v1::PrintDispatchRecordRequest record;
+  record.set_name("notices/n-2027-dealers");
+  EXPECT_EQ(CodeOf(notices_->PrintDispatchRecord(kFnb, record)), Code::kPermissionDenied);
+  record.set_name("notices/nothing-here");
+  EXPECT_EQ(CodeOf(notices_->PrintDispatchRecord(kManager, record)), Code::kNotFound);
+  for (const char* bad : {"notices/n-2027-dealers/revisions/1", "notices/", "n-2027-dealers", ""}) {
+    record.set_name(bad);
+    EXPECT_EQ(FieldOf(notices_->PrintDispatchRecord(kManager, record).status()), "name") << bad;
+  }
+}
+
+// A notice of 200 lines runs over several pages, each with the table's
+// header, every line printed once.
+TEST_F(NoticesTest, ANoticeOfTwoHundredLinesPaginates) {
+  auto req = Request(1);
+  auto* fnb = req.mutable_revision()->mutable_sections(0);
+  for (int i = 1; i < 200; ++i) {
+    auto* f = fnb->add_fields();
+    f->set_path(absl::StrCat("meals/", i));
+    f->set_label(absl::StrCat("第", i, "项餐饮安排"));
+    f->set_value(absl::StrCat("自助餐 ", 100 + i, " 人，宴会厅A"));
+  }
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, req).ok());
+  v1::PrintNoticeRevisionRequest print;
+  print.set_name("notices/n-2027-dealers/revisions/1");
+  auto pdf = notices_->PrintNoticeRevision(kManager, print);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  testing::PdfReader reader;
+  EXPECT_GT(pdf->page_count(), 3);
+  EXPECT_EQ(reader.Pages(pdf->data()), pdf->page_count());
+  EXPECT_EQ(reader.Rendered(pdf->data()), pdf->page_count());
+  const std::string text = reader.Text(pdf->data());
+  for (int i = 1; i < 200; ++i) {
+    EXPECT_TRUE(testing::PdfReader::Holds(text, absl::StrCat("自助餐 ", 100 + i, " 人"))) << i;
+  }
+  EXPECT_TRUE(
+      testing::PdfReader::Holds(text, absl::StrCat("第 ", pdf->page_count(), " 页 / 共 ", pdf->page_count(), " 页")));
+}
+
+// The dispatch record: each revision and department, who signed and when,
+// what is waiting and what a later revision superseded.
+TEST_F(NoticesTest, TheDispatchRecordPrintsWhoSignedWhat) {
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(1)).ok());
+  clock_.Advance(absl::Minutes(30));
+  ASSERT_TRUE(Sign(kFnb, kFnbR1, "已安排").ok());
+  clock_.Advance(absl::Hours(5));  // past rooms' deadline for revision 1
+  ASSERT_TRUE(notices_->DispatchNotice(kMeetings, Request(2, "150")).ok());
+  v1::PrintDispatchRecordRequest req;
+  req.set_name("notices/n-2027-dealers");
+  auto pdf = notices_->PrintDispatchRecord(kManager, req);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  EXPECT_EQ(pdf->file_name(), "dispatch-record-n-2027-dealers.pdf");
+  testing::PdfReader reader;
+  EXPECT_EQ(reader.Rendered(pdf->data()), pdf->page_count());
+  const std::string text = reader.Text(pdf->data());
+  for (const char* want : {"收发文记录", "至第 2 版", "2027 华东区经销商年会", "第 1 版", "第 2 版", "餐饮部 (fnb)",
+                           "房务部 (rooms)", "2026-11-27 10:00", "已签收", "Zhou (F&B)", "2026-11-27 10:30", "已安排",
+                           "已被第 2 版取代", "待签收", "客户关系部经理"}) {
+    EXPECT_TRUE(testing::PdfReader::Holds(text, want)) << want << " not in:\n" << text;
+  }
 }
 
 }  // namespace

@@ -72,6 +72,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config,
   options.urgent_sign_within = config.Duration("urgent-sign-within");
   options.urgent_window = config.Duration("urgent-window");
   options.fresh_grace = config.Duration("fresh-grace");
+  options.hotel = config.String("hotel-name");
+  ASSIGN_OR_RETURN(options.zone, TimeZoneFrom(config));
 
   DeliveryOptions delivery;
   delivery.channel_prefix = config.String("channel-prefix");
