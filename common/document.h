@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "atrium/type/v1/document.pb.h"
 
 namespace atrium::doc {
 
@@ -43,6 +44,9 @@ struct Pdf {
   std::string bytes;
   int pages = 0;
 };
+
+// The PDF as the API returns it (atrium.type.v1.Document).
+type::v1::Document AsMessage(Pdf pdf, std::string file_name);
 
 class Document {
  public:

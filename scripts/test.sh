@@ -30,4 +30,6 @@ BUILD_TYPE=Debug scripts/build.sh build-asan -DATRIUM_SANITIZE=ON -DATRIUM_BUILD
 echo "== tests under ASan+UBSan"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# What the leak checker ignores, and why: scripts/lsan.supp.
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
 (cd build-asan && ctest --output-on-failure -j "$(nproc)" --timeout 600)

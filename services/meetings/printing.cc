@@ -181,15 +181,6 @@ doc::Document AgreementDocument(const v1::Meeting& m, const Agreement& a,
   return d;
 }
 
-type::v1::Document AsDocument(doc::Pdf pdf, std::string file_name) {
-  type::v1::Document out;
-  out.set_media_type(doc::kPdfMediaType);
-  out.set_page_count(pdf.pages);
-  out.set_file_name(std::move(file_name));
-  *out.mutable_data() = std::move(pdf.bytes);
-  return out;
-}
-
 const char* WeekdayName(absl::Weekday w) {
   switch (w) {
     case absl::Weekday::monday: return "周一";
@@ -226,7 +217,8 @@ absl::StatusOr<type::v1::Document> Sales::PrintAgreement(const Principal& who, c
   }));
   ASSIGN_OR_RETURN(auto pdf,
                    AgreementDocument(meeting, agreement, room_names, ctx_.policy, ctx_.clock->Now()).Render());
-  return AsDocument(std::move(pdf), absl::StrCat("agreement-", name.Id("meeting"), "-v", agreement.version(), ".pdf"));
+  return doc::AsMessage(std::move(pdf),
+                        absl::StrCat("agreement-", name.Id("meeting"), "-v", agreement.version(), ".pdf"));
 }
 
 absl::StatusOr<type::v1::Document> Diary::PrintFunctionDiary(const Principal& who,
@@ -303,7 +295,7 @@ absl::StatusOr<type::v1::Document> Diary::PrintFunctionDiary(const Principal& wh
   d.Paragraph("每格列出当天的预订：时间、会议、确定或暂定、摆台与人数（时间为活动本身，不含布场与撤场）。");
   d.Table(std::move(header), std::move(widths), std::move(rows), true);
   ASSIGN_OR_RETURN(auto pdf, d.Render());
-  return AsDocument(std::move(pdf), absl::StrCat("diary-", Day(ToDate(first)), ".pdf"));
+  return doc::AsMessage(std::move(pdf), absl::StrCat("diary-", Day(ToDate(first)), ".pdf"));
 }
 
 }  // namespace atrium::meetings

@@ -48,15 +48,6 @@ doc::Stamp StampOf(const NoticesOptions& o, std::string title, std::string resou
 const std::initializer_list<Role> kStaffAndService = {Role::kManager, Role::kKeyAccountManager, Role::kClerk,
                                                       Role::kGmOffice, Role::kService};
 
-type::v1::Document AsDocument(doc::Pdf pdf, std::string file_name) {
-  type::v1::Document out;
-  out.set_media_type(doc::kPdfMediaType);
-  out.set_page_count(pdf.pages);
-  out.set_file_name(std::move(file_name));
-  *out.mutable_data() = std::move(pdf.bytes);
-  return out;
-}
-
 // The revision laid out: the meeting's particulars, then each section
 // (`department`'s only, when not empty) with its changes against the
 // previous revision, then what was withdrawn.
@@ -161,8 +152,8 @@ absl::StatusOr<type::v1::Document> Notices::PrintNoticeRevision(const Principal&
     return absl::OkStatus();
   }));
   ASSIGN_OR_RETURN(auto pdf, NoticeDocument(revision, req.department(), options_, clock_->Now()).Render());
-  return AsDocument(std::move(pdf), absl::StrCat("notice-", revision.notice_id(), "-r", revision.revision(),
-                                                 req.department().empty() ? "" : "-", req.department(), ".pdf"));
+  return doc::AsMessage(std::move(pdf), absl::StrCat("notice-", revision.notice_id(), "-r", revision.revision(),
+                                                     req.department().empty() ? "" : "-", req.department(), ".pdf"));
 }
 
 absl::StatusOr<type::v1::Document> Notices::PrintDispatchRecord(const Principal& who,
@@ -211,7 +202,7 @@ absl::StatusOr<type::v1::Document> Notices::PrintDispatchRecord(const Principal&
           std::move(rows));
   d.Signatures({"经办人", "客户关系部经理"});
   ASSIGN_OR_RETURN(auto pdf, d.Render());
-  return AsDocument(std::move(pdf), absl::StrCat("dispatch-record-", id, ".pdf"));
+  return doc::AsMessage(std::move(pdf), absl::StrCat("dispatch-record-", id, ".pdf"));
 }
 
 }  // namespace atrium::notifications
