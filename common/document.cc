@@ -17,11 +17,15 @@
 namespace atrium::doc {
 
 struct Document::Block {
-  enum Kind { kHeading, kParagraph, kTable, kSignatures, kPageBreak } kind;
+  enum Kind { kHeading, kParagraph, kTable, kSignatures, kPageBreak, kPart };
+  explicit Block(Kind k) : kind(k) {}
+  Kind kind;
   std::vector<std::string> header;  // table: the header; signatures: the captions
   std::vector<double> widths;
   std::vector<Row> rows;  // paragraph and heading: one row of one cell
   bool compact = false;
+  Stamp stamp = {};  // a part's
+  Orientation orientation = Orientation::kPortrait;
 };
 
 namespace {
@@ -171,16 +175,19 @@ Op Shape(Op::Kind kind, double x, double y, double w, double h) {
 // Lays the blocks out on pages.
 class Composer {
  public:
-  Composer(const Typesetter& t, double width, double height)
-      : t_(t),
-        left_(kMargin),
-        width_(width - 2 * kMargin),
-        top_(kMargin + kHeaderHeight),
-        bottom_(height - kMargin - kFooterHeight) {
+  explicit Composer(const Typesetter& t) : t_(t), left_(kMargin), top_(kMargin + kHeaderHeight) {}
+
+  // Every page from here on belongs to part `part`, `width` x `height`
+  // points; the part starts on a new page.
+  void StartPart(int part, double width, double height) {
+    part_ = part;
+    width_ = width - 2 * kMargin;
+    bottom_ = height - kMargin - kFooterHeight;
     NewPage();
   }
 
   std::vector<Page> Take() && { return std::move(pages_); }
+  const std::vector<int>& parts() const { return page_parts_; }
   size_t pages() const { return pages_.size(); }
   // Past kMaxPages: the rest is not laid out.
   bool full() const { return pages_.size() > static_cast<size_t>(kMaxPages); }
@@ -332,6 +339,7 @@ class Composer {
 
   void NewPage() {
     pages_.emplace_back();
+    page_parts_.push_back(part_);
     y_ = top_;
   }
 
@@ -365,9 +373,12 @@ class Composer {
   }
 
   const Typesetter& t_;
-  const double left_, width_, top_, bottom_;
+  const double left_, top_;
+  double width_ = 0, bottom_ = 0;
+  int part_ = 0;
   double y_ = 0;
   std::vector<Page> pages_;
+  std::vector<int> page_parts_;  // the part of each page
 };
 
 cairo_status_t Append(void* closure, const unsigned char* data, unsigned int length) {
@@ -428,35 +439,68 @@ Document::Document(Document&&) noexcept = default;
 Document& Document::operator=(Document&&) noexcept = default;
 
 void Document::Heading(std::string_view text) {
-  blocks_.push_back(Block{Block::kHeading, {}, {}, {Row{{std::string(text)}, false}}, false});
+  Block b{Block::kHeading};
+  b.rows = {Row{{std::string(text)}, false}};
+  blocks_.push_back(std::move(b));
 }
 
 void Document::Paragraph(std::string_view text, bool marked) {
-  blocks_.push_back(Block{Block::kParagraph, {}, {}, {Row{{std::string(text)}, marked}}, false});
+  Block b{Block::kParagraph};
+  b.rows = {Row{{std::string(text)}, marked}};
+  blocks_.push_back(std::move(b));
 }
 
 void Document::Table(std::vector<std::string> header, std::vector<double> widths, std::vector<Row> rows, bool compact) {
   widths.resize(header.size(), 1);
   for (double& w : widths) w = std::max(w, 0.01);
-  blocks_.push_back(Block{Block::kTable, std::move(header), std::move(widths), std::move(rows), compact});
+  Block b{Block::kTable};
+  b.header = std::move(header);
+  b.widths = std::move(widths);
+  b.rows = std::move(rows);
+  b.compact = compact;
+  blocks_.push_back(std::move(b));
 }
 
 void Document::Signatures(std::vector<std::string> captions) {
-  blocks_.push_back(Block{Block::kSignatures, std::move(captions), {}, {}, false});
+  Block b{Block::kSignatures};
+  b.header = std::move(captions);
+  blocks_.push_back(std::move(b));
 }
 
-void Document::PageBreak() { blocks_.push_back(Block{Block::kPageBreak, {}, {}, {}, false}); }
+void Document::PageBreak() { blocks_.push_back(Block{Block::kPageBreak}); }
+
+void Document::Part(Stamp stamp, Orientation orientation) {
+  Block b{Block::kPart};
+  b.stamp = std::move(stamp);
+  b.orientation = orientation;
+  blocks_.push_back(std::move(b));
+}
 
 absl::StatusOr<Pdf> Document::Render() const {
-  const bool landscape = orientation_ == Orientation::kLandscape;
-  const double width = landscape ? kA4Height : kA4Width, height = landscape ? kA4Width : kA4Height;
+  // The document's own stamp is its first part's; Part() adds the others.
+  struct PartOf {
+    const Stamp* stamp;
+    Orientation orientation;
+  };
+  std::vector<PartOf> parts = {{&stamp_, orientation_}};
+  auto size_of = [](Orientation o) {
+    return o == Orientation::kLandscape ? std::make_pair(kA4Height, kA4Width) : std::make_pair(kA4Width, kA4Height);
+  };
   absl::MutexLock lock(&kRenderMu);
   Typesetter t;
-  Composer c(t, width, height);
-  // The title under the page's header, once.
-  c.Title(stamp_.title);
+  Composer c(t);
+  auto start = [&](int part) {
+    const auto [w, h] = size_of(parts[static_cast<size_t>(part)].orientation);
+    c.StartPart(part, w, h);
+    c.Title(parts[static_cast<size_t>(part)].stamp->title);  // under the page's header, once
+  };
+  start(0);
   for (const Block& b : blocks_) {
     switch (b.kind) {
+      case Block::kPart:
+        parts.push_back({&b.stamp, b.orientation});
+        start(static_cast<int>(parts.size()) - 1);
+        break;
       case Block::kHeading: c.Heading(b.rows[0].cells[0]); break;
       case Block::kParagraph: c.Paragraph(b.rows[0].cells[0], b.rows[0].marked); break;
       case Block::kTable:
@@ -469,20 +513,26 @@ absl::StatusOr<Pdf> Document::Render() const {
       return absl::ResourceExhaustedError(absl::StrCat("the document would pass ", kMaxPages, " pages"));
     }
   }
+  const std::vector<int> page_parts = c.parts();
   const std::vector<Page> pages = std::move(c).Take();
 
   Pdf out;
   out.pages = static_cast<int>(pages.size());
-  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(Append, &out.bytes, width, height);
+  const auto [first_width, first_height] = size_of(orientation_);
+  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(Append, &out.bytes, first_width, first_height);
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
                                  ToValidUtf8(stamp_.title + " " + stamp_.resource).c_str());
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Atrium");
   cairo_t* cr = cairo_create(surface);
   pango_cairo_update_context(cr, t.context());
-  const double content = width - 2 * kMargin;
-  const LayoutPtr top = t.Lay(stamp_.hotel, content, Style::kBold, PANGO_ALIGN_CENTER);
-  const std::string foot_left = absl::StrCat(stamp_.resource, "  ", stamp_.version, "  打印于 ", stamp_.printed);
   for (size_t i = 0; i < pages.size(); ++i) {
+    const PartOf& part = parts[static_cast<size_t>(page_parts[i])];
+    const auto [width, height] = size_of(part.orientation);
+    cairo_pdf_surface_set_size(surface, width, height);  // before anything is drawn on the page
+    const double content = width - 2 * kMargin;
+    const LayoutPtr top = t.Lay(part.stamp->hotel, content, Style::kBold, PANGO_ALIGN_CENTER);
+    const std::string foot_left =
+        absl::StrCat(part.stamp->resource, "  ", part.stamp->version, "  打印于 ", part.stamp->printed);
     cairo_move_to(cr, kMargin, kMargin);
     pango_cairo_show_layout(cr, top.get());
     cairo_set_line_width(cr, 0.5);

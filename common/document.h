@@ -73,6 +73,11 @@ class Document {
   // lines for the signature, the seal and the date.
   void Signatures(std::vector<std::string> captions);
   void PageBreak();
+  // Starts a part of its own on a new page, for several documents in one
+  // file (a daily batch): its pages are stamped with `stamp` and set in
+  // `orientation`, its title on its first page. The page numbers run
+  // through the whole file.
+  void Part(Stamp stamp, Orientation orientation = Orientation::kPortrait);
 
   // The PDF. RESOURCE_EXHAUSTED past kMaxPages; INTERNAL when Cairo fails.
   absl::StatusOr<Pdf> Render() const;

@@ -69,4 +69,29 @@ absl::StatusOr<std::optional<NoticeStatus>> NotificationsBoard::Status(const Pri
   return std::optional<NoticeStatus>(std::move(out));
 }
 
+absl::StatusOr<notifications::v1::NoticeRevision> NotificationsBoard::Revision(const Principal& who,
+                                                                               const std::string& notice_id,
+                                                                               int revision) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  ctx.AddMetadata("authorization", "Bearer " + who.token);
+  AddTraceMetadata(&ctx);
+  notifications::v1::GetNoticeRevisionRequest req;
+  req.set_name(absl::StrCat("notices/", notice_id, "/revisions/", revision));
+  notifications::v1::NoticeRevision out;
+  grpc::Status s = stub_->GetNoticeRevision(&ctx, req, &out);
+  if (IsTransientPeerFailure(s)) {
+    return absl::UnavailableError(absl::StrCat("the notifications service cannot be reached (", s.error_message(),
+                                               "); nothing was printed, retry"));
+  }
+  switch (s.error_code()) {
+    case grpc::StatusCode::OK: return out;
+    case grpc::StatusCode::NOT_FOUND:
+      return absl::UnavailableError(absl::StrCat(req.name(), " has not reached the notifications service yet; retry"));
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return PermissionDenied(absl::StrCat("the notifications service refused: ", s.error_message()));
+    default: return absl::InternalError(absl::StrCat("the notifications service answered: ", s.error_message()));
+  }
+}
+
 }  // namespace atrium::meetings

@@ -57,12 +57,20 @@ class NoticeBoard {
   // nullopt when the notifications service does not have the notice (yet);
   // UNAVAILABLE when it cannot be reached in time.
   virtual absl::StatusOr<std::optional<NoticeStatus>> Status(const Principal& who, const std::string& notice_id) = 0;
+  // A revision as the notifications service accepted it (its changes
+  // computed), as `who` may read it (a department: its own section);
+  // NOT_FOUND when it has not received it (yet), UNAVAILABLE when it cannot
+  // be reached in time.
+  virtual absl::StatusOr<notifications::v1::NoticeRevision> Revision(const Principal& who, const std::string& notice_id,
+                                                                     int revision) = 0;
 };
 
 class NotificationsBoard final : public NoticeBoard {
  public:
   NotificationsBoard(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
   absl::StatusOr<std::optional<NoticeStatus>> Status(const Principal& who, const std::string& notice_id) override;
+  absl::StatusOr<notifications::v1::NoticeRevision> Revision(const Principal& who, const std::string& notice_id,
+                                                             int revision) override;
 
  private:
   std::unique_ptr<notifications::v1::NotificationsService::Stub> stub_;

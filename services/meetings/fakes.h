@@ -50,7 +50,15 @@ class FakeBoard : public NoticeBoard {
     }
     notices[notice_id] = s;
   }
+  absl::StatusOr<notifications::v1::NoticeRevision> Revision(const Principal&, const std::string& notice_id,
+                                                             int revision) override {
+    if (down) return absl::UnavailableError("notifications service down");
+    auto it = revisions.find({notice_id, revision});
+    if (it == revisions.end()) return absl::UnavailableError("not delivered yet");
+    return it->second;
+  }
   std::map<std::string, NoticeStatus> notices;
+  std::map<std::pair<std::string, int>, notifications::v1::NoticeRevision> revisions;
   bool down = false;
 };
 

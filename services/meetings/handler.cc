@@ -61,6 +61,7 @@ MeetingsHandler::MeetingsHandler(Meetings* d, const TokenVerifier* verifier, Exe
   FollowUp* followup = &d->followup();
   Unary(followup, &FollowUp::CreateTrackingEntry);
   Unary(followup, &FollowUp::ListTrackingEntries);
+  Unary(followup, &FollowUp::PrintDailyBatch);
   Unary(followup, &FollowUp::GetSettlement);
   Unary(followup, &FollowUp::RecordCharges);
   Unary(followup, &FollowUp::RecordBillReview);

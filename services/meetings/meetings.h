@@ -24,9 +24,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "atrium/meetings/v1/meetings.pb.h"
 #include "common/auth.h"
 #include "services/meetings/context.h"
+
+namespace atrium::doc {
+class Document;
+}  // namespace atrium::doc
 
 namespace atrium::meetings {
 
@@ -78,6 +83,10 @@ class Diary final {
   absl::StatusOr<v1::Availability> GetAvailability(const Principal& who, const v1::GetAvailabilityRequest& req);
   // (printing.cc)
   absl::StatusOr<type::v1::Document> PrintFunctionDiary(const Principal& who, const v1::PrintFunctionDiaryRequest& req);
+  // The diary of `days` days from `first` (of `rooms`, or every room) as a
+  // table of `d`, rooms x days (the function diary, the daily batch).
+  absl::Status AddDiarySheet(const Principal& who, absl::CivilDay first, int days,
+                             const google::protobuf::RepeatedPtrField<std::string>& rooms, doc::Document& d);
 
  private:
   // The booking `name` of a meeting `who` may change, and the meeting.
@@ -158,6 +167,8 @@ class FollowUp final {
   absl::StatusOr<v1::Meeting> RecordGuestPreferences(const Principal& who,
                                                      const v1::RecordGuestPreferencesRequest& req);
   absl::StatusOr<v1::TodayView> GetTodayView(const Principal& who, const v1::GetTodayViewRequest& req);
+  // (printing.cc)
+  absl::StatusOr<type::v1::Document> PrintDailyBatch(const Principal& who, const v1::PrintDailyBatchRequest& req);
 
  private:
   // Reads the meeting's settlement with the agreed amounts brought up to

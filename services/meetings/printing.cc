@@ -14,6 +14,7 @@
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/notice.h"
+#include "services/notifications/notice_document.h"
 
 namespace atrium::meetings {
 namespace {
@@ -228,14 +229,24 @@ absl::StatusOr<type::v1::Document> Diary::PrintFunctionDiary(const Principal& wh
   RETURN_IF_ERROR(CheckDate(req.start_date(), "start_date"));
   if (req.days() < 0 || req.days() > 7) return InvalidArgument("days", "must be 0..7 (0 = a week)");
   const int days = req.days() == 0 ? 7 : req.days();
-  const absl::TimeZone zone = ctx_.policy.zone;
   const absl::CivilDay first(req.start_date().year(), req.start_date().month(), req.start_date().day());
+  doc::Document d(doc::Stamp{ctx_.policy.hotel, "场地日程表", "rooms/-/diary",
+                             absl::StrCat(Day(ToDate(first)), " 起 ", days, " 天"),
+                             absl::FormatTime("%Y-%m-%d %H:%M", ctx_.clock->Now(), ctx_.policy.zone)},
+                  doc::Orientation::kLandscape);
+  RETURN_IF_ERROR(AddDiarySheet(who, first, days, req.rooms(), d));
+  ASSIGN_OR_RETURN(auto pdf, d.Render());
+  return doc::AsMessage(std::move(pdf), absl::StrCat("diary-", Day(ToDate(first)), ".pdf"));
+}
+
+absl::Status Diary::AddDiarySheet(const Principal& who, absl::CivilDay first, int days,
+                                  const google::protobuf::RepeatedPtrField<std::string>& only, doc::Document& d) {
+  const absl::TimeZone zone = ctx_.policy.zone;
   v1::GetAvailabilityRequest range;
   *range.mutable_start_time() = ToProto(absl::FromCivil(first, zone));
   *range.mutable_end_time() = ToProto(absl::FromCivil(first + days, zone));
-  *range.mutable_rooms() = req.rooms();
+  *range.mutable_rooms() = only;
   ASSIGN_OR_RETURN(const v1::Availability diary, GetAvailability(who, range));
-
   // The rooms' names, each booking and its meeting's title.
   std::map<std::string, v1::Room> rooms;
   std::map<std::string, v1::Booking> bookings;
@@ -288,14 +299,62 @@ absl::StatusOr<type::v1::Document> Diary::PrintFunctionDiary(const Principal& wh
   }
   std::vector<double> widths(static_cast<size_t>(days) + 1, 2.0);
   widths[0] = 1.2;
-  doc::Document d(doc::Stamp{ctx_.policy.hotel, "场地日程表", "rooms/-/diary",
-                             absl::StrCat(Day(ToDate(first)), " 起 ", days, " 天"),
-                             absl::FormatTime("%Y-%m-%d %H:%M", ctx_.clock->Now(), zone)},
-                  doc::Orientation::kLandscape);
   d.Paragraph("每格列出当天的预订：时间、会议、确定或暂定、摆台与人数（时间为活动本身，不含布场与撤场）。");
   d.Table(std::move(header), std::move(widths), std::move(rows), true);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<type::v1::Document> FollowUp::PrintDailyBatch(const Principal& who,
+                                                             const v1::PrintDailyBatchRequest& req) {
+  RETURN_IF_ERROR(who.Require(kReaders, "the daily batch is printed by staff, departments and services"));
+  const absl::TimeZone zone = ctx_.policy.zone;
+  const absl::Time now = ctx_.clock->Now();
+  if (req.has_date()) RETURN_IF_ERROR(CheckDate(req.date(), "date"));
+  const absl::CivilDay day = req.has_date() ? absl::CivilDay(req.date().year(), req.date().month(), req.date().day())
+                                            : absl::ToCivilDay(now, zone) + 1;
+  if (ctx_.notices == nullptr) return absl::UnavailableError("no notifications service is configured");
+  // The meetings in house that day, and the current revision of each one's
+  // notice as the departments received it.
+  v1::GetTodayViewRequest today;
+  *today.mutable_date() = ToDate(day);
+  ASSIGN_OR_RETURN(const v1::TodayView view, GetTodayView(who, today));
+  std::vector<notifications::v1::NoticeRevision> notices;
+  RETURN_IF_ERROR(ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
+    for (const auto& m : view.meetings()) {
+      ASSIGN_OR_RETURN(auto meeting, MustGetMeeting(tx, m.meeting().substr(sizeof("meetings/") - 1)));
+      if (meeting.notice_revision() == 0) continue;
+      notices.emplace_back();
+      notices.back().set_notice_id(NoticeIdOf(meeting.name().substr(sizeof("meetings/") - 1)));
+      notices.back().set_revision(meeting.notice_revision());
+    }
+    return absl::OkStatus();
+  }));
+  for (auto& n : notices) {
+    ASSIGN_OR_RETURN(n, ctx_.notices->Revision(who, n.notice_id(), n.revision()));
+  }
+
+  const std::string printed = absl::FormatTime("%Y-%m-%d %H:%M", now, zone);
+  doc::Document d(doc::Stamp{ctx_.policy.hotel, absl::StrCat("每日单据 ", Day(ToDate(day))), "meetings/-/dailyBatch",
+                             Day(ToDate(day)), printed});
+  std::vector<doc::Document::Row> contents;
+  for (const auto& n : notices) {
+    contents.push_back({{n.title(), n.meeting(), absl::StrCat("第 ", n.revision(), " 版")}});
+  }
+  contents.push_back({{"场地日程表", "rooms/-/diary", "当天"}});
+  d.Heading(
+      absl::StrCat(who.Is(Role::kDepartment) ? notifications::DepartmentName(who.department) + "：" : "", "本批包括"));
+  d.Table({"单据", "资源", "版本"}, {3, 3, 1}, std::move(contents));
+  const std::string department = who.Is(Role::kDepartment) ? who.department : "";
+  for (const auto& n : notices) {
+    d.Part(doc::Stamp{ctx_.policy.hotel, notifications::NoticeTitle(department), n.name(),
+                      absl::StrCat("第 ", n.revision(), " 版"), printed});
+    notifications::AddNotice(d, n, department, zone);
+  }
+  d.Part(doc::Stamp{ctx_.policy.hotel, "场地日程表", "rooms/-/diary", absl::StrCat(Day(ToDate(day)), " 当天"), printed},
+         doc::Orientation::kLandscape);
+  RETURN_IF_ERROR(Diary(ctx_).AddDiarySheet(who, day, 1, {}, d));
   ASSIGN_OR_RETURN(auto pdf, d.Render());
-  return doc::AsMessage(std::move(pdf), absl::StrCat("diary-", Day(ToDate(first)), ".pdf"));
+  return doc::AsMessage(std::move(pdf), absl::StrCat("daily-batch-", Day(ToDate(day)), ".pdf"));
 }
 
 }  // namespace atrium::meetings

@@ -1250,5 +1250,54 @@ TEST_F(SalesTest, AnAgreementPrintsWithBothPartiesAndItsState) {
   }
 }
 
+// The day's paper in one file: what it holds, each notice of a meeting in
+// house as the departments received it, the day's diary sheet.
+TEST_F(SalesTest, TheDailyBatchHoldsTheDaysNoticesAndItsDiarySheet) {
+  Meeting m = Issued();  // 2026-12-17 10:00 to 12-18 18:00
+  v1::PrintDailyBatchRequest req;
+  *req.mutable_date() = D(2026, 12, 17);
+  // The notifications service has not received the revision yet.
+  EXPECT_EQ(CodeOf(meetings_->followup().PrintDailyBatch(kManager, req)), Code::kUnavailable);
+  v1::GetMeetingNoticeRequest get;
+  get.set_name(m.name() + "/notice");
+  auto notice = meetings_->preparation().GetMeetingNotice(kManager, get);
+  ASSERT_TRUE(notice.ok()) << notice.status();
+  board_.revisions[{IdOf(m), 1}] = notice->content();
+
+  testing::PdfReader reader;
+  auto pdf = meetings_->followup().PrintDailyBatch(kManager, req);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  EXPECT_EQ(pdf->file_name(), "daily-batch-2026-12-17.pdf");
+  EXPECT_EQ(reader.Pages(pdf->data()), pdf->page_count());
+  EXPECT_EQ(reader.Rendered(pdf->data()), pdf->page_count());
+  std::string text = reader.Text(pdf->data());
+  for (const std::string& want :
+       {std::string("每日单据 2026-12-17"), std::string("本批包括"), m.title(), std::string("会议通知单"),
+        std::string("餐饮安排"), std::string("午餐"), std::string("客房安排"), std::string("60间"),
+        std::string("场地日程表"), std::string("12-17 周四"), notice->content().name()}) {
+    EXPECT_TRUE(testing::PdfReader::Holds(text, want)) << want << " not in:\n" << text;
+  }
+  // F&B's batch: its own section, with its signature box.
+  pdf = meetings_->followup().PrintDailyBatch(kFnb, req);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  text = reader.Text(pdf->data());
+  EXPECT_TRUE(testing::PdfReader::Holds(text, "接收部门签收")) << text;
+  EXPECT_TRUE(testing::PdfReader::Holds(text, "餐饮安排")) << text;
+  EXPECT_FALSE(testing::PdfReader::Holds(text, "客房安排")) << text;
+  // A day without a meeting in house: the diary sheet alone.
+  *req.mutable_date() = D(2026, 12, 25);
+  pdf = meetings_->followup().PrintDailyBatch(kManager, req);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  text = reader.Text(pdf->data());
+  EXPECT_TRUE(testing::PdfReader::Holds(text, "场地日程表")) << text;
+  EXPECT_FALSE(testing::PdfReader::Holds(text, m.title())) << text;
+
+  req.mutable_date()->set_month(13);
+  EXPECT_EQ(FieldOf(meetings_->followup().PrintDailyBatch(kManager, req).status()), "date");
+  *req.mutable_date() = D(2026, 12, 17);
+  board_.down = true;
+  EXPECT_EQ(CodeOf(meetings_->followup().PrintDailyBatch(kManager, req)), Code::kUnavailable);
+}
+
 }  // namespace
 }  // namespace atrium::meetings
