@@ -3,6 +3,9 @@
 // hotel's policy. Built once by Meetings and shared by its parts.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "absl/time/time.h"
 #include "common/page_token.h"
 #include "common/time_util.h"
@@ -21,6 +24,12 @@ struct Policy {
   absl::Duration booking_horizon = absl::Hours(24 * 1096);
   // The hotel's name on every printed document (`hotel-name`).
   std::string hotel = "Atrium 酒店";
+  // The departments a meeting's notice has a section for: those of
+  // kNoticeDepartments (notice.h) the `departments` setting names. A
+  // section for a department the hotel does not have would make the
+  // notifications service refuse the whole notice, and its signature would
+  // be waited for for ever.
+  std::vector<std::string> notice_departments = {"fnb", "rooms", "front_office", "engineering"};
 };
 
 struct Context {

@@ -493,7 +493,9 @@ absl::StatusOr<v1::TodayView> FollowUp::GetTodayView(const Principal& who, const
       out.set_signatures_known(false);
       break;
     }
-    for (auto& d : UnsignedDepartments(m, *board)) out.mutable_meetings(i)->add_unsigned_departments(std::move(d));
+    for (auto& d : UnsignedDepartments(m, *board, ctx_.policy.notice_departments)) {
+      out.mutable_meetings(i)->add_unsigned_departments(std::move(d));
+    }
   }
   return out;
 }

@@ -171,10 +171,21 @@ void KeepDepartment(notifications::v1::NoticeRevision* notice, const std::string
       changes->end());
 }
 
-std::vector<std::string> UnsignedDepartments(const v1::Meeting& m, const std::optional<NoticeStatus>& board) {
+void KeepDepartments(notifications::v1::NoticeRevision* notice, const std::vector<std::string>& departments) {
+  auto* sections = notice->mutable_sections();
+  sections->erase(std::remove_if(sections->begin(), sections->end(),
+                                 [&](const NoticeSection& s) {
+                                   return std::find(departments.begin(), departments.end(), s.department()) ==
+                                          departments.end();
+                                 }),
+                  sections->end());
+}
+
+std::vector<std::string> UnsignedDepartments(const v1::Meeting& m, const std::optional<NoticeStatus>& board,
+                                             const std::vector<std::string>& departments) {
   std::vector<std::string> out;
   const bool current = board && board->current_revision == m.notice_revision();
-  for (const char* d : kNoticeDepartments) {
+  for (const std::string& d : departments) {
     bool signed_it = false;
     if (current) {
       for (const auto& state : board->departments) {

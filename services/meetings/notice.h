@@ -45,10 +45,16 @@ const char* MealName(v1::Meal::Kind k);
 // The departments every notice concerns.
 inline constexpr const char* kNoticeDepartments[] = {"fnb", "rooms", "front_office", "engineering"};
 
-// The departments that have not signed the meeting's current revision, as
+// The departments of `departments` that have not signed the meeting's
+// current revision, as
 // `board` (the notifications service's view; nullopt = it has no notice yet)
 // reports them.
-std::vector<std::string> UnsignedDepartments(const v1::Meeting& m, const std::optional<NoticeStatus>& board);
+std::vector<std::string> UnsignedDepartments(const v1::Meeting& m, const std::optional<NoticeStatus>& board,
+                                             const std::vector<std::string>& departments);
+
+// Keeps only the sections of `departments` (the hotel's, of those a notice
+// concerns).
+void KeepDepartments(notifications::v1::NoticeRevision* notice, const std::vector<std::string>& departments);
 
 // Keeps only `department`'s section and changes: what a department reads of
 // a revision.

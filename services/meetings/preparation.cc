@@ -41,6 +41,7 @@ absl::Status IssueRevision(const Context& ctx, MeetingsTx& tx, Meeting& m, const
     if (room) room_names[v.room()] = (room)->display_name();
   }
   notifications::v1::NoticeRevision notice = BuildNotice(m, a, revision, ctx.policy.zone, room_names, cancelled_reason);
+  KeepDepartments(&notice, ctx.policy.notice_departments);
   notice.set_name(absl::StrCat("notices/", notice.notice_id(), "/revisions/", revision));
   notice.set_sender(who.subject);
   *notice.mutable_create_time() = ToProto(now);
@@ -156,7 +157,8 @@ absl::StatusOr<Meeting> Preparation::MarkPrepared(const Principal& who, const v1
                   m.set_prepared_override(req.override_reason());
                   return absl::OkStatus();
                 }
-                const std::vector<std::string> unsigned_departments = UnsignedDepartments(m, board);
+                const std::vector<std::string> unsigned_departments =
+                    UnsignedDepartments(m, board, ctx_.policy.notice_departments);
                 int unchecked = 0;
                 for (const auto& item : m.checklist()) unchecked += item.checked() ? 0 : 1;
                 if (!unsigned_departments.empty() || unchecked > 0) {

@@ -1,11 +1,14 @@
 #include "services/meetings/runtime.h"
 
+#include <algorithm>
+
 #include "atrium/meetings/v1/meetings.grpc.pb.h"
 #include "common/status_macros.h"
 #include "services/meetings/directory.h"
 #include "services/meetings/forwarder.h"
 #include "services/meetings/handler.h"
 #include "services/meetings/meetings.h"
+#include "services/meetings/notice.h"
 #include "services/meetings/store.h"
 #include "spdlog/spdlog.h"
 
@@ -61,6 +64,12 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config,
   ASSIGN_OR_RETURN(policy.authority, DiscountAuthority::Parse(config.String("discount-authority")));
   ASSIGN_OR_RETURN(policy.zone, TimeZoneFrom(config));
   policy.hotel = config.String("hotel-name");
+  ASSIGN_OR_RETURN(const auto departments, ParseDepartments(config.String("departments"), "departments"));
+  policy.notice_departments.clear();
+  for (const char* d : kNoticeDepartments) {
+    if (std::find(departments.begin(), departments.end(), d) != departments.end())
+      policy.notice_departments.push_back(d);
+  }
   ASSIGN_OR_RETURN(auto clients, rt->PeerChannel(config, "clients-address"));
   ASSIGN_OR_RETURN(auto notifications, rt->PeerChannel(config, "notifications-address"));
   // One SQLite file by default; PostgreSQL for several replicas.

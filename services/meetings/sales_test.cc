@@ -1299,5 +1299,35 @@ TEST_F(SalesTest, TheDailyBatchHoldsTheDaysNoticesAndItsDiarySheet) {
   EXPECT_EQ(CodeOf(meetings_->followup().PrintDailyBatch(kManager, req)), Code::kUnavailable);
 }
 
+// A hotel without some of the departments a notice may concern: the notice
+// has sections for those it has, and only their signatures are waited for.
+TEST_F(SalesTest, TheNoticeConcernsOnlyTheDepartmentsTheHotelHas) {
+  Policy policy;
+  policy.zone = kShanghai;
+  policy.notice_departments = {"fnb", "rooms"};
+  meetings_ = std::make_unique<Meetings>(store_.get(), &directory_, &clock_, PageTokens("secret"), &board_, policy);
+  Meeting m = Issued();
+  auto notices = Outbox(OutboxEntry::kNotice);
+  ASSERT_FALSE(notices.empty());
+  notifications::v1::DispatchNoticeRequest sent;
+  ASSERT_TRUE(sent.ParseFromString(notices.back().body));
+  std::set<std::string> departments;
+  for (const auto& section : sent.revision().sections()) departments.insert(section.department());
+  EXPECT_EQ(departments, (std::set<std::string>{"fnb", "rooms"}));
+  for (const auto& item : m.checklist()) EXPECT_TRUE(departments.count(item.department())) << item.id();
+  for (const auto& item : m.checklist()) {
+    v1::CheckItemRequest check;
+    check.set_meeting(m.name());
+    check.set_item(item.id());
+    ASSERT_TRUE(meetings_->preparation().CheckItem(kKam, check).ok());
+  }
+  board_.Deliver(IdOf(m), 1, {"fnb", "rooms"});
+  v1::MarkPreparedRequest prepare;
+  prepare.set_name(m.name());
+  auto prepared = meetings_->preparation().MarkPrepared(kKam, prepare);
+  ASSERT_TRUE(prepared.ok()) << prepared.status();  // front office and engineering are not waited for
+  EXPECT_EQ(prepared->state(), Meeting::PREPARED);
+}
+
 }  // namespace
 }  // namespace atrium::meetings
