@@ -58,10 +58,8 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
   const int64_t from_micros = absl::ToUnixMicros(absl::FromCivil(first, zone_));
   const int64_t to_micros = absl::ToUnixMicros(absl::FromCivil(last + 1, zone_)) - 1;
   auto day_of_micros = [&](int64_t micros) { return absl::ToCivilDay(absl::FromUnixMicros(micros), zone_); };
-  auto month_of_micros = [&](int64_t micros) {
-    const absl::CivilDay d = day_of_micros(micros);
-    return d.year() * 100 + d.month();
-  };
+  auto month_of_day = [](absl::CivilDay d) { return d.year() * 100 + d.month(); };
+  auto month_of_micros = [&](int64_t micros) { return month_of_day(day_of_micros(micros)); };
 
   using Key = std::tuple<std::string, std::string, int64_t>;
   std::map<Key, Figures> cells;
@@ -77,12 +75,13 @@ absl::StatusOr<v1::BookSummary> Archive::SummarizeBook(const Principal& who, con
     ASSIGN_OR_RETURN(auto visits, tx.BookVisits(from_micros, to_micros, req.owner(), req.segment()));
     const int64_t as_of_end_micros = absl::ToUnixMicros(as_of_end);
     for (const BookRow& r : visits) {  // by visitor; the key is the planned time
-      Figures& f = cells[Key(r.owner, r.segment, month_of_micros(r.key))];
+      const absl::CivilDay planned = day_of_micros(r.key);
+      Figures& f = cells[Key(r.owner, r.segment, month_of_day(planned))];
       ++f.visits_planned;
       switch (r.state) {
         case v1::Visit::DONE:
           ++f.visits_done;
-          if (day_of_micros(r.done_micros) <= day_of_micros(r.key)) ++f.visits_done_on_time;
+          if (day_of_micros(r.done_micros) <= planned) ++f.visits_done_on_time;
           break;
         case v1::Visit::CANCELLED: ++f.visits_cancelled; break;
         default:

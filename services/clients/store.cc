@@ -238,6 +238,18 @@ absl::StatusOr<std::vector<BookRow>> ClientsTx::NewAccounts(int64_t from, int64_
   return BookRows(tx_.Query(sql, p.args()), false);
 }
 
+namespace {
+
+// " AND <who> = $n AND segment = $m" for the filters given (empty = any).
+std::string WhoAndSegment(db::Params& p, const char* who_column, const std::string& who, const std::string& segment) {
+  std::string sql;
+  if (!who.empty()) sql += absl::StrCat(" AND ", who_column, " = ", p.Add(who));
+  if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
+  return sql;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<BookRow>> ClientsTx::BookChildren(const std::string& kind, int64_t from, int64_t to,
                                                              const std::string& owner, const std::string& segment) {
   db::Params p;
@@ -246,8 +258,7 @@ absl::StatusOr<std::vector<BookRow>> ClientsTx::BookChildren(const std::string& 
   std::string sql =
       absl::StrCat("SELECT account_id, owner, segment, state, sort_key, data, amount FROM children WHERE kind = ", k,
                    " AND sort_key BETWEEN ", first, " AND ", p.Add(to));
-  if (!owner.empty()) sql += " AND owner = " + p.Add(owner);
-  if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
+  sql += WhoAndSegment(p, "owner", owner, segment);
   return BookRows(tx_.Query(sql, p.args()));
 }
 
@@ -259,8 +270,7 @@ absl::StatusOr<std::vector<BookRow>> ClientsTx::BookVisits(int64_t from, int64_t
   const std::string first = p.Add(from);
   std::string sql = absl::StrCat("SELECT person, segment, state, sort_key, done_micros FROM children WHERE kind = '",
                                  kVisit, "' AND sort_key BETWEEN ", first, " AND ", p.Add(to));
-  if (!visitor.empty()) sql += " AND person = " + p.Add(visitor);
-  if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
+  sql += WhoAndSegment(p, "person", visitor, segment);
   ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
   std::vector<BookRow> out(static_cast<size_t>(r.size()));
   for (int i = 0; i < r.size(); ++i) {
@@ -281,8 +291,7 @@ absl::StatusOr<std::vector<BookRow>> ClientsTx::BookPayments(int64_t first_day, 
   const std::string first = p.Add(first_day);
   std::string sql = absl::StrCat("SELECT owner, segment, sort_key, amount FROM children WHERE kind = '", kLedgerEntry,
                                  "' AND state = ", state, " AND sort_key BETWEEN ", first, " AND ", p.Add(last_day));
-  if (!owner.empty()) sql += " AND owner = " + p.Add(owner);
-  if (!segment.empty()) sql += " AND segment = " + p.Add(segment);
+  sql += WhoAndSegment(p, "owner", owner, segment);
   ASSIGN_OR_RETURN(auto r, tx_.Query(sql, p.args()));
   std::vector<BookRow> out(static_cast<size_t>(r.size()));
   for (int i = 0; i < r.size(); ++i) {
