@@ -23,6 +23,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "io/cloudevents/v1/cloudevents.pb.h"
+#include "tests/calls.h"
 #include "tests/department.h"
 #include "tests/process.h"
 
@@ -368,6 +369,10 @@ TEST_F(NotificationsRedisTest, EveryMethodRequiresAToken) {
     }
     return reader->Finish();
   });
+  // And every unary method by name, those added since included (printing).
+  const auto* service = nv1::Notice::descriptor()->file()->FindServiceByName("NotificationsService");
+  ASSERT_NE(service, nullptr);
+  EXPECT_EQ(testing::MethodsServedWithoutAToken(service, address_), std::vector<std::string>{});
 }
 
 // SIGTERM ends open streams with UNAVAILABLE (reconnect) and exits 0.

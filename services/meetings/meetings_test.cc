@@ -1182,6 +1182,7 @@ TEST_F(MeetingsTest, TheWeeksDiaryPrintsEachBookingInItsRoomAndDay) {
   EXPECT_EQ(bad([](auto& r) { r.set_days(-1); }), "days");
   EXPECT_EQ(bad([](auto& r) { r.add_rooms("rooms/nowhere"); }), "rooms[0]");
   EXPECT_EQ(bad([](auto& r) { r.add_rooms("hall-a"); }), "rooms[0]");
+  EXPECT_EQ(CodeOf(meetings_->diary().PrintFunctionDiary(kInspector, req)), Code::kPermissionDenied);
 }
 
 }  // namespace

@@ -1292,6 +1292,7 @@ TEST_F(SalesTest, TheDailyBatchHoldsTheDaysNoticesAndItsDiarySheet) {
   EXPECT_TRUE(testing::PdfReader::Holds(text, "场地日程表")) << text;
   EXPECT_FALSE(testing::PdfReader::Holds(text, m.title())) << text;
 
+  EXPECT_EQ(CodeOf(meetings_->followup().PrintDailyBatch(kInspector, req)), Code::kPermissionDenied);
   req.mutable_date()->set_month(13);
   EXPECT_EQ(FieldOf(meetings_->followup().PrintDailyBatch(kManager, req).status()), "date");
   *req.mutable_date() = D(2026, 12, 17);
