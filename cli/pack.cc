@@ -93,6 +93,15 @@ std::string RenderPack(const MonthlyPack& p) {
                           r.overdue_accounts(), r.owner().empty() ? "(no owner)" : EscapeControl(r.owner()));
   }
   if (p.receivables().empty()) absl::StrAppend(&out, "  (none)\n");
+
+  absl::StrAppend(&out, "\nPayment schedules by KAM (meetings not yet settled)\n");
+  absl::StrAppendFormat(&out, "  %16s %16s %8s %8s  %s\n", "to come", "overdue", "late", "meetings", "kam");
+  for (const auto& i : p.instalments()) {
+    absl::StrAppendFormat(&out, "  %16s %16s %8d %8d  %s\n", Yuan(i.due().amount_minor()),
+                          Yuan(i.overdue().amount_minor()), i.overdue_instalments(), i.meetings_overdue(),
+                          i.owner().empty() ? "(no owner)" : EscapeControl(i.owner()));
+  }
+  if (p.instalments().empty()) absl::StrAppend(&out, "  (none)\n");
   return out;
 }
 

@@ -33,6 +33,12 @@ TEST(PackTest, TheTableShowsEverySectionInYuanAndPercent) {
   auto* r = p.add_receivables();
   r->set_owner("kam-li\x1b[2J");
   r->mutable_over_90_days()->set_amount_minor(99);
+  auto* i = p.add_instalments();
+  i->set_owner("kam-zhao");
+  i->mutable_due()->set_amount_minor(3'000'000);
+  i->mutable_overdue()->set_amount_minor(2'000'000);
+  i->set_overdue_instalments(1);
+  i->set_meetings_overdue(1);
   const std::string t = RenderPack(p);
   EXPECT_NE(t.find("Monthly pack 2026-11"), std::string::npos) << t;
   EXPECT_NE(t.find("10000.00"), std::string::npos) << t;
@@ -45,6 +51,10 @@ TEST(PackTest, TheTableShowsEverySectionInYuanAndPercent) {
   EXPECT_NE(t.find("-0.05"), std::string::npos) << t;
   EXPECT_NE(t.find("价格"), std::string::npos) << t;
   EXPECT_NE(t.find("0.99"), std::string::npos) << t;
+  EXPECT_NE(t.find("Payment schedules by KAM"), std::string::npos) << t;
+  const std::string line = t.substr(t.rfind('\n', t.find("kam-zhao")) + 1);
+  EXPECT_EQ(line.substr(0, line.find('\n')).find("30000.00"), 10u) << t;  // to come, then overdue
+  EXPECT_NE(line.find("20000.00"), std::string::npos) << t;
   EXPECT_EQ(t.find('\x1b'), std::string::npos) << t;    // control characters escaped
   EXPECT_NE(t.find("(none)"), std::string::npos) << t;  // no top accounts
 }

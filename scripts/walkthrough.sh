@@ -13,6 +13,7 @@ mint() { "$A" token mint --key-file "$K" "$@"; }
 MGR=$(mint --sub mgr-wang --name "Wang Min" --role manager)
 KAM=$(mint --sub kam-li --name "Li Na" --role key_account_manager)
 FIN=$(mint --sub fin-qian --name 钱会计 --role finance)
+PMS=$(mint --sub service:pms --name 预订系统 --role service)  # the hotel's reservation system
 declare -A DEPT
 for d in fnb rooms front_office engineering; do DEPT[$d]=$(mint --sub "$d-staff" --role "$d"); done
 
@@ -59,6 +60,8 @@ as "$KAM" meetings create-booking parent="$MEETING" booking.room=rooms/hall-a \
 
 step "The agreement: 15% below list is beyond a KAM's 10%, so the manager approves"
 Y=${START%%-*}; M=$((10#$(echo "$START" | cut -d- -f2))); D=$((10#${START##*-}))
+json_date() { date -u -d "$1" '+{"year":%Y,"month":%-m,"day":%-d}'; }
+CUT_OFF=$(json_date "$START -14 days"); DEPOSIT_DUE=$(json_date "yesterday"); BALANCE_DUE=$(json_date "$START +10 days")
 agreement() {  # agreement LUNCH_HEADCOUNT ROOM_RATE_FEN
   cat <<JSON
 {"agreement":{"startTime":"${START}T01:00:00Z","endTime":"${START}T09:00:00Z","organiser":"华东经销商联盟",
@@ -66,6 +69,9 @@ agreement() {  # agreement LUNCH_HEADCOUNT ROOM_RATE_FEN
  "meals":[{"date":{"year":$Y,"month":$M,"day":$D},"kind":"LUNCH","time":"12:00","standard":"lunch-150","headcount":$1,"place":"宴会厅B"}],
  "venues":[{"room":"rooms/hall-a","style":"THEATRE","startTime":"${START}T01:00:00Z","endTime":"${START}T09:00:00Z","purpose":"主会场"}],
  "roomBlock":[{"night":{"year":$Y,"month":$M,"day":$D},"roomType":"deluxe-king","rooms":60}],
+ "blockTerms":{"cutOffDate":$CUT_OFF,"attritionThresholdBasisPoints":8000,"attritionRate":{"amountMinor":"50000"}},
+ "paymentSchedule":[{"label":"定金","dueDate":$DEPOSIT_DUE,"amount":{"amountMinor":"2000000"}},
+                    {"label":"尾款","dueDate":$BALANCE_DUE,"amount":{"amountMinor":"3000000"}}],
  "guests":[{"name":"张总","title":"董事长","arrival":{"year":$Y,"month":$M,"day":$D},"roomType":"deluxe-king","vip":true}],
  "prices":[{"category":"ROOMS","item":"deluxe-king","quantity":"60","unitPrice":{"amountMinor":"$2"}},
            {"category":"FNB","item":"lunch-150","quantity":"$1","unitPrice":{"amountMinor":"15000"}},
@@ -79,6 +85,18 @@ APPROVAL=$(as "$KAM" meetings create-approval-request parent="$MEETING" approval
 as "$MGR" meetings list-approval-requests parent=meetings/- pending_for_me=true --json | field '["approval_requests"][0]["name"]'
 as "$MGR" meetings approve-request name="$APPROVAL" reason="同意" --json | field '["state"]'
 as "$KAM" meetings sign-agreement name="$V1" client_signatory="王经理" --json | field '["state"]'
+
+step "The room block: the reservation system posts the rooming list; the manager extends the cut-off"
+as "$PMS" meetings record-pickup parent="$MEETING/block" --request "{\"roomingList\":true,\"reservations\":[
+  {\"reference\":\"PMS-0001\",\"roomType\":\"deluxe-king\",\"rooms\":30,\"arrivalDate\":$(json_date "$START"),
+   \"departureDate\":$(json_date "$START +1 day")},
+  {\"reference\":\"PMS-0002\",\"roomType\":\"deluxe-king\",\"rooms\":10,\"guestName\":\"张总\",
+   \"arrivalDate\":$(json_date "$START"),\"departureDate\":$(json_date "$START +1 day")}]}" >/dev/null
+as "$MGR" meetings extend-cut-off name="$MEETING/block" cut_off_date="$(date -u -d "$START -7 days" +%Y-%m-%d)" \
+  reason="客户名单下周确定" >/dev/null
+as "$KAM" meetings get-room-block name="$MEETING/block"
+step "The deposit was due yesterday: OVERDUE; the KAM and finance are alerted within a minute"
+as "$FIN" meetings get-settlement name="$MEETING/settlement" --json | field '["schedule"]'
 
 step "The notice: F&B and Rooms receive it over Redis and sign"
 as "$KAM" meetings issue-notice name="$MEETING" --json | field '["state"]'
@@ -112,14 +130,15 @@ as "${DEPT[fnb]}" meetings create-tracking-entry parent="$MEETING" tracking_entr
 as "$MGR" meetings get-today-view date="$START"   # 当日客情 on the meeting day
 as "$KAM" meetings complete-meeting name="$MEETING" --json | field '["state"]'
 
-step "The bill: charges, a deposit, the client's review, settled; the remainder goes to receivables"
+step "The bill: charges, attrition (40 of 60 rooms booked: 8 short of 80% x 500), a deposit, the review, settled"
 as "$FIN" meetings record-charges name="$MEETING/settlement" --request '{"charges":[
-  {"category":"ROOMS","amount":{"amountMinor":"4560000"}},
+  {"category":"ROOMS","amount":{"amountMinor":"3040000"},"explanation":"实住40间"},
   {"category":"FNB","amount":{"amountMinor":"2400000"},"explanation":"午餐实到160人"},
   {"category":"VENUE","amount":{"amountMinor":"1000000"}},
   {"category":"EXTRAS","amount":{"amountMinor":"150000"}}]}' >/dev/null
 as "$FIN" meetings record-payment name="$MEETING/settlement" payment.amount=30000.00 \
   payment.reference=R-0001 payment.date="$(date +%Y-%m-%d)" >/dev/null
+as "$FIN" meetings get-settlement name="$MEETING/settlement" --json | field '["attrition"]["workings"]'
 as "$KAM" meetings record-bill-review name="$MEETING/settlement" accepted=true reviewer="王经理"
 as "$FIN" meetings settle-meeting name="$MEETING" --json | field '["state"]'
 as "$KAM" meetings record-guest-preferences name="$MEETING" \

@@ -6,10 +6,14 @@
 // was issued; the bill's remainder reaches the account's receivables once
 // and the guests' preferences reach the account, though the clients service
 // was down when they were recorded; every step is in the account's history.
+// A group runs from its signed agreement through pickup, the KAM's alert
+// ahead of the cut-off, the release at it and a late payment's alerts to
+// the settlement with attrition, each figure checked by hand.
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "atrium/clients/v1/clients.grpc.pb.h"
@@ -94,7 +98,7 @@ class MeetingFlowTest : public ::testing::Test {
         std::vector<std::string>{"--listen=127.0.0.1:0", "--db-path=" + dir_ + "/m.db", key, Database("meetings"),
                                  "--clients-address=127.0.0.1:" + std::to_string(clients_port_),
                                  "--notifications-address=" + Notifications(), "--clients-deadline=1s",
-                                 "--notifications-deadline=1s",
+                                 "--notifications-deadline=1s", "--reminder-interval=200ms",
                                  "--metrics-listen=127.0.0.1:" + std::to_string(meetings_metrics_port_)},
         dir_ + "/meetings.log");
     const std::string address = meetings_process_->Start();
@@ -117,12 +121,100 @@ class MeetingFlowTest : public ::testing::Test {
     return As(dept, [&](auto* ctx) { return notifications_stub_->SignDispatch(ctx, req, &out); });
   }
 
+  // A company account of the KAM's, and the manager's price list.
+  void AccountWithPrices(const std::string& name, cv1::Account* account) {
+    cv1::CreateAccountRequest account_req;
+    account_req.mutable_account()->set_kind(cv1::ACCOUNT_KIND_COMPANY);
+    account_req.mutable_account()->set_display_name(name);
+    ASSERT_CALL(kKam, clients_stub_->CreateAccount(ctx, account_req, account));
+    mv1::UpdatePriceListRequest prices;
+    for (auto [c, item, yuan] : {std::tuple{mv1::ROOMS, "deluxe-king", 800}, std::tuple{mv1::FNB, "lunch-150", 150}}) {
+      auto* i = prices.mutable_price_list()->add_items();
+      i->set_category(c);
+      i->set_item(item);
+      *i->mutable_unit_price() = testing::Yuan(yuan);
+    }
+    mv1::PriceList list;
+    ASSERT_CALL(kManager, meetings_->UpdatePriceList(ctx, prices, &list));
+  }
+
+  // An enquiry of `account` taken (through a site visit) to INTENT.
+  void ToIntent(const cv1::Account& account, const std::string& title, mv1::Meeting* m) {
+    mv1::CreateMeetingRequest create;
+    create.mutable_meeting()->set_account(account.name());
+    create.mutable_meeting()->set_title(title);
+    create.mutable_meeting()->set_origin(mv1::Meeting::WALK_IN);
+    ASSERT_CALL(kKam, meetings_->CreateMeeting(ctx, create, m));
+    testing::MeetingRequest move;
+    move.set_name(m->name());
+    ASSERT_CALL(kKam, meetings_->RecordSiteVisit(ctx, move, m));
+    ASSERT_CALL(kKam, meetings_->StartNegotiation(ctx, move, m));
+    ASSERT_CALL(kKam, meetings_->RecordIntent(ctx, move, m));
+  }
+
+  // A new version of m's agreement with `content`, signed by the client.
+  void SignVersion(const mv1::Meeting& m, const mv1::Agreement& content, mv1::Agreement* a) {
+    mv1::CreateAgreementRequest draft;
+    draft.set_parent(m.name());
+    *draft.mutable_agreement() = content;
+    ASSERT_CALL(kKam, meetings_->CreateAgreement(ctx, draft, a));
+    mv1::SignAgreementRequest sign;
+    sign.set_name(a->name());
+    sign.set_client_signatory("ACME 王经理");
+    ASSERT_CALL(kKam, meetings_->SignAgreement(ctx, sign, a));
+  }
+
+  // Front office and engineering sign `revision` (F&B and Rooms sign as
+  // they receive it), every item left is checked, and the meeting is
+  // marked prepared once the signatures are known.
+  void SignAndPrepare(const std::string& notice, int revision, mv1::Meeting* m) {
+    ASSERT_TRUE(SignFor(kFront, notice, revision).ok());
+    ASSERT_TRUE(SignFor(kEngineering, notice, revision).ok());
+    *m = GetMeeting(m->name());
+    for (const auto& item : m->checklist()) {
+      if (item.checked()) continue;
+      mv1::CheckItemRequest check;
+      check.set_meeting(m->name());
+      check.set_item(item.id());
+      ASSERT_CALL(kKam, meetings_->CheckItem(ctx, check, m));
+    }
+    mv1::MarkPreparedRequest prepare;
+    prepare.set_name(m->name());
+    ASSERT_TRUE(
+        WaitFor([&] { return As(kKam, [&](auto* ctx) { return meetings_->MarkPrepared(ctx, prepare, m); }).ok(); },
+                absl::Seconds(20)));
+  }
+
   mv1::Meeting GetMeeting(const std::string& name) {
     mv1::GetMeetingRequest req;
     req.set_name(name);
     mv1::Meeting m;
     As(kKam, [&](auto* ctx) { return meetings_->GetMeeting(ctx, req, &m); });
     return m;
+  }
+
+  // The alerts of `recipient` read as `who`, newest first.
+  std::vector<notifications::v1::Alert> AlertsOf(const Principal& who, const std::string& recipient) {
+    notifications::v1::ListAlertsRequest req;
+    req.set_recipient(recipient);
+    req.set_page_size(100);
+    notifications::v1::ListAlertsResponse resp;
+    As(who, [&](auto* ctx) { return notifications_stub_->ListAlerts(ctx, req, &resp); });
+    return {resp.alerts().begin(), resp.alerts().end()};
+  }
+  // The first alert of `recipient` whose title holds `part`, waited for.
+  std::optional<notifications::v1::Alert> AlertWith(const Principal& who, const std::string& recipient,
+                                                    const std::string& part) {
+    std::optional<notifications::v1::Alert> found;
+    WaitFor(
+        [&] {
+          for (auto& a : AlertsOf(who, recipient)) {
+            if (a.title().find(part) != std::string::npos) found = a;
+          }
+          return found.has_value();
+        },
+        absl::Seconds(30));
+    return found;
   }
 
   std::vector<cv1::LedgerEntry> Ledger(const std::string& account) {
@@ -177,45 +269,17 @@ void MeetingFlowTest::FullFlow() {
   testing::Department fnb(Notifications(), redis_->address(), kFnb, /*sign=*/true, kKey);
   testing::Department rooms(Notifications(), redis_->address(), kRooms, /*sign=*/true, kKey);
 
-  // The account and the manager's price list.
-  cv1::CreateAccountRequest account_req;
-  account_req.mutable_account()->set_kind(cv1::ACCOUNT_KIND_COMPANY);
-  account_req.mutable_account()->set_display_name("ACME 华东区");
+  // The account and the manager's price list; the enquiry to intent.
   cv1::Account account;
-  ASSERT_CALL(kKam, clients_stub_->CreateAccount(ctx, account_req, &account));
-  mv1::UpdatePriceListRequest prices;
-  for (auto [c, item, yuan] : {std::tuple{mv1::ROOMS, "deluxe-king", 800}, std::tuple{mv1::FNB, "lunch-150", 150}}) {
-    auto* i = prices.mutable_price_list()->add_items();
-    i->set_category(c);
-    i->set_item(item);
-    *i->mutable_unit_price() = Yuan(yuan);
-  }
-  mv1::PriceList list;
-  ASSERT_CALL(kManager, meetings_->UpdatePriceList(ctx, prices, &list));
-
-  // Enquiry to intent.
-  mv1::CreateMeetingRequest create;
-  create.mutable_meeting()->set_account(account.name());
-  create.mutable_meeting()->set_title("2027 华东区经销商年会");
-  create.mutable_meeting()->set_origin(mv1::Meeting::WALK_IN);
+  ASSERT_NO_FATAL_FAILURE(AccountWithPrices("ACME 华东区", &account));
   mv1::Meeting m;
-  ASSERT_CALL(kKam, meetings_->CreateMeeting(ctx, create, &m));
+  ASSERT_NO_FATAL_FAILURE(ToIntent(account, "2027 华东区经销商年会", &m));
   testing::MeetingRequest move;
   move.set_name(m.name());
-  ASSERT_CALL(kKam, meetings_->RecordSiteVisit(ctx, move, &m));
-  ASSERT_CALL(kKam, meetings_->StartNegotiation(ctx, move, &m));
-  ASSERT_CALL(kKam, meetings_->RecordIntent(ctx, move, &m));
 
   // The agreement, signed: CONTRACTED.
-  mv1::CreateAgreementRequest draft;
-  draft.set_parent(m.name());
-  *draft.mutable_agreement() = Content(120);
   mv1::Agreement a;
-  ASSERT_CALL(kKam, meetings_->CreateAgreement(ctx, draft, &a));
-  mv1::SignAgreementRequest sign;
-  sign.set_name(a.name());
-  sign.set_client_signatory("ACME 王经理");
-  ASSERT_CALL(kKam, meetings_->SignAgreement(ctx, sign, &a));
+  ASSERT_NO_FATAL_FAILURE(SignVersion(m, Content(120), &a));
   EXPECT_EQ(GetMeeting(m.name()).state(), mv1::Meeting::CONTRACTED);
 
   // The notice reaches F&B and Rooms through Redis; they sign it.
@@ -250,12 +314,7 @@ void MeetingFlowTest::FullFlow() {
   // The client adds 30 guests for lunch while the notifications service is
   // down: revision 2 waits in the outbox and arrives once it is back.
   ASSERT_EQ(notifications_->Stop(SIGKILL), 128 + SIGKILL);
-  mv1::CreateAgreementRequest change;
-  change.set_parent(m.name());
-  *change.mutable_agreement() = Content(150);
-  ASSERT_CALL(kKam, meetings_->CreateAgreement(ctx, change, &a));
-  sign.set_name(a.name());
-  ASSERT_CALL(kKam, meetings_->SignAgreement(ctx, sign, &a));
+  ASSERT_NO_FATAL_FAILURE(SignVersion(m, Content(150), &a));
   m = GetMeeting(m.name());
   EXPECT_EQ(m.state(), mv1::Meeting::NOTICE_ISSUED);
   EXPECT_EQ(m.notice_revision(), 2);
@@ -277,19 +336,7 @@ void MeetingFlowTest::FullFlow() {
     }
   }
   EXPECT_TRUE(lunch_changed) << "F&B sees what changed";
-  ASSERT_TRUE(SignFor(kFront, notice, 2).ok());
-  ASSERT_TRUE(SignFor(kEngineering, notice, 2).ok());
-  m = GetMeeting(m.name());
-  for (const auto& item : m.checklist()) {
-    if (item.checked()) continue;
-    mv1::CheckItemRequest check;
-    check.set_meeting(m.name());
-    check.set_item(item.id());
-    ASSERT_CALL(kKam, meetings_->CheckItem(ctx, check, &m));
-  }
-  ASSERT_TRUE(
-      WaitFor([&] { return As(kKam, [&](auto* ctx) { return meetings_->MarkPrepared(ctx, prepare, &m); }).ok(); },
-              absl::Seconds(20)));
+  ASSERT_NO_FATAL_FAILURE(SignAndPrepare(notice, 2, &m));
 
   // The meeting runs; an extra service is sold; it completes.
   ASSERT_CALL(kKam, meetings_->StartMeeting(ctx, move, &m));
@@ -394,6 +441,164 @@ class MeetingFlowOnPostgresTest : public MeetingFlowTest {
 
 TEST_F(MeetingFlowOnPostgresTest, OneMeetingFromEnquiryToSettledBill) { FullFlow(); }
 
+// One group's rooms and money across the real services. By hand: 60 rooms
+// on each of two nights contracted; the guests reserve 40 and 35; at the
+// cut-off (60 - 40) + (60 - 35) = 45 room nights go back; attrition at 80%:
+// 48 required a night, 8 and 13 short, 21 x 600 = 12,600; the bill is
+// 45,600 + 18,000 charged + 12,600 = 76,200, of which the deposit of 20,000
+// was paid late; 56,200 goes to receivables.
+TEST_F(MeetingFlowTest, OneGroupFromSignedAgreementThroughPickupCutOffLatePaymentToAttrition) {
+  testing::Department fnb(Notifications(), redis_->address(), kFnb, /*sign=*/true, kKey);
+  testing::Department rooms(Notifications(), redis_->address(), kRooms, /*sign=*/true, kKey);
+  const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), zone);
+  const absl::CivilDay first = today + 20;
+  const Principal pms{"service:pms", "reservation system", Role::kService, ""};
+
+  cv1::Account account;
+  ASSERT_NO_FATAL_FAILURE(AccountWithPrices("ACME 团队", &account));
+  mv1::Meeting m;
+  ASSERT_NO_FATAL_FAILURE(ToIntent(account, "2027 团队年会", &m));
+  testing::MeetingRequest move;
+  move.set_name(m.name());
+
+  // Version 1: cut-off in 3 days (inside the 7 days' alert), a deposit that
+  // fell due yesterday, the balance after the meeting.
+  auto content = [&](absl::CivilDay cut_off) {
+    mv1::Agreement a = Content(120);
+    *a.mutable_start_time() =
+        ToProto(absl::FromCivil(absl::CivilSecond(first.year(), first.month(), first.day(), 10, 0, 0), zone));
+    *a.mutable_end_time() = ToProto(FromProto(a.start_time()) + absl::Hours(30));
+    *a.mutable_meals(0)->mutable_date() = ToDate(first);
+    *a.mutable_room_block(0)->mutable_night() = ToDate(first);
+    auto* second = a.add_room_block();
+    *second->mutable_night() = ToDate(first + 1);
+    second->set_room_type("deluxe-king");
+    second->set_rooms(60);
+    *a.mutable_block_terms()->mutable_cut_off_date() = ToDate(cut_off);
+    a.mutable_block_terms()->set_attrition_threshold_basis_points(8000);
+    *a.mutable_block_terms()->mutable_attrition_rate() = Yuan(600);
+    auto* deposit = a.add_payment_schedule();
+    deposit->set_label("定金");
+    *deposit->mutable_due_date() = ToDate(today - 1);
+    *deposit->mutable_amount() = Yuan(20000);
+    auto* balance = a.add_payment_schedule();
+    balance->set_label("尾款");
+    *balance->mutable_due_date() = ToDate(first + 10);
+    *balance->mutable_amount() = Yuan(30000);
+    return a;
+  };
+  mv1::Agreement a;
+  ASSERT_NO_FATAL_FAILURE(SignVersion(m, content(today + 3), &a));
+
+  // The KAM hears of the cut-off with the pickup so far (none), and the KAM
+  // and finance of the late deposit.
+  const std::string kam = "staff/" + kKam.subject;
+  auto cut_off_alert = AlertWith(kKam, kam, "团队用房截止日");
+  ASSERT_TRUE(cut_off_alert) << meetings_process_->Log();
+  EXPECT_NE(cut_off_alert->title().find("已订 0/120 间夜"), std::string::npos) << cut_off_alert->title();
+  EXPECT_EQ(cut_off_alert->source(), m.name() + "/block");
+  auto late_to_kam = AlertWith(kKam, kam, "逾期未付");
+  ASSERT_TRUE(late_to_kam);
+  EXPECT_NE(late_to_kam->title().find("定金 20,000.00 元"), std::string::npos) << late_to_kam->title();
+  ASSERT_TRUE(AlertWith(kFinance, "department/finance", "定金 20,000.00 元"));
+
+  // The reservation system posts the rooming list, then again (a retry).
+  mv1::RecordPickupRequest pickup;
+  pickup.set_parent(m.name() + "/block");
+  pickup.set_rooming_list(true);
+  for (auto [ref, arrive, nights, n] :
+       {std::tuple{"PMS-1", 0, 2, 30}, std::tuple{"PMS-2", 0, 1, 10}, std::tuple{"PMS-3", 1, 1, 5}}) {
+    auto* r = pickup.add_reservations();
+    r->set_reference(ref);
+    r->set_room_type("deluxe-king");
+    *r->mutable_arrival_date() = ToDate(first + arrive);
+    *r->mutable_departure_date() = ToDate(first + arrive + nights);
+    r->set_rooms(n);
+  }
+  mv1::RoomBlock block;
+  ASSERT_CALL(pms, meetings_->RecordPickup(ctx, pickup, &block));
+  ASSERT_CALL(pms, meetings_->RecordPickup(ctx, pickup, &block));
+  ASSERT_EQ(block.nights_size(), 2);
+  EXPECT_EQ(block.nights(0).picked_up(), 40);
+  EXPECT_EQ(block.nights(1).picked_up(), 35);
+  EXPECT_EQ(block.picked_up_room_nights(), 75);
+  EXPECT_EQ(block.reservations(), 3);
+
+  // Version 2 brings the cut-off to yesterday: the unpicked rooms go back
+  // at once, the KAM and Rooms are told.
+  ASSERT_NO_FATAL_FAILURE(SignVersion(m, content(today - 1), &a));
+  auto released = AlertWith(kRooms, "department/rooms", "团队用房已释放");
+  ASSERT_TRUE(released) << meetings_process_->Log();
+  EXPECT_NE(released->title().find("释放 45 间夜，保留 75 间夜"), std::string::npos) << released->title();
+  ASSERT_TRUE(AlertWith(kKam, kam, "团队用房已释放"));
+  mv1::GetRoomBlockRequest get_block;
+  get_block.set_name(m.name() + "/block");
+  ASSERT_CALL(kFinance, meetings_->GetRoomBlock(ctx, get_block, &block));
+  EXPECT_EQ(block.state(), mv1::RoomBlock::RELEASED);
+  EXPECT_EQ(block.contracted_room_nights(), 120);
+  EXPECT_EQ(block.blocked_room_nights(), 75);
+  EXPECT_EQ(block.agreement(), a.name());
+
+  // The deposit, paid late; the overdue list of today's view empties.
+  const std::string bill = m.name() + "/settlement";
+  mv1::RecordPaymentRequest pay;
+  pay.set_name(bill);
+  *pay.mutable_payment()->mutable_amount() = Yuan(20000);
+  pay.mutable_payment()->set_reference("R-DEP-1");
+  *pay.mutable_payment()->mutable_date() = ToDate(today);
+  mv1::Settlement settlement;
+  ASSERT_CALL(kFinance, meetings_->RecordPayment(ctx, pay, &settlement));
+  ASSERT_EQ(settlement.schedule_size(), 2);
+  EXPECT_EQ(settlement.schedule(0).state(), mv1::InstalmentStatus::PAID);
+  EXPECT_EQ(settlement.schedule(1).state(), mv1::InstalmentStatus::DUE);
+  mv1::TodayView view;
+  ASSERT_CALL(kManager, meetings_->GetTodayView(ctx, mv1::GetTodayViewRequest(), &view));
+  EXPECT_EQ(view.overdue_instalments_size(), 0);
+
+  // The notice, the preparation, the meeting.
+  ASSERT_CALL(kKam, meetings_->IssueNotice(ctx, move, &m));
+  const std::string notice = "notices/" + m.name().substr(sizeof("meetings/") - 1);
+  ASSERT_TRUE(WaitFor([&] { return fnb.handled() >= 1 && rooms.handled() >= 1; }, absl::Seconds(30)));
+  ASSERT_NO_FATAL_FAILURE(SignAndPrepare(notice, 1, &m));
+  ASSERT_CALL(kKam, meetings_->StartMeeting(ctx, move, &m));
+  ASSERT_CALL(kKam, meetings_->CompleteMeeting(ctx, move, &m));
+
+  // The bill with its attrition, worked per night.
+  mv1::RecordChargesRequest charges;
+  charges.set_name(bill);
+  for (auto [c, yuan] : {std::pair{mv1::ROOMS, 60 * 760}, std::pair{mv1::FNB, 120 * 150}}) {
+    auto* ch = charges.add_charges();
+    ch->set_category(c);
+    *ch->mutable_amount() = Yuan(yuan);
+  }
+  ASSERT_CALL(kFinance, meetings_->RecordCharges(ctx, charges, &settlement));
+  ASSERT_TRUE(settlement.has_attrition());
+  ASSERT_EQ(settlement.attrition().nights_size(), 2);
+  EXPECT_EQ(settlement.attrition().nights(0).required(), 48);
+  EXPECT_EQ(settlement.attrition().nights(0).shortfall(), 8);
+  EXPECT_EQ(settlement.attrition().nights(1).shortfall(), 13);
+  EXPECT_EQ(settlement.attrition().amount().amount_minor(), 12600 * 100);
+  EXPECT_NE(settlement.attrition().workings().find("合计 21 间夜，12,600.00 元"), std::string::npos)
+      << settlement.attrition().workings();
+  EXPECT_EQ(settlement.actual_total().amount_minor(), 76200 * 100);
+  EXPECT_EQ(settlement.balance().amount_minor(), 56200 * 100);
+  mv1::RecordBillReviewRequest review;
+  review.set_name(bill);
+  review.set_accepted(true);
+  review.set_reviewer("ACME 王经理");
+  ASSERT_CALL(kKam, meetings_->RecordBillReview(ctx, review, &settlement));
+  mv1::SettleMeetingRequest settle;
+  settle.set_name(m.name());
+  ASSERT_CALL(kFinance, meetings_->SettleMeeting(ctx, settle, &m));
+  EXPECT_EQ(m.state(), mv1::Meeting::SETTLED);
+  ASSERT_TRUE(WaitFor([&] { return !Ledger(account.name()).empty(); }, absl::Seconds(30)));
+  const auto ledger = Ledger(account.name());
+  ASSERT_EQ(ledger.size(), 1u);
+  EXPECT_EQ(ledger[0].amount().amount_minor(), 56200 * 100);
+  EXPECT_EQ(ledger[0].reference(), bill);
+}
+
 // The trace id of the first log line containing `needle` ("" if none).
 std::string TraceOf(const std::string& log, const std::string& needle) {
   std::istringstream lines(log);
@@ -433,15 +638,8 @@ TEST_F(MeetingFlowTest, ANoticeIsFollowedByItsTraceAndEveryServiceExportsMetrics
   move.set_name(m.name());
   ASSERT_CALL(kKam, meetings_->StartNegotiation(ctx, move, &m));
   ASSERT_CALL(kKam, meetings_->RecordIntent(ctx, move, &m));
-  mv1::CreateAgreementRequest draft;
-  draft.set_parent(m.name());
-  *draft.mutable_agreement() = Content(100);
   mv1::Agreement a;
-  ASSERT_CALL(kKam, meetings_->CreateAgreement(ctx, draft, &a));
-  mv1::SignAgreementRequest sign;
-  sign.set_name(a.name());
-  sign.set_client_signatory("客户");
-  ASSERT_CALL(kKam, meetings_->SignAgreement(ctx, sign, &a));
+  ASSERT_NO_FATAL_FAILURE(SignVersion(m, Content(100), &a));
   // The KAM's call carries a trace of its own.
   const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
   {

@@ -27,7 +27,8 @@ const std::set<std::string, std::less<>>& ContentFields() {
   static const std::set<std::string, std::less<>> fields = {
       "start_time",           "end_time", "organiser", "attendees", "programme",
       "room_block",           "meals",    "venues",    "reception", "av_requirements",
-      "special_arrangements", "guests",   "prices",    "deposit"};
+      "special_arrangements", "guests",   "prices",    "deposit",   "block_terms",
+      "payment_schedule"};
   return fields;
 }
 
@@ -57,6 +58,17 @@ type::v1::Money Cny(int64_t minor) {
   m.set_currency_code("CNY");
   m.set_amount_minor(minor);
   return m;
+}
+
+std::string YuanText(int64_t minor) {
+  const uint64_t abs = minor < 0 ? 0 - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
+  const std::string plain = absl::StrCat(abs / 100);
+  std::string out = minor < 0 ? "-" : "";
+  for (size_t i = 0; i < plain.size(); ++i) {
+    if (i > 0 && (plain.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(plain[i]);
+  }
+  return absl::StrCat(out, ".", absl::Dec(abs % 100, absl::kZeroPad2));
 }
 
 absl::Status ValidateAmount(const type::v1::Money& m, const std::string& field, bool allow_zero) {
@@ -251,6 +263,38 @@ absl::Status ValidateAgreementContent(const Agreement& a, const std::string& p) 
   if (a.has_deposit()) {
     RETURN_IF_ERROR(ValidateAmount(a.deposit(), p + ".deposit", true));
   }
+  if (a.has_block_terms()) {
+    const auto& t = a.block_terms();
+    const std::string f = p + ".block_terms";
+    if (a.room_block_size() == 0) return InvalidArgument(f, "needs a room block");
+    if (t.has_cut_off_date()) {
+      RETURN_IF_ERROR(CheckDate(t.cut_off_date(), f + ".cut_off_date"));
+      int64_t first = DateKey(a.room_block(0).night());
+      for (const auto& n : a.room_block()) first = std::min(first, DateKey(n.night()));
+      if (DateKey(t.cut_off_date()) >= first) {
+        return InvalidArgument(f + ".cut_off_date", "must be before the block's first night");
+      }
+    }
+    if (t.attrition_threshold_basis_points() < 0 || t.attrition_threshold_basis_points() > 10000) {
+      return InvalidArgument(f + ".attrition_threshold_basis_points", "must be between 0 and 10000 (100%)");
+    }
+    if (t.attrition_threshold_basis_points() > 0) {
+      if (!t.has_attrition_rate()) return InvalidArgument(f + ".attrition_rate", "is required with a threshold");
+      RETURN_IF_ERROR(ValidateAmount(t.attrition_rate(), f + ".attrition_rate", false));
+    } else if (t.has_attrition_rate()) {
+      return InvalidArgument(f + ".attrition_rate", "applies only with attrition_threshold_basis_points");
+    }
+  }
+  if (a.payment_schedule_size() > 24) return InvalidArgument(p + ".payment_schedule", "at most 24 instalments");
+  for (int i = 0; i < a.payment_schedule_size(); ++i) {
+    const auto& in = a.payment_schedule(i);
+    const std::string f = absl::StrCat(p, ".payment_schedule[", i, "]");
+    RETURN_IF_ERROR(CheckText(in.label(), f + ".label", 100, true));
+    if (!in.has_due_date()) return InvalidArgument(f + ".due_date", "is required");
+    RETURN_IF_ERROR(CheckDate(in.due_date(), f + ".due_date"));
+    if (!in.has_amount()) return InvalidArgument(f + ".amount", "is required");
+    RETURN_IF_ERROR(ValidateAmount(in.amount(), f + ".amount", false));
+  }
   return absl::OkStatus();
 }
 
@@ -309,6 +353,16 @@ absl::Status PriceAgreement(Agreement* a, const v1::PriceList& list, const Disco
       worst = std::max(worst, static_cast<int>((static_cast<__int128>(off) * 10000 + list_unit - 1) / list_unit));
     }
   }
+  int64_t scheduled = 0;
+  for (const auto& in : a->payment_schedule()) {
+    ASSIGN_OR_RETURN(auto sum, AddAmounts(scheduled, in.amount().amount_minor(), p + ".payment_schedule"));
+    scheduled = sum;
+  }
+  if (scheduled > total) {
+    return InvalidArgument(p + ".payment_schedule",
+                           absl::StrCat("the instalments add up to ", YuanText(scheduled),
+                                        " CNY, more than the agreement's total of ", YuanText(total)));
+  }
   *a->mutable_total() = Cny(total);
   *a->mutable_list_total() = Cny(list_total);
   a->set_discount_basis_points(worst);
@@ -345,6 +399,12 @@ void KeepContent(Agreement* a) {
     line.clear_amount();
   }
   if (a->has_deposit()) *content.mutable_deposit() = a->deposit();
+  if (a->has_block_terms()) *content.mutable_block_terms() = a->block_terms();
+  *content.mutable_payment_schedule() = a->payment_schedule();
+  for (auto& in : *content.mutable_payment_schedule()) in.mutable_amount()->set_currency_code("CNY");
+  if (content.has_block_terms() && content.block_terms().has_attrition_rate()) {
+    content.mutable_block_terms()->mutable_attrition_rate()->set_currency_code("CNY");
+  }
   *a = std::move(content);
 }
 

@@ -64,5 +64,7 @@ bool IsContentField(std::string_view path);
 // Money in CNY minor units.
 type::v1::Money Cny(int64_t minor);
 absl::Status ValidateAmount(const type::v1::Money& m, const std::string& field, bool allow_zero);
+// Fen as yuan with the thousands separated: "12,345.60".
+std::string YuanText(int64_t minor);
 
 }  // namespace atrium::meetings

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/auth.h"
 #include "common/page_token.h"
 #include "common/time_util.h"
 #include "services/meetings/agreement.h"
@@ -30,6 +31,12 @@ struct Policy {
   // notifications service refuse the whole notice, and its signature would
   // be waited for for ever.
   std::vector<std::string> notice_departments = {"fnb", "rooms", "front_office", "engineering"};
+  // Every department the hotel has (the `departments` setting): alerts go
+  // to rooms and finance only when they exist.
+  std::vector<std::string> departments = DefaultDepartments();
+  // How many days ahead of a block's cut-off its KAM is alerted
+  // (`cut-off-alert-days`).
+  int cut_off_alert_days = 7;
 };
 
 struct Context {

@@ -57,6 +57,8 @@ v1::Revenue RevenueOf(const v1::Settlement& s, const v1::Revenue& agreed) {
       default: out.conference += amount; break;
     }
   }
+  // The attrition charged is rooms revenue.
+  if (s.has_attrition() && !s.attrition().waived()) out.rooms += s.attrition().amount().amount_minor();
   out.total = s.actual_total().amount_minor();
   return RevenueOf(out);
 }

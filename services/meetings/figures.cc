@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
@@ -213,7 +214,7 @@ namespace {
 struct SalesParts {
   bool definite = true, actualised = true, pipeline = true, new_definite = true, cancelled = true, revalued_up = true,
        revalued_down = true, slipped = true, enquiries = true, enquiries_contracted = true, enquiries_lost = true,
-       lost = true, notice_revisions = true, top_accounts = true;
+       lost = true, notice_revisions = true, top_accounts = true, instalments = true;
   bool changes() const { return new_definite || cancelled || revalued_up || revalued_down || slipped; }
   bool enquiry_figures() const { return enquiries || enquiries_contracted || enquiries_lost; }
 };
@@ -235,12 +236,13 @@ absl::StatusOr<SalesParts> PartsOf(const google::protobuf::FieldMask& mask) {
       {"cells.lost", &SalesParts::lost},
       {"cells.notice_revisions", &SalesParts::notice_revisions},
       {"top_accounts", &SalesParts::top_accounts},
+      {"instalments", &SalesParts::instalments},
   };
   SalesParts parts;
   for (const auto& [path, part] : *kParts) parts.*part = false;
   for (const std::string& path : mask.paths()) {
     if (path == "cells") {
-      for (const auto& [name, part] : *kParts) parts.*part = parts.*part || name != "top_accounts";
+      for (const auto& [name, part] : *kParts) parts.*part = parts.*part || absl::StartsWith(name, "cells.");
     } else if (auto it = kParts->find(path); it != kParts->end()) {
       parts.*(it->second) = true;
     } else if (path != "cells.owner" && path != "cells.segment" && path != "cells.month" && path != "as_of") {
@@ -285,6 +287,12 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
     return cells[CellKey(owner, segment, month)];
   };
   std::vector<AccountSum> top, top_settled;
+  // What the schedules of each owner's meetings in hand still expect.
+  struct Expected {
+    int64_t due = 0, overdue = 0;
+    int instalments_overdue = 0, meetings_overdue = 0;
+  };
+  std::map<std::string, Expected> expected;
   const ChangeQuery on_books{"event_month", from, to, as_of_micros, req.owner(), req.segment()};
   const FactQuery settled{"event_month", from, to, false, req.owner(), req.segment(), {Meeting::SETTLED}};
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
@@ -372,6 +380,28 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
       for (const AccountSum& a : top) names.push_back(a.account);
       ASSIGN_OR_RETURN(top_settled, tx.SettledOfAccounts(settled, names));
     }
+    if (parts.instalments) {
+      ASSIGN_OR_RETURN(auto in_hand, SchedulesInHand(ctx_, tx, absl::ToCivilDay(now, ctx_.policy.zone), 0));
+      for (const auto& [m, schedule] : in_hand) {
+        if ((!req.owner().empty() && m.owner() != req.owner()) ||
+            (!req.segment().empty() && m.segment() != req.segment())) {
+          continue;
+        }
+        Expected& e = expected[m.owner()];
+        bool late = false;
+        for (const auto& in : schedule) {
+          const int64_t unpaid = in.amount().amount_minor() - in.paid().amount_minor();
+          if (in.state() == v1::InstalmentStatus::OVERDUE) {
+            RETURN_IF_ERROR(AddToFigure(e.overdue, unpaid));
+            ++e.instalments_overdue;
+            late = true;
+          } else if (in.state() == v1::InstalmentStatus::DUE) {
+            RETURN_IF_ERROR(AddToFigure(e.due, unpaid));
+          }
+        }
+        if (late) ++e.meetings_overdue;
+      }
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -410,6 +440,15 @@ absl::StatusOr<v1::SalesSummary> Figures::SummarizeSales(const Principal& who, c
       *l->mutable_value() = Cny(n.second);
     }
     cell->set_notice_revisions(static_cast<int32_t>(c.notice_revisions));
+  }
+  for (const auto& [owner, e] : expected) {
+    if (e.due == 0 && e.overdue == 0) continue;
+    auto* o = out.add_instalments();
+    o->set_owner(owner);
+    *o->mutable_due() = Cny(e.due);
+    *o->mutable_overdue() = Cny(e.overdue);
+    o->set_overdue_instalments(e.instalments_overdue);
+    o->set_meetings_overdue(e.meetings_overdue);
   }
   // The ranking, from the database: most definite business first, then by
   // name.

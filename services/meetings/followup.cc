@@ -15,6 +15,7 @@
 #include "common/text.h"
 #include "common/trace.h"
 #include "common/validate.h"
+#include "services/meetings/group.h"
 #include "services/meetings/internal.h"
 #include "services/meetings/meetings.h"
 #include "services/meetings/notice.h"
@@ -65,6 +66,32 @@ const char* KindName(TrackingEntry::Kind k) {
     case TrackingEntry::EXTRA_SERVICE: return "extra service sold";
     default: return "tracking";
   }
+}
+
+// The instalments overdue on `day` of every meeting in hand (a KAM's own),
+// oldest due first, at most kMaxOverdueShown.
+constexpr int kMaxOverdueShown = 500;
+absl::StatusOr<std::vector<v1::TodayView::OverdueInstalment>> OverdueInstalments(const Context& ctx, MeetingsTx& tx,
+                                                                                 const Principal& who,
+                                                                                 absl::CivilDay day) {
+  ASSIGN_OR_RETURN(auto in_hand, SchedulesInHand(ctx, tx, day, DayKey(day)));
+  std::vector<v1::TodayView::OverdueInstalment> out;
+  for (const auto& [m, schedule] : in_hand) {
+    if (who.Is(Role::kKeyAccountManager) && m.owner() != who.subject) continue;
+    for (const auto& in : schedule) {
+      if (in.state() != v1::InstalmentStatus::OVERDUE) continue;
+      auto& o = out.emplace_back();
+      o.set_meeting(m.name());
+      o.set_title(m.title());
+      o.set_owner(m.owner());
+      *o.mutable_instalment() = in;
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+    return DateKey(x.instalment().due_date()) < DateKey(y.instalment().due_date());
+  });
+  if (out.size() > static_cast<size_t>(kMaxOverdueShown)) out.resize(kMaxOverdueShown);
+  return out;
 }
 
 }  // namespace
@@ -149,11 +176,12 @@ absl::StatusOr<Settlement> FollowUp::LoadSettlement(MeetingsTx& tx, const Meetin
   s.set_name(name);
   if (s.review() == Settlement::REVIEW_UNSPECIFIED) s.set_review(Settlement::PENDING);
   std::map<int, int64_t> agreed;
+  std::optional<v1::Agreement> agreement;
   if (m.agreement_version() > 0) {
-    auto a = GetAs<v1::Agreement>(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version()));
-    if (!a.ok()) return a.status();
-    if (*a) {
-      for (const auto& line : (*a)->prices()) {
+    ASSIGN_OR_RETURN(agreement,
+                     GetAs<v1::Agreement>(tx, absl::StrCat(m.name(), "/agreements/", m.agreement_version())));
+    if (agreement) {
+      for (const auto& line : agreement->prices()) {
         ASSIGN_OR_RETURN(auto sum,
                          AddAmounts(agreed[line.category()], line.amount().amount_minor(), "settlement.lines.agreed"));
         agreed[line.category()] = sum;
@@ -190,9 +218,45 @@ absl::StatusOr<Settlement> FollowUp::LoadSettlement(MeetingsTx& tx, const Meetin
     ASSIGN_OR_RETURN(auto sum, AddAmounts(agreed_total, agreed[c], "settlement.agreed_total"));
     agreed_total = sum;
   }
+  // The attrition charge: from the completed meeting's pickup, fixed once
+  // settled; a waiver stands.
+  if (m.state() == Meeting::COMPLETED) {
+    std::optional<v1::Attrition> attrition;
+    if (agreement) {
+      ASSIGN_OR_RETURN(auto block, GetAs<v1::RoomBlock>(tx, absl::StrCat(m.name(), "/block")));
+      if (block) {
+        ASSIGN_OR_RETURN(attrition, AttritionOf(agreement->block_terms(), *block));
+      }
+    }
+    if (attrition && s.attrition().waived()) {
+      attrition->set_waived(true);
+      attrition->set_waiver(s.attrition().waiver());
+      attrition->set_waive_reason(s.attrition().waive_reason());
+      *attrition->mutable_waive_time() = s.attrition().waive_time();
+    }
+    if (attrition) {
+      *s.mutable_attrition() = std::move(*attrition);
+    } else {
+      s.clear_attrition();
+    }
+  } else if (m.state() != Meeting::SETTLED) {
+    s.clear_attrition();
+  }
+  if (s.has_attrition() && !s.attrition().waived()) {
+    ASSIGN_OR_RETURN(auto sum,
+                     AddAmounts(actual_total, s.attrition().amount().amount_minor(), "settlement.actual_total"));
+    actual_total = sum;
+  }
   for (const auto& p : s.payments()) {
     ASSIGN_OR_RETURN(auto sum, AddAmounts(paid, p.amount().amount_minor(), "settlement.paid"));
     paid = sum;
+  }
+  s.clear_schedule();
+  if (agreement) {
+    for (auto& in : ScheduleOf(*agreement, s.payments(), absl::ToCivilDay(ctx_.clock->Now(), ctx_.policy.zone),
+                               ctx_.policy.zone)) {
+      *s.add_schedule() = std::move(in);
+    }
   }
   ASSIGN_OR_RETURN(auto balance, SubtractAmounts(actual_total, paid, "settlement.balance"));
   *s.mutable_agreed_total() = Cny(agreed_total);
@@ -311,7 +375,7 @@ absl::StatusOr<Settlement> FollowUp::RecordPayment(const Principal& who, const v
   RETURN_IF_ERROR(CheckDate(p.date(), "payment.date"));
   return ChangeSettlement(
       who, req.name(), {}, "payments are recorded by the manager, the key account manager and finance",
-      [&](MeetingsTx&, Meeting& m, Settlement& s) -> absl::Status {
+      [&](MeetingsTx& tx, Meeting& m, Settlement& s) -> absl::Status {
         if (m.agreement_version() == 0 || IsClosed(m) || m.state() == Meeting::SETTLED) {
           return WrongState(m, "payments are recorded from the signed agreement until the bill is settled");
         }
@@ -328,8 +392,38 @@ absl::StatusOr<Settlement> FollowUp::RecordPayment(const Principal& who, const v
         *added = p;
         added->mutable_amount()->set_currency_code("CNY");
         added->set_recorder(who.subject);
-        return absl::OkStatus();
+        // An instalment now paid is no longer reminded of.
+        return PlanReminders(ctx_, tx, m, &s.payments(), ctx_.clock->Now());
       });
+}
+
+absl::StatusOr<Settlement> FollowUp::WaiveAttrition(const Principal& who, const v1::WaiveAttritionRequest& req) {
+  RETURN_IF_ERROR(who.Require({Role::kManager}, "attrition is waived by the manager"));
+  RETURN_IF_ERROR(CheckText(req.reason(), "reason", 500, true, true));
+  const absl::Time now = ctx_.clock->Now();
+  return ChangeSettlement(who, req.name(), {}, "attrition is waived by the manager",
+                          [&](MeetingsTx&, Meeting& m, Settlement& s) -> absl::Status {
+                            if (m.state() != Meeting::COMPLETED) {
+                              return WrongState(m, "attrition is waived once the meeting completed");
+                            }
+                            if (!s.has_attrition() || s.attrition().amount().amount_minor() == 0) {
+                              return FailedPrecondition("NO_ATTRITION", "the bill has no attrition charge");
+                            }
+                            if (s.attrition().waived()) {
+                              return FailedPrecondition("ALREADY_WAIVED",
+                                                        absl::StrCat("waived by ", s.attrition().waiver()));
+                            }
+                            auto* a = s.mutable_attrition();
+                            a->set_waived(true);
+                            a->set_waiver(who.subject);
+                            a->set_waive_reason(req.reason());
+                            *a->mutable_waive_time() = ToProto(now);
+                            // The client reviews the bill as it now stands.
+                            s.set_review(Settlement::PENDING);
+                            s.clear_reviewer();
+                            s.clear_review_comment();
+                            return absl::OkStatus();
+                          });
 }
 
 absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::SettleMeetingRequest& req) {
@@ -379,12 +473,17 @@ absl::StatusOr<Meeting> FollowUp::SettleMeeting(const Principal& who, const v1::
     *s->mutable_settle_time() = ToProto(now);
     Touch(s->mutable_audit(), who, now);
     RETURN_IF_ERROR(tx.PutRecord(Record{s->name(), kSettlementKind, m.name(), "", 0, s->SerializeAsString()}));
-    const std::string note = absl::StrCat("bill ", Yuan(s->actual_total().amount_minor()), " CNY, paid ",
-                                          Yuan(s->paid().amount_minor()), ", to receivables ", Yuan(balance));
+    std::string note = absl::StrCat("bill ", Yuan(s->actual_total().amount_minor()), " CNY, paid ",
+                                    Yuan(s->paid().amount_minor()), ", to receivables ", Yuan(balance));
+    if (s->has_attrition() && s->attrition().amount().amount_minor() > 0) {
+      absl::StrAppend(&note, "; attrition ", Yuan(s->attrition().amount().amount_minor()),
+                      s->attrition().waived() ? " CNY waived" : " CNY charged");
+    }
     AddChange(m, Meeting::SETTLED, who, now, note);
     Touch(m.mutable_audit(), who, now);
     m.set_etag(NewEtag());
     RETURN_IF_ERROR(SaveMeeting(ctx_, tx, m, now));
+    RETURN_IF_ERROR(PlanReminders(ctx_, tx, m, nullptr, now));
     RETURN_IF_ERROR(RecordActivity(tx, m, absl::StrCat(req.name(), "/history/", m.history_size()),
                                    "COMPLETED -> SETTLED", note, who, now));
     return m;
@@ -452,6 +551,8 @@ absl::StatusOr<v1::TodayView> FollowUp::GetTodayView(const Principal& who, const
   const absl::Time end = absl::FromCivil(day + 1, ctx_.policy.zone);
   v1::TodayView out;
   *out.mutable_date() = date;
+  // Money is for staff and finance.
+  const bool money = who.role != Role::kDepartment || who.IsDepartment("finance");
   std::vector<Meeting> meetings;
   absl::Status status = ctx_.store->Read([&](MeetingsTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.MeetingsBetween(absl::ToUnixMicros(start), absl::ToUnixMicros(end)));
@@ -472,6 +573,13 @@ absl::StatusOr<v1::TodayView> FollowUp::GetTodayView(const Principal& who, const
         for (const auto& g : (*a)->guests()) {
           if (g.vip()) *t->add_vips() = g;
         }
+        if (money) {
+          ASSIGN_OR_RETURN(auto s, GetAs<Settlement>(tx, absl::StrCat(m.name(), "/settlement")));
+          const google::protobuf::RepeatedPtrField<v1::Payment> none;
+          for (auto& in : ScheduleOf(**a, s ? s->payments() : none, day, ctx_.policy.zone)) {
+            *t->add_schedule() = std::move(in);
+          }
+        }
       }
       const std::string meeting_id = m.name().substr(sizeof("meetings/") - 1);
       ASSIGN_OR_RETURN(auto bookings, tx.ListBookings(meeting_id, false, std::nullopt, 1000));
@@ -480,6 +588,9 @@ absl::StatusOr<v1::TodayView> FollowUp::GetTodayView(const Principal& who, const
       }
       meetings.push_back(std::move(m));
     }
+    if (!money) return absl::OkStatus();
+    ASSIGN_OR_RETURN(auto overdue, OverdueInstalments(ctx_, tx, who, day));
+    for (auto& o : overdue) *out.add_overdue_instalments() = std::move(o);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

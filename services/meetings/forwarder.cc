@@ -39,6 +39,10 @@ OutboxMessage ToMessage(const OutboxEntry& a) {
       m.peer = "notifications";
       m.method = "/atrium.notifications.v1.NotificationsService/DispatchNotice";
       break;
+    case OutboxEntry::kAlert:
+      m.peer = "notifications";
+      m.method = "/atrium.notifications.v1.NotificationsService/CreateAlert";
+      break;
     default: break;
   }
   return m;

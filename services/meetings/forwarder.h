@@ -1,6 +1,7 @@
 // The meetings outbox as the relay every service shares (common/outbox.h)
 // reads it: sales-record entries, guest preferences and receivables go to
-// the clients service, notice revisions to the notifications service, with
+// the clients service, notice revisions and alerts (a block's cut-off, an
+// overdue instalment) to the notifications service, with
 // the meetings service's own identity (a `service:meetings` token it signs
 // itself): this is work the service does on its own, after the person's call
 // has returned. Every write is idempotent there (request_id, ledger

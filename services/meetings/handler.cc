@@ -58,6 +58,12 @@ MeetingsHandler::MeetingsHandler(Meetings* d, const TokenVerifier* verifier, Exe
   Unary(preparation, &Preparation::StartMeeting);
   Unary(preparation, &Preparation::CompleteMeeting);
 
+  Groups* groups = &d->groups();
+  Unary(groups, &Groups::GetRoomBlock);
+  Unary(groups, &Groups::RecordPickup);
+  Unary(groups, &Groups::ListReservations);
+  Unary(groups, &Groups::ExtendCutOff);
+
   FollowUp* followup = &d->followup();
   Unary(followup, &FollowUp::CreateTrackingEntry);
   Unary(followup, &FollowUp::ListTrackingEntries);
@@ -66,6 +72,7 @@ MeetingsHandler::MeetingsHandler(Meetings* d, const TokenVerifier* verifier, Exe
   Unary(followup, &FollowUp::RecordCharges);
   Unary(followup, &FollowUp::RecordBillReview);
   Unary(followup, &FollowUp::RecordPayment);
+  Unary(followup, &FollowUp::WaiveAttrition);
   Unary(followup, &FollowUp::SettleMeeting);
   Unary(followup, &FollowUp::RecordGuestPreferences);
   Unary(followup, &FollowUp::GetTodayView);

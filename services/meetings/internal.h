@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -72,6 +73,39 @@ absl::StatusOr<v1::Meeting> Move(const Context& ctx, const Principal& who, const
 // (preparation.cc). Also on cancelling and on signing a new agreement.
 absl::Status IssueRevision(const Context& ctx, MeetingsTx& tx, v1::Meeting& m, const Principal& who,
                            const std::string& cancelled_reason = "");
+// The records of the reminders of cut-offs and instalments (groups.cc):
+// under the meeting, tagged kDueReminder until they run on their day (seq,
+// yyyymmdd), an instalment's then kOverdueReminder while it stays unpaid.
+inline constexpr char kReminderKind[] = "reminder";
+inline constexpr char kDueReminder[] = "due";
+inline constexpr char kOverdueReminder[] = "overdue";
+
+// A meeting in hand (signed, not settled, lost or cancelled) and its
+// payment schedule's state on a day.
+struct ScheduleInHand {
+  v1::Meeting meeting;
+  std::vector<v1::InstalmentStatus> schedule;
+};
+// The most reminders SchedulesInHand reads.
+inline constexpr int kMaxSchedulesRead = 5000;
+// The meetings in hand with an instalment unpaid, found by the reminders
+// of their instalments (run and still unpaid, or due to run by `due_by`,
+// yyyymmdd; 0 = whenever), with their schedules as of `day`, by meeting
+// name (groups.cc).
+absl::StatusOr<std::vector<ScheduleInHand>> SchedulesInHand(const Context& ctx, MeetingsTx& tx, absl::CivilDay day,
+                                                            int64_t due_by);
+
+// Replaces the room block of `m` with the figures of the agreement `a` just
+// signed, its reservations counted again (groups.cc).
+absl::Status RefreshBlock(const Context& ctx, MeetingsTx& tx, const v1::Meeting& m, const v1::Agreement& a,
+                          const Principal& who, absl::Time now);
+// Brings the reminders of `m` in line with its agreement in force, its
+// block and its payments (`payments`, or the stored ones when null): those
+// no longer wanted (superseded, paid, the meeting ended) are dropped, new
+// ones wait for their day (groups.cc). After signing, extending a cut-off,
+// a payment and the settlement.
+absl::Status PlanReminders(const Context& ctx, MeetingsTx& tx, const v1::Meeting& m,
+                           const google::protobuf::RepeatedPtrField<v1::Payment>* payments, absl::Time now);
 // The agreement `name` (meetings/{m}/agreements/{v}), NOT_FOUND if none
 // (sales.cc).
 absl::StatusOr<v1::Agreement> MustGetAgreement(MeetingsTx& tx, const std::string& name);

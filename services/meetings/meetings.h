@@ -13,6 +13,8 @@
 //   Sales       (sales.cc)       price list, agreements, approvals;
 //   Preparation (preparation.cc) the notice, the pre-meeting check, the
 //                                meeting's start and end;
+//   Groups      (groups.cc)      the room block, pickup, cut-off, and the
+//                                reminders of cut-offs and instalments;
 //   FollowUp    (followup.cc)    tracking, settlement, guest preferences,
 //                                today's view.
 // Meetings owns the context and the parts.
@@ -147,6 +149,35 @@ class Preparation final {
   const Context& ctx_;
 };
 
+// Group business: the room block of the signed agreement, the pickup the
+// hotel's reservation system posts, the cut-off and its extension, and the
+// reminders that run on their own (groups.cc).
+class Groups final {
+ public:
+  explicit Groups(const Context& ctx) : ctx_(ctx) {}
+
+  absl::StatusOr<v1::RoomBlock> GetRoomBlock(const Principal& who, const v1::GetRoomBlockRequest& req);
+  absl::StatusOr<v1::RoomBlock> RecordPickup(const Principal& who, const v1::RecordPickupRequest& req);
+  absl::StatusOr<v1::ListReservationsResponse> ListReservations(const Principal& who,
+                                                                const v1::ListReservationsRequest& req);
+  absl::StatusOr<v1::RoomBlock> ExtendCutOff(const Principal& who, const v1::ExtendCutOffRequest& req);
+
+  // Does what has fallen due by today (in the hotel's zone): alerts the KAM
+  // `cut_off_alert_days` ahead of a block's cut-off with the pickup so far;
+  // the day after the cut-off releases the unpicked rooms (the KAM and
+  // Rooms alerted); the day after an instalment's due date, if it is not
+  // paid, alerts the KAM and finance. Each once; returns how many reminders
+  // ran. Run periodically (the `reminder-interval` setting).
+  absl::StatusOr<int> RunReminders();
+
+ private:
+  // Runs reminder `what` of `m`; returns its tag from now on.
+  absl::StatusOr<std::string> RunReminder(MeetingsTx& tx, const v1::Meeting& m, const std::string& what,
+                                          absl::CivilDay today, absl::Time now);
+
+  const Context& ctx_;
+};
+
 // The meeting from the guests' arrival on: full tracking (全程跟踪), the
 // settlement of the bill, the guests' preferences, and today's view (当日客情).
 class FollowUp final {
@@ -162,6 +193,7 @@ class FollowUp final {
   absl::StatusOr<v1::Settlement> RecordCharges(const Principal& who, const v1::RecordChargesRequest& req);
   absl::StatusOr<v1::Settlement> RecordBillReview(const Principal& who, const v1::RecordBillReviewRequest& req);
   absl::StatusOr<v1::Settlement> RecordPayment(const Principal& who, const v1::RecordPaymentRequest& req);
+  absl::StatusOr<v1::Settlement> WaiveAttrition(const Principal& who, const v1::WaiveAttritionRequest& req);
   absl::StatusOr<v1::Meeting> SettleMeeting(const Principal& who, const v1::SettleMeetingRequest& req);
 
   absl::StatusOr<v1::Meeting> RecordGuestPreferences(const Principal& who,
@@ -210,6 +242,7 @@ class Meetings final {
   Diary& diary() { return diary_; }
   Sales& sales() { return sales_; }
   Preparation& preparation() { return preparation_; }
+  Groups& groups() { return groups_; }
   FollowUp& followup() { return followup_; }
   Figures& figures() { return figures_; }
 
@@ -217,6 +250,11 @@ class Meetings final {
   // (what they are worth, from their agreements and bills; their moves);
   // returns how many. Run at start-up; a no-op once done.
   absl::StatusOr<int> FillSalesFacts();
+  // Gives the meetings signed before room blocks existed (contracted to
+  // completed) the block of their agreement in force; returns how many.
+  // Their cut-offs and schedules are not reminded of until a version is
+  // signed again. Run at start-up; a no-op once done.
+  absl::StatusOr<int> FillRoomBlocks();
 
  private:
   const Context ctx_;  // first: the parts below refer to it
@@ -224,6 +262,7 @@ class Meetings final {
   Diary diary_{ctx_};
   Sales sales_{ctx_};
   Preparation preparation_{ctx_};
+  Groups groups_{ctx_};
   FollowUp followup_{ctx_};
   Figures figures_{ctx_};
 };

@@ -28,17 +28,7 @@ std::string Local(const google::protobuf::Timestamp& t, absl::TimeZone zone, con
 }
 
 // Fen as yuan, with thousands separated: "12,345.60 元".
-std::string Yuan(const type::v1::Money& m) {
-  const int64_t fen = m.amount_minor();
-  const uint64_t abs = fen < 0 ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
-  const std::string plain = absl::StrCat(abs / 100);
-  std::string digits;
-  for (size_t i = 0; i < plain.size(); ++i) {
-    if (i > 0 && (plain.size() - i) % 3 == 0) digits.push_back(',');
-    digits.push_back(plain[i]);
-  }
-  return absl::StrFormat("%s%s.%02d 元", fen < 0 ? "-" : "", digits, static_cast<int>(abs % 100));
-}
+std::string Yuan(const type::v1::Money& m) { return YuanText(m.amount_minor()) + " 元"; }
 
 const char* StyleName(v1::SetupStyle s) {
   switch (s) {
@@ -118,6 +108,18 @@ doc::Document AgreementDocument(const v1::Meeting& m, const Agreement& a,
     }
     rows.push_back({{"合计", "", absl::StrCat(nights, " 间夜")}});
     d.Table({"日期", "房型", "数量"}, {2, 3, 2}, std::move(rows));
+    const auto& t = a.block_terms();
+    std::string block_terms;
+    if (t.has_cut_off_date()) {
+      absl::StrAppend(&block_terms, "截止日期 ", Day(t.cut_off_date()),
+                      "：当日结束时未预订的房间释放，不再为本团保留。");
+    }
+    if (t.attrition_threshold_basis_points() > 0) {
+      absl::StrAppend(&block_terms, "每晚实际用房低于合同用房 ",
+                      absl::StrFormat("%g%%", t.attrition_threshold_basis_points() / 100.0), " 的部分，按每间夜 ",
+                      Yuan(t.attrition_rate()), " 支付损耗费。");
+    }
+    if (!block_terms.empty()) d.Paragraph(block_terms);
   }
   if (a.meals_size() > 0) {
     section("餐饮");
@@ -174,6 +176,12 @@ doc::Document AgreementDocument(const v1::Meeting& m, const Agreement& a,
                     absl::StrFormat("%.2f%%", a.discount_basis_points() / 100.0), "。");
   }
   d.Paragraph(terms);
+  if (a.payment_schedule_size() > 0) {
+    std::vector<doc::Document::Row> schedule;
+    for (const auto& in : a.payment_schedule())
+      schedule.push_back({{in.label(), Day(in.due_date()), Yuan(in.amount())}});
+    d.Table({"付款计划", "付款日期", "金额"}, {3, 2, 2}, std::move(schedule));
+  }
   if (a.state() == Agreement::SIGNED || a.state() == Agreement::SUPERSEDED) {
     d.Paragraph(absl::StrCat("签署：甲方 ", a.client_signatory(), "，乙方 ", a.hotel_signatory(), "，",
                              Local(a.sign_time(), zone), "。"));

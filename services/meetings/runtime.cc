@@ -23,6 +23,11 @@ std::map<std::string, Setting> MeetingsSettings() {
       {"discount-authority",
        Setting::String("key_account_manager=10,manager=20,gm_office=100",
                        "largest discount below list price each role grants on its own, in percent", true)},
+      {"reminder-interval",
+       Setting::Duration("1m", "how often the reminders that have fallen due run (cut-offs, overdue instalments)")},
+      {"cut-off-alert-days",
+       Setting::Int(7, 0, 365,
+                    "how many days ahead of a room block's cut-off its KAM is alerted with the pickup so far")},
       {"booking-horizon",
        Setting::Duration("26304h", "how far ahead a room can be booked or a meeting start (26304h = 1096 days)")},
   };
@@ -36,6 +41,7 @@ const char* OutboxKind(int kind) {
     case OutboxEntry::kPreference: return "preference";
     case OutboxEntry::kLedger: return "ledger_entry";
     case OutboxEntry::kNotice: return "notice";
+    case OutboxEntry::kAlert: return "alert";
     default: return "other";
   }
 }
@@ -65,6 +71,9 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config,
   ASSIGN_OR_RETURN(policy.zone, TimeZoneFrom(config));
   policy.hotel = config.String("hotel-name");
   ASSIGN_OR_RETURN(const auto departments, ParseDepartments(config.String("departments"), "departments"));
+  policy.departments = departments;
+  policy.cut_off_alert_days = static_cast<int>(config.Int("cut-off-alert-days"));
+  RETURN_IF_ERROR(ServiceRuntime::RequirePositive(config, {"reminder-interval"}));
   policy.notice_departments.clear();
   for (const char* d : kNoticeDepartments) {
     if (std::find(departments.begin(), departments.end(), d) != departments.end())
@@ -88,6 +97,17 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> NewRuntime(const Config& config,
                                                   rt->parts.board.get(), std::move(policy));
   ASSIGN_OR_RETURN(const int filled, rt->parts.meetings->FillSalesFacts());
   if (filled > 0) spdlog::info("sales figures: {} meeting(s) stored before them counted", filled);
+  ASSIGN_OR_RETURN(const int blocks, rt->parts.meetings->FillRoomBlocks());
+  if (blocks > 0) spdlog::info("room blocks: {} meeting(s) signed before them given their block", blocks);
+  Meetings* meetings = rt->parts.meetings.get();
+  relay->Every(config.Duration("reminder-interval"), [meetings] {
+    auto ran = meetings->groups().RunReminders();
+    if (!ran.ok()) {
+      spdlog::error("running reminders: {}", std::string(ran.status().message()));
+    } else if (*ran > 0) {
+      spdlog::info("{} reminder(s) of cut-offs and instalments ran", *ran);
+    }
+  });
   rt->Serve(std::make_unique<MeetingsHandler>(rt->parts.meetings.get(), rt->verifier(), rt->executor()),
             [store] { return store->Ping(); });
 

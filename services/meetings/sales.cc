@@ -379,6 +379,8 @@ absl::StatusOr<Agreement> Sales::SignAgreement(const Principal& who, const v1::S
     Touch(m->mutable_audit(), who, now);
     m->set_etag(NewEtag());
     RETURN_IF_ERROR(SaveMeeting(ctx_, tx, *m, now));
+    RETURN_IF_ERROR(RefreshBlock(ctx_, tx, *m, *a, who, now));
+    RETURN_IF_ERROR(PlanReminders(ctx_, tx, *m, nullptr, now));
     RETURN_IF_ERROR(RecordActivity(
         tx, *m, absl::StrCat(a->name(), "/signed"),
         absl::StrCat(was == m->state() ? "" : "INTENT -> CONTRACTED: ", "agreement version ", a->version(), " signed"),

@@ -150,10 +150,11 @@ class SalesFixture : public ::testing::Test {
     return req;
   }
 
-  // A contracted meeting with its notice issued.
-  v1::Meeting Issued() {
+  // A contracted meeting with its notice issued (its agreement `content`).
+  v1::Meeting Issued() { return IssuedWith(Content()); }
+  v1::Meeting IssuedWith(const v1::Agreement& content) {
     v1::Meeting m = AtIntent();
-    auto a = Draft(m, Content());
+    auto a = Draft(m, content);
     EXPECT_TRUE(a.ok()) << a.status();
     EXPECT_TRUE(Sign(*a).ok());
     auto issued = meetings_->preparation().IssueNotice(kKam, MoveOf(m));
@@ -163,8 +164,9 @@ class SalesFixture : public ::testing::Test {
 
   std::string IdOf(const v1::Meeting& m) { return m.name().substr(sizeof("meetings/") - 1); }
 
-  v1::Meeting Prepared() {
-    v1::Meeting m = Issued();
+  v1::Meeting Prepared() { return PreparedWith(Content()); }
+  v1::Meeting PreparedWith(const v1::Agreement& content) {
+    v1::Meeting m = IssuedWith(content);
     for (const auto& item : m.checklist()) {
       v1::CheckItemRequest check;
       check.set_meeting(m.name());
@@ -179,8 +181,9 @@ class SalesFixture : public ::testing::Test {
     return *prepared;
   }
 
-  v1::Meeting Completed() {
-    v1::Meeting m = Prepared();
+  v1::Meeting Completed() { return CompletedWith(Content()); }
+  v1::Meeting CompletedWith(const v1::Agreement& content) {
+    v1::Meeting m = PreparedWith(content);
     EXPECT_TRUE(meetings_->preparation().StartMeeting(kKam, MoveOf(m)).ok());
     auto done = meetings_->preparation().CompleteMeeting(kKam, MoveOf(m));
     EXPECT_TRUE(done.ok()) << done.status();

@@ -48,6 +48,7 @@ struct OutboxEntry {
     kPreference = 1,  // clients CreatePreference; body = CreatePreferenceRequest
     kLedger = 2,      // clients CreateLedgerEntry; body = CreateLedgerEntryRequest
     kNotice = 3,      // notifications DispatchNotice; body = DispatchNoticeRequest
+    kAlert = 4,       // notifications CreateAlert; body = CreateAlertRequest
   };
   int64_t id = 0;
   std::string account;     // accounts/{id}

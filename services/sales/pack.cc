@@ -82,8 +82,8 @@ absl::StatusOr<MonthlyPack> Management::GetMonthlyPack(const Principal& who, con
   *sales_req.mutable_start_month() = req.month();
   *sales_req.mutable_end_month() = req.month();
   sales_req.set_top_accounts(top);
-  for (const char* path :
-       {"cells.enquiries", "cells.enquiries_contracted", "cells.enquiries_lost", "cells.lost", "top_accounts"}) {
+  for (const char* path : {"cells.enquiries", "cells.enquiries_contracted", "cells.enquiries_lost", "cells.lost",
+                           "top_accounts", "instalments"}) {
     sales_req.mutable_read_mask()->add_paths(path);
   }
   ASSIGN_OR_RETURN(auto sales, figures_->Sales(who, sales_req));
@@ -130,6 +130,7 @@ absl::StatusOr<MonthlyPack> Management::GetMonthlyPack(const Principal& who, con
   }
   *out.mutable_top_accounts() = std::move(*sales.mutable_top_accounts());
   *out.mutable_receivables() = std::move(*book.mutable_receivables());
+  *out.mutable_instalments() = std::move(*sales.mutable_instalments());
   return out;
 }
 

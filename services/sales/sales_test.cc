@@ -45,6 +45,10 @@ class FakeFigures final : public Figures {
       if (!req.segment().empty() && c.segment() != req.segment()) continue;
       *out.add_cells() = c;
     }
+    // The schedules' part only when asked for by the read_mask.
+    for (const auto& path : req.read_mask().paths()) {
+      if (path == "instalments") *out.mutable_instalments() = sales[req.start_month().year()].instalments();
+    }
     return out;
   }
   absl::StatusOr<clients::v1::BookSummary> Book(const Principal& who,
@@ -1218,6 +1222,25 @@ TEST_F(SalesTest, TheOtherDocumentedErrorsOfReportsScorecardsAndThePack) {
   auto over = domain_->GetMonthlyPack(kManager, pack);
   EXPECT_EQ(CodeOf(over), Code::kFailedPrecondition);
   EXPECT_EQ(ReasonOf(over.status()), "SUM_TOO_LARGE");
+}
+
+TEST_F(SalesTest, ThePackShowsEachKamsPaymentSchedulesBesideTheReceivables) {
+  auto* li = figures_.sales[2026].add_instalments();
+  li->set_owner("kam-li");
+  li->mutable_due()->set_amount_minor(3'000'000);
+  li->mutable_overdue()->set_amount_minor(2'000'000);
+  li->set_overdue_instalments(1);
+  li->set_meetings_overdue(1);
+  v1::GetMonthlyPackRequest req;
+  req.mutable_month()->set_year(2026);
+  req.mutable_month()->set_month(11);
+  auto pack = domain_->GetMonthlyPack(kManager, req);
+  ASSERT_TRUE(pack.ok()) << pack.status();
+  ASSERT_EQ(pack->instalments_size(), 1);
+  EXPECT_EQ(pack->instalments(0).owner(), "kam-li");
+  EXPECT_EQ(pack->instalments(0).due().amount_minor(), 3'000'000);
+  EXPECT_EQ(pack->instalments(0).overdue().amount_minor(), 2'000'000);
+  EXPECT_EQ(pack->instalments(0).meetings_overdue(), 1);
 }
 
 TEST_F(SalesTest, ThePacksConversionCountsAMeetingWithoutAnOwnerForTheDepartmentOnly) {
