@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <jwt.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -91,6 +92,51 @@ absl::StatusOr<int64_t> TimeClaim(json_t* claims, const char* name, bool require
     return Unauthenticated(absl::StrCat("token claim ", name, " must be a positive integer (seconds since the epoch)"));
   }
   return static_cast<int64_t>(json_integer_value(v));
+}
+
+// libjwt checks the signature over the token with `key`; the token's own
+// algorithm must be `alg`.
+absl::Status CheckSignature(std::string_view token, const std::string& key, jwt_alg_t alg) {
+  jwt_t* raw = nullptr;
+  std::string t(token);
+  int rc =
+      jwt_decode(&raw, t.c_str(), reinterpret_cast<const unsigned char*>(key.data()), static_cast<int>(key.size()));
+  JwtPtr jwt(raw);
+  if (rc != 0 || !jwt) return Unauthenticated("token signature or format is invalid");
+  if (jwt_get_alg(jwt.get()) != alg) return Unauthenticated("token header alg is not the key's");
+  return absl::OkStatus();
+}
+
+// The value at a dotted path of objects ("realm_access.roles"), or null.
+json_t* At(json_t* claims, const std::string& path) {
+  json_t* v = claims;
+  for (absl::string_view step : absl::StrSplit(path, '.')) {
+    v = json_is_object(v) ? json_object_get(v, std::string(step).c_str()) : nullptr;
+  }
+  return v;
+}
+
+absl::StatusOr<std::string> StringAt(json_t* claims, const std::string& path) {
+  json_t* v = At(claims, path);
+  if (v == nullptr) return std::string();
+  if (!json_is_string(v)) return Unauthenticated(absl::StrCat("token claim ", path, " must be a string"));
+  return std::string(json_string_value(v), json_string_length(v));
+}
+
+// A string or an array of strings (other entries ignored); empty when absent.
+absl::StatusOr<std::vector<std::string>> StringsAt(json_t* claims, const std::string& path) {
+  json_t* v = At(claims, path);
+  std::vector<std::string> out;
+  if (json_is_string(v)) out.emplace_back(json_string_value(v), json_string_length(v));
+  size_t i = 0;
+  json_t* e = nullptr;
+  json_array_foreach(v, i, e) {
+    if (json_is_string(e)) out.emplace_back(json_string_value(e), json_string_length(e));
+  }
+  if (v != nullptr && out.empty() && !json_is_array(v)) {
+    return Unauthenticated(absl::StrCat("token claim ", path, " must be a string or an array of strings"));
+  }
+  return out;
 }
 
 absl::Status CheckSubject(std::string_view sub) {
@@ -251,23 +297,28 @@ absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view token) const {
   {
     // A token verified before is not verified again (signature checks cost
     // more than the rest of a small call); its expiry is still checked.
+    // A provider's token is verified again once its keys changed: a removed
+    // key's tokens stop working.
+    const uint64_t generation = rules_.oidc_keys ? rules_.oidc_keys->generation() : 0;
     absl::MutexLock lock(&cache_mu_);
     auto it = cache_.find(key);
-    if (it != cache_.end()) {
+    if (it != cache_.end() && (it->second.generation == 0 || it->second.generation == generation)) {
       if (it->second.expires <= clock_->Now()) return Unauthenticated("token has expired");
       return it->second.principal;
     }
   }
   absl::Time expires;
-  auto who = VerifyUncached(token, &expires);
+  uint64_t generation = 0;
+  auto who = VerifyUncached(token, &expires, &generation);
   if (!who.ok()) return who.status();
   absl::MutexLock lock(&cache_mu_);
   if (cache_.size() >= kCacheSize) cache_.clear();
-  cache_.emplace(std::move(key), Verified{*who, expires});
+  cache_.insert_or_assign(std::move(key), Verified{*who, expires, generation});
   return who;
 }
 
-absl::StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token, absl::Time* expires) const {
+absl::StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token, absl::Time* expires,
+                                                        uint64_t* generation) const {
   // Header and claims are read strictly, and the signature checked over
   // them: libjwt compares the algorithm ignoring case and keeps the last of
   // a key given twice.
@@ -275,22 +326,18 @@ absl::StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token, 
   if (parts.size() != 3) return Unauthenticated("token is not three base64url parts (header.claims.signature)");
   auto header = StrictJsonPart(parts[0], "header");
   if (!header.ok()) return header.status();
+  ASSIGN_OR_RETURN(auto claims, StrictJsonPart(parts[1], "claims"));
+  json_t* c = claims.get();
+  const char* iss = json_string_value(json_object_get(c, "iss"));
+  if (rules_.oidc_keys && iss != nullptr && rules_.oidc.issuer == iss) {
+    return VerifyFromProvider(token, c, expires, generation);
+  }
   // The algorithm is fixed by configuration, never chosen by the token.
   const char* alg = json_string_value(json_object_get(header->get(), "alg"));
   if (alg == nullptr || alg != AlgorithmName(alg_)) {
     return Unauthenticated(absl::StrCat("token header alg must be ", std::string(AlgorithmName(alg_)), " exactly"));
   }
-  ASSIGN_OR_RETURN(auto claims, StrictJsonPart(parts[1], "claims"));
-  jwt_t* raw = nullptr;
-  std::string t(token);
-  int rc =
-      jwt_decode(&raw, t.c_str(), reinterpret_cast<const unsigned char*>(key_.data()), static_cast<int>(key_.size()));
-  JwtPtr jwt(raw);
-  if (rc != 0 || !jwt) return Unauthenticated("token signature or format is invalid");
-  if (jwt_get_alg(jwt.get()) != ToLib(alg_)) {
-    return Unauthenticated(absl::StrCat("token header alg must be ", std::string(AlgorithmName(alg_)), " exactly"));
-  }
-  json_t* c = claims.get();
+  RETURN_IF_ERROR(CheckSignature(token, key_, ToLib(alg_)));
   auto exp = TimeClaim(c, "exp", true);
   if (!exp.ok()) return exp.status();
   auto iat = TimeClaim(c, "iat", true);
@@ -307,14 +354,64 @@ absl::StatusOr<Principal> TokenVerifier::VerifyUncached(std::string_view token, 
   ASSIGN_OR_RETURN(auto department, StringClaim(c, "department"));
   auto who = PrincipalFromClaims(sub, name, role, department, rules_.departments);
   if (!who.ok()) return who.status();
+  if (rules_.oidc_keys && !who->Is(Role::kService)) {
+    return Unauthenticated("people sign in with the hotel's identity provider: this token is not its");
+  }
+  RETURN_IF_ERROR(CheckLifetime(*who, *iat, *exp));
+  *expires = absl::FromUnixSeconds(*exp);
+  *generation = 0;
+  return who;
+}
+
+absl::Status TokenVerifier::CheckLifetime(const Principal& who, int64_t iat, int64_t exp) const {
   // Both are positive int64 values: the difference cannot overflow.
-  const absl::Duration lifetime = absl::Seconds(*exp - *iat);
-  const absl::Duration longest = who->Is(Role::kService) ? kServiceTokenLifetime : rules_.max_lifetime;
+  const absl::Duration lifetime = absl::Seconds(exp - iat);
+  const absl::Duration longest = who.Is(Role::kService) ? kServiceTokenLifetime : rules_.max_lifetime;
   if (lifetime > longest) {
     return Unauthenticated(
         absl::StrCat("token lifetime (exp - iat) is longer than the longest allowed, ", absl::FormatDuration(longest)));
   }
-  *expires = absl::FromUnixSeconds(*exp);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Principal> TokenVerifier::VerifyFromProvider(std::string_view token, json_t* c, absl::Time* expires,
+                                                            uint64_t* generation) const {
+  const OidcRules& r = rules_.oidc;
+  RETURN_IF_ERROR(rules_.oidc_keys->Verify(token, generation));
+  json_t* aud = json_object_get(c, "aud");
+  bool for_us = json_is_string(aud) && r.audience == json_string_value(aud);
+  size_t i = 0;
+  json_t* a = nullptr;
+  json_array_foreach(aud, i, a) for_us = for_us || (json_is_string(a) && r.audience == json_string_value(a));
+  if (!for_us) return Unauthenticated("token claim aud does not name this service's audience");
+  ASSIGN_OR_RETURN(auto exp, TimeClaim(c, "exp", true));
+  ASSIGN_OR_RETURN(auto iat, TimeClaim(c, "iat", false));
+  ASSIGN_OR_RETURN(auto nbf, TimeClaim(c, "nbf", false));
+  const absl::Time now = clock_->Now();
+  if (absl::FromUnixSeconds(exp) <= now) return Unauthenticated("token has expired");
+  if (iat > 0 && absl::FromUnixSeconds(iat) > now + kClockSkew) {
+    return Unauthenticated("token claim iat is in the future");
+  }
+  if (nbf > 0 && absl::FromUnixSeconds(nbf) > now + kClockSkew) return Unauthenticated("token is not valid yet");
+  ASSIGN_OR_RETURN(auto sub, StringClaim(c, "sub"));
+  ASSIGN_OR_RETURN(auto name, StringAt(c, r.name_claim));
+  // The first value of the mapping the token holds decides the role.
+  ASSIGN_OR_RETURN(const auto held, StringsAt(c, r.roles_claim));
+  std::string role;
+  for (const auto& [value, mapped] : r.role_map) {
+    if (role.empty() && std::find(held.begin(), held.end(), value) != held.end()) role = mapped;
+  }
+  if (role.empty()) {
+    return Unauthenticated(absl::StrCat("token claim ", r.roles_claim, " holds nothing oidc-role-map maps to a role"));
+  }
+  std::string department;
+  if (role == "department" && !r.department_claim.empty()) {
+    ASSIGN_OR_RETURN(department, StringAt(c, r.department_claim));
+  }
+  auto who = PrincipalFromClaims(sub, name, role, department, rules_.departments);
+  if (!who.ok()) return who.status();
+  if (iat > 0) RETURN_IF_ERROR(CheckLifetime(*who, iat, exp));
+  *expires = absl::FromUnixSeconds(exp);
   return who;
 }
 

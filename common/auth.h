@@ -23,6 +23,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,8 +32,12 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/oidc.h"
 #include "common/time_util.h"
 #include "grpcpp/server_context.h"
+
+// jansson's value (auth.cc parses tokens with it).
+struct json_t;
 
 namespace atrium {
 
@@ -80,6 +85,12 @@ struct TokenRules {
   absl::Duration max_lifetime = absl::Hours(12);
   // The departments a token may name (role or department claim).
   std::vector<std::string> departments = DefaultDepartments();
+  // The hotel's identity provider, when configured: a token whose `iss` is
+  // its issuer is verified with its keys and mapped to a role by `oidc`;
+  // the tokens signed with jwt-key-file are then the services' own only
+  // (people sign in with the provider).
+  std::shared_ptr<OidcKeys> oidc_keys;
+  OidcRules oidc;
 };
 
 // Longest exp - iat of a token with role service: services sign their own
@@ -101,11 +112,18 @@ class TokenVerifier final {
   static constexpr size_t kCacheSize = 10000;
 
  private:
-  absl::StatusOr<Principal> VerifyUncached(std::string_view token, absl::Time* expires) const;
+  // `generation`: of the provider's keys that verified it, or 0 for a
+  // locally signed token.
+  absl::StatusOr<Principal> VerifyUncached(std::string_view token, absl::Time* expires, uint64_t* generation) const;
+  // A token of the identity provider (its claims parsed).
+  absl::StatusOr<Principal> VerifyFromProvider(std::string_view token, json_t* claims, absl::Time* expires,
+                                               uint64_t* generation) const;
+  absl::Status CheckLifetime(const Principal& who, int64_t iat, int64_t exp) const;
 
   struct Verified {
     Principal principal;
     absl::Time expires;
+    uint64_t generation = 0;
   };
   TokenAlgorithm alg_;
   std::string key_;

@@ -293,6 +293,20 @@ TEST(AuthTest, TheRulesAreTheSettings) {
   // A service token lives an hour at most, whatever jwt-max-lifetime says.
   ExpectRefused((*verifier)->Verify(SignHs256(kHeader, Payload("service", "", absl::Hours(2)), "secret-key")),
                 "lifetime");
+  // The identity provider's settings: checked when the service starts.
+  const std::string provider = "--oidc-issuer=https://sso.hotel.example/realms/staff";
+  EXPECT_TRUE(verifier_with({provider, "--oidc-audience=atrium", "--oidc-role-map=sales=key_account_manager,spa=spa",
+                             "--departments=fnb,rooms,spa"})
+                  .ok());
+  for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{
+           {provider, "--oidc-role-map=sales=manager"},
+           {provider, "--oidc-audience=atrium"},
+           {provider, "--oidc-audience=atrium", "--oidc-role-map=sales"},
+           {provider, "--oidc-audience=atrium", "--oidc-role-map=sales=owner"},
+           {provider, "--oidc-audience=atrium", "--oidc-role-map=sales=housekeeping", "--departments=fnb,rooms"},
+           {provider, "--oidc-audience=atrium", "--oidc-role-map=sales=manager", "--oidc-fetch-timeout=0s"}}) {
+    EXPECT_EQ(verifier_with(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad.back();
+  }
   for (const char* bad : {"--departments=fnb,manager", "--departments=fnb,department", "--departments=fnb,fnb",
                           "--departments=Fnb", "--departments= ,", "--jwt-max-lifetime=0s"}) {
     auto refused = verifier_with({bad});

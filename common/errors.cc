@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/text.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -26,9 +27,11 @@ void Attach(absl::Status& status, const Message& message) {
   status.SetPayload(TypeUrl<Message>(), absl::Cord(message.SerializeAsString()));
 }
 
+// Every text of a status is valid UTF-8, whatever the request held: the
+// details are protobuf strings, which a client could not parse otherwise.
 absl::Status Make(absl::StatusCode code, std::string_view message, std::string_view reason,
                   std::map<std::string, std::string> metadata) {
-  absl::Status status(code, std::string(message));
+  absl::Status status(code, ToValidUtf8(message));
   return WithReason(std::move(status), reason, std::move(metadata));
 }
 
@@ -40,29 +43,30 @@ absl::Status WithReason(absl::Status status, std::string_view reason, std::map<s
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain(Domain());
-  for (auto& [k, v] : metadata) (*info.mutable_metadata())[k] = v;
+  for (auto& [k, v] : metadata) (*info.mutable_metadata())[ToValidUtf8(k)] = ToValidUtf8(v);
   Attach(status, info);
   return status;
 }
 
 absl::Status InvalidArgument(std::string_view field, std::string_view rule) {
-  absl::Status status(absl::StatusCode::kInvalidArgument, absl::StrCat(std::string(field), " ", std::string(rule)));
+  const std::string f = ToValidUtf8(field), r = ToValidUtf8(rule);
+  absl::Status status(absl::StatusCode::kInvalidArgument, absl::StrCat(f, " ", r));
   google::rpc::BadRequest bad;
   auto* violation = bad.add_field_violations();
-  violation->set_field(std::string(field));
-  violation->set_description(std::string(rule));
+  violation->set_field(f);
+  violation->set_description(r);
   Attach(status, bad);
-  return WithReason(std::move(status), "INVALID_ARGUMENT", {{"field", std::string(field)}});
+  return WithReason(std::move(status), "INVALID_ARGUMENT", {{"field", f}});
 }
 
 absl::Status NotFound(std::string_view resource_type, std::string_view name) {
-  absl::Status status(absl::StatusCode::kNotFound,
-                      absl::StrCat(std::string(resource_type), " ", std::string(name), " not found"));
+  const std::string type = ToValidUtf8(resource_type), n = ToValidUtf8(name);
+  absl::Status status(absl::StatusCode::kNotFound, absl::StrCat(type, " ", n, " not found"));
   google::rpc::ResourceInfo info;
-  info.set_resource_type(std::string(resource_type));
-  info.set_resource_name(std::string(name));
+  info.set_resource_type(type);
+  info.set_resource_name(n);
   Attach(status, info);
-  return WithReason(std::move(status), "RESOURCE_NOT_FOUND", {{"resource", std::string(name)}});
+  return WithReason(std::move(status), "RESOURCE_NOT_FOUND", {{"resource", n}});
 }
 
 absl::Status AlreadyExists(std::string_view reason, std::string_view message,
@@ -96,16 +100,16 @@ absl::Status StorageError(std::string_view what) {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  const std::string message = ToValidUtf8(std::string(status.message()));
   google::rpc::Status rich;
   rich.set_code(static_cast<int>(status.code()));
-  rich.set_message(std::string(status.message()));
+  rich.set_message(message);
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     auto* any = rich.add_details();
     any->set_type_url(std::string(url));
     any->set_value(std::string(payload));
   });
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
-                      rich.SerializeAsString());
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message, rich.SerializeAsString());
 }
 
 namespace {

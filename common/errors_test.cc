@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/text.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -38,6 +39,26 @@ TEST(ErrorsTest, CodesMapOneToOne) {
   EXPECT_EQ(ToGrpcStatus(FailedPrecondition("R", "m")).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ToGrpcStatus(AlreadyExists("DUP", "m")).error_code(), grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
+
+// A request's invalid UTF-8 quoted in an error never reaches the wire: the
+// details stay readable, so the client still learns the field at fault.
+TEST(ErrorsTest, InvalidUtf8InARequestStaysOutOfTheStatus) {
+  for (const absl::Status& s :
+       {InvalidArgument("department", "\"\xff\xfe\" is not a configured department"),
+        NotFound("account", "accounts/\xc3"), FailedPrecondition("R", "m \xff", {{"k", "\xff"}}),
+        absl::InvalidArgumentError("plain \xff")}) {
+    const grpc::Status g = ToGrpcStatus(s);
+    EXPECT_TRUE(IsValidUtf8(g.error_message())) << g.error_message();
+    google::rpc::Status rich;
+    ASSERT_TRUE(rich.ParseFromString(g.error_details())) << g.error_message();
+    EXPECT_TRUE(IsValidUtf8(rich.message()));
+  }
+  const grpc::Status g = ToGrpcStatus(InvalidArgument("department", "\"\xff\" is not a configured department"));
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(g), "department");
+  EXPECT_EQ(ErrorReason(g), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorMetadata(ToGrpcStatus(FailedPrecondition("R", "m", {{"k", "\xff"}})), "k"), "\xef\xbf\xbd");
 }
 
 // What a restarting, overloaded or unreachable peer answers is worth a

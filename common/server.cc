@@ -34,6 +34,25 @@ std::map<std::string, Setting> CommonSettings(const std::string& default_listen,
                                       "comma-separated departments, each also a token role (the notifications "
                                       "service needs fnb and rooms among them)",
                                       true)},
+      {"oidc-issuer",
+       Setting::String("",
+                       "the hotel's OpenID Connect provider (its tokens' iss); empty = none, tokens are signed "
+                       "with jwt-key-file")},
+      {"oidc-audience", Setting::String("", "what the provider's tokens must name in aud (with oidc-issuer)")},
+      {"oidc-jwks-url", Setting::String("", "the provider's keys; empty = from its discovery document")},
+      {"oidc-roles-claim",
+       Setting::String("roles",
+                       "the claim with the person's roles or groups (a dotted path, e.g. realm_access.roles)")},
+      {"oidc-role-map", Setting::String("",
+                                        "provider value=Atrium role, comma-separated, first match wins (e.g. "
+                                        "sales-managers=manager,sales=key_account_manager,fnb-staff=fnb)")},
+      {"oidc-department-claim", Setting::String("", "the claim naming the department of role department")},
+      {"oidc-name-claim", Setting::String("name", "the claim with the person's display name")},
+      {"oidc-key-refresh",
+       Setting::Duration("30s", "least time between two fetches of the provider's keys (an unknown kid fetches)")},
+      {"oidc-fetch-timeout", Setting::Duration("2s", "deadline of a fetch of the provider's keys")},
+      {"oidc-allow-http",
+       Setting::Bool(false, "fetch the provider's keys over plain http (a provider on loopback only)")},
       {"page-token-secret-file",
        Setting::String("", "file with the secret page tokens are signed with (defaults to a random one)")},
       {"max-message-bytes", Setting::Int(4 << 20, 1024, 64 << 20, "largest gRPC message accepted or sent")},
@@ -79,6 +98,34 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> VerifierFrom(const Config& config
   auto departments = ParseDepartments(config.String("departments"), "departments");
   if (!departments.ok()) return departments.status();
   rules.departments = *std::move(departments);
+  if (!config.String("oidc-issuer").empty()) {
+    OidcRules& o = rules.oidc;
+    o.issuer = config.String("oidc-issuer");
+    o.audience = config.String("oidc-audience");
+    if (o.audience.empty()) return absl::InvalidArgumentError("configuration oidc-audience: required with oidc-issuer");
+    o.roles_claim = config.String("oidc-roles-claim");
+    o.department_claim = config.String("oidc-department-claim");
+    o.name_claim = config.String("oidc-name-claim");
+    ASSIGN_OR_RETURN(o.role_map, ParseRoleMap(config.String("oidc-role-map")));
+    if (o.role_map.empty()) return absl::InvalidArgumentError("configuration oidc-role-map: required with oidc-issuer");
+    for (const auto& [value, role] : o.role_map) {
+      // Each role must be one a token may carry.
+      const std::string department = role == "department" ? rules.departments.front() : "";
+      if (!PrincipalFromClaims("check", "", role, department, rules.departments).ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("configuration oidc-role-map: ", value, "=", role,
+                                                       ": not a staff role, service, department or configured "
+                                                       "department"));
+      }
+    }
+    if (config.Duration("oidc-key-refresh") < absl::ZeroDuration() ||
+        config.Duration("oidc-fetch-timeout") <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("configuration oidc-key-refresh, oidc-fetch-timeout: must not be negative");
+    }
+    rules.oidc_keys =
+        std::make_shared<OidcKeys>(o.issuer, config.String("oidc-jwks-url"),
+                                   CurlGet(config.Duration("oidc-fetch-timeout"), config.Bool("oidc-allow-http")),
+                                   clock, config.Duration("oidc-key-refresh"));
+  }
   return std::make_unique<TokenVerifier>(alg, key, clock, std::move(rules));
 }
 

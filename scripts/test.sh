@@ -16,6 +16,8 @@ echo "== Kubernetes manifests"
 scripts/check-manifests.sh
 echo "== proto contracts"
 scripts/check-protos.sh
+# The OpenID Connect provider the identity tests get their tokens from.
+(cd tests/oidc && npm ci --no-audit --no-fund --silent)
 
 echo "== build (RelWithDebInfo)"
 scripts/build.sh build

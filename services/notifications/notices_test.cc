@@ -388,6 +388,8 @@ TEST_F(NoticesTest, QueriesAndTheirRules) {
   EXPECT_EQ(notices_->CheckWatch(kKam, watch).code(), Code::kPermissionDenied);
   watch.set_department("spa");
   EXPECT_EQ(FieldOf(notices_->CheckWatch(kMeetings, watch)), "department");
+  watch.set_department("\xff\xfe");
+  EXPECT_EQ(FieldOf(notices_->CheckWatch(kMeetings, watch)), "department") << "invalid UTF-8 named, not garbled";
 }
 
 // A notice for a meeting comes from the meetings service, which knows the
