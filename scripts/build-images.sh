@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a container image per service with buildah, from the project's own
 # build (build/ unless given): FROM scratch, the stripped binary and exactly
-# the shared libraries it links (ldd), the time-zone data, the fonts of the
+# the shared libraries it links (ldd), the time-zone data, the CA bundle TLS
+# is verified against, the fonts of the
 # printed documents for a service that prints, a non-root user (65532). No
 # base image is pulled.
 #
@@ -36,6 +37,10 @@ for service in clients notifications meetings inspections sales; do
     cp -L "$lib" "$root$lib"
   done
   cp -r /usr/share/zoneinfo "$root/usr/share/"
+  # The CAs TLS is verified against (libcurl's default bundle): the hotel's
+  # identity provider is reached over https.
+  mkdir -p "$root/etc/ssl/certs"
+  cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
   # A service that prints documents: fontconfig's configuration and the Noto
   # Sans CJK fonts (regular and bold) the documents are set in.
   if ldd "$binary" | grep -q libpango; then

@@ -7,7 +7,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libhiredis-dev libspdlog-dev libjwt-dev libjansson-dev libsqlite3-dev libssl-dev prometheus-cpp-dev libpq-dev
   # the identity provider: its keys (JWKS) over HTTPS, and its tokens (JOSE)
-  libcurl4-openssl-dev libcjose-dev
+  libcurl4-openssl-dev libcjose-dev ca-certificates
   libgtest-dev libbenchmark-dev
   # printed documents: PDF by Cairo, text by Pango in the Noto CJK fonts;
   # poppler's pdftotext and pdftoppm read them back in the tests
