@@ -45,18 +45,7 @@ absl::Status RequireBiller(const Principal& who, const char* rule) {
 }
 
 absl::StatusOr<std::vector<TrackingEntry>> AllTracking(MeetingsTx& tx, const std::string& meeting_name) {
-  std::vector<TrackingEntry> out;
-  std::optional<std::pair<int64_t, std::string>> after;
-  for (;;) {
-    ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kTrackingKind, meeting_name, false, after, 500));
-    for (const auto& r : rows) {
-      TrackingEntry e;
-      if (!e.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
-      out.push_back(std::move(e));
-    }
-    if (rows.size() < 500) return out;
-    after = std::make_pair(rows.back().seq, rows.back().name);
-  }
+  return AllAs<TrackingEntry>(tx, kTrackingKind, meeting_name);
 }
 
 const char* KindName(TrackingEntry::Kind k) {

@@ -43,29 +43,7 @@ absl::Status PutBlock(MeetingsTx& tx, const RoomBlock& b) {
 }
 
 absl::StatusOr<std::vector<Reservation>> AllReservations(MeetingsTx& tx, const std::string& block) {
-  std::vector<Reservation> out;
-  std::optional<std::pair<int64_t, std::string>> after;
-  for (;;) {
-    ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kReservationKind, block, false, after, 1000));
-    for (const auto& r : rows) {
-      Reservation e;
-      if (!e.ParseFromString(r.data)) return absl::DataLossError(r.name + " cannot be read");
-      out.push_back(std::move(e));
-    }
-    if (rows.size() < 1000) return out;
-    after = std::make_pair(rows.back().seq, rows.back().name);
-  }
-}
-
-absl::StatusOr<std::vector<Record>> AllReminders(MeetingsTx& tx, const std::string& meeting) {
-  std::vector<Record> out;
-  std::optional<std::pair<int64_t, std::string>> after;
-  for (;;) {
-    ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kReminderKind, meeting, false, after, 500));
-    for (auto& r : rows) out.push_back(std::move(r));
-    if (rows.size() < 500) return out;
-    after = std::make_pair(out.back().seq, out.back().name);
-  }
+  return AllAs<Reservation>(tx, kReservationKind, block);
 }
 
 // The block of a meeting, NOT_FOUND if it has none.
@@ -141,7 +119,7 @@ absl::StatusOr<std::vector<ScheduleInHand>> SchedulesInHand(const Context& ctx, 
                                                             int64_t due_by) {
   std::set<std::string> meetings;
   int read = 0;
-  for (const char* tag : {kOverdueReminder, kDueReminder}) {
+  for (const std::string tag : {kOverdueReminder, kDueReminder}) {
     std::optional<std::pair<int64_t, std::string>> after;
     for (bool more = true; more && read < kMaxSchedulesRead;) {
       ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kReminderKind, tag, true, after, 500));
@@ -199,7 +177,7 @@ absl::Status PlanReminders(const Context& ctx, MeetingsTx& tx, const Meeting& m,
           DayKey(ToCivilDay(schedule[i].due_date()) + 1);
     }
   }
-  ASSIGN_OR_RETURN(auto existing, AllReminders(tx, m.name()));
+  ASSIGN_OR_RETURN(auto existing, AllRecords(tx, kReminderKind, m.name()));
   for (auto& r : existing) {
     auto it = wanted.find(r.name);
     if (it == wanted.end()) {

@@ -128,6 +128,34 @@ absl::StatusOr<std::optional<T>> GetAs(MeetingsTx& tx, const std::string& name) 
   return std::optional<T>(std::move(out));
 }
 
+// Every record of `kind` under `parent`, in (seq, name) order, read in
+// pages of 500.
+inline absl::StatusOr<std::vector<Record>> AllRecords(MeetingsTx& tx, const std::string& kind,
+                                                      const std::string& parent) {
+  std::vector<Record> out;
+  std::optional<std::pair<int64_t, std::string>> after;
+  for (;;) {
+    auto rows = tx.ListRecords(kind, parent, false, after, 500);
+    if (!rows.ok()) return rows.status();
+    const bool more = rows->size() == 500;
+    for (auto& r : *rows) out.push_back(std::move(r));
+    if (!more) return out;
+    after = std::make_pair(out.back().seq, out.back().name);
+  }
+}
+
+// The same, each record's message read as a T.
+template <typename T>
+absl::StatusOr<std::vector<T>> AllAs(MeetingsTx& tx, const std::string& kind, const std::string& parent) {
+  auto rows = AllRecords(tx, kind, parent);
+  if (!rows.ok()) return rows.status();
+  std::vector<T> out(rows->size());
+  for (size_t i = 0; i < rows->size(); ++i) {
+    if (!out[i].ParseFromString((*rows)[i].data)) return absl::DataLossError((*rows)[i].name + " cannot be read");
+  }
+  return out;
+}
+
 // One page of the records of `kind` under the meeting `parent`, oldest
 // first: each record's bytes go to `add` (false = unreadable). Returns the
 // next page token ("" at the end). NOT_FOUND if the meeting does not exist.

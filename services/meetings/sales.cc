@@ -87,18 +87,7 @@ absl::Status ValueAtDraft(const Context& ctx, MeetingsTx& tx, Meeting& m, const 
 }
 
 absl::StatusOr<std::vector<Agreement>> Versions(MeetingsTx& tx, const std::string& meeting_name) {
-  std::vector<Agreement> out;
-  std::optional<std::pair<int64_t, std::string>> after;
-  for (;;) {
-    ASSIGN_OR_RETURN(auto rows, tx.ListRecords(kAgreementKind, meeting_name, false, after, 200));
-    for (const auto& r : rows) {
-      Agreement a;
-      if (!a.ParseFromString(r.data)) return absl::DataLossError(absl::StrCat(r.name, " cannot be read"));
-      out.push_back(std::move(a));
-    }
-    if (rows.size() < 200) return out;
-    after = std::make_pair(rows.back().seq, rows.back().name);
-  }
+  return AllAs<Agreement>(tx, kAgreementKind, meeting_name);
 }
 
 absl::StatusOr<v1::PriceList> LoadPriceList(MeetingsTx& tx) {
