@@ -353,6 +353,11 @@ absl::Status PriceAgreement(Agreement* a, const v1::PriceList& list, const Disco
       worst = std::max(worst, static_cast<int>((static_cast<__int128>(off) * 10000 + list_unit - 1) / list_unit));
     }
   }
+  // The money of the terms in the hotel's currency, once checked (as the
+  // lines' unit prices above).
+  if (a->block_terms().has_attrition_rate())
+    a->mutable_block_terms()->mutable_attrition_rate()->set_currency_code("CNY");
+  for (auto& in : *a->mutable_payment_schedule()) in.mutable_amount()->set_currency_code("CNY");
   int64_t scheduled = 0;
   for (const auto& in : a->payment_schedule()) {
     ASSIGN_OR_RETURN(auto sum, AddAmounts(scheduled, in.amount().amount_minor(), p + ".payment_schedule"));
@@ -401,10 +406,6 @@ void KeepContent(Agreement* a) {
   if (a->has_deposit()) *content.mutable_deposit() = a->deposit();
   if (a->has_block_terms()) *content.mutable_block_terms() = a->block_terms();
   *content.mutable_payment_schedule() = a->payment_schedule();
-  for (auto& in : *content.mutable_payment_schedule()) in.mutable_amount()->set_currency_code("CNY");
-  if (content.has_block_terms() && content.block_terms().has_attrition_rate()) {
-    content.mutable_block_terms()->mutable_attrition_rate()->set_currency_code("CNY");
-  }
   *a = std::move(content);
 }
 

@@ -461,6 +461,23 @@ TEST_F(GroupsTest, TermsAndSchedulesBreakingARuleAreRefusedNamingTheField) {
       << "a rate without a threshold";
   EXPECT_EQ(refused([](auto& a) { *a.mutable_block_terms()->mutable_attrition_rate() = Yuan(-1); }),
             "agreement.block_terms.attrition_rate.amount_minor");
+  EXPECT_EQ(refused([](auto& a) {
+              a.mutable_block_terms()->mutable_attrition_rate()->set_amount_minor(1'000'000'000'000'001);
+            }),
+            "agreement.block_terms.attrition_rate.amount_minor");
+  EXPECT_EQ(refused([](auto& a) { a.mutable_block_terms()->mutable_attrition_rate()->set_currency_code("USD"); }),
+            "agreement.block_terms.attrition_rate.currency_code");
+  EXPECT_EQ(refused([](auto& a) { a.mutable_block_terms()->mutable_cut_off_date()->set_month(13); }),
+            "agreement.block_terms.cut_off_date");
+  EXPECT_EQ(refused([](auto& a) { a.mutable_payment_schedule(0)->set_label("\xff"); }),
+            "agreement.payment_schedule[0].label");
+  // Instalments of the largest amount each: their sum would pass 10^15 fen
+  // and is refused, not wrapped.
+  EXPECT_EQ(refused([](auto& a) {
+              for (auto& in : *a.mutable_payment_schedule())
+                in.mutable_amount()->set_amount_minor(1'000'000'000'000'000);
+            }),
+            "agreement.payment_schedule");
 }
 
 TEST_F(GroupsTest, AttritionIsChargedAtSettlementUnlessTheManagerWaivesIt) {
@@ -565,6 +582,18 @@ TEST_F(GroupsTest, TheOtherDocumentedErrorsOfTheBlockAndTheWaiver) {
   extend.set_name(m.name() + "/block");
   extend.set_reason("客户名单未定");
   EXPECT_EQ(FieldOf(meetings_->groups().ExtendCutOff(kManager, extend).status()), "cut_off_date");
+  *extend.mutable_cut_off_date() = D(2201, 1, 1);
+  EXPECT_EQ(FieldOf(meetings_->groups().ExtendCutOff(kManager, extend).status()), "cut_off_date");
+  *extend.mutable_cut_off_date() = D(2026, 12, 12);
+  extend.set_reason("\xff\xfe");
+  EXPECT_EQ(FieldOf(meetings_->groups().ExtendCutOff(kManager, extend).status()), "reason");
+  extend.set_reason(std::string(501, 'x'));
+  EXPECT_EQ(FieldOf(meetings_->groups().ExtendCutOff(kManager, extend).status()), "reason");
+  extend.set_reason("客户名单未定");
+  extend.set_name(m.name());
+  EXPECT_EQ(FieldOf(meetings_->groups().ExtendCutOff(kManager, extend).status()), "name");
+  extend.set_name("meetings//block");
+  EXPECT_EQ(FieldOf(meetings_->groups().ExtendCutOff(kManager, extend).status()), "name");
   v1::Agreement open_ended = Group();
   open_ended.mutable_block_terms()->clear_cut_off_date();
   v1::Meeting held = Signed(open_ended);
@@ -579,6 +608,10 @@ TEST_F(GroupsTest, TheOtherDocumentedErrorsOfTheBlockAndTheWaiver) {
   EXPECT_EQ(meetings_->followup().WaiveAttrition(kManager, waive).status().code(), absl::StatusCode::kNotFound);
   waive.set_name("meetings/nope");
   EXPECT_EQ(FieldOf(meetings_->followup().WaiveAttrition(kManager, waive).status()), "name");
+  waive.set_name("meetings/nope/settlement");
+  waive.set_reason("\xc3");
+  EXPECT_EQ(FieldOf(meetings_->followup().WaiveAttrition(kManager, waive).status()), "reason");
+  waive.set_reason("长期客户");
   v1::Meeting plain = Completed();
   auto nothing = Waive(plain, "长期客户");
   EXPECT_EQ(ReasonOf(nothing.status()), "NO_ATTRITION");
